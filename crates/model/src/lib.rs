@@ -1,0 +1,484 @@
+//! The one data model every Storyline stage shares.
+//!
+//! Data flows through the pipeline as these types:
+//!
+//! ```text
+//! ingest  : bytes            -> Article (text cleaned, metadata recovered, `analysis` empty)
+//! analyze : &Article         -> Analysis (sentences, entities, times, quotes, events)
+//! group   : Article features -> Grouping (copy_of, story)
+//! compare : [Article]        -> StoryReport (agreed / unique / conflicts, timeline, quotes …)
+//! store   : persists Articles, their Grouping and Stories
+//! ```
+//!
+//! Every annotation is a [`Span`] into the article's one cleaned `text`: character offsets (Unicode
+//! scalar values), end-exclusive, never copies of substrings that could drift apart. The serde shapes
+//! are the machine contract (`../shared/docs/contract.md`): field names here are public interface.
+
+use serde::{Deserialize, Serialize};
+
+pub use jiff::civil::Date;
+
+/// Version of every JSON document Storyline prints (the `schema` field).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Content-addressed article id (hex, 16 chars).
+pub type ArticleId = String;
+/// Story id (hex, 16 chars, `s` prefix-free); stable across re-runs.
+pub type StoryId = String;
+
+/// A character-offset range into an article's `text`, end-exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub fn contains(&self, other: &Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn overlaps(&self, other: &Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// A span together with the words it covers (as written in the text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSpan {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+impl TextSpan {
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+}
+
+/// One news article after ingest: cleaned text plus recovered metadata, and (after the analyze
+/// stage) its annotations. Serialises to the contract's `analyze` shape (without `schema`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Content address of this input: same input, same id (idempotent ingest).
+    pub id: ArticleId,
+    /// Id given in the input record, or the file path it came from.
+    pub input_id: Option<String>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    /// How the title was obtained.
+    pub title_origin: TitleOrigin,
+    pub published: Option<Date>,
+    /// Where `published` came from ("record", "header", "html-meta", "inferred", …).
+    pub published_origin: Option<String>,
+    /// The outlet.
+    pub source: Option<String>,
+    pub author: Option<String>,
+    /// ISO 639-1 code ("en"), when detected.
+    pub language: Option<String>,
+    /// The cleaned body text; every offset in `analysis` points into it.
+    pub text: String,
+    /// What the cleaner removed, for transparency ("teaser", "trailer", "repeated title", …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<Removed>,
+    #[serde(flatten)]
+    pub analysis: Analysis,
+}
+
+/// A piece of boilerplate the cleaner dropped from the raw input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    pub kind: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TitleOrigin {
+    /// Given by the input record or HTML.
+    Given,
+    /// Detected in the text (its first line).
+    Detected,
+    /// Made from the lead sentence because none was found.
+    Synthesised,
+    #[default]
+    None,
+}
+
+/// Everything the analyze stage reads out of one article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Analysis {
+    #[serde(default)]
+    pub sentences: Vec<Span>,
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    #[serde(default)]
+    pub times: Vec<TimeExpr>,
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+}
+
+impl Analysis {
+    /// Index of the sentence that contains character offset `pos`.
+    pub fn sentence_of(&self, pos: usize) -> Option<usize> {
+        self.sentences.iter().position(|s| s.start <= pos && pos < s.end)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum EntityType {
+    #[serde(rename = "PER")]
+    Person,
+    #[serde(rename = "ORG")]
+    Organisation,
+    #[serde(rename = "LOC")]
+    Location,
+    #[serde(rename = "MISC")]
+    Misc,
+}
+
+impl EntityType {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EntityType::Person => "PER",
+            EntityType::Organisation => "ORG",
+            EntityType::Location => "LOC",
+            EntityType::Misc => "MISC",
+        }
+    }
+}
+
+/// One mention of a named entity; `canonical` names the entity it refers to (one canonical name per
+/// person across surname-only mentions and spelling variants).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    pub canonical: String,
+}
+
+impl Entity {
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TimeType {
+    Date,
+    Time,
+    Duration,
+    Set,
+}
+
+/// A time expression, normalised TimeML-style against the publication date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeExpr {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: TimeType,
+    /// TIMEX3 value: `2025-05-15`, `2025-W20`, `2025-05`, `P30D`, `2025-05-08T24:00`, `PRESENT_REF`…
+    /// `None` when it cannot be resolved (e.g. a weekday in an undated article).
+    pub value: Option<String>,
+}
+
+impl TimeExpr {
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+    /// The calendar day this expression fixes, when its value names one day.
+    pub fn day(&self) -> Option<Date> {
+        let v = self.value.as_deref()?;
+        let day = v.get(..10)?;
+        day.parse().ok()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// A whole quoted statement: "…," Putin said.
+    Direct,
+    /// Quoted words inside reported speech: he called it "a positive sign".
+    Partial,
+    /// Reported speech without quotation marks.
+    Indirect,
+}
+
+/// A quotation with its cue verb and speaker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub kind: QuoteKind,
+    /// The quoted words, without the quotation marks.
+    pub content: Span,
+    pub cue: Option<TextSpan>,
+    pub speaker: Option<Speaker>,
+}
+
+/// The words of an attribution that name a quote's source, and the entity they resolve to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Speaker {
+    pub start: usize,
+    pub end: usize,
+    /// As written: "Putin", "the Kremlin spokesperson", "he".
+    pub text: String,
+    /// The entity it resolves to ("Vladimir Putin"), when resolved.
+    pub canonical: Option<String>,
+}
+
+/// Who did what to whom, when and where (PLOVER event types).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// PLOVER type: CONSULT, DEMAND, THREATEN, ACCUSE, AGREE, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The word(s) that signal the event ("proposed", "demanded").
+    pub trigger: Option<TextSpan>,
+    /// Canonical entity names.
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    /// TIMEX3 value of the event's date.
+    pub date: Option<String>,
+    pub place: Option<String>,
+    /// Index into `Analysis::sentences`.
+    pub sentence: usize,
+}
+
+/// How an article relates to the rest of the corpus (output of the group stage).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Grouping {
+    /// Earlier article this one copies (exact or near-duplicate); never dropped, only linked.
+    pub duplicate_of: Option<ArticleId>,
+    /// Similarity to `duplicate_of` (1.0 for an exact copy).
+    pub duplicate_similarity: Option<f32>,
+    pub story: Option<StoryId>,
+    pub storyline: Option<String>,
+}
+
+/// A story as listed by `storyline stories`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorySummary {
+    pub id: StoryId,
+    pub headline: String,
+    pub date: Option<Date>,
+    pub articles: usize,
+    pub sources: usize,
+}
+
+/// The full report on one story: the contract's `story ID --json` shape (without `schema`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct StoryReport {
+    pub id: StoryId,
+    pub headline: String,
+    pub date: Option<Date>,
+    pub summary: Vec<SummarySentence>,
+    pub articles: Vec<ArticleRef>,
+    pub entities: Vec<StoryEntity>,
+    pub quotes: Vec<StoryQuote>,
+    pub timeline: Vec<TimelineEntry>,
+    pub comparison: Comparison,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummarySentence {
+    pub text: String,
+    /// Article ids that support this sentence.
+    pub sources: Vec<ArticleId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleRef {
+    pub id: ArticleId,
+    pub source: Option<String>,
+    pub title: Option<String>,
+    pub published: Option<Date>,
+    pub duplicate_of: Option<ArticleId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryEntity {
+    pub canonical: String,
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    pub aliases: Vec<String>,
+    pub articles: Vec<ArticleId>,
+    /// Total mentions across the story's articles.
+    pub mentions: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryQuote {
+    pub speaker: String,
+    pub text: String,
+    pub articles: Vec<ArticleId>,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// TIMEX3 value (usually a day).
+    pub date: String,
+    /// The sentence that mentions the date (from the first article that does).
+    pub text: String,
+    pub articles: Vec<ArticleId>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Where a fact was read: a span of an article's cleaned text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub article: ArticleId,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Comparison {
+    pub agreed: Vec<AgreedFact>,
+    pub unique: Vec<UniqueFact>,
+    pub conflicts: Vec<Conflict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgreedFact {
+    pub fact: String,
+    pub articles: Vec<ArticleId>,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UniqueFact {
+    pub fact: String,
+    pub article: ArticleId,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub about: String,
+    pub claims: Vec<ConflictClaim>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictClaim {
+    pub article: ArticleId,
+    pub value: String,
+    pub evidence: Span,
+}
+
+/// Character-offset helpers: the contract counts Unicode scalar values, Rust strings count bytes.
+pub mod offsets {
+    /// Byte offset -> char offset.
+    pub fn char_index(text: &str, byte: usize) -> usize {
+        text[..byte].chars().count()
+    }
+
+    /// Maps byte offsets to char offsets in O(log n) after an O(n) build; use when converting many.
+    pub struct CharIndex {
+        /// Byte offset of each char boundary, plus `text.len()` at the end.
+        bytes: Vec<usize>,
+    }
+
+    impl CharIndex {
+        pub fn new(text: &str) -> Self {
+            let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+            bytes.push(text.len());
+            CharIndex { bytes }
+        }
+        /// Char offset of a byte offset that lies on a char boundary.
+        pub fn char_of(&self, byte: usize) -> usize {
+            match self.bytes.binary_search(&byte) {
+                Ok(i) => i,
+                Err(i) => i, // not on a boundary: the next char
+            }
+        }
+        /// Byte offset of a char offset.
+        pub fn byte_of(&self, ch: usize) -> usize {
+            self.bytes[ch.min(self.bytes.len() - 1)]
+        }
+        /// Number of chars in the text.
+        pub fn len(&self) -> usize {
+            self.bytes.len() - 1
+        }
+        pub fn is_empty(&self) -> bool {
+            self.len() == 0
+        }
+    }
+
+    /// The substring between two char offsets.
+    pub fn slice(text: &str, start: usize, end: usize) -> &str {
+        let mut it = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
+        let b0 = it.by_ref().nth(start).unwrap_or(text.len());
+        let b1 = if end > start { it.nth(end - start - 1).unwrap_or(text.len()) } else { b0 };
+        &text[b0..b1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slice_counts_chars_not_bytes() {
+        let t = "“Kyiv” — Zelenskiy";
+        assert_eq!(offsets::slice(t, 1, 5), "Kyiv");
+        assert_eq!(offsets::slice(t, 9, 18), "Zelenskiy");
+        let idx = offsets::CharIndex::new(t);
+        let b = t.find("Zelenskiy").unwrap();
+        assert_eq!(idx.char_of(b), 9);
+        assert_eq!(idx.byte_of(9), b);
+    }
+
+    #[test]
+    fn article_serialises_to_contract_shape() {
+        let a = Article {
+            id: "abc".into(),
+            input_id: None,
+            url: None,
+            title: Some("T".into()),
+            title_origin: TitleOrigin::Given,
+            published: Some("2025-05-11".parse().unwrap()),
+            published_origin: Some("record".into()),
+            source: None,
+            author: None,
+            language: Some("en".into()),
+            text: "Putin spoke.".into(),
+            removed: vec![],
+            analysis: Analysis {
+                sentences: vec![Span::new(0, 12)],
+                entities: vec![Entity {
+                    start: 0,
+                    end: 5,
+                    text: "Putin".into(),
+                    kind: EntityType::Person,
+                    canonical: "Vladimir Putin".into(),
+                }],
+                ..Default::default()
+            },
+        };
+        let v = serde_json::to_value(&a).unwrap();
+        assert_eq!(v["published"], "2025-05-11");
+        assert_eq!(v["sentences"][0]["end"], 12);
+        assert_eq!(v["entities"][0]["type"], "PER");
+        let back: Article = serde_json::from_value(v).unwrap();
+        assert_eq!(back, a);
+    }
+}

@@ -1,0 +1,186 @@
+//! The ingest pipeline: wires the stages together for a batch of inputs.
+//!
+//! ```text
+//! Input --ingest::parse--> Article --analyze--> Article+Analysis --group--> Grouping --store
+//! ```
+//!
+//! Each stage is a plain function from data to data; this module is the only place that knows
+//! their order, and (with the store) the only place with side effects. Work is committed in
+//! chunks, each one transaction, so a crash mid-ingest leaves every earlier chunk stored and
+//! nothing half-written.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use storyline_group::{Features, Grouper};
+use storyline_ingest::{IngestError, Input};
+use storyline_model::{Article, ArticleId, Grouping, StoryId, StorySummary};
+use storyline_store::{Batch, NewArticle, Store, StoreError};
+
+/// Articles analysed and grouped before they are committed together.
+const CHUNK: usize = 256;
+
+/// What one ingest run did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct IngestReport {
+    /// New articles stored (copies included).
+    pub ingested: usize,
+    /// Of the new articles, how many were linked as copies of another article.
+    pub duplicates: usize,
+    /// Inputs whose content was already stored (nothing written for them).
+    pub already_stored: usize,
+    /// Inputs or records that could not be ingested, with the reason.
+    pub failed: Vec<Failure>,
+    /// Non-fatal notes (e.g. an input decoded from a legacy encoding).
+    pub warnings: Vec<String>,
+    /// Ids of the newly stored articles, in input order.
+    pub articles: Vec<ArticleId>,
+    /// Stories created or extended by this run.
+    pub stories: Vec<StoryId>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct Failure {
+    pub input: String,
+    pub reason: String,
+}
+
+impl From<IngestError> for Failure {
+    fn from(e: IngestError) -> Self {
+        Failure { input: e.input, reason: e.reason }
+    }
+}
+
+/// Hooks for reporting progress while a batch runs (the CLI draws a progress bar with them).
+pub trait Progress {
+    fn input_done(&self, _name: &str) {}
+    fn failed(&self, _failure: &Failure) {}
+    fn warning(&self, _message: &str) {}
+}
+
+/// No progress reporting.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// Runs the whole pipeline over `inputs`, storing every new article.
+pub fn ingest(
+    store: &mut dyn Store,
+    inputs: impl IntoIterator<Item = Result<Input, IngestError>>,
+    progress: &dyn Progress,
+) -> Result<IngestReport, StoreError> {
+    let mut grouper = restore_grouper(store)?;
+    let mut report = IngestReport::default();
+    let mut pending: Vec<NewArticle> = Vec::new();
+    let mut seen: HashSet<ArticleId> = HashSet::new();
+
+    for input in inputs {
+        let input = match input {
+            Ok(input) => input,
+            Err(e) => {
+                fail(&mut report, progress, e);
+                continue;
+            }
+        };
+        let parsed = storyline_ingest::parse(&input);
+        for w in parsed.warnings {
+            progress.warning(&w);
+            report.warnings.push(w);
+        }
+        for record in parsed.records {
+            let article = match record {
+                Ok(a) => a,
+                Err(e) => {
+                    fail(&mut report, progress, e);
+                    continue;
+                }
+            };
+            if seen.contains(&article.id) || store.contains(&article.id)? {
+                report.already_stored += 1;
+                continue;
+            }
+            seen.insert(article.id.clone());
+            let new = process(article, &mut grouper);
+            if new.grouping.duplicate_of.is_some() {
+                report.duplicates += 1;
+            }
+            report.ingested += 1;
+            report.articles.push(new.article.id.clone());
+            pending.push(new);
+        }
+        progress.input_done(&input.name);
+        if pending.len() >= CHUNK {
+            commit(store, &mut pending, &mut report)?;
+        }
+    }
+    commit(store, &mut pending, &mut report)?;
+    report.stories.sort();
+    report.stories.dedup();
+    Ok(report)
+}
+
+fn fail(report: &mut IngestReport, progress: &dyn Progress, e: IngestError) {
+    let failure = Failure::from(e);
+    progress.failed(&failure);
+    report.failed.push(failure);
+}
+
+/// Analyses and groups one new article.
+fn process(mut article: Article, grouper: &mut Grouper) -> NewArticle {
+    article.analysis = storyline_analyze::analyze(&article.text, article.published);
+    let features = storyline_group::features(&article);
+    let json = serde_json::to_string(&features).expect("features always serialise");
+    let grouping = grouper.add(&article.id, features);
+    NewArticle { article, features: json, grouping }
+}
+
+/// Rebuilds the online grouping state from what is stored, so a new batch extends existing
+/// stories instead of regrouping everything.
+fn restore_grouper(store: &dyn Store) -> Result<Grouper, StoreError> {
+    let mut grouper = Grouper::new();
+    for record in store.grouping_records()? {
+        let features: Features = serde_json::from_str(&record.features).map_err(|e| {
+            StoreError::Corrupt { id: record.id.clone(), reason: format!("grouping features: {e}") }
+        })?;
+        grouper.restore(&record.id, features, &record.grouping);
+    }
+    Ok(grouper)
+}
+
+/// Writes the pending articles and the refreshed summaries of the stories they touch, atomically.
+fn commit(
+    store: &mut dyn Store,
+    pending: &mut Vec<NewArticle>,
+    report: &mut IngestReport,
+) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let mut by_story: BTreeMap<StoryId, Vec<(Article, Grouping)>> = BTreeMap::new();
+    for new in pending.iter() {
+        let story = new.grouping.story.clone().unwrap_or_else(|| new.article.id.clone());
+        by_story.entry(story).or_default();
+    }
+    for (story, members) in by_story.iter_mut() {
+        members.extend(store.story_articles(story)?.into_iter().map(|s| (s.article, s.grouping)));
+    }
+    for new in pending.iter() {
+        let story = new.grouping.story.clone().unwrap_or_else(|| new.article.id.clone());
+        by_story
+            .get_mut(&story)
+            .expect("every pending story has an entry")
+            .push((new.article.clone(), new.grouping.clone()));
+    }
+    let stories = by_story.iter().map(|(id, members)| summarise(id, members)).collect();
+    report.stories.extend(by_story.into_keys());
+    store.save_batch(&Batch { articles: std::mem::take(pending), stories })
+}
+
+/// The listing row for a story.
+pub fn summarise(id: &StoryId, members: &[(Article, Grouping)]) -> StorySummary {
+    let (headline, date) = storyline_compare::headline(members);
+    let mut sources = BTreeSet::new();
+    for (a, _) in members {
+        // An article without a known outlet counts as a source of its own.
+        sources.insert(a.source.clone().unwrap_or_else(|| format!("#{}", a.id)));
+    }
+    StorySummary { id: id.clone(), headline, date, articles: members.len(), sources: sources.len() }
+}

@@ -1,0 +1,169 @@
+//! Human-readable views of stories and articles for the terminal (`--json` prints the contract's
+//! JSON instead).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use storyline_model::{offsets, StoryReport, StorySummary};
+use storyline_store::StoredArticle;
+
+/// `storyline stories`: one row per story.
+pub fn stories_table(stories: &[StorySummary]) -> String {
+    let mut out = String::new();
+    if stories.is_empty() {
+        out.push_str("No stories yet: `storyline ingest <dir>` or `storyline demo`.\n");
+        return out;
+    }
+    let _ = writeln!(out, "{:<16}  {:<10}  {:>8}  {:>7}  HEADLINE", "ID", "DATE", "ARTICLES", "SOURCES");
+    for s in stories {
+        let date = s.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
+        let _ = writeln!(
+            out,
+            "{:<16}  {:<10}  {:>8}  {:>7}  {}",
+            s.id,
+            date,
+            s.articles,
+            s.sources,
+            clip(&s.headline, 90)
+        );
+    }
+    out
+}
+
+/// `storyline story ID`: the report, section by section.
+pub fn story(r: &StoryReport) -> String {
+    let mut out = String::new();
+    let date = r.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
+    let _ = writeln!(out, "STORY {}  ({date})", r.id);
+    let _ = writeln!(out, "{}", r.headline);
+
+    // Short labels [1], [2] … for articles, used by every section below.
+    let label: BTreeMap<&str, usize> =
+        r.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i + 1)).collect();
+    let cite = |ids: &[String]| -> String {
+        ids.iter().filter_map(|id| label.get(id.as_str())).map(|n| format!("[{n}]")).collect()
+    };
+
+    section(&mut out, "SOURCES");
+    for (i, a) in r.articles.iter().enumerate() {
+        let date = a.published.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
+        let copy = match &a.duplicate_of {
+            Some(orig) => format!("  (copy of {})", cite(std::slice::from_ref(orig))),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "[{}] {} · {} · {}{copy}",
+            i + 1,
+            a.source.as_deref().unwrap_or("unknown outlet"),
+            date,
+            clip(a.title.as_deref().unwrap_or("(untitled)"), 80),
+        );
+    }
+
+    if !r.summary.is_empty() {
+        section(&mut out, "SUMMARY");
+        for s in &r.summary {
+            let _ = writeln!(out, "- {} {}", s.text, cite(&s.sources));
+        }
+    }
+
+    let c = &r.comparison;
+    if !c.conflicts.is_empty() {
+        section(&mut out, "CONFLICTS");
+        for conflict in &c.conflicts {
+            let _ = writeln!(out, "! {}", conflict.about);
+            for claim in &conflict.claims {
+                let _ = writeln!(out, "    {} {}", cite(std::slice::from_ref(&claim.article)), claim.value);
+            }
+        }
+    }
+    section(&mut out, "AGREED (two or more outlets)");
+    if c.agreed.is_empty() {
+        out.push_str("(none found)\n");
+    }
+    for f in &c.agreed {
+        let _ = writeln!(out, "= {} {}", clip(&f.fact, 160), cite(&f.articles));
+    }
+    section(&mut out, "ONLY ONE OUTLET");
+    if c.unique.is_empty() {
+        out.push_str("(none found)\n");
+    }
+    for f in &c.unique {
+        let _ = writeln!(out, "+ {} {}", clip(&f.fact, 160), cite(std::slice::from_ref(&f.article)));
+    }
+
+    if !r.timeline.is_empty() {
+        section(&mut out, "TIMELINE");
+        for t in &r.timeline {
+            let _ = writeln!(out, "{:<16} {} {}", t.date, clip(&t.text, 120), cite(&t.articles));
+        }
+    }
+    if !r.quotes.is_empty() {
+        section(&mut out, "QUOTES");
+        for q in &r.quotes {
+            let _ = writeln!(out, "{}: “{}” {}", q.speaker, clip(&q.text, 140), cite(&q.articles));
+        }
+    }
+    if !r.entities.is_empty() {
+        section(&mut out, "ENTITIES");
+        for e in r.entities.iter().take(15) {
+            let aliases: Vec<&str> =
+                e.aliases.iter().map(String::as_str).filter(|a| *a != e.canonical).collect();
+            let aka = if aliases.is_empty() { String::new() } else { format!(" (also: {})", aliases.join(", ")) };
+            let _ = writeln!(out, "{:<4} {}{aka} {}", e.kind.as_str(), e.canonical, cite(&e.articles));
+        }
+    }
+    out
+}
+
+/// `storyline article ID`: metadata, then the cleaned text.
+pub fn article(s: &StoredArticle) -> String {
+    let a = &s.article;
+    let mut out = String::new();
+    let field = |out: &mut String, name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            let _ = writeln!(out, "{name:<10} {v}");
+        }
+    };
+    field(&mut out, "id", Some(a.id.clone()));
+    field(&mut out, "title", a.title.clone());
+    field(&mut out, "source", a.source.clone());
+    field(&mut out, "author", a.author.clone());
+    field(&mut out, "published", a.published.map(|d| d.to_string()));
+    field(&mut out, "language", a.language.clone());
+    field(&mut out, "input", a.input_id.clone());
+    field(&mut out, "story", s.grouping.story.clone());
+    field(&mut out, "copy of", s.grouping.duplicate_of.clone());
+    let _ = writeln!(
+        out,
+        "{:<10} {} sentences, {} entities, {} dates, {} quotes, {} events",
+        "analysis",
+        a.analysis.sentences.len(),
+        a.analysis.entities.len(),
+        a.analysis.times.len(),
+        a.analysis.quotes.len(),
+        a.analysis.events.len()
+    );
+    for r in &a.removed {
+        let _ = writeln!(out, "{:<10} {}: {}", "removed", r.kind, clip(&r.text, 100));
+    }
+    out.push('\n');
+    out.push_str(&a.text);
+    out.push('\n');
+    out
+}
+
+fn section(out: &mut String, title: &str) {
+    let _ = write!(out, "\n{title}\n");
+}
+
+/// Shortens `s` to at most `max` characters on one line.
+fn clip(s: &str, max: usize) -> String {
+    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        format!("{}…", offsets::slice(&one_line, 0, max - 1).trim_end())
+    }
+}

@@ -31,6 +31,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             continue;
         }
         if path.is_dir() {
+            // A new file inside a sub-folder changes that folder, not the top one.
+            println!("cargo:rerun-if-changed={}", path.display());
             walk(&path, out);
         } else if name != "README.md" && name != "expected.json" {
             out.push(path);

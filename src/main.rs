@@ -103,6 +103,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // `storyline export | head`: the reader left; that is not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
@@ -126,7 +128,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if json {
                 print_json(&json!({"schema": SCHEMA_VERSION, "stories": stories}))?;
             } else {
-                print!("{}", render::stories_table(&stories));
+                write_out(&render::stories_table(&stories))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -137,7 +139,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if json {
                 print_json(&with_schema(&report)?)?;
             } else {
-                print!("{}", render::story(&report));
+                write_out(&render::story(&report))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -150,7 +152,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 doc["duplicate_of"] = json!(stored.grouping.duplicate_of);
                 print_json(&doc)?;
             } else {
-                print!("{}", render::article(&stored));
+                write_out(&render::article(&stored))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -224,9 +226,9 @@ fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
     if json {
         print_json(&json!({"schema": SCHEMA_VERSION, "stories": stories, "story": top}))?;
     } else {
-        println!("{}", render::stories_table(&stories));
-        println!("{}", render::story(&top));
-        println!("Next: `storyline story <id>` for any story above, `storyline ingest <dir>` for your own articles.");
+        write_out(&render::stories_table(&stories))?;
+        write_out(&format!("\n{}\n", render::story(&top)))?;
+        write_out("Next: `storyline story <id>` for any story above, `storyline ingest <dir>` for your own articles.\n")?;
     }
     Ok(code)
 }
@@ -338,6 +340,21 @@ fn with_schema<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
         other => bail!("expected a JSON object, got {other}"),
     }
     Ok(serde_json::Value::Object(doc))
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>().is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}
+
+/// Writes to stdout, reporting a closed pipe as an error instead of panicking like `print!`.
+fn write_out(s: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 fn print_json(value: &serde_json::Value) -> Result<()> {

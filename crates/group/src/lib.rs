@@ -3,35 +3,279 @@
 //!
 //! Pure in-memory state ([`Grouper`]); the caller restores it from the store and persists the
 //! [`Features`] and [`Grouping`] it returns.
+//!
+//! * [`text`]: normalisation, content terms (stopwords, stemming), stable hashes.
+//! * [`copies`]: exact copies (normalised-body hash) and near copies (MinHash + banded LSH,
+//!   verified: similarity ≥ 0.8).
+//! * [`stories`]: the story score (TF-IDF cosine, entities, dates, place/date conflicts) and its
+//!   threshold.
+//!
+//! ```
+//! use storyline_group::{Features, Grouper};
+//! let mut g = Grouper::new();
+//! let a = g.add(&"a1".to_string(), Features::default());
+//! assert_eq!(a.story.as_deref(), Some("a1"));
+//! ```
+//!
+//! Grouping is deterministic: the same articles restored and added in the same order give the same
+//! groupings (no hash-map iteration order reaches a result), and a new story's id is the id of the
+//! article that started it, so ids are stable across re-runs.
+
+pub mod copies;
+pub mod stories;
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use storyline_model::{Article, ArticleId, Grouping};
+use storyline_model::{Article, ArticleId, EntityType, Grouping, TimeType, TitleOrigin};
+
+use crate::copies::{CopyIndex, NEAR_THRESHOLD};
+use crate::stories::Stories;
+
+/// How many weighted terms [`Features::terms`] keeps.
+pub const MAX_TERMS: usize = 48;
+/// How many entities [`Features::entities`] keeps.
+pub const MAX_ENTITIES: usize = 24;
+/// How many normalised dates [`Features::days`] keeps.
+pub const MAX_DAYS: usize = 16;
+/// Title words count this many times in the term weights (a title synthesised from the lead
+/// sentence counts once more, as it repeats the body).
+pub const TITLE_WEIGHT: f32 = 3.0;
 
 /// What grouping needs to remember about an article (persisted by the store as JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Features {}
+#[serde(default)]
+pub struct Features {
+    /// Hex hash of the normalised body (empty for an empty body): equal means exact copy.
+    pub exact: String,
+    /// Number of distinct word 5-shingles of the body.
+    pub shingles: u32,
+    /// MinHash signature of the body's shingles (128 values; empty for very short bodies).
+    pub minhash: Vec<u32>,
+    /// Up to [`MAX_TERMS`] stemmed content terms with their weighted counts (title ×3), sorted by
+    /// term.
+    pub terms: Vec<(String, f32)>,
+    /// Up to [`MAX_ENTITIES`] entities (lowercase canonical names), sorted by name.
+    pub entities: Vec<EntityFeature>,
+    /// Publication date, days since 1970-01-01.
+    pub published: Option<i32>,
+    /// Days (since 1970-01-01) named by the article's normalised time expressions, sorted.
+    pub days: Vec<i32>,
+}
+
+/// One entity an article names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityFeature {
+    /// Canonical name, lowercased, whitespace collapsed.
+    pub name: String,
+    /// The type it is most often tagged with.
+    pub kind: EntityType,
+    pub mentions: u32,
+}
 
 /// Computes an analysed article's grouping features.
 pub fn features(article: &Article) -> Features {
-    let _ = article;
-    Features::default()
+    let fp = copies::fingerprint(&article.text);
+
+    let mut tf: BTreeMap<String, f32> = BTreeMap::new();
+    for t in text::terms(&article.text) {
+        *tf.entry(t).or_insert(0.0) += 1.0;
+    }
+    if let Some(title) = &article.title {
+        let w = if article.title_origin == TitleOrigin::Synthesised {
+            1.0
+        } else {
+            TITLE_WEIGHT
+        };
+        for t in text::terms(title) {
+            *tf.entry(t).or_insert(0.0) += w;
+        }
+    }
+    let mut terms: Vec<(String, f32)> = tf.into_iter().collect();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.truncate(MAX_TERMS);
+    terms.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut ents: BTreeMap<String, BTreeMap<EntityType, u32>> = BTreeMap::new();
+    for e in &article.analysis.entities {
+        let name = text::words(&e.canonical.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !name.is_empty() {
+            *ents.entry(name).or_default().entry(e.kind).or_insert(0) += 1;
+        }
+    }
+    let mut entities: Vec<EntityFeature> = ents
+        .into_iter()
+        .map(|(name, kinds)| {
+            let mentions = kinds.values().sum();
+            // Most frequent type; ties to the first in EntityType order (BTreeMap order).
+            let kind = kinds
+                .iter()
+                .fold(
+                    (EntityType::Misc, 0),
+                    |b, (&k, &n)| if n > b.1 { (k, n) } else { b },
+                )
+                .0;
+            EntityFeature {
+                name,
+                kind,
+                mentions,
+            }
+        })
+        .collect();
+    entities.sort_by(|a, b| {
+        b.mentions
+            .cmp(&a.mentions)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    entities.truncate(MAX_ENTITIES);
+    entities.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let mut day_counts: BTreeMap<i32, u32> = BTreeMap::new();
+    for t in &article.analysis.times {
+        if t.kind == TimeType::Date || t.kind == TimeType::Time {
+            if let Some(d) = t.day() {
+                *day_counts.entry(text::day_number(d)).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut days: Vec<(i32, u32)> = day_counts.into_iter().collect();
+    days.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    days.truncate(MAX_DAYS);
+    let mut days: Vec<i32> = days.into_iter().map(|(d, _)| d).collect();
+    days.sort_unstable();
+
+    Features {
+        exact: fp.exact,
+        shingles: fp.shingles,
+        minhash: fp.minhash,
+        terms,
+        entities,
+        published: article.published.map(text::day_number),
+        days,
+    }
+}
+
+/// What the grouper remembers of each article it has seen.
+#[derive(Debug)]
+struct Member {
+    grouping: Grouping,
+    story: usize,
+    shingles: u32,
+    minhash: Vec<u32>,
 }
 
 /// The online grouping state.
 #[derive(Debug, Default)]
-pub struct Grouper {}
+pub struct Grouper {
+    ids: HashMap<ArticleId, usize>,
+    members: Vec<Member>,
+    /// Article ids by position.
+    order: Vec<ArticleId>,
+    copies: CopyIndex,
+    stories: Stories,
+}
 
 impl Grouper {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Re-adds an article grouped in an earlier run, keeping its grouping as it was.
-    pub fn restore(&mut self, id: &ArticleId, features: Features, grouping: &Grouping) {
-        let _ = (id, features, grouping);
+
+    /// Number of articles restored or added.
+    pub fn len(&self) -> usize {
+        self.members.len()
     }
-    /// Groups a new article: links it to a copy it duplicates, and puts it in a story.
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// The story scores (for tests and debugging).
+    pub fn stories(&self) -> &Stories {
+        &self.stories
+    }
+
+    /// Re-adds an article grouped in an earlier run, keeping its grouping as it was. An id already
+    /// seen is ignored.
+    pub fn restore(&mut self, id: &ArticleId, features: Features, grouping: &Grouping) {
+        if self.ids.contains_key(id) {
+            return;
+        }
+        let story_id = grouping.story.clone().unwrap_or_else(|| id.clone());
+        let story = self.stories.get_or_create(&story_id);
+        let mut grouping = grouping.clone();
+        grouping.story = Some(story_id);
+        self.insert(id, features, grouping, story);
+    }
+
+    /// Groups a new article: links it to a copy it duplicates, and puts it in a story. An id
+    /// already seen gets its grouping back unchanged.
     pub fn add(&mut self, id: &ArticleId, features: Features) -> Grouping {
-        let _ = (id, features);
-        Grouping { story: Some(id.clone()), ..Default::default() }
+        if let Some(&i) = self.ids.get(id) {
+            return self.members[i].grouping.clone();
+        }
+        let (duplicate_of, story) = match self.find_copy(&features) {
+            Some((orig, sim)) => (Some((orig, sim)), self.members[orig].story),
+            None => {
+                let story = match self.stories.best(&features) {
+                    Some((s, _)) => s,
+                    None => self.stories.get_or_create(id),
+                };
+                (None, story)
+            }
+        };
+        let grouping = Grouping {
+            duplicate_of: duplicate_of.map(|(o, _)| self.order[o].clone()),
+            duplicate_similarity: duplicate_of.map(|(_, s)| s),
+            story: Some(self.stories.id(story).clone()),
+            storyline: None,
+        };
+        self.insert(id, features, grouping.clone(), story);
+        grouping
+    }
+
+    fn insert(&mut self, id: &ArticleId, features: Features, grouping: Grouping, story: usize) {
+        let idx = self.members.len();
+        let copy = grouping.duplicate_of.is_some();
+        self.stories.join(story, &features, copy);
+        self.copies.insert(idx, &features.exact, &features.minhash);
+        self.ids.insert(id.clone(), idx);
+        self.order.push(id.clone());
+        self.members.push(Member {
+            grouping,
+            story,
+            shingles: features.shingles,
+            minhash: features.minhash,
+        });
+    }
+
+    /// The article this one copies, with the similarity: an exact copy's earliest original, else
+    /// the most similar verified near copy, originals preferred over copies, ties to the earliest.
+    fn find_copy(&self, f: &Features) -> Option<(usize, f32)> {
+        if let Some(i) = self.copies.exact(&f.exact) {
+            return Some((i, 1.0));
+        }
+        let mut best: Option<(usize, f32, bool)> = None;
+        for c in self.copies.candidates(&f.minhash) {
+            let m = &self.members[c];
+            let sim = copies::similarity(&f.minhash, f.shingles, &m.minhash, m.shingles);
+            if sim < NEAR_THRESHOLD {
+                continue;
+            }
+            let original = m.grouping.duplicate_of.is_none();
+            let better = match best {
+                None => true,
+                Some((_, bs, bo)) => (original, sim) > (bo, bs),
+            };
+            if better {
+                best = Some((c, sim, original));
+            }
+        }
+        best.map(|(c, s, _)| (c, s))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,489 @@
+//! Behaviour tests on small invented articles with hand-filled entities and dates.
+
+use storyline_model::{Analysis, Article, Entity, EntityType, TimeExpr, TimeType, TitleOrigin};
+
+use super::*;
+
+use EntityType::{Location as LOC, Organisation as ORG, Person as PER};
+
+/// An analysed article: every occurrence of an entity's or a date's surface form is annotated.
+fn article(
+    id: &str,
+    title: &str,
+    published: &str,
+    text: &str,
+    entities: &[(&str, &str, EntityType)],
+    dates: &[(&str, &str)],
+) -> Article {
+    let spans = |surface: &str| -> Vec<(usize, usize)> {
+        text.match_indices(surface)
+            .map(|(b, s)| {
+                let start = text[..b].chars().count();
+                (start, start + s.chars().count())
+            })
+            .collect()
+    };
+    let mut analysis = Analysis::default();
+    for &(surface, canonical, kind) in entities {
+        for (start, end) in spans(surface) {
+            analysis.entities.push(Entity {
+                start,
+                end,
+                text: surface.into(),
+                kind,
+                canonical: canonical.into(),
+            });
+        }
+    }
+    for &(surface, value) in dates {
+        for (start, end) in spans(surface) {
+            analysis.times.push(TimeExpr {
+                start,
+                end,
+                text: surface.into(),
+                kind: TimeType::Date,
+                value: Some(value.into()),
+            });
+        }
+    }
+    Article {
+        id: id.into(),
+        input_id: None,
+        url: None,
+        title: Some(title.into()),
+        title_origin: TitleOrigin::Given,
+        published: Some(published.parse().unwrap()),
+        published_origin: Some("record".into()),
+        source: None,
+        author: None,
+        language: Some("en".into()),
+        text: text.into(),
+        removed: vec![],
+        analysis,
+    }
+}
+
+const TURKEY_ENTS: &[(&str, &str, EntityType)] = &[
+    ("Turkey", "Turkey", LOC),
+    ("Malatya", "Malatya", LOC),
+    ("Geological Survey", "United States Geological Survey", ORG),
+    ("AFAD", "AFAD", ORG),
+    ("Yerlikaya", "Ali Yerlikaya", PER),
+];
+
+const TURKEY_BODY: &str =
+    "A magnitude 6.8 earthquake struck eastern Turkey on Monday, killing at least 41 people \
+and injuring hundreds more, officials said.
+
+The quake hit near the city of Malatya shortly after dawn at a shallow depth of ten kilometres, \
+according to the Geological Survey. It was felt as far away as the Black Sea coast.
+
+Rescue teams worked through the day to pull survivors from collapsed apartment blocks while \
+strong aftershocks shook the region and frightened residents slept in their cars.
+
+Turkey's disaster agency AFAD said more than 200 buildings had been destroyed and that 3,000 \
+rescue workers, sniffer dogs and heavy machinery had been sent to the province.
+
+Interior Minister Ali Yerlikaya said field hospitals and tent camps were being set up in Malatya \
+and urged people not to return to damaged homes until engineers had inspected them.";
+
+fn turkey_original() -> Article {
+    article(
+        "tr-original",
+        "Powerful earthquake strikes eastern Turkey, dozens killed",
+        "2025-03-03",
+        TURKEY_BODY,
+        TURKEY_ENTS,
+        &[("Monday", "2025-03-03")],
+    )
+}
+
+/// Another outlet's account of the same quake, in its own words.
+fn turkey_other_outlet() -> Article {
+    article(
+        "tr-other",
+        "Dozens dead as quake rocks Turkish province of Malatya",
+        "2025-03-03",
+        "At least 41 people died when a strong earthquake measuring 6.8 shook the Malatya region of \
+Turkey early on Monday, the country's emergency authority AFAD reported.
+
+Television footage showed residents digging with their hands in the ruins of collapsed buildings. \
+The Geological Survey put the epicentre close to Malatya city.
+
+Minister Ali Yerlikaya told reporters the death toll was likely to rise as rescuers reached remote \
+villages, and that tents and blankets were on their way to survivors.",
+        TURKEY_ENTS,
+        &[("Monday", "2025-03-03")],
+    )
+}
+
+fn peru_quake() -> Article {
+    article(
+        "pe-quake",
+        "Strong earthquake strikes southern Peru, killing 12",
+        "2025-03-10",
+        "A magnitude 7.1 earthquake struck southern Peru on Monday, killing at least 12 people and \
+injuring dozens more, officials said.
+
+The quake hit near the city of Arequipa in the afternoon at a depth of 40 kilometres, according to \
+the Geological Survey. Landslides blocked roads into the Colca valley.
+
+Rescue teams searched collapsed adobe houses in mountain villages while aftershocks rattled the \
+region. Peru's civil defence institute INDECI said 150 homes had been destroyed.
+
+President Dina Boluarte flew to Arequipa and promised emergency funds for the families who lost \
+their homes.",
+        &[
+            ("Peru", "Peru", LOC),
+            ("Arequipa", "Arequipa", LOC),
+            ("Colca", "Colca Valley", LOC),
+            ("Geological Survey", "United States Geological Survey", ORG),
+            ("INDECI", "INDECI", ORG),
+            ("Dina Boluarte", "Dina Boluarte", PER),
+        ],
+        &[("Monday", "2025-03-10")],
+    )
+}
+
+fn summit(
+    id: &str,
+    published: &str,
+    day_value: &str,
+    city: &str,
+    leaders: [(&str, &str); 2],
+) -> Article {
+    let [(l1, c1), (l2, c2)] = leaders;
+    let text = format!(
+        "The leaders of {c1} and {c2} met in {city} on Thursday for a two-day summit on trade, energy \
+and security, their first formal talks in three years.
+
+President {l1} of {c1} and Prime Minister {l2} of {c2} signed a joint statement pledging to cut \
+tariffs on farm goods and to build a new power link between the two countries.
+
+Speaking at a news conference in {city}, {l1} called the agreement a turning point, while {l2} \
+said both governments would meet again next year to review progress on the deal."
+    );
+    let ents: Vec<(&str, &str, EntityType)> = vec![
+        (city, city, LOC),
+        (c1, c1, LOC),
+        (c2, c2, LOC),
+        (l1, l1, PER),
+        (l2, l2, PER),
+    ];
+    article(
+        id,
+        &format!("{c1} and {c2} leaders hold summit in {city}"),
+        published,
+        &text,
+        &ents,
+        &[("Thursday", day_value)],
+    )
+}
+
+fn flood(id: &str, title: &str, text: &str) -> Article {
+    article(
+        id,
+        title,
+        "2025-04-12",
+        text,
+        &[
+            ("Riverton", "Riverton", LOC),
+            ("Ashby", "Ashby River", LOC),
+            ("Mayor Helen Crane", "Helen Crane", PER),
+            ("Crane", "Helen Crane", PER),
+        ],
+        &[("Saturday", "2025-04-12")],
+    )
+}
+
+fn run(grouper: &mut Grouper, articles: &[Article]) -> Vec<Grouping> {
+    articles
+        .iter()
+        .map(|a| grouper.add(&a.id, features(a)))
+        .collect()
+}
+
+#[test]
+fn exact_copy_links_to_first_and_shares_story() {
+    let first = turkey_original();
+    let mut copy = first.clone();
+    copy.id = "tr-copy".into();
+    copy.title = Some("Deadly quake hits Turkey".into());
+    copy.source = Some("Another Outlet".into());
+    copy.text = copy
+        .text
+        .replace("\n\n", "\n")
+        .replace(", ", " , ")
+        .to_uppercase();
+    let mut g = Grouper::new();
+    let r = run(&mut g, &[first, copy]);
+    assert_eq!(r[0].duplicate_of, None);
+    assert_eq!(r[0].story.as_deref(), Some("tr-original"));
+    assert_eq!(r[1].duplicate_of.as_deref(), Some("tr-original"));
+    assert_eq!(r[1].duplicate_similarity, Some(1.0));
+    assert_eq!(r[1].story, r[0].story);
+}
+
+#[test]
+fn near_copy_is_linked_but_other_report_is_not() {
+    let first = turkey_original();
+    let mut near = first.clone();
+    near.id = "tr-near".into();
+    near.title = Some("Quake in Turkey's Malatya kills at least 41".into());
+    let paragraphs: Vec<&str> = TURKEY_BODY.split("\n\n").collect();
+    let mut kept: Vec<&str> = paragraphs[..paragraphs.len() - 1].to_vec();
+    kept.insert(2, "Subscribe to our newsletter for the latest news.");
+    near.text = kept.join("\n\n").replace(
+        "at least 41 people",
+        "at least 41 people, including children,",
+    );
+    let other = turkey_other_outlet();
+
+    let fa = features(&first);
+    let fn_ = features(&near);
+    let sim = copies::similarity(&fa.minhash, fa.shingles, &fn_.minhash, fn_.shingles);
+    assert!(sim >= NEAR_THRESHOLD, "near copy similarity {sim}");
+    let fo = features(&other);
+    let sim_other = copies::similarity(&fa.minhash, fa.shingles, &fo.minhash, fo.shingles);
+    assert!(sim_other < 0.3, "other report similarity {sim_other}");
+
+    let mut g = Grouper::new();
+    let r = run(&mut g, &[first, near, other]);
+    assert_eq!(r[1].duplicate_of.as_deref(), Some("tr-original"));
+    let s = r[1].duplicate_similarity.unwrap();
+    assert!((NEAR_THRESHOLD..1.0).contains(&s), "{s}");
+    assert_eq!(r[1].story, r[0].story);
+    assert_eq!(r[2].duplicate_of, None);
+    assert_eq!(
+        r[2].story, r[0].story,
+        "same event, other words: same story"
+    );
+}
+
+#[test]
+fn earthquakes_in_different_countries_are_different_stories() {
+    let mut g = Grouper::new();
+    let r = run(&mut g, &[turkey_original(), peru_quake()]);
+    let score = g
+        .stories()
+        .score("tr-original", &features(&peru_quake()))
+        .unwrap();
+    assert!(score.place_conflict && score.date_conflict, "{score:?}");
+    assert_ne!(r[0].story, r[1].story, "{score:?}");
+    assert_eq!(r[1].story.as_deref(), Some("pe-quake"));
+}
+
+#[test]
+fn summits_with_different_places_and_leaders_are_different_stories() {
+    let a = summit(
+        "sum-a",
+        "2025-05-15",
+        "2025-05-15",
+        "Velden",
+        [("Anna Lind", "Norland"), ("Marek Vos", "Ostria")],
+    );
+    let b = summit(
+        "sum-b",
+        "2025-05-19",
+        "2025-05-18",
+        "Portavia",
+        [("Kenji Arai", "Sudmark"), ("Sofia Mendes", "Lusira")],
+    );
+    let b2 = summit(
+        "sum-b2",
+        "2025-05-19",
+        "2025-05-18",
+        "Portavia",
+        [("Kenji Arai", "Sudmark"), ("Sofia Mendes", "Lusira")],
+    );
+    let mut g = Grouper::new();
+    let r = run(&mut g, &[a, b, b2]);
+    assert_ne!(r[0].story, r[1].story);
+    // Control: the same summit reported again joins (as an exact copy).
+    assert_eq!(r[2].story, r[1].story);
+}
+
+#[test]
+fn three_outlets_on_one_event_make_one_story() {
+    let articles = [
+        flood(
+            "fl-1",
+            "Floods force hundreds from homes in Riverton",
+            "Hundreds of residents were evacuated from Riverton on Saturday after the Ashby River burst its \
+banks following three days of heavy rain. Mayor Helen Crane declared a local emergency and opened \
+the town's schools as shelters. Crane said no one had been hurt but warned that water levels \
+could rise further overnight.",
+        ),
+        flood(
+            "fl-2",
+            "Riverton under water as Ashby River overflows",
+            "The Ashby River spilled into the streets of Riverton on Saturday, flooding shops and forcing \
+families to leave their homes by boat. Mayor Helen Crane, who declared an emergency, said shelters \
+were open in local schools. Forecasters expect more rain.",
+        ),
+        flood(
+            "fl-3",
+            "Emergency declared in Riverton as river floods town",
+            "Mayor Helen Crane declared an emergency in Riverton on Saturday as floodwater from the swollen \
+Ashby River poured into homes. Emergency crews evacuated residents overnight and Crane urged \
+people to stay away from the river banks.",
+        ),
+    ];
+    let mut g = Grouper::new();
+    let mut all = vec![turkey_original(), peru_quake()];
+    all.extend(articles);
+    let r = run(&mut g, &all);
+    assert_eq!(r[2].story.as_deref(), Some("fl-1"));
+    assert_eq!(r[3].story.as_deref(), Some("fl-1"));
+    assert_eq!(r[4].story.as_deref(), Some("fl-1"));
+    assert!(r[2..].iter().all(|g| g.duplicate_of.is_none()));
+}
+
+fn turkey_follow_up() -> Article {
+    article(
+        "tr-follow",
+        "Turkey quake death toll rises to 58 as rescuers search rubble",
+        "2025-03-04",
+        "The number of people killed by Monday's earthquake in eastern Turkey rose to 58 on Tuesday, \
+the disaster agency AFAD said, as rescuers kept searching the rubble of collapsed buildings in \
+Malatya.
+
+Ali Yerlikaya said aid convoys had reached every damaged village and that thousands of survivors \
+were sheltering in tents after a night of aftershocks.",
+        TURKEY_ENTS,
+        &[("Monday", "2025-03-03"), ("Tuesday", "2025-03-04")],
+    )
+}
+
+#[test]
+fn online_restore_then_add_keeps_ids_and_joins_existing_stories() {
+    let summit_a = summit(
+        "sum-a",
+        "2025-03-05",
+        "2025-03-06",
+        "Velden",
+        [("Anna Lind", "Norland"), ("Marek Vos", "Ostria")],
+    );
+    let batch1 = vec![turkey_original(), peru_quake(), summit_a.clone()];
+    let mut peru_copy = peru_quake();
+    peru_copy.id = "pe-copy".into();
+    peru_copy.title = Some("Peru quake kills 12".into());
+    let mut summit_report = summit_a.clone();
+    summit_report.id = "sum-a-2".into();
+    summit_report.text = summit_report.text.split("\n\n").take(2).collect::<Vec<_>>().join("\n\n")
+        + "\n\nOpposition parties in Ostria criticised the deal as too generous to Norland farmers.";
+    let batch2 = vec![
+        turkey_follow_up(),
+        peru_copy,
+        summit_report,
+        turkey_other_outlet(),
+    ];
+
+    // First run: batch 1, stored.
+    let mut first = Grouper::new();
+    let stored: Vec<(ArticleId, String, Grouping)> = batch1
+        .iter()
+        .map(|a| {
+            let f = features(a);
+            let g = first.add(&a.id, f.clone());
+            (a.id.clone(), serde_json::to_string(&f).unwrap(), g)
+        })
+        .collect();
+    assert_eq!(
+        stored
+            .iter()
+            .map(|s| s.2.story.clone().unwrap())
+            .collect::<Vec<_>>(),
+        ["tr-original", "pe-quake", "sum-a"]
+    );
+
+    // Second run: restore from the store, add batch 2.
+    let mut second = Grouper::new();
+    for (id, json, grouping) in &stored {
+        second.restore(id, serde_json::from_str(json).unwrap(), grouping);
+    }
+    let r2 = run(&mut second, &batch2);
+    assert_eq!(r2[0].story.as_deref(), Some("tr-original"));
+    assert_eq!(r2[0].duplicate_of, None);
+    assert_eq!(r2[1].duplicate_of.as_deref(), Some("pe-quake"));
+    assert_eq!(r2[1].story.as_deref(), Some("pe-quake"));
+    assert_eq!(r2[2].story.as_deref(), Some("sum-a"));
+    assert_eq!(r2[3].story.as_deref(), Some("tr-original"));
+    // Re-adding a restored article gives its stored grouping back.
+    assert_eq!(second.add(&stored[1].0, Features::default()), stored[1].2);
+
+    // One run over both batches gives the same groupings: ids are stable.
+    let mut once = Grouper::new();
+    let all: Vec<Article> = batch1.into_iter().chain(batch2).collect();
+    let r = run(&mut once, &all);
+    assert_eq!(
+        r[..3],
+        stored.iter().map(|s| s.2.clone()).collect::<Vec<_>>()[..]
+    );
+    assert_eq!(r[3..], r2[..]);
+}
+
+#[test]
+fn features_round_trip_through_json() {
+    let f = features(&turkey_follow_up());
+    assert_eq!(f.minhash.len(), copies::NUM_HASHES);
+    assert!(f.terms.iter().any(|(t, _)| t == "earthquak"));
+    assert!(f
+        .entities
+        .iter()
+        .any(|e| e.name == "ali yerlikaya" && e.kind == PER && e.mentions == 1));
+    assert_eq!(f.days.len(), 2);
+    let json = serde_json::to_string(&f).unwrap();
+    let back: Features = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, f);
+    assert!(
+        json.len() < 4000,
+        "features are compact: {} bytes",
+        json.len()
+    );
+    // Missing fields default (older stored features still load).
+    assert_eq!(
+        serde_json::from_str::<Features>("{}").unwrap(),
+        Features::default()
+    );
+}
+
+#[test]
+fn never_drops_and_always_has_a_story() {
+    let mut g = Grouper::new();
+    let empty = Features::default();
+    let a = g.add(&"x1".to_string(), empty.clone());
+    let b = g.add(&"x2".to_string(), empty);
+    assert_eq!(a.story.as_deref(), Some("x1"));
+    assert_eq!(b.story.as_deref(), Some("x2"));
+    assert_eq!(
+        b.duplicate_of, None,
+        "empty bodies are not copies of each other"
+    );
+    assert_eq!(g.len(), 2);
+}
+
+#[test]
+fn same_place_weeks_later_is_a_new_story_and_undated_compares_with_all() {
+    let mut later = turkey_other_outlet();
+    later.id = "tr-later".into();
+    later.published = Some("2025-03-28".parse().unwrap());
+    for t in &mut later.analysis.times {
+        t.value = Some("2025-03-28".into());
+    }
+    let mut undated = turkey_follow_up();
+    undated.published = None;
+    undated.analysis.times.clear();
+    let mut g = Grouper::new();
+    let r = run(&mut g, &[turkey_original(), undated, later]);
+    assert_eq!(
+        r[1].story.as_deref(),
+        Some("tr-original"),
+        "undated: compared with every story"
+    );
+    assert_eq!(
+        r[2].story.as_deref(),
+        Some("tr-later"),
+        "outside the 7-day window"
+    );
+}

@@ -1,0 +1,405 @@
+//! End-to-end tests that drive the `storyline` binary the way a user and the contract's scripts do:
+//! the bundled example collection, the real seeds (when `../shared` is present), bad inputs and
+//! idempotent re-ingest.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `storyline --db DB ARGS…` and returns its output.
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_storyline"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("the storyline binary runs")
+}
+
+fn stdout_json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `export --format jsonl` parsed.
+fn export(db: &Path) -> Vec<Value> {
+    let out = run(db, &["export", "--format", "jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each export line is JSON"))
+        .collect()
+}
+
+fn article_json(db: &Path, id: &str) -> Value {
+    let out = run(db, &["article", id, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout_json(&out)
+}
+
+fn story_json(db: &Path, id: &str) -> Value {
+    let out = run(db, &["story", id, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout_json(&out)
+}
+
+fn slice(text: &str, start: u64, end: u64) -> String {
+    text.chars().skip(start as usize).take((end - start) as usize).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bundled example collection (examples/collection/, checked against its expected.json).
+
+struct Demo {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    expected: Value,
+    /// expected.json key -> export row.
+    rows: BTreeMap<String, Value>,
+}
+
+fn demo() -> Demo {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = run(&db, &["demo"]);
+    assert!(out.status.success(), "demo failed: {}", stderr(&out));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("AGREED"), "demo prints a story report:\n{printed}");
+
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("examples/collection/expected.json")).unwrap(),
+    )
+    .unwrap();
+    let by_input: BTreeMap<String, Value> = export(&db)
+        .into_iter()
+        .map(|row| (row["input_id"].as_str().unwrap().to_string(), row))
+        .collect();
+    let mut rows = BTreeMap::new();
+    let mut keys: BTreeSet<String> = BTreeSet::new();
+    for story in expected["stories"].as_array().unwrap() {
+        keys.extend(story["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()));
+    }
+    for key in keys {
+        let input_id = match expected["input_ids"].get(&key) {
+            Some(id) => id.as_str().unwrap().to_string(),
+            None => format!("examples/collection/{key}"),
+        };
+        let row = by_input
+            .get(&input_id)
+            .unwrap_or_else(|| panic!("{key} ({input_id}) was not ingested; have {:?}", by_input.keys()));
+        rows.insert(key, row.clone());
+    }
+    Demo { _dir: dir, db, expected, rows }
+}
+
+#[test]
+fn demo_groups_the_collection_into_its_events() {
+    let d = demo();
+    let mut story_of_event = Vec::new();
+    for story in d.expected["stories"].as_array().unwrap() {
+        let ids: BTreeSet<&str> = story["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| d.rows[f.as_str().unwrap()]["story"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 1, "{} is split across stories {ids:?}", story["event"]);
+        story_of_event.push((story["event"].as_str().unwrap(), *ids.iter().next().unwrap()));
+    }
+    let distinct: BTreeSet<&str> = story_of_event.iter().map(|(_, id)| *id).collect();
+    assert_eq!(distinct.len(), story_of_event.len(), "different events merged: {story_of_event:#?}");
+
+    for dup in d.expected["duplicates"].as_array().unwrap() {
+        let copy = &d.rows[dup["file"].as_str().unwrap()];
+        let original = &d.rows[dup["of"].as_str().unwrap()];
+        assert_eq!(copy["duplicate_of"], original["id"], "{} is a copy", dup["file"]);
+    }
+    let copies = d.rows.values().filter(|r| !r["duplicate_of"].is_null()).count();
+    assert_eq!(copies, d.expected["duplicates"].as_array().unwrap().len(), "no other article is a copy");
+}
+
+#[test]
+fn demo_recovers_titles_dates_outlets_and_authors() {
+    let d = demo();
+    for (field, section) in
+        [("title", "titles"), ("published", "published"), ("source", "sources")]
+    {
+        for (key, want) in d.expected[section].as_object().unwrap() {
+            assert_eq!(&d.rows[key][field], want, "{field} of {key}");
+        }
+    }
+    for (key, want) in d.expected["authors"].as_object().unwrap() {
+        let a = article_json(&d.db, d.rows[key]["id"].as_str().unwrap());
+        assert_eq!(&a["author"], want, "author of {key}");
+    }
+    for case in d.expected["not_in_text"].as_array().unwrap() {
+        let key = case["file"].as_str().unwrap();
+        let a = article_json(&d.db, d.rows[key]["id"].as_str().unwrap());
+        let text = a["text"].as_str().unwrap();
+        assert!(!text.contains(case["text"].as_str().unwrap()), "{key} still holds {}", case["text"]);
+    }
+}
+
+#[test]
+fn demo_resolves_dates_and_quote_speakers() {
+    let d = demo();
+    for case in d.expected["times"].as_array().unwrap() {
+        let key = case["file"].as_str().unwrap();
+        let a = article_json(&d.db, d.rows[key]["id"].as_str().unwrap());
+        let found: Vec<&Value> = a["times"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["text"].as_str().unwrap().contains(case["text"].as_str().unwrap()))
+            .collect();
+        assert!(
+            found.iter().any(|t| t["value"] == case["value"]),
+            "{key}: {} should resolve to {}, found {found:?}",
+            case["text"],
+            case["value"]
+        );
+    }
+    for case in d.expected["quote_speakers"].as_array().unwrap() {
+        let key = case["file"].as_str().unwrap();
+        let a = article_json(&d.db, d.rows[key]["id"].as_str().unwrap());
+        let text = a["text"].as_str().unwrap();
+        let prefix = case["quote_starts_with"].as_str().unwrap();
+        let quote = a["quotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| {
+                slice(text, q["content"]["start"].as_u64().unwrap(), q["content"]["end"].as_u64().unwrap())
+                    .starts_with(prefix)
+            })
+            .unwrap_or_else(|| panic!("{key}: no quote starting {prefix:?}"));
+        let canonical = quote["speaker"]["canonical"].as_str().unwrap_or_default();
+        assert!(
+            canonical.ends_with(case["speaker"].as_str().unwrap()),
+            "{key}: quote {prefix:?} attributed to {canonical:?}, want {}",
+            case["speaker"]
+        );
+    }
+}
+
+#[test]
+fn demo_story_report_has_evidence_for_every_fact() {
+    let d = demo();
+    let strike = d.rows["articles/continental-wire/keldhaven-dock-strike.json"]["story"].as_str().unwrap();
+    let report = story_json(&d.db, strike);
+    assert_eq!(report["schema"], 1);
+    assert_eq!(report["articles"].as_array().unwrap().len(), 4);
+    let texts: BTreeMap<String, String> = report["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let id = a["id"].as_str().unwrap().to_string();
+            let text = article_json(&d.db, &id)["text"].as_str().unwrap().to_string();
+            (id, text)
+        })
+        .collect();
+    let c = &report["comparison"];
+    assert!(!c["agreed"].as_array().unwrap().is_empty(), "four outlets agree on something");
+    assert!(!c["unique"].as_array().unwrap().is_empty(), "some outlet carries a fact alone");
+    for fact in c["agreed"].as_array().unwrap().iter().chain(c["unique"].as_array().unwrap()) {
+        for ev in fact["evidence"].as_array().unwrap() {
+            let text = &texts[ev["article"].as_str().unwrap()];
+            let cited = slice(text, ev["start"].as_u64().unwrap(), ev["end"].as_u64().unwrap());
+            assert!(!cited.trim().is_empty(), "evidence of {} is empty", fact["fact"]);
+        }
+    }
+    let kovalenko: Vec<&Value> = report["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["canonical"].as_str().unwrap().contains("Kovalenko"))
+        .collect();
+    assert_eq!(kovalenko.len(), 1, "one Kovalenko across spellings: {kovalenko:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real seeds in ../shared/seeds (read in place; skipped when ../shared is absent).
+
+fn seeds_dir() -> Option<PathBuf> {
+    let dir = repo().join("../shared/seeds");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: {} is absent (it ships beside the repository, not in it)", dir.display());
+        None
+    }
+}
+
+#[test]
+fn seeds_make_one_story_from_two_outlets() {
+    let Some(seeds) = seeds_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seeds.db");
+    let out = run(&db, &["ingest", seeds.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("ingested 2, duplicates 0, failed 0"), "{}", stderr(&out));
+
+    let out = run(&db, &["stories", "--json"]);
+    let stories = stdout_json(&out)["stories"].as_array().unwrap().clone();
+    assert_eq!(stories.len(), 1, "the two seeds are one story: {stories:?}");
+    assert_eq!(stories[0]["sources"], 2);
+
+    let rows = export(&db);
+    let row = |prefix: &str| {
+        rows.iter().find(|r| r["input_id"].as_str().unwrap().contains(prefix)).unwrap().clone()
+    };
+    let kyiv = article_json(&db, row("000_").get("id").unwrap().as_str().unwrap());
+    assert_eq!(kyiv["source"], "The Kyiv Independent");
+    assert_eq!(kyiv["author"], "Yuliia Taradiuk");
+    let text = kyiv["text"].as_str().unwrap();
+    assert!(!text.contains("We have not surrendered"), "the teaser is cut");
+    assert!(!text.contains("The Kyiv IndependentYuliia"), "the trailer is cut");
+    assert!(!text.contains("Editor’s Note"), "editor's notes are cut");
+
+    let other = article_json(&db, row("004_").get("id").unwrap().as_str().unwrap());
+    assert_eq!(other["published"], "2025-05-11");
+    let thursday: Vec<&Value> =
+        other["times"].as_array().unwrap().iter().filter(|t| t["text"] == "Thursday").collect();
+    assert!(!thursday.is_empty() && thursday.iter().all(|t| t["value"] == "2025-05-15"), "{thursday:?}");
+
+    let report = story_json(&db, stories[0]["id"].as_str().unwrap());
+    let zelensky: Vec<&Value> = report["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["aliases"].as_array().unwrap().iter().any(|a| a.as_str().unwrap().contains("Zelensk"))
+        })
+        .collect();
+    assert_eq!(zelensky.len(), 1, "Zelensky and Zelenskiy are one entity: {zelensky:#?}");
+    let aliases: Vec<&str> =
+        zelensky[0]["aliases"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert!(aliases.iter().any(|a| a.contains("Zelenskiy")) && aliases.iter().any(|a| a.ends_with("Zelensky")));
+    let speakers: BTreeSet<&str> =
+        report["quotes"].as_array().unwrap().iter().map(|q| q["speaker"].as_str().unwrap()).collect();
+    assert!(speakers.contains("Vladimir Putin"), "Putin's quotes attributed: {speakers:?}");
+    assert!(speakers.iter().any(|s| s.contains("Zelensk")), "Zelensky's quotes attributed: {speakers:?}");
+}
+
+#[test]
+fn seed_analyze_prints_the_contract_json() {
+    let Some(seeds) = seeds_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = seeds.join("004_f59af2df9e05eeb5.txt");
+    let out = run(&dir.path().join("unused.db"), &["analyze", file.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let a = stdout_json(&out);
+    assert_eq!(a["schema"], 1);
+    let text = a["text"].as_str().unwrap();
+    for e in a["entities"].as_array().unwrap() {
+        let s = slice(text, e["start"].as_u64().unwrap(), e["end"].as_u64().unwrap());
+        assert_eq!(s, e["text"].as_str().unwrap(), "entity offsets are char offsets into text");
+    }
+    assert!(a["quotes"].as_array().unwrap().iter().any(|q| q["speaker"]["canonical"] == "Vladimir Putin"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad input: one clear line naming the file and the reason; the batch goes on; nothing lost.
+
+const GOOD: &str = "Ferry service to Lindholm resumes after storm\n\n\
+The ferry link between Portavel and the island of Lindholm resumed on Monday after three days \
+of gales, the operator Norrvik Lines said.\n\n\
+“Crossings will run to the winter timetable from now on,” spokeswoman Ines Carrow said.\n";
+
+#[test]
+fn bad_inputs_are_named_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::write(inbox.join("a-empty.txt"), "").unwrap();
+    std::fs::write(inbox.join("b-binary.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0").unwrap();
+    std::fs::write(inbox.join("c-truncated.json"), r#"{"title": "Ferry", "text": "The ferry link betw"#)
+        .unwrap();
+    std::fs::File::create(inbox.join("d-huge.txt")).unwrap().set_len(51 * 1024 * 1024).unwrap();
+    // Windows-1252: not UTF-8, but text; decoded, not refused.
+    let mut latin = b"Caf\xe9 owners in Portavel welcome the ferry\n\n".to_vec();
+    latin.extend_from_slice(b"The caf\xe9 owners of Portavel said on Monday that trade had doubled since the ferry returned.\n");
+    std::fs::write(inbox.join("e-latin1.txt"), latin).unwrap();
+    std::fs::write(inbox.join("f-good.txt"), GOOD).unwrap();
+
+    let db = dir.path().join("s.db");
+    let out = run(&db, &["ingest", inbox.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "some inputs failed: {err}");
+    for (file, reason) in [
+        ("a-empty.txt", "empty"),
+        ("b-binary.txt", "binary"),
+        ("c-truncated.json", "JSON"),
+        ("d-huge.txt", "too large"),
+    ] {
+        let line = err.lines().find(|l| l.contains(file)).unwrap_or_else(|| panic!("{file} not named:\n{err}"));
+        assert!(line.contains(reason), "{file}: {line}");
+    }
+    assert!(err.contains("ingested 2, duplicates 0, failed 4"), "{err}");
+    let rows = export(&db);
+    let latin = rows.iter().find(|r| r["input_id"].as_str().unwrap().ends_with("e-latin1.txt")).unwrap();
+    assert_eq!(latin["title"], "Café owners in Portavel welcome the ferry");
+}
+
+#[test]
+fn reingest_stores_nothing_new_and_keeps_what_was_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::write(inbox.join("ferry.txt"), GOOD).unwrap();
+    let db = dir.path().join("s.db");
+    assert!(run(&db, &["ingest", inbox.to_str().unwrap()]).status.success());
+    let before = export(&db);
+
+    std::fs::write(inbox.join("broken.json"), "{\"text\": ").unwrap();
+    let out = run(&db, &["ingest", inbox.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("ingested 0, duplicates 0, failed 1"), "{}", stderr(&out));
+    assert_eq!(export(&db), before, "re-ingest changed nothing");
+}
+
+#[test]
+fn stdin_is_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_storyline"))
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(GOOD.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows = export(&db);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["title"], "Ferry service to Lindholm resumes after storm");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    assert_eq!(run(&db, &["ingest"]).status.code(), Some(2));
+    assert_eq!(run(&db, &["story", "nope"]).status.code(), Some(2));
+}

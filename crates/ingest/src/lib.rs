@@ -3,8 +3,21 @@
 //! Owns format sniffing, character-encoding detection, the per-format readers (plain text, HTML,
 //! JSON, JSON Lines), boilerplate removal and metadata recovery (title, date, outlet, author,
 //! language). It never analyses text and never touches the store.
+//!
+//! Modules: [`sniff`] (format from content), [`decode`] (bytes → text), [`text`] (plain-text
+//! cleaning and metadata recovery), [`record`] (JSON/JSONL), [`html`] (HTML pages), [`dates`].
 
-use storyline_model::Article;
+pub mod dates;
+pub mod decode;
+pub mod html;
+pub mod record;
+pub mod sniff;
+pub mod text;
+
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use storyline_model::{Analysis, Article, TitleOrigin};
 
 /// Inputs larger than this are refused with a clear error.
 pub const MAX_INPUT_BYTES: u64 = 50 * 1024 * 1024;
@@ -25,22 +38,408 @@ pub struct IngestError {
     pub reason: String,
 }
 
-/// Lists the files under `paths` (directories recursively, sorted) and reads each, bounded by
-/// [`MAX_INPUT_BYTES`]. "-" reads stdin. Errors name the path and the reason.
-pub fn read_inputs(paths: &[std::path::PathBuf]) -> Vec<Result<Input, IngestError>> {
-    let _ = paths;
-    Vec::new()
+impl IngestError {
+    fn new(input: impl Into<String>, reason: impl Into<String>) -> Self {
+        IngestError {
+            input: input.into(),
+            reason: reason.into(),
+        }
+    }
 }
 
-/// Parses one input into articles (a JSON Lines file holds many; a bad record is one error and
-/// the others still come through).
-pub fn parse(input: &Input) -> Vec<Result<Article, IngestError>> {
-    let _ = input;
-    Vec::new()
+/// What one input yields: its articles (or per-record errors) and warnings about the input as a
+/// whole (e.g. "decoded as windows-1252 (not UTF-8)").
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub records: Vec<Result<Article, IngestError>>,
+    pub warnings: Vec<String>,
+}
+
+/// `Err("too large: 61.2 MB exceeds the 50 MB limit")` when `len` bytes exceed [`MAX_INPUT_BYTES`].
+pub fn check_size(len: u64) -> Result<(), String> {
+    if len > MAX_INPUT_BYTES {
+        let mb = len as f64 / (1024.0 * 1024.0);
+        Err(format!(
+            "too large: {mb:.1} MB exceeds the {} MB limit",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Lists the files under `paths` (directories recursively, sorted, hidden entries such as `.git`
+/// skipped) and reads each, bounded by [`MAX_INPUT_BYTES`] (checked from metadata before
+/// reading). "-" reads stdin. Errors name the path and the reason.
+pub fn read_inputs(paths: &[PathBuf]) -> Vec<Result<Input, IngestError>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(read_stdin());
+        } else {
+            collect(p, &mut out);
+        }
+    }
+    out
+}
+
+fn read_stdin() -> Result<Input, IngestError> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| IngestError::new("-", e.to_string()))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(IngestError::new(
+            "-",
+            "too large: input exceeds the 50 MB limit",
+        ));
+    }
+    Ok(Input {
+        name: "-".into(),
+        bytes,
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn collect(p: &Path, out: &mut Vec<Result<Input, IngestError>>) {
+    let name = p.display().to_string();
+    let meta = match std::fs::metadata(p) {
+        Ok(m) => m,
+        Err(e) => return out.push(Err(IngestError::new(name, io_reason(&e)))),
+    };
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(p) {
+            Ok(rd) => rd
+                .filter_map(Result::ok)
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .map(|e| e.path())
+                .collect(),
+            Err(e) => return out.push(Err(IngestError::new(name, io_reason(&e)))),
+        };
+        entries.sort();
+        for e in entries {
+            collect(&e, out);
+        }
+        return;
+    }
+    if let Err(reason) = check_size(meta.len()) {
+        return out.push(Err(IngestError::new(name, reason)));
+    }
+    let mut bytes = Vec::new();
+    let res =
+        std::fs::File::open(p).and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes));
+    match res {
+        Err(e) => out.push(Err(IngestError::new(name, io_reason(&e)))),
+        Ok(_) => match check_size(bytes.len() as u64) {
+            Err(reason) => out.push(Err(IngestError::new(name, reason))),
+            Ok(()) => out.push(Ok(Input { name, bytes })),
+        },
+    }
+}
+
+/// Content address: first 16 hex chars of SHA-256 over normalised title, "\n", source, "\n",
+/// normalised text (normalised = lowercased, whitespace collapsed).
+pub fn article_id(title: Option<&str>, source: Option<&str>, text: &str) -> String {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut h = Sha256::new();
+    h.update(norm(title.unwrap_or("")).as_bytes());
+    h.update(b"\n");
+    h.update(source.unwrap_or("").trim().as_bytes());
+    h.update(b"\n");
+    h.update(norm(text).as_bytes());
+    let digest = h.finalize();
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// ISO 639-1 code of the text's language, when whatlang is confident (None for short text).
+pub fn detect_language(text: &str) -> Option<String> {
+    if text.chars().filter(|c| c.is_alphabetic()).count() < 40 {
+        return None;
+    }
+    let info = whatlang::detect(text)?;
+    if !info.is_reliable() && info.confidence() < 0.5 {
+        return None;
+    }
+    iso639_1(info.lang().code()).map(str::to_string)
+}
+
+/// ISO 639-3 (whatlang's codes) → ISO 639-1.
+fn iso639_1(code3: &str) -> Option<&'static str> {
+    const TABLE: &[(&str, &str)] = &[
+        ("epo", "eo"),
+        ("eng", "en"),
+        ("rus", "ru"),
+        ("cmn", "zh"),
+        ("spa", "es"),
+        ("por", "pt"),
+        ("ita", "it"),
+        ("ben", "bn"),
+        ("fra", "fr"),
+        ("deu", "de"),
+        ("ukr", "uk"),
+        ("kat", "ka"),
+        ("ara", "ar"),
+        ("hin", "hi"),
+        ("jpn", "ja"),
+        ("heb", "he"),
+        ("yid", "yi"),
+        ("pol", "pl"),
+        ("amh", "am"),
+        ("jav", "jv"),
+        ("kor", "ko"),
+        ("nob", "nb"),
+        ("dan", "da"),
+        ("swe", "sv"),
+        ("fin", "fi"),
+        ("tur", "tr"),
+        ("nld", "nl"),
+        ("hun", "hu"),
+        ("ces", "cs"),
+        ("ell", "el"),
+        ("bul", "bg"),
+        ("bel", "be"),
+        ("mar", "mr"),
+        ("kan", "kn"),
+        ("ron", "ro"),
+        ("slv", "sl"),
+        ("hrv", "hr"),
+        ("srp", "sr"),
+        ("mkd", "mk"),
+        ("lit", "lt"),
+        ("lav", "lv"),
+        ("est", "et"),
+        ("tam", "ta"),
+        ("vie", "vi"),
+        ("urd", "ur"),
+        ("tha", "th"),
+        ("guj", "gu"),
+        ("uzb", "uz"),
+        ("pan", "pa"),
+        ("aze", "az"),
+        ("ind", "id"),
+        ("tel", "te"),
+        ("pes", "fa"),
+        ("mal", "ml"),
+        ("ori", "or"),
+        ("mya", "my"),
+        ("nep", "ne"),
+        ("sin", "si"),
+        ("khm", "km"),
+        ("tuk", "tk"),
+        ("aka", "ak"),
+        ("zul", "zu"),
+        ("sna", "sn"),
+        ("afr", "af"),
+        ("lat", "la"),
+        ("slk", "sk"),
+        ("cat", "ca"),
+        ("tgl", "tl"),
+        ("hye", "hy"),
+        ("cym", "cy"),
+    ];
+    TABLE.iter().find(|(c3, _)| *c3 == code3).map(|(_, c1)| *c1)
 }
 
 /// Takes `text` exactly as given (nothing stripped): what `analyze --raw` uses.
 pub fn raw_article(name: &str, text: &str) -> Article {
-    let _ = (name, text);
-    unimplemented!()
+    Article {
+        id: article_id(None, None, text),
+        input_id: Some(name.to_string()),
+        url: None,
+        title: None,
+        title_origin: TitleOrigin::None,
+        published: None,
+        published_origin: None,
+        source: None,
+        author: None,
+        language: detect_language(text),
+        text: text.to_string(),
+        removed: Vec::new(),
+        analysis: Analysis::default(),
+    }
 }
+
+/// Decompresses gzip (all members), bounded to [`MAX_INPUT_BYTES`] of output.
+fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let dec = flate2::read::MultiGzDecoder::new(bytes);
+    match dec.take(MAX_INPUT_BYTES + 1).read_to_end(&mut out) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            return Err("truncated gzip stream".into())
+        }
+        Err(e) => return Err(format!("invalid gzip stream: {e}")),
+    }
+    if out.len() as u64 > MAX_INPUT_BYTES {
+        return Err("too large: decompressed content exceeds the 50 MB limit".into());
+    }
+    Ok(out)
+}
+
+/// Parses one input into articles (a JSON Lines file holds many; a bad record is one error and
+/// the others still come through).
+pub fn parse(input: &Input) -> Parsed {
+    let name = input.name.as_str();
+    let mut parsed = Parsed::default();
+    let fail = |reason: String| Parsed {
+        records: vec![Err(IngestError::new(name, reason))],
+        warnings: vec![],
+    };
+    let mut bytes: std::borrow::Cow<[u8]> = std::borrow::Cow::Borrowed(&input.bytes);
+    if let Err(reason) = check_size(bytes.len() as u64) {
+        return fail(reason);
+    }
+    // Nested gzip is unwrapped up to twice.
+    for _ in 0..2 {
+        if sniff::is_gzip(&bytes) {
+            match gunzip(&bytes) {
+                Ok(b) => bytes = std::borrow::Cow::Owned(b),
+                Err(reason) => return fail(reason),
+            }
+        }
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return fail("empty input".into());
+    }
+    if sniff::is_binary(&bytes) {
+        return fail("binary content, not text".into());
+    }
+    let decoded = decode::decode(&bytes);
+    parsed.warnings.extend(decoded.warning);
+    let text = decoded.text;
+    if sniff::is_blank(&text) {
+        return fail("empty input".into());
+    }
+    match sniff::sniff(&text) {
+        sniff::Format::Feed => return fail("RSS/Atom feeds are not supported yet".into()),
+        sniff::Format::Html => {
+            parsed.records.push(from_html(
+                name,
+                &text,
+                &record::Record::default(),
+                &mut parsed.warnings,
+            ));
+        }
+        sniff::Format::Text => {
+            parsed.records.push(from_text(
+                name,
+                &text,
+                &record::Record::default(),
+                &mut parsed.warnings,
+            ));
+        }
+        f @ (sniff::Format::Json | sniff::Format::JsonLines) => {
+            let recs = if f == sniff::Format::Json {
+                record::parse_json(name, &text)
+            } else {
+                record::parse_jsonl(name, &text)
+            };
+            for (rname, rec) in recs {
+                let art = rec.and_then(|r| {
+                    if let Some(h) = r.html.clone().filter(|_| r.text.is_none()) {
+                        from_html(&rname, &h, &r, &mut parsed.warnings)
+                    } else {
+                        let t = r.text.clone().unwrap_or_default();
+                        from_text(&rname, &t, &r, &mut parsed.warnings)
+                    }
+                });
+                parsed.records.push(art);
+            }
+        }
+    }
+    parsed
+}
+
+fn known_from_record(name: &str, r: &record::Record, warnings: &mut Vec<String>) -> text::Known {
+    let published = r.published_date().unwrap_or_else(|bad| {
+        warnings.push(format!("{name}: unrecognised date in `published`: {bad}"));
+        None
+    });
+    text::Known {
+        title: r.title.clone(),
+        source: r.source.clone(),
+        author: r.author.clone(),
+        published,
+    }
+}
+
+fn from_text(
+    name: &str,
+    raw: &str,
+    r: &record::Record,
+    warnings: &mut Vec<String>,
+) -> Result<Article, IngestError> {
+    let known = known_from_record(name, r, warnings);
+    let c = text::clean(raw, &known);
+    finish(name, c, r)
+}
+
+fn from_html(
+    name: &str,
+    html_text: &str,
+    r: &record::Record,
+    warnings: &mut Vec<String>,
+) -> Result<Article, IngestError> {
+    let mut known = known_from_record(name, r, warnings);
+    let page = html::extract(html_text);
+    let mut published_origin = known.published.map(|_| "record");
+    if known.published.is_none() && page.published.is_some() {
+        known.published = page.published;
+        published_origin = Some("html-meta");
+    }
+    known.title = known.title.or(page.title);
+    known.source = known.source.or(page.source);
+    known.author = known.author.or(page.author);
+    let mut c = text::clean(&page.text, &known);
+    if let Some(o) = published_origin {
+        c.published_origin = Some(o.to_string());
+    }
+    c.url = c.url.or(page.url);
+    let mut r = r.clone();
+    if r.language.is_none() {
+        r.language = page.lang.and_then(|l| {
+            let l = l.split(['-', '_']).next().unwrap_or("").to_lowercase();
+            (l.len() == 2).then_some(l)
+        });
+    }
+    finish(name, c, &r)
+}
+
+fn finish(name: &str, c: text::Cleaned, r: &record::Record) -> Result<Article, IngestError> {
+    if c.text.trim().is_empty() {
+        return Err(IngestError::new(name, "no article text found"));
+    }
+    let language = detect_language(&c.text).or_else(|| r.language.clone());
+    Ok(Article {
+        id: article_id(c.title.as_deref(), c.source.as_deref(), &c.text),
+        input_id: Some(r.id.clone().unwrap_or_else(|| name.to_string())),
+        url: r.url.clone().or(c.url),
+        title: c.title,
+        title_origin: c.title_origin,
+        published: c.published,
+        published_origin: c.published_origin,
+        source: c.source,
+        author: c.author,
+        language,
+        text: c.text,
+        removed: c.removed,
+        analysis: Analysis::default(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,132 @@
+//! Format sniffing: decides from the bytes/text themselves (never only the file extension) whether
+//! an input is gzip, binary, JSON, JSON Lines, HTML, an RSS/Atom feed or plain text.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// The text formats an input can be in (after decompression and decoding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object, or an array of objects.
+    Json,
+    /// Several lines, each a JSON object.
+    JsonLines,
+    Html,
+    /// RSS or Atom (not supported yet).
+    Feed,
+    Text,
+}
+
+/// True when the bytes start with the gzip magic number.
+pub fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.len() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
+}
+
+/// True for content that is clearly not text: NUL bytes or a high share of control characters in
+/// the first 8 KB. Inputs with a UTF-16 byte-order mark are text (they are full of NULs).
+pub fn is_binary(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return false;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.is_empty() {
+        return false;
+    }
+    if head.contains(&0) {
+        return true;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
+        .count();
+    control * 10 > head.len()
+}
+
+/// True when the input holds nothing but whitespace (and possibly a BOM).
+pub fn is_blank(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').trim().is_empty()
+}
+
+static HTML_TAGS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)<(?:head|body|div|p|meta|title|article|section|span|h[1-6]|a|script|style|link|main|header|nav|ul|li|br|img|table)[\s>/]",
+    )
+    .unwrap()
+});
+
+/// Sniffs a decoded text's format from its first characters.
+pub fn sniff(text: &str) -> Format {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    let head: String = t.chars().take(2048).collect();
+    let lower = head.to_ascii_lowercase();
+    if lower.starts_with('{') {
+        return if looks_like_jsonl(t) {
+            Format::JsonLines
+        } else {
+            Format::Json
+        };
+    }
+    if let Some(after) = lower.strip_prefix('[') {
+        let next = after.trim_start().chars().next();
+        if matches!(next, Some('{' | '[' | ']' | '"')) {
+            return Format::Json;
+        }
+        return Format::Text;
+    }
+    if lower.starts_with('<') {
+        // Skip an XML declaration, comments and a doctype to find the root element.
+        let root = root_element(&lower);
+        if lower.starts_with("<!doctype html") || root.starts_with("html") {
+            return Format::Html;
+        }
+        if root.starts_with("rss") || root.starts_with("feed") || root.starts_with("rdf:rdf") {
+            return Format::Feed;
+        }
+        if HTML_TAGS.find_iter(&head).take(2).count() >= 2 {
+            return Format::Html;
+        }
+    }
+    Format::Text
+}
+
+/// The name of the first element after any `<?xml?>`, `<!-- -->` and `<!doctype>` prologue.
+fn root_element(lower: &str) -> &str {
+    let mut s = lower;
+    loop {
+        s = s.trim_start();
+        if let Some(rest) = s.strip_prefix("<?") {
+            match rest.find("?>") {
+                Some(i) => s = &rest[i + 2..],
+                None => return "",
+            }
+        } else if let Some(rest) = s.strip_prefix("<!--") {
+            match rest.find("-->") {
+                Some(i) => s = &rest[i + 3..],
+                None => return "",
+            }
+        } else if let Some(rest) = s.strip_prefix("<!") {
+            match rest.find('>') {
+                Some(i) => s = &rest[i + 1..],
+                None => return "",
+            }
+        } else if let Some(rest) = s.strip_prefix('<') {
+            return rest;
+        } else {
+            return "";
+        }
+    }
+}
+
+/// Several non-empty lines, most of them starting with `{`, and the whole not one JSON value.
+fn looks_like_jsonl(t: &str) -> bool {
+    let lines: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if lines.len() < 2 {
+        return false;
+    }
+    let objecty = lines.iter().filter(|l| l.starts_with('{')).count();
+    if objecty * 2 < lines.len() + 1 {
+        return false;
+    }
+    // A pretty-printed single object also has several lines: accept it as JSON when it parses.
+    serde_json::from_str::<serde::de::IgnoredAny>(t).is_err()
+}

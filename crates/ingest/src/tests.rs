@@ -1,0 +1,568 @@
+//! Unit tests for the whole ingest path, on texts written for these tests (invented outlets,
+//! people and events), plus one check against the real seeds in `../shared/seeds` when present.
+
+use super::*;
+use std::io::Write;
+
+fn input(name: &str, bytes: impl Into<Vec<u8>>) -> Input {
+    Input {
+        name: name.into(),
+        bytes: bytes.into(),
+    }
+}
+
+fn one(name: &str, bytes: impl Into<Vec<u8>>) -> Article {
+    let p = parse(&input(name, bytes));
+    assert_eq!(p.records.len(), 1, "{:?}", p.records);
+    p.records.into_iter().next().unwrap().expect("article")
+}
+
+fn err(name: &str, bytes: impl Into<Vec<u8>>) -> IngestError {
+    let p = parse(&input(name, bytes));
+    assert_eq!(p.records.len(), 1);
+    p.records.into_iter().next().unwrap().expect_err("error")
+}
+
+fn kinds(a: &Article) -> Vec<&str> {
+    a.removed.iter().map(|r| r.kind.as_str()).collect()
+}
+
+const BODY: &str = "The harbour council of Velmora voted on Tuesday to close the old ferry terminal by the end of the year, ending a service that has run since 1921.\n\n\"We cannot keep patching a building that is falling into the sea,\" council chair Ilse Brandvold said after the vote.\n\nThe terminal carried about 40,000 passengers last year, according to figures published by the port authority.";
+
+#[test]
+fn sniffs_formats_from_content() {
+    use sniff::{sniff, Format};
+    assert_eq!(sniff("{\"text\": \"a\"}"), Format::Json);
+    assert_eq!(sniff("  [{\"text\": \"a\"}]"), Format::Json);
+    assert_eq!(
+        sniff("{\"text\": \"a\"}\n{\"text\": \"b\"}\n"),
+        Format::JsonLines
+    );
+    assert_eq!(
+        sniff("{\n  \"text\": \"a\",\n  \"title\": \"b\"\n}\n"),
+        Format::Json
+    );
+    assert_eq!(
+        sniff("<!DOCTYPE html><html><body><p>x</p></body></html>"),
+        Format::Html
+    );
+    assert_eq!(
+        sniff("<div class=a><p>Hello</p><p>World</p></div>"),
+        Format::Html
+    );
+    assert_eq!(
+        sniff("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel/></rss>"),
+        Format::Feed
+    );
+    assert_eq!(
+        sniff("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>"),
+        Format::Feed
+    );
+    assert_eq!(
+        sniff("[Photo] A ferry leaves Velmora harbour."),
+        Format::Text
+    );
+    assert_eq!(
+        sniff("Ferry terminal to close\n\nThe council voted."),
+        Format::Text
+    );
+    assert!(sniff::is_gzip(&[0x1f, 0x8b, 8, 0]));
+}
+
+#[test]
+fn txt_extension_holding_html_is_read_as_html() {
+    let html = format!(
+        "<html><head><title>Ferry terminal to close</title></head><body><article><p>{}</p></article></body></html>",
+        BODY.replace("\n\n", "</p><p>")
+    );
+    let a = one("page.txt", html);
+    assert!(
+        a.text.starts_with("The harbour council of Velmora"),
+        "{}",
+        a.text
+    );
+    assert!(!a.text.contains("<p>"));
+    assert_eq!(a.title.as_deref(), Some("Ferry terminal to close"));
+}
+
+#[test]
+fn json_extension_on_plain_text_is_read_as_text() {
+    let a = one("story.json", format!("Ferry terminal to close\n\n{BODY}"));
+    assert_eq!(a.title.as_deref(), Some("Ferry terminal to close"));
+    assert_eq!(a.title_origin, TitleOrigin::Detected);
+}
+
+#[test]
+fn decodes_windows_1252_with_warning() {
+    let text = format!("Caf\u{e9} owners protest new rules\n\n{BODY} The owner of Caf\u{e9} M\u{fc}ller called it \u{201c}absurd\u{201d}.");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let p = parse(&input("cafe.txt", bytes.into_owned()));
+    assert_eq!(
+        p.warnings,
+        vec!["decoded as windows-1252 (not UTF-8)".to_string()]
+    );
+    let a = p.records[0].as_ref().unwrap();
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Caf\u{e9} owners protest new rules")
+    );
+    assert!(a
+        .text
+        .contains("Caf\u{e9} M\u{fc}ller called it \u{201c}absurd\u{201d}."));
+}
+
+#[test]
+fn decodes_utf16_with_bom() {
+    let text = format!("Ferry terminal to close\n\n{BODY}");
+    let mut le = vec![0xff, 0xfe];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let a = one("le.txt", le);
+    assert_eq!(a.title.as_deref(), Some("Ferry terminal to close"));
+    let mut be = vec![0xfe, 0xff];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let b = one("be.txt", be);
+    assert_eq!(a.text, b.text);
+    assert!(a.text.starts_with("The harbour council"));
+}
+
+#[test]
+fn html_meta_charset_is_honoured() {
+    let html = "<html><head><meta charset=\"iso-8859-2\"><title>Zm\u{11b}na</title></head><body><p>P\u{159}\u{ed}li\u{161} \u{17e}lu\u{165}ou\u{10d}k\u{fd} k\u{16f}\u{148} \u{fa}p\u{11b}l \u{10f}\u{e1}belsk\u{e9} \u{f3}dy. Zastupitelstvo m\u{11b}sta rozhodlo o uzav\u{159}en\u{ed} p\u{159}\u{ed}stavu.</p></body></html>";
+    let (bytes, _, _) = encoding_rs::ISO_8859_2.encode(html);
+    let p = parse(&input("cz.html", bytes.into_owned()));
+    assert!(p.warnings[0].contains("ISO-8859-2"), "{:?}", p.warnings);
+    let a = p.records[0].as_ref().unwrap();
+    assert!(
+        a.text
+            .contains("P\u{159}\u{ed}li\u{161} \u{17e}lu\u{165}ou\u{10d}k\u{fd}"),
+        "{}",
+        a.text
+    );
+}
+
+#[test]
+fn bad_inputs_give_clear_errors() {
+    assert_eq!(err("e.txt", "").reason, "empty input");
+    assert_eq!(err("e.txt", "  \n\t \n").reason, "empty input");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10".to_vec();
+    assert_eq!(err("img.txt", png).reason, "binary content, not text");
+    let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0".to_vec();
+    assert_eq!(err("a.out", elf).reason, "binary content, not text");
+    let e = err(
+        "cut.json",
+        "{\"title\": \"Ferry\",\n \"text\": \"The council vot",
+    );
+    assert!(
+        e.reason
+            .starts_with("invalid JSON at line 2: EOF while parsing a string"),
+        "{}",
+        e.reason
+    );
+    assert_eq!(e.input, "cut.json");
+    assert_eq!(e.to_string(), format!("cut.json: {}", e.reason));
+    let e = err(
+        "r.json",
+        "{\"title\": \"Ferry terminal to close\", \"url\": \"https://example.org/a\"}",
+    );
+    assert_eq!(e.reason, "record has neither `text` nor `html`");
+    let e = err(
+        "feed.xml",
+        "<?xml version=\"1.0\"?><rss><channel></channel></rss>",
+    );
+    assert_eq!(e.reason, "RSS/Atom feeds are not supported yet");
+    let e = err(
+        "nothing.html",
+        "<html><head><title>x</title></head><body><script>var a=1;</script></body></html>",
+    );
+    assert_eq!(e.reason, "no article text found");
+}
+
+#[test]
+fn gzip_is_decompressed_and_truncation_reported() {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(format!("Ferry terminal to close\n\n{BODY}").as_bytes())
+        .unwrap();
+    let gz = enc.finish().unwrap();
+    let a = one("a.txt.gz", gz.clone());
+    assert_eq!(a.title.as_deref(), Some("Ferry terminal to close"));
+    let cut = gz[..gz.len() / 2].to_vec();
+    assert_eq!(err("a.txt.gz", cut).reason, "truncated gzip stream");
+}
+
+#[test]
+fn size_limit() {
+    assert!(check_size(MAX_INPUT_BYTES).is_ok());
+    assert_eq!(
+        check_size(64_172_851).unwrap_err(),
+        "too large: 61.2 MB exceeds the 50 MB limit"
+    );
+}
+
+#[test]
+fn read_inputs_walks_sorted_skips_hidden_and_reports_missing() {
+    let dir = std::env::temp_dir().join(format!("storyline-ingest-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join("b.txt"), "b").unwrap();
+    std::fs::write(dir.join("a.txt"), "a").unwrap();
+    std::fs::write(dir.join("sub/c.txt"), "c").unwrap();
+    std::fs::write(dir.join(".git/HEAD"), "ref").unwrap();
+    std::fs::write(dir.join(".hidden.txt"), "h").unwrap();
+    let missing = dir.join("missing.txt");
+    let res = read_inputs(&[dir.clone(), missing.clone()]);
+    let names: Vec<String> = res
+        .iter()
+        .map(|r| match r {
+            Ok(i) => i.name.clone(),
+            Err(e) => e.to_string(),
+        })
+        .collect();
+    let d = dir.display();
+    assert_eq!(
+        names,
+        vec![
+            format!("{d}/a.txt"),
+            format!("{d}/b.txt"),
+            format!("{d}/sub/c.txt"),
+            format!("{}: no such file or directory", missing.display()),
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn jsonl_bad_line_is_one_error() {
+    let jsonl = "{\"id\": \"r1\", \"title\": \"Ferry terminal to close\", \"text\": \"The harbour council of Velmora voted on Tuesday to close the old ferry terminal.\", \"source\": \"Velmora Post\", \"published\": \"Sun, 11 May 2025 21:04:00 +0000\"}\n{\"id\": \"r2\", \"text\": \"The council vot\n{\"title\": \"Bridge repairs begin\", \"text\": \"Crews began repairing the Oster bridge on Monday, the city said.\", \"published\": \"May 12, 2025\"}\n";
+    let p = parse(&input("batch.jsonl", jsonl));
+    assert_eq!(p.records.len(), 3);
+    let a = p.records[0].as_ref().unwrap();
+    assert_eq!(a.input_id.as_deref(), Some("r1"));
+    assert_eq!(a.title_origin, TitleOrigin::Given);
+    assert_eq!(a.source.as_deref(), Some("Velmora Post"));
+    assert_eq!(a.published.unwrap().to_string(), "2025-05-11");
+    assert_eq!(a.published_origin.as_deref(), Some("record"));
+    let e = p.records[1].as_ref().unwrap_err();
+    assert_eq!(e.input, "batch.jsonl:2");
+    assert!(
+        e.reason.starts_with("invalid JSON at line 2"),
+        "{}",
+        e.reason
+    );
+    let c = p.records[2].as_ref().unwrap();
+    assert_eq!(c.input_id.as_deref(), Some("batch.jsonl:3"));
+    assert_eq!(c.published.unwrap().to_string(), "2025-05-12");
+}
+
+#[test]
+fn json_array_and_record_html() {
+    let json = r#"[{"text": "Crews began repairing the Oster bridge on Monday, the city said in a statement."},
+                   {"html": "<html><head><meta property=\"og:site_name\" content=\"Oster Gazette\"></head><body><article><p>The Oster bridge reopened to traffic on Friday after four days of repairs, city officials said.</p></article></body></html>", "published": "2025-05-16T08:00:00+02:00"}]"#;
+    let p = parse(&input("arr.json", json));
+    assert_eq!(p.records.len(), 2);
+    let b = p.records[1].as_ref().unwrap();
+    assert_eq!(b.source.as_deref(), Some("Oster Gazette"));
+    assert_eq!(b.published.unwrap().to_string(), "2025-05-16");
+    assert_eq!(b.published_origin.as_deref(), Some("record"));
+    assert!(b.text.starts_with("The Oster bridge reopened"));
+    assert_eq!(b.input_id.as_deref(), Some("arr.json[1]"));
+}
+
+#[test]
+fn header_prefix_on_first_line() {
+    let t = format!(" date 2025-05-11 {BODY}");
+    let a = one("h.txt", t);
+    assert_eq!(a.published.unwrap().to_string(), "2025-05-11");
+    assert_eq!(a.published_origin.as_deref(), Some("header"));
+    assert!(
+        a.text.starts_with("The harbour council of Velmora voted"),
+        "{}",
+        a.text
+    );
+    assert_eq!(a.title_origin, TitleOrigin::Synthesised);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("The harbour council of Velmora voted on Tuesday to close the old…")
+    );
+}
+
+#[test]
+fn header_lines_with_keys_and_byline() {
+    let t = format!("Title: Ferry terminal to close\nDate: May 11, 2025\nSource: Velmora Post\n\nBy Anna Lindqvist\n\n{BODY}");
+    let a = one("h.txt", t);
+    assert_eq!(a.title.as_deref(), Some("Ferry terminal to close"));
+    assert_eq!(a.published.unwrap().to_string(), "2025-05-11");
+    assert_eq!(a.source.as_deref(), Some("Velmora Post"));
+    assert_eq!(a.author.as_deref(), Some("Anna Lindqvist"));
+    assert!(a.text.starts_with("The harbour council"));
+}
+
+#[test]
+fn title_detection() {
+    let a = one(
+        "t.txt",
+        format!("Velmora to close century-old ferry terminal\n\n{BODY}"),
+    );
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Velmora to close century-old ferry terminal")
+    );
+    assert_eq!(a.title_origin, TitleOrigin::Detected);
+    assert!(a.text.starts_with("The harbour council"));
+    assert_eq!(a.text, BODY);
+    assert_eq!(a.language.as_deref(), Some("en"));
+}
+
+#[test]
+fn synthesised_title_short_sentence() {
+    let a = one(
+        "s.txt",
+        "The U.S. consulate in Velmora closed on Monday. Staff were moved to the capital.",
+    );
+    assert_eq!(
+        a.title.as_deref(),
+        Some("The U.S. consulate in Velmora closed on Monday")
+    );
+    assert_eq!(a.title_origin, TitleOrigin::Synthesised);
+}
+
+#[test]
+fn repeated_title_removed() {
+    let t = format!(
+        "Ferry terminal to close\n\nFerry terminal to close\n\n{BODY}\n\nFerry Terminal to Close"
+    );
+    let a = one("r.txt", t);
+    assert_eq!(a.text, BODY);
+    assert_eq!(kinds(&a), vec!["repeated title", "repeated title"]);
+}
+
+#[test]
+fn editors_note_removed() {
+    let t = format!("Ferry terminal to close\n\nEditor\u{2019}s Note: This story has been updated with comment from the council.\n\n{BODY}\n\nEditor's note: An earlier version misstated the year the service began.");
+    let a = one("n.txt", t);
+    assert_eq!(a.text, BODY);
+    assert_eq!(kinds(&a), vec!["editor's note", "editor's note"]);
+}
+
+#[test]
+fn teaser_removed() {
+    let t = format!("Ferry terminal to close\n\n{BODY}\n\nInside the last winter of Velmora\u{2019}s fishing fleet\nEditor's Note: Some names have been changed. For forty years the boats of the northern quay have left before dawn, and the men who crew them say the");
+    let a = one("t.txt", t);
+    assert_eq!(a.text, BODY);
+    assert_eq!(kinds(&a), vec!["teaser"]);
+    assert!(a.removed[0].text.starts_with("Inside the last winter"));
+}
+
+#[test]
+fn proper_final_paragraph_is_kept() {
+    let t = format!("Ferry terminal to close\n\n{BODY}\n\nWhat happens next\n\nThe council will publish a plan for the site in September, officials said.");
+    let a = one("k.txt", t);
+    assert!(a.text.ends_with("What happens next\n\nThe council will publish a plan for the site in September, officials said."));
+    assert!(a.removed.is_empty());
+}
+
+#[test]
+fn glued_trailer_gives_outlet_and_author() {
+    let t = format!("Ferry terminal to close\n\n{BODY}\n\nFerry terminal to closeThe Daily CourierMaria Lopez\nFerry terminal to close");
+    let a = one("g.txt", t);
+    assert_eq!(a.source.as_deref(), Some("The Daily Courier"));
+    assert_eq!(a.author.as_deref(), Some("Maria Lopez"));
+    assert_eq!(a.text, BODY);
+    assert_eq!(kinds(&a), vec!["repeated title", "trailer"]);
+}
+
+#[test]
+fn glued_trailer_with_camel_case_name() {
+    let t = format!(
+        "Ferry terminal to close\n\n{BODY}\n\nFerry terminal to closeNorth Sea NewsMaxAngus McLeod"
+    );
+    let a = one("g.txt", t);
+    assert_eq!(a.source.as_deref(), Some("North Sea NewsMax"));
+    assert_eq!(a.author.as_deref(), Some("Angus McLeod"));
+}
+
+#[test]
+fn record_metadata_wins_over_trailer() {
+    let rec = serde_json::json!({
+        "text": format!("Ferry terminal to close\n\n{BODY}\n\nFerry terminal to closeThe Daily CourierMaria Lopez"),
+        "source": "Velmora Post"
+    });
+    let a = one("r.json", rec.to_string());
+    assert_eq!(a.source.as_deref(), Some("Velmora Post"));
+    assert_eq!(a.author.as_deref(), Some("Maria Lopez"));
+    assert_eq!(a.text, BODY);
+}
+
+#[test]
+fn closing_byline_and_outlet_line() {
+    let t = format!("Ferry terminal to close\n\n{BODY}\n\nBy Jonas Ekberg\n\nNorthern Ledger");
+    let a = one("b.txt", t);
+    assert_eq!(a.author.as_deref(), Some("Jonas Ekberg"));
+    assert_eq!(a.source.as_deref(), Some("Northern Ledger"));
+    assert_eq!(a.text, BODY);
+}
+
+#[test]
+fn hard_wrapped_text_is_rejoined() {
+    let t = "Ferry terminal to close\n\nThe harbour council of Velmora voted on Tuesday to close the old\nferry terminal by the end of the year, ending a service that has\nrun since 1921, officials said.\n\nThe terminal carried about 40,000 passengers last year, according\nto figures published by the port authority on its website.\n";
+    let a = one("w.txt", t);
+    assert_eq!(a.title.as_deref(), Some("Ferry terminal to close"));
+    assert_eq!(a.text.split("\n\n").count(), 2, "{}", a.text);
+    assert!(a.text.contains("the old ferry terminal"));
+}
+
+#[test]
+fn html_page_main_text_and_metadata() {
+    let page = r#"<!doctype html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Ferry terminal to close after a century | Velmora Post</title>
+<meta property="og:site_name" content="Velmora Post">
+<meta property="og:title" content="Ferry terminal to close after a century | Velmora Post">
+<meta property="article:published_time" content="2025-05-13T06:30:00+02:00">
+<meta name="author" content="Anna Lindqvist">
+</head><body>
+<nav><a href="/">Home</a> <a href="/local">Local</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>Ferry terminal to close after a century</h1>
+<p>The harbour council of Velmora voted on Tuesday to close the old ferry terminal by the end of the year, ending a service that has run since 1921.</p>
+<p>"We cannot keep patching a building that is falling into the sea," council chair Ilse Brandvold said after the vote, which passed by nine votes to four.</p>
+<p>The terminal carried about 40,000 passengers last year, according to figures published by the port authority, down from more than 100,000 a decade ago.</p>
+</article>
+<footer><p>Copyright Velmora Post. All rights reserved.</p></footer>
+</body></html>"#;
+    let a = one("page.html", page);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Ferry terminal to close after a century")
+    );
+    assert_eq!(a.title_origin, TitleOrigin::Given);
+    assert_eq!(a.source.as_deref(), Some("Velmora Post"));
+    assert_eq!(a.author.as_deref(), Some("Anna Lindqvist"));
+    assert_eq!(a.published.unwrap().to_string(), "2025-05-13");
+    assert_eq!(a.published_origin.as_deref(), Some("html-meta"));
+    assert!(
+        a.text.starts_with("The harbour council of Velmora"),
+        "{}",
+        a.text
+    );
+    assert!(a.text.contains("\n\n\"We cannot keep patching"));
+    assert!(!a.text.contains("Copyright"));
+    assert!(!a.text.contains("Sport"));
+}
+
+#[test]
+fn html_time_element_date() {
+    let page = "<html><head><title>Bridge reopens</title></head><body><article><time datetime=\"2025-05-16\">Friday</time><p>The Oster bridge reopened to traffic on Friday after four days of repairs, city officials said.</p></article></body></html>";
+    let a = one("p.html", page);
+    assert_eq!(a.published.unwrap().to_string(), "2025-05-16");
+}
+
+#[test]
+fn ids_are_content_addressed() {
+    let t = format!("Ferry terminal to close\n\n{BODY}");
+    let a = one("a.txt", t.clone());
+    let b = one("other/name.txt", t.clone());
+    assert_eq!(a.id, b.id);
+    assert_eq!(a.id.len(), 16);
+    assert!(a.id.chars().all(|c| c.is_ascii_hexdigit()));
+    let spaced = one("c.txt", t.replace(". ", ".   "));
+    assert_eq!(a.id, spaced.id);
+    let x = one(
+        "x.json",
+        serde_json::json!({"text": t, "source": "Velmora Post"}).to_string(),
+    );
+    let y = one(
+        "y.json",
+        serde_json::json!({"text": t, "source": "Northern Ledger"}).to_string(),
+    );
+    assert_ne!(x.id, y.id);
+    assert_eq!(
+        article_id(Some("T"), Some("S"), "Body  text"),
+        article_id(Some("t"), Some("S"), "body text")
+    );
+}
+
+#[test]
+fn raw_article_keeps_text_exactly() {
+    let t = "  Ferry terminal to close\n\nEditor's Note: kept.\n\n";
+    let a = raw_article("-", t);
+    assert_eq!(a.text, t);
+    assert_eq!(a.title, None);
+    assert_eq!(a.title_origin, TitleOrigin::None);
+    assert_eq!(a.input_id.as_deref(), Some("-"));
+    assert_eq!(a.id, article_id(None, None, t));
+    assert_eq!(a.analysis, Analysis::default());
+}
+
+#[test]
+fn real_seeds() {
+    let dir = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/seeds"
+    ));
+    if !dir.is_dir() {
+        println!("skipping: {} not found", dir.display());
+        return;
+    }
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let find = |prefix: &str| {
+        files
+            .iter()
+            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+            .cloned()
+    };
+    if let Some(p) = find("000_") {
+        let a = one(&p.display().to_string(), std::fs::read(&p).unwrap());
+        assert_eq!(a.title_origin, TitleOrigin::Detected);
+        assert_eq!(a.source.as_deref(), Some("The Kyiv Independent"));
+        assert_eq!(a.author.as_deref(), Some("Yuliia Taradiuk"));
+        assert!(!a.text.contains("We have not surrendered"));
+        assert!(!a.text.contains("We have le"));
+        assert!(!a.text.contains("Editor"));
+        assert!(!a.text.contains("IndependentYuliia"));
+        let last = a.text.rsplit("\n\n").next().unwrap();
+        assert!(
+            last.starts_with("The U.S. embassy in Kyiv also issued a warning"),
+            "{last}"
+        );
+        let k = kinds(&a);
+        assert!(
+            k.contains(&"teaser") && k.contains(&"trailer") && k.contains(&"editor's note"),
+            "{k:?}"
+        );
+        assert_eq!(a.language.as_deref(), Some("en"));
+    }
+    if let Some(p) = find("004_") {
+        let a = one(&p.display().to_string(), std::fs::read(&p).unwrap());
+        assert_eq!(a.published.unwrap().to_string(), "2025-05-11");
+        assert_eq!(a.published_origin.as_deref(), Some("header"));
+        assert_eq!(a.title_origin, TitleOrigin::Synthesised);
+        assert!(a
+            .title
+            .as_deref()
+            .unwrap()
+            .starts_with("Russian President Vladimir Putin"));
+        assert!(a.text.starts_with("Russian President Vladimir Putin"));
+        assert!(a.text.ends_with("Trump wrote."));
+    }
+}
+
+#[test]
+fn never_panics_on_truncations() {
+    let full = format!(
+        " date 2025-05-11 Title: x\nBy Anna Lindqvist\n\nFerry terminal to close\n\nEditor's Note: updated.\n\n{BODY}\n\nInside the fleet\nEditor's Note: The boats leave\nFerry terminal to closeThe Daily CourierMaria Lopez\nFerry terminal to close"
+    );
+    let json = serde_json::json!({"title": "Ferry", "text": full, "published": "May 11, 2025"})
+        .to_string();
+    for src in [full.as_str(), json.as_str()] {
+        for (i, _) in src.char_indices() {
+            let _ = parse(&input("t.txt", &src.as_bytes()[..i]));
+        }
+    }
+}

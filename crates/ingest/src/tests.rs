@@ -299,6 +299,14 @@ fn header_lines_with_keys_and_byline() {
 }
 
 #[test]
+fn byline_followed_by_its_date_is_a_header() {
+    let t = format!("Ferry terminal to close\n\nBy Anna Lindqvist 4 March 2026\n\n{BODY}");
+    let a = one("h.txt", t);
+    assert_eq!(a.author.as_deref(), Some("Anna Lindqvist"));
+    assert!(a.text.starts_with("The harbour council"), "{}", a.text);
+}
+
+#[test]
 fn title_detection() {
     let a = one(
         "t.txt",

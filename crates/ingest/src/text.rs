@@ -234,6 +234,15 @@ fn is_outlet_like(s: &str) -> bool {
         })
 }
 
+/// "Jane Doe 4 March 2026" → "Jane Doe": a byline that ends with its date.
+fn without_trailing_date(s: &str) -> &str {
+    let Some(i) = s.find(|c: char| c.is_ascii_digit()) else { return s };
+    match parse_date_prefix(&s[i..]) {
+        Some((_, n)) if s[i + n..].trim().is_empty() => s[..i].trim_end(),
+        _ => s,
+    }
+}
+
 /// "Jane Doe", "Jane Doe and John Roe", "Jane Doe, Reuters" → the names part.
 fn byline_names(s: &str) -> Option<String> {
     let s = s.trim();
@@ -357,7 +366,7 @@ fn header_line(line: &str) -> Option<(Header, String, String)> {
         }
     }
     if let Some(c) = BYLINE.captures(line) {
-        if let Some(names) = byline_names(&c[1]) {
+        if let Some(names) = byline_names(&c[1]).or_else(|| byline_names(without_trailing_date(&c[1]))) {
             return Some((Header::Author(names), line.to_string(), String::new()));
         }
     }

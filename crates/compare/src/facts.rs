@@ -1,0 +1,478 @@
+//! Facts compared across outlets: agreed, unique and conflicting.
+//!
+//! Every sentence of every *original* article becomes a [`Claim`] (copies are the outlet of their
+//! original and add nothing): the calendar days it names (time expressions and event dates), its
+//! numbers with what they count, the story entities it mentions (people, organisations and places
+//! are "anchors"), its events (type + actor) and its stemmed content words.
+//!
+//! Two claims of different articles state the **same fact** when they share a day or a number and at
+//! least one anchor, or share an event (same type and actor), or carry the same quotation, or have a
+//! content-word Jaccard ≥ 0.5 — provided their days and places do not contradict (disjoint days;
+//! each naming a place the other lacks) and their numbers do not conflict. Claims are clustered
+//! best match first, at most one sentence per article per fact; a fact carried by two or more
+//! outlets is **agreed**. A claim that matches nothing in any other article is **unique**.
+//!
+//! **Conflicts** are kept to two precise kinds: the same unit counted differently ("12 people were
+//! injured" vs "15 injured") by different outlets in sentences sharing an anchor, with compatible
+//! days and a shared day, event or some wording (Jaccard ≥ 0.25); and one event
+//! (type, actor, target) dated on different days by different outlets.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use storyline_model::{
+    AgreedFact, Comparison, Conflict, ConflictClaim, Date, EntityType, Evidence, Span, TimeType,
+    UniqueFact,
+};
+
+use crate::entities::EntityIndex;
+use crate::text::{
+    content_words, jaccard, normalise, quantities, quoted_segments, tokens, Quantity,
+};
+use crate::Story;
+
+/// Content-word Jaccard above which two sentences state the same fact on their words alone.
+const SAME_WORDS: f64 = 0.5;
+/// Content-word Jaccard above which two sentences sharing an anchor are about the same thing (for
+/// conflicts, where numbers differ).
+const CONFLICT_WORDS: f64 = 0.25;
+/// Unique facts listed per article.
+const MAX_UNIQUE_PER_ARTICLE: usize = 10;
+
+/// What one sentence of one original article asserts.
+#[derive(Debug)]
+pub(crate) struct Claim {
+    pub art: usize,
+    pub span: Span,
+    days: BTreeSet<Date>,
+    quantities: Vec<Quantity>,
+    /// Story entities of type PER, ORG or LOC.
+    anchors: BTreeSet<usize>,
+    /// Story entities of type LOC (and event places).
+    places: BTreeSet<usize>,
+    entities: BTreeSet<usize>,
+    /// (event type, actor entity).
+    events: BTreeSet<(String, usize)>,
+    /// Normalised texts of the quotations it carries (three words or more).
+    quotes: BTreeSet<String>,
+    words: BTreeSet<String>,
+    n_words: usize,
+}
+
+impl Claim {
+    fn informative(&self) -> bool {
+        !self.days.is_empty() || !self.quantities.is_empty() || !self.entities.is_empty()
+    }
+
+    fn informativeness(&self) -> usize {
+        2 * self.days.len()
+            + 2 * self.quantities.len()
+            + 2 * self.events.len()
+            + self.anchors.len()
+            + self.entities.len()
+    }
+
+    fn has_quantity(&self, value: &str, unit: &str) -> bool {
+        self.quantities.iter().any(|q| q.value == value && q.unit == unit)
+    }
+}
+
+/// The comparison, plus what the summary needs to know about it.
+pub(crate) struct Compared {
+    pub comparison: Comparison,
+    pub claims: Vec<Claim>,
+    /// Claim indices of each agreed fact (aligned with `comparison.agreed`).
+    pub agreed_members: Vec<Vec<usize>>,
+}
+
+/// Days and places that do not contradict: no two disjoint non-empty day sets, and not each
+/// sentence naming a place the other lacks ("in Kharkiv, Ukraine" vs "in Odesa, Ukraine").
+fn compatible(a: &Claim, b: &Claim) -> bool {
+    let days = a.days.is_empty() || b.days.is_empty() || !a.days.is_disjoint(&b.days);
+    let places = a.places.is_subset(&b.places) || b.places.is_subset(&a.places);
+    days && places
+}
+
+/// Same unit, different value, and neither sentence also states the other's value.
+fn quantity_conflict(a: &Claim, qa: &Quantity, b: &Claim, qb: &Quantity) -> bool {
+    !qa.unit.is_empty()
+        && qa.unit == qb.unit
+        && qa.value != qb.value
+        && !a.has_quantity(&qb.value, &qb.unit)
+        && !b.has_quantity(&qa.value, &qa.unit)
+}
+
+fn shares_anchor(a: &Claim, b: &Claim) -> bool {
+    !a.anchors.is_disjoint(&b.anchors) || !a.events.is_disjoint(&b.events)
+}
+
+/// Whether two claims are about the same thing closely enough for a different number to be a
+/// conflict: a shared anchor, compatible days, and a shared day, event or some wording.
+fn same_thing(a: &Claim, b: &Claim) -> bool {
+    compatible(a, b)
+        && shares_anchor(a, b)
+        && (!a.days.is_disjoint(&b.days)
+            || !a.events.is_disjoint(&b.events)
+            || jaccard(&a.words, &b.words) >= CONFLICT_WORDS)
+}
+
+/// How strongly two claims of different articles state the same fact; `None` when they do not.
+fn match_score(a: &Claim, b: &Claim) -> Option<f64> {
+    if !compatible(a, b) {
+        return None;
+    }
+    let conflicting =
+        a.quantities.iter().any(|qa| b.quantities.iter().any(|qb| quantity_conflict(a, qa, b, qb)));
+    if conflicting && shares_anchor(a, b) {
+        return None;
+    }
+    let days = a.days.intersection(&b.days).count();
+    let numbers = a
+        .quantities
+        .iter()
+        .filter(|qa| {
+            b.quantities.iter().any(|qb| {
+                qa.value == qb.value
+                    && (qa.unit == qb.unit || qa.unit.is_empty() || qb.unit.is_empty())
+            })
+        })
+        .count();
+    let anchors = a.anchors.intersection(&b.anchors).count();
+    let events = a.events.intersection(&b.events).count();
+    let quotes = a.quotes.intersection(&b.quotes).count();
+    let words =
+        if a.words.len().min(b.words.len()) >= 4 { jaccard(&a.words, &b.words) } else { 0.0 };
+    let same =
+        (days + numbers > 0 && anchors > 0) || events > 0 || quotes > 0 || words >= SAME_WORDS;
+    same.then(|| {
+        2.0 * (days + numbers) as f64
+            + anchors as f64
+            + 3.0 * (events + quotes) as f64
+            + 4.0 * words
+    })
+}
+
+fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
+    let mut claims = Vec::new();
+    for ai in (0..story.len()).filter(|&i| story.is_original(i)) {
+        let a = story.arts[ai];
+        let skip: Vec<Span> = a
+            .analysis
+            .times
+            .iter()
+            .filter(|t| t.kind != TimeType::Duration)
+            .map(|t| t.span())
+            .collect();
+        for (si, &span) in story.sentences[ai].iter().enumerate() {
+            if span.is_empty() {
+                continue;
+            }
+            let text = story.slice(ai, span);
+            let mut c = Claim {
+                art: ai,
+                span,
+                days: BTreeSet::new(),
+                quantities: quantities(text, span.start, &skip),
+                anchors: BTreeSet::new(),
+                places: BTreeSet::new(),
+                entities: BTreeSet::new(),
+                events: BTreeSet::new(),
+                quotes: BTreeSet::new(),
+                words: content_words(text),
+                n_words: tokens(text, 0).len(),
+            };
+            let inside = |pos: usize| span.start <= pos && pos < span.end;
+            for t in a.analysis.times.iter().filter(|t| inside(t.start)) {
+                if let Some(d) = t.day() {
+                    c.days.insert(d);
+                }
+            }
+            for (ei, _) in a.analysis.entities.iter().enumerate().filter(|(_, e)| inside(e.start)) {
+                if let Some(id) = index.of_mention(ai, ei) {
+                    c.entities.insert(id);
+                    match index.clusters[id].kind {
+                        EntityType::Misc => {}
+                        EntityType::Location => {
+                            c.anchors.insert(id);
+                            c.places.insert(id);
+                        }
+                        _ => {
+                            c.anchors.insert(id);
+                        }
+                    }
+                }
+            }
+            for q in a.analysis.quotes.iter().filter(|q| inside(q.content.start)) {
+                let quoted = normalise(story.slice(ai, q.content));
+                if quoted.split(' ').count() >= 3 {
+                    c.quotes.insert(quoted);
+                }
+            }
+            c.quotes.extend(quoted_segments(text));
+            for ev in a.analysis.events.iter().filter(|ev| ev.sentence == si) {
+                if let Some(d) = event_day(ev.date.as_deref()) {
+                    c.days.insert(d);
+                }
+                if let Some(actor) = ev.actor.as_deref().and_then(|n| index.resolve(n)) {
+                    c.events.insert((ev.kind.clone(), actor));
+                }
+                if let Some(place) = ev.place.as_deref().and_then(|n| index.resolve(n)) {
+                    c.anchors.insert(place);
+                    c.places.insert(place);
+                    c.entities.insert(place);
+                }
+            }
+            claims.push(c);
+        }
+    }
+    claims
+}
+
+fn event_day(value: Option<&str>) -> Option<Date> {
+    value?.get(..10)?.parse().ok()
+}
+
+/// Compares the story's original articles.
+pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
+    let claims = build_claims(story, index);
+    // All matching pairs across different articles, best first.
+    let mut edges: Vec<(f64, usize, usize)> = Vec::new();
+    for x in 0..claims.len() {
+        for y in x + 1..claims.len() {
+            if claims[x].art != claims[y].art {
+                if let Some(s) = match_score(&claims[x], &claims[y]) {
+                    edges.push((s, x, y));
+                }
+            }
+        }
+    }
+    edges.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    let mut matched = vec![false; claims.len()];
+    // Agglomerate: one sentence per article per fact.
+    let mut fact_of: Vec<usize> = (0..claims.len()).collect();
+    let mut members: Vec<Vec<usize>> = (0..claims.len()).map(|c| vec![c]).collect();
+    for &(_, x, y) in &edges {
+        matched[x] = true;
+        matched[y] = true;
+        let (fx, fy) = (fact_of[x], fact_of[y]);
+        if fx == fy {
+            continue;
+        }
+        let arts = |f: usize| members[f].iter().map(|&c| claims[c].art).collect::<BTreeSet<_>>();
+        if !arts(fx).is_disjoint(&arts(fy)) {
+            continue;
+        }
+        let (keep, gone) = (fx.min(fy), fx.max(fy));
+        let moved = std::mem::take(&mut members[gone]);
+        for &c in &moved {
+            fact_of[c] = keep;
+        }
+        members[keep].extend(moved);
+        members[keep].sort_unstable();
+    }
+    let outlets = |m: &[usize]| {
+        m.iter().map(|&c| story.outlet[claims[c].art].as_str()).collect::<BTreeSet<_>>().len()
+    };
+    let mut agreed_members: Vec<Vec<usize>> =
+        members.into_iter().filter(|m| outlets(m) >= 2).collect();
+    agreed_members
+        .sort_by_key(|m| (std::cmp::Reverse(outlets(m)), std::cmp::Reverse(m.len()), m[0]));
+
+    let evidence = |c: usize| Evidence {
+        article: story.id(claims[c].art).to_string(),
+        start: claims[c].span.start,
+        end: claims[c].span.end,
+    };
+    let agreed = agreed_members
+        .iter()
+        .map(|m| AgreedFact {
+            fact: fact_text(story, &claims, m),
+            articles: m.iter().map(|&c| story.id(claims[c].art).to_string()).collect(),
+            evidence: m.iter().map(|&c| evidence(c)).collect(),
+        })
+        .collect();
+
+    let (mut conflicts, disputed) = quantity_conflicts(story, index, &claims);
+    conflicts.extend(date_conflicts(story, index));
+    // Unique: matched by no other article, not disputed by one, and saying something checkable.
+    let mut unique_claims: Vec<usize> = (0..claims.len())
+        .filter(|&c| {
+            !matched[c]
+                && !disputed.contains(&c)
+                && claims[c].informative()
+                && claims[c].n_words >= 5
+        })
+        .collect();
+    unique_claims
+        .sort_by_key(|&c| (claims[c].art, std::cmp::Reverse(claims[c].informativeness()), c));
+    let mut per_article: BTreeMap<usize, usize> = BTreeMap::new();
+    unique_claims.retain(|&c| {
+        let n = per_article.entry(claims[c].art).or_default();
+        *n += 1;
+        *n <= MAX_UNIQUE_PER_ARTICLE
+    });
+    let unique = unique_claims
+        .iter()
+        .map(|&c| UniqueFact {
+            fact: story.slice(claims[c].art, claims[c].span).to_string(),
+            article: story.id(claims[c].art).to_string(),
+            evidence: vec![evidence(c)],
+        })
+        .collect();
+
+    Compared { comparison: Comparison { agreed, unique, conflicts }, claims, agreed_members }
+}
+
+/// The readable rendering of a fact: its shortest evidence sentence of six words or more.
+fn fact_text(story: &Story, claims: &[Claim], members: &[usize]) -> String {
+    let best = members
+        .iter()
+        .min_by_key(|&&c| (claims[c].n_words < 6, claims[c].span.len(), c))
+        .copied()
+        .unwrap_or(members[0]);
+    story.slice(claims[best].art, claims[best].span).to_string()
+}
+
+fn names(index: &EntityIndex, ids: impl IntoIterator<Item = usize>) -> String {
+    let mut v: Vec<&str> = ids.into_iter().map(|i| index.clusters[i].canonical.as_str()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v.truncate(3);
+    v.join(", ")
+}
+
+/// One unit counted differently by different outlets about a shared anchor; also returns the claims
+/// taking part in a conflict.
+fn quantity_conflicts(
+    story: &Story,
+    index: &EntityIndex,
+    claims: &[Claim],
+) -> (Vec<Conflict>, BTreeSet<usize>) {
+    // Nodes are (claim, quantity); edges join conflicting pairs; components become conflicts.
+    let mut parent: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
+    fn find(p: &mut BTreeMap<(usize, usize), (usize, usize)>, x: (usize, usize)) -> (usize, usize) {
+        let mut r = x;
+        while let Some(&n) = p.get(&r) {
+            if n == r {
+                break;
+            }
+            r = n;
+        }
+        p.insert(x, r);
+        r
+    }
+    let mut shared: BTreeMap<(usize, usize), BTreeSet<usize>> = BTreeMap::new();
+    for x in 0..claims.len() {
+        for y in x + 1..claims.len() {
+            let (a, b) = (&claims[x], &claims[y]);
+            if a.art == b.art || story.outlet[a.art] == story.outlet[b.art] || !same_thing(a, b) {
+                continue;
+            }
+            for (i, qa) in a.quantities.iter().enumerate() {
+                for (j, qb) in b.quantities.iter().enumerate() {
+                    if quantity_conflict(a, qa, b, qb) {
+                        let (rx, ry) = (find(&mut parent, (x, i)), find(&mut parent, (y, j)));
+                        parent.insert(ry, rx);
+                        parent.entry(rx).or_insert(rx);
+                        let anchors = shared.entry((x, i)).or_default();
+                        anchors.extend(a.anchors.intersection(&b.anchors));
+                    }
+                }
+            }
+        }
+    }
+    let nodes: Vec<(usize, usize)> = parent.keys().copied().collect();
+    let mut groups: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
+    for n in nodes {
+        let r = find(&mut parent, n);
+        groups.entry(r).or_default().push(n);
+    }
+    let mut out: Vec<(usize, Conflict)> = Vec::new();
+    for (_, mut group) in groups {
+        group.sort_unstable();
+        let mut seen: BTreeSet<(usize, String)> = BTreeSet::new();
+        let mut claims_out = Vec::new();
+        let mut anchors = BTreeSet::new();
+        for &(c, q) in &group {
+            let (claim, quantity) = (&claims[c], &claims[c].quantities[q]);
+            anchors.extend(shared.get(&(c, q)).into_iter().flatten().copied());
+            if seen.insert((claim.art, quantity.value.clone())) {
+                claims_out.push(ConflictClaim {
+                    article: story.id(claim.art).to_string(),
+                    value: story.slice(claim.art, quantity.span).to_string(),
+                    evidence: claim.span,
+                });
+            }
+        }
+        let (c0, q0) = group[0];
+        let unit = &claims[c0].quantities[q0].unit_text;
+        let about = match names(index, anchors) {
+            n if n.is_empty() => unit.clone(),
+            n => format!("{unit} · {n}"),
+        };
+        out.push((c0, Conflict { about, claims: claims_out }));
+    }
+    out.sort_by_key(|(c, _)| *c);
+    let disputed = parent.keys().map(|&(c, _)| c).collect();
+    (out.into_iter().map(|(_, c)| c).collect(), disputed)
+}
+
+/// One event (type, actor, target) dated on different days by different outlets.
+fn date_conflicts(story: &Story, index: &EntityIndex) -> Vec<Conflict> {
+    /// (event type, actor entity, target).
+    type Key = (String, usize, Option<String>);
+    /// How one article dates an event: its days, places, and the first evidence sentence.
+    type Dating = (BTreeSet<Date>, BTreeSet<String>, Span);
+    let mut seen: BTreeMap<Key, BTreeMap<usize, Dating>> = BTreeMap::new();
+    for ai in (0..story.len()).filter(|&i| story.is_original(i)) {
+        for ev in &story.arts[ai].analysis.events {
+            let (Some(actor), Some(day)) =
+                (ev.actor.as_deref().and_then(|n| index.resolve(n)), event_day(ev.date.as_deref()))
+            else {
+                continue;
+            };
+            let target = ev
+                .target
+                .as_deref()
+                .map(|t| index.resolve(t).map_or_else(|| t.to_lowercase(), |c| format!("#{c}")));
+            let Some(&span) = story.sentences[ai].get(ev.sentence) else {
+                continue;
+            };
+            let entry = seen
+                .entry((ev.kind.clone(), actor, target))
+                .or_default()
+                .entry(ai)
+                .or_insert((BTreeSet::new(), BTreeSet::new(), span));
+            entry.0.insert(day);
+            if let Some(p) = &ev.place {
+                entry.1.insert(p.to_lowercase());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((kind, actor, _), per_article) in seen {
+        // Only articles that date the event once; all outlets must differ and places must agree.
+        let dated: Vec<(usize, Date, &BTreeSet<String>, Span)> = per_article
+            .iter()
+            .filter(|(_, (d, _, _))| d.len() == 1)
+            .map(|(&a, (d, p, s))| (a, *d.first().expect("one day"), p, *s))
+            .collect();
+        let days: BTreeSet<Date> = dated.iter().map(|d| d.1).collect();
+        let outlets: BTreeSet<&str> = dated.iter().map(|d| story.outlet[d.0].as_str()).collect();
+        let places: BTreeSet<&String> = dated.iter().flat_map(|d| d.2.iter()).collect();
+        if days.len() < 2 || outlets.len() < dated.len() || places.len() > 1 {
+            continue;
+        }
+        out.push(Conflict {
+            about: format!("date of {kind} by {}", index.clusters[actor].canonical),
+            claims: dated
+                .iter()
+                .map(|&(a, d, _, s)| ConflictClaim {
+                    article: story.id(a).to_string(),
+                    value: d.to_string(),
+                    evidence: s,
+                })
+                .collect(),
+        });
+    }
+    out
+}

@@ -1,0 +1,603 @@
+//! Text helpers shared by the report's parts: word tokens with character offsets, stop words, a
+//! light English stemmer, content-word sets, and numbers together with what they count
+//! ("12 people were injured" → 12 · injured, "30-day ceasefire" → 30 · day ceasefire).
+
+use std::collections::BTreeSet;
+
+use storyline_model::Span;
+
+/// One word (or number) of a text, with character offsets relative to a base.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub lower: String,
+}
+
+/// Splits `text` into words: runs of alphanumerics, keeping `'` between letters ("Ukraine's") and
+/// `.`/`,` between digits ("1,200", "2.5"). Offsets are character offsets plus `base`.
+pub(crate) fn tokens(text: &str, base: usize) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() {
+            let c = chars[i];
+            let next = chars.get(i + 1).copied();
+            let prev = if i > start { Some(chars[i - 1]) } else { None };
+            let joins = match (prev, next) {
+                (Some(p), Some(n)) if c == '.' || c == ',' => {
+                    p.is_ascii_digit() && n.is_ascii_digit()
+                }
+                (Some(p), Some(n)) if c == '\'' || c == '’' => {
+                    p.is_alphabetic() && n.is_alphabetic()
+                }
+                _ => false,
+            };
+            if c.is_alphanumeric() || joins {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let lower: String = chars[start..i].iter().collect::<String>().to_lowercase();
+        out.push(Token { start: base + start, end: base + i, lower });
+    }
+    out
+}
+
+const STOP: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "more",
+    "most",
+    "my",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "said",
+    "says",
+    "say",
+    "told",
+    "according",
+    "also",
+    "last",
+    "new",
+    "one",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "per",
+    "via",
+    "s",
+    "t",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+];
+
+/// True for function words and reporting verbs that carry no content.
+pub(crate) fn is_stop(word: &str) -> bool {
+    STOP.contains(&word)
+}
+
+/// A light English stemmer: enough to match "talks"/"talk", "injured"/"injury" is not attempted.
+pub(crate) fn stem(word: &str) -> String {
+    let w = word.trim_end_matches("'s").trim_end_matches("’s");
+    let n = w.chars().count();
+    let strip = |suffix: &str, min: usize| -> Option<String> {
+        if n >= min && w.ends_with(suffix) {
+            Some(w[..w.len() - suffix.len()].to_string())
+        } else {
+            None
+        }
+    };
+    if let Some(s) = strip("ies", 5) {
+        return s + "y";
+    }
+    for (suffix, min) in [("ing", 6), ("ed", 5), ("es", 5), ("ly", 5)] {
+        if let Some(s) = strip(suffix, min) {
+            return s;
+        }
+    }
+    if n >= 4 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")
+    {
+        return w[..w.len() - 1].to_string();
+    }
+    w.to_string()
+}
+
+/// The stemmed content words of a text (no stop words, no one- or two-letter words).
+pub(crate) fn content_words(text: &str) -> BTreeSet<String> {
+    tokens(text, 0)
+        .into_iter()
+        .filter(|t| t.lower.chars().count() >= 3 && !is_stop(&t.lower))
+        .map(|t| stem(&t.lower))
+        .collect()
+}
+
+/// Jaccard similarity of two sets (0 when both are empty).
+pub(crate) fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let inter = a.intersection(b).count();
+    let union = a.len() + b.len() - inter;
+    if union == 0 {
+        0.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
+/// Lowercase, whitespace-collapsed, punctuation-free form of a text (for equality tests).
+pub(crate) fn normalise(text: &str) -> String {
+    tokens(text, 0).into_iter().map(|t| t.lower).collect::<Vec<_>>().join(" ")
+}
+
+/// The normalised texts between quotation marks in `text` ("…" or “…”), three words or more.
+/// A fallback for quotations the analysis did not mark.
+pub(crate) fn quoted_segments(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (b, c) in text.char_indices() {
+        match (c, open) {
+            ('“', _) => open = Some(b + c.len_utf8()),
+            ('"', None) => open = Some(b + 1),
+            ('"' | '”', Some(o)) => {
+                let n = normalise(&text[o..b]);
+                if n.split(' ').count() >= 3 {
+                    out.push(n);
+                }
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Sentence spans for a text without analysis: breaks after `.`, `!` or `?` (and any closing
+/// quote) followed by whitespace. A fallback only; the analyze stage's sentences are preferred.
+pub(crate) fn split_sentences(text: &str) -> Vec<Span> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        if matches!(chars[i], '.' | '!' | '?' | '\n') {
+            let mut end = i + 1;
+            while end < chars.len() && matches!(chars[end], '"' | '”' | '’' | '\'' | ')') {
+                end += 1;
+            }
+            if end >= chars.len() || chars[end].is_whitespace() {
+                out.push(Span::new(start, end));
+                start = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < chars.len() {
+        out.push(Span::new(start, chars.len()));
+    }
+    out
+}
+
+/// `span` without leading and trailing whitespace (`chars` is the whole text).
+pub(crate) fn trim_span(chars: &[char], span: Span) -> Span {
+    let end = span.end.min(chars.len());
+    let mut s = span.start.min(end);
+    let mut e = end;
+    while s < e && chars[s].is_whitespace() {
+        s += 1;
+    }
+    while e > s && chars[e - 1].is_whitespace() {
+        e -= 1;
+    }
+    Span::new(s, e)
+}
+
+/// A number in a text together with the words saying what it counts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Quantity {
+    /// Normalised value ("12", "1500000", "2.5").
+    pub value: String,
+    /// Stemmed unit words ("injur", "day ceasefire"); empty when nothing follows the number.
+    pub unit: String,
+    /// The unit words as written, lowercased ("injured", "day ceasefire").
+    pub unit_text: String,
+    /// From the number to the end of its unit words, character offsets into the article.
+    pub span: Span,
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+/// Words skipped between a number and what it counts ("12 people were injured").
+const FILLER: &[&str] = &[
+    "people",
+    "persons",
+    "more",
+    "than",
+    "were",
+    "was",
+    "have",
+    "has",
+    "had",
+    "been",
+    "other",
+    "about",
+    "around",
+    "at",
+    "least",
+    "nearly",
+    "almost",
+    "some",
+    "of",
+    "the",
+    "who",
+    "are",
+    "is",
+    "and",
+    "over",
+    "up",
+    "to",
+    "reportedly",
+    "being",
+    "additional",
+    "further",
+    "others",
+];
+
+fn number_word(w: &str) -> Option<f64> {
+    const WORDS: &[&str] = &[
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    // "one" and "zero" are idioms far more often than counts ("one of", "no one").
+    if let Some(i) = WORDS.iter().position(|x| *x == w) {
+        return if i >= 2 { Some(i as f64) } else { None };
+    }
+    let tens = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    tens.iter().position(|x| *x == w).map(|i| (i as f64 + 3.0) * 10.0)
+}
+
+fn scale_word(w: &str) -> Option<f64> {
+    match w {
+        "hundred" => Some(1e2),
+        "thousand" => Some(1e3),
+        "million" | "mln" => Some(1e6),
+        "billion" | "bn" => Some(1e9),
+        "trillion" => Some(1e12),
+        _ => None,
+    }
+}
+
+fn parse_number(w: &str) -> Option<(f64, bool)> {
+    if w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        let digits: String = w.chars().filter(|c| *c != ',').collect();
+        return digits.parse::<f64>().ok().map(|v| (v, true));
+    }
+    number_word(w).map(|v| (v, false))
+}
+
+fn render(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The numbers in `sentence` (which starts at character `base` of the article) with their units.
+/// Numbers inside `skip` spans (dates, clock times), years and days of a month are left out.
+pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quantity> {
+    let chars: Vec<char> = sentence.chars().collect();
+    let toks = tokens(sentence, 0);
+    let gap = |a: usize, b: usize| -> String { chars[a..b].iter().collect() };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let Some((mut value, digits)) = parse_number(&t.lower) else {
+            i += 1;
+            continue;
+        };
+        let start = t.start;
+        let mut end = t.end;
+        let mut j = i + 1;
+        while j < toks.len() && gap(end, toks[j].start).trim().is_empty() {
+            match scale_word(&toks[j].lower) {
+                Some(m) => {
+                    value *= m;
+                    end = toks[j].end;
+                    j += 1;
+                }
+                None => break,
+            }
+        }
+        let abs = Span::new(base + start, base + end);
+        let prev = i.checked_sub(1).map(|k| toks[k].lower.as_str());
+        let next = toks.get(j).map(|t| t.lower.as_str());
+        let skipped = skip.iter().any(|s| s.overlaps(&abs))
+            || (start > 0 && (chars[start - 1] == '-' || chars[start - 1].is_alphabetic()))
+            || prev.is_some_and(|p| MONTHS.contains(&p))
+            || next.is_some_and(|n| MONTHS.contains(&n))
+            || (digits
+                && t.lower.len() == 4
+                && (1900.0..=2100.0).contains(&value)
+                && !t.lower.contains(['.', ',']));
+        if skipped {
+            i = j;
+            continue;
+        }
+        let mut unit_words: Vec<String> = Vec::new();
+        let mut unit_text: Vec<String> = Vec::new();
+        let mut unit_end = end;
+        if chars.get(end) == Some(&'%') {
+            unit_words.push("percent".into());
+            unit_text.push("percent".into());
+            unit_end = end + 1;
+        } else if start > 0 && matches!(chars[start - 1], '$' | '€' | '£') {
+            unit_words.push(chars[start - 1].to_string());
+            unit_text.push(chars[start - 1].to_string());
+        } else if j < toks.len() && gap(end, toks[j].start) == "-" {
+            // "30-day ceasefire": the hyphenated word, then the noun it qualifies.
+            unit_words.push(stem(&toks[j].lower));
+            unit_text.push(toks[j].lower.clone());
+            unit_end = toks[j].end;
+            if let Some(n) = toks.get(j + 1) {
+                if gap(toks[j].end, n.start).trim().is_empty()
+                    && !is_stop(&n.lower)
+                    && n.lower.chars().all(char::is_alphabetic)
+                {
+                    unit_words.push(stem(&n.lower));
+                    unit_text.push(n.lower.clone());
+                    unit_end = n.end;
+                }
+            }
+        } else {
+            let mut saw_people = None;
+            for k in j..toks.len().min(j + 5) {
+                let w = toks[k].lower.as_str();
+                if w == "of" {
+                    break; // "two of the injured": a part, not a count of its own
+                }
+                // a clause boundary ends the search: "12, officials said"
+                if !gap(if k == j { end } else { toks[k - 1].end }, toks[k].start).trim().is_empty()
+                {
+                    break;
+                }
+                if FILLER.contains(&w) {
+                    if w == "people" || w == "persons" {
+                        saw_people = Some(k);
+                    }
+                    continue;
+                }
+                if w.chars().all(char::is_alphabetic) && !is_stop(w) {
+                    unit_words.push(stem(w));
+                    unit_text.push(w.to_string());
+                    unit_end = toks[k].end;
+                }
+                break;
+            }
+            if unit_words.is_empty() {
+                if let Some(k) = saw_people {
+                    unit_words.push("people".into());
+                    unit_text.push("people".into());
+                    unit_end = toks[k].end;
+                }
+            }
+        }
+        out.push(Quantity {
+            value: render(value),
+            unit: unit_words.join(" "),
+            unit_text: unit_text.join(" "),
+            span: Span::new(base + start, base + unit_end),
+        });
+        i = j;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Vec<(String, String)> {
+        quantities(s, 0, &[]).into_iter().map(|q| (q.value, q.unit)).collect()
+    }
+
+    #[test]
+    fn numbers_with_what_they_count() {
+        assert_eq!(q("12 people were injured in the fire"), vec![("12".into(), "injur".into())]);
+        assert_eq!(q("The blaze left 15 injured."), vec![("15".into(), "injur".into())]);
+        assert_eq!(q("a 30-day ceasefire"), vec![("30".into(), "day ceasefire".into())]);
+        assert_eq!(q("after five incursions"), vec![("5".into(), "incursion".into())]);
+        assert_eq!(q("$2.5 million in aid"), vec![("2500000".into(), "$".into())]);
+        assert_eq!(q("on May 15, 2025, in Istanbul"), vec![]);
+        assert_eq!(q("one of the F-16 jets"), vec![]);
+    }
+
+    #[test]
+    fn quoted_segments_are_normalised() {
+        let s = "“We are ready to meet,” he said; \"Yes.\" \"No deal without a truce\"";
+        assert_eq!(quoted_segments(s), vec!["we are ready to meet", "no deal without a truce"]);
+    }
+
+    #[test]
+    fn tokens_keep_char_offsets() {
+        let t = tokens("“Kyiv’s” 1,200 troops", 3);
+        let words: Vec<_> = t.iter().map(|t| (t.start, t.end, t.lower.as_str())).collect();
+        assert_eq!(words, vec![(4, 10, "kyiv’s"), (12, 17, "1,200"), (18, 24, "troops")]);
+    }
+
+    #[test]
+    fn sentences_split_after_closing_quotes() {
+        let text = "\"We will rebuild.\" He left. Done";
+        let s = split_sentences(text);
+        assert_eq!(s.len(), 3);
+        assert_eq!(&text[s[0].start..s[0].end], "\"We will rebuild.\"");
+    }
+}

@@ -7,5 +7,8 @@ include!(concat!(env!("OUT_DIR"), "/demo_files.rs"));
 
 /// The collection as ingest inputs, named by their path in the repository.
 pub fn inputs() -> Vec<Result<Input, IngestError>> {
-    FILES.iter().map(|(name, bytes)| Ok(Input { name: name.to_string(), bytes: bytes.to_vec() })).collect()
+    FILES
+        .iter()
+        .map(|(name, bytes)| Ok(Input { name: name.to_string(), bytes: bytes.to_vec() }))
+        .collect()
 }

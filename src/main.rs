@@ -277,7 +277,9 @@ fn analyze(
 ) -> Result<ExitCode> {
     let path = file.unwrap_or_else(|| PathBuf::from("-"));
     let published: Option<Date> = published
-        .map(|p| parse_date(&p).with_context(|| format!("--published {p:?} is not an ISO 8601 date")))
+        .map(|p| {
+            parse_date(&p).with_context(|| format!("--published {p:?} is not an ISO 8601 date"))
+        })
         .transpose()?;
     let input = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
@@ -344,8 +346,10 @@ fn with_schema<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || c.downcast_ref::<serde_json::Error>().is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 

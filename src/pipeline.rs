@@ -57,10 +57,6 @@ pub trait Progress {
     fn warning(&self, _message: &str) {}
 }
 
-/// No progress reporting.
-pub struct Quiet;
-impl Progress for Quiet {}
-
 /// Runs the whole pipeline over `inputs`, storing every new article.
 pub fn ingest(
     store: &mut dyn Store,

@@ -15,9 +15,11 @@ impl Bar {
             if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
         let bar = ProgressBar::with_draw_target(Some(inputs), target);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} inputs {per_sec} {wide_msg}")
-                .expect("a valid template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {pos}/{len} inputs {per_sec} {wide_msg}",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
         );
         Bar { bar }
     }

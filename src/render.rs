@@ -14,7 +14,11 @@ pub fn stories_table(stories: &[StorySummary]) -> String {
         out.push_str("No stories yet: `storyline ingest <dir>` or `storyline demo`.\n");
         return out;
     }
-    let _ = writeln!(out, "{:<16}  {:<10}  {:>8}  {:>7}  HEADLINE", "ID", "DATE", "ARTICLES", "SOURCES");
+    let _ = writeln!(
+        out,
+        "{:<16}  {:<10}  {:>8}  {:>7}  HEADLINE",
+        "ID", "DATE", "ARTICLES", "SOURCES"
+    );
     for s in stories {
         let date = s.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
         let _ = writeln!(
@@ -74,7 +78,12 @@ pub fn story(r: &StoryReport) -> String {
         for conflict in &c.conflicts {
             let _ = writeln!(out, "! {}", conflict.about);
             for claim in &conflict.claims {
-                let _ = writeln!(out, "    {} {}", cite(std::slice::from_ref(&claim.article)), claim.value);
+                let _ = writeln!(
+                    out,
+                    "    {} {}",
+                    cite(std::slice::from_ref(&claim.article)),
+                    claim.value
+                );
             }
         }
     }
@@ -90,7 +99,8 @@ pub fn story(r: &StoryReport) -> String {
         out.push_str("(none found)\n");
     }
     for f in &c.unique {
-        let _ = writeln!(out, "+ {} {}", clip(&f.fact, 160), cite(std::slice::from_ref(&f.article)));
+        let _ =
+            writeln!(out, "+ {} {}", clip(&f.fact, 160), cite(std::slice::from_ref(&f.article)));
     }
 
     if !r.timeline.is_empty() {
@@ -110,8 +120,13 @@ pub fn story(r: &StoryReport) -> String {
         for e in r.entities.iter().take(15) {
             let aliases: Vec<&str> =
                 e.aliases.iter().map(String::as_str).filter(|a| *a != e.canonical).collect();
-            let aka = if aliases.is_empty() { String::new() } else { format!(" (also: {})", aliases.join(", ")) };
-            let _ = writeln!(out, "{:<4} {}{aka} {}", e.kind.as_str(), e.canonical, cite(&e.articles));
+            let aka = if aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" (also: {})", aliases.join(", "))
+            };
+            let _ =
+                writeln!(out, "{:<4} {}{aka} {}", e.kind.as_str(), e.canonical, cite(&e.articles));
         }
     }
     out

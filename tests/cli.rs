@@ -93,16 +93,18 @@ fn demo() -> Demo {
     let mut rows = BTreeMap::new();
     let mut keys: BTreeSet<String> = BTreeSet::new();
     for story in expected["stories"].as_array().unwrap() {
-        keys.extend(story["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()));
+        keys.extend(
+            story["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()),
+        );
     }
     for key in keys {
         let input_id = match expected["input_ids"].get(&key) {
             Some(id) => id.as_str().unwrap().to_string(),
             None => format!("examples/collection/{key}"),
         };
-        let row = by_input
-            .get(&input_id)
-            .unwrap_or_else(|| panic!("{key} ({input_id}) was not ingested; have {:?}", by_input.keys()));
+        let row = by_input.get(&input_id).unwrap_or_else(|| {
+            panic!("{key} ({input_id}) was not ingested; have {:?}", by_input.keys())
+        });
         rows.insert(key, row.clone());
     }
     Demo { _dir: dir, db, expected, rows }
@@ -123,7 +125,11 @@ fn demo_groups_the_collection_into_its_events() {
         story_of_event.push((story["event"].as_str().unwrap(), *ids.iter().next().unwrap()));
     }
     let distinct: BTreeSet<&str> = story_of_event.iter().map(|(_, id)| *id).collect();
-    assert_eq!(distinct.len(), story_of_event.len(), "different events merged: {story_of_event:#?}");
+    assert_eq!(
+        distinct.len(),
+        story_of_event.len(),
+        "different events merged: {story_of_event:#?}"
+    );
 
     for dup in d.expected["duplicates"].as_array().unwrap() {
         let copy = &d.rows[dup["file"].as_str().unwrap()];
@@ -131,14 +137,17 @@ fn demo_groups_the_collection_into_its_events() {
         assert_eq!(copy["duplicate_of"], original["id"], "{} is a copy", dup["file"]);
     }
     let copies = d.rows.values().filter(|r| !r["duplicate_of"].is_null()).count();
-    assert_eq!(copies, d.expected["duplicates"].as_array().unwrap().len(), "no other article is a copy");
+    assert_eq!(
+        copies,
+        d.expected["duplicates"].as_array().unwrap().len(),
+        "no other article is a copy"
+    );
 }
 
 #[test]
 fn demo_recovers_titles_dates_outlets_and_authors() {
     let d = demo();
-    for (field, section) in
-        [("title", "titles"), ("published", "published"), ("source", "sources")]
+    for (field, section) in [("title", "titles"), ("published", "published"), ("source", "sources")]
     {
         for (key, want) in d.expected[section].as_object().unwrap() {
             assert_eq!(&d.rows[key][field], want, "{field} of {key}");
@@ -152,7 +161,11 @@ fn demo_recovers_titles_dates_outlets_and_authors() {
         let key = case["file"].as_str().unwrap();
         let a = article_json(&d.db, d.rows[key]["id"].as_str().unwrap());
         let text = a["text"].as_str().unwrap();
-        assert!(!text.contains(case["text"].as_str().unwrap()), "{key} still holds {}", case["text"]);
+        assert!(
+            !text.contains(case["text"].as_str().unwrap()),
+            "{key} still holds {}",
+            case["text"]
+        );
     }
 }
 
@@ -185,8 +198,12 @@ fn demo_resolves_dates_and_quote_speakers() {
             .unwrap()
             .iter()
             .find(|q| {
-                slice(text, q["content"]["start"].as_u64().unwrap(), q["content"]["end"].as_u64().unwrap())
-                    .starts_with(prefix)
+                slice(
+                    text,
+                    q["content"]["start"].as_u64().unwrap(),
+                    q["content"]["end"].as_u64().unwrap(),
+                )
+                .starts_with(prefix)
             })
             .unwrap_or_else(|| panic!("{key}: no quote starting {prefix:?}"));
         let canonical = quote["speaker"]["canonical"].as_str().unwrap_or_default();
@@ -201,7 +218,8 @@ fn demo_resolves_dates_and_quote_speakers() {
 #[test]
 fn demo_story_report_has_evidence_for_every_fact() {
     let d = demo();
-    let strike = d.rows["articles/continental-wire/keldhaven-dock-strike.json"]["story"].as_str().unwrap();
+    let strike =
+        d.rows["articles/continental-wire/keldhaven-dock-strike.json"]["story"].as_str().unwrap();
     let report = story_json(&d.db, strike);
     assert_eq!(report["schema"], 1);
     assert_eq!(report["articles"].as_array().unwrap().len(), 4);
@@ -242,7 +260,10 @@ fn seeds_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipping: {} is absent (it ships beside the repository, not in it)", dir.display());
+        eprintln!(
+            "skipping: {} is absent (it ships beside the repository, not in it)",
+            dir.display()
+        );
         None
     }
 }
@@ -277,7 +298,10 @@ fn seeds_make_one_story_from_two_outlets() {
     assert_eq!(other["published"], "2025-05-11");
     let thursday: Vec<&Value> =
         other["times"].as_array().unwrap().iter().filter(|t| t["text"] == "Thursday").collect();
-    assert!(!thursday.is_empty() && thursday.iter().all(|t| t["value"] == "2025-05-15"), "{thursday:?}");
+    assert!(
+        !thursday.is_empty() && thursday.iter().all(|t| t["value"] == "2025-05-15"),
+        "{thursday:?}"
+    );
 
     let report = story_json(&db, stories[0]["id"].as_str().unwrap());
     let zelensky: Vec<&Value> = report["entities"]
@@ -291,11 +315,21 @@ fn seeds_make_one_story_from_two_outlets() {
     assert_eq!(zelensky.len(), 1, "Zelensky and Zelenskiy are one entity: {zelensky:#?}");
     let aliases: Vec<&str> =
         zelensky[0]["aliases"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
-    assert!(aliases.iter().any(|a| a.contains("Zelenskiy")) && aliases.iter().any(|a| a.ends_with("Zelensky")));
-    let speakers: BTreeSet<&str> =
-        report["quotes"].as_array().unwrap().iter().map(|q| q["speaker"].as_str().unwrap()).collect();
+    assert!(
+        aliases.iter().any(|a| a.contains("Zelenskiy"))
+            && aliases.iter().any(|a| a.ends_with("Zelensky"))
+    );
+    let speakers: BTreeSet<&str> = report["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["speaker"].as_str().unwrap())
+        .collect();
     assert!(speakers.contains("Vladimir Putin"), "Putin's quotes attributed: {speakers:?}");
-    assert!(speakers.iter().any(|s| s.contains("Zelensk")), "Zelensky's quotes attributed: {speakers:?}");
+    assert!(
+        speakers.iter().any(|s| s.contains("Zelensk")),
+        "Zelensky's quotes attributed: {speakers:?}"
+    );
 }
 
 #[test]
@@ -312,7 +346,11 @@ fn seed_analyze_prints_the_contract_json() {
         let s = slice(text, e["start"].as_u64().unwrap(), e["end"].as_u64().unwrap());
         assert_eq!(s, e["text"].as_str().unwrap(), "entity offsets are char offsets into text");
     }
-    assert!(a["quotes"].as_array().unwrap().iter().any(|q| q["speaker"]["canonical"] == "Vladimir Putin"));
+    assert!(a["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|q| q["speaker"]["canonical"] == "Vladimir Putin"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,8 +368,11 @@ fn bad_inputs_are_named_and_the_batch_goes_on() {
     std::fs::create_dir(&inbox).unwrap();
     std::fs::write(inbox.join("a-empty.txt"), "").unwrap();
     std::fs::write(inbox.join("b-binary.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0").unwrap();
-    std::fs::write(inbox.join("c-truncated.json"), r#"{"title": "Ferry", "text": "The ferry link betw"#)
-        .unwrap();
+    std::fs::write(
+        inbox.join("c-truncated.json"),
+        r#"{"title": "Ferry", "text": "The ferry link betw"#,
+    )
+    .unwrap();
     std::fs::File::create(inbox.join("d-huge.txt")).unwrap().set_len(51 * 1024 * 1024).unwrap();
     // Windows-1252: not UTF-8, but text; decoded, not refused.
     let mut latin = b"Caf\xe9 owners in Portavel welcome the ferry\n\n".to_vec();
@@ -349,12 +390,16 @@ fn bad_inputs_are_named_and_the_batch_goes_on() {
         ("c-truncated.json", "JSON"),
         ("d-huge.txt", "too large"),
     ] {
-        let line = err.lines().find(|l| l.contains(file)).unwrap_or_else(|| panic!("{file} not named:\n{err}"));
+        let line = err
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("{file} not named:\n{err}"));
         assert!(line.contains(reason), "{file}: {line}");
     }
     assert!(err.contains("ingested 2, duplicates 0, failed 4"), "{err}");
     let rows = export(&db);
-    let latin = rows.iter().find(|r| r["input_id"].as_str().unwrap().ends_with("e-latin1.txt")).unwrap();
+    let latin =
+        rows.iter().find(|r| r["input_id"].as_str().unwrap().ends_with("e-latin1.txt")).unwrap();
     assert_eq!(latin["title"], "Café owners in Portavel welcome the ferry");
 }
 

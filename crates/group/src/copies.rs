@@ -42,11 +42,8 @@ fn seeds() -> &'static [u64; NUM_HASHES] {
 
 pub fn fingerprint(body: &str) -> Fingerprint {
     let norm = normalise(body);
-    let exact = if norm.is_empty() {
-        String::new()
-    } else {
-        format!("{:016x}", fnv1a(norm.as_bytes()))
-    };
+    let exact =
+        if norm.is_empty() { String::new() } else { format!("{:016x}", fnv1a(norm.as_bytes())) };
     let ws: Vec<&str> = words(&norm).collect();
     let mut shingles: Vec<u64> = if ws.len() >= SHINGLE {
         ws.windows(SHINGLE)
@@ -68,21 +65,13 @@ pub fn fingerprint(body: &str) -> Fingerprint {
         seeds()
             .iter()
             .map(|&seed| {
-                shingles
-                    .iter()
-                    .map(|&s| (mix64(s ^ seed) >> 32) as u32)
-                    .min()
-                    .unwrap_or(u32::MAX)
+                shingles.iter().map(|&s| (mix64(s ^ seed) >> 32) as u32).min().unwrap_or(u32::MAX)
             })
             .collect()
     } else {
         Vec::new()
     };
-    Fingerprint {
-        exact,
-        shingles: count,
-        minhash,
-    }
+    Fingerprint { exact, shingles: count, minhash }
 }
 
 /// Estimated similarity of two bodies from their signatures and shingle counts (see module doc).
@@ -147,11 +136,8 @@ impl CopyIndex {
         if minhash.len() != NUM_HASHES {
             return Vec::new();
         }
-        let mut out: Vec<usize> = band_keys(minhash)
-            .filter_map(|k| self.bands.get(&k))
-            .flatten()
-            .copied()
-            .collect();
+        let mut out: Vec<usize> =
+            band_keys(minhash).filter_map(|k| self.bands.get(&k)).flatten().copied().collect();
         out.sort_unstable();
         out.dedup();
         out

@@ -83,11 +83,7 @@ pub fn features(article: &Article) -> Features {
         *tf.entry(t).or_insert(0.0) += 1.0;
     }
     if let Some(title) = &article.title {
-        let w = if article.title_origin == TitleOrigin::Synthesised {
-            1.0
-        } else {
-            TITLE_WEIGHT
-        };
+        let w = if article.title_origin == TitleOrigin::Synthesised { 1.0 } else { TITLE_WEIGHT };
         for t in text::terms(title) {
             *tf.entry(t).or_insert(0.0) += w;
         }
@@ -99,9 +95,7 @@ pub fn features(article: &Article) -> Features {
 
     let mut ents: BTreeMap<String, BTreeMap<EntityType, u32>> = BTreeMap::new();
     for e in &article.analysis.entities {
-        let name = text::words(&e.canonical.to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let name = text::words(&e.canonical.to_lowercase()).collect::<Vec<_>>().join(" ");
         if !name.is_empty() {
             *ents.entry(name).or_default().entry(e.kind).or_insert(0) += 1;
         }
@@ -113,23 +107,12 @@ pub fn features(article: &Article) -> Features {
             // Most frequent type; ties to the first in EntityType order (BTreeMap order).
             let kind = kinds
                 .iter()
-                .fold(
-                    (EntityType::Misc, 0),
-                    |b, (&k, &n)| if n > b.1 { (k, n) } else { b },
-                )
+                .fold((EntityType::Misc, 0), |b, (&k, &n)| if n > b.1 { (k, n) } else { b })
                 .0;
-            EntityFeature {
-                name,
-                kind,
-                mentions,
-            }
+            EntityFeature { name, kind, mentions }
         })
         .collect();
-    entities.sort_by(|a, b| {
-        b.mentions
-            .cmp(&a.mentions)
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    entities.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.name.cmp(&b.name)));
     entities.truncate(MAX_ENTITIES);
     entities.sort_by(|a, b| a.name.cmp(&b.name));
 

@@ -142,10 +142,7 @@ impl Stories {
         if let Some(&s) = self.by_id.get(id) {
             return s;
         }
-        self.stories.push(Story {
-            id: id.clone(),
-            ..Default::default()
-        });
+        self.stories.push(Story { id: id.clone(), ..Default::default() });
         self.by_id.insert(id.clone(), self.stories.len() - 1);
         self.stories.len() - 1
     }
@@ -170,11 +167,7 @@ impl Stories {
                 terms.push((id, w));
             }
         }
-        Prepared {
-            terms,
-            norm: norm.sqrt(),
-            features: f,
-        }
+        Prepared { terms, norm: norm.sqrt(), features: f }
     }
 
     /// The stories that can pass the gate: those that share an entity with the article, or one
@@ -284,10 +277,7 @@ impl Stories {
                 }
             }
         }
-        let story_places = story
-            .entities
-            .values()
-            .any(|&(bits, _)| bits & LOC_BIT != 0);
+        let story_places = story.entities.values().any(|&(bits, _)| bits & LOC_BIT != 0);
         let place_conflict = art_places && story_places && !shared_place;
         let ent = (total_w > 0.0 && !story.entities.is_empty()).then(|| shared_w / total_w);
 
@@ -300,10 +290,7 @@ impl Stories {
         };
         let (shared_day, date_conflict) = if !f.days.is_empty() && !story.days.is_empty() {
             let shared = f.days.iter().any(|d| story.days.contains_key(d));
-            let near = f
-                .days
-                .iter()
-                .any(|&d| story.days.range(d - 1..=d + 1).next().is_some());
+            let near = f.days.iter().any(|&d| story.days.range(d - 1..=d + 1).next().is_some());
             (Some(if shared { 1.0 } else { 0.0 }), !near)
         } else {
             (None, false)
@@ -330,15 +317,7 @@ impl Stories {
         if date_conflict {
             total -= DATE_PENALTY;
         }
-        Score {
-            cos,
-            ent,
-            date,
-            specific,
-            place_conflict,
-            date_conflict,
-            total,
-        }
+        Score { cos, ent, date, specific, place_conflict, date_conflict, total }
     }
 
     /// Adds an article to a story. A copy only extends the story's dates.
@@ -358,10 +337,7 @@ impl Stories {
             let entry = story.entities.entry(e.name.clone()).or_insert((0, 0));
             if entry.1 == 0 {
                 *self.entity_sf.entry(e.name.clone()).or_insert(0) += 1;
-                self.entity_stories
-                    .entry(e.name.clone())
-                    .or_default()
-                    .push(s as u32);
+                self.entity_stories.entry(e.name.clone()).or_default().push(s as u32);
             }
             entry.0 |= kind_bit(e.kind);
             entry.1 += 1;

@@ -163,13 +163,8 @@ tariffs on farm goods and to build a new power link between the two countries.
 Speaking at a news conference in {city}, {l1} called the agreement a turning point, while {l2} \
 said both governments would meet again next year to review progress on the deal."
     );
-    let ents: Vec<(&str, &str, EntityType)> = vec![
-        (city, city, LOC),
-        (c1, c1, LOC),
-        (c2, c2, LOC),
-        (l1, l1, PER),
-        (l2, l2, PER),
-    ];
+    let ents: Vec<(&str, &str, EntityType)> =
+        vec![(city, city, LOC), (c1, c1, LOC), (c2, c2, LOC), (l1, l1, PER), (l2, l2, PER)];
     article(
         id,
         &format!("{c1} and {c2} leaders hold summit in {city}"),
@@ -197,10 +192,7 @@ fn flood(id: &str, title: &str, text: &str) -> Article {
 }
 
 fn run(grouper: &mut Grouper, articles: &[Article]) -> Vec<Grouping> {
-    articles
-        .iter()
-        .map(|a| grouper.add(&a.id, features(a)))
-        .collect()
+    articles.iter().map(|a| grouper.add(&a.id, features(a))).collect()
 }
 
 #[test]
@@ -210,11 +202,7 @@ fn exact_copy_links_to_first_and_shares_story() {
     copy.id = "tr-copy".into();
     copy.title = Some("Deadly quake hits Turkey".into());
     copy.source = Some("Another Outlet".into());
-    copy.text = copy
-        .text
-        .replace("\n\n", "\n")
-        .replace(", ", " , ")
-        .to_uppercase();
+    copy.text = copy.text.replace("\n\n", "\n").replace(", ", " , ").to_uppercase();
     let mut g = Grouper::new();
     let r = run(&mut g, &[first, copy]);
     assert_eq!(r[0].duplicate_of, None);
@@ -233,10 +221,8 @@ fn near_copy_is_linked_but_other_report_is_not() {
     let paragraphs: Vec<&str> = TURKEY_BODY.split("\n\n").collect();
     let mut kept: Vec<&str> = paragraphs[..paragraphs.len() - 1].to_vec();
     kept.insert(2, "Subscribe to our newsletter for the latest news.");
-    near.text = kept.join("\n\n").replace(
-        "at least 41 people",
-        "at least 41 people, including children,",
-    );
+    near.text =
+        kept.join("\n\n").replace("at least 41 people", "at least 41 people, including children,");
     let other = turkey_other_outlet();
 
     let fa = features(&first);
@@ -254,20 +240,14 @@ fn near_copy_is_linked_but_other_report_is_not() {
     assert!((NEAR_THRESHOLD..1.0).contains(&s), "{s}");
     assert_eq!(r[1].story, r[0].story);
     assert_eq!(r[2].duplicate_of, None);
-    assert_eq!(
-        r[2].story, r[0].story,
-        "same event, other words: same story"
-    );
+    assert_eq!(r[2].story, r[0].story, "same event, other words: same story");
 }
 
 #[test]
 fn earthquakes_in_different_countries_are_different_stories() {
     let mut g = Grouper::new();
     let r = run(&mut g, &[turkey_original(), peru_quake()]);
-    let score = g
-        .stories()
-        .score("tr-original", &features(&peru_quake()))
-        .unwrap();
+    let score = g.stories().score("tr-original", &features(&peru_quake())).unwrap();
     assert!(score.place_conflict && score.date_conflict, "{score:?}");
     assert_ne!(r[0].story, r[1].story, "{score:?}");
     assert_eq!(r[1].story.as_deref(), Some("pe-quake"));
@@ -372,12 +352,7 @@ fn online_restore_then_add_keeps_ids_and_joins_existing_stories() {
     summit_report.id = "sum-a-2".into();
     summit_report.text = summit_report.text.split("\n\n").take(2).collect::<Vec<_>>().join("\n\n")
         + "\n\nOpposition parties in Ostria criticised the deal as too generous to Norland farmers.";
-    let batch2 = vec![
-        turkey_follow_up(),
-        peru_copy,
-        summit_report,
-        turkey_other_outlet(),
-    ];
+    let batch2 = vec![turkey_follow_up(), peru_copy, summit_report, turkey_other_outlet()];
 
     // First run: batch 1, stored.
     let mut first = Grouper::new();
@@ -390,10 +365,7 @@ fn online_restore_then_add_keeps_ids_and_joins_existing_stories() {
         })
         .collect();
     assert_eq!(
-        stored
-            .iter()
-            .map(|s| s.2.story.clone().unwrap())
-            .collect::<Vec<_>>(),
+        stored.iter().map(|s| s.2.story.clone().unwrap()).collect::<Vec<_>>(),
         ["tr-original", "pe-quake", "sum-a"]
     );
 
@@ -416,10 +388,7 @@ fn online_restore_then_add_keeps_ids_and_joins_existing_stories() {
     let mut once = Grouper::new();
     let all: Vec<Article> = batch1.into_iter().chain(batch2).collect();
     let r = run(&mut once, &all);
-    assert_eq!(
-        r[..3],
-        stored.iter().map(|s| s.2.clone()).collect::<Vec<_>>()[..]
-    );
+    assert_eq!(r[..3], stored.iter().map(|s| s.2.clone()).collect::<Vec<_>>()[..]);
     assert_eq!(r[3..], r2[..]);
 }
 
@@ -436,16 +405,9 @@ fn features_round_trip_through_json() {
     let json = serde_json::to_string(&f).unwrap();
     let back: Features = serde_json::from_str(&json).unwrap();
     assert_eq!(back, f);
-    assert!(
-        json.len() < 4000,
-        "features are compact: {} bytes",
-        json.len()
-    );
+    assert!(json.len() < 4000, "features are compact: {} bytes", json.len());
     // Missing fields default (older stored features still load).
-    assert_eq!(
-        serde_json::from_str::<Features>("{}").unwrap(),
-        Features::default()
-    );
+    assert_eq!(serde_json::from_str::<Features>("{}").unwrap(), Features::default());
 }
 
 #[test]
@@ -456,10 +418,7 @@ fn never_drops_and_always_has_a_story() {
     let b = g.add(&"x2".to_string(), empty);
     assert_eq!(a.story.as_deref(), Some("x1"));
     assert_eq!(b.story.as_deref(), Some("x2"));
-    assert_eq!(
-        b.duplicate_of, None,
-        "empty bodies are not copies of each other"
-    );
+    assert_eq!(b.duplicate_of, None, "empty bodies are not copies of each other");
     assert_eq!(g.len(), 2);
 }
 
@@ -476,14 +435,6 @@ fn same_place_weeks_later_is_a_new_story_and_undated_compares_with_all() {
     undated.analysis.times.clear();
     let mut g = Grouper::new();
     let r = run(&mut g, &[turkey_original(), undated, later]);
-    assert_eq!(
-        r[1].story.as_deref(),
-        Some("tr-original"),
-        "undated: compared with every story"
-    );
-    assert_eq!(
-        r[2].story.as_deref(),
-        Some("tr-later"),
-        "outside the 7-day window"
-    );
+    assert_eq!(r[1].story.as_deref(), Some("tr-original"), "undated: compared with every story");
+    assert_eq!(r[2].story.as_deref(), Some("tr-later"), "outside the 7-day window");
 }

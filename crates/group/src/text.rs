@@ -307,10 +307,7 @@ mod tests {
 
     #[test]
     fn normalises_and_stems() {
-        assert_eq!(
-            normalise("  Hello, World!  It's  “fine”. "),
-            "hello world its fine"
-        );
+        assert_eq!(normalise("  Hello, World!  It's  “fine”. "), "hello world its fine");
         assert_eq!(
             terms("The earthquakes struck Turkey on Monday, killing 40."),
             ["earthquak", "struck", "turkey", "kill"]

@@ -27,11 +27,9 @@ pub static DATE_AT_START: LazyLock<Regex> = LazyLock::new(|| {
 
 fn month_number(name: &str) -> Option<i8> {
     let n = name.to_ascii_lowercase();
-    let idx = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ]
-    .iter()
-    .position(|m| n.starts_with(m))?;
+    let idx = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .position(|m| n.starts_with(m))?;
     Some(idx as i8 + 1)
 }
 
@@ -40,23 +38,11 @@ pub fn parse_date_prefix(s: &str) -> Option<(Date, usize)> {
     let c = DATE_AT_START.captures(s)?;
     let whole = c.get(0)?;
     let (y, m, d): (i16, i8, i8) = if let Some(y) = c.name("y") {
-        (
-            y.as_str().parse().ok()?,
-            c["m"].parse().ok()?,
-            c["d"].parse().ok()?,
-        )
+        (y.as_str().parse().ok()?, c["m"].parse().ok()?, c["d"].parse().ok()?)
     } else if let Some(y) = c.name("y2") {
-        (
-            y.as_str().parse().ok()?,
-            month_number(&c["mon2"])?,
-            c["d2"].parse().ok()?,
-        )
+        (y.as_str().parse().ok()?, month_number(&c["mon2"])?, c["d2"].parse().ok()?)
     } else {
-        (
-            c["y3"].parse().ok()?,
-            month_number(&c["mon3"])?,
-            c["d3"].parse().ok()?,
-        )
+        (c["y3"].parse().ok()?, month_number(&c["mon3"])?, c["d3"].parse().ok()?)
     };
     let date = Date::new(y, m, d).ok()?;
     Some((date, whole.end()))
@@ -80,14 +66,8 @@ mod tests {
     fn accepts_the_usual_forms() {
         assert_eq!(d("2025-05-11").as_deref(), Some("2025-05-11"));
         assert_eq!(d("2025-05-11T21:04:00Z").as_deref(), Some("2025-05-11"));
-        assert_eq!(
-            d("2025-05-11T23:30:00-07:00").as_deref(),
-            Some("2025-05-11")
-        );
-        assert_eq!(
-            d("Sun, 11 May 2025 21:04:00 +0000").as_deref(),
-            Some("2025-05-11")
-        );
+        assert_eq!(d("2025-05-11T23:30:00-07:00").as_deref(), Some("2025-05-11"));
+        assert_eq!(d("Sun, 11 May 2025 21:04:00 +0000").as_deref(), Some("2025-05-11"));
         assert_eq!(d("May 11, 2025").as_deref(), Some("2025-05-11"));
         assert_eq!(d("11 May 2025").as_deref(), Some("2025-05-11"));
         assert_eq!(d("September 3rd, 2024").as_deref(), Some("2024-09-03"));

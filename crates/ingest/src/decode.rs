@@ -22,22 +22,14 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         let warning =
             (enc != encoding_rs::UTF_8).then(|| format!("decoded as {} (not UTF-8)", enc.name()));
-        return Decoded {
-            text: text.into_owned(),
-            warning,
-        };
+        return Decoded { text: text.into_owned(), warning };
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Decoded {
-            text: s.to_string(),
-            warning: None,
-        };
+        return Decoded { text: s.to_string(), warning: None };
     }
     let head = &bytes[..bytes.len().min(4096)];
-    if let Some(enc) = META_CHARSET
-        .captures(head)
-        .and_then(|c| Encoding::for_label(&c[1]))
-        .filter(|e| {
+    if let Some(enc) =
+        META_CHARSET.captures(head).and_then(|c| Encoding::for_label(&c[1])).filter(|e| {
             *e != encoding_rs::UTF_8 && *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE
         })
     {

@@ -21,10 +21,7 @@ pub struct HtmlDoc {
 
 fn meta(doc: &Document, selectors: &[&str]) -> Option<String> {
     selectors.iter().find_map(|sel| {
-        doc.select(sel)
-            .attr("content")
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
+        doc.select(sel).attr("content").map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
     })
 }
 
@@ -59,10 +56,7 @@ pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
 fn block_text(html_fragment: &str) -> String {
     let doc = Document::from(html_fragment);
     let mut paras = Vec::new();
-    for node in doc
-        .select("p, h1, h2, h3, h4, h5, h6, li, blockquote, pre, figcaption")
-        .nodes()
-    {
+    for node in doc.select("p, h1, h2, h3, h4, h5, h6, li, blockquote, pre, figcaption").nodes() {
         // Skip blocks nested in another selected block (e.g. <p> inside <blockquote>).
         let nested = node.ancestors(None).iter().any(|a| {
             a.node_name().is_some_and(|n| {
@@ -78,15 +72,9 @@ fn block_text(html_fragment: &str) -> String {
         }
     }
     if paras.is_empty() {
-        doc.select("script, style, noscript, template, nav, footer")
-            .remove();
+        doc.select("script, style, noscript, template, nav, footer").remove();
         let t = doc.select("body").text();
-        return t
-            .lines()
-            .map(clean_ws)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n\n");
+        return t.lines().map(clean_ws).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n\n");
     }
     paras.join("\n\n")
 }
@@ -94,13 +82,8 @@ fn block_text(html_fragment: &str) -> String {
 /// Extracts main text and metadata from an HTML page.
 pub fn extract(html: &str) -> HtmlDoc {
     let doc = Document::from(html);
-    let site = meta(
-        &doc,
-        &[
-            r#"meta[property="og:site_name"]"#,
-            r#"meta[name="application-name"]"#,
-        ],
-    );
+    let site =
+        meta(&doc, &[r#"meta[property="og:site_name"]"#, r#"meta[name="application-name"]"#]);
     let published_meta = meta(
         &doc,
         &[
@@ -114,55 +97,28 @@ pub fn extract(html: &str) -> HtmlDoc {
             r#"meta[name="DC.date.issued"]"#,
         ],
     );
-    let time_attr = doc
-        .select("time[datetime]")
-        .attr("datetime")
-        .map(|v| v.to_string());
-    let author_meta = meta(
-        &doc,
-        &[
-            r#"meta[name="author"]"#,
-            r#"meta[property="article:author"]"#,
-        ],
-    )
-    .filter(|a| !a.starts_with("http"));
-    let og_title = meta(
-        &doc,
-        &[
-            r#"meta[property="og:title"]"#,
-            r#"meta[name="twitter:title"]"#,
-        ],
-    );
+    let time_attr = doc.select("time[datetime]").attr("datetime").map(|v| v.to_string());
+    let author_meta = meta(&doc, &[r#"meta[name="author"]"#, r#"meta[property="article:author"]"#])
+        .filter(|a| !a.starts_with("http"));
+    let og_title = meta(&doc, &[r#"meta[property="og:title"]"#, r#"meta[name="twitter:title"]"#]);
     let title_tag = Some(clean_ws(&doc.select("title").text())).filter(|t| !t.is_empty());
     let h1 = Some(clean_ws(&doc.select("h1").text())).filter(|t| !t.is_empty());
-    let url = meta(&doc, &[r#"meta[property="og:url"]"#]).or_else(|| {
-        doc.select(r#"link[rel="canonical"]"#)
-            .attr("href")
-            .map(|v| v.to_string())
-    });
+    let url = meta(&doc, &[r#"meta[property="og:url"]"#])
+        .or_else(|| doc.select(r#"link[rel="canonical"]"#).attr("href").map(|v| v.to_string()));
     let lang = doc.select("html").attr("lang").map(|v| v.to_string());
 
-    let cfg = dom_smoothie::Config {
-        text_mode: dom_smoothie::TextMode::Raw,
-        ..Default::default()
-    };
+    let cfg = dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Raw, ..Default::default() };
     let extracted = dom_smoothie::Readability::with_document(doc, None, Some(cfg))
         .ok()
         .and_then(|mut r| r.parse().ok());
 
-    let mut out = HtmlDoc {
-        url,
-        lang,
-        ..Default::default()
-    };
+    let mut out = HtmlDoc { url, lang, ..Default::default() };
     let mut ld_published = None;
     if let Some(a) = &extracted {
         out.text = block_text(&a.content);
         ld_published = a.published_time.clone();
         out.source = site.clone().or_else(|| a.site_name.clone());
-        out.author = author_meta
-            .clone()
-            .or_else(|| a.byline.clone().map(|b| clean_ws(&b)));
+        out.author = author_meta.clone().or_else(|| a.byline.clone().map(|b| clean_ws(&b)));
     } else {
         out.source = site.clone();
         out.author = author_meta.clone();
@@ -179,18 +135,13 @@ pub fn extract(html: &str) -> HtmlDoc {
             .to_string();
         out.author = Some(b).filter(|b| !b.is_empty());
     }
-    let raw_title = og_title.or(title_tag).or(h1).or_else(|| {
-        extracted
-            .as_ref()
-            .map(|a| a.title.clone())
-            .filter(|t| !t.is_empty())
-    });
-    out.title = raw_title
-        .map(|t| strip_site_suffix(&t, out.source.as_deref()))
-        .filter(|t| !t.is_empty());
-    out.published = [published_meta, ld_published, time_attr]
-        .iter()
-        .flatten()
-        .find_map(|s| parse_date(s));
+    let raw_title = og_title
+        .or(title_tag)
+        .or(h1)
+        .or_else(|| extracted.as_ref().map(|a| a.title.clone()).filter(|t| !t.is_empty()));
+    out.title =
+        raw_title.map(|t| strip_site_suffix(&t, out.source.as_deref())).filter(|t| !t.is_empty());
+    out.published =
+        [published_meta, ld_published, time_attr].iter().flatten().find_map(|s| parse_date(s));
     out
 }

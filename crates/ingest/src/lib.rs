@@ -40,10 +40,7 @@ pub struct IngestError {
 
 impl IngestError {
     fn new(input: impl Into<String>, reason: impl Into<String>) -> Self {
-        IngestError {
-            input: input.into(),
-            reason: reason.into(),
-        }
+        IngestError { input: input.into(), reason: reason.into() }
     }
 }
 
@@ -91,15 +88,9 @@ fn read_stdin() -> Result<Input, IngestError> {
         .read_to_end(&mut bytes)
         .map_err(|e| IngestError::new("-", e.to_string()))?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(IngestError::new(
-            "-",
-            "too large: input exceeds the 50 MB limit",
-        ));
+        return Err(IngestError::new("-", "too large: input exceeds the 50 MB limit"));
     }
-    Ok(Input {
-        name: "-".into(),
-        bytes,
-    })
+    Ok(Input { name: "-".into(), bytes })
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -149,12 +140,7 @@ fn collect(p: &Path, out: &mut Vec<Result<Input, IngestError>>) {
 /// Content address: first 16 hex chars of SHA-256 over normalised title, "\n", source, "\n",
 /// normalised text (normalised = lowercased, whitespace collapsed).
 pub fn article_id(title: Option<&str>, source: Option<&str>, text: &str) -> String {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     let mut h = Sha256::new();
     h.update(norm(title.unwrap_or("")).as_bytes());
     h.update(b"\n");

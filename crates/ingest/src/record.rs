@@ -23,12 +23,7 @@ pub struct Record {
 impl Record {
     /// The record's `published`, parsed; `Err` carries the unparsable value.
     pub fn published_date(&self) -> Result<Option<jiff::civil::Date>, String> {
-        match self
-            .published
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        match self.published.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
             Some(s) => parse_date(s).map(Some).ok_or_else(|| s.to_string()),
         }
@@ -49,10 +44,8 @@ fn string_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         Value::Array(a) => {
             // e.g. "author": ["A", "B"]
-            let parts: Vec<String> = a
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect();
+            let parts: Vec<String> =
+                a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
             (!parts.is_empty()).then(|| parts.join(", "))
         }
         Value::Object(o) => o.get("name").and_then(Value::as_str).map(str::to_string),
@@ -89,29 +82,22 @@ pub fn parse_json(name: &str, text: &str) -> Vec<(String, Result<Record, IngestE
         Err(e) => vec![(name.to_string(), err(name.to_string(), json_error(&e, 0)))],
         Ok(Value::Array(items)) => {
             if items.is_empty() {
-                return vec![(
-                    name.to_string(),
-                    err(name.to_string(), "empty input".into()),
-                )];
+                return vec![(name.to_string(), err(name.to_string(), "empty input".into()))];
             }
             items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
                     let n = format!("{name}[{i}]");
-                    let r = record_from_value(v).map_err(|reason| IngestError {
-                        input: n.clone(),
-                        reason,
-                    });
+                    let r = record_from_value(v)
+                        .map_err(|reason| IngestError { input: n.clone(), reason });
                     (n, r)
                 })
                 .collect()
         }
         Ok(v) => {
-            let r = record_from_value(&v).map_err(|reason| IngestError {
-                input: name.to_string(),
-                reason,
-            });
+            let r = record_from_value(&v)
+                .map_err(|reason| IngestError { input: name.to_string(), reason });
             vec![(name.to_string(), r)]
         }
     }
@@ -128,10 +114,7 @@ pub fn parse_jsonl(name: &str, text: &str) -> Vec<(String, Result<Record, Ingest
                 Err(e) => Err(json_error(&e, i)),
                 Ok(v) => record_from_value(&v),
             };
-            let r = r.map_err(|reason| IngestError {
-                input: n.clone(),
-                reason,
-            });
+            let r = r.map_err(|reason| IngestError { input: n.clone(), reason });
             (n, r)
         })
         .collect()

@@ -60,11 +60,7 @@ pub fn sniff(text: &str) -> Format {
     let head: String = t.chars().take(2048).collect();
     let lower = head.to_ascii_lowercase();
     if lower.starts_with('{') {
-        return if looks_like_jsonl(t) {
-            Format::JsonLines
-        } else {
-            Format::Json
-        };
+        return if looks_like_jsonl(t) { Format::JsonLines } else { Format::Json };
     }
     if let Some(after) = lower.strip_prefix('[') {
         let next = after.trim_start().chars().next();

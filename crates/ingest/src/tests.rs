@@ -5,10 +5,7 @@ use super::*;
 use std::io::Write;
 
 fn input(name: &str, bytes: impl Into<Vec<u8>>) -> Input {
-    Input {
-        name: name.into(),
-        bytes: bytes.into(),
-    }
+    Input { name: name.into(), bytes: bytes.into() }
 }
 
 fn one(name: &str, bytes: impl Into<Vec<u8>>) -> Article {
@@ -34,38 +31,17 @@ fn sniffs_formats_from_content() {
     use sniff::{sniff, Format};
     assert_eq!(sniff("{\"text\": \"a\"}"), Format::Json);
     assert_eq!(sniff("  [{\"text\": \"a\"}]"), Format::Json);
-    assert_eq!(
-        sniff("{\"text\": \"a\"}\n{\"text\": \"b\"}\n"),
-        Format::JsonLines
-    );
-    assert_eq!(
-        sniff("{\n  \"text\": \"a\",\n  \"title\": \"b\"\n}\n"),
-        Format::Json
-    );
-    assert_eq!(
-        sniff("<!DOCTYPE html><html><body><p>x</p></body></html>"),
-        Format::Html
-    );
-    assert_eq!(
-        sniff("<div class=a><p>Hello</p><p>World</p></div>"),
-        Format::Html
-    );
+    assert_eq!(sniff("{\"text\": \"a\"}\n{\"text\": \"b\"}\n"), Format::JsonLines);
+    assert_eq!(sniff("{\n  \"text\": \"a\",\n  \"title\": \"b\"\n}\n"), Format::Json);
+    assert_eq!(sniff("<!DOCTYPE html><html><body><p>x</p></body></html>"), Format::Html);
+    assert_eq!(sniff("<div class=a><p>Hello</p><p>World</p></div>"), Format::Html);
     assert_eq!(
         sniff("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel/></rss>"),
         Format::Feed
     );
-    assert_eq!(
-        sniff("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>"),
-        Format::Feed
-    );
-    assert_eq!(
-        sniff("[Photo] A ferry leaves Velmora harbour."),
-        Format::Text
-    );
-    assert_eq!(
-        sniff("Ferry terminal to close\n\nThe council voted."),
-        Format::Text
-    );
+    assert_eq!(sniff("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>"), Format::Feed);
+    assert_eq!(sniff("[Photo] A ferry leaves Velmora harbour."), Format::Text);
+    assert_eq!(sniff("Ferry terminal to close\n\nThe council voted."), Format::Text);
     assert!(sniff::is_gzip(&[0x1f, 0x8b, 8, 0]));
 }
 
@@ -76,11 +52,7 @@ fn txt_extension_holding_html_is_read_as_html() {
         BODY.replace("\n\n", "</p><p>")
     );
     let a = one("page.txt", html);
-    assert!(
-        a.text.starts_with("The harbour council of Velmora"),
-        "{}",
-        a.text
-    );
+    assert!(a.text.starts_with("The harbour council of Velmora"), "{}", a.text);
     assert!(!a.text.contains("<p>"));
     assert_eq!(a.title.as_deref(), Some("Ferry terminal to close"));
 }
@@ -98,18 +70,10 @@ fn decodes_windows_1252_with_warning() {
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
     assert!(std::str::from_utf8(&bytes).is_err());
     let p = parse(&input("cafe.txt", bytes.into_owned()));
-    assert_eq!(
-        p.warnings,
-        vec!["decoded as windows-1252 (not UTF-8)".to_string()]
-    );
+    assert_eq!(p.warnings, vec!["decoded as windows-1252 (not UTF-8)".to_string()]);
     let a = p.records[0].as_ref().unwrap();
-    assert_eq!(
-        a.title.as_deref(),
-        Some("Caf\u{e9} owners protest new rules")
-    );
-    assert!(a
-        .text
-        .contains("Caf\u{e9} M\u{fc}ller called it \u{201c}absurd\u{201d}."));
+    assert_eq!(a.title.as_deref(), Some("Caf\u{e9} owners protest new rules"));
+    assert!(a.text.contains("Caf\u{e9} M\u{fc}ller called it \u{201c}absurd\u{201d}."));
 }
 
 #[test]
@@ -134,8 +98,7 @@ fn html_meta_charset_is_honoured() {
     assert!(p.warnings[0].contains("ISO-8859-2"), "{:?}", p.warnings);
     let a = p.records[0].as_ref().unwrap();
     assert!(
-        a.text
-            .contains("P\u{159}\u{ed}li\u{161} \u{17e}lu\u{165}ou\u{10d}k\u{fd}"),
+        a.text.contains("P\u{159}\u{ed}li\u{161} \u{17e}lu\u{165}ou\u{10d}k\u{fd}"),
         "{}",
         a.text
     );
@@ -149,13 +112,9 @@ fn bad_inputs_give_clear_errors() {
     assert_eq!(err("img.txt", png).reason, "binary content, not text");
     let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0".to_vec();
     assert_eq!(err("a.out", elf).reason, "binary content, not text");
-    let e = err(
-        "cut.json",
-        "{\"title\": \"Ferry\",\n \"text\": \"The council vot",
-    );
+    let e = err("cut.json", "{\"title\": \"Ferry\",\n \"text\": \"The council vot");
     assert!(
-        e.reason
-            .starts_with("invalid JSON at line 2: EOF while parsing a string"),
+        e.reason.starts_with("invalid JSON at line 2: EOF while parsing a string"),
         "{}",
         e.reason
     );
@@ -166,10 +125,7 @@ fn bad_inputs_give_clear_errors() {
         "{\"title\": \"Ferry terminal to close\", \"url\": \"https://example.org/a\"}",
     );
     assert_eq!(e.reason, "record has neither `text` nor `html`");
-    let e = err(
-        "feed.xml",
-        "<?xml version=\"1.0\"?><rss><channel></channel></rss>",
-    );
+    let e = err("feed.xml", "<?xml version=\"1.0\"?><rss><channel></channel></rss>");
     assert_eq!(e.reason, "RSS/Atom feeds are not supported yet");
     let e = err(
         "nothing.html",
@@ -181,8 +137,7 @@ fn bad_inputs_give_clear_errors() {
 #[test]
 fn gzip_is_decompressed_and_truncation_reported() {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(format!("Ferry terminal to close\n\n{BODY}").as_bytes())
-        .unwrap();
+    enc.write_all(format!("Ferry terminal to close\n\n{BODY}").as_bytes()).unwrap();
     let gz = enc.finish().unwrap();
     let a = one("a.txt.gz", gz.clone());
     assert_eq!(a.title.as_deref(), Some("Ferry terminal to close"));
@@ -193,10 +148,7 @@ fn gzip_is_decompressed_and_truncation_reported() {
 #[test]
 fn size_limit() {
     assert!(check_size(MAX_INPUT_BYTES).is_ok());
-    assert_eq!(
-        check_size(64_172_851).unwrap_err(),
-        "too large: 61.2 MB exceeds the 50 MB limit"
-    );
+    assert_eq!(check_size(64_172_851).unwrap_err(), "too large: 61.2 MB exceeds the 50 MB limit");
 }
 
 #[test]
@@ -245,11 +197,7 @@ fn jsonl_bad_line_is_one_error() {
     assert_eq!(a.published_origin.as_deref(), Some("record"));
     let e = p.records[1].as_ref().unwrap_err();
     assert_eq!(e.input, "batch.jsonl:2");
-    assert!(
-        e.reason.starts_with("invalid JSON at line 2"),
-        "{}",
-        e.reason
-    );
+    assert!(e.reason.starts_with("invalid JSON at line 2"), "{}", e.reason);
     let c = p.records[2].as_ref().unwrap();
     assert_eq!(c.input_id.as_deref(), Some("batch.jsonl:3"));
     assert_eq!(c.published.unwrap().to_string(), "2025-05-12");
@@ -275,11 +223,7 @@ fn header_prefix_on_first_line() {
     let a = one("h.txt", t);
     assert_eq!(a.published.unwrap().to_string(), "2025-05-11");
     assert_eq!(a.published_origin.as_deref(), Some("header"));
-    assert!(
-        a.text.starts_with("The harbour council of Velmora voted"),
-        "{}",
-        a.text
-    );
+    assert!(a.text.starts_with("The harbour council of Velmora voted"), "{}", a.text);
     assert_eq!(a.title_origin, TitleOrigin::Synthesised);
     assert_eq!(
         a.title.as_deref(),
@@ -308,14 +252,8 @@ fn byline_followed_by_its_date_is_a_header() {
 
 #[test]
 fn title_detection() {
-    let a = one(
-        "t.txt",
-        format!("Velmora to close century-old ferry terminal\n\n{BODY}"),
-    );
-    assert_eq!(
-        a.title.as_deref(),
-        Some("Velmora to close century-old ferry terminal")
-    );
+    let a = one("t.txt", format!("Velmora to close century-old ferry terminal\n\n{BODY}"));
+    assert_eq!(a.title.as_deref(), Some("Velmora to close century-old ferry terminal"));
     assert_eq!(a.title_origin, TitleOrigin::Detected);
     assert!(a.text.starts_with("The harbour council"));
     assert_eq!(a.text, BODY);
@@ -328,10 +266,7 @@ fn synthesised_title_short_sentence() {
         "s.txt",
         "The U.S. consulate in Velmora closed on Monday. Staff were moved to the capital.",
     );
-    assert_eq!(
-        a.title.as_deref(),
-        Some("The U.S. consulate in Velmora closed on Monday")
-    );
+    assert_eq!(a.title.as_deref(), Some("The U.S. consulate in Velmora closed on Monday"));
     assert_eq!(a.title_origin, TitleOrigin::Synthesised);
 }
 
@@ -441,20 +376,13 @@ fn html_page_main_text_and_metadata() {
 <footer><p>Copyright Velmora Post. All rights reserved.</p></footer>
 </body></html>"#;
     let a = one("page.html", page);
-    assert_eq!(
-        a.title.as_deref(),
-        Some("Ferry terminal to close after a century")
-    );
+    assert_eq!(a.title.as_deref(), Some("Ferry terminal to close after a century"));
     assert_eq!(a.title_origin, TitleOrigin::Given);
     assert_eq!(a.source.as_deref(), Some("Velmora Post"));
     assert_eq!(a.author.as_deref(), Some("Anna Lindqvist"));
     assert_eq!(a.published.unwrap().to_string(), "2025-05-13");
     assert_eq!(a.published_origin.as_deref(), Some("html-meta"));
-    assert!(
-        a.text.starts_with("The harbour council of Velmora"),
-        "{}",
-        a.text
-    );
+    assert!(a.text.starts_with("The harbour council of Velmora"), "{}", a.text);
     assert!(a.text.contains("\n\n\"We cannot keep patching"));
     assert!(!a.text.contains("Copyright"));
     assert!(!a.text.contains("Sport"));
@@ -477,14 +405,8 @@ fn ids_are_content_addressed() {
     assert!(a.id.chars().all(|c| c.is_ascii_hexdigit()));
     let spaced = one("c.txt", t.replace(". ", ".   "));
     assert_eq!(a.id, spaced.id);
-    let x = one(
-        "x.json",
-        serde_json::json!({"text": t, "source": "Velmora Post"}).to_string(),
-    );
-    let y = one(
-        "y.json",
-        serde_json::json!({"text": t, "source": "Northern Ledger"}).to_string(),
-    );
+    let x = one("x.json", serde_json::json!({"text": t, "source": "Velmora Post"}).to_string());
+    let y = one("y.json", serde_json::json!({"text": t, "source": "Northern Ledger"}).to_string());
     assert_ne!(x.id, y.id);
     assert_eq!(
         article_id(Some("T"), Some("S"), "Body  text"),
@@ -506,24 +428,15 @@ fn raw_article_keeps_text_exactly() {
 
 #[test]
 fn real_seeds() {
-    let dir = std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/seeds"
-    ));
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds"));
     if !dir.is_dir() {
         println!("skipping: {} not found", dir.display());
         return;
     }
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     let find = |prefix: &str| {
-        files
-            .iter()
-            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-            .cloned()
+        files.iter().find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix)).cloned()
     };
     if let Some(p) = find("000_") {
         let a = one(&p.display().to_string(), std::fs::read(&p).unwrap());
@@ -535,10 +448,7 @@ fn real_seeds() {
         assert!(!a.text.contains("Editor"));
         assert!(!a.text.contains("IndependentYuliia"));
         let last = a.text.rsplit("\n\n").next().unwrap();
-        assert!(
-            last.starts_with("The U.S. embassy in Kyiv also issued a warning"),
-            "{last}"
-        );
+        assert!(last.starts_with("The U.S. embassy in Kyiv also issued a warning"), "{last}");
         let k = kinds(&a);
         assert!(
             k.contains(&"teaser") && k.contains(&"trailer") && k.contains(&"editor's note"),
@@ -551,11 +461,7 @@ fn real_seeds() {
         assert_eq!(a.published.unwrap().to_string(), "2025-05-11");
         assert_eq!(a.published_origin.as_deref(), Some("header"));
         assert_eq!(a.title_origin, TitleOrigin::Synthesised);
-        assert!(a
-            .title
-            .as_deref()
-            .unwrap()
-            .starts_with("Russian President Vladimir Putin"));
+        assert!(a.title.as_deref().unwrap().starts_with("Russian President Vladimir Putin"));
         assert!(a.text.starts_with("Russian President Vladimir Putin"));
         assert!(a.text.ends_with("Trump wrote."));
     }

@@ -142,10 +142,7 @@ fn word_count(s: &str) -> usize {
 
 /// Last character that is not a closing quote or bracket.
 fn ends_with_any(s: &str, set: &[char]) -> bool {
-    s.trim_end()
-        .chars()
-        .next_back()
-        .is_some_and(|c| set.contains(&c))
+    s.trim_end().chars().next_back().is_some_and(|c| set.contains(&c))
 }
 
 /// A paragraph that ends the way finished prose ends (terminal punctuation, possibly inside a
@@ -156,10 +153,7 @@ fn ends_properly(s: &str) -> bool {
         Some(c) => c,
         None => return false,
     };
-    matches!(
-        last,
-        '.' | '!' | '?' | '…' | '"' | '”' | '’' | '\'' | ')' | ']' | '»' | ':'
-    )
+    matches!(last, '.' | '!' | '?' | '…' | '"' | '”' | '’' | '\'' | ')' | ']' | '»' | ':')
 }
 
 /// Short, headline-shaped: a few words, starts with a capital (or a quote), no final period,
@@ -169,9 +163,7 @@ fn is_headline_like(s: &str) -> bool {
     if !(2..=30).contains(&words) || s.chars().count() > 250 {
         return false;
     }
-    let first = s
-        .chars()
-        .find(|c| !matches!(c, '\'' | '"' | '‘' | '“' | '«'));
+    let first = s.chars().find(|c| !matches!(c, '\'' | '"' | '‘' | '“' | '«'));
     if !first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
         return false;
     }
@@ -190,10 +182,7 @@ fn is_name_word(w: &str) -> bool {
     if !is_capitalised_word(w) || OUTLET_WORDS.contains(&w.to_lowercase().as_str()) {
         return false;
     }
-    if !w
-        .chars()
-        .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '.'))
-    {
+    if !w.chars().all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '.')) {
         return false;
     }
     let chars: Vec<char> = w.chars().collect();
@@ -216,9 +205,7 @@ pub fn is_person_name(s: &str) -> bool {
         && words.len() <= 5
         && is_name_word(words[0])
         && is_name_word(words[words.len() - 1])
-        && words
-            .iter()
-            .all(|w| PARTICLES.contains(w) || is_name_word(w))
+        && words.iter().all(|w| PARTICLES.contains(w) || is_name_word(w))
 }
 
 /// Capitalised words (particles allowed), no digits, no sentence punctuation: an outlet name.
@@ -258,10 +245,7 @@ fn byline_names(s: &str) -> Option<String> {
 /// Splits raw text into non-empty trimmed lines (each a paragraph). Hard-wrapped documents (many
 /// lines of similar, moderate width) get their wrapped lines joined back into paragraphs.
 pub fn paragraphs(raw: &str) -> Vec<String> {
-    let raw = raw
-        .trim_start_matches('\u{feff}')
-        .replace("\r\n", "\n")
-        .replace('\r', "\n");
+    let raw = raw.trim_start_matches('\u{feff}').replace("\r\n", "\n").replace('\r', "\n");
     let mut blocks: Vec<Vec<&str>> = vec![vec![]];
     for line in raw.split('\n') {
         let line = line.trim();
@@ -276,10 +260,8 @@ pub fn paragraphs(raw: &str) -> Vec<String> {
     blocks.retain(|b| !b.is_empty());
     let all: Vec<&str> = blocks.iter().flatten().copied().collect();
     let max_len = all.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-    let inner: Vec<usize> = blocks
-        .iter()
-        .flat_map(|b| b[..b.len() - 1].iter().map(|l| l.chars().count()))
-        .collect();
+    let inner: Vec<usize> =
+        blocks.iter().flat_map(|b| b[..b.len() - 1].iter().map(|l| l.chars().count())).collect();
     let wrapped = all.len() >= 6
         && max_len <= 120
         && blocks.iter().any(|b| b.len() >= 3)
@@ -328,9 +310,7 @@ fn header_line(line: &str) -> Option<(Header, String, String)> {
         match key0 {
             "date" | "dated" | "published" | "posted" | "updated" | "last" | "dateline" => {
                 let (date, n) = parse_date_prefix(value)?;
-                let rest = value[n..]
-                    .trim_start_matches([' ', ',', '|', '-', '—', '–'])
-                    .trim();
+                let rest = value[n..].trim_start_matches([' ', ',', '|', '-', '—', '–']).trim();
                 let consumed = line[..line.len() - rest.len()].trim().to_string();
                 return Some((Header::Date(date), consumed, rest.to_string()));
             }
@@ -354,9 +334,7 @@ fn header_line(line: &str) -> Option<(Header, String, String)> {
     if let Some(m) = DATE_KEY_NO_COLON.find(line) {
         let value = &line[m.end()..];
         let (date, n) = parse_date_prefix(value)?;
-        let rest = value[n..]
-            .trim_start_matches([' ', ',', '|', '-', '—', '–'])
-            .trim();
+        let rest = value[n..].trim_start_matches([' ', ',', '|', '-', '—', '–']).trim();
         let consumed = line[..line.len() - rest.len()].trim().to_string();
         return Some((Header::Date(date), consumed, rest.to_string()));
     }
@@ -366,7 +344,9 @@ fn header_line(line: &str) -> Option<(Header, String, String)> {
         }
     }
     if let Some(c) = BYLINE.captures(line) {
-        if let Some(names) = byline_names(&c[1]).or_else(|| byline_names(without_trailing_date(&c[1]))) {
+        if let Some(names) =
+            byline_names(&c[1]).or_else(|| byline_names(without_trailing_date(&c[1])))
+        {
             return Some((Header::Author(names), line.to_string(), String::new()));
         }
     }
@@ -381,11 +361,7 @@ fn is_title_line(lines: &[String]) -> bool {
 /// Finds `title` in `line` (case-, quote- and whitespace-insensitive) and returns the text glued
 /// to it (after it, or before it when nothing follows).
 fn strip_title(line: &str, title: &str) -> Option<String> {
-    let t: Vec<char> = title
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(norm_char)
-        .collect();
+    let t: Vec<char> = title.chars().filter(|c| !c.is_whitespace()).flat_map(norm_char).collect();
     if t.is_empty() {
         return None;
     }
@@ -464,10 +440,7 @@ fn first_sentence(p: &str) -> &str {
             continue;
         }
         if c == '.' {
-            let word = p[..i]
-                .rsplit(|ch: char| ch.is_whitespace())
-                .next()
-                .unwrap_or("");
+            let word = p[..i].rsplit(|ch: char| ch.is_whitespace()).next().unwrap_or("");
             let w = word.trim_start_matches(['(', '"', '“']).to_lowercase();
             if w.chars().count() == 1 || ABBREVIATIONS.contains(&w.as_str()) {
                 continue;
@@ -501,10 +474,7 @@ struct Cleaner {
 
 impl Cleaner {
     fn remove(&mut self, kind: &str, text: impl Into<String>) {
-        self.out.removed.push(Removed {
-            kind: kind.into(),
-            text: text.into(),
-        });
+        self.out.removed.push(Removed { kind: kind.into(), text: text.into() });
     }
 
     fn apply_header(&mut self, h: Header) {
@@ -562,11 +532,7 @@ impl Cleaner {
     }
 
     fn title_norm(&self) -> Option<String> {
-        self.out
-            .title
-            .as_deref()
-            .map(normalise)
-            .filter(|t| !t.is_empty())
+        self.out.title.as_deref().map(normalise).filter(|t| !t.is_empty())
     }
 
     fn repeated_titles(&mut self) {
@@ -595,12 +561,7 @@ impl Cleaner {
                 self.remove("repeated title", last);
                 continue;
             }
-            if let Some(rest) = self
-                .out
-                .title
-                .as_deref()
-                .and_then(|t| strip_title(&last, t))
-            {
+            if let Some(rest) = self.out.title.as_deref().and_then(|t| strip_title(&last, t)) {
                 if let Some((outlet, author)) = split_glued(&rest) {
                     self.lines.pop();
                     self.remove("trailer", last);
@@ -620,11 +581,8 @@ impl Cleaner {
                 continue;
             }
             let prev = &self.lines[n - 2];
-            let is_known_source = self
-                .out
-                .source
-                .as_deref()
-                .is_some_and(|s| normalise(s) == normalise(&last));
+            let is_known_source =
+                self.out.source.as_deref().is_some_and(|s| normalise(s) == normalise(&last));
             if is_known_source
                 || (self.out.source.is_none()
                     && word_count(&last) <= 5
@@ -686,10 +644,7 @@ impl Cleaner {
 
 /// Cleans scraped plain text and recovers its metadata; `known` values take precedence.
 pub fn clean(raw: &str, known: &Known) -> Cleaned {
-    let mut c = Cleaner {
-        lines: paragraphs(raw),
-        out: Cleaned::default(),
-    };
+    let mut c = Cleaner { lines: paragraphs(raw), out: Cleaned::default() };
     if let Some(t) = known.title.clone().filter(|t| !t.trim().is_empty()) {
         c.out.title = Some(t);
         c.out.title_origin = TitleOrigin::Given;

@@ -27,7 +27,9 @@ pub type ArticleId = String;
 pub type StoryId = String;
 
 /// A character-offset range into an article's `text`, end-exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

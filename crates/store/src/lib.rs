@@ -20,7 +20,9 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
-    #[error("store {path}: schema version {found} is newer than this program understands ({known})")]
+    #[error(
+        "store {path}: schema version {found} is newer than this program understands ({known})"
+    )]
     TooNew { path: String, found: i64, known: i64 },
     #[error("store: stored article {id} is unreadable: {reason}")]
     Corrupt { id: String, reason: String },

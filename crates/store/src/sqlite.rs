@@ -68,34 +68,35 @@ impl SqliteStore {
                  PRAGMA foreign_keys = ON;",
             )
             .map_err(|e| self.e(e))?;
-        self.conn
-            .busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(|e| self.e(e))
+        self.conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| self.e(e))
     }
 
     fn migrate(&mut self) -> Result<()> {
         let known = MIGRATIONS.len() as i64;
-        let found: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.e(e))?;
+        let found: i64 =
+            self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.e(e))?;
         if found > known {
             return Err(StoreError::TooNew { path: self.path.clone(), found, known });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             let tx = self.conn.transaction().map_err(|e| err(&self.path, e))?;
             tx.execute_batch(sql).map_err(|e| err(&self.path, e))?;
-            tx.pragma_update(None, "user_version", i as i64 + 1)
-                .map_err(|e| err(&self.path, e))?;
+            tx.pragma_update(None, "user_version", i as i64 + 1).map_err(|e| err(&self.path, e))?;
             tx.commit().map_err(|e| err(&self.path, e))?;
         }
         Ok(())
     }
 
-    fn query_articles(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<StoredArticle>> {
+    fn query_articles(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<StoredArticle>> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.e(e))?;
         let rows = stmt
-            .query_map(params, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, grouping(r, 2)?)))
+            .query_map(params, |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, grouping(r, 2)?))
+            })
             .map_err(|e| self.e(e))?;
         let mut out = Vec::new();
         for row in rows {
@@ -312,7 +313,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         let mut s = SqliteStore::open(&path).unwrap();
-        let batch = Batch { articles: vec![new("a1", "a1"), new("a2", "a1")], stories: vec![story("a1", 2)] };
+        let batch = Batch {
+            articles: vec![new("a1", "a1"), new("a2", "a1")],
+            stories: vec![story("a1", 2)],
+        };
         s.save_batch(&batch).unwrap();
         s.save_batch(&batch).unwrap();
         assert_eq!(s.count().unwrap(), 2);
@@ -332,10 +336,12 @@ mod tests {
     fn failed_batch_leaves_store_untouched() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = SqliteStore::open(dir.path().join("s.db")).unwrap();
-        s.save_batch(&Batch { articles: vec![new("a1", "a1")], stories: vec![story("a1", 1)] }).unwrap();
+        s.save_batch(&Batch { articles: vec![new("a1", "a1")], stories: vec![story("a1", 1)] })
+            .unwrap();
         // Drop the stories table behind the store's back so the batch fails half-way.
         s.conn.execute_batch("DROP TABLE stories").unwrap();
-        let r = s.save_batch(&Batch { articles: vec![new("b1", "b1")], stories: vec![story("b1", 1)] });
+        let r =
+            s.save_batch(&Batch { articles: vec![new("b1", "b1")], stories: vec![story("b1", 1)] });
         assert!(r.is_err());
         assert_eq!(s.count().unwrap(), 1, "the article half of the failed batch was rolled back");
     }

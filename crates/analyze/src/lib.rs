@@ -1,12 +1,35 @@
 //! Analysis of one article: sentences, entities, time expressions, quotes and events.
 //!
 //! Pure functions from text (plus the publication date) to an [`Analysis`] of spans into that text.
-//! Never does I/O, never touches the store.
+//! Never does I/O, never touches the store. Every offset produced here is a CHARACTER offset
+//! (Unicode scalar values), end-exclusive; internally the steps work on byte offsets and convert
+//! at their boundary with [`storyline_model::offsets::CharIndex`].
+//!
+//! Steps (each its own module, each usable alone):
+//! [`sentences`] → [`entities`] → [`times`] → [`quotes`] → [`events`]; [`names`] holds the person-name
+//! normalisation shared with the compare stage.
 
 use storyline_model::{Analysis, Date};
 
+pub mod entities;
+pub mod events;
+mod lexicon;
+pub mod names;
+pub mod quotes;
+pub mod sentences;
+mod text;
+pub mod times;
+
 /// Runs every analysis step on `text`; relative dates resolve against `published`.
 pub fn analyze(text: &str, published: Option<Date>) -> Analysis {
-    let _ = (text, published);
-    Analysis::default()
+    let sentences = sentences::split(text);
+    let entities = entities::extract(text, &sentences);
+    let times = times::extract(text, &sentences, published);
+    let quotes = quotes::extract(text, &sentences, &entities);
+    let mut a = Analysis { sentences, entities, times, quotes, events: Vec::new() };
+    a.events = events::extract(text, &a);
+    a
 }
+
+#[cfg(test)]
+mod seed_tests;

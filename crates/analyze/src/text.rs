@@ -1,0 +1,158 @@
+//! Shared low-level text helpers: a small word tokenizer over byte ranges and char↔byte span
+//! conversion. Internal to the crate.
+
+use storyline_model::offsets::CharIndex;
+use storyline_model::Span;
+
+use crate::lexicon;
+
+/// One token: a word (letters/digits with inner `-`, `'`, `’`, `.`, `&`) or a single punctuation char.
+/// Offsets are bytes into the full text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tok {
+    pub s: usize,
+    pub e: usize,
+    pub word: bool,
+}
+
+impl Tok {
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.s..self.e]
+    }
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | '\'' | '’' | '.' | '&' | '‑')
+}
+
+/// Whether `w` (without a final dot) is letters separated by single dots: "U.S", "e.g", "J".
+fn is_dotted_initials(w: &str) -> bool {
+    !w.is_empty()
+        && w.split('.').all(|seg| {
+            let mut cs = seg.chars();
+            matches!((cs.next(), cs.next()), (Some(c), None) if c.is_alphabetic())
+        })
+}
+
+/// Tokenizes `text[start..end]` (byte offsets on char boundaries).
+pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
+    let mut out = Vec::with_capacity((end - start) / 5 + 1);
+    let s = &text[start..end];
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let mut e = i + c.len_utf8();
+            loop {
+                match it.peek() {
+                    Some(&(_, c2)) if c2.is_alphanumeric() => {
+                        e += c2.len_utf8();
+                        it.next();
+                    }
+                    Some(&(j, c2)) if is_joiner(c2) => {
+                        // Join only when a letter/digit follows the joiner.
+                        let after = s[j + c2.len_utf8()..].chars().next();
+                        if after.is_some_and(|a| a.is_alphanumeric()) {
+                            e = j + c2.len_utf8();
+                            it.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            // A final dot belongs to initials ("U.S.", "J.") and known abbreviations ("Mr.", "Gen.").
+            if let Some(&(j, '.')) = it.peek() {
+                let w = &s[i..e];
+                if is_dotted_initials(w) || lexicon::is_abbrev(w) {
+                    e = j + 1;
+                    it.next();
+                }
+            }
+            out.push(Tok { s: start + i, e: start + e, word: true });
+        } else {
+            out.push(Tok { s: start + i, e: start + i + c.len_utf8(), word: false });
+        }
+    }
+    out
+}
+
+/// Strips an English possessive ("Putin’s" → "Putin", "Ukrainians’" stays) and returns the kept
+/// byte length.
+pub fn strip_possessive(w: &str) -> &str {
+    for suf in ["’s", "'s", "’S", "'S"] {
+        if let Some(x) = w.strip_suffix(suf) {
+            if !x.is_empty() {
+                return x;
+            }
+        }
+    }
+    w
+}
+
+pub fn is_capitalised(w: &str) -> bool {
+    let mut cs = w.chars();
+    match cs.next() {
+        Some(c) if c.is_uppercase() => true,
+        // Arabic-style particles: "al-Assad", "el-Sisi", "bin-Salman".
+        Some(c) if c.is_lowercase() => {
+            for p in ["al-", "el-", "ad-", "as-", "bin-", "ash-"] {
+                if let Some(rest) = w.strip_prefix(p) {
+                    return rest.chars().next().is_some_and(|c| c.is_uppercase());
+                }
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+pub fn is_all_caps(w: &str) -> bool {
+    let mut letters = 0;
+    for c in w.chars() {
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+    }
+    letters >= 2
+}
+
+/// Byte ranges of the given char spans.
+pub fn spans_to_bytes(idx: &CharIndex, spans: &[Span]) -> Vec<(usize, usize)> {
+    spans.iter().map(|s| (idx.byte_of(s.start), idx.byte_of(s.end))).collect()
+}
+
+/// Index of the byte range containing byte `pos` (ranges sorted, non-overlapping).
+pub fn range_of(ranges: &[(usize, usize)], pos: usize) -> Option<usize> {
+    let i = ranges.partition_point(|r| r.1 <= pos);
+    (i < ranges.len() && ranges[i].0 <= pos).then_some(i)
+}
+
+/// Lowercases ASCII-ish for table look-ups, folding the curly apostrophe.
+pub fn lower(w: &str) -> String {
+    w.to_lowercase().replace('’', "'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizes_initials_possessives_and_hyphens() {
+        let t = "U.S. President J. Smith’s 30-day plan, Mr. Lee.";
+        let toks: Vec<&str> = tokenize(t, 0, t.len()).iter().map(|x| x.text(t)).collect();
+        assert_eq!(
+            toks,
+            ["U.S.", "President", "J.", "Smith’s", "30-day", "plan", ",", "Mr.", "Lee", "."]
+        );
+        assert_eq!(strip_possessive("Smith’s"), "Smith");
+        assert!(is_capitalised("al-Assad"));
+        assert!(!is_capitalised("al-qaeda"));
+    }
+}

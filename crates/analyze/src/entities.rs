@@ -328,7 +328,13 @@ impl SentCtx<'_> {
         }
         // Sentence-initial word: needs evidence unless the whole piece is known.
         if !role && is_initial(self.text, self.t, p) && !self.evidence(p) {
-            let whole_known = lexicon::gazetteer(self.piece_text(p, q)).is_some();
+            // "Dmitri Kovalenko, the union's secretary, …": an uncommon first word joined to a
+            // name seen elsewhere is part of that name.
+            let joins_known_name = p < q
+                && !lexicon::is_common_word(&lower(self.w(p)))
+                && (p + 1..=q).any(|x| self.is_cap_word(x) && self.evidence(x));
+            let whole_known =
+                joins_known_name || lexicon::gazetteer(self.piece_text(p, q)).is_some();
             if !whole_known {
                 p += 1;
                 while p <= q && !self.is_cap_word(p) {
@@ -672,6 +678,12 @@ mod tests {
         let linds: Vec<_> = es.iter().filter(|e| e.text == "Lind").collect();
         assert_eq!(linds.len(), 2);
         assert!(linds.iter().all(|e| e.canonical == "Oskar Lind" && e.kind == EntityType::Person));
+
+        let t =
+            "Mirko Halvas, the port's manager, resigned. \u{201c}It is over,\u{201d} Halvas said.";
+        let es = ents(t);
+        assert_eq!(find(&es, "Mirko Halvas").map(|e| e.kind), Some(EntityType::Person));
+        assert!(es.iter().filter(|e| e.text == "Halvas").all(|e| e.canonical == "Mirko Halvas"));
     }
 
     #[test]

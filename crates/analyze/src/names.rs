@@ -109,7 +109,16 @@ fn given_compatible(a: &str, b: &str) -> bool {
     if sa == 1 || sb == 1 {
         return a.chars().next() == b.chars().next();
     }
-    sa >= 5 && sb >= 5 && edit_distance(a, b) <= 1
+    (sa >= 5 && sb >= 5 && edit_distance(a, b) <= 1)
+        || (a.chars().next() == b.chars().next()
+            && consonant_skeleton(a).len() >= 3
+            && consonant_skeleton(a) == consonant_skeleton(b))
+}
+
+/// A given name's consonants, the part transliterations agree on: "Dmitri", "Dmitry" and "Dmytro"
+/// are all "dmtr".
+fn consonant_skeleton(w: &str) -> String {
+    w.chars().filter(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')).collect()
 }
 
 /// Whether two person names plausibly name the same person: "Putin" ~ "Vladimir Putin",
@@ -157,6 +166,9 @@ mod tests {
         assert!(same_person("Erdogan", "Recep Erdoğan"));
         assert!(same_person("Navalnyi", "Alexei Navalny"));
         assert!(same_person("Kovalenko", "Kowalenko"));
+        assert!(same_person("Dmytro Kovalenko", "Dmitry Kovalenko"));
+        assert!(same_person("Oleksiy Marchenko", "Oleksii Marchenko"));
+        assert!(!same_person("Mario Draghi", "Marta Draghi"));
         assert!(!same_person("Anna Putin", "Vladimir Putin"));
         assert!(!same_person("Lee", "Lea"));
         assert!(!same_person("Trump", "Biden"));

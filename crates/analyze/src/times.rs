@@ -270,7 +270,13 @@ fn future_cue(sentence_before: &str, sentence_after: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
         .collect();
-    for w in words_before.iter().rev().take(8) {
+    let recent: Vec<&str> = words_before.iter().rev().take(8).copied().collect();
+    for (i, w) in recent.iter().enumerate() {
+        // "will be held on Thursday", "to be signed on Friday": a participle after a bare "be"
+        // belongs to a modal or "to" construction, which points forward.
+        if recent.get(i + 1).is_some_and(|b| lower(b) == "be") && classify(w) == Some(false) {
+            return true;
+        }
         if let Some(f) = classify(w) {
             return f;
         }
@@ -661,6 +667,10 @@ mod tests {
         assert_eq!(val(&v, "Sunday, June 15"), Some("2025-06-15".into()));
         let v = times("They offered to resume talks already on Wednesday.", SUN);
         assert_eq!(val(&v, "Wednesday"), Some("2025-06-18".into()));
+        // A passive after a modal points forward; after "was" it points back.
+        let v = times("Funerals will be held on Friday. A vigil was held on Thursday.", SUN);
+        assert_eq!(val(&v, "Friday"), Some("2025-06-20".into()));
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-12".into()));
     }
 
     #[test]

@@ -51,7 +51,8 @@ pub(crate) struct Claim {
     places: BTreeSet<usize>,
     entities: BTreeSet<usize>,
     /// (event type, actor entity).
-    events: BTreeSet<(String, usize)>,
+    /// (event type, actor entity, target entity if any).
+    events: BTreeSet<(String, usize, Option<usize>)>,
     /// Normalised texts of the quotations it carries (three words or more).
     quotes: BTreeSet<String>,
     words: BTreeSet<String>,
@@ -102,7 +103,7 @@ fn quantity_conflict(a: &Claim, qa: &Quantity, b: &Claim, qb: &Quantity) -> bool
 }
 
 fn shares_anchor(a: &Claim, b: &Claim) -> bool {
-    !a.anchors.is_disjoint(&b.anchors) || !a.events.is_disjoint(&b.events)
+    !a.anchors.is_disjoint(&b.anchors) || shared_events(a, b) > 0
 }
 
 /// Whether two claims are about the same thing closely enough for a different number to be a
@@ -111,11 +112,24 @@ fn same_thing(a: &Claim, b: &Claim) -> bool {
     compatible(a, b)
         && shares_anchor(a, b)
         && (!a.days.is_disjoint(&b.days)
-            || !a.events.is_disjoint(&b.events)
+            || shared_events(a, b) > 0
             || jaccard(&a.words, &b.words) >= CONFLICT_WORDS)
 }
 
 /// How strongly two claims of different articles state the same fact; `None` when they do not.
+/// Events of `a` that `b` also reports: same type and actor, and the same target unless one of
+/// them has none (Russia attacking Ukraine and Russia attacking Kursk are different events).
+fn shared_events(a: &Claim, b: &Claim) -> usize {
+    a.events
+        .iter()
+        .filter(|(kind, actor, target)| {
+            b.events.iter().any(|(k, ac, t)| {
+                k == kind && ac == actor && (target.is_none() || t.is_none() || t == target)
+            })
+        })
+        .count()
+}
+
 fn match_score(a: &Claim, b: &Claim) -> Option<f64> {
     if !compatible(a, b) {
         return None;
@@ -129,15 +143,10 @@ fn match_score(a: &Claim, b: &Claim) -> Option<f64> {
     let numbers = a
         .quantities
         .iter()
-        .filter(|qa| {
-            b.quantities.iter().any(|qb| {
-                qa.value == qb.value
-                    && (qa.unit == qb.unit || qa.unit.is_empty() || qb.unit.is_empty())
-            })
-        })
+        .filter(|qa| b.quantities.iter().any(|qb| qa.value == qb.value && qa.unit == qb.unit))
         .count();
     let anchors = a.anchors.intersection(&b.anchors).count();
-    let events = a.events.intersection(&b.events).count();
+    let events = shared_events(a, b);
     let quotes = a.quotes.intersection(&b.quotes).count();
     let words =
         if a.words.len().min(b.words.len()) >= 4 { jaccard(&a.words, &b.words) } else { 0.0 };
@@ -182,7 +191,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
             };
             let inside = |pos: usize| span.start <= pos && pos < span.end;
             for t in a.analysis.times.iter().filter(|t| inside(t.start)) {
-                if let Some(d) = t.day() {
+                if let Some(d) = story.day_of(ai, t) {
                     c.days.insert(d);
                 }
             }
@@ -213,7 +222,8 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                     c.days.insert(d);
                 }
                 if let Some(actor) = ev.actor.as_deref().and_then(|n| index.resolve(n)) {
-                    c.events.insert((ev.kind.clone(), actor));
+                    let target = ev.target.as_deref().and_then(|n| index.resolve(n));
+                    c.events.insert((ev.kind.clone(), actor, target));
                 }
                 if let Some(place) = ev.place.as_deref().and_then(|n| index.resolve(n)) {
                     c.anchors.insert(place);

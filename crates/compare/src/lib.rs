@@ -148,6 +148,22 @@ impl<'a> Story<'a> {
         self.arts.iter().filter_map(|a| a.published).min()
     }
 
+    /// The calendar day a time expression of article `ai` names. An undated article's year-less
+    /// dates (`XXXX-05-15`) take the year that puts them nearest the story's date: the story is
+    /// the only clock such an article has.
+    pub fn day_of(&self, ai: usize, t: &storyline_model::TimeExpr) -> Option<Date> {
+        if let Some(day) = t.day() {
+            return Some(day);
+        }
+        let anchor = self.arts[ai].published.is_none().then(|| self.date()).flatten()?;
+        let rest = t.value.as_deref()?.strip_prefix("XXXX-")?;
+        let (month, day) = rest.get(..5)?.split_once('-')?;
+        let (month, day): (i8, i8) = (month.parse().ok()?, day.parse().ok()?);
+        (anchor.year() - 1..=anchor.year() + 1)
+            .filter_map(|y| Date::new(y, month, day).ok())
+            .min_by_key(|d| d.since(anchor).map_or(i32::MAX, |s| s.get_days().abs()))
+    }
+
     pub fn article_refs(&self) -> Vec<ArticleRef> {
         self.arts
             .iter()

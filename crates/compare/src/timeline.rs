@@ -36,7 +36,7 @@ pub(crate) fn timeline(story: &Story) -> Vec<TimelineEntry> {
     let mut days: BTreeMap<Date, Entry> = BTreeMap::new();
     for (ai, a) in story.arts.iter().enumerate() {
         for t in &a.analysis.times {
-            let Some(day) = t.day() else { continue };
+            let Some(day) = story.day_of(ai, t) else { continue };
             if is_dateline(story, ai, t, day) {
                 continue;
             }

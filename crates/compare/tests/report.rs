@@ -535,3 +535,33 @@ fn same_count_in_different_places_is_neither_agreed_nor_conflict() {
     assert!(r.comparison.agreed.is_empty(), "{:#?}", r.comparison.agreed);
     assert_eq!(r.comparison.unique.len(), 2);
 }
+
+#[test]
+fn undated_article_dates_take_the_story_year() {
+    let dated = B::new(
+        "d1",
+        "Harbor Times",
+        "2025-05-11",
+        "Talks set",
+        "Talks will open in Lisbon on Thursday, ministers said.",
+    )
+    .ent("Lisbon", LOC, "Lisbon")
+    .time("Thursday", "2025-05-15")
+    .done();
+    let mut undated = B::new(
+        "u1",
+        "Quay Post",
+        "2025-05-11",
+        "Talks",
+        "Ministers will meet in Lisbon on May 15 to open talks.",
+    )
+    .ent("Lisbon", LOC, "Lisbon")
+    .time("May 15", "XXXX-05-15")
+    .done();
+    undated.0.published = None;
+    let r = report(&"s3".to_string(), &[dated, undated]);
+    assert_eq!(r.timeline.len(), 1, "{:#?}", r.timeline);
+    assert_eq!(r.timeline[0].date, "2025-05-15");
+    assert_eq!(r.timeline[0].articles, ["d1", "u1"]);
+    assert_eq!(r.comparison.agreed.len(), 1, "{:#?}", r.comparison.agreed);
+}

@@ -1,4 +1,4 @@
-//! Debug helper: `cargo run -p storyline-analyze --example dump -- FILE [YYYY-MM-DD]` prints the analysis.
+//! Debug helper: `cargo run -p storyline-analyze --example analyze_dump -- FILE [YYYY-MM-DD]` prints the analysis.
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("FILE");

@@ -1,4 +1,4 @@
-//! Debug helper: times each analysis step on FILE (`cargo run --release --example bench -- FILE`).
+//! Debug helper: times each analysis step on FILE (`cargo run --release -p storyline-analyze --example analyze_bench -- FILE`).
 use std::time::Instant;
 use storyline_analyze::*;
 fn main() {

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
-use storyline_model::{Date, StoryId, StorySummary, SCHEMA_VERSION};
+use storyline_model::{Date, StoryId, StoryReport, StorySummary, SCHEMA_VERSION};
 use storyline_store::{SqliteStore, Store};
 
 #[derive(Parser)]
@@ -135,11 +135,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Story { id, json } => {
             let store = open(&cli.db)?;
             let story = find_story(&store, &id)?;
-            let report = story_report(&store, &story.id)?;
+            let (report, texts) = story_report(&store, &story.id)?;
             if json {
                 print_json(&with_schema(&report)?)?;
             } else {
-                write_out(&render::story(&report))?;
+                write_out(&render::story(&report, &texts))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -222,24 +222,27 @@ fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
         .iter()
         .max_by_key(|s| (s.sources, s.articles, std::cmp::Reverse(s.id.clone())))
         .ok_or_else(|| anyhow!("the demo stored no story"))?;
-    let top = story_report(&store, &biggest.id)?;
+    let (top, texts) = story_report(&store, &biggest.id)?;
     if json {
         print_json(&json!({"schema": SCHEMA_VERSION, "stories": stories, "story": top}))?;
     } else {
         write_out(&render::stories_table(&stories))?;
-        write_out(&format!("\n{}\n", render::story(&top)))?;
+        write_out(&format!("\n{}\n", render::story(&top, &texts)))?;
         write_out("Next: `storyline story <id>` for any story above, `storyline ingest <dir>` for your own articles.\n")?;
     }
     Ok(code)
 }
 
-fn story_report(store: &dyn Store, id: &StoryId) -> Result<storyline_model::StoryReport> {
+/// The report on one story, and its articles' cleaned texts (which its evidence spans point into).
+fn story_report(store: &dyn Store, id: &StoryId) -> Result<(StoryReport, render::Texts)> {
     let members: Vec<_> =
         store.story_articles(id)?.into_iter().map(|s| (s.article, s.grouping)).collect();
     if members.is_empty() {
         bail!("story {id} has no articles");
     }
-    Ok(storyline_compare::report(id, &members))
+    let report = storyline_compare::report(id, &members);
+    let texts = members.into_iter().map(|(a, _)| (a.id, a.text)).collect();
+    Ok((report, texts))
 }
 
 /// Finds a story by id or unique id prefix.

@@ -34,8 +34,12 @@ pub fn stories_table(stories: &[StorySummary]) -> String {
     out
 }
 
-/// `storyline story ID`: the report, section by section.
-pub fn story(r: &StoryReport) -> String {
+/// Cleaned text of each article, by id: what evidence spans point into.
+pub type Texts = BTreeMap<String, String>;
+
+/// `storyline story ID`: the report, section by section. Agreed facts show each outlet's own
+/// sentence, so a reader sees how differently the same fact was put.
+pub fn story(r: &StoryReport, texts: &Texts) -> String {
     let mut out = String::new();
     let date = r.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
     let _ = writeln!(out, "STORY {}  ({date})", r.id);
@@ -93,6 +97,18 @@ pub fn story(r: &StoryReport) -> String {
     }
     for f in &c.agreed {
         let _ = writeln!(out, "= {} {}", clip(&f.fact, 160), cite(&f.articles));
+        for ev in &f.evidence {
+            let Some(text) = texts.get(&ev.article) else { continue };
+            let sentence = offsets::slice(text, ev.start, ev.end);
+            if sentence.trim() != f.fact.trim() {
+                let _ = writeln!(
+                    out,
+                    "    {} {}",
+                    cite(std::slice::from_ref(&ev.article)),
+                    clip(sentence, 150)
+                );
+            }
+        }
     }
     section(&mut out, "ONLY ONE OUTLET");
     if c.unique.is_empty() {

@@ -16,7 +16,7 @@ impl Bar {
         let bar = ProgressBar::with_draw_target(Some(inputs), target);
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{bar:30}] {pos}/{len} inputs {per_sec} {wide_msg}",
+                "{spinner} [{bar:30}] {pos}/{len} inputs · {elapsed} · {wide_msg}",
             )
             .expect("a valid template")
             .progress_chars("=> "),

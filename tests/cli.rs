@@ -448,3 +448,33 @@ fn usage_errors_exit_2() {
     assert_eq!(run(&db, &["ingest"]).status.code(), Some(2));
     assert_eq!(run(&db, &["story", "nope"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_later_batch_extends_existing_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let articles = repo().join("examples/collection/articles");
+    // First batch: one outlet's wire copy of each event.
+    let out = run(&db, &["ingest", articles.join("continental-wire").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first: BTreeMap<String, String> = export(&db)
+        .into_iter()
+        .map(|r| (r["id"].as_str().unwrap().into(), r["story"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(first.len(), 3);
+
+    // Second batch: everything (the first batch again included, stored nothing twice).
+    let out = run(&db, &["ingest", articles.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already stored 3"), "{}", stderr(&out));
+    let rows = export(&db);
+    assert_eq!(rows.len(), 14);
+    for (id, story) in &first {
+        let row = rows.iter().find(|r| r["id"] == id.as_str()).unwrap();
+        assert_eq!(row["story"], story.as_str(), "an earlier grouping never changes");
+        let members = rows.iter().filter(|r| r["story"] == story.as_str()).count();
+        assert!(members >= 2, "story {story} gained the other outlets' reports");
+    }
+    let out = run(&db, &["stories", "--json"]);
+    assert_eq!(stdout_json(&out)["stories"].as_array().unwrap().len(), 5);
+}

@@ -87,6 +87,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Score one analysis or grouping step on gold data (CoNLL, TimeML, PolNeAR, PLOVER, ECB+ layouts).
+    Eval {
+        /// ner, temporal, quotes, events or clustering.
+        task: storyline_eval::Task,
+        /// The gold data: a directory in the task's layout, or the file where the layout is one file.
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Export every stored article, one JSON line each.
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
@@ -113,6 +123,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    quiet_panics();
     match cli.command {
         Command::Demo { json } => demo(&cli.db, json),
         Command::Ingest { paths, json } => {
@@ -159,6 +170,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Analyze { file, raw, published, source, json: _ } => {
             analyze(file, raw, published, source)
         }
+        Command::Eval { task, data, json } => {
+            let scores = storyline_eval::run(task, &data)?;
+            if json {
+                let mut doc = serde_json::to_value(&scores)?;
+                doc["schema"] = json!(SCHEMA_VERSION);
+                print_json(&doc)?;
+            } else {
+                write_out(&format!("{}\n", scores.render()))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export { format: ExportFormat::Jsonl } => {
             let store = open(&cli.db)?;
             let mut out = std::io::stdout().lock();
@@ -176,6 +198,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Reports a panic caught inside a stage (the eval scorers and the pipeline isolate them per
+/// document) as one line instead of a backtrace.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("panic");
+        let at =
+            info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("internal error{at}: {}", msg.chars().take(160).collect::<String>());
+    }));
 }
 
 fn open(path: &std::path::Path) -> Result<SqliteStore> {

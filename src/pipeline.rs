@@ -94,7 +94,14 @@ pub fn ingest(
                 continue;
             }
             seen.insert(article.id.clone());
-            let new = process(article, &mut grouper);
+            let Some(new) = process(article, &mut grouper) else {
+                let e = IngestError {
+                    input: input.name.clone(),
+                    reason: "internal error while analysing this article (please report it)".into(),
+                };
+                fail(&mut report, progress, e);
+                continue;
+            };
             if new.grouping.duplicate_of.is_some() {
                 report.duplicates += 1;
             }
@@ -119,13 +126,16 @@ fn fail(report: &mut IngestReport, progress: &dyn Progress, e: IngestError) {
     report.failed.push(failure);
 }
 
-/// Analyses and groups one new article.
-fn process(mut article: Article, grouper: &mut Grouper) -> NewArticle {
-    article.analysis = storyline_analyze::analyze(&article.text, article.published);
+/// Analyses and groups one new article. A bug in analysis must cost one article, not the batch:
+/// a panic there is caught (analysis is pure, so nothing is left half-changed) and `None` returned.
+fn process(mut article: Article, grouper: &mut Grouper) -> Option<NewArticle> {
+    let (text, published) = (&article.text, article.published);
+    let analysis = std::panic::catch_unwind(|| storyline_analyze::analyze(text, published)).ok()?;
+    article.analysis = analysis;
     let features = storyline_group::features(&article);
     let json = serde_json::to_string(&features).expect("features always serialise");
     let grouping = grouper.add(&article.id, features);
-    NewArticle { article, features: json, grouping }
+    Some(NewArticle { article, features: json, grouping })
 }
 
 /// Rebuilds the online grouping state from what is stored, so a new batch extends existing

@@ -126,7 +126,11 @@ impl Ctx<'_> {
     /// A PER introduced with a role word ("Spokesperson Dmitry X" ← "the spokesperson").
     fn resolve_role(&self, role: &str) -> Option<String> {
         self.ents.iter().filter(|x| x.2.kind == EntityType::Person).find_map(|x| {
-            let before = &self.text[x.0.saturating_sub(40)..x.0];
+            let mut from = x.0.saturating_sub(40);
+            while !self.text.is_char_boundary(from) {
+                from += 1;
+            }
+            let before = &self.text[from..x.0];
             let hit = before
                 .split_whitespace()
                 .rev()
@@ -420,6 +424,10 @@ mod tests {
         assert_eq!(a.speaker.as_deref(), Some("the defence spokesperson"));
         assert_eq!(a.canonical.as_deref(), Some("Lena Kraus"));
         assert!(qs.iter().all(|q| q.content != "truce"));
+        // Multi-byte characters just before a role-introduced name must not split a character.
+        let t = "“Ah” — ‘yes’ — “no” — ‘so’ — ééé Spokesperson Lena Kraus left.\n\n\
+                 “Nothing changed,” the spokesperson said.";
+        assert_eq!(get(&quotes(t), "Nothing").canonical.as_deref(), Some("Lena Kraus"));
     }
 
     #[test]

@@ -1,0 +1,390 @@
+//! Same-event clustering on ECB+ (`<topic>/*.xml`, CAT XML with `<token t_id sentence number>`):
+//! the gold cluster of a document is its topic directory plus `ecbplus` when the file name
+//! contains it, else `ecb` (each topic holds two different events of one kind). Also accepts a
+//! Multi-News JSON Lines file (`{idx, documents: [text…]}`: each document an article, gold cluster
+//! = `idx`).
+//!
+//! Each document's text is rebuilt from its tokens (tokens joined by spaces, no space before
+//! closing punctuation, sentences by blank lines); sentence 0 of an `*ecbplus.xml` file is the
+//! source URL: it is dropped from the text and its host becomes the outlet. Every document is
+//! analysed, turned into grouping features and fed, in a fixed pseudo-random order (LCG, fixed
+//! seed), to one [`storyline_group::Grouper`]; the predicted cluster is `Grouping.story`.
+//!
+//! Metrics: B-cubed P/R/F1 (headline F1), pairwise P/R/F1, adjusted Rand index, numbers of
+//! predicted and gold clusters, documents per second.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::Value;
+use storyline_model::Article;
+
+use crate::metrics::{adjusted_rand, bcubed, n_clusters, pairwise, Prf};
+use crate::util::{self, file_name, unescape};
+use crate::{EvalError, Metric, Row, Scores};
+
+/// Seed of the document order.
+pub const SEED: u64 = 0x5EED_2014;
+
+/// One document to cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    /// File name (or `idx/n` for Multi-News).
+    pub name: String,
+    pub text: String,
+    pub source: Option<String>,
+    pub gold: String,
+}
+
+/// Tokens of a CAT XML document grouped by sentence number (in sentence order).
+pub fn cat_sentences(xml: &str) -> Vec<(u32, Vec<String>)> {
+    let mut by_sentence: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for (_, end, tag) in util::tags(xml) {
+        if tag.name != "token" || tag.closing || tag.self_closing {
+            continue;
+        }
+        let word_end = xml[end..].find('<').map_or(xml.len(), |i| end + i);
+        let word = unescape(xml[end..word_end].trim());
+        let s = tag.attr("sentence").and_then(|s| s.parse().ok()).unwrap_or(0);
+        if !word.is_empty() {
+            by_sentence.entry(s).or_default().push(word);
+        }
+    }
+    by_sentence.into_iter().collect()
+}
+
+/// Joins tokens with spaces, without a space before closing punctuation and clitics, after
+/// opening brackets, around word-internal hyphens, or inside clock times ("8:12").
+pub fn join_tokens<S: AsRef<str>>(tokens: &[S]) -> String {
+    const NO_SPACE_BEFORE: [&str; 17] = [
+        ",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "'s", "n't", "'re", "'ll", "'ve", "’s",
+        "n’t",
+    ];
+    const NO_SPACE_AFTER: [&str; 4] = ["(", "[", "{", "$"];
+    let mut out = String::new();
+    let mut prev: Option<&str> = None;
+    let mut prev2: Option<&str> = None;
+    for t in tokens {
+        let t = t.as_ref();
+        if let Some(p) = prev {
+            let digit_end = |s: &str| s.chars().next_back().is_some_and(|c| c.is_ascii_digit());
+            let digit_start = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_digit());
+            let glue = NO_SPACE_BEFORE.iter().any(|x| x.eq_ignore_ascii_case(t))
+                || matches!(t, "'d" | "'m" | "...")
+                || NO_SPACE_AFTER.contains(&p)
+                || t == "-"
+                || p == "-"
+                || (p == ":" && prev2.is_some_and(digit_end) && digit_start(t));
+            if !glue {
+                out.push(' ');
+            }
+        }
+        out.push_str(t);
+        prev2 = prev;
+        prev = Some(t);
+    }
+    out
+}
+
+/// The host of a URL (`www.` dropped), if it looks like one.
+pub fn host(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let h = rest.split(['/', '?', '#']).next()?.trim().to_ascii_lowercase();
+    let h = h.strip_prefix("www.").unwrap_or(&h).to_string();
+    (h.contains('.') && !h.contains(' ')).then_some(h)
+}
+
+/// Builds an ECB+ document from its CAT XML; `topic` is the gold topic (its directory).
+pub fn ecb_doc(xml: &str, name: &str, topic: &str) -> Doc {
+    let plus = name.contains("ecbplus");
+    let mut sentences = cat_sentences(xml);
+    let mut source = None;
+    if plus && sentences.first().is_some_and(|(n, _)| *n == 0) {
+        let (_, url) = sentences.remove(0);
+        source = host(&url.concat());
+    }
+    let text = sentences.iter().map(|(_, t)| join_tokens(t)).collect::<Vec<_>>().join("\n\n");
+    let gold = format!("{topic}/{}", if plus { "ecbplus" } else { "ecb" });
+    Doc { name: name.to_string(), text, source, gold }
+}
+
+/// Reads the ECB+ documents under `dir` (`<topic>/*.xml`, searched recursively; the topic is a
+/// file's parent directory name).
+pub fn read_ecb(dir: &Path) -> Result<Vec<Doc>, EvalError> {
+    let files = util::files_under(dir, &|p| util::has_ext(p, "xml"))?;
+    let mut docs = Vec::new();
+    for f in &files {
+        let xml = util::read(f)?;
+        if !xml.contains("<token") {
+            continue;
+        }
+        let topic = f.parent().map(file_name).unwrap_or_default();
+        docs.push(ecb_doc(&xml, &file_name(f), &topic));
+    }
+    if docs.is_empty() {
+        return Err(EvalError::layout(
+            dir,
+            "expected ECB+ CAT XML documents (`<topic>/*.xml` with `<token t_id sentence number>word</token>`), \
+             or a Multi-News `.jsonl` file",
+        ));
+    }
+    Ok(docs)
+}
+
+/// Reads a Multi-News JSON Lines file: each of a record's `documents` is an article, its gold
+/// cluster the record's `idx`.
+pub fn read_multinews(path: &Path) -> Result<Vec<Doc>, EvalError> {
+    let mut docs = Vec::new();
+    for (i, line) in util::read(path)?.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(line)
+            .map_err(|e| EvalError::parse(path, Some(i + 1), format!("invalid JSON: {e}")))?;
+        let (Some(idx), Some(list)) = (v.get("idx"), v.get("documents").and_then(Value::as_array))
+        else {
+            return Err(EvalError::parse(
+                path,
+                Some(i + 1),
+                "expected a Multi-News record `{idx, summary, documents: [text…]}`",
+            ));
+        };
+        let idx = match idx {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        for (n, d) in list.iter().enumerate() {
+            let text = match d {
+                Value::String(s) => s.clone(),
+                Value::Object(o) => o.get("text").and_then(Value::as_str).unwrap_or("").to_string(),
+                _ => String::new(),
+            };
+            if !text.trim().is_empty() {
+                docs.push(Doc {
+                    name: format!("{idx}/{n}"),
+                    text,
+                    source: None,
+                    gold: idx.clone(),
+                });
+            }
+        }
+    }
+    if docs.is_empty() {
+        return Err(EvalError::layout(path, "no Multi-News documents found"));
+    }
+    Ok(docs)
+}
+
+/// A permutation of `0..n` from a 64-bit LCG (Knuth's MMIX constants) and Fisher–Yates.
+pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut state = seed;
+    for i in (1..n).rev() {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let j = ((state >> 33) % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    order
+}
+
+/// Clusters the documents with the grouping stage: one predicted label per document (in input
+/// order), and the seconds it took.
+pub fn predict(docs: &[Doc], panics: &mut util::Panics) -> (Vec<String>, f64) {
+    let t0 = Instant::now();
+    let mut grouper = storyline_group::Grouper::new();
+    let mut pred = vec![String::new(); docs.len()];
+    for i in shuffled(docs.len(), SEED) {
+        let d = &docs[i];
+        let mut article: Article = storyline_ingest::raw_article(&d.name, &d.text);
+        article.source = d.source.clone();
+        let (text, published) = (&article.text, article.published);
+        article.analysis = panics
+            .guard(&d.name, || storyline_analyze::analyze(text, published))
+            .unwrap_or_default();
+        let features = storyline_group::features(&article);
+        let g = grouper.add(&article.id, features);
+        pred[i] = g.story.unwrap_or_else(|| article.id.clone());
+    }
+    (pred, t0.elapsed().as_secs_f64())
+}
+
+pub fn run(data: &Path) -> Result<Scores, EvalError> {
+    let docs = if data.is_file() && util::has_ext(data, "jsonl") {
+        read_multinews(data)?
+    } else if data.is_dir() {
+        read_ecb(data)?
+    } else {
+        return Err(EvalError::layout(
+            data,
+            "expected an ECB+ directory (`<topic>/*.xml`) or a Multi-News `.jsonl` file",
+        ));
+    };
+    let gold: Vec<&str> = docs.iter().map(|d| d.gold.as_str()).collect();
+    let mut panics = util::Panics::default();
+    let (pred, secs) = predict(&docs, &mut panics);
+    let with_source = docs.iter().filter(|d| d.source.is_some()).count();
+    let mut s = scores(data, &gold, &pred, secs, with_source);
+    panics.report(&mut s.extra, &mut s.notes);
+    Ok(s)
+}
+
+/// Size of the largest cluster of a labeling.
+fn largest<L: Ord>(labels: &[L]) -> usize {
+    let mut sizes: BTreeMap<&L, usize> = BTreeMap::new();
+    for l in labels {
+        *sizes.entry(l).or_insert(0) += 1;
+    }
+    sizes.into_values().max().unwrap_or(0)
+}
+
+/// The clustering metrics of a predicted labeling against the gold one.
+pub fn scores(
+    data: &Path,
+    gold: &[&str],
+    pred: &[String],
+    secs: f64,
+    with_source: usize,
+) -> Scores {
+    let row = |label: &str, m: Prf| {
+        Row::new(
+            label,
+            vec![
+                Metric::new("P", m.precision),
+                Metric::new("R", m.recall),
+                Metric::new("F1", m.f1),
+            ],
+        )
+    };
+    let b3 = bcubed(gold, pred);
+    let n = gold.len();
+    Scores {
+        task: "clustering".into(),
+        data: data.display().to_string(),
+        items: n,
+        unit: "documents".into(),
+        rows: vec![row("B-cubed", b3), row("pairwise", pairwise(gold, pred))],
+        extra: vec![
+            Metric::new("adjusted Rand index", adjusted_rand(gold, pred)),
+            Metric::count("predicted clusters", n_clusters(pred)),
+            Metric::count("gold clusters", n_clusters(gold)),
+            Metric::count("largest predicted cluster", largest(pred)),
+            Metric::count("largest gold cluster", largest(gold)),
+            Metric::count("documents with an outlet", with_source),
+            Metric::new("docs/s", if secs > 0.0 { n as f64 / secs } else { 0.0 }),
+        ],
+        notes: Vec::new(),
+        headline: Metric::new("B-cubed F1", b3.f1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLUS: &str = r#"<Document doc_name="7_3ecbplus.xml" doc_id="D1">
+<token t_id="1" sentence="0" number="0">http</token>
+<token t_id="2" sentence="0" number="1">:</token>
+<token t_id="3" sentence="0" number="2">/</token>
+<token t_id="4" sentence="0" number="3">/</token>
+<token t_id="5" sentence="0" number="4">www.valley-herald.example</token>
+<token t_id="6" sentence="0" number="5">/</token>
+<token t_id="7" sentence="0" number="6">story</token>
+<token t_id="8" sentence="1" number="0">Flood</token>
+<token t_id="9" sentence="1" number="1">hits</token>
+<token t_id="10" sentence="1" number="2">Marlow</token>
+<token t_id="11" sentence="2" number="0">Residents</token>
+<token t_id="12" sentence="2" number="1">(</token>
+<token t_id="13" sentence="2" number="2">about</token>
+<token t_id="14" sentence="2" number="3">300</token>
+<token t_id="15" sentence="2" number="4">)</token>
+<token t_id="16" sentence="2" number="5">left</token>
+<token t_id="17" sentence="2" number="6">,</token>
+<token t_id="18" sentence="2" number="7">officials</token>
+<token t_id="19" sentence="2" number="8">said</token>
+<token t_id="20" sentence="2" number="9">&amp;</token>
+<token t_id="21" sentence="2" number="10">it</token>
+<token t_id="22" sentence="2" number="11">'s</token>
+<token t_id="23" sentence="2" number="12">over</token>
+<token t_id="25" sentence="2" number="13">at</token>
+<token t_id="26" sentence="2" number="14">8</token>
+<token t_id="27" sentence="2" number="15">:</token>
+<token t_id="28" sentence="2" number="16">12</token>
+<token t_id="29" sentence="2" number="17">for</token>
+<token t_id="30" sentence="2" number="18">16</token>
+<token t_id="31" sentence="2" number="19">-</token>
+<token t_id="32" sentence="2" number="20">year</token>
+<token t_id="33" sentence="2" number="21">-</token>
+<token t_id="34" sentence="2" number="22">olds</token>
+<token t_id="24" sentence="2" number="13">.</token>
+<Markables>
+<ACTION_OCCURRENCE m_id="1"><token_anchor t_id="9"/></ACTION_OCCURRENCE>
+</Markables>
+</Document>
+"#;
+
+    #[test]
+    fn rebuilds_ecbplus_text_and_outlet() {
+        let d = ecb_doc(PLUS, "7_3ecbplus.xml", "7");
+        assert_eq!(
+            d.text,
+            "Flood hits Marlow\n\nResidents (about 300) left, officials said & it's over at 8:12 for 16-year-olds."
+        );
+        assert_eq!(d.source.as_deref(), Some("valley-herald.example"));
+        assert_eq!(d.gold, "7/ecbplus");
+        let e = ecb_doc(PLUS, "7_3ecb.xml", "7");
+        assert!(e.text.starts_with("http") && e.text.contains("story\n\nFlood hits"), "{}", e.text);
+        assert_eq!(e.source, None);
+        assert_eq!(e.gold, "7/ecb");
+    }
+
+    #[test]
+    fn shuffle_is_a_fixed_permutation() {
+        let a = shuffled(50, SEED);
+        assert_eq!(a, shuffled(50, SEED));
+        let mut s = a.clone();
+        s.sort();
+        assert_eq!(s, (0..50).collect::<Vec<_>>());
+        assert_ne!(a, (0..50).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn scores_five_items() {
+        let gold = ["1/ecb", "1/ecb", "1/ecb", "1/ecbplus", "1/ecbplus"];
+        let pred: Vec<String> = ["a", "a", "b", "b", "b"].iter().map(|s| s.to_string()).collect();
+        let s = scores(Path::new("x"), &gold, &pred, 1.0, 0);
+        assert!((s.headline.value - 11.0 / 15.0).abs() < 1e-9);
+        assert!((s.extra("adjusted Rand index").unwrap() - 1.0 / 6.0).abs() < 1e-9);
+        assert_eq!(s.extra("predicted clusters"), Some(2.0));
+        assert_eq!(s.extra("largest predicted cluster"), Some(3.0));
+        assert!(s.render().ends_with("B-cubed F1 0.733"));
+    }
+
+    #[test]
+    fn end_to_end_on_tiny_corpus() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("7")).unwrap();
+        std::fs::write(dir.path().join("7/7_3ecbplus.xml"), PLUS).unwrap();
+        std::fs::write(dir.path().join("7/7_4ecbplus.xml"), PLUS.replace("Marlow", "Marlow again"))
+            .unwrap();
+        std::fs::write(dir.path().join("README.txt"), "not xml").unwrap();
+        let s = crate::run(crate::Task::Clustering, dir.path()).unwrap();
+        assert_eq!(s.items, 2);
+        assert_eq!(s.extra("gold clusters"), Some(1.0));
+        let mn = dir.path().join("mn.jsonl");
+        std::fs::write(&mn, "{\"idx\": 3, \"summary\": \"s\", \"documents\": [\"Flood hits Marlow.\", \"Marlow flood.\"]}\n").unwrap();
+        let s = crate::run(crate::Task::Clustering, &mn).unwrap();
+        assert_eq!(s.items, 2);
+        let e = crate::run(crate::Task::Clustering, &dir.path().join("README.txt")).unwrap_err();
+        assert!(e.to_string().contains("README.txt"));
+    }
+
+    #[test]
+    fn smoke_ecbplus() {
+        let Some(p) = util::shared_data("clustering/ecbplus") else { return };
+        let s = run(&p).unwrap();
+        println!("{}", s.render());
+        assert_eq!(s.items, 772);
+        assert_eq!(s.extra("gold clusters"), Some(66.0));
+    }
+}

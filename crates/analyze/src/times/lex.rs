@@ -1,0 +1,118 @@
+//! Words of time expressions: month and weekday names, numbers written in digits or words
+//! ("twenty-four", "a", "several"), ordinals ("third", "3rd") and the regex fragments for them.
+
+use jiff::civil::Weekday;
+
+/// Month names and their abbreviations (capitalised, as in running text).
+pub const MONTH: &str = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.|Sept)";
+/// Weekday names.
+pub const WEEKDAY: &str = r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
+/// A cardinal in digits or words, including compounds ("twenty-four", "twenty four") and vague
+/// quantities ("a", "several", "few", "a few", "a couple of").
+pub const NUM: &str = r"(\d{1,3}(?:,\d{3})*|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred|a\s+few|a\s+couple\s+of|a|an|several|few|some|many)";
+/// Ordinals first to tenth, in words or digits.
+pub const ORD: &str = r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|6th|7th|8th|9th|10th)";
+
+const UNITS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: [&str; 8] =
+    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+
+/// Month number 1–12 of a month name or abbreviation, 0 if none.
+pub fn month_num(m: &str) -> u32 {
+    let m = m.trim_end_matches('.');
+    let l = m.to_ascii_lowercase();
+    let p = &l[..3.min(l.len())];
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .position(|x| *x == p)
+        .map_or(0, |i| i as u32 + 1)
+}
+
+/// The weekday of a (capitalised) weekday name.
+pub fn weekday_of(w: &str) -> Weekday {
+    match w.get(..3).unwrap_or("Sun") {
+        "Mon" => Weekday::Monday,
+        "Tue" => Weekday::Tuesday,
+        "Wed" => Weekday::Wednesday,
+        "Thu" => Weekday::Thursday,
+        "Fri" => Weekday::Friday,
+        "Sat" => Weekday::Saturday,
+        _ => Weekday::Sunday,
+    }
+}
+
+/// The value of a cardinal matched by [`NUM`]; `None` for vague quantities ("several", "a few").
+pub fn num_word(w: &str) -> Option<i64> {
+    let l: String = w.to_ascii_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Ok(n) = l.replace(',', "").parse() {
+        return Some(n);
+    }
+    if let Some(i) = UNITS.iter().position(|x| *x == l) {
+        return Some(i as i64);
+    }
+    if let Some((t, u)) = l.split_once(['-', ' ']) {
+        let t = TENS.iter().position(|x| *x == t)?;
+        let u = UNITS.iter().position(|x| *x == u)?;
+        return Some(20 + 10 * t as i64 + u as i64);
+    }
+    if let Some(t) = TENS.iter().position(|x| *x == l) {
+        return Some(20 + 10 * t as i64);
+    }
+    match l.as_str() {
+        "a" | "an" => Some(1),
+        "hundred" => Some(100),
+        _ => None,
+    }
+}
+
+/// The value of an ordinal matched by [`ORD`].
+pub fn ordinal(w: &str) -> Option<i64> {
+    let l = w.to_ascii_lowercase();
+    if let Some(d) = l.strip_suffix(|_: char| true).and_then(|x| x.strip_suffix(|_: char| true)) {
+        if let Ok(n) = d.parse() {
+            return Some(n);
+        }
+    }
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+        .iter()
+        .position(|x| *x == l)
+        .map(|i| i as i64 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_words() {
+        assert_eq!(num_word("twenty-four"), Some(24));
+        assert_eq!(num_word("Thirty five"), Some(35));
+        assert_eq!(num_word("1,000"), Some(1000));
+        assert_eq!(num_word("an"), Some(1));
+        assert_eq!(num_word("several"), None);
+        assert_eq!(ordinal("3rd"), Some(3));
+        assert_eq!(ordinal("fourth"), Some(4));
+        assert_eq!(month_num("Sept."), 9);
+    }
+}

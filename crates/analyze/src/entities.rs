@@ -1,13 +1,16 @@
 //! Named-entity recognition (PER / ORG / LOC / MISC) and in-article canonical names.
 //!
-//! Rules only: capitalised-token runs (with connectors such as "of" after organisation/place heads,
-//! name particles "de"/"von"/"al-", "&"), cut at role titles ("President", "Kremlin Spokesperson"
-//! → ORG "Kremlin" + PER after the role), possessives and nationality adjectives; sentence-initial
-//! and headline words count only with evidence (gazetteer, or seen capitalised mid-sentence).
-//! Typing: gazetteer → organisation/place/event suffixes → role before → context words
-//! ("in <X>", "the outlet <X>", "<X> oblasts", "<X> said") → acronyms → two/three-word default PER.
-//! Then surname-only mentions and spelling variants are merged into one canonical person name
-//! ([`crate::names::same_person`]); canonical = longest full form, ties → first seen.
+//! Mentions come from the statistical tagger in [`crate::ner`] (averaged perceptron trained on
+//! CoNLL-2003; see that module for the design and the training command). This module adds what the
+//! product needs on top of CoNLL conventions:
+//! - role titles never belong to a name: "President Volodymyr Zelensky" → PER "Volodymyr Zelensky";
+//!   a role inside a tagged span splits it: "Kremlin Spokesperson Dmitry Peskov" → ORG "Kremlin" +
+//!   PER "Dmitry Peskov";
+//! - possessives, edge punctuation and lower-case hyphen tails stay outside the span
+//!   ("Ukraine’s" → "Ukraine", "Kyiv-based" → "Kyiv");
+//! - a single word that is the surname of a person named in full in the article is a person;
+//! - surname-only mentions and spelling variants are merged into one canonical person name
+//!   ([`crate::names::same_person`]); canonical = longest full form, ties → first seen.
 
 use std::collections::HashSet;
 
@@ -16,518 +19,300 @@ use storyline_model::{Entity, EntityType, Span};
 
 use crate::lexicon;
 use crate::names::{name_key, same_person};
-use crate::text::{
-    is_all_caps, is_capitalised, lower, spans_to_bytes, strip_possessive, tokenize, Tok,
-};
+use crate::ner::{self, tokenize::TokSpan, Model};
+use crate::text::spans_to_bytes;
 
-/// How sure a mention's type is; weaker types may be overridden by propagation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Strength {
-    Guess = 1,
-    Context = 2,
-    Sure = 3,
-}
+const TYPES: [EntityType; 4] =
+    [EntityType::Person, EntityType::Organisation, EntityType::Location, EntityType::Misc];
 
 #[derive(Debug, Clone)]
 struct Mention {
     s: usize,
     e: usize,
     ntok: usize,
-    kind: Option<EntityType>,
-    strength: Strength,
+    kind: EntityType,
 }
 
 /// Extracts entity mentions (character offsets, in text order) with canonical names.
 pub fn extract(text: &str, sentences: &[Span]) -> Vec<Entity> {
+    extract_with(ner::model(), text, sentences)
+}
+
+/// [`extract`] with a given tagger model (training and evaluation of new models).
+pub fn extract_with(model: &Model, text: &str, sentences: &[Span]) -> Vec<Entity> {
     let idx = CharIndex::new(text);
     let sents = spans_to_bytes(&idx, sentences);
-    let toks: Vec<Vec<Tok>> = sents.iter().map(|&(s, e)| tokenize(text, s, e)).collect();
-    let headline: Vec<bool> = toks.iter().map(|t| is_headline(text, t)).collect();
-
-    // Capitalised words seen in positions where capitalisation is informative.
-    let mut mid_caps: HashSet<String> = HashSet::new();
-    for (t, &h) in toks.iter().zip(&headline) {
-        if h {
+    let (toks, spans) = ner::tag(model, text, &sents);
+    let words: Vec<Vec<&str>> =
+        toks.iter().map(|t| t.iter().map(|&(a, b)| &text[a..b]).collect()).collect();
+    // Only an article's first line can be its headline.
+    let headline: Vec<bool> =
+        words.iter().enumerate().map(|(i, w)| i == 0 && is_title_case_headline(w)).collect();
+    // Capitalised words of ordinary sentences: the evidence a headline word needs.
+    let mut seen_in_body: HashSet<String> = HashSet::new();
+    for (w, _) in words.iter().zip(&headline).filter(|(_, &h)| !h) {
+        for x in w.iter().skip(1).filter(|x| is_capitalised(x)) {
+            seen_in_body.insert(name_key(x));
+        }
+    }
+    let mut mentions = Vec::new();
+    for sp in spans {
+        let (t, w) = (&toks[sp.sentence], &words[sp.sentence]);
+        let kind = TYPES[sp.ty];
+        if !headline[sp.sentence] {
+            refine(text, t, w, sp.start, sp.end, kind, &mut mentions);
             continue;
         }
-        for i in 0..t.len() {
-            let w = t[i].text(text);
-            if t[i].word && !is_initial(text, t, i) && is_capitalised(w) {
-                mid_caps.insert(name_key(strip_possessive(w)));
+        // Title-case headline: every word is capitalised, so a name's words need evidence.
+        let known =
+            |x: usize| seen_in_body.contains(&name_key(w[x])) || lexicon::gazetteer(w[x]).is_some();
+        let mut x = sp.start;
+        while x < sp.end {
+            if !known(x) {
+                x += 1;
+                continue;
             }
+            let run = x;
+            while x < sp.end && known(x) {
+                x += 1;
+            }
+            refine(text, t, w, run, x, kind, &mut mentions);
         }
     }
-
-    let mut mentions = Vec::new();
-    for (t, &h) in toks.iter().zip(&headline) {
-        let cx = SentCtx { text, t, headline: h, mid_caps: &mid_caps };
-        cx.find(&mut mentions);
+    for m in &mut mentions {
+        // Seats of power stand for their institution in news ("the Kremlin said"): where the
+        // built-in gazetteer lists a place-like name as an organisation, it wins.
+        if m.kind == EntityType::Location
+            && lexicon::gazetteer(&text[m.s..m.e]) == Some(EntityType::Organisation)
+        {
+            m.kind = EntityType::Organisation;
+        }
     }
-    propagate(text, &mut mentions);
+    join_of_phrases(text, &mut mentions);
+    surnames_are_persons(text, &toks, &words, &mut mentions);
     canonicalise(text, &idx, &mentions)
 }
 
-/// A Title-Case headline: most longer words capitalised.
-fn is_headline(text: &str, t: &[Tok]) -> bool {
-    let words: Vec<&str> = t
+/// A Title-Case headline (not a capitals-only wire headline): most longer words capitalised and
+/// no final full stop.
+fn is_title_case_headline(w: &[&str]) -> bool {
+    let long: Vec<&&str> = w
         .iter()
-        .filter(|x| x.word)
-        .map(|x| x.text(text))
-        .filter(|w| w.chars().count() >= 4 && w.chars().next().is_some_and(char::is_alphabetic))
+        .filter(|x| x.chars().count() >= 4 && x.chars().next().is_some_and(char::is_alphabetic))
         .collect();
-    if words.len() < 3 {
+    let digits = w.iter().any(|x| x.chars().any(|c| c.is_ascii_digit()));
+    if long.len() < 3 || digits || w.last() == Some(&".") {
         return false;
     }
-    // A headline does not end like a sentence.
-    let last = t.iter().rev().find(|x| !matches!(x.text(text), "”" | "\"" | "’" | "'" | ")"));
-    if last.is_some_and(|x| x.text(text) == ".") {
-        return false;
-    }
-    let caps = words.iter().filter(|w| is_capitalised(w)).count();
-    caps * 10 >= words.len() * 7
+    let caps = long.iter().filter(|x| is_capitalised(x)).count();
+    let all_caps = long.iter().filter(|x| !x.chars().any(char::is_lowercase)).count();
+    caps * 10 >= long.len() * 7 && all_caps * 2 < long.len()
 }
 
-/// Whether token `i` sits where any word is capitalised: sentence start, after an opening quote,
-/// colon or dash.
-fn is_initial(text: &str, t: &[Tok], i: usize) -> bool {
-    let mut j = i;
-    while j > 0 {
-        j -= 1;
-        let p = t[j].text(text);
-        if t[j].word {
-            return false;
-        }
-        if matches!(p, "“" | "‘" | "\"" | "'" | ":" | "(" | "[" | "—" | "–" | "«") {
-            return true;
-        }
-        if matches!(p, "”" | "’" | "," | ";") {
-            return false;
-        }
-    }
-    true
+fn is_word(w: &str) -> bool {
+    w.chars().any(char::is_alphanumeric) && !matches!(w, "'s" | "’s" | "'S" | "’S")
 }
 
-struct SentCtx<'a> {
-    text: &'a str,
-    t: &'a [Tok],
-    headline: bool,
-    mid_caps: &'a HashSet<String>,
+fn is_capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
 }
 
-impl SentCtx<'_> {
-    fn w(&self, i: usize) -> &str {
-        self.t[i].text(self.text)
-    }
-
-    fn is_cap_word(&self, i: usize) -> bool {
-        self.t[i].word && {
-            let w = self.w(i);
-            is_capitalised(w) && !lexicon::is_stop_cap(strip_possessive(w))
-        }
-    }
-
-    fn possessive(&self, i: usize) -> bool {
-        let w = self.w(i);
-        strip_possessive(w).len() != w.len()
-    }
-
-    /// Byte end of token `i` without a possessive or a lower-case hyphen tail ("Kyiv-based").
-    fn core_end(&self, i: usize) -> usize {
-        let w = strip_possessive(self.w(i));
-        let mut len = w.len();
-        if let Some(h) = w.rfind('-') {
-            let tail = &w[h + 1..];
-            if h > 0 && tail.chars().next().is_some_and(char::is_lowercase) && !w.starts_with("al-")
-            {
-                len = h;
-            }
-        }
-        self.t[i].s + len
-    }
-
-    fn has_lower_tail(&self, i: usize) -> bool {
-        self.core_end(i) != self.t[i].s + strip_possessive(self.w(i)).len()
-    }
-
-    fn find(&self, out: &mut Vec<Mention>) {
-        let n = self.t.len();
-        let mut i = 0;
-        while i < n {
-            if !self.is_cap_word(i) {
-                i += 1;
-                continue;
-            }
-            let mut j = i;
-            loop {
-                if self.possessive(j) || self.has_lower_tail(j) {
-                    break;
-                }
-                let k = j + 1;
-                if k < n && self.is_cap_word(k) {
-                    j = k;
-                    continue;
-                }
-                if k + 1 < n && self.t[k].word {
-                    let c = self.w(k);
-                    let head = strip_possessive(self.w(j));
-                    let ok = (c == "of" && lexicon::takes_of(head))
-                        || (c == "for" && lexicon::is_org_suffix(head))
-                        || lexicon::is_name_particle(c);
-                    if ok && self.is_cap_word(k + 1) {
-                        j = k + 1;
-                        continue;
-                    }
-                    if ok
-                        && c == "of"
-                        && k + 2 < n
-                        && self.w(k + 1) == "the"
-                        && self.is_cap_word(k + 2)
-                    {
-                        j = k + 2;
-                        continue;
-                    }
-                }
-                if k + 1 < n && self.w(k) == "&" && self.is_cap_word(k + 1) {
-                    j = k + 1;
-                    continue;
-                }
-                break;
-            }
-            self.run(i, j, out);
-            i = j + 1;
-        }
-    }
-
-    /// Number of tokens of a role title starting at `x` (within the run ending at `b`), or 0.
-    fn role_len(&self, x: usize, b: usize) -> usize {
-        let mut y = x;
-        while y <= b && lexicon::is_role_mod(self.w(y)) && !lexicon::is_role_head(self.w(y)) {
-            y += 1;
-        }
-        if y > b || !lexicon::is_role_head(self.w(y)) {
-            return 0;
-        }
+/// Number of tokens of a role title starting at `x` (within the span ending before `b`), or 0.
+fn role_len(w: &[&str], x: usize, b: usize) -> usize {
+    let mut y = x;
+    while y < b && lexicon::is_role_mod(w[y]) && !lexicon::is_role_head(w[y]) {
         y += 1;
-        while y <= b && (lexicon::is_role_head(self.w(y)) || lexicon::is_role_mod(self.w(y))) {
-            // "Vice President", "Secretary General", "Chief Executive Officer".
-            if lexicon::is_role_head(self.w(y)) {
-                y += 1;
-            } else if y < b && lexicon::is_role_head(self.w(y + 1)) {
-                y += 2;
-            } else {
-                break;
-            }
-        }
-        // "Secretary of State", "Minister of Foreign Affairs".
-        if y <= b && self.w(y) == "of" {
-            let mut z = y + 1;
-            if z <= b && self.w(z) == "the" {
-                z += 1;
-            }
-            if z <= b {
-                z += 1;
-                while z <= b
-                    && matches!(
-                        self.w(z),
-                        "Affairs"
-                            | "Defence"
-                            | "Defense"
-                            | "Security"
-                            | "Staff"
-                            | "Commons"
-                            | "Representatives"
-                    )
-                {
-                    z += 1;
-                }
-                y = z;
-            }
-        }
-        // "Justice Ministry": not a role.
-        if y <= b && (lexicon::is_org_suffix(self.w(y)) || lexicon::is_place_suffix(self.w(y))) {
-            return 0;
-        }
-        y - x
     }
-
-    /// Splits the capitalised run `a..=b` into pieces and classifies them.
-    fn run(&self, a: usize, b: usize, out: &mut Vec<Mention>) {
-        // Whole run known (e.g. "United States of America", "Bank of England").
-        let whole = self.piece_text(a, b);
-        if let Some(k) = lexicon::gazetteer(whole) {
-            self.push(a, b, Some(k), Strength::Sure, out);
-            return;
-        }
-        let mut x = a;
-        let mut cur: Option<usize> = None;
-        let mut role = false;
-        while x <= b {
-            let r = self.role_len(x, b);
-            if r > 0 {
-                if let Some(c) = cur.take() {
-                    self.piece(c, x - 1, role, out);
-                }
-                role = true;
-                x += r;
-                continue;
-            }
-            if cur.is_none() {
-                cur = Some(x);
-            }
-            x += 1;
-        }
-        if let Some(c) = cur {
-            self.piece(c, b, role, out);
+    if y >= b || !lexicon::is_role_head(w[y]) {
+        return 0;
+    }
+    y += 1;
+    while y < b && (lexicon::is_role_head(w[y]) || lexicon::is_role_mod(w[y])) {
+        // "Vice President", "Secretary General", "Chief Executive Officer".
+        if lexicon::is_role_head(w[y]) {
+            y += 1;
+        } else if y + 1 < b && lexicon::is_role_head(w[y + 1]) {
+            y += 2;
+        } else {
+            break;
         }
     }
-
-    fn piece_text(&self, p: usize, q: usize) -> &str {
-        &self.text[self.t[p].s..self.core_end(q)]
-    }
-
-    fn evidence(&self, i: usize) -> bool {
-        let w = strip_possessive(self.w(i));
-        lexicon::gazetteer(w).is_some() || self.mid_caps.contains(&name_key(w))
-    }
-
-    /// Classifies one piece `p..=q`; `role` when a role title preceded it.
-    fn piece(&self, mut p: usize, mut q: usize, role: bool, out: &mut Vec<Mention>) {
-        // Trim connectors at the edges.
-        while p <= q && !self.is_cap_word(p) {
-            p += 1;
+    // "Secretary of State", "Minister of Foreign Affairs".
+    if y < b && w[y] == "of" {
+        let mut z = y + 1;
+        if z < b && w[z] == "the" {
+            z += 1;
         }
-        while q > p && !self.is_cap_word(q) {
-            q -= 1;
-        }
-        if p > q || !self.is_cap_word(p) {
-            return;
-        }
-        // Headlines: every word needs evidence; split at the ones without.
-        if self.headline {
-            let whole_known = lexicon::gazetteer(self.piece_text(p, q)).is_some();
-            if !whole_known {
-                let mut start = None;
-                for x in p..=q {
-                    let ok = self.is_cap_word(x)
-                        && ((role && x == p)
-                            || (self.evidence(x) && !lexicon::is_common_word(&lower(self.w(x)))));
-                    match (ok, start) {
-                        (true, None) => start = Some(x),
-                        (false, Some(s)) => {
-                            self.classify(s, x - 1, role && s == p, out);
-                            start = None;
-                        }
-                        _ => {}
-                    }
-                }
-                if let Some(s) = start {
-                    self.classify(s, q, role && s == p, out);
-                }
-                return;
-            }
-        }
-        // Sentence-initial word: needs evidence unless the whole piece is known.
-        if !role && is_initial(self.text, self.t, p) && !self.evidence(p) {
-            // "Dmitri Kovalenko, the union's secretary, …": an uncommon first word joined to a
-            // name seen elsewhere is part of that name.
-            let joins_known_name = p < q
-                && !lexicon::is_common_word(&lower(self.w(p)))
-                && (p + 1..=q).any(|x| self.is_cap_word(x) && self.evidence(x));
-            let whole_known =
-                joins_known_name || lexicon::gazetteer(self.piece_text(p, q)).is_some();
-            if !whole_known {
-                p += 1;
-                while p <= q && !self.is_cap_word(p) {
-                    p += 1;
-                }
-                if p > q {
-                    return;
-                }
-            }
-        }
-        self.classify(p, q, role, out);
-    }
-
-    fn prev_word(&self, p: usize) -> Option<String> {
-        (p > 0 && self.t[p - 1].word).then(|| lower(self.w(p - 1)))
-    }
-
-    fn classify(&self, p: usize, q: usize, role: bool, out: &mut Vec<Mention>) {
-        use EntityType::*;
-        let txt = self.piece_text(p, q);
-        let last = strip_possessive(self.w(q));
-        let last = &last[..self.core_end(q) - self.t[q].s];
-        let ntok = (p..=q).filter(|&x| self.t[x].word).count();
-        if let Some(k) = lexicon::gazetteer(txt) {
-            return self.push(p, q, Some(k), Strength::Sure, out);
-        }
-        // "Ministry of Finance", "Gulf of Tonkin": the head before "of"/"for" decides.
-        let head = (p + 1..q).find(|&x| matches!(self.w(x), "of" | "for")).map(|x| self.w(x - 1));
-        if let Some(h) = head {
-            if lexicon::is_org_suffix(h) {
-                return self.push(p, q, Some(Organisation), Strength::Sure, out);
-            }
-            if lexicon::is_place_suffix(h) || matches!(h, "Isle" | "Cape" | "Mount") {
-                return self.push(p, q, Some(Location), Strength::Sure, out);
-            }
-        }
-        if ntok > 1 || !role {
-            if lexicon::is_org_suffix(last) {
-                return self.push(p, q, Some(Organisation), Strength::Sure, out);
-            }
-            if lexicon::is_place_suffix(last) {
-                return self.push(p, q, Some(Location), Strength::Sure, out);
-            }
-            if lexicon::is_misc_suffix(last) && ntok > 1 {
-                return self.push(p, q, Some(Misc), Strength::Sure, out);
-            }
-        }
-        // Leading nationality adjective: "Ukrainian Yellow Ribbon" → MISC + rest.
-        if q > p && lexicon::is_demonym(self.w(p)) {
-            self.push(p, p, Some(Misc), Strength::Sure, out);
-            return self.classify(p + 1, q, role, out);
-        }
-        // Leading known place/org before an unknown name: "U.S. Envoy"-less cases like "Kremlin X".
-        if role {
-            return self.push(p, q, Some(Person), Strength::Sure, out);
-        }
-        let prev = self.prev_word(p);
-        let prev2 = (p > 1 && self.t[p - 2].word).then(|| lower(self.w(p - 2)));
-        let next = (q + 1 < self.t.len() && self.t[q + 1].word).then(|| lower(self.w(q + 1)));
-        if let Some(pw) = prev.as_deref() {
-            if lexicon::is_role_noun(pw) && !is_all_caps(txt) {
-                return self.push(p, q, Some(Person), Strength::Context, out);
-            }
-            if lexicon::is_org_noun(pw) {
-                return self.push(p, q, Some(Organisation), Strength::Context, out);
-            }
-            if pw == "of" && prev2.as_deref().is_some_and(lexicon::is_place_noun) {
-                return self.push(p, q, Some(Location), Strength::Context, out);
-            }
-        }
-        if let Some(nw) = next.as_deref() {
-            if lexicon::is_place_noun(nw) && !matches!(nw, "state" | "area" | "border") {
-                return self.push(p, q, Some(Location), Strength::Context, out);
-            }
-            // "Kursk and Belgorod oblasts".
-            if nw == "and" {
-                let mut z = q + 2;
-                while z < self.t.len() && self.is_cap_word(z) {
-                    z += 1;
-                }
-                if z > q + 2
-                    && z < self.t.len()
-                    && self.t[z].word
-                    && matches!(
-                        lower(self.w(z)).as_str(),
-                        "oblasts"
-                            | "regions"
-                            | "provinces"
-                            | "districts"
-                            | "states"
-                            | "islands"
-                            | "rivers"
-                    )
-                {
-                    return self.push(p, q, Some(Location), Strength::Context, out);
-                }
-            }
-        }
-        if let Some(pw) = prev.as_deref() {
-            if matches!(
-                pw,
-                "in" | "at"
-                    | "near"
-                    | "from"
-                    | "across"
-                    | "outside"
-                    | "into"
-                    | "towards"
-                    | "toward"
-                    | "inside"
-            ) && !is_all_caps(txt)
+        if z < b {
+            z += 1;
+            while z < b
+                && matches!(
+                    w[z],
+                    "Affairs"
+                        | "Defence"
+                        | "Defense"
+                        | "Security"
+                        | "Staff"
+                        | "Commons"
+                        | "Representatives"
+                )
             {
-                return self.push(p, q, Some(Location), Strength::Context, out);
+                z += 1;
             }
+            y = z;
         }
-        let speech_next = next
-            .as_deref()
-            .is_some_and(|nw| lexicon::is_speech_verb(nw) && !matches!(nw, "calls" | "call"));
-        if speech_next && ntok <= 3 && !is_all_caps(txt) {
-            return self.push(p, q, Some(Person), Strength::Context, out);
-        }
-        if ntok == 1 && is_all_caps(txt) {
-            return self.push(p, q, Some(Organisation), Strength::Guess, out);
-        }
-        if (2..=3).contains(&ntok) {
-            let kind = if prev.as_deref() == Some("the") { Organisation } else { Person };
-            return self.push(p, q, Some(kind), Strength::Guess, out);
-        }
-        if ntok > 3 {
-            return self.push(p, q, Some(Misc), Strength::Guess, out);
-        }
-        self.push(p, q, None, Strength::Guess, out);
     }
+    // "Justice Ministry": not a role.
+    if y < b && (lexicon::is_org_suffix(w[y]) || lexicon::is_place_suffix(w[y])) {
+        return 0;
+    }
+    y - x
+}
 
-    fn push(
-        &self,
-        p: usize,
-        q: usize,
-        kind: Option<EntityType>,
-        strength: Strength,
-        out: &mut Vec<Mention>,
-    ) {
-        let s = self.t[p].s;
-        let e = self.core_end(q);
-        if e <= s {
+/// Turns the tagged tokens `a..b` of one sentence into mentions: trims edge punctuation and
+/// possessives, removes role titles, splits "ORG role PER".
+fn refine(
+    text: &str,
+    t: &[TokSpan],
+    w: &[&str],
+    mut a: usize,
+    mut b: usize,
+    kind: EntityType,
+    out: &mut Vec<Mention>,
+) {
+    while a < b && !is_word(w[a]) {
+        a += 1;
+    }
+    while b > a && !is_word(w[b - 1]) {
+        b -= 1;
+    }
+    // Leading role titles: "President Marta Kowalczyk".
+    loop {
+        let r = role_len(w, a, b);
+        if r == 0 || a + r >= b || !is_capitalised(w[a + r]) {
+            break;
+        }
+        a += r;
+    }
+    if a >= b || role_len(w, a, b) == b - a {
+        return;
+    }
+    // A role inside the span: "Kremlin Spokesperson Dmitry Peskov".
+    for x in a + 1..b {
+        let r = role_len(w, x, b);
+        if r > 0 && x + r < b && is_capitalised(w[x + r]) {
+            let left = &text[t[a].0..t[x - 1].1];
+            let left_kind = match lexicon::gazetteer(left) {
+                Some(k) => k,
+                None if kind == EntityType::Person => EntityType::Organisation,
+                None => kind,
+            };
+            push(text, t, w, a, x, left_kind, out);
+            push(text, t, w, x + r, b, EntityType::Person, out);
             return;
         }
-        let ntok = (p..=q).filter(|&x| self.t[x].word).count();
-        out.push(Mention { s, e, ntok, kind, strength });
+    }
+    // After a role title the name is a person: "Defence Spokesperson Lena Kraus".
+    let after_role = (a.saturating_sub(4)..a).any(|x| role_len(w, x, a) == a - x);
+    let kind = if after_role && b - a <= 3 { EntityType::Person } else { kind };
+    // A place suffix makes a "person" a place: "Tolsk Oblast", "Sorn River" (an organisation
+    // keeps its type: "Manchester City").
+    let kind = if kind == EntityType::Person && b - a >= 2 && lexicon::is_place_suffix(w[b - 1]) {
+        EntityType::Location
+    } else {
+        kind
+    };
+    push(text, t, w, a, b, kind, out);
+}
+
+fn push(
+    text: &str,
+    t: &[TokSpan],
+    w: &[&str],
+    a: usize,
+    b: usize,
+    kind: EntityType,
+    out: &mut Vec<Mention>,
+) {
+    let s = t[a].0;
+    let mut e = t[b - 1].1;
+    // "Kyiv-based": the lower-case tail is not part of the name.
+    let last = w[b - 1];
+    if let Some(h) = last.rfind('-') {
+        let tail = &last[h + 1..];
+        if h > 0 && tail.chars().next().is_some_and(char::is_lowercase) && !last.starts_with("al-")
+        {
+            e = t[b - 1].0 + h;
+        }
+    }
+    let ntok = (a..b).filter(|&i| is_word(w[i])).count();
+    if e > s && !text[s..e].trim().is_empty() {
+        out.push(Mention { s, e, ntok, kind });
     }
 }
 
-/// Types weakly-typed and untyped mentions from the confident ones: a surname of a known person
-/// becomes PER; a name typed elsewhere in the article takes that type.
-fn propagate(text: &str, ms: &mut [Mention]) {
-    let mut persons: Vec<&str> = ms
+/// "Ministry" + "of" + "Finance" tagged apart become one organisation ("Ministry of Finance"),
+/// when the head takes "of" ("Bank of England", "Gulf of Tonkin").
+fn join_of_phrases(text: &str, ms: &mut Vec<Mention>) {
+    ms.sort_by_key(|m| m.s);
+    let mut out: Vec<Mention> = Vec::with_capacity(ms.len());
+    for m in ms.drain(..) {
+        if let Some(prev) = out.last_mut() {
+            let between = &text[prev.e.min(m.s)..m.s];
+            let head = text[prev.s..prev.e].rsplit(' ').next().unwrap_or("");
+            if between == " of " && lexicon::takes_of(head) && !lexicon::is_role_head(head) {
+                if lexicon::is_org_suffix(head) {
+                    prev.kind = EntityType::Organisation;
+                }
+                prev.e = m.e;
+                prev.ntok += m.ntok + 1;
+                continue;
+            }
+        }
+        out.push(m);
+    }
+    *ms = out;
+}
+
+/// A one-word mention that is the surname (or a spelling variant of it) of a person named in
+/// full in the article is a person ("Lind" after "Oskar Lind", even where the tagger read it as a
+/// place), and so is such a word the tagger missed ("Zelenskyy agreed.").
+fn surnames_are_persons(
+    text: &str,
+    toks: &[Vec<TokSpan>],
+    words: &[Vec<&str>],
+    ms: &mut Vec<Mention>,
+) {
+    let mut full: Vec<&str> = ms
         .iter()
-        .filter(|m| m.kind == Some(EntityType::Person) && m.strength >= Strength::Context)
+        .filter(|m| m.kind == EntityType::Person && m.ntok >= 2)
         .map(|m| &text[m.s..m.e])
         .collect();
-    persons.sort_unstable();
-    persons.dedup();
-    let mut person_cache: std::collections::HashMap<&str, bool> = Default::default();
-    let mut known: std::collections::HashMap<String, (EntityType, Strength)> = Default::default();
-    for m in ms.iter() {
-        if let Some(k) = m.kind {
-            let key = name_key(&text[m.s..m.e]);
-            let e = known.entry(key).or_insert((k, m.strength));
-            if m.strength > e.1 {
-                *e = (k, m.strength);
-            }
+    full.sort_unstable();
+    full.dedup();
+    if full.is_empty() {
+        return;
+    }
+    let is_surname = |w: &str| full.iter().any(|f| same_person(f, w));
+    for m in ms.iter_mut() {
+        if m.kind != EntityType::Person && m.ntok == 1 && is_surname(&text[m.s..m.e]) {
+            m.kind = EntityType::Person;
         }
     }
-    for m in ms.iter_mut() {
-        if m.strength == Strength::Sure {
-            continue;
-        }
-        let t = &text[m.s..m.e];
-        let is_person =
-            *person_cache.entry(t).or_insert_with(|| persons.iter().any(|p| same_person(p, t)));
-        if m.kind != Some(EntityType::Person) && is_person {
-            m.kind = Some(EntityType::Person);
-            m.strength = Strength::Context;
-            continue;
-        }
-        if let Some(&(k, st)) = known.get(&name_key(t)) {
-            if st > m.strength {
-                m.kind = Some(k);
-                m.strength = st;
+    let mut covered: Vec<(usize, usize)> = ms.iter().map(|m| (m.s, m.e)).collect();
+    covered.sort_unstable();
+    for (t, w) in toks.iter().zip(words) {
+        for (i, &(s, e)) in t.iter().enumerate() {
+            let inside = covered.iter().any(|&(a, b)| a < e && s < b);
+            if inside || !is_capitalised(w[i]) || w[i].chars().count() < 3 || !is_surname(w[i]) {
+                continue;
             }
-        }
-        if m.kind.is_none() {
-            m.kind = Some(EntityType::Misc);
+            // Not part of a longer capitalised name the tagger left out.
+            let cap_at = |j: usize| w.get(j).is_some_and(|x| is_capitalised(x));
+            if (i > 0 && cap_at(i - 1) && lexicon::gazetteer(w[i - 1]).is_none()) || cap_at(i + 1) {
+                continue;
+            }
+            ms.push(Mention { s, e, ntok: 1, kind: EntityType::Person });
         }
     }
 }
@@ -540,7 +325,7 @@ fn canonicalise(text: &str, idx: &CharIndex, ms: &[Mention]) -> Vec<Entity> {
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut cluster_of: Vec<Option<usize>> = vec![None; ms.len()];
     let mut order: Vec<usize> =
-        (0..ms.len()).filter(|&i| ms[i].kind == Some(EntityType::Person)).collect();
+        (0..ms.len()).filter(|&i| ms[i].kind == EntityType::Person).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(ms[i].ntok.min(2)), i));
     let mut by_text: std::collections::HashMap<(&str, usize), usize> = Default::default();
     for &i in &order {
@@ -589,8 +374,8 @@ fn canonicalise(text: &str, idx: &CharIndex, ms: &[Mention]) -> Vec<Entity> {
     let mut out: Vec<Entity> = ms
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| {
-            let kind = m.kind?;
+        .map(|(i, m)| {
+            let kind = m.kind;
             let t = &text[m.s..m.e];
             let canonical = match cluster_of[i] {
                 Some(c) => canon[c].clone(),
@@ -600,13 +385,13 @@ fn canonicalise(text: &str, idx: &CharIndex, ms: &[Mention]) -> Vec<Entity> {
                     .unwrap_or(t)
                     .to_string(),
             };
-            Some(Entity {
+            Entity {
                 start: idx.char_of(m.s),
                 end: idx.char_of(m.e),
                 text: t.to_string(),
                 kind,
                 canonical,
-            })
+            }
         })
         .collect();
     out.sort_by_key(|e| (e.start, e.end));

@@ -1870,3 +1870,17 @@ pub fn is_common_word(lower_word: &str) -> bool {
 pub fn is_pronoun_person(lower_word: &str) -> bool {
     matches!(lower_word, "he" | "she")
 }
+
+/// Calls `f` with every gazetteer name and its type index (0 PER, 1 ORG, 2 LOC, 3 MISC); the
+/// statistical tagger uses them as gazetteer features.
+pub fn for_each_gazetteer_name(mut f: impl FnMut(&str, usize)) {
+    for w in ORGS {
+        f(w, 1);
+    }
+    for w in LOCS {
+        f(w, 2);
+    }
+    for w in MISCS {
+        f(w, 3);
+    }
+}

@@ -1,0 +1,602 @@
+//! Features of the tagger: hashed sparse indicator features of each token (word, lower case,
+//! shape, affixes, ±2 window, gazetteer matches, document context) and the tag encoding (BILOU
+//! over PER / ORG / LOC / MISC, 17 tags). Every feature is one `u64` hash of a template id and a
+//! value, so no feature string is ever built; the model stores weights only for the hashes it
+//! learned.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::tokenize::tokenize;
+
+/// Number of tags: O plus B/I/L/U for each of the four types.
+pub const N_TAGS: usize = 17;
+/// The outside tag.
+pub const O: u8 = 0;
+/// Pseudo-tag before the first token of a sentence (features only, never predicted).
+const START: u8 = N_TAGS as u8;
+
+/// Tag of type `ty` (0 PER, 1 ORG, 2 LOC, 3 MISC) at position `pos` (0 B, 1 I, 2 L, 3 U).
+pub fn tag(ty: usize, pos: usize) -> u8 {
+    (1 + ty * 4 + pos) as u8
+}
+
+/// Type index of a tag, `None` for O.
+pub fn tag_type(t: u8) -> Option<usize> {
+    (t != O).then(|| (t as usize - 1) / 4)
+}
+
+/// Position of a non-O tag: 0 B, 1 I, 2 L, 3 U.
+pub fn tag_pos(t: u8) -> usize {
+    (t as usize - 1) % 4
+}
+
+/// Whether tag `cur` may follow `prev` (`last`: `cur` ends the sentence).
+pub fn allowed(prev: u8, cur: u8, last: bool) -> bool {
+    let open = prev != O && prev != START && tag_pos(prev) <= 1;
+    if cur == O {
+        return !open;
+    }
+    match (open, tag_pos(cur)) {
+        (true, 1) => tag_type(prev) == tag_type(cur) && !last,
+        (true, 2) => tag_type(prev) == tag_type(cur),
+        (false, 0) => !last,
+        (false, 3) => true,
+        _ => false,
+    }
+}
+
+/// A hasher for keys that already are hashes.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix(self.0, u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+}
+
+pub type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+pub type IdSet = HashSet<u64, BuildHasherDefault<IdHasher>>;
+
+#[inline]
+pub fn mix(a: u64, b: u64) -> u64 {
+    (a.rotate_left(5) ^ b).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+/// Murmur3's 64-bit finaliser: spreads every input bit over the output.
+#[inline]
+pub fn finish(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+pub fn hash_str(s: &str) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325;
+    for c in s.as_bytes().chunks(8) {
+        let mut v = 0u64;
+        for (i, &b) in c.iter().enumerate() {
+            v |= u64::from(b) << (8 * i);
+        }
+        h = mix(h, v);
+    }
+    finish(mix(h, s.len() as u64))
+}
+
+#[inline]
+fn feat(template: u64, value: u64) -> u64 {
+    finish(mix(template.wrapping_mul(0x9e37_79b9_7f4a_7c15), value))
+}
+
+// Template ids (stable: they are part of the model file's meaning).
+const T_BIAS: u64 = 1;
+const T_WORD: u64 = 2;
+const T_LOWER: u64 = 3;
+const T_SHAPE: u64 = 4;
+const T_SHORT: u64 = 5;
+const T_PREFIX: u64 = 6;
+const T_SUFFIX: u64 = 7;
+const T_LOWER_AT: [u64; 4] = [8, 9, 10, 11]; // -2, -1, +1, +2
+const T_SHORT_AT: [u64; 4] = [12, 13, 14, 15];
+const T_BIGRAM_LEFT: u64 = 16;
+const T_BIGRAM_RIGHT: u64 = 17;
+const T_SHORT_TRIGRAM: u64 = 18;
+const T_INITIAL: u64 = 19;
+const T_CAPS_SENTENCE: u64 = 20;
+const T_CAPS_SENTENCE_WORD: u64 = 21;
+const T_DOC_CASE: u64 = 22;
+const T_GAZ_SPAN: u64 = 23;
+const T_GAZ_WORD: u64 = 24;
+const T_LEFT_WORD_SHAPE: u64 = 25;
+const T_SHAPE_RIGHT_WORD: u64 = 26;
+const T_WORD_LEFT: u64 = 27;
+const T_WORD_RIGHT: u64 = 28;
+const T_TABLE: u64 = 29;
+const T_PREV_TAG: u64 = 40;
+const T_PREV_TAGS: u64 = 41;
+const T_PREV_TAG_WORD: u64 = 42;
+const T_PREV_TAG_SHAPE: u64 = 43;
+const T_HISTORY: u64 = 44;
+const T_HISTORY_MAJORITY: u64 = 45;
+
+/// Word shape: X upper, x lower, d digit, other chars kept; runs longer than 4 cut to 4.
+/// Returns (shape, short shape with every run collapsed to one char).
+fn shapes(w: &str) -> (String, String) {
+    let mut full = String::with_capacity(w.len().min(16));
+    let mut short = String::with_capacity(8);
+    let (mut last, mut run) = ('\0', 0);
+    for c in w.chars() {
+        let m = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else {
+            c
+        };
+        if m == last {
+            run += 1;
+        } else {
+            short.push(m);
+            last = m;
+            run = 1;
+        }
+        if run <= 4 {
+            full.push(m);
+        }
+    }
+    (full, short)
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Names of known type, matched on lower-cased token sequences.
+#[derive(Debug, Default, Clone)]
+pub struct Gazetteer {
+    /// Sequence hash → bit mask of types.
+    seqs: IdMap<u8>,
+    /// Lower-cased word hash → types of the names it occurs in.
+    words: IdMap<u8>,
+    max_len: usize,
+}
+
+fn seq_hash(words: &[u64]) -> u64 {
+    finish(words.iter().fold(words.len() as u64, |h, &w| mix(h, w)))
+}
+
+impl Gazetteer {
+    /// Adds a name given as lower-cased tokens.
+    pub fn add_tokens(&mut self, lower_tokens: &[&str], ty: usize) {
+        if lower_tokens.is_empty() || lower_tokens.len() > 8 {
+            return;
+        }
+        let hs: Vec<u64> = lower_tokens.iter().map(|w| hash_str(w)).collect();
+        *self.seqs.entry(seq_hash(&hs)).or_default() |= 1 << ty;
+        for h in hs {
+            *self.words.entry(h).or_default() |= 1 << ty;
+        }
+        self.max_len = self.max_len.max(lower_tokens.len());
+    }
+
+    /// Adds a name written as text ("Bank of England").
+    pub fn add_name(&mut self, name: &str, ty: usize) {
+        let mut spans = Vec::new();
+        tokenize(name, 0, name.len(), &mut spans);
+        let lower: Vec<String> = spans.iter().map(|&(s, e)| name[s..e].to_lowercase()).collect();
+        let refs: Vec<&str> = lower.iter().map(String::as_str).collect();
+        self.add_tokens(&refs, ty);
+    }
+
+    pub fn len(&self) -> usize {
+        self.seqs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seqs.is_empty()
+    }
+
+    /// Marks every token covered by a known name: bit `ty * 4 + pos` (BILOU position) in `spans`,
+    /// bit `ty` in `words` for a word of any known name.
+    fn mark(&self, lower: &[u64], spans: &mut [u16], words: &mut [u8]) {
+        let n = lower.len();
+        for i in 0..n {
+            words[i] = self.words.get(&lower[i]).copied().unwrap_or(0);
+            for len in 1..=self.max_len.min(n - i) {
+                let Some(&mask) = self.seqs.get(&seq_hash(&lower[i..i + len])) else { continue };
+                for ty in 0..4 {
+                    if mask & (1 << ty) == 0 {
+                        continue;
+                    }
+                    for (k, bits) in spans[i..i + len].iter_mut().enumerate() {
+                        let pos = match (len, k) {
+                            (1, _) => 3,
+                            (_, 0) => 0,
+                            (l, k) if k + 1 == l => 2,
+                            _ => 1,
+                        };
+                        *bits |= 1 << (ty * 4 + pos);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The static features of every token of a document and what the decoder needs per token.
+#[derive(Debug, Default)]
+pub struct DocFeatures {
+    feats: Vec<u64>,
+    ranges: Vec<(u32, u32)>,
+    lower: Vec<u64>,
+    short: Vec<u64>,
+    upper_initial: Vec<bool>,
+    /// Token index ranges of the sentences.
+    pub sentences: Vec<(usize, usize)>,
+}
+
+impl DocFeatures {
+    pub fn n_tokens(&self) -> usize {
+        self.ranges.len()
+    }
+}
+
+/// Per-token values shared by the templates.
+struct TokInfo {
+    word: u64,
+    lower: u64,
+    lower_str: String,
+    shape: u64,
+    short: u64,
+    upper: bool,
+}
+
+fn is_opening_token(w: &str) -> bool {
+    matches!(w, "\"" | "“" | "'" | "‘" | "`" | "(" | "[" | ":" | "-" | "--" | "—" | "–" | "«")
+}
+
+/// Whether most letters of the sentence are capitals (a wire headline or dateline).
+fn caps_sentence(words: &[&str]) -> bool {
+    let (mut up, mut all) = (0, 0);
+    for w in words {
+        for c in w.chars().filter(|c| c.is_alphabetic()) {
+            all += 1;
+            up += usize::from(c.is_uppercase());
+        }
+    }
+    all >= 4 && up * 10 >= all * 8
+}
+
+/// Computes the static features of a document given as sentences of tokens.
+pub fn doc_features(sentences: &[Vec<&str>], gaz: &Gazetteer) -> DocFeatures {
+    let sentinel_left = hash_str("<s>");
+    let sentinel_right = hash_str("</s>");
+    let infos: Vec<Vec<TokInfo>> = sentences
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|w| {
+                    let lower_str = w.to_lowercase();
+                    let (shape, short) = shapes(w);
+                    TokInfo {
+                        word: hash_str(w),
+                        lower: hash_str(&lower_str),
+                        lower_str,
+                        shape: hash_str(&shape),
+                        short: hash_str(&short),
+                        upper: starts_upper(w),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let caps: Vec<bool> = sentences.iter().map(|s| caps_sentence(s)).collect();
+    // Result lines of sports tables and market reports: mostly numbers.
+    let table: Vec<bool> = sentences
+        .iter()
+        .map(|s| {
+            let nums =
+                s.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit())).count();
+            nums * 3 >= s.len() && nums >= 2
+        })
+        .collect();
+    // Document context: words seen capitalised where case is informative, words seen lower-case.
+    let mut cap_mid = IdSet::default();
+    let mut lower_seen = IdSet::default();
+    for (si, s) in sentences.iter().enumerate() {
+        for (i, t) in infos[si].iter().enumerate() {
+            let initial = i == 0 || is_opening_token(s[i - 1]);
+            if t.upper && !initial && !caps[si] {
+                cap_mid.insert(t.lower);
+            }
+            if s[i].chars().next().is_some_and(char::is_lowercase) {
+                lower_seen.insert(t.lower);
+            }
+        }
+    }
+
+    let mut df = DocFeatures::default();
+    let mut spans_bits: Vec<u16> = Vec::new();
+    let mut word_bits: Vec<u8> = Vec::new();
+    for (si, s) in sentences.iter().enumerate() {
+        let info = &infos[si];
+        let n = s.len();
+        let start = df.ranges.len();
+        df.sentences.push((start, start + n));
+        let lowers: Vec<u64> = info.iter().map(|t| t.lower).collect();
+        spans_bits.clear();
+        spans_bits.resize(n, 0);
+        word_bits.clear();
+        word_bits.resize(n, 0);
+        gaz.mark(&lowers, &mut spans_bits, &mut word_bits);
+        let lower_at = |j: isize| -> u64 {
+            if j < 0 {
+                sentinel_left
+            } else if j as usize >= n {
+                sentinel_right
+            } else {
+                info[j as usize].lower
+            }
+        };
+        let short_at = |j: isize| -> u64 {
+            if j < 0 {
+                sentinel_left
+            } else if j as usize >= n {
+                sentinel_right
+            } else {
+                info[j as usize].short
+            }
+        };
+        for (i, t) in info.iter().enumerate() {
+            let from = df.feats.len() as u32;
+            let f = &mut df.feats;
+            let ii = i as isize;
+            f.push(feat(T_BIAS, 0));
+            f.push(feat(T_WORD, t.word));
+            f.push(feat(T_LOWER, t.lower));
+            f.push(feat(T_SHAPE, t.shape));
+            f.push(feat(T_SHORT, t.short));
+            let chars: Vec<(usize, char)> = t.lower_str.char_indices().collect();
+            let nc = chars.len();
+            for k in 1..=4.min(nc) {
+                let end = chars.get(k).map_or(t.lower_str.len(), |c| c.0);
+                f.push(feat(T_PREFIX, mix(k as u64, hash_str(&t.lower_str[..end]))));
+                let start = chars[nc - k].0;
+                f.push(feat(T_SUFFIX, mix(k as u64, hash_str(&t.lower_str[start..]))));
+            }
+            for (k, d) in [-2isize, -1, 1, 2].into_iter().enumerate() {
+                f.push(feat(T_LOWER_AT[k], lower_at(ii + d)));
+                f.push(feat(T_SHORT_AT[k], short_at(ii + d)));
+            }
+            f.push(feat(T_BIGRAM_LEFT, mix(lower_at(ii - 1), t.lower)));
+            f.push(feat(T_BIGRAM_RIGHT, mix(t.lower, lower_at(ii + 1))));
+            f.push(feat(T_SHORT_TRIGRAM, mix(mix(short_at(ii - 1), t.short), short_at(ii + 1))));
+            f.push(feat(T_LEFT_WORD_SHAPE, mix(lower_at(ii - 1), t.short)));
+            f.push(feat(T_SHAPE_RIGHT_WORD, mix(t.short, lower_at(ii + 1))));
+            f.push(feat(T_WORD_LEFT, if i > 0 { info[i - 1].word } else { sentinel_left }));
+            f.push(feat(T_WORD_RIGHT, info.get(i + 1).map_or(sentinel_right, |x| x.word)));
+            if table[si] {
+                f.push(feat(T_TABLE, t.short));
+            }
+            let initial = i == 0 || is_opening_token(s[i - 1]);
+            f.push(feat(T_INITIAL, mix(u64::from(initial), t.short)));
+            if caps[si] {
+                f.push(feat(T_CAPS_SENTENCE, t.short));
+                f.push(feat(T_CAPS_SENTENCE_WORD, t.lower));
+            }
+            if t.upper {
+                let uninformative = initial || caps[si];
+                let v = u64::from(uninformative)
+                    | u64::from(cap_mid.contains(&t.lower)) << 1
+                    | u64::from(lower_seen.contains(&t.lower)) << 2;
+                f.push(feat(T_DOC_CASE, v));
+            }
+            for b in 0..16 {
+                if spans_bits[i] & (1 << b) != 0 {
+                    f.push(feat(T_GAZ_SPAN, b));
+                    f.push(feat(T_GAZ_SPAN, mix(b, u64::from(t.upper))));
+                }
+            }
+            for b in 0..4 {
+                if word_bits[i] & (1 << b) != 0 {
+                    f.push(feat(T_GAZ_WORD, mix(b, u64::from(t.upper))));
+                }
+            }
+            df.ranges.push((from, df.feats.len() as u32));
+            df.lower.push(t.lower);
+            df.short.push(t.short);
+            df.upper_initial.push(t.upper);
+        }
+    }
+    df
+}
+
+/// Something that scores features: the trained model, or the weights being trained.
+pub trait Tagger {
+    /// Adds the weights of `feats` to `scores`.
+    fn score(&self, feats: &[u64], scores: &mut [f32; N_TAGS]);
+    /// Sees the decision for token `tok` (training updates here; the model does nothing).
+    fn observe(&mut self, _tok: usize, _feats: &[u64], _pred: u8) {}
+    /// Factor turning a score difference into a log-probability difference.
+    fn temperature(&self) -> f32 {
+        1.0
+    }
+}
+
+/// The features that depend on the two previous tags.
+fn tag_features(p1: u8, p2: u8, lower: u64, short: u64) -> [u64; 4] {
+    let (p1v, p2v) = (u64::from(p1), u64::from(p2));
+    [
+        feat(T_PREV_TAG, p1v),
+        feat(T_PREV_TAGS, mix(p1v, p2v)),
+        feat(T_PREV_TAG_WORD, mix(p1v, lower)),
+        feat(T_PREV_TAG_SHAPE, mix(p1v, short)),
+    ]
+}
+
+/// Left-to-right decoding of a document with previous-tag features and prediction-history
+/// features (the types predicted for the same capitalised word in earlier sentences of the
+/// document). `beam` 1 is greedy (and lets the tagger learn token by token); a wider beam keeps
+/// the best `beam` tag sequences per sentence, recombining those that agree on the last two tags.
+pub fn decode<T: Tagger>(
+    t: &mut T,
+    df: &DocFeatures,
+    beam: usize,
+    prior: Option<&[u8]>,
+) -> Vec<u8> {
+    let mut tags = vec![O; df.n_tokens()];
+    let mut history: IdMap<[u16; 5]> = IdMap::default();
+    if let Some(p) = prior {
+        for (i, &tg) in p.iter().enumerate() {
+            if df.upper_initial[i] {
+                let k = tag_type(tg).map_or(0, |ty| ty + 1);
+                history.entry(df.lower[i]).or_default()[k] += 1;
+            }
+        }
+    }
+    let mut feats: Vec<u64> = Vec::with_capacity(96);
+    let mut hyps: Vec<(f32, Vec<u8>)> = Vec::new();
+    let mut next: Vec<(f32, usize, u8)> = Vec::new();
+    for &(sb, se) in &df.sentences {
+        hyps.clear();
+        hyps.push((0.0, Vec::with_capacity(se - sb)));
+        for i in sb..se {
+            let (a, b) = df.ranges[i];
+            feats.clear();
+            feats.extend_from_slice(&df.feats[a as usize..b as usize]);
+            if df.upper_initial[i] {
+                if let Some(h) = history.get(&df.lower[i]) {
+                    let mut best = 0;
+                    for k in 0..5 {
+                        if h[k] > 0 {
+                            feats.push(feat(T_HISTORY, k as u64));
+                        }
+                        if h[k] > h[best] {
+                            best = k;
+                        }
+                    }
+                    feats.push(feat(T_HISTORY_MAJORITY, best as u64));
+                }
+            }
+            let n_static = feats.len();
+            let last = i + 1 == se;
+            if beam <= 1 {
+                let seq = &hyps[0].1;
+                let p1 = seq.last().copied().unwrap_or(START);
+                let p2 = if seq.len() >= 2 { seq[seq.len() - 2] } else { START };
+                feats.extend(tag_features(p1, p2, df.lower[i], df.short[i]));
+                let mut scores = [0f32; N_TAGS];
+                t.score(&feats, &mut scores);
+                let mut best = O;
+                let mut best_score = f32::NEG_INFINITY;
+                for (c, &sc) in scores.iter().enumerate() {
+                    if sc > best_score && allowed(p1, c as u8, last) {
+                        best = c as u8;
+                        best_score = sc;
+                    }
+                }
+                t.observe(i, &feats, best);
+                hyps[0].1.push(best);
+                continue;
+            }
+            let mut base = [0f32; N_TAGS];
+            t.score(&feats[..n_static], &mut base);
+            next.clear();
+            for (h, (score, seq)) in hyps.iter().enumerate() {
+                let p1 = seq.last().copied().unwrap_or(START);
+                let p2 = if seq.len() >= 2 { seq[seq.len() - 2] } else { START };
+                let mut scores = base;
+                t.score(&tag_features(p1, p2, df.lower[i], df.short[i]), &mut scores);
+                // Local scores are only comparable within one context: normalise them to
+                // log-probabilities over the allowed tags before adding them up.
+                let temp = t.temperature();
+                let max = (0..N_TAGS)
+                    .filter(|&c| allowed(p1, c as u8, last))
+                    .map(|c| scores[c])
+                    .fold(f32::NEG_INFINITY, f32::max);
+                let z: f32 = (0..N_TAGS)
+                    .filter(|&c| allowed(p1, c as u8, last))
+                    .map(|c| ((scores[c] - max) * temp).exp())
+                    .sum();
+                let log_z = z.ln();
+                for (c, &sc) in scores.iter().enumerate() {
+                    if allowed(p1, c as u8, last) {
+                        next.push((score + (sc - max) * temp - log_z, h, c as u8));
+                    }
+                }
+            }
+            next.sort_by(|x, y| y.0.total_cmp(&x.0));
+            let mut kept: Vec<(f32, Vec<u8>)> = Vec::with_capacity(beam);
+            for &(score, h, c) in &next {
+                let prev = hyps[h].1.last().copied();
+                let same_state = |s: &Vec<u8>| {
+                    s.last() == Some(&c) && s.len().checked_sub(2).map(|k| s[k]) == prev
+                };
+                if kept.iter().any(|(_, s)| same_state(s)) {
+                    continue;
+                }
+                let mut seq = Vec::with_capacity(se - sb);
+                seq.extend_from_slice(&hyps[h].1);
+                seq.push(c);
+                kept.push((score, seq));
+                if kept.len() == beam {
+                    break;
+                }
+            }
+            std::mem::swap(&mut hyps, &mut kept);
+        }
+        let best = &hyps[0].1;
+        tags[sb..se].copy_from_slice(best);
+        for i in (sb..se).filter(|_| prior.is_none()) {
+            if df.upper_initial[i] {
+                let k = tag_type(tags[i]).map_or(0, |ty| ty + 1);
+                history.entry(df.lower[i]).or_default()[k] += 1;
+            }
+        }
+    }
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_and_transitions() {
+        let b_per = tag(0, 0);
+        assert_eq!(tag_type(b_per), Some(0));
+        assert!(allowed(O, b_per, false));
+        assert!(!allowed(O, b_per, true));
+        assert!(allowed(b_per, tag(0, 2), true));
+        assert!(!allowed(b_per, tag(1, 2), true));
+        assert!(!allowed(b_per, O, false));
+        assert!(allowed(START, tag(2, 3), true));
+        assert_eq!(shapes("McDonald's").0, "XxXxxxx'x");
+        assert_eq!(shapes("1996-08-22").1, "d-d-d");
+    }
+
+    #[test]
+    fn gazetteer_marks_positions() {
+        let mut g = Gazetteer::default();
+        g.add_name("Bank of England", 1);
+        let ws = ["the", "bank", "of", "england", "said"];
+        let hs: Vec<u64> = ws.iter().map(|w| hash_str(w)).collect();
+        let (mut sp, mut wd) = (vec![0u16; 5], vec![0u8; 5]);
+        g.mark(&hs, &mut sp, &mut wd);
+        assert_eq!(sp, [0, 1 << 4, 1 << 5, 1 << 6, 0]);
+        assert_eq!(wd[3], 2);
+    }
+}

@@ -1,0 +1,95 @@
+//! The statistical named-entity tagger behind [`crate::entities`]: CoNLL-style tokenisation of raw
+//! text, hashed sparse features, and a greedy left-to-right averaged perceptron over BILOU tags
+//! for PER / ORG / LOC / MISC, trained by this crate's own code on CoNLL-2003 `eng.train`.
+//!
+//! Why this design: a linear model over rich indicator features (word, shape, affixes, ±2 window,
+//! gazetteers, document-level case and prediction-history features) is the classic CoNLL recipe
+//! (0.87–0.91 F1 on the development set), needs no new dependency, trains in a minute on one
+//! core, tags hundreds of thousands of tokens per second and fits in a file small enough to embed.
+//! Greedy decoding with transition constraints instead of Viterbi keeps the history features
+//! simple (Ratinov & Roth 2009 found greedy as accurate for NER).
+//!
+//! The model (`crates/analyze/models/ner.bin`) is embedded with `include_bytes!` and decoded once
+//! on first use. It is rebuilt, deterministically, by
+//! `cargo run --release -p storyline-analyze --example train_ner -- ../shared/data/ner/conll2003/eng.train crates/analyze/models/ner.bin`.
+
+use std::sync::LazyLock;
+
+pub mod features;
+pub mod model;
+pub mod tokenize;
+pub mod train;
+
+pub use model::Model;
+use tokenize::TokSpan;
+
+/// Hypotheses kept per sentence when tagging (training decodes greedily).
+pub const BEAM: usize = 4;
+
+static MODEL_BYTES: &[u8] = include_bytes!("../../models/ner.bin");
+
+static MODEL: LazyLock<Model> =
+    LazyLock::new(|| Model::from_bytes(MODEL_BYTES).unwrap_or_default());
+
+/// The embedded model (decoded on first use; empty if the embedded file is not a model).
+pub fn model() -> &'static Model {
+    &MODEL
+}
+
+/// A tagged entity: token range `[start, end)` within its sentence's tokens and a type index
+/// (0 PER, 1 ORG, 2 LOC, 3 MISC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaggedSpan {
+    pub sentence: usize,
+    pub start: usize,
+    pub end: usize,
+    pub ty: usize,
+}
+
+/// Tokens of each sentence (byte ranges into `text`) and the entity spans the model finds.
+pub fn tag(
+    model: &Model,
+    text: &str,
+    sentences: &[(usize, usize)],
+) -> (Vec<Vec<TokSpan>>, Vec<TaggedSpan>) {
+    let toks: Vec<Vec<TokSpan>> = sentences
+        .iter()
+        .map(|&(s, e)| {
+            let mut v = Vec::new();
+            tokenize::tokenize(text, s, e, &mut v);
+            v
+        })
+        .collect();
+    let words: Vec<Vec<&str>> =
+        toks.iter().map(|s| s.iter().map(|&(a, b)| &text[a..b]).collect()).collect();
+    let df = features::doc_features(&words, &model.gazetteer);
+    let tags = features::decode(&mut &*model, &df, BEAM, None);
+    let mut spans = Vec::new();
+    for (si, &(sb, se)) in df.sentences.iter().enumerate() {
+        let mut open: Option<(usize, usize)> = None;
+        for (i, &t) in tags.iter().enumerate().take(se).skip(sb) {
+            let Some(ty) = features::tag_type(t) else {
+                open = None;
+                continue;
+            };
+            match features::tag_pos(t) {
+                0 => open = Some((i, ty)),
+                1 => {}
+                2 => {
+                    if let Some((a, oty)) = open.take() {
+                        if oty == ty {
+                            spans.push(TaggedSpan {
+                                sentence: si,
+                                start: a - sb,
+                                end: i + 1 - sb,
+                                ty,
+                            });
+                        }
+                    }
+                }
+                _ => spans.push(TaggedSpan { sentence: si, start: i - sb, end: i + 1 - sb, ty }),
+            }
+        }
+    }
+    (toks, spans)
+}

@@ -1,0 +1,296 @@
+//! Training of the tagger: an averaged perceptron over the greedy decoder of
+//! [`super::features::decode`], learning from its own previous decisions (so the previous-tag and
+//! history features see at training time what they will see when tagging). Deterministic: the
+//! document order of each epoch comes from a fixed-seed generator.
+//!
+//! Gazetteer features are jackknifed: the names of training documents in fold k are matched only
+//! against names collected from the other folds, so the model learns how far a gazetteer hit can
+//! be trusted for a name it has not seen, instead of learning that every name is in the list.
+//! The file I/O lives in the `train_ner` example; this module only parses text it is given.
+
+use super::features::{decode, doc_features, tag, DocFeatures, Gazetteer, IdMap, Tagger, N_TAGS};
+use super::model::Model;
+use super::tokenize::{tokenize, TokSpan};
+
+/// One training document: its text rebuilt from CoNLL tokens, the tagger's tokens per sentence,
+/// the gold tag of each token and the names it contains (type, lower-cased tokens).
+#[derive(Debug, Clone, Default)]
+pub struct TrainDoc {
+    pub text: String,
+    pub sentences: Vec<Vec<TokSpan>>,
+    pub gold: Vec<u8>,
+    pub names: Vec<(u8, String)>,
+}
+
+impl TrainDoc {
+    pub fn words(&self) -> Vec<Vec<&str>> {
+        self.sentences.iter().map(|s| s.iter().map(|&(a, b)| &self.text[a..b]).collect()).collect()
+    }
+}
+
+/// A CoNLL document: sentences of (token, IOB tag).
+pub type ConllDoc = Vec<Vec<(String, String)>>;
+
+/// Parses CoNLL-2003 text (`token … tag` columns, `-DOCSTART-` between documents).
+pub fn parse_conll(text: &str) -> Vec<ConllDoc> {
+    let mut docs = Vec::new();
+    let mut doc: ConllDoc = Vec::new();
+    let mut sent = Vec::new();
+    for line in text.lines() {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.is_empty() || cols[0] == "-DOCSTART-" {
+            if !sent.is_empty() {
+                doc.push(std::mem::take(&mut sent));
+            }
+            if cols.first() == Some(&"-DOCSTART-") && !doc.is_empty() {
+                docs.push(std::mem::take(&mut doc));
+            }
+            continue;
+        }
+        if cols.len() >= 2 {
+            sent.push((cols[0].to_string(), cols[cols.len() - 1].to_string()));
+        }
+    }
+    if !sent.is_empty() {
+        doc.push(sent);
+    }
+    if !doc.is_empty() {
+        docs.push(doc);
+    }
+    docs
+}
+
+/// Type index of a CoNLL type name.
+pub fn type_index(kind: &str) -> Option<usize> {
+    ["PER", "ORG", "LOC", "MISC"].iter().position(|k| *k == kind)
+}
+
+/// IOB1 chunks of one sentence as conlleval reads them: (first token, end token, type).
+pub fn iob_chunks(tags: &[&str]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut cur: Option<(usize, &str)> = None;
+    for (i, t) in tags.iter().enumerate() {
+        let (prefix, kind) = if *t == "O" || t.len() < 3 { ("O", "") } else { (&t[..1], &t[2..]) };
+        if prefix == "I" && cur.is_some_and(|(_, k)| k == kind) {
+            continue;
+        }
+        if let Some((s, k)) = cur.take() {
+            if let Some(ty) = type_index(k) {
+                out.push((s, i, ty));
+            }
+        }
+        if prefix != "O" {
+            cur = Some((i, kind));
+        }
+    }
+    if let Some((s, k)) = cur {
+        if let Some(ty) = type_index(k) {
+            out.push((s, tags.len(), ty));
+        }
+    }
+    out
+}
+
+/// Rebuilds a CoNLL document as text (tokens joined by spaces, sentences by newlines, as the
+/// evaluation does), tokenises it with the tagger's tokenizer and projects the gold chunks.
+pub fn prepare(doc: &ConllDoc) -> TrainDoc {
+    let mut td = TrainDoc::default();
+    for (si, s) in doc.iter().enumerate() {
+        if si > 0 {
+            td.text.push('\n');
+        }
+        let sent_start = td.text.len();
+        let mut conll_spans = Vec::with_capacity(s.len());
+        for (ti, (w, _)) in s.iter().enumerate() {
+            if ti > 0 {
+                td.text.push(' ');
+            }
+            conll_spans.push((td.text.len(), td.text.len() + w.len()));
+            td.text.push_str(w);
+        }
+        let mut toks = Vec::new();
+        tokenize(&td.text, sent_start, td.text.len(), &mut toks);
+        let mut gold = vec![0u8; toks.len()];
+        let tags: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
+        for (a, b, ty) in iob_chunks(&tags) {
+            let (cs, ce) = (conll_spans[a].0, conll_spans[b - 1].1);
+            let inside: Vec<usize> =
+                (0..toks.len()).filter(|&i| toks[i].0 >= cs && toks[i].1 <= ce).collect();
+            let n = inside.len();
+            for (k, &i) in inside.iter().enumerate() {
+                let pos = match (n, k) {
+                    (1, _) => 3,
+                    (_, 0) => 0,
+                    (n, k) if k + 1 == n => 2,
+                    _ => 1,
+                };
+                gold[i] = tag(ty, pos);
+            }
+            if n > 0 {
+                let name: Vec<String> =
+                    inside.iter().map(|&i| td.text[toks[i].0..toks[i].1].to_lowercase()).collect();
+                td.names.push((ty as u8, name.join(" ")));
+            }
+        }
+        td.gold.extend(gold);
+        td.sentences.push(toks);
+    }
+    td
+}
+
+/// Training settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub epochs: usize,
+    pub seed: u64,
+    /// Number of jackknife folds for the gazetteer features.
+    pub folds: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { epochs: 10, seed: 0x5eed, folds: 10 }
+    }
+}
+
+/// Perceptron weights with the bookkeeping for averaging.
+struct Perceptron {
+    index: IdMap<u32>,
+    w: Vec<[f32; N_TAGS]>,
+    total: Vec<[f64; N_TAGS]>,
+    stamp: Vec<[u32; N_TAGS]>,
+    t: u32,
+    gold: Vec<u8>,
+    errors: usize,
+}
+
+impl Perceptron {
+    fn update(&mut self, f: u64, c: usize, delta: f32) {
+        let n = self.w.len() as u32;
+        let i = *self.index.entry(f).or_insert(n) as usize;
+        if i == self.w.len() {
+            self.w.push([0.0; N_TAGS]);
+            self.total.push([0.0; N_TAGS]);
+            self.stamp.push([0; N_TAGS]);
+        }
+        self.total[i][c] += f64::from(self.t - self.stamp[i][c]) * f64::from(self.w[i][c]);
+        self.stamp[i][c] = self.t;
+        self.w[i][c] += delta;
+    }
+
+    fn averaged(&self) -> Vec<(u64, [f32; N_TAGS])> {
+        let t = f64::from(self.t.max(1));
+        let mut rows: Vec<(u64, [f32; N_TAGS])> = self
+            .index
+            .iter()
+            .map(|(&k, &i)| {
+                let i = i as usize;
+                let mut r = [0f32; N_TAGS];
+                for (c, x) in r.iter_mut().enumerate() {
+                    let tot = self.total[i][c]
+                        + f64::from(self.t - self.stamp[i][c]) * f64::from(self.w[i][c]);
+                    *x = (tot / t) as f32;
+                }
+                (k, r)
+            })
+            .collect();
+        rows.sort_by_key(|r| r.0);
+        rows
+    }
+}
+
+impl Tagger for Perceptron {
+    fn score(&self, feats: &[u64], scores: &mut [f32; N_TAGS]) {
+        for f in feats {
+            if let Some(&i) = self.index.get(f) {
+                for (s, w) in scores.iter_mut().zip(&self.w[i as usize]) {
+                    *s += w;
+                }
+            }
+        }
+    }
+
+    fn observe(&mut self, tok: usize, feats: &[u64], pred: u8) {
+        self.t += 1;
+        let gold = self.gold[tok];
+        if gold != pred {
+            self.errors += 1;
+            for &f in feats {
+                self.update(f, usize::from(gold), 1.0);
+                self.update(f, usize::from(pred), -1.0);
+            }
+        }
+    }
+}
+
+fn gazetteer_of<'a>(names: impl Iterator<Item = &'a (u8, String)>) -> Gazetteer {
+    let mut g = Gazetteer::default();
+    for (ty, s) in names {
+        let toks: Vec<&str> = s.split(' ').collect();
+        g.add_tokens(&toks, usize::from(*ty));
+    }
+    crate::lexicon::for_each_gazetteer_name(|name, ty| g.add_name(name, ty));
+    g
+}
+
+/// Trains a model; `progress(epoch, token errors, tokens)` is called after each epoch.
+pub fn train(
+    docs: &[TrainDoc],
+    opts: Options,
+    mut progress: impl FnMut(usize, usize, usize),
+) -> Model {
+    let folds = opts.folds.max(2);
+    let fold_gaz: Vec<Gazetteer> = (0..folds)
+        .map(|k| {
+            gazetteer_of(
+                docs.iter().enumerate().filter(|(d, _)| d % folds != k).flat_map(|(_, d)| &d.names),
+            )
+        })
+        .collect();
+    let feats: Vec<DocFeatures> = docs
+        .iter()
+        .enumerate()
+        .map(|(d, doc)| doc_features(&doc.words(), &fold_gaz[d % folds]))
+        .collect();
+    let mut p = Perceptron {
+        index: IdMap::default(),
+        w: Vec::new(),
+        total: Vec::new(),
+        stamp: Vec::new(),
+        t: 0,
+        gold: Vec::new(),
+        errors: 0,
+    };
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    let mut rng = opts.seed | 1;
+    let n_tokens: usize = docs.iter().map(|d| d.gold.len()).sum();
+    for epoch in 0..opts.epochs {
+        // Fisher–Yates with xorshift64.
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        p.errors = 0;
+        for &d in &order {
+            p.gold.clone_from(&docs[d].gold);
+            decode(&mut p, &feats[d], 1, None);
+        }
+        progress(epoch + 1, p.errors, n_tokens);
+    }
+    let rows = p.averaged();
+    let max = rows.iter().flat_map(|r| r.1).fold(0f32, |m, x| m.max(x.abs())).max(1e-6);
+    let scale = 32000.0 / max;
+    let quantised: Vec<(u64, [i16; N_TAGS])> = rows
+        .into_iter()
+        .filter_map(|(k, r)| {
+            let q = r.map(|x| (x * scale).round() as i16);
+            q.iter().any(|&x| x != 0).then_some((k, q))
+        })
+        .collect();
+    let mut names: Vec<(u8, String)> = docs.iter().flat_map(|d| d.names.iter().cloned()).collect();
+    names.sort();
+    names.dedup();
+    Model::new(quantised, names)
+}

@@ -4,6 +4,7 @@
 //! 0 when everything succeeded, 1 when some inputs failed, 2 on a usage or store error.
 
 mod demo;
+mod fetch;
 mod pipeline;
 mod progress;
 mod render;
@@ -42,7 +43,8 @@ enum Command {
     },
     /// Ingest files, directories (recursively) or standard input (`-`).
     Ingest {
-        /// Files or directories; `-` reads one document from standard input.
+        /// Files or directories; `-` reads one document from standard input; WARC files (`.warc`,
+        /// `.warc.gz`) are read record by record.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[arg(long)]
@@ -89,7 +91,7 @@ enum Command {
     },
     /// Score one analysis or grouping step on gold data (CoNLL, TimeML, PolNeAR, PLOVER, ECB+ layouts).
     Eval {
-        /// ner, temporal, quotes, events or clustering.
+        /// ner, temporal, quotes, events, clustering or html.
         task: storyline_eval::Task,
         /// The gold data: a directory in the task's layout, or the file where the layout is one file.
         #[arg(long)]
@@ -97,6 +99,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fetch pages and feeds politely (robots.txt, per-host delay, conditional requests) and ingest them.
+    Fetch(fetch::FetchArgs),
     /// Export every stored article, one JSON line each.
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
@@ -128,8 +132,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo { json } => demo(&cli.db, json),
         Command::Ingest { paths, json } => {
             let mut store = open(&cli.db)?;
-            let inputs = storyline_ingest::read_inputs(&paths);
-            let report = ingest(&mut store, inputs)?;
+            let report = if fetch::has_warc(&paths) {
+                fetch::ingest_streaming(&mut store, &paths)?
+            } else {
+                ingest(&mut store, storyline_ingest::read_inputs(&paths))?
+            };
             print_ingest_report(&report, json)
         }
         Command::Stories { json, limit } => {
@@ -181,6 +188,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Fetch(args) => fetch::run(&cli.db, args),
         Command::Export { format: ExportFormat::Jsonl } => {
             let store = open(&cli.db)?;
             let mut out = std::io::stdout().lock();

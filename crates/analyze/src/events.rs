@@ -42,10 +42,10 @@ const VERBS: &[(&str, &[&str])] = &[
         ],
     ),
     ("COOPERATE", &["cooperate", "collaborate", "share"]),
-    ("AID", &["donate", "aid", "supply"]),
+    ("AID", &["donate", "aid", "supply", "provide", "grant", "give"]),
     ("CONCEDE", &["accept", "allow", "lift", "ease", "concede", "yield", "relent"]),
     ("RETREAT", &["withdraw", "retreat", "release", "resign", "surrender", "evacuate"]),
-    ("INVESTIGATE", &["investigate", "probe", "inspect"]),
+    ("INVESTIGATE", &["investigate", "probe", "inspect", "interrogate"]),
     ("DEMAND", &["demand", "urge", "request", "insist", "order", "press"]),
     (
         "DISAPPROVE",
@@ -64,12 +64,33 @@ const VERBS: &[(&str, &[&str])] = &[
     ),
     (
         "REJECT",
-        &["reject", "refuse", "decline", "dismiss", "veto", "rebuff", "deny", "violate", "defy"],
+        &[
+            "reject",
+            "refuse",
+            "decline",
+            "dismiss",
+            "veto",
+            "rebuff",
+            "deny",
+            "violate",
+            "defy",
+            "renege",
+            "repudiate",
+        ],
     ),
     ("THREATEN", &["threaten", "warn"]),
-    ("PROTEST", &["protest", "demonstrate", "rally", "riot", "march", "boycott"]),
+    (
+        "PROTEST",
+        &["protest", "demonstrate", "rally", "riot", "march", "boycott", "block", "picket"],
+    ),
     ("MOBILIZE", &["mobilize", "mobilise", "deploy"]),
-    ("SANCTION", &["sanction", "expel", "suspend", "sever", "halt", "freeze", "recall"]),
+    (
+        "SANCTION",
+        &[
+            "sanction", "expel", "suspend", "sever", "halt", "freeze", "recall", "prohibit",
+            "embargo",
+        ],
+    ),
     (
         "COERCE",
         &[
@@ -83,6 +104,9 @@ const VERBS: &[(&str, &[&str])] = &[
             "occupy",
             "jail",
             "raid",
+            "demolish",
+            "hack",
+            "confine",
         ],
     ),
     ("FIGHT", &["shell", "bombard", "invade", "fight", "clash", "recapture", "retake", "capture"]),
@@ -100,6 +124,7 @@ const VERBS: &[(&str, &[&str])] = &[
             "torture",
             "massacre",
             "execute",
+            "beat",
         ],
     ),
 ];
@@ -120,6 +145,30 @@ const EXTRA: &[(&str, &str)] = &[
     ("backs", "SUPPORT"),
     ("backing", "SUPPORT"),
     ("ultimatum", "THREATEN"),
+    // Nominal triggers: the event named by a noun ("held talks", "a suspension of links").
+    ("talks", "CONSULT"),
+    ("negotiations", "CONSULT"),
+    ("mediation", "CONSULT"),
+    ("summit", "CONSULT"),
+    ("investigation", "INVESTIGATE"),
+    ("inquiry", "INVESTIGATE"),
+    ("hearing", "INVESTIGATE"),
+    ("protests", "PROTEST"),
+    ("demonstration", "PROTEST"),
+    ("demonstrations", "PROTEST"),
+    ("walkout", "PROTEST"),
+    ("sanctions", "SANCTION"),
+    ("suspension", "SANCTION"),
+    ("embargo", "SANCTION"),
+    ("arrests", "COERCE"),
+    ("crackdown", "COERCE"),
+    ("curfew", "COERCE"),
+    ("withdrawal", "RETREAT"),
+    ("ceasefire", "RETREAT"),
+    ("truce", "RETREAT"),
+    ("beaten", "ASSAULT"),
+    ("gave", "AID"),
+    ("given", "AID"),
 ];
 
 fn inflect(base: &str) -> Vec<String> {
@@ -163,26 +212,8 @@ static TRIGGERS: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
     }
     // Nouns / ambiguous words that are not events on their own.
     for w in [
-        "order",
-        "orders",
-        "share",
-        "shares",
-        "press",
-        "march",
-        "talk",
-        "aid",
-        "ban",
-        "supply",
-        "rally",
-        "strike",
-        "attack",
-        "sign",
-        "signs",
-        "bomb",
-        "probe",
-        "sanctions",
-        "talks",
-        "seize",
+        "order", "orders", "share", "shares", "press", "march", "talk", "aid", "ban", "supply",
+        "rally", "strike", "attack", "sign", "signs", "bomb", "probe", "seize",
     ] {
         m.remove(w);
     }
@@ -220,16 +251,93 @@ fn multiword(words: &[String], i: usize) -> Option<(&'static str, usize)> {
         )
         .map(|_| ("FIGHT", 1)),
         "impose" | "imposes" | "imposed" | "imposing" | "slap" | "slapped" => {
-            within(3, &["sanctions", "tariffs", "embargo"]).map(|_| ("SANCTION", 1))
+            if within(3, &["curfew", "restrictions"]).is_some() {
+                Some(("COERCE", 1))
+            } else {
+                within(3, &["sanctions", "tariffs", "embargo"]).map(|_| ("SANCTION", 1))
+            }
         }
         "declare" | "declares" | "declared" | "declaring" | "announce" | "announced" => {
             within(4, &["ceasefire", "truce", "armistice"]).map(|_| ("RETREAT", 1))
+        }
+        "hunger" | "general" if matches!(next(1), "strike" | "strikes") => Some(("PROTEST", 2)),
+        "open" | "opens" | "opened" | "opening" if next(1) == "fire" => Some(("FIGHT", 2)),
+        "blew" | "blow" | "blown" | "blows" if next(1) == "up" => Some(("ASSAULT", 2)),
+        "fail" | "fails" | "failed" | "failing" if next(1) == "to" => {
+            matches!(next(2), "reach" | "agree" | "resolve").then_some(("REJECT", 3))
+        }
+        "stage" | "staged" | "stages" | "staging" => within(
+            4,
+            &[
+                "protest",
+                "protests",
+                "demonstration",
+                "demonstrations",
+                "strike",
+                "sit-in",
+                "rally",
+            ],
+        )
+        .map(|_| ("PROTEST", 1)),
+        "go" | "went" | "goes" | "gone" if next(1) == "on" && next(2) == "strike" => {
+            Some(("PROTEST", 3))
         }
         "hold" | "held" | "holds" | "holding" => {
             within(3, &["talks", "meeting", "negotiations"]).map(|_| ("CONSULT", 1))
         }
         _ => None,
     }
+}
+
+/// Types that stand for material or verbal cooperation: said as an intention ("will withdraw",
+/// "is ready to meet") they are AGREE; negated intentions are REJECT.
+const COOPERATIVE: &[&str] =
+    &["AID", "CONCEDE", "RETREAT", "CONSULT", "SUPPORT", "COOPERATE", "INVESTIGATE"];
+/// Types that stand for force or pressure: said as an intention they are THREATEN.
+const HOSTILE: &[&str] = &["PROTEST", "COERCE", "FIGHT", "ASSAULT", "SANCTION", "MOBILIZE"];
+/// Verbs whose `to`-complement is an intention: "vowed to fight", "is ready to talk".
+const INTENT: &[&str] = &[
+    "willing", "prepared", "ready", "plans", "plan", "planned", "planning", "intends", "intend",
+    "decided", "vowed", "vows", "sworn", "swore", "pledged", "promised", "offered", "agreed",
+    "wants", "want", "seeks", "sought", "expected", "set", "going",
+];
+
+/// The type of the trigger at `words[i..i + len]` in its context, and whether it sits in a
+/// subordinate position (a purpose or complement clause after "to", a relative clause, an
+/// intention's complement) rather than being the sentence's main event. PLOVER codes intentions:
+/// "will withdraw" → AGREE, "will not accept" → REJECT, "will blockade" / "… unless" → THREATEN,
+/// "must return" → DEMAND.
+fn in_context(words: &[String], i: usize, len: usize, kind: &'static str) -> (&'static str, bool) {
+    let back = |k: usize| i.checked_sub(k).map(|j| words[j].as_str()).unwrap_or("");
+    let window: Vec<&str> = (1..=3).map(back).collect();
+    let negated = window.iter().any(|w| matches!(*w, "not" | "never" | "n't" | "won't" | "cannot"));
+    let must = window[..2].iter().any(|w| matches!(*w, "must" | "should"));
+    let modal = window.iter().any(|w| matches!(*w, "will" | "would" | "shall" | "'ll"));
+    let after_to = back(1) == "to" || (back(1) == "not" && back(2) == "to");
+    let to_idx = if back(1) == "to" { 1 } else { 2 };
+    let intent = after_to && (1..=3).any(|k| INTENT.contains(&back(to_idx + k)));
+    let unless = words[i + len..].iter().any(|w| w == "unless" || w == "or");
+    let relative = (1..=2).any(|k| matches!(back(k), "who" | "which" | "whose"));
+    let kind = if must && kind != "DEMAND" {
+        "DEMAND"
+    } else if modal || intent {
+        let cooperative = COOPERATIVE.contains(&kind) || kind == "AGREE";
+        if HOSTILE.contains(&kind) || (unless && cooperative && !negated) {
+            "THREATEN"
+        } else if negated && cooperative {
+            "REJECT"
+        } else if COOPERATIVE.contains(&kind) {
+            "AGREE"
+        } else {
+            kind
+        }
+    } else {
+        kind
+    };
+    // A "to"-complement of another trigger or a purpose clause is subordinate, unless it is an
+    // intention's complement (then it carries the event: "vowed to fight" is THREATEN).
+    let subordinate = relative || (after_to && !intent);
+    (kind, subordinate)
 }
 
 /// Extracts events from `a` (sentences, entities and times must be filled).
@@ -271,6 +379,8 @@ pub fn extract(text: &str, a: &Analysis) -> Vec<Event> {
                 matches!(prev, "in" | "at" | "near" | "In" | "At")
             })
             .map(|e| e.canonical.clone());
+        // Candidate triggers of the sentence, then typed in context and ordered main event first.
+        let mut cands: Vec<(usize, usize, &'static str)> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
             let (kind, len) = match multiword(&words, i) {
@@ -283,15 +393,36 @@ pub fn extract(text: &str, a: &Analysis) -> Vec<Event> {
                     }
                 },
             };
+            let (tcs, tce) = (idx.char_of(toks[i].s), idx.char_of(toks[i + len - 1].e));
+            // Inside an entity name ("Victory Day")? Skip.
+            if !sent_ents.iter().any(|e| e.start <= tcs && tce <= e.end) {
+                cands.push((i, len, kind));
+            }
+            i += len;
+        }
+        let mut typed: Vec<(bool, usize, usize, &'static str)> = cands
+            .iter()
+            .map(|&(i, len, kind)| {
+                let (kind, subordinate) = in_context(&words, i, len, kind);
+                (subordinate, i, len, kind)
+            })
+            .collect();
+        // An intention whose "to"-complement is itself a trigger ("vowed to fight") yields to it.
+        for k in 0..typed.len().saturating_sub(1) {
+            let (_, i, len, kind) = typed[k];
+            let next_i = typed[k + 1].1;
+            if kind == "AGREE"
+                && words.get(i + len).is_some_and(|w| w == "to")
+                && next_i == i + len + 1
+            {
+                typed[k].0 = true;
+            }
+        }
+        // Main event first: the first trigger outside a purpose, complement or relative clause.
+        typed.sort_by_key(|&(sub, i, _, _)| (sub, i));
+        for (_, i, len, kind) in typed {
             let (ts, te) = (toks[i].s, toks[i + len - 1].e);
             let (tcs, tce) = (idx.char_of(ts), idx.char_of(te));
-            // Inside an entity name ("Victory Day")? Skip.
-            if ents.iter().any(|e| e.start <= tcs && tce <= e.end)
-                || sent_ents.iter().any(|e| e.start <= tcs && tce <= e.end)
-            {
-                i += len;
-                continue;
-            }
             let is_place = |e: &&&storyline_model::Entity| {
                 let b = text[..idx.byte_of(e.start)].trim_end();
                 b.ends_with(" in") || b.ends_with(" at") || b.ends_with(" near")
@@ -319,7 +450,6 @@ pub fn extract(text: &str, a: &Analysis) -> Vec<Event> {
                 place: place.clone(),
                 sentence: si,
             });
-            i += len;
         }
     }
     out
@@ -390,5 +520,31 @@ mod tests {
         let a = first(&es, "attacked");
         assert_eq!((a.actor.as_deref(), a.target.as_deref()), (Some("Poland"), Some("Moldova")));
         assert_eq!(a.date.as_deref(), Some("2025-06-14"));
+    }
+
+    fn main_kind(t: &str) -> String {
+        evs(t).first().map(|e| e.kind.clone()).unwrap_or_else(|| "NONE".into())
+    }
+
+    #[test]
+    fn intentions_demands_and_main_event() {
+        let cases = [
+            ("Poland said it will withdraw its troops from the border.", "AGREE"),
+            ("Poland is ready to meet Moldova next month.", "AGREE"),
+            ("Poland said it will not accept the new quota.", "REJECT"),
+            ("Farmers said they would blockade the capital on Monday.", "THREATEN"),
+            ("Poland will withdraw its envoy unless Moldova apologises.", "THREATEN"),
+            ("Poland said Moldova must release the detained sailors.", "DEMAND"),
+            ("Rebels vowed to fight until the last village is taken.", "THREATEN"),
+            ("Thousands of nurses staged protests on Friday to demand higher pay.", "PROTEST"),
+            ("Dockers began a hunger strike to demand new contracts.", "PROTEST"),
+            ("Poland and Moldova held talks in Geneva.", "CONSULT"),
+            ("Poland announced a suspension of flights to Moldova.", "SANCTION"),
+            ("Police opened fire on the crowd in the square.", "FIGHT"),
+            ("The two sides failed to reach a deal on the border.", "REJECT"),
+        ];
+        for (t, kind) in cases {
+            assert_eq!(main_kind(t), kind, "{t}");
+        }
     }
 }

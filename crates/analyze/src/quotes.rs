@@ -24,6 +24,51 @@ struct Marks {
     close_end: usize,
     cs: usize,
     ce: usize,
+    /// Opens a paragraph and is not closed in it.
+    open_ended: bool,
+}
+
+/// Longest stretch (bytes) a pair of straight single quotes may enclose.
+const MAX_STRAIGHT_SINGLE: usize = 300;
+
+/// How a double quotation mark may act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Open,
+    Close,
+    /// Straight `"` or a doubled apostrophe `''`: decided by its neighbours.
+    Either,
+}
+
+/// Double quotation marks of one line: (byte offset in the line, byte length, role).
+fn double_marks(line: &str) -> Vec<(usize, usize, Role)> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (b, c) = chars[i];
+        let prev = i.checked_sub(1).map(|j| chars[j].1);
+        match c {
+            '“' | '«' => out.push((b, c.len_utf8(), Role::Open)),
+            // A right mark opening a paragraph or following a space before a word is a misused
+            // opener ("”Fear. I am…").
+            '”' => {
+                let next = chars.get(i + 1).map(|x| x.1);
+                let opens =
+                    prev.is_none_or(char::is_whitespace) && next.is_some_and(char::is_alphanumeric);
+                out.push((b, c.len_utf8(), if opens { Role::Open } else { Role::Close }));
+            }
+            '»' => out.push((b, c.len_utf8(), Role::Close)),
+            '"' => out.push((b, 1, Role::Either)),
+            '\'' if chars.get(i + 1).is_some_and(|x| x.1 == '\'') => {
+                out.push((b, 2, Role::Either));
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 fn find_marks(text: &str) -> Vec<Marks> {
@@ -31,57 +76,81 @@ fn find_marks(text: &str) -> Vec<Marks> {
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let mut open: Option<(usize, char)> = None;
-        let mut doubles: Vec<(usize, usize)> = Vec::new();
-        for (i, &(b, c)) in chars.iter().enumerate() {
-            let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
-            let next = chars.get(i + 1).map(|x| x.1);
-            match c {
-                '“' | '«' => open = Some((b, c)),
-                '”' | '»' => {
-                    if let Some((o, _)) = open.take() {
-                        doubles.push((o, b + c.len_utf8()));
-                    }
+        let char_before = |b: usize| line[..b].chars().next_back();
+        let char_after = |b: usize| line[b..].chars().next();
+        let mut open: Option<(usize, usize)> = None;
+        // (open mark start, close mark end, open mark length, close mark length)
+        let mut pairs: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for (b, len, role) in double_marks(line) {
+            let prev = char_before(b);
+            let next = char_after(b + len);
+            let can_close = match role {
+                Role::Close => true,
+                Role::Open => false,
+                Role::Either => prev.is_some_and(|p| !p.is_whitespace()),
+            };
+            let can_open = match role {
+                Role::Open => true,
+                Role::Close => false,
+                Role::Either => {
+                    prev.is_none_or(|p| {
+                        p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | ':' | '―')
+                    }) && next.is_some_and(|n| !n.is_whitespace())
                 }
-                '"' => {
-                    let can_close = prev.is_some_and(|p| !p.is_whitespace());
-                    let can_open = prev.is_none_or(|p| {
-                        p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | ':')
-                    }) && next.is_some_and(|n| !n.is_whitespace());
-                    if open.is_some() && can_close {
-                        let (o, _) = open.take().unwrap();
-                        doubles.push((o, b + 1));
-                    } else if can_open {
-                        open = Some((b, c));
-                    }
-                }
-                _ => {}
+            };
+            if open.is_some() && can_close {
+                let (o, olen) = open.take().unwrap_or_default();
+                pairs.push((o, b + len, olen, len));
+            } else if can_open {
+                open = Some((b, len));
             }
         }
-        // Single curly quotes outside the double-quoted stretches.
-        let dq = doubles.clone();
-        let inside = |b: usize| dq.iter().any(|&(o, e)| o < b && b < e);
-        let mut sopen: Option<usize> = None;
-        for (i, &(b, c)) in chars.iter().enumerate() {
-            let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
-            let next = chars.get(i + 1).map(|x| x.1);
-            if c == '‘' && !inside(b) && prev.is_none_or(|p| !p.is_alphanumeric()) {
-                sopen = Some(b);
-            } else if c == '’' && next.is_none_or(|n| !n.is_alphanumeric()) {
-                if let Some(o) = sopen.take() {
-                    if !inside(o) {
-                        doubles.push((o, b + c.len_utf8()));
-                    }
+        // A quote opening its paragraph and left open runs to the end of the paragraph (the next
+        // paragraph, opening with a mark again, continues it).
+        if let Some((o, olen)) = open {
+            if line[..o].trim().is_empty() {
+                let end = line.trim_end().len();
+                if end > o + olen {
+                    pairs.push((o, end, olen, 0));
                 }
             }
         }
-        doubles.sort();
-        for (o, e) in doubles {
-            let open_len = line[o..].chars().next().map_or(1, char::len_utf8);
-            let close_len = line[..e].chars().next_back().map_or(1, char::len_utf8);
-            let (cs, ce) = (line_start + o + open_len, line_start + e - close_len);
+        // Single marks (‘…’, '…') outside the double-quoted stretches, at word boundaries.
+        let dq = pairs.clone();
+        let inside = |b: usize| dq.iter().any(|&(o, e, _, _)| o < b && b < e);
+        let mut sopen: Option<(usize, char)> = None;
+        for (i, &(b, c)) in chars.iter().enumerate() {
+            let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
+            let next = chars.get(i + 1).map(|x| x.1);
+            let opener = matches!(c, '‘' | '\'')
+                && prev.is_none_or(|p| !p.is_alphanumeric() && p != '\'')
+                && next.is_some_and(char::is_alphanumeric);
+            let closer = matches!(c, '’' | '\'')
+                && next.is_none_or(|n| !n.is_alphanumeric() && n != '\'')
+                && prev.is_some_and(|p| !p.is_whitespace() && p != '\'');
+            if opener && !inside(b) {
+                sopen = Some((b, c));
+            } else if closer {
+                if let Some((o, oc)) = sopen.take() {
+                    // A straight apostrophe pair is a quote only over a short stretch.
+                    let plausible = oc != '\'' || b - o <= MAX_STRAIGHT_SINGLE;
+                    if !inside(o) && plausible {
+                        pairs.push((o, b + c.len_utf8(), oc.len_utf8(), c.len_utf8()));
+                    }
+                }
+            }
+        }
+        pairs.sort();
+        for (o, e, olen, clen) in pairs {
+            let (cs, ce) = (line_start + o + olen, line_start + e - clen);
             if ce > cs && !text[cs..ce].trim().is_empty() {
-                out.push(Marks { open: line_start + o, close_end: line_start + e, cs, ce });
+                out.push(Marks {
+                    open: line_start + o,
+                    close_end: line_start + e,
+                    cs,
+                    ce,
+                    open_ended: clen == 0,
+                });
             }
         }
         line_start += line.len();
@@ -102,10 +171,6 @@ impl Ctx<'_> {
         let lo = self.ents.partition_point(|x| x.0 < s);
         let hi = self.ents.partition_point(|x| x.0 < e);
         &self.ents[lo..hi.max(lo)]
-    }
-
-    fn entity_at(&self, s: usize, e: usize) -> Option<&(usize, usize, &Entity)> {
-        self.ents_in(s, e).iter().find(|x| x.1 <= e)
     }
 
     /// First PER of the same sentence before `pos`, else of the nearest earlier sentence with one.
@@ -140,35 +205,100 @@ impl Ctx<'_> {
         })
     }
 
-    /// Speaker from tokens `toks` (a short attribution phrase without the cue).
-    fn speaker_in(&self, toks: &[Tok]) -> Option<Speaker> {
+    /// Speaker from tokens `toks` (an attribution phrase without the cue). `before_cue`: the
+    /// phrase precedes the cue, so the candidate nearest its end is nearest the cue; otherwise
+    /// the nearest is at its start. Preference: a person (name or he/she/they, nearest the cue),
+    /// then an organisation, then a place standing right at the cue ("Russia said"), then a role
+    /// phrase ("the Kremlin spokesperson"), then a run of capitalised words at the cue (a name
+    /// the entity step missed).
+    fn speaker_in(&self, toks: &[Tok], before_cue: bool) -> Option<Speaker> {
         let (s, e) = (toks.first()?.s, toks.last()?.e);
-        let in_range = |x: &&(usize, usize, &Entity)| x.0 >= s && x.1 <= e;
-        if let Some(&(es, ee, ent)) =
-            self.ents_in(s, e).iter().filter(in_range).find(|x| x.2.kind == EntityType::Person)
-        {
-            return Some(self.mk_speaker(es, ee, Some(ent.canonical.clone())));
-        }
-        for t in toks {
-            let w = lower(t.text(self.text));
-            if lexicon::is_pronoun_person(&w) {
-                return Some(self.mk_speaker(t.s, t.e, self.resolve_pronoun(t.s)));
+        let in_range: Vec<(usize, usize, &Entity)> =
+            self.ents_in(s, e).iter().filter(|x| x.1 <= e).copied().collect();
+        let nearest = |a: usize| if before_cue { a } else { usize::MAX - a };
+        // People: entities and pronouns.
+        let mut best: Option<(usize, Speaker)> = None;
+        for &(es, ee, ent) in &in_range {
+            if ent.kind == EntityType::Person {
+                let sp = self.mk_speaker(es, ee, Some(ent.canonical.clone()));
+                if best.as_ref().is_none_or(|b| nearest(es) > b.0) {
+                    best = Some((nearest(es), sp));
+                }
             }
         }
-        if let Some(&(es, ee, ent)) = self.entity_at(s, e) {
+        for t in toks.iter().filter(|t| t.word) {
+            let w = lower(t.text(self.text));
+            let inside_entity = in_range.iter().any(|x| x.0 <= t.s && t.e <= x.1);
+            if inside_entity {
+                continue;
+            }
+            let canonical = if lexicon::is_pronoun_person(&w) {
+                self.resolve_pronoun(t.s)
+            } else if w == "they" {
+                None
+            } else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|b| nearest(t.s) > b.0) {
+                best = Some((nearest(t.s), self.mk_speaker(t.s, t.e, canonical)));
+            }
+        }
+        if let Some((_, sp)) = best {
+            return Some(sp);
+        }
+        let pick = |kind: EntityType| {
+            let mut it = in_range.iter().filter(move |x| x.2.kind == kind);
+            if before_cue {
+                it.next_back()
+            } else {
+                it.next()
+            }
+        };
+        if let Some(&(es, ee, ent)) = pick(EntityType::Organisation) {
             return Some(self.mk_speaker(es, ee, Some(ent.canonical.clone())));
         }
-        // Role phrase: "the Kremlin spokesperson", "a senior official".
         let words: Vec<&Tok> = toks.iter().filter(|t| t.word).collect();
-        let role_at =
-            words.iter().position(|t| lexicon::is_role_noun(&lower(t.text(self.text))))?;
-        let start = words
-            .iter()
-            .position(|t| matches!(lower(t.text(self.text)).as_str(), "the" | "a" | "an"))
-            .filter(|&d| d < role_at)
-            .unwrap_or(role_at);
-        let role = lower(words[role_at].text(self.text));
-        Some(self.mk_speaker(words[start].s, words[role_at].e, self.resolve_role(&role)))
+        let at_cue = if before_cue { words.last() } else { words.first() };
+        if let Some(&(es, ee, ent)) = pick(EntityType::Location) {
+            if at_cue.is_some_and(|t| es <= t.s && t.e <= ee) {
+                return Some(self.mk_speaker(es, ee, Some(ent.canonical.clone())));
+            }
+        }
+        // Role phrase: "the Kremlin spokesperson", "a senior official".
+        if let Some(role_at) =
+            words.iter().rposition(|t| lexicon::is_role_noun(&lower(t.text(self.text))))
+        {
+            let start = words[..role_at]
+                .iter()
+                .rposition(|t| matches!(lower(t.text(self.text)).as_str(), "the" | "a" | "an"))
+                .filter(|&d| role_at - d <= 4)
+                .unwrap_or(role_at);
+            let role = lower(words[role_at].text(self.text));
+            return Some(self.mk_speaker(
+                words[start].s,
+                words[role_at].e,
+                self.resolve_role(&role),
+            ));
+        }
+        // Capitalised words at the cue.
+        let is_cap = |t: &Tok| {
+            let w = t.text(self.text);
+            w.chars().next().is_some_and(char::is_uppercase)
+                && !lexicon::is_stop_cap(w)
+                && !lexicon::is_common_word(&lower(w))
+        };
+        let run: Vec<&Tok> = if before_cue {
+            let mut r: Vec<&Tok> = toks.iter().rev().take_while(|t| t.word && is_cap(t)).collect();
+            r.reverse();
+            r
+        } else {
+            toks.iter().take_while(|t| t.word && is_cap(t)).collect()
+        };
+        if (1..=4).contains(&run.len()) && run.iter().any(|t| t.e - t.s > 2) {
+            let (rs, re) = (run[0].s, run[run.len() - 1].e);
+            return Some(self.mk_speaker(rs, re, Some(self.text[rs..re].to_string())));
+        }
+        None
     }
 
     fn mk_speaker(&self, s: usize, e: usize, canonical: Option<String>) -> Speaker {
@@ -228,7 +358,12 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
         });
         if let Some(i_cue) = tail_cue {
             cue = Some((before[i_cue].s, before[i_cue].e));
-            speaker = cx.speaker_in(&before[..i_cue]);
+            speaker = cx.speaker_in(&before[..i_cue], true).or_else(|| {
+                // Inverted: "Said Ellis: “…”".
+                let name: Vec<Tok> =
+                    before[i_cue + 1..].iter().take_while(|t| t.word).copied().collect();
+                cx.speaker_in(&name, false)
+            });
             let starts_upper = text[m.cs..].chars().next().is_some_and(char::is_uppercase);
             kind_direct = starts_upper;
         }
@@ -237,11 +372,29 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
         if cue.is_none() {
             let comma = text[m.cs..m.ce].trim_end().ends_with([',', '!', '?', '—'])
                 || after.first().is_some_and(|t| matches!(t.text(text), "," | "—" | "–"));
-            let aw: Vec<&Tok> = after.iter().filter(|t| t.word).take(8).collect();
-            if let Some(ci) = aw.iter().position(|t| is_cue_tok(text, t)) {
+            let aw: Vec<&Tok> = after.iter().filter(|t| t.word).take(24).collect();
+            // "“…,” NAME, a long apposition, said": a cue far after the quote counts when a
+            // capitalised name opens the stretch and a comma sets the apposition off.
+            let apposition = |ci: usize| {
+                aw.first().is_some_and(|t| t.text(text).starts_with(char::is_uppercase))
+                    && after.iter().any(|t| t.s < aw[ci].s && t.text(text) == ",")
+                    && !after.iter().any(|t| t.s < aw[ci].s && matches!(t.text(text), "." | ";"))
+            };
+            let cue_at = aw
+                .iter()
+                .position(|t| is_cue_tok(text, t))
+                .filter(|&ci| ci < 8 || (comma && apposition(ci)));
+            if let Some(ci) = cue_at {
                 let c = aw[ci];
                 let name_toks: Vec<Tok> = if ci > 0 {
-                    after.iter().filter(|t| t.e <= c.s).copied().collect()
+                    let toks: Vec<Tok> = after.iter().filter(|t| t.e <= c.s).copied().collect();
+                    // "NAME, an apposition, said": the name before the first comma.
+                    match toks.iter().position(|t| t.text(text) == ",") {
+                        Some(k) if k > 0 && toks[0].text(text).starts_with(char::is_uppercase) => {
+                            toks[..k].to_vec()
+                        }
+                        _ => toks,
+                    }
                 } else {
                     // "said Putin", "said the Kremlin spokesperson": up to punctuation.
                     after
@@ -252,7 +405,7 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
                         .copied()
                         .collect()
                 };
-                let sp = cx.speaker_in(&name_toks);
+                let sp = cx.speaker_in(&name_toks, ci > 0);
                 if comma || (ci <= 3 && sp.is_some()) {
                     cue = Some((c.s, c.e));
                     speaker = sp;
@@ -266,7 +419,46 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
                     cue = Some((after[ai].s, after[ai + 1].e));
                     let name: Vec<Tok> =
                         after[ai + 2..].iter().take_while(|t| t.word).take(6).copied().collect();
-                    speaker = cx.speaker_in(&name);
+                    speaker = cx.speaker_in(&name, false);
+                }
+            }
+        }
+        // 2b. "“…” ― NAME" closing its line: a signed quote.
+        if cue.is_none() && speaker.is_none() {
+            let dash = after.first().is_some_and(|t| matches!(t.text(text), "―" | "—" | "–"));
+            let line_rest = text[m.close_end..].split('\n').next().unwrap_or("");
+            if dash && line_rest.split_whitespace().count() <= 8 {
+                let name: Vec<Tok> =
+                    after[1..].iter().take_while(|t| t.word).take(6).copied().collect();
+                if let Some(sp) = cx.speaker_in(&name, false) {
+                    speaker = Some(sp);
+                    kind_direct = true;
+                }
+            }
+        }
+        // 2c. A paragraph-opening quote after a paragraph ending "NAME CUE:" ("Smith added:").
+        if cue.is_none() && speaker.is_none() && before_empty {
+            let head = text[..m.open].trim_end();
+            let opens_par = text[..m.open].ends_with('\n') || head.len() < text[..m.open].len();
+            if opens_par && head.ends_with(':') {
+                let par_start = head.rfind('\n').map_or(0, |i| i + 1);
+                let prev: Vec<Tok> = tokenize(text, par_start, head.len())
+                    .into_iter()
+                    .filter(|t| !marks.iter().any(|q| q.open <= t.s && t.e <= q.close_end))
+                    .collect();
+                let n = prev.len();
+                if let Some(ci) =
+                    (n.saturating_sub(5)..n).rev().find(|&i| is_cue_tok(text, &prev[i]))
+                {
+                    let from = prev[..ci]
+                        .iter()
+                        .rposition(|t| matches!(t.text(text), "." | "!" | "?"))
+                        .map_or(0, |i| i + 1);
+                    if let Some(sp) = cx.speaker_in(&prev[from..ci], true) {
+                        cue = Some((prev[ci].s, prev[ci].e));
+                        speaker = Some(sp);
+                        kind_direct = true;
+                    }
                 }
             }
         }
@@ -274,7 +466,7 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
         if cue.is_none() {
             if let Some(ci) = sent_before.iter().rposition(|t| is_cue_tok(text, t)) {
                 cue = Some((sent_before[ci].s, sent_before[ci].e));
-                speaker = cx.speaker_in(&sent_before[..ci]);
+                speaker = cx.speaker_in(&sent_before[..ci], true);
                 kind_direct = false;
             }
         }
@@ -284,14 +476,17 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
                 speaker = sp;
             }
         }
-        // 4. Continuation: quote opening its sentence right after an attributed quote.
-        if cue.is_none() && before_empty {
+        // 4. Continuation: quote opening its sentence right after an attributed quote, or opening
+        // the paragraph after an attributed quote left open at its paragraph's end.
+        if cue.is_none() && speaker.is_none() && before_empty {
             if let Some(prev) = found.last() {
-                let same_par = !text[prev.m.close_end..m.open].contains('\n');
+                let between = &text[prev.m.close_end..m.open];
+                let same_par = !between.contains('\n');
                 let prev_sent = si.and_then(|i| i.checked_sub(1)).map(|i| cx.sents[i]);
                 let adjacent =
                     prev_sent.is_some_and(|(ps, pe)| prev.m.open >= ps && prev.m.close_end <= pe);
-                if same_par && adjacent && prev.speaker.is_some() {
+                let continued = prev.m.open_ended && between.trim().is_empty();
+                if ((same_par && adjacent) || continued) && prev.speaker.is_some() {
                     cue = prev.cue;
                     speaker = prev.speaker.clone();
                     kind_direct = true;
@@ -302,12 +497,26 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
         if cue.is_none() && speaker.is_none() && words < 3 {
             continue; // scare quote
         }
-        let kind = if kind_direct && cue.is_some() && words >= 3 {
+        let kind = if kind_direct && (cue.is_some() || speaker.is_some()) && words >= 3 {
             QuoteKind::Direct
         } else {
             QuoteKind::Partial
         };
         found.push(Found { m: *m, kind, cue, speaker });
+    }
+    // A paragraph left open takes the speaker of the quote that continues it.
+    for i in (0..found.len().saturating_sub(1)).rev() {
+        let (head, tail) = found.split_at_mut(i + 1);
+        let (cur, next) = (&mut head[i], &tail[0]);
+        if cur.m.open_ended
+            && cur.speaker.is_none()
+            && next.speaker.is_some()
+            && text[cur.m.close_end..next.m.open].trim().is_empty()
+        {
+            cur.speaker = next.speaker.clone();
+            cur.cue = next.cue;
+            cur.kind = QuoteKind::Direct;
+        }
     }
 
     found
@@ -454,5 +663,65 @@ mod tests {
             "{:?}",
             qs.iter().map(|q| &q.speaker).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn doubled_apostrophe_marks_and_far_cue() {
+        let t = "''The levy is a mistake,'' said Mayor Tomas Reyes, who chairs the regional \
+                 council of northern towns, adding that ''nobody asked us.''";
+        let qs = quotes(t);
+        let a = get(&qs, "The levy");
+        assert_eq!((a.kind, a.canonical.as_deref()), (QuoteKind::Direct, Some("Tomas Reyes")));
+        assert_eq!(a.content, "The levy is a mistake,");
+        let t = "“The port stays open,” Harbour Master Ilse Brandt, who has run the docks for a \
+                 decade and more, said on Monday.";
+        let qs = quotes(t);
+        let q = get(&qs, "The port");
+        // The name as written (with or without the title, as the entity step tags it).
+        assert!(
+            q.speaker.as_deref().is_some_and(|s| s.ends_with("Ilse Brandt")),
+            "{:?}",
+            q.speaker
+        );
+        assert_eq!(q.cue.as_deref(), Some("said"));
+    }
+
+    #[test]
+    fn paragraph_continuation_and_colon_lead_in() {
+        let t = "Minister Omar Haddad spoke in Tunis.\n\n\
+                 “We will cut the fuel tax this spring. Families need relief now.\n\n\
+                 “The budget can carry it,” Haddad said.\n\n\
+                 Haddad added:\n\n\
+                 “No new borrowing is planned.”";
+        let qs = quotes(t);
+        let a = get(&qs, "We will cut");
+        assert_eq!(a.content, "We will cut the fuel tax this spring. Families need relief now.");
+        assert_eq!((a.kind, a.canonical.as_deref()), (QuoteKind::Direct, Some("Omar Haddad")));
+        assert_eq!(get(&qs, "The budget").canonical.as_deref(), Some("Omar Haddad"));
+        let c = get(&qs, "No new borrowing");
+        assert_eq!(
+            (c.cue.as_deref(), c.canonical.as_deref()),
+            (Some("added"), Some("Omar Haddad"))
+        );
+    }
+
+    #[test]
+    fn signed_quotes_inverted_cue_and_apostrophes() {
+        let t =
+            "Readers wrote in.\n\n“The new bridge saved me an hour every day.” ― Marta Quell\n\n\
+                 Said Okafor: “I don’t see any plan here.”\n\n\
+                 The mayor’s office didn’t comment on the council’s vote.";
+        let qs = quotes(t);
+        assert_eq!(get(&qs, "The new bridge").speaker.as_deref(), Some("Marta Quell"));
+        assert_eq!(get(&qs, "I don’t see").speaker.as_deref(), Some("Okafor"));
+        // Apostrophes in words never open or close a quote.
+        assert!(qs.iter().all(|q| !q.content.contains("office")), "{:?}", qs.len());
+    }
+
+    #[test]
+    fn places_do_not_speak_unless_at_the_cue() {
+        let t = "In Lisbon, protesters were “very angry about the fares,” according to witnesses.";
+        let qs = quotes(t);
+        assert!(qs.iter().all(|q| q.canonical.as_deref() != Some("Lisbon")));
     }
 }

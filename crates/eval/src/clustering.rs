@@ -10,6 +10,10 @@
 //! analysed, turned into grouping features and fed, in a fixed pseudo-random order (LCG, fixed
 //! seed), to one [`storyline_group::Grouper`]; the predicted cluster is `Grouping.story`.
 //!
+//! Two more layouts select other modes: a Timeline17 directory ([`timelines`]: storylines
+//! against topics) and a Reuters-21578 directory of `*.sgm` files ([`copies`]: near-duplicate
+//! precision and recall on copies edited at run time).
+//!
 //! Metrics: B-cubed P/R/F1 (headline F1), pairwise P/R/F1, adjusted Rand index, numbers of
 //! predicted and gold clusters, documents per second.
 
@@ -18,7 +22,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use serde_json::Value;
-use storyline_model::Article;
+use storyline_group::model::Model;
+use storyline_group::Features;
+use storyline_model::{Article, ArticleId, Date};
 
 use crate::metrics::{adjusted_rand, bcubed, n_clusters, pairwise, Prf};
 use crate::util::{self, file_name, unescape};
@@ -34,6 +40,8 @@ pub struct Doc {
     pub name: String,
     pub text: String,
     pub source: Option<String>,
+    /// Publication date, when the layout gives one.
+    pub published: Option<Date>,
     pub gold: String,
 }
 
@@ -106,7 +114,7 @@ pub fn ecb_doc(xml: &str, name: &str, topic: &str) -> Doc {
     }
     let text = sentences.iter().map(|(_, t)| join_tokens(t)).collect::<Vec<_>>().join("\n\n");
     let gold = format!("{topic}/{}", if plus { "ecbplus" } else { "ecb" });
-    Doc { name: name.to_string(), text, source, gold }
+    Doc { name: name.to_string(), text, source, published: None, gold }
 }
 
 /// Reads the ECB+ documents under `dir` (`<topic>/*.xml`, searched recursively; the topic is a
@@ -165,6 +173,7 @@ pub fn read_multinews(path: &Path) -> Result<Vec<Doc>, EvalError> {
                     name: format!("{idx}/{n}"),
                     text,
                     source: None,
+                    published: None,
                     gold: idx.clone(),
                 });
             }
@@ -188,28 +197,80 @@ pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
     order
 }
 
-/// Clusters the documents with the grouping stage: one predicted label per document (in input
-/// order), and the seconds it took.
-pub fn predict(docs: &[Doc], panics: &mut util::Panics) -> (Vec<String>, f64) {
+/// Analyses the documents and computes their grouping features (input order), with the seconds
+/// it took.
+pub fn doc_features(docs: &[Doc], panics: &mut util::Panics) -> (Vec<(ArticleId, Features)>, f64) {
     let t0 = Instant::now();
-    let mut grouper = storyline_group::Grouper::new();
-    let mut pred = vec![String::new(); docs.len()];
-    for i in shuffled(docs.len(), SEED) {
-        let d = &docs[i];
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
         let mut article: Article = storyline_ingest::raw_article(&d.name, &d.text);
         article.source = d.source.clone();
+        article.published = d.published.or(article.published);
         let (text, published) = (&article.text, article.published);
         article.analysis = panics
             .guard(&d.name, || storyline_analyze::analyze(text, published))
             .unwrap_or_default();
-        let features = storyline_group::features(&article);
-        let g = grouper.add(&article.id, features);
-        pred[i] = g.story.unwrap_or_else(|| article.id.clone());
+        out.push((article.id.clone(), storyline_group::features(&article)));
     }
-    (pred, t0.elapsed().as_secs_f64())
+    (out, t0.elapsed().as_secs_f64())
 }
 
+/// [`doc_features`] for tools outside this crate (analysis panics are counted, not reported).
+pub fn features_of(docs: &[Doc]) -> Vec<(ArticleId, Features)> {
+    doc_features(docs, &mut util::Panics::default()).0
+}
+
+/// Groups documents' features with one grouper using `model`, in `order` (indices into
+/// `features`): the predicted story and storyline of each document (input order), and the
+/// seconds grouping took.
+pub fn group_features(
+    features: &[(ArticleId, Features)],
+    order: &[usize],
+    model: Model,
+) -> (Vec<String>, Vec<String>, f64) {
+    let t0 = Instant::now();
+    let mut grouper = storyline_group::Grouper::with_model(model);
+    let mut stories = vec![String::new(); features.len()];
+    let mut storylines = vec![String::new(); features.len()];
+    for &i in order {
+        let (id, f) = &features[i];
+        let g = grouper.add(id, f.clone());
+        stories[i] = g.story.unwrap_or_else(|| id.clone());
+        storylines[i] = g.storyline.unwrap_or_else(|| stories[i].clone());
+    }
+    (stories, storylines, t0.elapsed().as_secs_f64())
+}
+
+/// Clusters the documents with the grouping stage: one predicted label per document (in input
+/// order), and the seconds analysis + grouping took. Documents are fed in a fixed pseudo-random
+/// order ([`SEED`]), or by date when every document is dated.
+pub fn predict(docs: &[Doc], panics: &mut util::Panics) -> (Vec<String>, f64) {
+    let (features, secs) = doc_features(docs, panics);
+    let (pred, _, group_secs) = group_features(&features, &feed_order(docs), Model::default());
+    (pred, secs + group_secs)
+}
+
+/// The order documents are fed in: by publication date (ties in the shuffled order) when all are
+/// dated, else the fixed shuffle.
+pub fn feed_order(docs: &[Doc]) -> Vec<usize> {
+    let mut order = shuffled(docs.len(), SEED);
+    if docs.iter().all(|d| d.published.is_some()) {
+        order.sort_by_key(|&i| docs[i].published);
+    }
+    order
+}
+
+pub mod copies;
+pub mod timelines;
+
 pub fn run(data: &Path) -> Result<Scores, EvalError> {
+    if data.is_dir() && timelines::is_layout(data) {
+        return timelines::run(data);
+    }
+    if data.is_dir() && util::files_under(data, &|p| util::has_ext(p, "sgm"))?.iter().any(|_| true)
+    {
+        return copies::run(data);
+    }
     let docs = if data.is_file() && util::has_ext(data, "jsonl") {
         read_multinews(data)?
     } else if data.is_dir() {
@@ -225,8 +286,69 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
     let (pred, secs) = predict(&docs, &mut panics);
     let with_source = docs.iter().filter(|d| d.source.is_some()).count();
     let mut s = scores(data, &gold, &pred, secs, with_source);
+    s.notes.extend(error_notes(&docs, &pred));
     panics.report(&mut s.extra, &mut s.notes);
     Ok(s)
+}
+
+/// Error analysis: the largest predicted clusters (how many gold clusters they merge, with the
+/// openings of two of their documents) and the gold clusters split into the most stories.
+pub fn error_notes(docs: &[Doc], pred: &[String]) -> Vec<String> {
+    let opening = |i: usize| -> String {
+        let t: String = docs[i].text.split_whitespace().collect::<Vec<_>>().join(" ");
+        t.chars().take(70).collect()
+    };
+    let mut by_pred: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_gold: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pred.iter().enumerate() {
+        by_pred.entry(p).or_default().push(i);
+        by_gold.entry(&docs[i].gold).or_default().push(i);
+    }
+    let mut merged: Vec<(&str, Vec<usize>, usize)> = by_pred
+        .into_iter()
+        .map(|(p, m)| {
+            let golds = m
+                .iter()
+                .map(|&i| docs[i].gold.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
+            (p, m, golds)
+        })
+        .filter(|(_, _, g)| *g > 1)
+        .collect();
+    merged.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let mut out = vec![format!(
+        "merges (predicted stories spanning several gold clusters): {}",
+        merged.len()
+    )];
+    for (_, m, g) in merged.iter().take(5) {
+        out.push(format!(
+            "  {} docs from {g} gold clusters: «{}» / «{}»",
+            m.len(),
+            opening(m[0]),
+            opening(m[m.len() - 1])
+        ));
+    }
+    let mut split: Vec<(&str, usize, usize)> = by_gold
+        .into_iter()
+        .map(|(g, m)| {
+            (
+                g,
+                m.len(),
+                m.iter()
+                    .map(|&i| pred[i].as_str())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len(),
+            )
+        })
+        .filter(|(_, _, n)| *n > 1)
+        .collect();
+    split.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    out.push(format!("splits (gold clusters over several predicted stories): {}", split.len()));
+    for (g, n, k) in split.iter().take(5) {
+        out.push(format!("  gold {g}: {n} docs in {k} stories"));
+    }
+    out
 }
 
 /// Size of the largest cluster of a labeling.

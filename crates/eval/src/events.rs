@@ -4,7 +4,8 @@
 //!
 //! Metrics: type accuracy (headline), the majority-class baseline, actor and target match rates
 //! (the predicted actor/target shares a word, case-insensitively, with any gold actorText; over
-//! records whose gold has one), and the ten most frequent (gold → predicted) confusions.
+//! records whose gold has one), and the ten most frequent (gold → predicted) confusions. The notes
+//! list a few wrongly typed records (`STORYLINE_EVAL_EXAMPLES=N` sets how many, default 10).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -114,6 +115,9 @@ pub struct Tally {
     pub with_target: usize,
     pub target_ok: usize,
     pub confusions: BTreeMap<(String, String), usize>,
+    /// How many wrongly typed records to keep as examples (0: none).
+    pub examples_wanted: usize,
+    pub wrong: Vec<String>,
 }
 
 impl Tally {
@@ -126,6 +130,10 @@ impl Tally {
             *self.per_type_correct.entry(r.event.clone()).or_insert(0) += 1;
         } else {
             *self.confusions.entry((r.event.clone(), p.event.clone())).or_insert(0) += 1;
+            if self.wrong.len() < self.examples_wanted {
+                let text: String = r.text.chars().take(160).collect();
+                self.wrong.push(format!("{} -> {}: {text}", r.event, p.event));
+            }
         }
         if !r.sources.is_empty() {
             self.with_source += 1;
@@ -177,7 +185,11 @@ pub fn discover(data: &Path) -> Result<Vec<PathBuf>, EvalError> {
 
 pub fn run(data: &Path) -> Result<Scores, EvalError> {
     let files = discover(data)?;
-    let mut t = Tally::default();
+    let examples_wanted = std::env::var("STORYLINE_EVAL_EXAMPLES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(10);
+    let mut t = Tally { examples_wanted, ..Tally::default() };
     let mut panics = util::Panics::default();
     for f in &files {
         for r in parse(&util::read(f)?, f)? {
@@ -217,6 +229,10 @@ fn scores(data: &Path, t: &Tally) -> Scores {
         for (g, p, n) in conf {
             notes.push(format!("  {g} -> {p}: {n}"));
         }
+    }
+    if !t.wrong.is_empty() {
+        notes.push(format!("wrongly typed records (first {}):", t.wrong.len()));
+        notes.extend(t.wrong.iter().map(|w| format!("  {w}")));
     }
     Scores {
         task: "events".into(),

@@ -6,6 +6,7 @@
 //! * [`quotes`]: PolNeAR BRAT attributions, content F1, speaker F1, direct-quote + speaker F1.
 //! * [`events`]: PLOVER JSONL, event type accuracy, actor/target match.
 //! * [`clustering`]: ECB+ (or Multi-News JSONL), B-cubed, pairwise F1, adjusted Rand index.
+//! * [`html`]: ScrapingHub article-extraction benchmark, 4-word-shingle macro P/R/F1.
 //!
 //! [`run`] discovers the files of a layout under any directory (other splits exist), so nothing
 //! beyond the layout conventions is hard-coded. Every result is a [`Scores`]: serialisable for
@@ -19,6 +20,7 @@ use serde::Serialize;
 
 pub mod clustering;
 pub mod events;
+pub mod html;
 pub mod metrics;
 pub mod ner;
 pub mod quotes;
@@ -33,11 +35,12 @@ pub enum Task {
     Quotes,
     Events,
     Clustering,
+    Html,
 }
 
 impl Task {
-    pub const ALL: [Task; 5] =
-        [Task::Ner, Task::Temporal, Task::Quotes, Task::Events, Task::Clustering];
+    pub const ALL: [Task; 6] =
+        [Task::Ner, Task::Temporal, Task::Quotes, Task::Events, Task::Clustering, Task::Html];
 
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -46,6 +49,7 @@ impl Task {
             Task::Quotes => "quotes",
             Task::Events => "events",
             Task::Clustering => "clustering",
+            Task::Html => "html",
         }
     }
 }
@@ -189,7 +193,7 @@ impl Scores {
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
     #[error(
-        "unknown eval task `{0}` (expected one of: ner, temporal, quotes, events, clustering)"
+        "unknown eval task `{0}` (expected one of: ner, temporal, quotes, events, clustering, html)"
     )]
     UnknownTask(String),
     #[error("{path}: {source}")]
@@ -230,6 +234,7 @@ pub fn run(task: Task, data: &Path) -> Result<Scores, EvalError> {
         Task::Quotes => quotes::run(data),
         Task::Events => events::run(data),
         Task::Clustering => clustering::run(data),
+        Task::Html => html::run(data),
     }
 }
 

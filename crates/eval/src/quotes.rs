@@ -5,14 +5,33 @@
 //! `Content` (or `Content2`) spans. A document annotated by several annotators is scored once,
 //! against the first annotation file in name order.
 //!
+//! **Direct quotation** (the headline's gold set): an attribution whose Content holds a quotation
+//! mark, where a quotation mark is a double mark (`"` `“` `”` `«` `»`) anywhere, or a *pair* of
+//! single marks at word boundaries: an opening `'`/`‘` with no letter or digit before it and a
+//! letter or digit after it, followed later by a closing `'`/`’` with no letter or digit after
+//! it. An apostrophe between letters ("didn’t", "Obama’s") is never a quotation mark, nor is a
+//! lone trailing one ("voters’ views") without an opener.
+//!
+//! **Predicted attributions.** PolNeAR links all content segments of one Source + Cue into one
+//! attribution (`“A,” said X. “B.”` is one attribution with two segments). Predicted quotes are
+//! grouped the same way: quotes whose speaker is the same mention (same span) form one predicted
+//! attribution; a quote without a speaker stands alone. All counts below are over these groups.
+//!
 //! Metrics, over all documents:
-//! * content P/R/F1: a predicted quote's content matches a gold Content when they overlap
-//!   (one-to-one, greedy by overlap length);
-//! * speaker P/R/F1: content-matched pairs whose predicted speaker overlaps the gold Source
-//!   (P over predicted quotes with a speaker, R over gold attributions with a Source);
-//! * headline, direct-quote + speaker P/R/F1: gold restricted to attributions whose Content holds a
-//!   quotation mark, predictions to direct/partial quotes whose content sits within quotation
-//!   marks; a true positive overlaps in content AND speaker (one-to-one).
+//! * content P/R/F1: a predicted attribution matches a gold attribution when some content of one
+//!   overlaps some content of the other (one-to-one, greedy by overlap length);
+//! * speaker P/R/F1: content-matched pairs whose predicted speaker span overlaps the gold Source
+//!   span (P over predicted attributions with a speaker, R over gold attributions with a Source).
+//!   Both sides are mentions *as written*: a gold Source "he" is matched by a speaker span on
+//!   that "he" (the resolved `canonical` name is not scored here);
+//! * headline, direct-quote + speaker P/R/F1: gold restricted to direct attributions (above),
+//!   predictions to (quote, speaker) pairs: direct/partial quotes that have a speaker and whose
+//!   content sits within quotation marks (a quote left without a speaker claims no pair: it counts
+//!   in the content row, and as a miss here); a true positive overlaps in content AND speaker
+//!   (one-to-one).
+//!
+//! The notes list a few missed and spurious direct quotes (document, text, speaker) to show where
+//! the extractor differs from gold; `STORYLINE_EVAL_EXAMPLES=N` sets how many (default 10).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -23,8 +42,32 @@ use crate::metrics::{match_one_to_one, overlap, Counts};
 use crate::util::{self, file_name};
 use crate::{EvalError, Metric, Row, Scores};
 
-/// Characters that count as quotation marks.
-pub const QUOTE_MARKS: [char; 6] = ['"', '“', '”', '‘', '’', '\''];
+/// Double quotation marks: each one is a quotation mark wherever it stands.
+pub const DOUBLE_MARKS: [char; 5] = ['"', '“', '”', '«', '»'];
+
+/// Whether `s` holds a quotation mark: a double mark, or a paired opening and closing single mark
+/// at word boundaries (an apostrophe inside a word is not one). See the module doc.
+pub fn has_quotation_mark(s: &str) -> bool {
+    if s.contains(DOUBLE_MARKS) {
+        return true;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let alnum =
+        |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphanumeric());
+    let mut opened = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if !matches!(c, '\'' | '‘' | '’') {
+            continue;
+        }
+        let (before, after) = (alnum(i.checked_sub(1)), alnum(Some(i + 1)));
+        if !before && after && c != '’' {
+            opened = true;
+        } else if opened && !after && (before || i > 0) {
+            return true;
+        }
+    }
+    false
+}
 
 /// One gold attribution.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,9 +81,9 @@ pub struct Attribution {
 }
 
 impl Attribution {
-    /// Whether the content contains a quotation mark (a direct quotation).
+    /// Whether the content contains a quotation mark (a direct quotation; see the module doc).
     pub fn is_direct(&self) -> bool {
-        self.content_text.contains(QUOTE_MARKS)
+        has_quotation_mark(&self.content_text)
     }
 }
 
@@ -136,12 +179,55 @@ pub struct Tally {
     pub direct: Counts,
     pub docs: usize,
     pub gold_attributions: usize,
+    pub gold_direct: usize,
     pub predicted_by_kind: BTreeMap<&'static str, usize>,
+    /// How many missed and spurious direct quotes to keep as examples (0: none).
+    pub examples_wanted: usize,
+    pub missed: Vec<String>,
+    pub spurious: Vec<String>,
+}
+
+/// Predicted quotes grouped into attributions: one group per speaker mention (same span), each
+/// quote without a speaker alone. Groups are in order of their first quote.
+fn group_by_speaker(pred: &[&Quote]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_speaker: HashMap<(usize, usize), usize> = HashMap::new();
+    for (i, q) in pred.iter().enumerate() {
+        match &q.speaker {
+            Some(sp) => {
+                let g = *by_speaker.entry((sp.start, sp.end)).or_insert_with(|| {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                });
+                groups[g].push(i);
+            }
+            None => groups.push(vec![i]),
+        }
+    }
+    groups
+}
+
+fn snippet(chars: &[char], spans: &[Span], max: usize) -> String {
+    let mut out = String::new();
+    for s in spans {
+        if !out.is_empty() {
+            out.push_str(" … ");
+        }
+        out.extend(chars[s.start.min(chars.len())..s.end.min(chars.len())].iter());
+    }
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.chars().count() > max {
+        let cut: String = out.chars().take(max).collect();
+        format!("{cut}…")
+    } else {
+        out
+    }
 }
 
 impl Tally {
-    /// Adds one document: its text, gold attributions and predicted quotes.
-    pub fn add(&mut self, text: &str, gold: &[Attribution], pred: &[Quote]) {
+    /// Adds one document (`doc` names it in examples): its text, gold attributions and predicted
+    /// quotes.
+    pub fn add(&mut self, doc: &str, text: &str, gold: &[Attribution], pred: &[Quote]) {
         self.docs += 1;
         self.gold_attributions += gold.len();
         for q in pred {
@@ -153,34 +239,98 @@ impl Tally {
             *self.predicted_by_kind.entry(k).or_insert(0) += 1;
         }
         let gold: Vec<&Attribution> = gold.iter().filter(|a| !a.content.is_empty()).collect();
-        let matched = match_one_to_one(pred.len(), gold.len(), |p, g| {
-            let o = overlaps_any(pred[p].content, &gold[g].content);
-            (o > 0).then_some(o)
-        });
-        self.content.add(Counts::new(matched.len(), pred.len(), gold.len()));
         let speaker_ok = |q: &Quote, a: &Attribution| {
             q.speaker
                 .as_ref()
                 .is_some_and(|s| overlaps_any(Span::new(s.start, s.end), &a.source) > 0)
         };
-        let tp = matched.iter().filter(|&&(p, g)| speaker_ok(&pred[p], gold[g])).count();
+        let content_overlap = |qs: &[&Quote], group: &[usize], a: &Attribution| -> usize {
+            group.iter().map(|&i| overlaps_any(qs[i].content, &a.content)).sum()
+        };
+
+        let all: Vec<&Quote> = pred.iter().collect();
+        let groups = group_by_speaker(&all);
+        let matched = match_one_to_one(groups.len(), gold.len(), |p, g| {
+            let o = content_overlap(&all, &groups[p], gold[g]);
+            (o > 0).then_some(o)
+        });
+        self.content.add(Counts::new(matched.len(), groups.len(), gold.len()));
+        let tp = matched.iter().filter(|&&(p, g)| speaker_ok(all[groups[p][0]], gold[g])).count();
         self.speaker.add(Counts::new(
             tp,
-            pred.iter().filter(|q| q.speaker.is_some()).count(),
+            groups.iter().filter(|g| all[g[0]].speaker.is_some()).count(),
             gold.iter().filter(|a| !a.source.is_empty()).count(),
         ));
 
         let chars: Vec<char> = text.chars().collect();
         let gold_d: Vec<&Attribution> = gold.iter().copied().filter(|a| a.is_direct()).collect();
+        self.gold_direct += gold_d.len();
         let pred_d: Vec<&Quote> = pred
             .iter()
-            .filter(|q| q.kind != QuoteKind::Indirect && within_marks(&chars, q.content))
+            .filter(|q| {
+                q.kind != QuoteKind::Indirect
+                    && q.speaker.is_some()
+                    && within_marks(&chars, q.content)
+            })
             .collect();
-        let m = match_one_to_one(pred_d.len(), gold_d.len(), |p, g| {
-            let o = overlaps_any(pred_d[p].content, &gold_d[g].content);
-            (o > 0 && speaker_ok(pred_d[p], gold_d[g])).then_some(o)
+        let groups_d = group_by_speaker(&pred_d);
+        let m = match_one_to_one(groups_d.len(), gold_d.len(), |p, g| {
+            let o = content_overlap(&pred_d, &groups_d[p], gold_d[g]);
+            (o > 0 && speaker_ok(pred_d[groups_d[p][0]], gold_d[g])).then_some(o)
         });
-        self.direct.add(Counts::new(m.len(), pred_d.len(), gold_d.len()));
+        self.direct.add(Counts::new(m.len(), groups_d.len(), gold_d.len()));
+        self.collect_examples(doc, &chars, &gold_d, &pred_d, &groups_d, &m);
+    }
+
+    fn collect_examples(
+        &mut self,
+        doc: &str,
+        chars: &[char],
+        gold: &[&Attribution],
+        pred: &[&Quote],
+        groups: &[Vec<usize>],
+        matched: &[(usize, usize)],
+    ) {
+        let speaker_text = |q: &Quote| {
+            q.speaker.as_ref().map_or("-".to_string(), |s| {
+                let c = s.canonical.as_deref().unwrap_or("?");
+                format!("{} [{c}]", snippet(chars, &[Span::new(s.start, s.end)], 40))
+            })
+        };
+        for (g, a) in gold.iter().enumerate() {
+            if self.missed.len() >= self.examples_wanted {
+                break;
+            }
+            if matched.iter().any(|&(_, mg)| mg == g) {
+                continue;
+            }
+            let near = pred.iter().find(|q| overlaps_any(q.content, &a.content) > 0);
+            self.missed.push(format!(
+                "{doc}: {} | gold source: {} | predicted speaker: {}",
+                snippet(chars, &a.content, 90),
+                snippet(chars, &a.source, 40),
+                near.map_or("(no quote)".to_string(), |q| speaker_text(q)),
+            ));
+        }
+        for (p, group) in groups.iter().enumerate() {
+            if self.spurious.len() >= self.examples_wanted {
+                break;
+            }
+            if matched.iter().any(|&(mp, _)| mp == p) {
+                continue;
+            }
+            let q = pred[group[0]];
+            let spans: Vec<Span> = group.iter().map(|&i| pred[i].content).collect();
+            let near = gold.iter().find(|a| overlaps_any(q.content, &a.content) > 0);
+            self.spurious.push(format!(
+                "{doc}: {} | speaker: {} | gold source: {}",
+                snippet(chars, &spans, 90),
+                speaker_text(q),
+                near.map_or("(not a gold direct quote)".to_string(), |a| snippet(
+                    chars, &a.source, 40
+                )),
+            ));
+        }
     }
 }
 
@@ -295,7 +445,11 @@ pub fn parse_metadata(tsv: &str) -> HashMap<String, Date> {
 
 pub fn run(data: &Path) -> Result<Scores, EvalError> {
     let splits = discover(data)?;
-    let mut tally = Tally::default();
+    let examples_wanted = std::env::var("STORYLINE_EVAL_EXAMPLES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(10);
+    let mut tally = Tally { examples_wanted, ..Tally::default() };
     let mut dated = 0;
     let mut panics = util::Panics::default();
     for split in &splits {
@@ -309,7 +463,7 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
             let quotes = panics
                 .guard(&file_name(tp), || storyline_analyze::analyze(&text, published).quotes)
                 .unwrap_or_default();
-            tally.add(&text, &gold, &quotes);
+            tally.add(&stem, &text, &gold, &quotes);
         }
     }
     let mut notes = Vec::new();
@@ -345,11 +499,23 @@ fn scores(data: &Path, t: &Tally, dated: usize, mut notes: Vec<String>) -> Score
     notes.push(format!("predicted quotes by kind: {}", kinds.join(", ")));
     let d = t.direct;
     notes.push(format!(
+        "gold direct attributions (content holds a quotation mark): {} of {}",
+        t.gold_direct, t.content.gold
+    ));
+    notes.push(format!(
         "direct-quote + speaker: P {:.3} R {:.3} F1 {:.3}",
         d.precision(),
         d.recall(),
         d.f1()
     ));
+    if !t.missed.is_empty() {
+        notes.push(format!("missed direct quotes (first {}):", t.missed.len()));
+        notes.extend(t.missed.iter().map(|m| format!("  {m}")));
+    }
+    if !t.spurious.is_empty() {
+        notes.push(format!("spurious direct quotes (first {}):", t.spurious.len()));
+        notes.extend(t.spurious.iter().map(|m| format!("  {m}")));
+    }
     Scores {
         task: "quotes".into(),
         data: data.display().to_string(),
@@ -362,6 +528,7 @@ fn scores(data: &Path, t: &Tally, dated: usize, mut notes: Vec<String>) -> Score
         ],
         extra: vec![
             Metric::count("gold attributions", t.gold_attributions),
+            Metric::count("gold direct attributions", t.gold_direct),
             Metric::count("documents with a publication date", dated),
         ],
         notes,
@@ -460,13 +627,48 @@ mod tests {
             // indirect with the wrong speaker: content TP, speaker wrong.
             q(QuoteKind::Indirect, (c3, c3 + 16), Some((0, 4))),
         ];
-        let mut t = Tally::default();
-        t.add(TEXT, &gold, &pred);
+        let mut t = Tally { examples_wanted: 5, ..Tally::default() };
+        t.add("doc", TEXT, &gold, &pred);
         assert_eq!(t.content, Counts::new(2, 3, 2));
         assert_eq!(t.speaker, Counts::new(1, 3, 2));
         assert_eq!(t.direct, Counts::new(1, 2, 1));
-        let s = scores(Path::new("x"), &t, 1, vec![]);
-        assert!(s.render().ends_with("direct-quote + speaker F1 0.667"), "{}", s.render());
+        assert_eq!(t.gold_direct, 1);
+        assert_eq!(t.spurious.len(), 1);
+        assert!(t.spurious[0].starts_with("doc: we will close"), "{:?}", t.spurious);
+        let rendered = scores(Path::new("x"), &t, 1, vec![]).render();
+        assert!(rendered.ends_with("direct-quote + speaker F1 0.667"), "{rendered}");
+
+        // The two pieces share one speaker mention: one predicted attribution, as in the gold.
+        let grouped = [
+            q(QuoteKind::Partial, (c1, c1 + 18), Some((s, s + 10))),
+            q(QuoteKind::Direct, (c2, c2 + 13), Some((s, s + 10))),
+        ];
+        let mut t = Tally::default();
+        t.add("doc", TEXT, &gold, &grouped);
+        assert_eq!(t.content, Counts::new(1, 1, 2));
+        assert_eq!(t.direct, Counts::new(1, 1, 1));
+        assert!(t.missed.is_empty() && t.spurious.is_empty());
+    }
+
+    #[test]
+    fn quotation_marks_are_not_apostrophes() {
+        for direct in [
+            "he said “no”",
+            "a \"plain\" word",
+            "the ‘in their heads’ remark",
+            "it was 'a mistake,' he said",
+            "«non»",
+        ] {
+            assert!(has_quotation_mark(direct), "{direct}");
+        }
+        for not_direct in [
+            "Obama’s plan didn’t pass",
+            "the voters’ choice",
+            "the '90s were calm",
+            "it's the workers' union",
+        ] {
+            assert!(!has_quotation_mark(not_direct), "{not_direct}");
+        }
     }
 
     #[test]

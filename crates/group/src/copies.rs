@@ -90,7 +90,7 @@ pub fn similarity(a: &[u32], a_len: u32, b: &[u32], b_len: u32) -> f32 {
     }
 }
 
-/// Exact-hash and LSH indexes over the articles seen, by their position in the [`crate::Grouper`].
+/// Exact-hash and LSH indexes over the articles of the working set, by member slot.
 #[derive(Debug, Default)]
 pub struct CopyIndex {
     exact: HashMap<String, usize>,
@@ -122,6 +122,22 @@ impl CopyIndex {
         }
     }
 
+    /// Forgets an evicted article's exact hash (its LSH entries go at the next [`Self::retain`];
+    /// until then callers skip slots that are no longer live).
+    pub fn remove(&mut self, idx: usize, exact: &str) {
+        if self.exact.get(exact) == Some(&idx) {
+            self.exact.remove(exact);
+        }
+    }
+
+    /// Keeps only the LSH entries of the slots `live` accepts.
+    pub fn retain(&mut self, live: impl Fn(usize) -> bool) {
+        self.bands.retain(|_, bucket| {
+            bucket.retain(|&i| live(i));
+            !bucket.is_empty()
+        });
+    }
+
     /// The earliest article with the same exact hash.
     pub fn exact(&self, exact: &str) -> Option<usize> {
         if exact.is_empty() {
@@ -131,7 +147,8 @@ impl CopyIndex {
         }
     }
 
-    /// LSH candidates, sorted by position, deduplicated.
+    /// LSH candidates, sorted by slot, deduplicated (may include slots evicted since the last
+    /// [`Self::retain`]).
     pub fn candidates(&self, minhash: &[u32]) -> Vec<usize> {
         if minhash.len() != NUM_HASHES {
             return Vec::new();

@@ -22,6 +22,7 @@
 //! article that started it, so ids are stable across re-runs.
 
 pub mod copies;
+pub mod model;
 pub mod stories;
 pub mod text;
 
@@ -30,8 +31,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use storyline_model::{Article, ArticleId, EntityType, Grouping, TimeType, TitleOrigin};
 
-use crate::copies::{CopyIndex, NEAR_THRESHOLD};
-use crate::stories::Stories;
+use crate::copies::NEAR_THRESHOLD;
+use crate::model::Model;
+use crate::stories::{Stories, WINDOW_DAYS};
 
 /// How many weighted terms [`Features::terms`] keeps.
 pub const MAX_TERMS: usize = 48;
@@ -141,108 +143,150 @@ pub fn features(article: &Article) -> Features {
     }
 }
 
-/// What the grouper remembers of each article it has seen.
-#[derive(Debug)]
-struct Member {
-    grouping: Grouping,
-    story: usize,
-    shingles: u32,
-    minhash: Vec<u32>,
-}
-
-/// The online grouping state.
+/// The online grouping state: the working set of recent stories (see [`stories`]) and the join
+/// rule ([`model::Model`]).
 #[derive(Debug, Default)]
 pub struct Grouper {
+    model: Model,
     ids: HashMap<ArticleId, usize>,
-    members: Vec<Member>,
-    /// Article ids by position.
-    order: Vec<ArticleId>,
-    copies: CopyIndex,
     stories: Stories,
+    seen: usize,
+}
+
+/// The decision for one article (for the fitting tool and debugging).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub grouping: Grouping,
+    /// Probability of the story joined (None for a copy or a new story).
+    pub join_probability: Option<f64>,
 }
 
 impl Grouper {
+    /// A grouper with the committed [`model::FITTED`] rule.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Number of articles restored or added.
+    /// A grouper with another rule (fitting, experiments).
+    pub fn with_model(model: Model) -> Self {
+        Grouper { model, ..Self::default() }
+    }
+
+    /// Number of articles restored or added (all time).
     pub fn len(&self) -> usize {
-        self.members.len()
+        self.seen
     }
 
     pub fn is_empty(&self) -> bool {
-        self.members.is_empty()
+        self.seen == 0
     }
 
-    /// The story scores (for tests and debugging).
+    /// The working set (for tests, benchmarks and debugging).
     pub fn stories(&self) -> &Stories {
         &self.stories
     }
 
+    /// The working set, mutable (scoring uses scratch space).
+    pub fn stories_mut(&mut self) -> &mut Stories {
+        &mut self.stories
+    }
+
     /// Re-adds an article grouped in an earlier run, keeping its grouping as it was. An id already
-    /// seen is ignored.
+    /// in the working set is ignored.
     pub fn restore(&mut self, id: &ArticleId, features: Features, grouping: &Grouping) {
         if self.ids.contains_key(id) {
             return;
         }
         let story_id = grouping.story.clone().unwrap_or_else(|| id.clone());
-        let story = self.stories.get_or_create(&story_id);
+        let story = self.stories.get_or_create(&story_id, grouping.storyline.as_deref());
         let mut grouping = grouping.clone();
         grouping.story = Some(story_id);
-        self.insert(id, features, grouping, story);
+        let copy = grouping.duplicate_of.is_some();
+        self.insert(id, &features, grouping, story, copy);
     }
 
-    /// Groups a new article: links it to a copy it duplicates, and puts it in a story. An id
-    /// already seen gets its grouping back unchanged.
+    /// Groups a new article: links it to a copy it duplicates, and puts it in a story and a
+    /// storyline. An id already in the working set gets its grouping back unchanged.
     pub fn add(&mut self, id: &ArticleId, features: Features) -> Grouping {
-        if let Some(&i) = self.ids.get(id) {
-            return self.members[i].grouping.clone();
+        self.decide(id, features).grouping
+    }
+
+    /// [`Self::add`], with the probability behind the decision.
+    pub fn decide(&mut self, id: &ArticleId, features: Features) -> Decision {
+        if let Some(&slot) = self.ids.get(id) {
+            let grouping = self.stories.member(slot).grouping.clone();
+            return Decision { grouping, join_probability: None };
         }
-        let (duplicate_of, story) = match self.find_copy(&features) {
-            Some((orig, sim)) => (Some((orig, sim)), self.members[orig].story),
+        let day = features.published;
+        self.stories.advance(day);
+        if let Some((orig, sim)) = self.find_copy(&features) {
+            let m = self.stories.member(orig);
+            let story = m.story;
+            let grouping = Grouping {
+                duplicate_of: Some(m.id.clone()),
+                duplicate_similarity: Some(sim),
+                story: Some(self.stories.id(story).clone()),
+                storyline: Some(self.stories.storyline(story).to_string()),
+            };
+            self.insert(id, &features, grouping.clone(), story, true);
+            return Decision { grouping, join_probability: None };
+        }
+        let candidates = self.stories.candidates(&features);
+        let scored: Vec<(f64, &stories::Candidate)> =
+            candidates.iter().map(|c| (self.model.prob(&c.x), c)).collect();
+        // Most probable, ties to the older story.
+        let best = |ok: &dyn Fn(&stories::Candidate) -> bool, min: f64| {
+            scored
+                .iter()
+                .filter(|(p, c)| *p >= min && ok(c))
+                .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.seq.cmp(&a.1.seq)))
+                .map(|&(p, c)| (p, c.story))
+        };
+        let (story, prob) = match best(&|c| c.age <= WINDOW_DAYS, self.model.join) {
+            Some((p, s)) => (s, Some(p)),
             None => {
-                let story = match self.stories.best(&features) {
-                    Some((s, _)) => s,
-                    None => self.stories.get_or_create(id),
-                };
-                (None, story)
+                let storyline = best(&|_| true, self.model.storyline)
+                    .map(|(_, s)| self.stories.storyline(s).to_string());
+                (self.stories.get_or_create(id, storyline.as_deref()), None)
             }
         };
         let grouping = Grouping {
-            duplicate_of: duplicate_of.map(|(o, _)| self.order[o].clone()),
-            duplicate_similarity: duplicate_of.map(|(_, s)| s),
+            duplicate_of: None,
+            duplicate_similarity: None,
             story: Some(self.stories.id(story).clone()),
-            storyline: None,
+            storyline: Some(self.stories.storyline(story).to_string()),
         };
-        self.insert(id, features, grouping.clone(), story);
-        grouping
+        self.insert(id, &features, grouping.clone(), story, false);
+        Decision { grouping, join_probability: prob }
     }
 
-    fn insert(&mut self, id: &ArticleId, features: Features, grouping: Grouping, story: usize) {
-        let idx = self.members.len();
-        let copy = grouping.duplicate_of.is_some();
-        self.stories.join(story, &features, copy);
-        self.copies.insert(idx, &features.exact, &features.minhash);
-        self.ids.insert(id.clone(), idx);
-        self.order.push(id.clone());
-        self.members.push(Member {
-            grouping,
-            story,
-            shingles: features.shingles,
-            minhash: features.minhash,
-        });
+    fn insert(
+        &mut self,
+        id: &ArticleId,
+        features: &Features,
+        grouping: Grouping,
+        story: usize,
+        copy: bool,
+    ) {
+        let slot = self.stories.join(story, id, features, grouping, copy);
+        self.ids.insert(id.clone(), slot);
+        self.seen += 1;
+        // Forget the ids of evicted members.
+        if self.ids.len() > 2 * self.stories.active_members() + 1024 {
+            let stories = &self.stories;
+            self.ids.retain(|id, &mut slot| stories.live_member(slot).is_some_and(|m| &m.id == id));
+        }
     }
 
     /// The article this one copies, with the similarity: an exact copy's earliest original, else
     /// the most similar verified near copy, originals preferred over copies, ties to the earliest.
     fn find_copy(&self, f: &Features) -> Option<(usize, f32)> {
-        if let Some(i) = self.copies.exact(&f.exact) {
+        if let Some(i) = self.stories.copies.exact(&f.exact) {
             return Some((i, 1.0));
         }
-        let mut best: Option<(usize, f32, bool)> = None;
-        for c in self.copies.candidates(&f.minhash) {
-            let m = &self.members[c];
+        let mut best: Option<(usize, f32, bool, u64)> = None;
+        for c in self.stories.copies.candidates(&f.minhash) {
+            let Some(m) = self.stories.live_member(c) else { continue };
             let sim = copies::similarity(&f.minhash, f.shingles, &m.minhash, m.shingles);
             if sim < NEAR_THRESHOLD {
                 continue;
@@ -250,13 +294,15 @@ impl Grouper {
             let original = m.grouping.duplicate_of.is_none();
             let better = match best {
                 None => true,
-                Some((_, bs, bo)) => (original, sim) > (bo, bs),
+                Some((_, bs, bo, bseq)) => {
+                    (original, sim, std::cmp::Reverse(m.seq)) > (bo, bs, std::cmp::Reverse(bseq))
+                }
             };
             if better {
-                best = Some((c, sim, original));
+                best = Some((c, sim, original, m.seq));
             }
         }
-        best.map(|(c, s, _)| (c, s))
+        best.map(|(c, s, _, _)| (c, s))
     }
 }
 

@@ -1,53 +1,57 @@
-//! Stories: online, single-pass clustering of articles that report the same event.
+//! Stories and storylines: the active window of articles and stories, the candidate search and
+//! the features the join rule ([`crate::model`]) scores.
 //!
-//! A new article is scored against every story whose dated articles lie within
-//! [`WINDOW_DAYS`] = 7 days of its publication date (distance to the story's first..last interval;
-//! an undated article, or a story without dated articles, is compared with everything). It joins
-//! the best-scoring story (ties: the older story) when
+//! **Working set.** Every article the grouper keeps is a *member* of one story. A story leaves
+//! the working set (with its members, their copy fingerprints and postings) once its last article
+//! is more than [`STORYLINE_DAYS`] older than the newest publication day seen, so memory is
+//! bounded by the articles of that window, not by the corpus. An undated article counts as
+//! published on the newest day seen so far (the stream's "now").
 //!
-//! ```text
-//! score = (0.5·cos + 0.3·ent + 0.2·date) / (0.5 + 0.3·[ent known] + 0.2·[date known])
-//!         − 0.15·[place conflict] − 0.10·[date conflict]            ≥ THRESHOLD = 0.30
-//! and (the two share a specific entity  or  cos ≥ 0.5)
-//! ```
+//! **Candidates.** A new article's TF-IDF vector (its stored top terms, sublinear tf
+//! `1 + ln tf`, title words ×3; `idf = ln((N + 1) / (df + 1)) + 1` over the N original articles
+//! seen) is compared with every member sharing a term, through term postings; terms in more than
+//! [`COMMON_SHARE`] of the articles (with N ≥ 500) are too common to retrieve on and are skipped
+//! in the dot product (they stay in the norms). Stories are ranked by their best member cosine;
+//! the [`TOP_STORIES`] best are scored.
 //!
-//! and otherwise starts a story whose id is its own article id. The parts:
+//! **Features** of an (article, story) pair, in [`crate::model::FEATURE_NAMES`] order:
 //!
-//! * `cos`: cosine of TF-IDF vectors, the article's stored top terms (sublinear tf `1 + ln tf`,
-//!   title words counted ×3) against the story centroid (sum of its articles' tf vectors).
-//!   `idf = ln((N + 1) / (df + 1)) + 1` over the N original (non-copy) articles seen, updated after
-//!   each article.
+//! * `cmax`: the best cosine to one of the story's original members (single link);
+//! * `cmean`: the sum of the member cosines over the story's size (average link);
 //! * `ent`: share of the article's entity weight found in the story, an entity's weight being
 //!   `type (PER, LOC 1.0; ORG 0.8; MISC 0.4) × (1 + ln mentions) × (ln((S + 1) / (sf + 1)) + 1)`
-//!   with `sf` the number of the S stories that mention it (so "Reuters" or "United States",
-//!   mentioned by many stories, weigh little); a shared entity counts in proportion to the
-//!   story's articles naming it, `min(1, 2 · naming / size)`, so a large story does not absorb
-//!   whatever shares a passing mention. Known when both sides have entities.
-//! * A *specific* entity is a PER, LOC or ORG mentioned by at most `max(3, S / 20)` stories.
-//! * `date`: mean of the known parts of: proximity `1 − gap / 7` of the publication date to the
-//!   story's dates, and whether the article's normalised dates (TimeExpr days) share a day with
-//!   the story's.
-//! * Place conflict: both name places (LOC) and share none. Date conflict: both have normalised
-//!   dates and none of the article's is within a day of one of the story's.
+//!   with `sf` the number of the S active stories naming it; a shared entity counts in proportion
+//!   to the story's members naming it, `min(1, 2 · naming / size)`; `ent_unknown` = 1 when either
+//!   side has no entity;
+//! * `specific`: they share a PER, LOC or ORG named by at most `max(3, S / 20)` active stories;
+//! * `place_conflict`: both name places and share none;
+//! * `ln_size`: `ln(1 + size)`; `cmax_x_ent`: `cmax · ent`;
+//! * `date_prox`: `0.5 − gap / 7` (days from the publication day to the story's first..last
+//!   interval), 0 when either is undated; `shared_day`: the article's normalised dates share a
+//!   day with the story's; `date_conflict`: both have normalised dates and none of the article's
+//!   is within a day of one of the story's.
 //!
-//! The weights and threshold are provisional: a later issue calibrates them on ECB+ and Multi-News.
-//! Copies join their original's story and only extend its date range (they add no weight to its
-//! centroid, entities or document frequencies).
+//! Copies join their original's story without adding weight (they extend its dates only).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use storyline_model::{EntityType, StoryId};
+use storyline_model::{ArticleId, EntityType, Grouping, StoryId};
 
+use crate::copies::CopyIndex;
+use crate::model::NF;
 use crate::Features;
 
+/// An article joins only stories whose first dated article lies within this many days of its own
+/// date (so a topic reported every day does not chain into one story: later developments start
+/// new stories of the same storyline).
 pub const WINDOW_DAYS: i32 = 7;
-pub const THRESHOLD: f64 = 0.30;
-pub const STRONG_COSINE: f64 = 0.5;
-const W_COS: f64 = 0.5;
-const W_ENT: f64 = 0.3;
-const W_DATE: f64 = 0.2;
-const PLACE_PENALTY: f64 = 0.15;
-const DATE_PENALTY: f64 = 0.10;
+/// A new story continues the storyline of a story at most this many days older; stories older
+/// than this leave the working set.
+pub const STORYLINE_DAYS: i32 = 42;
+/// How many stories (by best member cosine) are scored for each article.
+pub const TOP_STORIES: usize = 12;
+/// Terms in more than this share of the articles are not used to retrieve or score candidates.
+pub const COMMON_SHARE: f64 = 0.02;
 
 const LOC_BIT: u8 = 1;
 
@@ -68,207 +72,380 @@ fn kind_weight(kind: EntityType) -> f64 {
     }
 }
 
+/// An article in the working set.
+#[derive(Debug)]
+pub struct Member {
+    pub id: ArticleId,
+    /// Arrival order.
+    pub seq: u64,
+    pub grouping: Grouping,
+    /// Story slot.
+    pub story: usize,
+    pub shingles: u32,
+    pub minhash: Vec<u32>,
+    exact: String,
+    /// TF-IDF norm when it was added.
+    norm: f32,
+}
+
 #[derive(Debug, Default)]
 struct Story {
     id: StoryId,
-    /// Sum of the members' sublinear tf, by term id.
-    centroid: BTreeMap<u32, f64>,
-    /// Entity name → (bit set of the types it was tagged with, number of members naming it).
-    entities: BTreeMap<String, (u8, u32)>,
-    /// Normalised dates (day numbers) → number of members mentioning them.
-    days: BTreeMap<i32, u32>,
-    /// Earliest and latest publication day of the members.
-    span: Option<(i32, i32)>,
+    storyline: String,
+    /// Creation order (ties go to the older story).
+    seq: u64,
+    /// Member slots, originals and copies.
+    members: Vec<u32>,
     /// Original (non-copy) members.
     size: u32,
+    /// Entity id → (bit set of the types it was tagged with, number of members naming it).
+    entities: BTreeMap<u32, (u8, u32)>,
+    has_place: bool,
+    /// Normalised dates (day numbers) → number of members mentioning them.
+    days: BTreeMap<i32, u32>,
+    /// Earliest and latest publication day of the dated members.
+    span: Option<(i32, i32)>,
+    /// Latest effective day of any member (for eviction).
+    last: Option<i32>,
 }
 
-/// Why an article scored what it did against a story (for tests and debugging).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Score {
-    pub cos: f64,
-    pub ent: Option<f64>,
-    pub date: Option<f64>,
-    pub specific: bool,
-    pub place_conflict: bool,
-    pub date_conflict: bool,
-    pub total: f64,
+/// A scored candidate story.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Story slot.
+    pub story: usize,
+    /// Creation order of the story.
+    pub seq: u64,
+    /// Days from the article's publication day to the story's dated span (0 when either is
+    /// undated).
+    pub gap: i32,
+    /// Days from the story's first dated article to the article's publication day (0 when
+    /// either is undated).
+    pub age: i32,
+    pub x: [f64; NF],
 }
 
-impl Score {
-    pub fn passes(&self) -> bool {
-        self.total >= THRESHOLD && (self.specific || self.cos >= STRONG_COSINE)
-    }
-}
-
-/// All stories plus the corpus statistics scoring needs.
+/// The working set: members, stories, postings, copy fingerprints and corpus statistics.
 #[derive(Debug, Default)]
 pub struct Stories {
     vocab: HashMap<String, u32>,
-    /// `ln(df + 1)` by term id.
-    ln_df: Vec<f64>,
     df: Vec<u32>,
-    /// Original (non-copy) articles seen.
+    /// Original articles seen (all time).
     docs: u32,
-    /// Entity name → number of stories naming it.
-    entity_sf: HashMap<String, u32>,
-    stories: Vec<Story>,
+    entity_ids: HashMap<String, u32>,
+    /// Active stories naming an entity, by entity id.
+    entity_sf: Vec<u32>,
+    members: Vec<Option<Member>>,
+    free_members: Vec<usize>,
+    /// Evicted member slots still listed in postings; freed at the next sweep.
+    pending_members: Vec<usize>,
+    stories: Vec<Option<Story>>,
+    free_stories: Vec<usize>,
     by_id: HashMap<StoryId, usize>,
-    /// Postings: stories whose centroid has a term, by term id (ascending story positions).
-    term_stories: Vec<Vec<u32>>,
-    /// Postings: stories naming an entity.
-    entity_stories: HashMap<String, Vec<u32>>,
-}
-
-/// An article's features prepared for scoring against the current statistics.
-struct Prepared<'a> {
-    /// (term id, tf-idf weight) for the known terms.
-    terms: Vec<(u32, f64)>,
-    norm: f64,
-    features: &'a Features,
+    story_seq: u64,
+    member_seq: u64,
+    /// (member slot, sublinear tf) by term id.
+    postings: Vec<Vec<(u32, f32)>>,
+    pub(crate) copies: CopyIndex,
+    /// (last effective day, story slot) of the dated stories, for eviction.
+    by_last: BTreeSet<(i32, usize)>,
+    /// Newest publication day seen.
+    now: Option<i32>,
+    live_members: usize,
+    live_stories: usize,
+    /// Scratch: dot products by member slot, and the touched slots.
+    acc: Vec<f64>,
+    touched: Vec<u32>,
+    /// Scratch: (best cosine, sum of cosines) by story slot, and the touched story slots.
+    story_acc: Vec<(f64, f64)>,
+    touched_stories: Vec<usize>,
 }
 
 impl Stories {
+    /// Number of members in the working set.
+    pub fn active_members(&self) -> usize {
+        self.live_members
+    }
+
+    /// Number of stories in the working set.
+    pub fn active_stories(&self) -> usize {
+        self.live_stories
+    }
+
+    pub fn member(&self, slot: usize) -> &Member {
+        self.members[slot].as_ref().expect("live member")
+    }
+
+    /// The member in a slot, if the slot is live.
+    pub fn live_member(&self, slot: usize) -> Option<&Member> {
+        self.members.get(slot).and_then(Option::as_ref)
+    }
+
     pub fn id(&self, story: usize) -> &StoryId {
-        &self.stories[story].id
+        &self.story(story).id
+    }
+
+    pub fn storyline(&self, story: usize) -> &str {
+        &self.story(story).storyline
+    }
+
+    fn story(&self, s: usize) -> &Story {
+        self.stories[s].as_ref().expect("live story")
     }
 
     pub fn find(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
     }
 
-    /// The story with this id, created empty when new.
-    pub fn get_or_create(&mut self, id: &StoryId) -> usize {
+    /// The active story with this id, created (in storyline `storyline`, default its own id)
+    /// when absent.
+    pub fn get_or_create(&mut self, id: &StoryId, storyline: Option<&str>) -> usize {
         if let Some(&s) = self.by_id.get(id) {
             return s;
         }
-        self.stories.push(Story { id: id.clone(), ..Default::default() });
-        self.by_id.insert(id.clone(), self.stories.len() - 1);
-        self.stories.len() - 1
+        self.story_seq += 1;
+        let story = Story {
+            id: id.clone(),
+            storyline: storyline.unwrap_or(id).to_string(),
+            seq: self.story_seq,
+            ..Default::default()
+        };
+        let s = match self.free_stories.pop() {
+            Some(s) => {
+                self.stories[s] = Some(story);
+                s
+            }
+            None => {
+                self.stories.push(Some(story));
+                self.stories.len() - 1
+            }
+        };
+        self.by_id.insert(id.clone(), s);
+        self.live_stories += 1;
+        s
     }
 
-    fn idf_base(&self) -> f64 {
-        ((self.docs + 1) as f64).ln() + 1.0
+    /// The day an article counts as published on: its own, else the newest seen.
+    pub fn effective_day(&self, f: &Features) -> Option<i32> {
+        f.published.or(self.now)
     }
 
-    fn prepare<'a>(&self, f: &'a Features) -> Prepared<'a> {
-        let base = self.idf_base();
-        let mut terms = Vec::with_capacity(f.terms.len());
+    /// Advances the clock to `day` and evicts the stories whose last article is older than
+    /// [`STORYLINE_DAYS`] before it.
+    pub fn advance(&mut self, day: Option<i32>) {
+        let Some(day) = day else { return };
+        if self.now.is_some_and(|n| n >= day) {
+            return;
+        }
+        self.now = Some(day);
+        let limit = day - STORYLINE_DAYS;
+        while let Some(&(last, s)) = self.by_last.first() {
+            if last >= limit {
+                break;
+            }
+            self.by_last.pop_first();
+            self.evict(s);
+        }
+    }
+
+    fn evict(&mut self, s: usize) {
+        let story = self.stories[s].take().expect("live story");
+        self.by_id.remove(&story.id);
+        self.free_stories.push(s);
+        self.live_stories -= 1;
+        for e in story.entities.keys() {
+            self.entity_sf[*e as usize] -= 1;
+        }
+        for m in story.members {
+            let member = self.members[m as usize].take().expect("live member");
+            self.copies.remove(m as usize, &member.exact);
+            self.pending_members.push(m as usize);
+            self.live_members -= 1;
+        }
+        if self.pending_members.len() > 1024 && self.pending_members.len() > self.live_members {
+            self.sweep();
+        }
+    }
+
+    /// Drops evicted members from the postings and copy buckets, then frees their slots.
+    fn sweep(&mut self) {
+        let members = &self.members;
+        for list in &mut self.postings {
+            list.retain(|&(m, _)| members[m as usize].is_some());
+        }
+        self.copies.retain(|m| members[m].is_some());
+        self.free_members.append(&mut self.pending_members);
+        self.free_members.sort_unstable_by(|a, b| b.cmp(a));
+    }
+
+    fn common_limit(&self) -> u32 {
+        if self.docs < 500 {
+            u32::MAX
+        } else {
+            (COMMON_SHARE * self.docs as f64) as u32
+        }
+    }
+
+    fn idf(&self, t: u32) -> f64 {
+        (((self.docs + 1) as f64) / ((self.df[t as usize] + 1) as f64)).ln() + 1.0
+    }
+
+    /// The article's known terms with TF-IDF weights, and its norm (unknown terms count with the
+    /// idf of an unseen term).
+    fn vector(&self, f: &Features) -> (Vec<(u32, f64)>, f64) {
+        let unseen = ((self.docs + 1) as f64).ln() + 1.0;
+        let mut out = Vec::with_capacity(f.terms.len());
         let mut norm = 0.0;
         for (term, tf) in &f.terms {
             let tf = 1.0 + (*tf as f64).max(1.0).ln();
-            let (id, ln_df) = match self.vocab.get(term) {
-                Some(&id) => (Some(id), self.ln_df[id as usize]),
-                None => (None, 0.0),
-            };
-            let w = tf * (base - ln_df);
-            norm += w * w;
-            if let Some(id) = id {
-                terms.push((id, w));
-            }
-        }
-        Prepared { terms, norm: norm.sqrt(), features: f }
-    }
-
-    /// The stories that can pass the gate: those that share an entity with the article, or one
-    /// of the fewest top-weighted terms without which the cosine could not reach
-    /// [`STRONG_COSINE`] (by Cauchy–Schwarz, `cos ≤ |a restricted to shared terms| / |a|`). An
-    /// exact pruning: it never changes the result. Ascending story positions.
-    fn candidates(&self, p: &Prepared) -> Vec<usize> {
-        let mut out: Vec<u32> = Vec::new();
-        for e in &p.features.entities {
-            if let Some(list) = self.entity_stories.get(&e.name) {
-                out.extend(list);
-            }
-        }
-        let mut terms = p.terms.clone();
-        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut rest: f64 = terms.iter().map(|(_, w)| w * w).sum();
-        // Margin below 0.25 (= STRONG_COSINE²) for rounding.
-        let limit = 0.249 * p.norm * p.norm;
-        for (t, w) in terms {
-            if rest < limit {
-                break;
-            }
-            out.extend(&self.term_stories[t as usize]);
-            rest -= w * w;
-        }
-        out.sort_unstable();
-        out.dedup();
-        out.into_iter().map(|s| s as usize).collect()
-    }
-
-    /// The best story for a new article, when one passes.
-    pub fn best(&self, f: &Features) -> Option<(usize, Score)> {
-        let p = self.prepare(f);
-        let mut best: Option<(usize, Score)> = None;
-        for i in self.candidates(&p) {
-            let story = &self.stories[i];
-            if let (Some(day), Some((first, last))) = (f.published, story.span) {
-                if gap(day, first, last) > WINDOW_DAYS {
-                    continue;
+            match self.vocab.get(term) {
+                Some(&id) => {
+                    let w = tf * self.idf(id);
+                    norm += w * w;
+                    out.push((id, w));
                 }
-            }
-            let score = self.score_story(story, &p);
-            if score.passes() && best.is_none_or(|(_, b)| score.total > b.total) {
-                best = Some((i, score));
+                None => norm += (tf * unseen).powi(2),
             }
         }
-        best
+        (out, norm.sqrt())
     }
 
-    /// Scores an article against a story by id (for tests and debugging).
-    pub fn score(&self, story: &str, f: &Features) -> Option<Score> {
+    /// The best-scoring active stories for an article, with their features: at most
+    /// [`TOP_STORIES`], by best member cosine (ties to the older story), within
+    /// [`STORYLINE_DAYS`] of its date.
+    pub fn candidates(&mut self, f: &Features) -> Vec<Candidate> {
+        let (vector, norm) = self.vector(f);
+        if norm <= 0.0 {
+            return Vec::new();
+        }
+        let limit = self.common_limit();
+        if self.acc.len() < self.members.len() {
+            self.acc.resize(self.members.len(), 0.0);
+        }
+        for &(t, w) in &vector {
+            if self.df[t as usize] > limit {
+                continue;
+            }
+            let idf = self.idf(t);
+            let wi = w * idf;
+            for &(m, tf) in &self.postings[t as usize] {
+                let a = &mut self.acc[m as usize];
+                if *a == 0.0 {
+                    self.touched.push(m);
+                }
+                *a += wi * tf as f64;
+            }
+        }
+        // Per story: (best cosine, sum of cosines).
+        if self.story_acc.len() < self.stories.len() {
+            self.story_acc.resize(self.stories.len(), (0.0, 0.0));
+        }
+        let touched = std::mem::take(&mut self.touched);
+        for &m in &touched {
+            let dot = std::mem::take(&mut self.acc[m as usize]);
+            let Some(member) = &self.members[m as usize] else { continue };
+            if member.norm <= 0.0 {
+                continue;
+            }
+            let cos = (dot / (norm * member.norm as f64)).min(1.0);
+            let e = &mut self.story_acc[member.story];
+            if e.1 == 0.0 {
+                self.touched_stories.push(member.story);
+            }
+            e.0 = e.0.max(cos);
+            e.1 += cos;
+        }
+        self.touched = touched;
+        self.touched.clear();
+        let mut per_story = Vec::with_capacity(self.touched_stories.len());
+        for s in self.touched_stories.drain(..) {
+            per_story.push((s, std::mem::take(&mut self.story_acc[s])));
+        }
+
+        let day = f.published;
+        let mut ranked: Vec<(usize, f64, f64, i32)> = Vec::new();
+        for (s, (cmax, csum)) in per_story {
+            if csum <= 0.0 {
+                continue;
+            }
+            let story = self.story(s);
+            let gap = match (day, story.span) {
+                (Some(d), Some((a, b))) => gap(d, a, b),
+                _ => 0,
+            };
+            if gap > STORYLINE_DAYS {
+                continue;
+            }
+            ranked.push((s, cmax, csum, gap));
+        }
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1).then_with(|| self.story(a.0).seq.cmp(&self.story(b.0).seq))
+        });
+        ranked.truncate(TOP_STORIES);
+        ranked
+            .into_iter()
+            .map(|(s, cmax, csum, gap)| {
+                let story = self.story(s);
+                let age = match (day, story.span) {
+                    (Some(d), Some((first, _))) => (d - first).abs(),
+                    _ => 0,
+                };
+                Candidate {
+                    story: s,
+                    seq: story.seq,
+                    gap,
+                    age,
+                    x: self.pair_features(story, f, cmax, csum, gap),
+                }
+            })
+            .collect()
+    }
+
+    /// The features of an article against a story by id, when the story is active (for tests
+    /// and debugging).
+    pub fn score(&mut self, story: &str, f: &Features) -> Option<[f64; NF]> {
         let s = self.find(story)?;
-        Some(self.score_story(&self.stories[s], &self.prepare(f)))
+        let c = self.candidates_all(f);
+        Some(c.into_iter().find(|c| c.story == s).map_or_else(
+            || {
+                let st = self.story(s);
+                self.pair_features(st, f, 0.0, 0.0, 0)
+            },
+            |c| c.x,
+        ))
     }
 
-    fn score_story(&self, story: &Story, p: &Prepared) -> Score {
-        let f = p.features;
-        // Cosine.
-        let base = self.idf_base();
-        let mut dot = 0.0;
-        for &(t, w) in &p.terms {
-            if let Some(c) = story.centroid.get(&t) {
-                dot += w * c * (base - self.ln_df[t as usize]);
-            }
-        }
-        let cos = if dot > 0.0 && p.norm > 0.0 {
-            let snorm: f64 = story
-                .centroid
-                .iter()
-                .map(|(&t, c)| {
-                    let v = c * (base - self.ln_df[t as usize]);
-                    v * v
-                })
-                .sum::<f64>()
-                .sqrt();
-            if snorm > 0.0 {
-                (dot / (p.norm * snorm)).min(1.0)
-            } else {
-                0.0
-            }
-        } else {
-            0.0
-        };
+    fn candidates_all(&mut self, f: &Features) -> Vec<Candidate> {
+        self.candidates(f)
+    }
 
-        // Entities.
-        let n_stories = self.stories.len() as f64;
-        let specific_max = 3u32.max(self.stories.len() as u32 / 20);
+    fn pair_features(
+        &self,
+        story: &Story,
+        f: &Features,
+        cmax: f64,
+        csum: f64,
+        gap: i32,
+    ) -> [f64; NF] {
+        let size = story.size.max(1) as f64;
+        let cmean = (csum / size).min(1.0);
+
+        let n_stories = self.live_stories as f64;
+        let specific_max = 3u32.max(self.live_stories as u32 / 20);
         let (mut shared_w, mut total_w, mut specific) = (0.0, 0.0, false);
         let (mut art_places, mut shared_place) = (false, false);
         for e in &f.entities {
-            let sf = self.entity_sf.get(&e.name).copied().unwrap_or(0);
+            let id = self.entity_ids.get(&e.name).copied();
+            let sf = id.map_or(0, |i| self.entity_sf[i as usize]);
             let w = kind_weight(e.kind)
                 * (1.0 + (e.mentions.max(1) as f64).ln())
                 * (((n_stories + 1.0) / (sf as f64 + 1.0)).ln() + 1.0);
             total_w += w;
-            let in_story = story.entities.get(&e.name);
             if e.kind == EntityType::Location {
                 art_places = true;
             }
-            if let Some(&(bits, naming)) = in_story {
-                shared_w += w * (2.0 * naming as f64 / story.size.max(1) as f64).min(1.0);
+            if let Some(&(bits, naming)) = id.and_then(|i| story.entities.get(&i)) {
+                shared_w += w * (2.0 * naming as f64 / size).min(1.0);
                 if e.kind != EntityType::Misc && sf <= specific_max {
                     specific = true;
                 }
@@ -277,74 +454,125 @@ impl Stories {
                 }
             }
         }
-        let story_places = story.entities.values().any(|&(bits, _)| bits & LOC_BIT != 0);
-        let place_conflict = art_places && story_places && !shared_place;
-        let ent = (total_w > 0.0 && !story.entities.is_empty()).then(|| shared_w / total_w);
+        let place_conflict = art_places && story.has_place && !shared_place;
+        let ent_known = total_w > 0.0 && !story.entities.is_empty();
+        let ent = if ent_known { shared_w / total_w } else { 0.0 };
 
-        // Dates.
-        let prox = match (f.published, story.span) {
-            (Some(day), Some((first, last))) => {
-                Some((1.0 - gap(day, first, last) as f64 / WINDOW_DAYS as f64).max(0.0))
-            }
-            _ => None,
+        let date_prox = match (f.published, story.span) {
+            (Some(_), Some(_)) => 0.5 - (gap as f64 / WINDOW_DAYS as f64).min(1.0),
+            _ => 0.0,
         };
         let (shared_day, date_conflict) = if !f.days.is_empty() && !story.days.is_empty() {
             let shared = f.days.iter().any(|d| story.days.contains_key(d));
             let near = f.days.iter().any(|&d| story.days.range(d - 1..=d + 1).next().is_some());
-            (Some(if shared { 1.0 } else { 0.0 }), !near)
+            (shared, !near)
         } else {
-            (None, false)
+            (false, false)
         };
-        let date = match (prox, shared_day) {
-            (Some(a), Some(b)) => Some((a + b) / 2.0),
-            (a, b) => a.or(b),
-        };
-
-        let mut num = W_COS * cos;
-        let mut den = W_COS;
-        if let Some(e) = ent {
-            num += W_ENT * e;
-            den += W_ENT;
-        }
-        if let Some(d) = date {
-            num += W_DATE * d;
-            den += W_DATE;
-        }
-        let mut total = num / den;
-        if place_conflict {
-            total -= PLACE_PENALTY;
-        }
-        if date_conflict {
-            total -= DATE_PENALTY;
-        }
-        Score { cos, ent, date, specific, place_conflict, date_conflict, total }
+        let b = |v: bool| if v { 1.0 } else { 0.0 };
+        [
+            cmax,
+            cmean,
+            ent,
+            b(!ent_known),
+            b(specific),
+            b(place_conflict),
+            (1.0 + story.size as f64).ln(),
+            cmax * ent,
+            date_prox,
+            b(shared_day),
+            b(date_conflict),
+        ]
     }
 
-    /// Adds an article to a story. A copy only extends the story's dates.
-    pub fn join(&mut self, s: usize, f: &Features, copy: bool) {
-        let story = &mut self.stories[s];
+    /// Adds an article to a story as a new member; a copy only extends the story's dates.
+    /// Returns the member slot.
+    pub fn join(
+        &mut self,
+        s: usize,
+        id: &ArticleId,
+        f: &Features,
+        grouping: Grouping,
+        copy: bool,
+    ) -> usize {
+        let day = self.effective_day(f);
+        let (vector, norm) = if copy { (Vec::new(), 0.0) } else { self.vector_for_insert(f) };
+        let slot = match self.free_members.pop() {
+            Some(m) => m,
+            None => {
+                self.members.push(None);
+                self.members.len() - 1
+            }
+        };
+        self.copies.insert(slot, &f.exact, &f.minhash);
+        for &(t, tf) in &vector {
+            self.postings[t as usize].push((slot as u32, tf));
+        }
+        self.member_seq += 1;
+        self.members[slot] = Some(Member {
+            id: id.clone(),
+            seq: self.member_seq,
+            grouping,
+            story: s,
+            shingles: f.shingles,
+            minhash: f.minhash.clone(),
+            exact: f.exact.clone(),
+            norm: norm as f32,
+        });
+        self.live_members += 1;
+
+        let mut story = self.stories[s].take().expect("live story");
+        story.members.push(slot as u32);
         if let Some(day) = f.published {
             story.span = Some(match story.span {
                 Some((a, b)) => (a.min(day), b.max(day)),
                 None => (day, day),
             });
         }
-        if copy {
-            return;
-        }
-        story.size += 1;
-        for e in &f.entities {
-            let entry = story.entities.entry(e.name.clone()).or_insert((0, 0));
-            if entry.1 == 0 {
-                *self.entity_sf.entry(e.name.clone()).or_insert(0) += 1;
-                self.entity_stories.entry(e.name.clone()).or_default().push(s as u32);
+        if let Some(day) = day {
+            if let Some(old) = story.last {
+                self.by_last.remove(&(old, s));
             }
-            entry.0 |= kind_bit(e.kind);
-            entry.1 += 1;
+            let last = story.last.map_or(day, |l| l.max(day));
+            story.last = Some(last);
+            self.by_last.insert((last, s));
         }
-        for &d in &f.days {
-            *story.days.entry(d).or_insert(0) += 1;
+        if !copy {
+            story.size += 1;
+            for e in &f.entities {
+                let eid = match self.entity_ids.get(&e.name) {
+                    Some(&i) => i,
+                    None => {
+                        let i = self.entity_sf.len() as u32;
+                        self.entity_ids.insert(e.name.clone(), i);
+                        self.entity_sf.push(0);
+                        i
+                    }
+                };
+                let entry = story.entities.entry(eid).or_insert((0, 0));
+                if entry.1 == 0 {
+                    self.entity_sf[eid as usize] += 1;
+                }
+                entry.0 |= kind_bit(e.kind);
+                entry.1 += 1;
+                if e.kind == EntityType::Location {
+                    story.has_place = true;
+                }
+            }
+            for &d in &f.days {
+                *story.days.entry(d).or_insert(0) += 1;
+            }
         }
+        self.stories[s] = Some(story);
+        self.advance(day);
+        slot
+    }
+
+    /// Registers an original article's terms (document frequencies, vocabulary) and returns its
+    /// stored vector: (term id, sublinear tf) and its TF-IDF norm.
+    fn vector_for_insert(&mut self, f: &Features) -> (Vec<(u32, f32)>, f64) {
+        self.docs += 1;
+        let mut out = Vec::with_capacity(f.terms.len());
         for (term, tf) in &f.terms {
             let id = match self.vocab.get(term) {
                 Some(&id) => id,
@@ -352,20 +580,16 @@ impl Stories {
                     let id = self.df.len() as u32;
                     self.vocab.insert(term.clone(), id);
                     self.df.push(0);
-                    self.ln_df.push(0.0);
-                    self.term_stories.push(Vec::new());
+                    self.postings.push(Vec::new());
                     id
                 }
             };
             self.df[id as usize] += 1;
-            self.ln_df[id as usize] = ((self.df[id as usize] + 1) as f64).ln();
-            let c = story.centroid.entry(id).or_insert(0.0);
-            if *c == 0.0 {
-                self.term_stories[id as usize].push(s as u32);
-            }
-            *c += 1.0 + (*tf as f64).max(1.0).ln();
+            out.push((id, (1.0 + (*tf as f64).max(1.0).ln()) as f32));
         }
-        self.docs += 1;
+        out.sort_by_key(|x| x.0);
+        let norm = out.iter().map(|&(t, tf)| (tf as f64 * self.idf(t)).powi(2)).sum::<f64>().sqrt();
+        (out, norm)
     }
 }
 

@@ -247,8 +247,10 @@ fn near_copy_is_linked_but_other_report_is_not() {
 fn earthquakes_in_different_countries_are_different_stories() {
     let mut g = Grouper::new();
     let r = run(&mut g, &[turkey_original(), peru_quake()]);
-    let score = g.stories().score("tr-original", &features(&peru_quake())).unwrap();
-    assert!(score.place_conflict && score.date_conflict, "{score:?}");
+    let score = g.stories_mut().score("tr-original", &features(&peru_quake())).unwrap();
+    let name = |i: usize| crate::model::FEATURE_NAMES[i];
+    assert_eq!((name(5), name(10)), ("place_conflict", "date_conflict"));
+    assert!(score[5] == 1.0 && score[10] == 1.0, "{score:?}");
     assert_ne!(r[0].story, r[1].story, "{score:?}");
     assert_eq!(r[1].story.as_deref(), Some("pe-quake"));
 }
@@ -437,4 +439,43 @@ fn same_place_weeks_later_is_a_new_story_and_undated_compares_with_all() {
     let r = run(&mut g, &[turkey_original(), undated, later]);
     assert_eq!(r[1].story.as_deref(), Some("tr-original"), "undated: compared with every story");
     assert_eq!(r[2].story.as_deref(), Some("tr-later"), "outside the 7-day window");
+}
+
+#[test]
+fn a_later_development_is_a_new_story_in_the_same_storyline() {
+    let later = article(
+        "tr-reconstruction",
+        "Turkey opens rebuilding programme for Malatya quake survivors",
+        "2025-04-08",
+        "Five weeks after the earthquake that struck eastern Turkey, the disaster agency AFAD \
+opened a rebuilding programme for Malatya. Ali Yerlikaya said the first prefabricated homes for \
+survivors of the quake would be handed over in May, and that damaged schools in Malatya would \
+reopen after inspections by the Geological Survey.",
+        TURKEY_ENTS,
+        &[],
+    );
+    let mut g = Grouper::new();
+    let r = run(&mut g, &[turkey_original(), peru_quake(), later]);
+    assert_eq!(r[2].story.as_deref(), Some("tr-reconstruction"), "outside the story window");
+    assert_eq!(r[2].storyline.as_deref(), Some("tr-original"), "{r:?}");
+    assert_eq!(r[1].storyline.as_deref(), Some("pe-quake"));
+}
+
+#[test]
+fn old_stories_leave_the_working_set() {
+    let mut g = Grouper::new();
+    let start = text::day_number(jiff::civil::date(2025, 1, 1));
+    for i in 0..400 {
+        let f = Features {
+            terms: vec![(format!("topic{}", i % 50), 3.0), (format!("word{i}"), 2.0)],
+            published: Some(start + i / 2),
+            ..Features::default()
+        };
+        g.add(&format!("a{i}"), f);
+    }
+    assert_eq!(g.len(), 400);
+    // 200 days of articles; only the last STORYLINE_DAYS (+ the current day) stay.
+    let window = 2 * (stories::STORYLINE_DAYS as usize + 1);
+    assert!(g.stories().active_members() <= window, "{}", g.stories().active_members());
+    assert!(g.stories().active_stories() <= window);
 }

@@ -5,14 +5,17 @@
 //! language). It never analyses text and never touches the store.
 //!
 //! Modules: [`sniff`] (format from content), [`decode`] (bytes → text), [`text`] (plain-text
-//! cleaning and metadata recovery), [`record`] (JSON/JSONL), [`html`] (HTML pages), [`dates`].
+//! cleaning and metadata recovery), [`record`] (JSON/JSONL), [`html`] (HTML pages), [`feed`]
+//! (RSS/Atom/JSON Feed), [`warc`] (WARC archives and fetched pages), [`dates`].
 
 pub mod dates;
 pub mod decode;
+pub mod feed;
 pub mod html;
 pub mod record;
 pub mod sniff;
 pub mod text;
+pub mod warc;
 
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -50,6 +53,8 @@ impl IngestError {
 pub struct Parsed {
     pub records: Vec<Result<Article, IngestError>>,
     pub warnings: Vec<String>,
+    /// Links a feed only points at (entries without their article): for the fetcher.
+    pub links: Vec<String>,
 }
 
 /// `Err("too large: 61.2 MB exceeds the 50 MB limit")` when `len` bytes exceed [`MAX_INPUT_BYTES`].
@@ -283,7 +288,7 @@ pub fn parse(input: &Input) -> Parsed {
     let mut parsed = Parsed::default();
     let fail = |reason: String| Parsed {
         records: vec![Err(IngestError::new(name, reason))],
-        warnings: vec![],
+        ..Default::default()
     };
     let mut bytes: std::borrow::Cow<[u8]> = std::borrow::Cow::Borrowed(&input.bytes);
     if let Err(reason) = check_size(bytes.len() as u64) {
@@ -301,6 +306,9 @@ pub fn parse(input: &Input) -> Parsed {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return fail("empty input".into());
     }
+    if warc::is_warc(&bytes) {
+        return parse_warc(name, &bytes);
+    }
     if sniff::is_binary(&bytes) {
         return fail("binary content, not text".into());
     }
@@ -311,7 +319,7 @@ pub fn parse(input: &Input) -> Parsed {
         return fail("empty input".into());
     }
     match sniff::sniff(&text) {
-        sniff::Format::Feed => return fail("RSS/Atom feeds are not supported yet".into()),
+        sniff::Format::Feed => return parse_feed(name, text.as_bytes(), None),
         sniff::Format::Html => {
             parsed.records.push(from_html(
                 name,
@@ -350,6 +358,183 @@ pub fn parse(input: &Input) -> Parsed {
     parsed
 }
 
+/// A feed document: entries with their article become articles (outlet = the feed's title, or
+/// its site's host); entries with only a link go to [`Parsed::links`].
+pub fn parse_feed(name: &str, bytes: &[u8], feed_url: Option<&str>) -> Parsed {
+    feed_articles(name, bytes, feed_url, true)
+}
+
+/// [`parse_feed`], with or without the warning about link-only entries (a fetched feed's links
+/// are fetched by the caller).
+fn feed_articles(name: &str, bytes: &[u8], feed_url: Option<&str>, warn_links: bool) -> Parsed {
+    let mut parsed = Parsed::default();
+    let items = match feed::parse(bytes, feed_url) {
+        Ok(items) => items,
+        Err(reason) => {
+            parsed.records.push(Err(IngestError::new(name, reason)));
+            return parsed;
+        }
+    };
+    if items.entries.is_empty() && items.links.is_empty() {
+        let reason = "feed has no entries with an article or a link";
+        parsed.records.push(Err(IngestError::new(name, reason)));
+        return parsed;
+    }
+    let source = items.title.clone().or_else(|| items.site.as_deref().and_then(html::host_name));
+    for (i, e) in items.entries.iter().enumerate() {
+        let rname = format!("{name}[{i}]");
+        let r = record::Record {
+            id: e.url.clone().or_else(|| Some(e.id.clone()).filter(|id| !id.is_empty())),
+            url: e.url.clone(),
+            title: e.title.clone(),
+            published: e.published.map(|d| d.to_string()),
+            source: source.clone(),
+            author: e.author.clone(),
+            ..Default::default()
+        };
+        let mut art = from_html(&rname, &e.html, &r, &mut parsed.warnings);
+        if let Ok(a) = &mut art {
+            if e.published.is_some() {
+                a.published_origin = Some("feed".into());
+            }
+        }
+        parsed.records.push(art);
+    }
+    if warn_links && !items.links.is_empty() {
+        parsed.warnings.push(format!(
+            "{name}: {} feed entries only link to their article (fetch them with `storyline fetch --feed`)",
+            items.links.len()
+        ));
+    }
+    parsed.links = items.links.into_iter().map(|l| l.url).collect();
+    parsed
+}
+
+/// A WARC stream held in memory (one record, as the fetcher writes it, or a small archive): every
+/// HTTP response with an HTML payload becomes an article whose URL is the record's target URI.
+/// Other records (requests, metadata, DNS, non-HTML responses, redirects) are skipped silently.
+fn parse_warc(name: &str, bytes: &[u8]) -> Parsed {
+    let mut parsed = Parsed::default();
+    for rec in warc::Reader::new(bytes) {
+        match rec {
+            Ok(rec) => {
+                if let Some(feed) = feed_in_warc(&rec) {
+                    let url = rec.target_uri().unwrap_or(name).to_string();
+                    let p = feed_articles(&url, &feed, Some(&url), false);
+                    parsed.records.extend(p.records);
+                    parsed.warnings.extend(p.warnings);
+                    parsed.links.extend(p.links);
+                } else if let Some(art) = article_from_warc(&rec, &mut parsed.warnings) {
+                    parsed.records.push(art);
+                }
+            }
+            Err(reason) => parsed.records.push(Err(IngestError::new(name, reason))),
+        }
+    }
+    parsed
+}
+
+/// The payload of a response record when it is a feed (RSS, Atom, JSON Feed).
+fn feed_in_warc(rec: &warc::Record) -> Option<Vec<u8>> {
+    if !rec.is_http_response() {
+        return None;
+    }
+    let http = warc::parse_http(&rec.block).ok()?;
+    if !(200..300).contains(&http.status) {
+        return None;
+    }
+    let head = String::from_utf8_lossy(&http.body[..http.body.len().min(4096)]).into_owned();
+    (sniff::sniff(&head) == sniff::Format::Feed).then_some(http.body)
+}
+
+/// The records of a WARC file (`.warc` or `.warc.gz`) as inputs, read lazily one record at a time
+/// (constant memory however large the file): each HTTP response becomes one input named by its
+/// target URI, holding the record itself (which [`parse`] reads). Requests, metadata and other
+/// records are skipped.
+pub fn warc_inputs(path: &Path) -> Box<dyn Iterator<Item = Result<Input, IngestError>>> {
+    let name = path.display().to_string();
+    let reader = match warc::open(path) {
+        Ok(r) => r,
+        Err(e) => return Box::new(std::iter::once(Err(IngestError::new(name, io_reason(&e))))),
+    };
+    Box::new(reader.filter_map(move |rec| match rec {
+        Ok(rec) if rec.is_http_response() => {
+            let uri = rec.target_uri().unwrap_or("").to_string();
+            Some(Ok(Input {
+                name: if uri.is_empty() { name.clone() } else { uri },
+                bytes: rec.to_bytes(),
+            }))
+        }
+        Ok(_) => None,
+        Err(reason) => Some(Err(IngestError::new(name.clone(), reason))),
+    }))
+}
+
+/// Whether a path names a WARC file (`.warc`, `.warc.gz`).
+pub fn is_warc_path(path: &Path) -> bool {
+    let n = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    n.ends_with(".warc") || n.ends_with(".warc.gz")
+}
+
+/// The article of one WARC response record, `None` when the record holds no HTML page.
+pub fn article_from_warc(
+    rec: &warc::Record,
+    warnings: &mut Vec<String>,
+) -> Option<Result<Article, IngestError>> {
+    if !rec.is_http_response() {
+        return None;
+    }
+    let url = rec.target_uri().unwrap_or("").to_string();
+    let http = match warc::parse_http(&rec.block) {
+        Ok(h) => h,
+        Err(reason) => return Some(Err(IngestError::new(url, reason))),
+    };
+    if !(200..300).contains(&http.status) {
+        return None;
+    }
+    let media = http.media_type();
+    if media.as_deref().is_some_and(|m| !m.contains("html") && !m.contains("xml")) {
+        return None;
+    }
+    let decoded = match http.charset().and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()))
+    {
+        Some(enc) if enc != encoding_rs::UTF_8 || std::str::from_utf8(&http.body).is_ok() => {
+            enc.decode_with_bom_removal(&http.body).0.into_owned()
+        }
+        _ => {
+            let d = decode::decode(&http.body);
+            warnings.extend(d.warning.map(|w| format!("{url}: {w}")));
+            d.text
+        }
+    };
+    if sniff::sniff(&decoded) != sniff::Format::Html {
+        return None;
+    }
+    let r = record::Record { id: Some(url.clone()), url: Some(url.clone()), ..Default::default() };
+    let mut art = from_html(&url, &decoded, &r, warnings);
+    if let Ok(a) = &mut art {
+        if a.published.is_none() {
+            if let Some(d) = rec.header(FEED_PUBLISHED_HEADER).and_then(dates::parse_date) {
+                a.published = Some(d);
+                a.published_origin = Some("feed".into());
+            } else if let Some(d) = rec.date().and_then(dates::parse_date) {
+                a.published = Some(d);
+                a.published_origin = Some("warc-date".into());
+            }
+        }
+        if a.source.is_none() {
+            a.source = html::host_name(&url);
+            if a.source.is_some() {
+                a.id = article_id(a.title.as_deref(), a.source.as_deref(), &a.text);
+            }
+        }
+    }
+    Some(art)
+}
+
+/// WARC header the fetcher sets on a page queued from a feed: the entry's publication date.
+pub const FEED_PUBLISHED_HEADER: &str = "Storyline-Feed-Published";
+
 fn known_from_record(name: &str, r: &record::Record, warnings: &mut Vec<String>) -> text::Known {
     let published = r.published_date().unwrap_or_else(|bad| {
         warnings.push(format!("{name}: unrecognised date in `published`: {bad}"));
@@ -382,17 +567,17 @@ fn from_html(
 ) -> Result<Article, IngestError> {
     let mut known = known_from_record(name, r, warnings);
     let page = html::extract(html_text);
-    let mut published_origin = known.published.map(|_| "record");
+    let mut published_origin = known.published.map(|_| "record".to_string());
     if known.published.is_none() && page.published.is_some() {
         known.published = page.published;
-        published_origin = Some("html-meta");
+        published_origin = page.published_origin.clone();
     }
     known.title = known.title.or(page.title);
     known.source = known.source.or(page.source);
     known.author = known.author.or(page.author);
     let mut c = text::clean(&page.text, &known);
     if let Some(o) = published_origin {
-        c.published_origin = Some(o.to_string());
+        c.published_origin = Some(o);
     }
     c.url = c.url.or(page.url);
     let mut r = r.clone();

@@ -12,7 +12,7 @@ pub enum Format {
     /// Several lines, each a JSON object.
     JsonLines,
     Html,
-    /// RSS or Atom (not supported yet).
+    /// RSS, RDF (RSS 1.0), Atom or JSON Feed.
     Feed,
     Text,
 }
@@ -60,6 +60,9 @@ pub fn sniff(text: &str) -> Format {
     let head: String = t.chars().take(2048).collect();
     let lower = head.to_ascii_lowercase();
     if lower.starts_with('{') {
+        if lower.contains("jsonfeed.org/version") {
+            return Format::Feed;
+        }
         return if looks_like_jsonl(t) { Format::JsonLines } else { Format::Json };
     }
     if let Some(after) = lower.strip_prefix('[') {

@@ -125,8 +125,11 @@ fn bad_inputs_give_clear_errors() {
         "{\"title\": \"Ferry terminal to close\", \"url\": \"https://example.org/a\"}",
     );
     assert_eq!(e.reason, "record has neither `text` nor `html`");
-    let e = err("feed.xml", "<?xml version=\"1.0\"?><rss><channel></channel></rss>");
-    assert_eq!(e.reason, "RSS/Atom feeds are not supported yet");
+    let e = err(
+        "feed.xml",
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title></channel></rss>",
+    );
+    assert_eq!(e.reason, "feed has no entries with an article or a link");
     let e = err(
         "nothing.html",
         "<html><head><title>x</title></head><body><script>var a=1;</script></body></html>",
@@ -479,4 +482,148 @@ fn never_panics_on_truncations() {
             let _ = parse(&input("t.txt", &src.as_bytes()[..i]));
         }
     }
+}
+
+/// A news page of several paragraphs (about 150 words) about `topic`.
+fn news_html(title: &str, topic: &str, extra_head: &str) -> String {
+    let paras: String = (0..6)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} on {topic}: the harbour board of Westmere met on Thursday, and \
+                 its members argued for an hour about the cost before they agreed to a plan.</p>"
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><title>{title}</title>{extra_head}</head><body>\
+         <nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav><article><h1>{title}</h1>\
+         {paras}</article><footer>Contact the newsroom</footer></body></html>"
+    )
+}
+
+#[test]
+fn rss_feed_entries_with_content_become_articles_and_links_are_queued() {
+    let body = news_html("Pier repairs approved", "the pier", "");
+    let rss = format!(
+        r#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>The Westmere Ledger</title><link>https://ledger.example/</link>
+<item><title>Pier repairs approved</title><link>https://ledger.example/2026/03/pier</link>
+<pubDate>Tue, 03 Mar 2026 09:30:00 +0000</pubDate><author>desk@ledger.example (Ada Quill)</author>
+<content:encoded><![CDATA[{body}]]></content:encoded></item>
+<item><title>Ferry timetable</title><link>https://ledger.example/2026/03/ferry</link>
+<description>Later ferries from May.</description></item>
+</channel></rss>"#
+    );
+    let p = parse(&input("ledger.xml", rss));
+    assert_eq!(p.records.len(), 1, "{:?}", p.records);
+    let a = p.records[0].as_ref().unwrap();
+    assert_eq!(a.title.as_deref(), Some("Pier repairs approved"));
+    assert_eq!(a.source.as_deref(), Some("The Westmere Ledger"));
+    assert_eq!(a.author.as_deref(), Some("Ada Quill"));
+    assert_eq!(a.url.as_deref(), Some("https://ledger.example/2026/03/pier"));
+    assert_eq!(a.published.unwrap().to_string(), "2026-03-03");
+    assert_eq!(a.published_origin.as_deref(), Some("feed"));
+    assert!(a.text.contains("Paragraph 5 on the pier"), "{}", a.text);
+    assert_eq!(p.links, vec!["https://ledger.example/2026/03/ferry".to_string()]);
+    assert!(p.warnings.iter().any(|w| w.contains("1 feed entries only link")), "{:?}", p.warnings);
+}
+
+#[test]
+fn json_feed_is_sniffed_as_a_feed() {
+    let doc = serde_json::json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Valley Post",
+        "items": [{"id": "1", "url": "https://valley.example/floods", "title": "Floods recede",
+                   "content_html": news_html("Floods recede", "the floods", ""),
+                   "date_published": "2026-02-10T07:00:00+01:00"}]
+    });
+    let a = one("valley.json", doc.to_string());
+    assert_eq!(a.source.as_deref(), Some("Valley Post"));
+    assert_eq!(a.title.as_deref(), Some("Floods recede"));
+}
+
+#[test]
+fn warc_response_record_becomes_an_article_with_its_url() {
+    let head = r#"<meta property="og:site_name" content="Northgate Courier">
+        <script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2026-04-01T18:00:00Z","author":{"name":"Ben Oak"}}</script>"#;
+    let page = news_html("Bridge reopens", "the bridge", head);
+    let h = vec![("Content-Type".to_string(), "text/html; charset=utf-8".to_string())];
+    let rec = warc::response_record(
+        "https://courier.example/news/bridge",
+        "2026-04-02T06:00:00Z",
+        200,
+        &h,
+        page.as_bytes(),
+        &[],
+    );
+    let a = one("https://courier.example/news/bridge", rec.to_bytes());
+    assert_eq!(a.url.as_deref(), Some("https://courier.example/news/bridge"));
+    assert_eq!(a.source.as_deref(), Some("Northgate Courier"));
+    assert_eq!(a.author.as_deref(), Some("Ben Oak"));
+    assert_eq!(a.published.unwrap().to_string(), "2026-04-01");
+    assert_eq!(a.published_origin.as_deref(), Some("json-ld"));
+    // Without any date in the page, the record's date is the fallback, labelled as such; the
+    // host names the outlet when the page does not.
+    let page = news_html("Bridge reopens", "the bridge", "");
+    let rec = warc::response_record(
+        "https://www.courier.example/news/bridge",
+        "2026-04-02T06:00:00Z",
+        200,
+        &h,
+        page.as_bytes(),
+        &[],
+    );
+    let a = one("x", rec.to_bytes());
+    assert_eq!(a.published.unwrap().to_string(), "2026-04-02");
+    assert_eq!(a.published_origin.as_deref(), Some("warc-date"));
+    assert_eq!(a.source.as_deref(), Some("courier.example"));
+    // A 404 or a non-HTML payload yields nothing.
+    let rec = warc::response_record(
+        "https://courier.example/x",
+        "2026-04-02T06:00:00Z",
+        404,
+        &h,
+        b"gone",
+        &[],
+    );
+    assert!(parse(&input("x", rec.to_bytes())).records.is_empty());
+}
+
+#[test]
+fn warc_file_streams_its_response_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crawl.warc.gz");
+    let mut file = std::fs::File::create(&path).unwrap();
+    let h = vec![("Content-Type".to_string(), "text/html".to_string())];
+    for (i, topic) in ["the pier", "the ferry", "the lighthouse"].iter().enumerate() {
+        let page = news_html(&format!("Story {i}"), topic, "");
+        let rec = warc::response_record(
+            &format!("https://ledger.example/{i}"),
+            "2026-05-01T12:00:00Z",
+            200,
+            &h,
+            page.as_bytes(),
+            &[],
+        );
+        let request = warc::Record {
+            headers: vec![("WARC-Type".into(), "request".into())],
+            block: b"GET / HTTP/1.1\r\n\r\n".to_vec(),
+        };
+        for r in [request, rec] {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(&r.to_bytes()).unwrap();
+            file.write_all(&gz.finish().unwrap()).unwrap();
+        }
+    }
+    drop(file);
+    assert!(is_warc_path(&path));
+    let inputs: Vec<Input> = warc_inputs(&path).map(Result::unwrap).collect();
+    assert_eq!(inputs.len(), 3);
+    assert_eq!(inputs[1].name, "https://ledger.example/1");
+    let a = one(&inputs[2].name, inputs[2].bytes.clone());
+    assert!(a.text.contains("the lighthouse"));
+    // The whole small archive read as one input gives the same three articles.
+    let p = parse(&input("crawl.warc.gz", std::fs::read(&path).unwrap()));
+    assert_eq!(p.records.iter().filter(|r| r.is_ok()).count(), 3);
 }

@@ -61,6 +61,20 @@ pub struct GroupingRecord {
     pub grouping: Grouping,
 }
 
+/// What the fetcher remembers about one URL, for conditional requests on the next run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchState {
+    pub url: String,
+    /// The `ETag` the server sent with the last successful response.
+    pub etag: Option<String>,
+    /// The `Last-Modified` the server sent with the last successful response.
+    pub last_modified: Option<String>,
+    /// When the URL was last fetched (RFC 3339, UTC).
+    pub fetched_at: String,
+    /// The HTTP status of the last response (0 when the request failed).
+    pub status: u16,
+}
+
 /// A storage backend. Every method is one consistent read or one atomic write.
 pub trait Store {
     /// Whether an article with this content id is already stored.
@@ -79,4 +93,14 @@ pub trait Store {
     fn all_articles(&self) -> Result<Vec<StoredArticle>>;
     /// Number of stored articles.
     fn count(&self) -> Result<usize>;
+    /// What was remembered about `url` by the last fetch, if it was ever fetched.
+    fn fetch_state(&self, url: &str) -> Result<Option<FetchState>>;
+    /// Remembers the outcome of a fetch (replacing what was remembered about its URL).
+    fn save_fetch_state(&mut self, state: &FetchState) -> Result<()>;
+    /// Ids of the stored articles whose URL is `url`, oldest first.
+    fn articles_at_url(&self, url: &str) -> Result<Vec<ArticleId>>;
+    /// Records that `article` is a new revision of `previous` (both stored, same URL).
+    fn save_revision(&mut self, article: &str, previous: &str) -> Result<()>;
+    /// The article `article` revises, if it is a revision.
+    fn previous_revision(&self, article: &str) -> Result<Option<ArticleId>>;
 }

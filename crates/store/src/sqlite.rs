@@ -6,7 +6,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use storyline_model::{Article, Grouping, StoryId, StorySummary};
 
-use crate::{Batch, GroupingRecord, Result, Store, StoreError, StoredArticle};
+use crate::{Batch, FetchState, GroupingRecord, Result, Store, StoreError, StoredArticle};
 
 /// Forward-only migrations; migration `i` brings the schema to version `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -37,6 +37,20 @@ const MIGRATIONS: &[&str] = &[
         articles  INTEGER NOT NULL,
         sources   INTEGER NOT NULL
     );",
+    // v2: what the fetcher remembers per URL (conditional requests) and revision links between
+    // articles fetched from the same URL.
+    "CREATE TABLE fetch_state (
+        url           TEXT PRIMARY KEY,
+        etag          TEXT,
+        last_modified TEXT,
+        fetched_at    TEXT NOT NULL,
+        status        INTEGER NOT NULL
+    );
+    CREATE TABLE revisions (
+        article  TEXT PRIMARY KEY,
+        previous TEXT NOT NULL
+    );
+    CREATE INDEX articles_url ON articles(url);",
 ];
 
 /// Storyline's default store: a single SQLite file.
@@ -264,6 +278,71 @@ impl Store for SqliteStore {
             .map(|n| n as usize)
             .map_err(|e| self.e(e))
     }
+
+    fn fetch_state(&self, url: &str) -> Result<Option<FetchState>> {
+        self.conn
+            .query_row(
+                "SELECT url, etag, last_modified, fetched_at, status FROM fetch_state WHERE url = ?1",
+                [url],
+                |r| {
+                    Ok(FetchState {
+                        url: r.get(0)?,
+                        etag: r.get(1)?,
+                        last_modified: r.get(2)?,
+                        fetched_at: r.get(3)?,
+                        status: r.get::<_, i64>(4)? as u16,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.e(e))
+    }
+
+    fn save_fetch_state(&mut self, state: &FetchState) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO fetch_state (url, etag, last_modified, fetched_at, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,
+                    last_modified = excluded.last_modified, fetched_at = excluded.fetched_at,
+                    status = excluded.status",
+                params![
+                    state.url,
+                    state.etag,
+                    state.last_modified,
+                    state.fetched_at,
+                    state.status as i64
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.e(e))
+    }
+
+    fn articles_at_url(&self, url: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM articles WHERE url = ?1 ORDER BY seq")
+            .map_err(|e| self.e(e))?;
+        let rows = stmt.query_map([url], |r| r.get(0)).map_err(|e| self.e(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
+    }
+
+    fn save_revision(&mut self, article: &str, previous: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO revisions (article, previous) VALUES (?1, ?2)",
+                [article, previous],
+            )
+            .map(|_| ())
+            .map_err(|e| self.e(e))
+    }
+
+    fn previous_revision(&self, article: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT previous FROM revisions WHERE article = ?1", [article], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.e(e))
+    }
 }
 
 #[cfg(test)]
@@ -344,6 +423,35 @@ mod tests {
             s.save_batch(&Batch { articles: vec![new("b1", "b1")], stories: vec![story("b1", 1)] });
         assert!(r.is_err());
         assert_eq!(s.count().unwrap(), 1, "the article half of the failed batch was rolled back");
+    }
+
+    #[test]
+    fn fetch_state_and_revisions_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(dir.path().join("s.db")).unwrap();
+        let url = "https://ledger.example/pier";
+        assert_eq!(s.fetch_state(url).unwrap(), None);
+        let mut st = FetchState {
+            url: url.into(),
+            etag: Some("\"v1\"".into()),
+            last_modified: None,
+            fetched_at: "2026-03-04T10:00:00Z".into(),
+            status: 200,
+        };
+        s.save_fetch_state(&st).unwrap();
+        st.etag = Some("\"v2\"".into());
+        s.save_fetch_state(&st).unwrap();
+        assert_eq!(s.fetch_state(url).unwrap(), Some(st));
+        let mut a1 = new("a1", "a1");
+        a1.article.url = Some(url.into());
+        let mut a2 = new("a2", "a1");
+        a2.article.url = Some(url.into());
+        s.save_batch(&Batch { articles: vec![a1, a2], stories: vec![story("a1", 2)] }).unwrap();
+        assert_eq!(s.articles_at_url(url).unwrap(), vec!["a1".to_string(), "a2".to_string()]);
+        s.save_revision("a2", "a1").unwrap();
+        s.save_revision("a2", "a1").unwrap();
+        assert_eq!(s.previous_revision("a2").unwrap().as_deref(), Some("a1"));
+        assert_eq!(s.previous_revision("a1").unwrap(), None);
     }
 
     #[test]

@@ -157,7 +157,7 @@ fn not_a_year(text: &str, s: usize, e: usize) -> bool {
         || after.starts_with(|c: char| c == '%' || c == '/' || c.is_ascii_digit())
         || after.starts_with(",0")
         || after.starts_with(".0")
-        || after.starts_with(['-', '–']) && after[1..].starts_with(|c: char| c.is_ascii_digit())
+        || after.starts_with(['-', '–']) && after.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
         || starts_with_word(after, "percent")
 }
 

@@ -1,0 +1,118 @@
+//! Throughput and memory of the grouping stage on Reuters-21578 (dated, fed by date) followed by
+//! the Multi-News validation articles (undated: they count as published on the newest day seen).
+//!
+//! ```text
+//! cargo run --release -p storyline-eval --example bench_grouping -- \
+//!     ../shared/data/bench/reuters21578 ../shared/data/summaries/multinews_val.jsonl [LIMIT]
+//! ```
+//!
+//! Prints articles/s end to end (raw article → analysis → features → grouping) and for grouping
+//! alone (the same features fed to a fresh grouper), the working-set size at the end, and the
+//! peak resident memory (VmHWM) of the process.
+
+use std::path::Path;
+use std::time::Instant;
+
+use storyline_eval::clustering::{self, copies};
+use storyline_group::{Features, Grouper};
+use storyline_model::Article;
+
+fn vm_hwm() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// CPU seconds (user + system) this process has used, from `/proc/self/stat` (100 ticks/s): the
+/// machine is shared, so wall-clock rates alone understate the stage's speed.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1.split_whitespace().collect::<Vec<_>>();
+            let ticks: f64 =
+                rest.get(11)?.parse::<f64>().ok()? + rest.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 2 {
+        eprintln!("usage: bench_grouping REUTERS_DIR MULTINEWS_JSONL [LIMIT]");
+        std::process::exit(2);
+    }
+    let limit: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(usize::MAX);
+    let mut wires = copies::read_reuters(Path::new(&args[0])).expect("Reuters-21578");
+    wires.sort_by_key(|w| w.date);
+    let mut articles: Vec<Article> = wires
+        .iter()
+        .map(|w| {
+            let mut a = storyline_ingest::raw_article(&format!("reuters-{}", w.id), &w.body);
+            a.id = format!("reuters-{}", w.id);
+            a.title = Some(w.title.clone());
+            a.title_origin = storyline_model::TitleOrigin::Given;
+            a.published = w.date;
+            a
+        })
+        .collect();
+    for d in clustering::read_multinews(Path::new(&args[1])).expect("Multi-News") {
+        let mut a = storyline_ingest::raw_article(&d.name, &d.text);
+        a.id = format!("mn-{}", d.name);
+        articles.push(a);
+    }
+    articles.truncate(limit);
+    let n = articles.len();
+    eprintln!("{n} articles; analysing and grouping…");
+
+    let (t0, c0) = (Instant::now(), cpu_seconds());
+    let mut grouper = Grouper::new();
+    let mut features: Vec<(String, Features)> = Vec::with_capacity(n);
+    for a in &mut articles {
+        a.analysis = storyline_analyze::analyze(&a.text, a.published);
+        let f = storyline_group::features(a);
+        grouper.add(&a.id, f.clone());
+        features.push((a.id.clone(), f));
+        a.analysis = Default::default();
+    }
+    let end_to_end = t0.elapsed().as_secs_f64();
+    let end_to_end_cpu = cpu_seconds() - c0;
+    drop(articles);
+
+    let (t1, c1) = (Instant::now(), cpu_seconds());
+    let mut alone = Grouper::new();
+    let mut copies = 0;
+    let mut stories = std::collections::HashSet::new();
+    for (id, f) in features {
+        let g = alone.add(&id, f);
+        copies += g.duplicate_of.is_some() as usize;
+        stories.insert(g.story.unwrap_or_default());
+    }
+    let grouping = t1.elapsed().as_secs_f64();
+    let grouping_cpu = cpu_seconds() - c1;
+    println!("articles: {n}");
+    let rate = |secs: f64| if secs > 0.0 { n as f64 / secs } else { f64::INFINITY };
+    println!(
+        "end to end (analysis + features + grouping): {:.0} articles/s wall ({end_to_end:.1} s), {:.0} per CPU second",
+        rate(end_to_end),
+        rate(end_to_end_cpu)
+    );
+    println!(
+        "grouping alone: {:.0} articles/s wall ({grouping:.2} s), {:.0} per CPU second",
+        rate(grouping),
+        rate(grouping_cpu)
+    );
+    println!("stories: {}, copies linked: {copies}", stories.len());
+    println!(
+        "working set at the end: {} articles, {} stories",
+        alone.stories().active_members(),
+        alone.stories().active_stories()
+    );
+    println!("peak memory (VmHWM): {}", vm_hwm());
+}

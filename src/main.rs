@@ -64,6 +64,9 @@ enum Command {
         id: String,
         #[arg(long)]
         json: bool,
+        /// `text` (default) or `html`: a self-contained page with the outlets side by side.
+        #[arg(long, value_enum, default_value_t = StoryFormat::Text)]
+        format: StoryFormat,
     },
     /// Print one stored article: metadata and cleaned text.
     Article {
@@ -108,6 +111,12 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StoryFormat {
+    Text,
+    Html,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
     Jsonl,
@@ -150,12 +159,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Story { id, json } => {
+        Command::Story { id, json, format } => {
             let store = open(&cli.db)?;
             let story = find_story(&store, &id)?;
             let (report, texts) = story_report(&store, &story.id)?;
             if json {
                 print_json(&with_schema(&report)?)?;
+            } else if format == StoryFormat::Html {
+                write_out(&storyline_compare::html::render(&report, &texts))?;
             } else {
                 write_out(&render::story(&report, &texts))?;
             }

@@ -54,7 +54,11 @@ pub fn story(r: &StoryReport, texts: &Texts) -> String {
 
     section(&mut out, "SOURCES");
     for (i, a) in r.articles.iter().enumerate() {
-        let date = a.published.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
+        let date = match (a.published, &a.inferred_published) {
+            (Some(d), _) => d.to_string(),
+            (None, Some(inf)) => format!("undated, about {} ({})", inf.date, inf.reason),
+            (None, None) => "undated".into(),
+        };
         let copy = match &a.duplicate_of {
             Some(orig) => format!("  (copy of {})", cite(std::slice::from_ref(orig))),
             None => String::new(),
@@ -80,13 +84,19 @@ pub fn story(r: &StoryReport, texts: &Texts) -> String {
     if !c.conflicts.is_empty() {
         section(&mut out, "CONFLICTS");
         for conflict in &c.conflicts {
-            let _ = writeln!(out, "! {}", conflict.about);
+            let kind = if conflict.kind.is_empty() { "conflict" } else { conflict.kind.as_str() };
+            let _ = writeln!(out, "! [{kind}] {}", conflict.about);
             for claim in &conflict.claims {
+                let sentence = texts
+                    .get(&claim.article)
+                    .map(|t| offsets::slice(t, claim.evidence.start, claim.evidence.end))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "    {} {}",
+                    "    {} {}: {}",
                     cite(std::slice::from_ref(&claim.article)),
-                    claim.value
+                    claim.value,
+                    clip(sentence, 140)
                 );
             }
         }
@@ -122,7 +132,34 @@ pub fn story(r: &StoryReport, texts: &Texts) -> String {
     if !r.timeline.is_empty() {
         section(&mut out, "TIMELINE");
         for t in &r.timeline {
-            let _ = writeln!(out, "{:<16} {} {}", t.date, clip(&t.text, 120), cite(&t.articles));
+            let when = if t.future { "(announced) " } else { "" };
+            let _ =
+                writeln!(out, "{:<16} {when}{} {}", t.date, clip(&t.text, 120), cite(&t.articles));
+        }
+    }
+    if !r.outlets.is_empty() {
+        section(&mut out, "OUTLETS");
+        for o in &r.outlets {
+            let _ = writeln!(
+                out,
+                "{} {}: carries {} of {} shared facts, {} of its own, in {} conflict(s)",
+                o.outlet,
+                cite(&o.articles),
+                o.agreed.len(),
+                c.agreed.len(),
+                o.unique,
+                o.conflicts.len()
+            );
+            for &m in o.missing.iter().take(3) {
+                if let Some(f) = c.agreed.get(m) {
+                    let _ = writeln!(
+                        out,
+                        "    leaves out: {} {}",
+                        clip(&f.fact, 120),
+                        cite(&f.articles)
+                    );
+                }
+            }
         }
     }
     if !r.quotes.is_empty() {

@@ -478,3 +478,90 @@ fn a_later_batch_extends_existing_stories() {
     let out = run(&db, &["stories", "--json"]);
     assert_eq!(stdout_json(&out)["stories"].as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn demo_reports_real_conflicts_and_not_toll_updates() {
+    let d = demo();
+    let story_of = |key: &str| d.rows[key]["story"].as_str().unwrap().to_string();
+    // Keldhaven: 12 vs 15 injured, and strike vs lockout, each with evidence from both sides.
+    let report =
+        story_json(&d.db, &story_of("articles/continental-wire/keldhaven-dock-strike.json"));
+    let texts: BTreeMap<String, String> = report["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let id = a["id"].as_str().unwrap().to_string();
+            let text = article_json(&d.db, &id)["text"].as_str().unwrap().to_string();
+            (id, text)
+        })
+        .collect();
+    let conflicts = report["comparison"]["conflicts"].as_array().unwrap();
+    let cited = |c: &Value| -> Vec<String> {
+        c["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|cl| {
+                let text = &texts[cl["article"].as_str().unwrap()];
+                let ev = &cl["evidence"];
+                slice(text, ev["start"].as_u64().unwrap(), ev["end"].as_u64().unwrap())
+            })
+            .collect()
+    };
+    let injured = conflicts
+        .iter()
+        .find(|c| c["kind"] == "number")
+        .unwrap_or_else(|| panic!("a number conflict: {conflicts:?}"));
+    let sentences = cited(injured).join(" | ");
+    assert!(sentences.contains("Twelve") && sentences.contains("15"), "{sentences}");
+    let described = conflicts
+        .iter()
+        .find(|c| c["kind"] == "description")
+        .unwrap_or_else(|| panic!("a description conflict: {conflicts:?}"));
+    let values: Vec<&str> = described["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert!(values.contains(&"strike") && values.contains(&"lockout"), "{values:?}");
+    assert!(cited(described).iter().all(|s| !s.trim().is_empty()));
+    // Death tolls that rise in later reports are updates, not conflicts.
+    for key in [
+        "articles/continental-wire/estravia-earthquake.json",
+        "articles/continental-wire/brennock-dam-breach.json",
+    ] {
+        let r = story_json(&d.db, &story_of(key));
+        let numbers: Vec<&Value> = r["comparison"]["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == "number")
+            .collect();
+        assert!(numbers.is_empty(), "{key}: a rising toll is an update: {numbers:?}");
+    }
+}
+
+#[test]
+fn story_html_page_is_self_contained_and_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    let hostile = GOOD.replace("now on", "now on <script>alert(1)</script>");
+    std::fs::write(inbox.join("ferry.txt"), hostile).unwrap();
+    let db = dir.path().join("s.db");
+    assert!(run(&db, &["ingest", inbox.to_str().unwrap()]).status.success());
+    let id = export(&db)[0]["story"].as_str().unwrap().to_string();
+    let out = run(&db, &["story", &id, "--format", "html"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"),
+        "{}",
+        &page[..60.min(page.len())]
+    );
+    assert!(!page.contains("<script>alert(1)</script>"), "article text is escaped");
+    assert!(page.contains("&lt;script&gt;"), "the hostile text is shown, escaped");
+    assert!(!page.contains("src=\"http"), "no external assets");
+}

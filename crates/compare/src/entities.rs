@@ -48,6 +48,8 @@ pub(crate) struct EntityIndex {
     mention: Vec<Vec<usize>>,
     /// Folded alias (lowercase, or the person-name key) → clusters carrying it.
     alias: BTreeMap<String, BTreeSet<usize>>,
+    /// Names already resolved (events and quotes name the same people again and again).
+    resolved: std::cell::RefCell<BTreeMap<String, Option<usize>>>,
 }
 
 fn is_person(kind: EntityType) -> bool {
@@ -175,7 +177,7 @@ impl EntityIndex {
                 }
             }
         }
-        EntityIndex { clusters, mention, alias }
+        EntityIndex { clusters, mention, alias, resolved: Default::default() }
     }
 
     /// The entity id of mention `entity` (index into `analysis.entities`) of article `article`.
@@ -189,6 +191,15 @@ impl EntityIndex {
         if name.is_empty() {
             return None;
         }
+        if let Some(&hit) = self.resolved.borrow().get(name) {
+            return hit;
+        }
+        let hit = self.resolve_uncached(name);
+        self.resolved.borrow_mut().insert(name.to_string(), hit);
+        hit
+    }
+
+    fn resolve_uncached(&self, name: &str) -> Option<usize> {
         for key in [name.to_lowercase(), name_key(name)] {
             if let Some(set) = self.alias.get(&key) {
                 if set.len() == 1 {

@@ -35,6 +35,8 @@ const SAME_WORDS: f64 = 0.5;
 /// Content-word Jaccard above which two sentences sharing an anchor are about the same thing (for
 /// conflicts, where numbers differ).
 const CONFLICT_WORDS: f64 = 0.25;
+/// Content-word Jaccard that makes a shared story-wide anchor (the story's city) count.
+const STORY_WORDS: f64 = 0.35;
 /// Unique facts listed per article.
 const MAX_UNIQUE_PER_ARTICLE: usize = 10;
 
@@ -43,25 +45,39 @@ const MAX_UNIQUE_PER_ARTICLE: usize = 10;
 pub(crate) struct Claim {
     pub art: usize,
     pub span: Span,
-    days: BTreeSet<Date>,
-    quantities: Vec<Quantity>,
+    pub(crate) days: BTreeSet<Date>,
+    pub(crate) quantities: Vec<Quantity>,
     /// Story entities of type PER, ORG or LOC.
-    anchors: BTreeSet<usize>,
+    pub(crate) anchors: BTreeSet<usize>,
     /// Story entities of type LOC (and event places).
-    places: BTreeSet<usize>,
-    entities: BTreeSet<usize>,
-    /// (event type, actor entity).
+    pub(crate) places: BTreeSet<usize>,
+    pub(crate) entities: BTreeSet<usize>,
     /// (event type, actor entity, target entity if any).
-    events: BTreeSet<(String, usize, Option<usize>)>,
+    pub(crate) events: BTreeSet<(String, usize, Option<usize>)>,
     /// Normalised texts of the quotations it carries (three words or more).
-    quotes: BTreeSet<String>,
-    words: BTreeSet<String>,
-    n_words: usize,
+    pub(crate) quotes: BTreeSet<String>,
+    pub(crate) words: BTreeSet<String>,
+    pub(crate) n_words: usize,
+    /// PLOVER types of its events.
+    pub event_types: BTreeSet<String>,
+    /// Days other than the article's publication day (the day of the event, not of the report).
+    pub event_days: BTreeSet<Date>,
+    /// Whether every event day lies after the publication day (an announcement).
+    pub future: bool,
+    /// Quotations (three words or more) with the story entity of their speaker, when resolved.
+    pub quote_speakers: Vec<(String, Option<usize>)>,
+    /// Descriptions asserted outside quotation marks: (kind of thing, description).
+    pub described: BTreeSet<(&'static str, &'static str)>,
+    /// Story entities of type PER.
+    pub persons: BTreeSet<usize>,
 }
 
 impl Claim {
     fn informative(&self) -> bool {
-        !self.days.is_empty() || !self.quantities.is_empty() || !self.entities.is_empty()
+        !self.days.is_empty()
+            || !self.quantities.is_empty()
+            || !self.entities.is_empty()
+            || self.words.len() >= 4
     }
 
     fn informativeness(&self) -> usize {
@@ -102,6 +118,21 @@ fn quantity_conflict(a: &Claim, qa: &Quantity, b: &Claim, qb: &Quantity) -> bool
         && !b.has_quantity(&qa.value, &qa.unit)
 }
 
+/// A casualty count that a later report raises ("at least nine killed", next day "14 killed") is an
+/// update, not a contradiction.
+fn is_update(story: &Story, a: &Claim, qa: &Quantity, b: &Claim, qb: &Quantity) -> bool {
+    if crate::text::casualty(&qa.unit).is_none() {
+        return false;
+    }
+    let (pa, pb) = (story.arts[a.art].published, story.arts[b.art].published);
+    let (va, vb) = (qa.value.parse::<f64>().unwrap_or(0.0), qb.value.parse::<f64>().unwrap_or(0.0));
+    match (pa, pb) {
+        (Some(pa), Some(pb)) if pa < pb => vb > va,
+        (Some(pa), Some(pb)) if pb < pa => va > vb,
+        _ => false,
+    }
+}
+
 fn shares_anchor(a: &Claim, b: &Claim) -> bool {
     !a.anchors.is_disjoint(&b.anchors) || shared_events(a, b) > 0
 }
@@ -109,8 +140,10 @@ fn shares_anchor(a: &Claim, b: &Claim) -> bool {
 /// Whether two claims are about the same thing closely enough for a different number to be a
 /// conflict: a shared anchor, compatible days, and a shared day, event or some wording.
 fn same_thing(a: &Claim, b: &Claim) -> bool {
+    let same_day_words =
+        !a.days.is_disjoint(&b.days) && jaccard(&a.words, &b.words) >= CONFLICT_WORDS;
     compatible(a, b)
-        && shares_anchor(a, b)
+        && (shares_anchor(a, b) || same_day_words)
         && (!a.days.is_disjoint(&b.days)
             || shared_events(a, b) > 0
             || jaccard(&a.words, &b.words) >= CONFLICT_WORDS)
@@ -130,8 +163,11 @@ fn shared_events(a: &Claim, b: &Claim) -> usize {
         .count()
 }
 
-fn match_score(a: &Claim, b: &Claim) -> Option<f64> {
-    if !compatible(a, b) {
+fn match_score(a: &Claim, b: &Claim, ubiquitous: &BTreeSet<usize>) -> Option<f64> {
+    if !compatible(a, b)
+        || crate::conflicts::describes_differently(a, b)
+        || crate::conflicts::attributes_differently(a, b)
+    {
         return None;
     }
     let conflicting =
@@ -140,18 +176,41 @@ fn match_score(a: &Claim, b: &Claim) -> Option<f64> {
         return None;
     }
     let days = a.days.intersection(&b.days).count();
+    // The same figure of the same thing; "people" stands for any count of people.
+    let people = |u: &str| u == "people";
     let numbers = a
         .quantities
         .iter()
-        .filter(|qa| b.quantities.iter().any(|qb| qa.value == qb.value && qa.unit == qb.unit))
+        .filter(|qa| {
+            b.quantities.iter().any(|qb| {
+                qa.value == qb.value
+                    && (qa.unit == qb.unit
+                        || (people(&qa.unit) && !qb.unit.is_empty())
+                        || (people(&qb.unit) && !qa.unit.is_empty()))
+            })
+        })
         .count();
     let anchors = a.anchors.intersection(&b.anchors).count();
     let events = shared_events(a, b);
     let quotes = a.quotes.intersection(&b.quotes).count();
     let words =
         if a.words.len().min(b.words.len()) >= 4 { jaccard(&a.words, &b.words) } else { 0.0 };
-    let same =
-        (days + numbers > 0 && anchors > 0) || events > 0 || quotes > 0 || words >= SAME_WORDS;
+    // An anchor every article names (the story's city) says little on its own.
+    let specific = a.anchors.intersection(&b.anchors).filter(|x| !ubiquitous.contains(x)).count();
+    // An announced day is specific enough to pin a story-wide anchor ("an inquiry will open in
+    // Dniprovsk on March 5" / "investigators will start on Wednesday in Dniprovsk").
+    let announced = a.future && b.future && !a.event_days.is_disjoint(&b.event_days);
+    let anchored =
+        specific > 0 || anchors >= 2 || (anchors > 0 && (announced || words >= STORY_WORDS));
+    // Two figures, or a figure on the same day, pin a fact down without any name.
+    let pinned =
+        numbers >= 2 || (numbers > 0 && days > 0) || (numbers > 0 && words >= SAME_WORDS / 2.0);
+    let same = (days + numbers > 0 && anchored)
+        || pinned
+        || (specific > 0 && words >= CONFLICT_WORDS)
+        || events > 0
+        || quotes > 0
+        || words >= SAME_WORDS;
     same.then(|| {
         2.0 * (days + numbers) as f64
             + anchors as f64
@@ -159,6 +218,34 @@ fn match_score(a: &Claim, b: &Claim) -> Option<f64> {
             + 4.0 * words
     })
 }
+
+/// Anchors named by at least three original articles and most of them.
+fn ubiquitous_anchors(story: &Story, claims: &[Claim]) -> BTreeSet<usize> {
+    let originals = (0..story.len()).filter(|&i| story.is_original(i)).count();
+    let mut arts: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for c in claims {
+        for &x in &c.anchors {
+            arts.entry(x).or_default().insert(c.art);
+        }
+    }
+    arts.into_iter()
+        .filter(|(_, a)| a.len() >= 3 && a.len() * 5 >= originals * 3)
+        .map(|(x, _)| x)
+        .collect()
+}
+
+/// Words before a weekday that make it the next one ("agreed to hold talks on Thursday").
+const FUTURE_CUES: &[&str] = &[
+    "will",
+    "to hold",
+    "to meet",
+    "to begin",
+    "due",
+    "set to",
+    "scheduled",
+    "planned",
+    "expected",
+];
 
 fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
     let mut claims = Vec::new();
@@ -188,10 +275,32 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 quotes: BTreeSet::new(),
                 words: content_words(text),
                 n_words: tokens(text, 0).len(),
+                event_types: BTreeSet::new(),
+                event_days: BTreeSet::new(),
+                future: false,
+                quote_speakers: Vec::new(),
+                described: crate::conflicts::descriptions(text),
+                persons: BTreeSet::new(),
             };
             let inside = |pos: usize| span.start <= pos && pos < span.end;
             for t in a.analysis.times.iter().filter(|t| inside(t.start)) {
-                if let Some(d) = story.day_of(ai, t) {
+                if let Some(mut d) = story.day_of(ai, t) {
+                    // A weekday the analysis put in the past although the clause announces it.
+                    let weekday = WEEKDAYS.iter().any(|w| t.text.to_lowercase().ends_with(w));
+                    if weekday && a.published.is_some_and(|p| d < p) {
+                        let before = story.slice(ai, Span::new(span.start, t.start)).to_lowercase();
+                        let tail: String = before
+                            .chars()
+                            .rev()
+                            .take(60)
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .rev()
+                            .collect();
+                        if FUTURE_CUES.iter().any(|cue| tail.contains(cue)) {
+                            d = d.checked_add(jiff::Span::new().days(7)).unwrap_or(d);
+                        }
+                    }
                     c.days.insert(d);
                 }
             }
@@ -204,6 +313,10 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                             c.anchors.insert(id);
                             c.places.insert(id);
                         }
+                        EntityType::Person => {
+                            c.anchors.insert(id);
+                            c.persons.insert(id);
+                        }
                         _ => {
                             c.anchors.insert(id);
                         }
@@ -213,11 +326,17 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
             for q in a.analysis.quotes.iter().filter(|q| inside(q.content.start)) {
                 let quoted = normalise(story.slice(ai, q.content));
                 if quoted.split(' ').count() >= 3 {
+                    let speaker = q
+                        .speaker
+                        .as_ref()
+                        .and_then(|sp| sp.canonical.as_deref().and_then(|n| index.resolve(n)));
+                    c.quote_speakers.push((quoted.clone(), speaker));
                     c.quotes.insert(quoted);
                 }
             }
             c.quotes.extend(quoted_segments(text));
             for ev in a.analysis.events.iter().filter(|ev| ev.sentence == si) {
+                c.event_types.insert(ev.kind.clone());
                 if let Some(d) = event_day(ev.date.as_deref()) {
                     c.days.insert(d);
                 }
@@ -231,44 +350,83 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                     c.entities.insert(place);
                 }
             }
+            c.event_days = c.days.iter().copied().filter(|d| Some(*d) != a.published).collect();
+            c.future = !c.event_days.is_empty()
+                && a.published.is_some_and(|p| c.event_days.iter().all(|d| *d > p));
             claims.push(c);
         }
     }
     claims
 }
 
+const WEEKDAYS: &[&str] =
+    &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
 fn event_day(value: Option<&str>) -> Option<Date> {
     value?.get(..10)?.parse().ok()
+}
+
+/// Pairs of claims of different articles that share a key: a day, a figure, an anchor, a
+/// quotation, an event type with its actor, or a content word used by few claims (every way two
+/// claims can match needs one of these).
+pub(crate) fn candidate_pairs(claims: &[Claim]) -> Vec<(usize, usize)> {
+    let mut index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, c) in claims.iter().enumerate() {
+        let mut keys: BTreeSet<String> = BTreeSet::new();
+        keys.extend(c.days.iter().map(|d| format!("d{d}")));
+        keys.extend(c.quantities.iter().map(|q| format!("n{}", q.value)));
+        keys.extend(c.quotes.iter().map(|q| format!("q{q}")));
+        keys.extend(c.events.iter().map(|(k, actor, _)| format!("e{k}{actor}")));
+        keys.extend(c.words.iter().map(|w| format!("w{w}")));
+        for k in keys {
+            index.entry(k).or_default().push(i);
+        }
+    }
+    // A word that many claims use cannot make two of them match on its own; nor, in a large
+    // story, can a day or a figure that a tenth of all sentences share.
+    let common_word = (claims.len() / 50).clamp(8, 30);
+    let common = (claims.len() / 10).clamp(60, 200);
+    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for (k, list) in &index {
+        let limit = if k.starts_with('w') { common_word } else { common };
+        if list.len() > limit && !k.starts_with('q') && !k.starts_with('e') {
+            continue;
+        }
+        for (p, &x) in list.iter().enumerate() {
+            for &y in &list[p + 1..] {
+                if claims[x].art != claims[y].art {
+                    pairs.insert((x, y));
+                }
+            }
+        }
+    }
+    pairs.into_iter().collect()
 }
 
 /// Compares the story's original articles.
 pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
     let claims = build_claims(story, index);
-    // All matching pairs across different articles, best first.
-    let mut edges: Vec<(f64, usize, usize)> = Vec::new();
-    for x in 0..claims.len() {
-        for y in x + 1..claims.len() {
-            if claims[x].art != claims[y].art {
-                if let Some(s) = match_score(&claims[x], &claims[y]) {
-                    edges.push((s, x, y));
-                }
-            }
-        }
-    }
+    let ubiquitous = ubiquitous_anchors(story, &claims);
+    // All matching pairs across different articles, best first. Only pairs sharing a day, a
+    // figure, a name, a quotation, an event or an uncommon word can match: an inverted index
+    // finds them without comparing every pair.
+    let candidates = candidate_pairs(&claims);
+    let mut edges: Vec<(f64, usize, usize)> = candidates
+        .iter()
+        .filter_map(|&(x, y)| match_score(&claims[x], &claims[y], &ubiquitous).map(|s| (s, x, y)))
+        .collect();
     edges.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
     let mut matched = vec![false; claims.len()];
     // Agglomerate: one sentence per article per fact.
     let mut fact_of: Vec<usize> = (0..claims.len()).collect();
     let mut members: Vec<Vec<usize>> = (0..claims.len()).map(|c| vec![c]).collect();
+    let mut arts_of: Vec<BTreeSet<usize>> =
+        claims.iter().map(|c| BTreeSet::from([c.art])).collect();
     for &(_, x, y) in &edges {
         matched[x] = true;
         matched[y] = true;
         let (fx, fy) = (fact_of[x], fact_of[y]);
-        if fx == fy {
-            continue;
-        }
-        let arts = |f: usize| members[f].iter().map(|&c| claims[c].art).collect::<BTreeSet<_>>();
-        if !arts(fx).is_disjoint(&arts(fy)) {
+        if fx == fy || !arts_of[fx].is_disjoint(&arts_of[fy]) {
             continue;
         }
         let (keep, gone) = (fx.min(fy), fx.max(fy));
@@ -278,6 +436,8 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         }
         members[keep].extend(moved);
         members[keep].sort_unstable();
+        let moved_arts = std::mem::take(&mut arts_of[gone]);
+        arts_of[keep].extend(moved_arts);
     }
     let outlets = |m: &[usize]| {
         m.iter().map(|&c| story.outlet[claims[c].art].as_str()).collect::<BTreeSet<_>>().len()
@@ -301,8 +461,22 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         })
         .collect();
 
-    let (mut conflicts, disputed) = quantity_conflicts(story, index, &claims);
-    conflicts.extend(date_conflicts(story, index));
+    let (mut conflicts, mut disputed) = quantity_conflicts(story, index, &claims);
+    let (more, more_disputed) = crate::conflicts::conflicts(story, index, &claims);
+    conflicts.extend(more);
+    disputed.extend(more_disputed);
+    for c in date_conflicts(story, index) {
+        let covered = conflicts.iter().any(|k| {
+            k.kind == "date"
+                && c.claims.iter().all(|x| {
+                    k.claims.iter().any(|y| y.article == x.article && y.evidence == x.evidence)
+                })
+        });
+        if !covered {
+            conflicts.push(c);
+        }
+    }
+    crate::conflicts::rank(story, &mut conflicts);
     // Unique: matched by no other article, not disputed by one, and saying something checkable.
     let mut unique_claims: Vec<usize> = (0..claims.len())
         .filter(|&c| {
@@ -371,15 +545,36 @@ fn quantity_conflicts(
         r
     }
     let mut shared: BTreeMap<(usize, usize), BTreeSet<usize>> = BTreeMap::new();
+    // Places each article names anywhere (a gate of the port is still the port's story).
+    let mut places_of: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for c in claims {
+        places_of.entry(c.art).or_default().extend(c.places.iter().copied());
+    }
+    // Casualties counted for the same event day, in places both articles name, are one incident
+    // even when the sentences share no name ("Twelve people were injured on Tuesday evening…").
+    let same_incident = |a: &Claim, qa: &Quantity, b: &Claim, qb: &Quantity| {
+        crate::text::casualty(&qa.unit).is_some()
+            && qa.unit == qb.unit
+            && !a.event_days.is_disjoint(&b.event_days)
+            && (a.places.is_subset(&places_of[&b.art]) || b.places.is_subset(&places_of[&a.art]))
+    };
     for x in 0..claims.len() {
         for y in x + 1..claims.len() {
             let (a, b) = (&claims[x], &claims[y]);
-            if a.art == b.art || story.outlet[a.art] == story.outlet[b.art] || !same_thing(a, b) {
+            if a.quantities.is_empty()
+                || b.quantities.is_empty()
+                || a.art == b.art
+                || story.outlet[a.art] == story.outlet[b.art]
+            {
                 continue;
             }
+            let related = same_thing(a, b);
             for (i, qa) in a.quantities.iter().enumerate() {
                 for (j, qb) in b.quantities.iter().enumerate() {
-                    if quantity_conflict(a, qa, b, qb) {
+                    if quantity_conflict(a, qa, b, qb)
+                        && (related || same_incident(a, qa, b, qb))
+                        && !is_update(story, a, qa, b, qb)
+                    {
                         let (rx, ry) = (find(&mut parent, (x, i)), find(&mut parent, (y, j)));
                         parent.insert(ry, rx);
                         parent.entry(rx).or_insert(rx);
@@ -419,7 +614,7 @@ fn quantity_conflicts(
             n if n.is_empty() => unit.clone(),
             n => format!("{unit} · {n}"),
         };
-        out.push((c0, Conflict { about, claims: claims_out }));
+        out.push((c0, Conflict { about, claims: claims_out, kind: "number".into() }));
     }
     out.sort_by_key(|(c, _)| *c);
     let disputed = parent.keys().map(|&(c, _)| c).collect();
@@ -473,6 +668,7 @@ fn date_conflicts(story: &Story, index: &EntityIndex) -> Vec<Conflict> {
             continue;
         }
         out.push(Conflict {
+            kind: "date".into(),
             about: format!("date of {kind} by {}", index.clusters[actor].canonical),
             claims: dated
                 .iter()

@@ -11,8 +11,10 @@
 //! article's cleaned text; output order is deterministic (sorted, never hash order); a copy
 //! (`Grouping::duplicate_of`) counts as the outlet of its original and never makes a fact "agreed".
 
+mod conflicts;
 mod entities;
 mod facts;
+pub mod html;
 mod quotes;
 mod summary;
 mod text;
@@ -22,8 +24,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use storyline_model::offsets::CharIndex;
 use storyline_model::{
-    Article, ArticleRef, Date, Grouping, Span, StoryId, StoryReport, TitleOrigin,
+    Article, ArticleRef, Comparison, Date, Evidence, Grouping, InferredDate, OutletCoverage, Span,
+    StoryId, StoryReport, TitleOrigin,
 };
+
+pub use summary::summary_of;
+pub use timeline::{timeline_of, DatedSummary, TimelineOptions};
 
 /// The story's headline and date (for listings): the title of its most representative original
 /// article, and the earliest publication date among its articles.
@@ -34,22 +40,167 @@ pub fn headline(articles: &[(Article, Grouping)]) -> (String, Option<Date>) {
 
 /// Builds the full report for story `id` from its (already analysed) articles.
 pub fn report(id: &StoryId, articles: &[(Article, Grouping)]) -> StoryReport {
-    let story = Story::new(articles);
+    let mut story = Story::new(articles);
     let index = entities::EntityIndex::build(&story);
-    let comparison = facts::compare(&story, &index);
+    let mut comparison = facts::compare(&story, &index);
+    // Date the undated from what they share, then compare again with their weekdays resolved.
+    let inferred: Vec<Option<InferredDate>> =
+        (0..story.len()).map(|i| infer_published(&story, &comparison, i)).collect();
+    if inferred.iter().any(Option::is_some) {
+        story.inferred = inferred.iter().map(|d| d.as_ref().map(|d| d.date)).collect();
+        comparison = facts::compare(&story, &index);
+    }
     let summary = summary::summary(&story, &comparison);
+    let mut articles = story.article_refs();
+    for (r, d) in articles.iter_mut().zip(inferred) {
+        r.inferred_published = d;
+    }
+    let outlets = outlets(&story, &comparison.comparison);
     StoryReport {
         id: id.clone(),
         headline: story.headline_text(),
         date: story.date(),
         summary,
-        articles: story.article_refs(),
+        articles,
         entities: index.story_entities(&story),
         quotes: quotes::quotes(&story, &index),
         timeline: timeline::timeline(&story),
         comparison: comparison.comparison,
+        outlets,
     }
 }
+
+/// For an undated article: the publication date of the dated article it shares most facts with
+/// (the latest on a tie — an article cannot report what had not happened), with the shared
+/// sentence as evidence. A year-less date the article names itself (`XXXX-MM-DD`, resolved with
+/// the story's year) that lies later wins: an article is published no earlier than the days it
+/// reports as past.
+fn infer_published(story: &Story, compared: &facts::Compared, i: usize) -> Option<InferredDate> {
+    if story.arts[i].published.is_some() {
+        return None;
+    }
+    let mut shared: BTreeMap<usize, (usize, Vec<usize>)> = BTreeMap::new();
+    for members in &compared.agreed_members {
+        let mine: Vec<usize> =
+            members.iter().copied().filter(|&c| compared.claims[c].art == i).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        for &c in members {
+            let other = compared.claims[c].art;
+            if other != i && story.arts[other].published.is_some() {
+                let e = shared.entry(other).or_default();
+                e.0 += 1;
+                e.1.extend(&mine);
+            }
+        }
+    }
+    let (&partner, (n, mine)) =
+        shared.iter().max_by_key(|(&a, (n, _))| (*n, story.arts[a].published))?;
+    let mut date = story.arts[partner].published?;
+    let mut reason = format!(
+        "shares {n} fact(s) with {} (published {date})",
+        story.arts[partner].source.as_deref().unwrap_or("another article")
+    );
+    let mut evidence: Vec<Evidence> = mine
+        .iter()
+        .take(2)
+        .map(|&c| Evidence {
+            article: story.id(i).to_string(),
+            start: compared.claims[c].span.start,
+            end: compared.claims[c].span.end,
+        })
+        .collect();
+    let latest_own = story.arts[i]
+        .analysis
+        .times
+        .iter()
+        .filter(|t| t.value.as_deref().is_some_and(|v| v.starts_with("XXXX-")))
+        .filter_map(|t| story.day_of(i, t).map(|d| (d, t)))
+        .filter(|(d, _)| *d > date && d.since(date).is_ok_and(|s| s.get_days() <= 7))
+        .max_by_key(|(d, _)| *d);
+    if let Some((d, t)) = latest_own {
+        // Only a day the article reports as past moves the date: a future one is an announcement.
+        let sentence = story.sentence_at(i, t.start).map(|s| story.slice(i, story.sentences[i][s]));
+        const FUTURE: &[&str] = &[
+            " will ",
+            " due ",
+            " expected ",
+            "beginning",
+            " begin",
+            "starting",
+            " next ",
+            " plan",
+            "scheduled",
+            " set to",
+            " to hold",
+            " to meet",
+            " from ",
+            " until ",
+        ];
+        let past = sentence.is_some_and(|s| {
+            let s = s.to_lowercase();
+            !FUTURE.iter().any(|f| s.contains(f))
+        });
+        if past {
+            date = d;
+            reason = format!("{reason}; it reports {} ({d}) as past", t.text);
+            evidence.push(Evidence {
+                article: story.id(i).to_string(),
+                start: t.start,
+                end: t.end,
+            });
+        }
+    }
+    Some(InferredDate { date, reason, evidence })
+}
+
+/// Per outlet: the agreed facts it carries and those it leaves out, its unique facts, and the
+/// conflicts it takes part in.
+fn outlets(story: &Story, comparison: &Comparison) -> Vec<OutletCoverage> {
+    let mut by_outlet: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for i in 0..story.len() {
+        by_outlet.entry(story.outlet[i].as_str()).or_default().push(i);
+    }
+    let mut out: Vec<OutletCoverage> = by_outlet
+        .values()
+        .map(|arts| {
+            let ids: BTreeSet<&str> = arts.iter().map(|&i| story.id(i)).collect();
+            let name = arts
+                .iter()
+                .find_map(|&i| story.arts[story.original_of[i].unwrap_or(i)].source.clone())
+                .unwrap_or_else(|| "unattributed".to_string());
+            let (agreed, missing): (Vec<usize>, Vec<usize>) = (0..comparison.agreed.len())
+                .partition(|&f| {
+                    comparison.agreed[f].articles.iter().any(|a| ids.contains(a.as_str()))
+                });
+            OutletCoverage {
+                outlet: name,
+                articles: ids.iter().map(|s| s.to_string()).collect(),
+                agreed,
+                missing,
+                unique: comparison
+                    .unique
+                    .iter()
+                    .filter(|u| ids.contains(u.article.as_str()))
+                    .count(),
+                conflicts: (0..comparison.conflicts.len())
+                    .filter(|&c| {
+                        comparison.conflicts[c]
+                            .claims
+                            .iter()
+                            .any(|cl| ids.contains(cl.article.as_str()))
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.outlet.cmp(&b.outlet));
+    out
+}
+
+const WEEKDAYS: [&str; 7] =
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// The story's articles in report order (originals first, by date), with what every part needs.
 pub(crate) struct Story<'a> {
@@ -64,6 +215,8 @@ pub(crate) struct Story<'a> {
     chars: Vec<CharIndex>,
     /// Index of the article whose title is the headline.
     pub headline: Option<usize>,
+    /// Inferred publication dates of undated articles (empty until inferred).
+    pub inferred: Vec<Option<Date>>,
 }
 
 impl<'a> Story<'a> {
@@ -114,8 +267,16 @@ impl<'a> Story<'a> {
                 raw.into_iter().map(|s| text::trim_span(&cs, s)).collect()
             })
             .collect();
-        let mut story =
-            Story { arts, groupings, original_of, outlet, sentences, chars, headline: None };
+        let mut story = Story {
+            arts,
+            groupings,
+            original_of,
+            outlet,
+            sentences,
+            chars,
+            headline: None,
+            inferred: Vec::new(),
+        };
         story.headline = story.pick_headline();
         story
     }
@@ -155,7 +316,21 @@ impl<'a> Story<'a> {
         if let Some(day) = t.day() {
             return Some(day);
         }
-        let anchor = self.arts[ai].published.is_none().then(|| self.date()).flatten()?;
+        if self.arts[ai].published.is_some() {
+            return None;
+        }
+        let inferred = self.inferred.get(ai).copied().flatten();
+        if let Some(anchor) = inferred {
+            // A weekday of an undated article, once its date is inferred: the last such day on or
+            // before it (news reports the past; announced days carry their own cues and values).
+            let lower = t.text.to_lowercase();
+            if let Some(w) = WEEKDAYS.iter().position(|w| lower.contains(w)) {
+                let back =
+                    (anchor.weekday().to_monday_zero_offset() as i64 - w as i64).rem_euclid(7);
+                return anchor.checked_sub(jiff::Span::new().days(back)).ok();
+            }
+        }
+        let anchor = inferred.or_else(|| self.date())?;
         let rest = t.value.as_deref()?.strip_prefix("XXXX-")?;
         let (month, day) = rest.get(..5)?.split_once('-')?;
         let (month, day): (i8, i8) = (month.parse().ok()?, day.parse().ok()?);
@@ -174,6 +349,7 @@ impl<'a> Story<'a> {
                 title: a.title.clone(),
                 published: a.published,
                 duplicate_of: g.duplicate_of.clone(),
+                inferred_published: None,
             })
             .collect()
     }

@@ -550,6 +550,23 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
                 }
             }
         }
+        // A count of people: what happened to them may stand after the clause ("Fifteen people,
+        // including four officers, were injured") or before the number ("killed three people").
+        let counts_people =
+            toks.get(j).is_some_and(|t| t.lower == "people" || t.lower == "persons");
+        let plain = unit_words.is_empty() || unit_words == ["people"] || counts_people;
+        if plain {
+            let after = toks[j..].iter().take(10).map(|t| t.lower.as_str());
+            let before = toks[..i].iter().rev().take(3).map(|t| t.lower.as_str());
+            if let Some(c) = after.chain(before).find_map(casualty) {
+                unit_words = vec![c.to_string()];
+                unit_text = vec![c.to_string()];
+            }
+        }
+        let unit_words: Vec<String> = unit_words
+            .iter()
+            .map(|u| casualty(u).map_or_else(|| u.clone(), str::to_string))
+            .collect();
         out.push(Quantity {
             value: render(value),
             unit: unit_words.join(" "),
@@ -559,6 +576,26 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
         i = j;
     }
     out
+}
+
+/// The canonical casualty a word names ("hurt", "wounded", "injured" → `injured`; "dead",
+/// "died", "killed" → `killed`), or `None`.
+pub(crate) fn casualty(word: &str) -> Option<&'static str> {
+    match word {
+        "injur" | "injured" | "injuries" | "injury" | "hurt" | "wound" | "wounded" => {
+            Some("injured")
+        }
+        "kill" | "killed" | "dead" | "died" | "die" | "death" | "deaths" | "lives" | "live" => {
+            Some("killed")
+        }
+        "missing" => Some("missing"),
+        _ => None,
+    }
+}
+
+/// A number word or numeral's value ("Twelve" → 12).
+pub(crate) fn number_value(word: &str) -> Option<f64> {
+    parse_number(&word.to_lowercase()).map(|(v, _)| v)
 }
 
 #[cfg(test)]
@@ -571,8 +608,17 @@ mod tests {
 
     #[test]
     fn numbers_with_what_they_count() {
-        assert_eq!(q("12 people were injured in the fire"), vec![("12".into(), "injur".into())]);
-        assert_eq!(q("The blaze left 15 injured."), vec![("15".into(), "injur".into())]);
+        assert_eq!(q("12 people were injured in the fire"), vec![("12".into(), "injured".into())]);
+        assert_eq!(q("The blaze left 15 injured."), vec![("15".into(), "injured".into())]);
+        assert_eq!(q("Twelve people were hurt"), vec![("12".into(), "injured".into())]);
+        assert_eq!(
+            q("Fifteen people, including four officers, were injured"),
+            vec![("15".into(), "injured".into()), ("4".into(), "officer".into())]
+        );
+        assert_eq!(
+            q("A strike killed three people overnight"),
+            vec![("3".into(), "killed".into())]
+        );
         assert_eq!(q("a 30-day ceasefire"), vec![("30".into(), "day ceasefire".into())]);
         assert_eq!(q("after five incursions"), vec![("5".into(), "incursion".into())]);
         assert_eq!(q("$2.5 million in aid"), vec![("2500000".into(), "$".into())]);

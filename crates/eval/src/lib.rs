@@ -6,6 +6,9 @@
 //! * [`quotes`]: PolNeAR BRAT attributions, content F1, speaker F1, direct-quote + speaker F1.
 //! * [`events`]: PLOVER JSONL, event type accuracy, actor/target match.
 //! * [`clustering`]: ECB+ (or Multi-News JSONL), B-cubed, pairwise F1, adjusted Rand index.
+//! * [`summaries`]: Multi-News, ROUGE-1/2/L of the story summary at the reference length.
+//! * [`timelines`]: Timeline17, date-selection F1 and alignment ROUGE-1 (tilse `align+ m:1`).
+//! * [`comparison`]: invented story fixtures, P/R of agreed, unique and conflicting claims.
 //! * [`html`]: ScrapingHub article-extraction benchmark, 4-word-shingle macro P/R/F1.
 //!
 //! [`run`] discovers the files of a layout under any directory (other splits exist), so nothing
@@ -19,12 +22,16 @@ use std::str::FromStr;
 use serde::Serialize;
 
 pub mod clustering;
+pub mod comparison;
 pub mod events;
 pub mod html;
 pub mod metrics;
 pub mod ner;
 pub mod quotes;
+pub mod rouge;
+pub mod summaries;
 pub mod temporal;
+pub mod timelines;
 mod util;
 
 /// The steps `storyline eval` can score.
@@ -36,11 +43,23 @@ pub enum Task {
     Events,
     Clustering,
     Html,
+    Summaries,
+    Timelines,
+    Comparison,
 }
 
 impl Task {
-    pub const ALL: [Task; 6] =
-        [Task::Ner, Task::Temporal, Task::Quotes, Task::Events, Task::Clustering, Task::Html];
+    pub const ALL: [Task; 9] = [
+        Task::Ner,
+        Task::Temporal,
+        Task::Quotes,
+        Task::Events,
+        Task::Clustering,
+        Task::Html,
+        Task::Summaries,
+        Task::Timelines,
+        Task::Comparison,
+    ];
 
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -50,6 +69,9 @@ impl Task {
             Task::Events => "events",
             Task::Clustering => "clustering",
             Task::Html => "html",
+            Task::Summaries => "summaries",
+            Task::Timelines => "timelines",
+            Task::Comparison => "comparison",
         }
     }
 }
@@ -193,7 +215,7 @@ impl Scores {
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
     #[error(
-        "unknown eval task `{0}` (expected one of: ner, temporal, quotes, events, clustering, html)"
+        "unknown eval task `{0}` (expected one of: ner, temporal, quotes, events, clustering, html, summaries, timelines, comparison)"
     )]
     UnknownTask(String),
     #[error("{path}: {source}")]
@@ -235,6 +257,9 @@ pub fn run(task: Task, data: &Path) -> Result<Scores, EvalError> {
         Task::Events => events::run(data),
         Task::Clustering => clustering::run(data),
         Task::Html => html::run(data),
+        Task::Summaries => summaries::run(data),
+        Task::Timelines => timelines::run(data),
+        Task::Comparison => comparison::run(data),
     }
 }
 

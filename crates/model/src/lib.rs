@@ -297,6 +297,25 @@ pub struct StoryReport {
     pub quotes: Vec<StoryQuote>,
     pub timeline: Vec<TimelineEntry>,
     pub comparison: Comparison,
+    /// Per outlet: what it covered and what it left out relative to the story.
+    #[serde(default)]
+    pub outlets: Vec<OutletCoverage>,
+}
+
+/// What one outlet covered of a story and what it left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OutletCoverage {
+    /// The outlet's name as given (or `unattributed`).
+    pub outlet: String,
+    pub articles: Vec<ArticleId>,
+    /// Indices into `comparison.agreed` of the facts it carries.
+    pub agreed: Vec<usize>,
+    /// Indices into `comparison.agreed` of the facts other outlets share that it leaves out.
+    pub missing: Vec<usize>,
+    /// Number of facts only it carries (`comparison.unique`).
+    pub unique: usize,
+    /// Indices into `comparison.conflicts` it takes part in.
+    pub conflicts: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -313,6 +332,19 @@ pub struct ArticleRef {
     pub title: Option<String>,
     pub published: Option<Date>,
     pub duplicate_of: Option<ArticleId>,
+    /// For an article without a publication date: the date inferred from the story and its own
+    /// relative references.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred_published: Option<InferredDate>,
+}
+
+/// A date that was not given but inferred, with the evidence it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InferredDate {
+    pub date: Date,
+    /// How it was inferred, in words.
+    pub reason: String,
+    pub evidence: Vec<Evidence>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -342,6 +374,10 @@ pub struct TimelineEntry {
     pub text: String,
     pub articles: Vec<ArticleId>,
     pub evidence: Vec<Evidence>,
+    /// True for an announced or expected event (talks, a deadline) later than the story's
+    /// latest publication date.
+    #[serde(default)]
+    pub future: bool,
 }
 
 /// Where a fact was read: a span of an article's cleaned text.
@@ -377,6 +413,10 @@ pub struct UniqueFact {
 pub struct Conflict {
     pub about: String,
     pub claims: Vec<ConflictClaim>,
+    /// What differs: `date`, `number`, `description`, `attribution` or `internal` (a claim
+    /// contradicting what the article itself lets one compute).
+    #[serde(default)]
+    pub kind: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,518 @@
+//! Conflicts beyond different counts: different **descriptions** of one event ("strike" vs
+//! "lockout", "press conference" vs "televised statement"), different **attribution** of one
+//! quotation, different **dates** of one announced event, and **internal** contradictions (a war
+//! "in its second year" whose start date, given in the same article, makes it the fourth).
+//!
+//! Descriptions come from a small lexicon of mutually exclusive ways to describe one kind of thing;
+//! a description denied in the sentence ("a lockout rather than a strike") or inside quotation
+//! marks (a party's claim, not the outlet's) is not asserted. Conflicts are ranked: numbers and
+//! dates first, then descriptions, attribution and internal ones; more outlets first.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use storyline_model::{Conflict, ConflictClaim, Date};
+
+use crate::entities::EntityIndex;
+use crate::facts::Claim;
+use crate::text::{number_value, tokens};
+use crate::Story;
+
+/// Kinds of thing, each with its exclusive descriptions and the word sequences that say them.
+/// `story_wide`: the kind is about the story itself (what the dispute is), so any two outlets'
+/// sentences compare; otherwise the two sentences must share a name and not differ in day.
+struct Kind {
+    name: &'static str,
+    story_wide: bool,
+    values: &'static [(&'static str, &'static [&'static str])],
+}
+
+const KINDS: &[Kind] = &[
+    Kind {
+        name: "industrial action",
+        story_wide: true,
+        values: &[
+            ("strike", &["strike", "strikes", "striking", "walkout", "walked out", "walk out"]),
+            ("lockout", &["lockout", "locked out", "lock out", "locking out"]),
+        ],
+    },
+    Kind {
+        name: "form of the statement",
+        story_wide: false,
+        values: &[
+            ("press conference", &["press conference", "news conference", "press briefing"]),
+            (
+                "televised statement",
+                &[
+                    "televised statement",
+                    "televised address",
+                    "address to the nation",
+                    "video address",
+                ],
+            ),
+            ("written statement", &["written statement"]),
+        ],
+    },
+    Kind {
+        name: "cause",
+        story_wide: false,
+        values: &[
+            ("accident", &["accident", "accidental", "accidentally"]),
+            ("deliberate", &["arson", "sabotage", "deliberately", "deliberate attack"]),
+        ],
+    },
+    Kind {
+        name: "departure",
+        story_wide: false,
+        values: &[
+            ("resigned", &["resigned", "stepped down", "quit"]),
+            ("dismissed", &["was fired", "was dismissed", "was sacked", "was ousted"]),
+        ],
+    },
+];
+
+/// Words that, just before a description, deny it.
+const DENIALS: &[&str] = &["rather than", "not", "instead of", "no"];
+/// Words that, just before "strike", make it something else.
+const OTHER_STRIKES: &[&str] = &["drone", "air", "missile", "hunger", "lightning", "military"];
+
+/// Whether `text` (lowercase words) contains `phrase` with a word gap allowed for "locked ... out".
+fn find_phrase(words: &[&str], phrase: &str) -> Vec<usize> {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    let mut out = Vec::new();
+    for i in 0..words.len() {
+        if words[i] != p[0] {
+            continue;
+        }
+        if p.len() == 1 {
+            out.push(i);
+            continue;
+        }
+        // The next words, allowing up to three words between a verb and its particle.
+        let gap = if p.len() == 2 && p[1] == "out" { 4 } else { 1 };
+        let mut k = i + 1;
+        let mut ok = true;
+        for w in &p[1..] {
+            match words[k..words.len().min(k + gap)].iter().position(|x| x == w) {
+                Some(off) => k += off + 1,
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// The descriptions a sentence asserts (outside quotation marks, not denied).
+pub(crate) fn descriptions(sentence: &str) -> BTreeSet<(&'static str, &'static str)> {
+    // Drop quoted passages: they are a party's words.
+    let mut plain = String::with_capacity(sentence.len());
+    let mut inside = false;
+    for c in sentence.chars() {
+        match c {
+            '"' => inside = !inside,
+            '“' => inside = true,
+            '”' => inside = false,
+            _ if !inside => plain.push(c),
+            _ => {}
+        }
+    }
+    let toks = tokens(&plain, 0);
+    let words: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
+    let mut out = BTreeSet::new();
+    for kind in KINDS {
+        for (value, phrases) in kind.values {
+            let asserted = phrases.iter().any(|ph| {
+                find_phrase(&words, ph).into_iter().any(|i| {
+                    let before = format!(" {} ", words[i.saturating_sub(3)..i].join(" "));
+                    let denied = DENIALS.iter().any(|d| before.contains(&format!(" {d} ")));
+                    let other = i > 0 && OTHER_STRIKES.contains(&words[i - 1]);
+                    let other_strike = *value == "strike" && other;
+                    !(denied || other_strike)
+                })
+            });
+            if asserted {
+                out.insert((kind.name, *value));
+            }
+        }
+    }
+    out
+}
+
+fn values_of<'c>(c: &'c Claim, kind: &str) -> BTreeSet<&'c str> {
+    c.described.iter().filter(|(k, _)| *k == kind).map(|(_, v)| *v).collect()
+}
+
+/// Two sentences describing one thing in exclusive ways (each asserting only its own).
+pub(crate) fn describes_differently(a: &Claim, b: &Claim) -> bool {
+    KINDS.iter().any(|k| {
+        let (va, vb) = (values_of(a, k.name), values_of(b, k.name));
+        !va.is_empty() && !vb.is_empty() && va.is_disjoint(&vb)
+    })
+}
+
+/// The same quotation given to two different speakers.
+pub(crate) fn attributes_differently(a: &Claim, b: &Claim) -> bool {
+    a.quote_speakers.iter().any(|(qa, sa)| {
+        b.quote_speakers.iter().any(|(qb, sb)| qa == qb && sa.is_some() && sb.is_some() && sa != sb)
+    })
+}
+
+fn claim(story: &Story, c: &Claim, value: String) -> ConflictClaim {
+    ConflictClaim { article: story.id(c.art).to_string(), value, evidence: c.span }
+}
+
+fn days_apart(a: Date, b: Date) -> i32 {
+    a.since(b).map_or(i32::MAX, |s| s.get_days().abs())
+}
+
+/// The conflicts of this module's kinds, and the claims that take part in them.
+pub(crate) fn conflicts(
+    story: &Story,
+    index: &EntityIndex,
+    claims: &[Claim],
+) -> (Vec<Conflict>, BTreeSet<usize>) {
+    let mut out = Vec::new();
+    let mut disputed = BTreeSet::new();
+    let different_outlets =
+        |x: usize, y: usize| story.outlet[claims[x].art] != story.outlet[claims[y].art];
+
+    // Descriptions: per kind, per outlet, the description it asserts (outlets asserting several
+    // are ambiguous and left out).
+    for kind in KINDS {
+        let mut per_outlet: BTreeMap<&str, (BTreeSet<&str>, Vec<usize>)> = BTreeMap::new();
+        for (ci, c) in claims.iter().enumerate() {
+            let v = values_of(c, kind.name);
+            if !v.is_empty() {
+                let e = per_outlet.entry(story.outlet[c.art].as_str()).or_default();
+                e.0.extend(v);
+                e.1.push(ci);
+            }
+        }
+        per_outlet.retain(|_, (v, _)| v.len() == 1);
+        let values: BTreeSet<&str> =
+            per_outlet.values().flat_map(|(v, _)| v.iter().copied()).collect();
+        if values.len() < 2 {
+            continue;
+        }
+        // Pairs of differently described sentences that are about the same thing.
+        let mut members: BTreeSet<usize> = BTreeSet::new();
+        let reps: Vec<usize> = per_outlet.values().flat_map(|(_, cs)| cs.iter().copied()).collect();
+        for &x in &reps {
+            for &y in &reps {
+                if x >= y
+                    || !different_outlets(x, y)
+                    || !describes_differently(&claims[x], &claims[y])
+                {
+                    continue;
+                }
+                let (a, b) = (&claims[x], &claims[y]);
+                let related = kind.story_wide
+                    || (!a.anchors.is_disjoint(&b.anchors)
+                        && (a.days.is_empty()
+                            || b.days.is_empty()
+                            || !a.days.is_disjoint(&b.days)));
+                if related {
+                    members.insert(x);
+                    members.insert(y);
+                }
+            }
+        }
+        if members.is_empty() {
+            continue;
+        }
+        // One sentence per article: its first describing one.
+        let mut seen_art = BTreeSet::new();
+        let mut cl = Vec::new();
+        for &m in &members {
+            if seen_art.insert(claims[m].art) {
+                let v = values_of(&claims[m], kind.name).into_iter().next().unwrap_or_default();
+                cl.push(claim(story, &claims[m], v.to_string()));
+            }
+        }
+        disputed.extend(members);
+        out.push(Conflict { about: kind.name.to_string(), claims: cl, kind: "description".into() });
+    }
+
+    // Attribution: the same quotation, different speakers.
+    let mut attributed: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (ci, c) in claims.iter().enumerate() {
+        for (q, sp) in &c.quote_speakers {
+            if let Some(sp) = sp {
+                attributed.entry(q.clone()).or_default().push((ci, *sp));
+            }
+        }
+    }
+    for (quote, said) in attributed {
+        let speakers: BTreeSet<usize> = said.iter().map(|s| s.1).collect();
+        let outlets: BTreeSet<&str> =
+            said.iter().map(|s| story.outlet[claims[s.0].art].as_str()).collect();
+        if speakers.len() < 2 || outlets.len() < 2 {
+            continue;
+        }
+        let short: String = quote.split(' ').take(8).collect::<Vec<_>>().join(" ");
+        disputed.extend(said.iter().map(|s| s.0));
+        out.push(Conflict {
+            about: format!("who said “{short}…”"),
+            claims: said
+                .iter()
+                .map(|&(ci, sp)| claim(story, &claims[ci], index.clusters[sp].canonical.clone()))
+                .collect(),
+            kind: "attribution".into(),
+        });
+    }
+
+    // Dates: one announced event set for different days by different outlets.
+    let mut parent: Vec<usize> = (0..claims.len()).collect();
+    fn root(p: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while p[r] != r {
+            r = p[r];
+        }
+        p[x] = r;
+        r
+    }
+    let mut dated: BTreeSet<usize> = BTreeSet::new();
+    let announced: Vec<usize> = (0..claims.len())
+        .filter(|&c| claims[c].future && claims[c].event_days.len() == 1)
+        .collect();
+    for (p, &x) in announced.iter().enumerate() {
+        for &y in &announced[p + 1..] {
+            let (a, b) = (&claims[x], &claims[y]);
+            let announced = a.future && b.future;
+            if !(different_outlets(x, y) && announced)
+                || a.event_days.len() != 1
+                || b.event_days.len() != 1
+                || a.event_days == b.event_days
+                || a.anchors.is_disjoint(&b.anchors)
+            {
+                continue;
+            }
+            let (da, db) =
+                (*a.event_days.first().expect("one"), *b.event_days.first().expect("one"));
+            if days_apart(da, db) > 3 {
+                continue;
+            }
+            let (rx, ry) = (root(&mut parent, x), root(&mut parent, y));
+            parent[ry] = rx;
+            dated.insert(x);
+            dated.insert(y);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &c in &dated {
+        let r = root(&mut parent, c);
+        groups.entry(r).or_default().push(c);
+    }
+    for (_, members) in groups {
+        let mut seen_art = BTreeSet::new();
+        let cl: Vec<ConflictClaim> = members
+            .iter()
+            .filter(|&&m| seen_art.insert(claims[m].art))
+            .map(|&m| {
+                claim(story, &claims[m], claims[m].event_days.first().expect("one").to_string())
+            })
+            .collect();
+        disputed.extend(members.iter().copied());
+        out.push(Conflict {
+            about: "date of the announced event".into(),
+            claims: cl,
+            kind: "date".into(),
+        });
+    }
+
+    // Internal: "in its Nth year/day" against a start date the article gives.
+    let all_starts = starts(story, claims);
+    for ai in (0..story.len()).filter(|&i| story.is_original(i)) {
+        let (found, involved) = internal(story, claims, &all_starts, ai);
+        out.extend(found);
+        disputed.extend(involved);
+    }
+    (out, disputed)
+}
+
+const ORDINALS: &[&str] = &[
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+];
+const START_CUES: &[&str] = &["began", "begun", "started", "broke out", "erupted", "launched"];
+
+fn ordinal(word: &str) -> Option<i64> {
+    if let Some(i) = ORDINALS.iter().position(|o| *o == word) {
+        return Some(i as i64 + 1);
+    }
+    let digits = word.trim_end_matches(|c: char| c.is_alphabetic());
+    let suffix = &word[digits.len()..];
+    if matches!(suffix, "st" | "nd" | "rd" | "th") {
+        return number_value(digits).map(|v| v as i64);
+    }
+    None
+}
+
+/// What a start date or an "Nth year" can be about: a sentence names one of these, and the two
+/// sentences must name the same one.
+const SPELLS: &[&str] = &[
+    "war",
+    "invasion",
+    "conflict",
+    "occupation",
+    "siege",
+    "crisis",
+    "pandemic",
+    "strike",
+    "lockout",
+    "dispute",
+    "blockade",
+    "protests",
+    "offensive",
+];
+
+/// The start dates the story's original articles give: (claim, date, day-precise, what began).
+fn starts(story: &Story, claims: &[Claim]) -> Vec<(usize, Date, bool, &'static str)> {
+    let mut out = Vec::new();
+    for (c, claim) in claims.iter().enumerate() {
+        let ai = claim.art;
+        let text = story.slice(ai, claim.span).to_lowercase();
+        if !START_CUES.iter().any(|cue| text.contains(cue)) {
+            continue;
+        }
+        let words: Vec<String> = tokens(&text, 0).into_iter().map(|t| t.lower).collect();
+        let Some(what) = SPELLS.iter().find(|s| words.iter().any(|w| w == *s)) else { continue };
+        let span = claim.span;
+        let times = &story.arts[ai].analysis.times;
+        for t in times.iter().filter(|t| span.start <= t.start && t.start < span.end) {
+            let Some(v) = t.value.as_deref() else { continue };
+            let parsed = match v.len() {
+                10 => v.parse::<Date>().ok().map(|d| (d, true)),
+                7 => format!("{v}-01").parse::<Date>().ok().map(|d| (d, false)),
+                _ => None,
+            };
+            if let Some((d, precise)) = parsed {
+                out.push((c, d, precise, *what));
+            }
+        }
+    }
+    out
+}
+
+/// A stated "its Nth year/day" that a start date contradicts: the article's own first, else one
+/// another outlet gives for the same thing (a war "in its third year" begun in February 2022,
+/// in May 2025). Returns the conflicts and the claims taking part.
+fn internal(
+    story: &Story,
+    claims: &[Claim],
+    all_starts: &[(usize, Date, bool, &'static str)],
+    ai: usize,
+) -> (Vec<Conflict>, Vec<usize>) {
+    let a = story.arts[ai];
+    let mut out = Vec::new();
+    let mut involved = Vec::new();
+    let Some(published) = a.published else { return (out, involved) };
+    for c in (0..claims.len()).filter(|&c| claims[c].art == ai) {
+        let toks = tokens(story.slice(ai, claims[c].span), 0);
+        let words: BTreeSet<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
+        for w in toks.windows(3) {
+            let (its, nth, unit) = (&w[0].lower, &w[1].lower, &w[2].lower);
+            if its != "its" {
+                continue;
+            }
+            let Some(n) = ordinal(nth) else { continue };
+            // Own start first, then another article's start for the same thing.
+            let usable = |&&(sc, d, _, what): &&(usize, Date, bool, &str)| {
+                let own = claims[sc].art == ai;
+                d < published && (own || words.contains(what))
+            };
+            let start =
+                all_starts.iter().filter(usable).min_by_key(|(sc, _, _, _)| claims[*sc].art != ai);
+            let Some(&(start_claim, begun, precise, _)) = start else { continue };
+            let expected = match unit.as_str() {
+                "year" => {
+                    let months = (published.year() as i64 - begun.year() as i64) * 12
+                        + (published.month() as i64 - begun.month() as i64);
+                    months / 12 + 1
+                }
+                "day" if precise => days_apart(published, begun) as i64 + 1,
+                _ => continue,
+            };
+            if expected == n {
+                continue;
+            }
+            let other = claims[start_claim].art;
+            let kind = if other == ai { "internal" } else { "date" };
+            involved.extend([c, start_claim]);
+            out.push(Conflict {
+                about: format!("{unit} count since {begun} (start date given in the story)"),
+                claims: vec![
+                    ConflictClaim {
+                        article: story.id(ai).to_string(),
+                        value: format!("its {nth} {unit}"),
+                        evidence: claims[c].span,
+                    },
+                    ConflictClaim {
+                        article: story.id(other).to_string(),
+                        value: format!("began {begun}: its {} {unit}", ordinal_word(expected)),
+                        evidence: claims[start_claim].span,
+                    },
+                ],
+                kind: kind.into(),
+            });
+        }
+    }
+    (out, involved)
+}
+
+fn ordinal_word(n: i64) -> String {
+    match usize::try_from(n - 1).ok().and_then(|i| ORDINALS.get(i)) {
+        Some(w) => w.to_string(),
+        None => format!("{n}th"),
+    }
+}
+
+/// Orders conflicts: numbers and dates first, then descriptions, attribution, internal; within a
+/// kind, more outlets first (stable otherwise).
+pub(crate) fn rank(story: &Story, conflicts: &mut [Conflict]) {
+    let priority = |k: &str| match k {
+        "number" => 0,
+        "date" => 1,
+        "description" => 2,
+        "attribution" => 3,
+        _ => 4,
+    };
+    conflicts.sort_by_cached_key(|c| {
+        let outlets: BTreeSet<&str> = c
+            .claims
+            .iter()
+            .filter_map(|cl| (0..story.len()).find(|&i| story.id(i) == cl.article))
+            .map(|i| story.outlet[i].as_str())
+            .collect();
+        (priority(&c.kind), std::cmp::Reverse(outlets.len()))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_skip_denials_quotes_and_other_strikes() {
+        let d = |s: &str| descriptions(s).into_iter().map(|(_, v)| v).collect::<Vec<_>>();
+        assert_eq!(d("Dockers walked out on Tuesday."), ["strike"]);
+        assert_eq!(
+            d("Operators locked union members out, in a lockout rather than a strike."),
+            ["lockout"]
+        );
+        assert_eq!(d("\"This is a strike in all but name,\" she said."), Vec::<&str>::new());
+        assert_eq!(d("A drone strike hit the depot."), Vec::<&str>::new());
+        assert_eq!(d("She announced it at a press conference."), ["press conference"]);
+    }
+
+    #[test]
+    fn ordinals_read_words_and_digits() {
+        assert_eq!(ordinal("second"), Some(2));
+        assert_eq!(ordinal("3rd"), Some(3));
+        assert_eq!(ordinal("year"), None);
+    }
+}

@@ -162,6 +162,27 @@ pub(crate) fn attributes_differently(a: &Claim, b: &Claim) -> bool {
     })
 }
 
+/// Words that only say a thing is announced, or when.
+const SCHEDULE_WORDS: &[&str] =
+    &["will", "expect", "due", "set", "schedul", "plan", "said", "say", "next", "week"];
+
+/// Whether two announcements say the same thing apart from their day: the words of the shorter,
+/// leaving out dates, figures and scheduling words, are mostly in the longer (two at least, or
+/// its only one).
+fn same_announcement(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+    let keep = |w: &&String| {
+        !w.chars().any(|c| c.is_ascii_digit())
+            && !crate::text::is_month(w)
+            && !crate::text::is_weekday(w)
+            && !SCHEDULE_WORDS.contains(&w.as_str())
+    };
+    let a: BTreeSet<&String> = a.iter().filter(keep).collect();
+    let b: BTreeSet<&String> = b.iter().filter(keep).collect();
+    let shared = a.intersection(&b).count();
+    let small = a.len().min(b.len());
+    small > 0 && shared * 2 >= small && (shared >= 2 || small == 1)
+}
+
 fn claim(story: &Story, c: &Claim, value: String) -> ConflictClaim {
     ConflictClaim { article: story.id(c.art).to_string(), value, evidence: c.span }
 }
@@ -288,13 +309,17 @@ pub(crate) fn conflicts(
                 || a.event_days.len() != 1
                 || b.event_days.len() != 1
                 || a.event_days == b.event_days
-                || a.anchors.is_disjoint(&b.anchors)
             {
                 continue;
             }
             let (da, db) =
                 (*a.event_days.first().expect("one"), *b.event_days.first().expect("one"));
-            if days_apart(da, db) > 3 {
+            // The same names within a few days (a weekday read differently), or the same wording
+            // of what is announced within a month ("shareholders will vote on the deal on July 21"
+            // / "… on the takeover on July 14").
+            let named = !a.anchors.is_disjoint(&b.anchors) && days_apart(da, db) <= 3;
+            let worded = days_apart(da, db) <= 31 && same_announcement(&a.words, &b.words);
+            if !(named || worded) {
                 continue;
             }
             let (rx, ry) = (root(&mut parent, x), root(&mut parent, y));

@@ -47,6 +47,8 @@ pub(crate) struct Claim {
     pub span: Span,
     pub(crate) days: BTreeSet<Date>,
     pub(crate) quantities: Vec<Quantity>,
+    /// Years named on their own ("built in 1974"): figures for matching, never for conflicts.
+    pub(crate) years: BTreeSet<i16>,
     /// Story entities of type PER, ORG or LOC.
     pub(crate) anchors: BTreeSet<usize>,
     /// Story entities of type LOC (and event places).
@@ -114,6 +116,7 @@ fn quantity_conflict(a: &Claim, qa: &Quantity, b: &Claim, qb: &Quantity) -> bool
     !qa.unit.is_empty()
         && qa.unit == qb.unit
         && qa.value != qb.value
+        && !qa.compatible_with(qb)
         && !a.has_quantity(&qb.value, &qb.unit)
         && !b.has_quantity(&qa.value, &qa.unit)
 }
@@ -183,13 +186,22 @@ fn match_score(a: &Claim, b: &Claim, ubiquitous: &BTreeSet<usize>) -> Option<f64
         .iter()
         .filter(|qa| {
             b.quantities.iter().any(|qb| {
-                qa.value == qb.value
-                    && (qa.unit == qb.unit
-                        || (people(&qa.unit) && !qb.unit.is_empty())
-                        || (people(&qb.unit) && !qa.unit.is_empty()))
+                qa.compatible_with(qb)
+                    || qa.value == qb.value
+                        && (qa.unit == qb.unit
+                            || (people(&qa.unit) && !qb.unit.is_empty())
+                            || (people(&qb.unit) && !qa.unit.is_empty()))
             })
         })
-        .count();
+        .count()
+        + a.years.intersection(&b.years).count();
+    // A figure of a named unit that is not a small count ("85 ships", "600 jobs") is specific.
+    let specific_figure = a.quantities.iter().any(|qa| {
+        !qa.unit.is_empty()
+            && qa.unit != "people"
+            && qa.value.parse::<f64>().is_ok_and(|v| v >= 20.0 || v.fract() != 0.0)
+            && b.quantities.iter().any(|qb| qa.compatible_with(qb))
+    });
     let anchors = a.anchors.intersection(&b.anchors).count();
     let events = shared_events(a, b);
     let quotes = a.quotes.intersection(&b.quotes).count();
@@ -203,8 +215,10 @@ fn match_score(a: &Claim, b: &Claim, ubiquitous: &BTreeSet<usize>) -> Option<f64
     let anchored =
         specific > 0 || anchors >= 2 || (anchors > 0 && (announced || words >= STORY_WORDS));
     // Two figures, or a figure on the same day, pin a fact down without any name.
-    let pinned =
-        numbers >= 2 || (numbers > 0 && days > 0) || (numbers > 0 && words >= SAME_WORDS / 2.0);
+    let pinned = numbers >= 2
+        || (numbers > 0 && days > 0)
+        || (numbers > 0 && words >= SAME_WORDS / 2.0)
+        || specific_figure;
     let same = (days + numbers > 0 && anchored)
         || pinned
         || (specific > 0 && words >= CONFLICT_WORDS)
@@ -212,7 +226,7 @@ fn match_score(a: &Claim, b: &Claim, ubiquitous: &BTreeSet<usize>) -> Option<f64
         || quotes > 0
         || words >= SAME_WORDS;
     same.then(|| {
-        2.0 * (days + numbers) as f64
+        2.0 * (days + numbers + usize::from(specific_figure)) as f64
             + anchors as f64
             + 3.0 * (events + quotes) as f64
             + 4.0 * words
@@ -268,6 +282,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 span,
                 days: BTreeSet::new(),
                 quantities: quantities(text, span.start, &skip),
+                years: BTreeSet::new(),
                 anchors: BTreeSet::new(),
                 places: BTreeSet::new(),
                 entities: BTreeSet::new(),
@@ -284,6 +299,14 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
             };
             let inside = |pos: usize| span.start <= pos && pos < span.end;
             for t in a.analysis.times.iter().filter(|t| inside(t.start)) {
+                if let Some(y) =
+                    t.value.as_deref().filter(|v| v.len() == 4).and_then(|v| v.parse().ok())
+                {
+                    c.years.insert(y);
+                }
+                if t.kind == TimeType::Time && !names_a_day(&t.text) {
+                    continue; // "shortly after 11 p.m.", "2:17:40": a time of an unnamed day
+                }
                 if let Some(mut d) = story.day_of(ai, t) {
                     // A weekday the analysis put in the past although the clause announces it.
                     let weekday = WEEKDAYS.iter().any(|w| t.text.to_lowercase().ends_with(w));
@@ -329,7 +352,8 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                     let speaker = q
                         .speaker
                         .as_ref()
-                        .and_then(|sp| sp.canonical.as_deref().and_then(|n| index.resolve(n)));
+                        .and_then(|sp| sp.canonical.as_deref().and_then(|n| index.resolve(n)))
+                        .or_else(|| sole_person_outside(story, index, ai, span, q.content));
                     c.quote_speakers.push((quoted.clone(), speaker));
                     c.quotes.insert(quoted);
                 }
@@ -359,8 +383,40 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
     claims
 }
 
+/// The one person a sentence names outside a quotation it carries: the speaker when the analysis
+/// left it unresolved ("\"…,\" said the warehouse owner, Henrik Sol.").
+fn sole_person_outside(
+    story: &Story,
+    index: &EntityIndex,
+    ai: usize,
+    sentence: Span,
+    quote: Span,
+) -> Option<usize> {
+    let people: BTreeSet<usize> = story.arts[ai]
+        .analysis
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| sentence.start <= e.start && e.start < sentence.end)
+        .filter(|(_, e)| !(quote.start <= e.start && e.start < quote.end))
+        .filter_map(|(ei, _)| index.of_mention(ai, ei))
+        .filter(|&id| index.clusters[id].kind == EntityType::Person)
+        .collect();
+    (people.len() == 1).then(|| *people.first().expect("one person"))
+}
+
 const WEEKDAYS: &[&str] =
     &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/// Whether a time expression names its day (a weekday, a month, a relative day) rather than only
+/// a time of day, which the analysis can only place on the publication day.
+fn names_a_day(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    const DAYS: &[&str] = &["today", "tonight", "yesterday", "tomorrow", "last night", "overnight"];
+    WEEKDAYS.iter().chain(DAYS).any(|w| lower.contains(w))
+        || lower.chars().any(|c| c.is_ascii_digit())
+            && lower.split(|c: char| !c.is_alphabetic()).any(crate::text::is_month)
+}
 
 fn event_day(value: Option<&str>) -> Option<Date> {
     value?.get(..10)?.parse().ok()
@@ -375,6 +431,8 @@ pub(crate) fn candidate_pairs(claims: &[Claim]) -> Vec<(usize, usize)> {
         let mut keys: BTreeSet<String> = BTreeSet::new();
         keys.extend(c.days.iter().map(|d| format!("d{d}")));
         keys.extend(c.quantities.iter().map(|q| format!("n{}", q.value)));
+        keys.extend(c.quantities.iter().map(|q| format!("u{}", q.unit)));
+        keys.extend(c.years.iter().map(|y| format!("y{y}")));
         keys.extend(c.quotes.iter().map(|q| format!("q{q}")));
         keys.extend(c.events.iter().map(|(k, actor, _)| format!("e{k}{actor}")));
         keys.extend(c.words.iter().map(|w| format!("w{w}")));

@@ -326,6 +326,89 @@ pub(crate) struct Quantity {
     pub unit_text: String,
     /// From the number to the end of its unit words, character offsets into the article.
     pub span: Span,
+    /// How exact the figure is ("at least 12", "about 600", "up to 40").
+    pub bound: Bound,
+}
+
+/// How a figure is qualified by the words before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bound {
+    Exact,
+    /// "at least", "more than", "over": the true figure may be higher.
+    AtLeast,
+    /// "up to", "at most", "fewer than": the true figure may be lower.
+    AtMost,
+    /// "about", "around", "roughly", "nearly": close to the figure.
+    About,
+}
+
+/// The qualifier in the (lowercased) words just before a number.
+fn bound_before(before: &[&str]) -> Bound {
+    let last = |n: usize| before[before.len().saturating_sub(n)..].join(" ");
+    const AT_LEAST: &[&str] = &["at least", "more than", "over", "upwards of", "in excess of"];
+    const AT_MOST: &[&str] = &["up to", "at most", "fewer than", "less than", "under"];
+    const ABOUT: &[&str] = &[
+        "about",
+        "around",
+        "roughly",
+        "nearly",
+        "almost",
+        "approximately",
+        "some",
+        "an estimated",
+        "close to",
+    ];
+    let ends = |list: &[&str]| list.iter().any(|p| last(p.split(' ').count()) == *p);
+    if ends(AT_LEAST) {
+        Bound::AtLeast
+    } else if ends(AT_MOST) {
+        Bound::AtMost
+    } else if ends(ABOUT) {
+        Bound::About
+    } else {
+        Bound::Exact
+    }
+}
+
+impl Quantity {
+    fn number(&self) -> Option<f64> {
+        self.value.parse().ok()
+    }
+
+    /// Whether two figures of the same unit can both be true: equal, or one bounded by the other
+    /// ("at least 12" and "15"; "about 14,000" and "at least 12,000"), within half the lower figure.
+    pub(crate) fn compatible_with(&self, other: &Quantity) -> bool {
+        if self.unit != other.unit {
+            return false;
+        }
+        if self.value == other.value {
+            return true;
+        }
+        let (Some(a), Some(b)) = (self.number(), other.number()) else {
+            return false;
+        };
+        let near = |x: f64, y: f64| (x - y).abs() <= 0.5 * x.min(y).abs();
+        let close = |x: f64, y: f64| (x - y).abs() <= 0.1 * x.max(y).abs();
+        let fits = |q: &Quantity, x: f64, y: f64| match q.bound {
+            Bound::AtLeast => y >= x && near(x, y),
+            Bound::AtMost => y <= x && near(x, y),
+            Bound::About => close(x, y),
+            Bound::Exact => false,
+        };
+        fits(self, a, b)
+            || fits(other, b, a)
+            || (self.bound == Bound::About && other.bound == Bound::About && near(a, b))
+    }
+}
+
+/// Whether a lowercased word is a weekday name.
+pub(crate) fn is_weekday(word: &str) -> bool {
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].contains(&word)
+}
+
+/// Whether a lowercased word is a month name or its abbreviation.
+pub(crate) fn is_month(word: &str) -> bool {
+    MONTHS.contains(&word)
 }
 
 const MONTHS: &[&str] = &[
@@ -480,7 +563,10 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
         let abs = Span::new(base + start, base + end);
         let prev = i.checked_sub(1).map(|k| toks[k].lower.as_str());
         let next = toks.get(j).map(|t| t.lower.as_str());
+        let clock = |k: usize| chars.get(k) == Some(&':');
         let skipped = skip.iter().any(|s| s.overlaps(&abs))
+            || clock(end)
+            || (start > 0 && clock(start - 1))
             || (start > 0 && (chars[start - 1] == '-' || chars[start - 1].is_alphabetic()))
             || prev.is_some_and(|p| MONTHS.contains(&p))
             || next.is_some_and(|n| MONTHS.contains(&n))
@@ -539,6 +625,28 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
                     unit_words.push(stem(w));
                     unit_text.push(w.to_string());
                     unit_end = toks[k].end;
+                    // A noun compound counts its head: "85 container ships", "600 office jobs"
+                    // (a plural already is the head: "12,000 runners took part").
+                    if let Some(n) = toks.get(k + 1).filter(|_| !w.ends_with('s')) {
+                        let head = n.lower.as_str();
+                        if gap(toks[k].end, n.start) == " "
+                            && head.len() > 2
+                            && head.chars().all(char::is_alphabetic)
+                            && !is_stop(head)
+                            && !FILLER.contains(&head)
+                            && !head.ends_with("ing")
+                            && !head.ends_with("ed")
+                            && !head.ends_with("ly")
+                            && casualty(head).is_none()
+                            && number_value(head).is_none()
+                            && scale_word(head).is_none()
+                            && !MONTHS.contains(&head)
+                        {
+                            unit_words = vec![stem(head)];
+                            unit_text.push(head.to_string());
+                            unit_end = n.end;
+                        }
+                    }
                 }
                 break;
             }
@@ -567,7 +675,9 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
             .iter()
             .map(|u| casualty(u).map_or_else(|| u.clone(), str::to_string))
             .collect();
+        let before: Vec<&str> = toks[..i].iter().map(|t| t.lower.as_str()).collect();
         out.push(Quantity {
+            bound: bound_before(&before),
             value: render(value),
             unit: unit_words.join(" "),
             unit_text: unit_text.join(" "),
@@ -624,6 +734,29 @@ mod tests {
         assert_eq!(q("$2.5 million in aid"), vec![("2500000".into(), "$".into())]);
         assert_eq!(q("on May 15, 2025, in Istanbul"), vec![]);
         assert_eq!(q("one of the F-16 jets"), vec![]);
+    }
+
+    #[test]
+    fn compounds_count_their_head_and_race_times_are_not_counts() {
+        assert_eq!(q("It will operate 85 container ships."), vec![("85".into(), "ship".into())]);
+        assert_eq!(
+            q("At least 12,000 runners took part."),
+            vec![("12000".into(), "runner".into())]
+        );
+        assert_eq!(q("She won in 2:17:40 on Sunday."), vec![]);
+    }
+
+    #[test]
+    fn bounded_figures_are_compatible_not_conflicting() {
+        let one = |s: &str| quantities(s, 0, &[]).remove(0);
+        let at_least = one("at least 12 firefighters were treated");
+        assert_eq!(at_least.bound, Bound::AtLeast);
+        assert!(at_least.compatible_with(&one("15 firefighters were treated")));
+        assert!(!at_least.compatible_with(&one("10 firefighters were treated")));
+        assert!(!at_least.compatible_with(&one("40 firefighters were treated")));
+        let about = one("about 14,000 runners");
+        assert!(about.compatible_with(&one("at least 12,000 runners")));
+        assert!(!one("12 firefighters").compatible_with(&one("15 firefighters")));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Calendar arithmetic for TIMEX3 values: formatting (`2025-05-15`, `2025-W20`, `2025-05`,
-//! `2025-Q2`), the year of a date written without one, and the day a bare weekday names (past
-//! week by default, forward after a future cue).
+//! `2025-Q2`), the year of a date written without one (by tense, and forward after "payable",
+//! "effective", "extended to"), the day a bare weekday names (past week by default, forward
+//! after a future cue), and the days of public holidays.
 
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
@@ -36,15 +37,24 @@ pub fn add_days(d: Date, days: i64) -> Date {
     d.checked_add(days.days()).unwrap_or(d)
 }
 
+/// How far ahead of publication a date told in the past tense may lie and still be this year's.
+const PAST_TENSE_AHEAD_DAYS: i64 = 45;
+
 /// The year of a month (and day) written without one: with a past cue the last occurrence up to
-/// the publication date, with a future cue the next one from it, else the nearest.
+/// the publication date (unless it lies at most `PAST_TENSE_AHEAD_DAYS` ahead), with a future
+/// cue the next one from it, else the nearest.
 pub fn year_for(month: u32, day: u32, tense: Option<bool>, pub_date: Date) -> i16 {
     let here = (pub_date.month() as u32, pub_date.day() as u32);
     let y = pub_date.year();
     match tense {
         Some(true) if (month, day) < here && month < here.0 => y + 1,
-        Some(false) if (month, day) > here && month > here.0 => y - 1,
-        Some(false) if (month, day) > here => y - i16::from(day > here.1 + 7),
+        // A past-tense sentence about a date a few weeks ahead is usually reporting an
+        // announcement ("gave no reason for the Jan. 14 deadline"); further ahead, last year's.
+        Some(false) if (month, day) > here => {
+            let ahead = Date::new(y, month as i8, day.min(28) as i8)
+                .map_or(i64::MAX, |d| (d - pub_date).get_days() as i64);
+            y - i16::from(ahead > PAST_TENSE_AHEAD_DAYS)
+        }
         Some(_) => y,
         None => {
             let d = |y: i16| {
@@ -74,6 +84,59 @@ pub fn date_value(
         Some(y) => Date::new(y, month as i8, day as i8).ok().map(fmt_date),
         None => Some(format!("XXXX-{month:02}-{day:02}")),
     }
+}
+
+/// Words right before a date without a year that make it a coming date whatever the tense of the
+/// sentence: dividends "payable Dec. 15" to holders "of record Nov. 16", a pact "effective June
+/// 1", an offer "extended to Nov. 20" or "set to expire Nov. 6".
+pub fn forward_anchor(before: &str) -> bool {
+    let words: Vec<String> = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(2)
+        .map(lower)
+        .collect();
+    let (last, prev) = (words.first().map(String::as_str), words.get(1).map(String::as_str));
+    matches!(
+        last,
+        Some("payable" | "record" | "effective" | "expire" | "expires" | "expiring" | "deadline")
+    ) || matches!(
+        (prev, last),
+        (Some("extended" | "postponed" | "delayed" | "moved"), Some("to" | "until"))
+    ) || matches!(
+        (prev, last),
+        (Some("expire" | "expires" | "expiring" | "payable" | "effective"), Some("on"))
+    )
+}
+
+/// Whether a word looks like a past tense or participle ("announced", "killed"), not one of the
+/// common words that merely end in "-ed" ("succeed", "need", "hundred").
+fn looks_past_tense(w: &str) -> bool {
+    const NOT_PAST: &[&str] = &[
+        "need", "indeed", "speed", "breed", "bleed", "greed", "hundred", "sacred", "naked",
+        "wicked", "kindred", "rugged", "ragged", "beloved", "embed",
+    ];
+    w.len() > 4 && w.ends_with("ed") && !w.ends_with("ceed") && !NOT_PAST.contains(&w)
+}
+
+/// Whether a word after "to" reads as the bare verb of an infinitive ("hold", "meet", "sign")
+/// rather than a noun phrase ("the", "Kyiv", "death", "power").
+fn looks_like_bare_verb(w: &str) -> bool {
+    const NOT_VERBS: &[&str] = &[
+        "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that",
+        "these", "those", "some", "all", "be", "death", "power", "office", "court", "prison",
+        "jail", "hospital", "work", "school", "church", "bed", "trial", "date", "him", "them",
+        "us", "me", "it", "what", "which", "who", "about", "around", "over", "under", "nearly",
+        "more", "less", "between", "from", "one", "two", "three", "four", "five", "six",
+    ];
+    let l = lower(w);
+    w.starts_with(|c: char| c.is_ascii_lowercase())
+        && !w.starts_with(|c: char| c.is_ascii_digit())
+        && !NOT_VERBS.contains(&l.as_str())
+        && !l.ends_with("ed")
+        && !l.ends_with("ing")
+        && !l.ends_with("ly")
 }
 
 /// Tense of the words around a mention: `Some(true)` forward, `Some(false)` back, `None` when
@@ -128,39 +191,87 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
     ];
     const PAST: &[&str] = &[
         "said", "says", "was", "were", "had", "did", "told", "met", "took", "went", "made", "came",
-        "gave", "held", "saw", "ago", "last", "since", "earlier",
+        "gave", "held", "saw", "ago", "last", "since", "earlier", "brought", "bought", "sold",
+        "began", "led", "fell", "rose", "won", "lost", "left", "paid", "sought", "fought",
+        "became", "ran", "found", "kept", "spent", "sent", "built", "heard", "knew", "wrote",
+        "spoke", "struck", "stood", "chose", "grew", "drew", "threw", "flew", "fled", "shot",
     ];
-    let classify = |w: &str| -> Option<bool> {
+    // A word's direction, given the words before and after it in the text.
+    let classify = |w: &str, prev: Option<&str>, next: Option<&str>| -> Option<bool> {
+        // "United", "Red Cross": a capitalised word ending in "-ed" is a name, not a verb.
+        let capitalised = w.starts_with(|c: char| c.is_uppercase());
         let w = lower(w);
+        let prev = prev.map(lower);
+        let next = next.map(lower);
+        // "the offer", "its plans": nouns, not intentions.
+        let determiner = prev.as_deref().is_some_and(|p| {
+            matches!(
+                p,
+                "the" | "a" | "an" | "its" | "his" | "her" | "their" | "our" | "this" | "that"
+            )
+        });
+        if determiner && matches!(w.as_str(), "offer" | "offers" | "plan" | "plans" | "set") {
+            return None;
+        }
+        // "set to expire", "set for Friday" point forward; "a record set on Aug. 6" does not.
+        if w == "set" {
+            return next.as_deref().is_some_and(|n| n == "to" || n == "for").then_some(true);
+        }
         if FUTURE.contains(&w.as_str()) {
             return Some(true);
         }
-        if PAST.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed")) {
+        if PAST.contains(&w.as_str()) || !capitalised && looks_past_tense(&w) {
             return Some(false);
         }
         None
     };
+    // "as early as Thursday", "as soon as Tuesday": the earliest day something can happen.
+    let tail = lower(sentence_before.trim_end());
+    if tail.ends_with("as early as") || tail.ends_with("as soon as") {
+        return Some(true);
+    }
     let words_before: Vec<&str> = sentence_before
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
         .collect();
     let recent: Vec<&str> = words_before.iter().rev().take(8).copied().collect();
     for (i, w) in recent.iter().enumerate() {
+        let prev = recent.get(i + 1).copied();
+        let next = i.checked_sub(1).map(|j| recent[j]);
+        let cue = classify(w, prev, next);
         // "will be held on Thursday", "to be signed on Friday": a participle after a bare "be"
         // belongs to a modal or "to" construction, which points forward.
-        if recent.get(i + 1).is_some_and(|b| lower(b) == "be") && classify(w) == Some(false) {
+        if prev.is_some_and(|b| lower(b) == "be") && cue == Some(false) {
             return Some(true);
         }
-        if let Some(f) = classify(w) {
-            return Some(f);
+        if cue.is_some() {
+            return cue;
+        }
+        // "agreed to hold talks on Thursday": an infinitive between a past verb and the day
+        // carries the day forward ("returned to the capital", "sentenced to death" do not).
+        let intends = prev.is_some_and(|p| {
+            let p = lower(p);
+            looks_past_tense(&p) || matches!(p.as_str(), "agree" | "agrees" | "vow" | "vows")
+        });
+        let day_attached = i <= 2
+            || recent.first().is_some_and(|r| matches!(lower(r).as_str(), "on" | "by" | "until"));
+        if i <= 4
+            && lower(w) == "to"
+            && intends
+            && day_attached
+            && next.is_some_and(looks_like_bare_verb)
+        {
+            return Some(true);
         }
     }
-    for w in sentence_after
+    let words_after: Vec<&str> = sentence_after
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
-        .take(4)
-    {
-        if let Some(f) = classify(w) {
+        .take(5)
+        .collect();
+    for (j, w) in words_after.iter().take(4).enumerate() {
+        let prev = j.checked_sub(1).map(|k| words_after[k]);
+        if let Some(f) = classify(w, prev, words_after.get(j + 1).copied()) {
             return Some(f);
         }
     }
@@ -184,4 +295,67 @@ pub fn weekday_date(pub_date: Date, wd: Weekday, future: bool, modifier: Option<
         _ => -(p - w).rem_euclid(7),
     };
     add_days(pub_date, delta)
+}
+
+/// The `n`th `wd` of a month (`n` = -1: the last one).
+fn nth_weekday(year: i16, month: i8, wd: Weekday, n: i8) -> Option<Date> {
+    Date::new(year, month, 1).ok()?.nth_weekday_of_month(n, wd).ok()
+}
+
+/// Month and (approximate) day of a public holiday named in running text, for choosing its
+/// year; `None` when the name is not one we know.
+pub fn holiday_month_day(name: &str) -> Option<(u32, u32)> {
+    let n = lower(name);
+    let n = n.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match n.as_str() {
+        "thanksgiving" | "thanksgiving day" => (11, 25),
+        "christmas" | "christmas day" => (12, 25),
+        "christmas eve" => (12, 24),
+        "new year's day" => (1, 1),
+        "new year's eve" => (12, 31),
+        "independence day" => (7, 4),
+        "labor day" => (9, 4),
+        "memorial day" => (5, 28),
+        "election day" => (11, 5),
+        "halloween" => (10, 31),
+        "valentine's day" => (2, 14),
+        "veterans day" => (11, 11),
+        _ => return None,
+    })
+}
+
+/// The day of a (US) public holiday in `year`: fixed dates, or the rule for the floating ones
+/// (Thanksgiving the fourth Thursday of November, Election Day the Tuesday after the first
+/// Monday of November, Labor Day the first Monday of September, Memorial Day the last Monday
+/// of May).
+pub fn holiday_date(name: &str, year: i16) -> Option<Date> {
+    let n = lower(name);
+    let n = n.split_whitespace().collect::<Vec<_>>().join(" ");
+    match n.as_str() {
+        "thanksgiving" | "thanksgiving day" => nth_weekday(year, 11, Weekday::Thursday, 4),
+        "election day" => nth_weekday(year, 11, Weekday::Monday, 1).map(|d| add_days(d, 1)),
+        "labor day" => nth_weekday(year, 9, Weekday::Monday, 1),
+        "memorial day" => nth_weekday(year, 5, Weekday::Monday, -1),
+        _ => {
+            let (m, d) = holiday_month_day(&n)?;
+            Date::new(year, m as i8, d as i8).ok()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floating_holidays() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(holiday_date("Thanksgiving Day", 1999), Some(d("1999-11-25")));
+        assert_eq!(holiday_date("Election Day", 1998), Some(d("1998-11-03")));
+        assert_eq!(holiday_date("Election Day", 2025), Some(d("2025-11-04")));
+        assert_eq!(holiday_date("Labor Day", 2025), Some(d("2025-09-01")));
+        assert_eq!(holiday_date("Memorial Day", 2025), Some(d("2025-05-26")));
+        assert_eq!(holiday_date("Christmas Eve", 2025), Some(d("2025-12-24")));
+        assert_eq!(holiday_date("Groundhog Day", 2025), None);
+    }
 }

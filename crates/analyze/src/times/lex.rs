@@ -10,6 +10,12 @@ pub const WEEKDAY: &str = r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|S
 /// A cardinal in digits or words, including compounds ("twenty-four", "twenty four") and vague
 /// quantities ("a", "several", "few", "a few", "a couple of").
 pub const NUM: &str = r"(\d{1,3}(?:,\d{3})*|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred|a\s+few|a\s+couple\s+of|a|an|several|few|some|many)";
+/// A year said in words, as broadcast transcripts write it: "nineteen ninety-six", "nineteen
+/// hundred", "eighteen ninety-eight" (a bare "two thousand" is too often a count; it is read as a
+/// year only after "the year").
+pub const SPOKEN_YEAR: &str = r"((?:eighteen|nineteen)[\s-]+(?:hundred|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))";
+/// "two thousand [and] [one…nineteen]" after "the year".
+pub const SPOKEN_2000S: &str = r"(two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?)";
 /// Ordinals first to tenth, in words or digits.
 pub const ORD: &str = r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|6th|7th|8th|9th|10th)";
 
@@ -68,6 +74,9 @@ pub fn num_word(w: &str) -> Option<i64> {
     if let Ok(n) = l.replace(',', "").parse() {
         return Some(n);
     }
+    if matches!(l.as_str(), "a couple of" | "couple of") {
+        return Some(2);
+    }
     if let Some(i) = UNITS.iter().position(|x| *x == l) {
         return Some(i as i64);
     }
@@ -83,6 +92,19 @@ pub fn num_word(w: &str) -> Option<i64> {
         "a" | "an" => Some(1),
         "hundred" => Some(100),
         _ => None,
+    }
+}
+
+/// The year of a year said in words ([`SPOKEN_YEAR`] or [`SPOKEN_2000S`]).
+pub fn spoken_year(w: &str) -> Option<i64> {
+    let l = w.to_ascii_lowercase().replace('-', " ");
+    let words: Vec<&str> = l.split_whitespace().filter(|w| *w != "and").collect();
+    match words.as_slice() {
+        ["two", "thousand"] => Some(2000),
+        ["two", "thousand", rest @ ..] => Some(2000 + num_word(&rest.join(" "))?),
+        [century, "hundred"] => Some(num_word(century)? * 100),
+        [century, rest @ ..] => Some(num_word(century)? * 100 + num_word(&rest.join(" "))?),
+        [] => None,
     }
 }
 
@@ -114,5 +136,16 @@ mod tests {
         assert_eq!(ordinal("3rd"), Some(3));
         assert_eq!(ordinal("fourth"), Some(4));
         assert_eq!(month_num("Sept."), 9);
+        assert_eq!(num_word("a couple of"), Some(2));
+    }
+
+    #[test]
+    fn years_in_words() {
+        assert_eq!(spoken_year("nineteen ninety-six"), Some(1996));
+        assert_eq!(spoken_year("Nineteen seventy nine"), Some(1979));
+        assert_eq!(spoken_year("nineteen hundred"), Some(1900));
+        assert_eq!(spoken_year("eighteen twelve"), Some(1812));
+        assert_eq!(spoken_year("two thousand"), Some(2000));
+        assert_eq!(spoken_year("two thousand and four"), Some(2004));
     }
 }

@@ -7,11 +7,17 @@
 //! quarters and halves ("the third quarter", "third-quarter", "the 1988 second quarter" →
 //! `1988-Q2`), the document's quarter ("the quarter", "the latest period", "the year-earlier
 //! quarter", "a year ago" in a sentence about a quarter); seasons; weekdays (past week by default,
-//! next occurrence when a future cue precedes); clock times, alone or with their weekday ("10
-//! p.m. Wednesday"); today/tonight/tomorrow/yesterday [morning…]; this/next/last
+//! next occurrence when a future cue precedes); clock times, alone or with their weekday or date
+//! ("10 p.m. Wednesday", "5 p.m. EST, Nov. 6"), "midday"; today/tonight/tomorrow/yesterday [morning…]; this/next/last
 //! week|month|year|weekend; "the future"; "in the coming days" (FUTURE_REF); now/currently
 //! (PRESENT_REF); "N days ago"; durations ("30-day" → `P30D`, "the past two months" → `P2M`, "the
-//! next few days" → `PXD`, "two decades" → `P20Y`); sets ("every week" → `P1W`). Overlaps:
+//! next few days" → `PXD`, "two decades" → `P20Y`, "2 1/2 years" → `P2Y6M`, "for years" →
+//! `PXY`, "recent months" → `PXM`); sets ("every week" → `P1W`, "daily" → `P1D`, "each July" →
+//! `XXXX-07`); years said in words ("nineteen ninety-six", "the year two thousand"); "the
+//! [fiscal|full] year" (the publication's year, `P1Y` before "ended" or after "throughout");
+//! "current"/"then current"/"the past"/"the near future" (PRESENT_REF, PAST_REF, FUTURE_REF);
+//! public holidays ("Thanksgiving Day", "last Christmas"); centuries ("the 20th century" → `19`);
+//! "later that year", "earlier that day" (the last year or day named before). Overlaps:
 //! earliest, then longest wins. Without a publication date, values that need one are `None`
 //! (month-day without a year → `XXXX-MM-DD`).
 
@@ -48,7 +54,9 @@ static RE_DMY: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static RE_MY: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"\b{MONTH},?\s+(?:(\d{{4}})|(?:of\s+)?((?i:this|last|next))\s+year)\b"))
+    re(&format!(
+        r"\b{MONTH},?\s+(?:(\d{{4}})|(?:of\s+)?((?i:this|last|next))\s+year|(?i:{SPOKEN_YEAR}))\b"
+    ))
 });
 static RE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
@@ -62,7 +70,7 @@ static RE_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_REL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(today|tonight|tomorrow|yesterday|now|currently|recently|nowadays|(?:earlier|later)\s+this\s+(?:week|month|year)|(?:this|next|last|past|coming)\s+(?:week|month|year|weekend)|the\s+(?:weekend|future)|(?:in\s+)?the\s+coming\s+(?:days|weeks|months|years)|in\s+recent\s+years|recent\s+years)\b",
+        r"(?i)\b(today|tonight|tomorrow|yesterday|now|currently|recently|nowadays|(?:earlier|later)\s+this\s+(?:week|month|year)|(?:this|next|last|past|coming)\s+(?:week|month|year|weekend)|the\s+(?:weekend|future)|these\s+days|coming\s+(?:days|weeks|months|years|quarters)|(?:in\s+)?the\s+coming\s+(?:days|weeks|months|years)|(?:in\s+)?recent\s+(?:years|months|weeks|days))\b",
     )
 });
 static RE_DAYPART: LazyLock<Regex> = LazyLock::new(|| {
@@ -93,17 +101,20 @@ static RE_ENDED: LazyLock<Regex> = LazyLock::new(|| {
 static RE_YEAR_AGO: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?:a\s+year\s+(?:ago|earlier|before)|year-earlier|year-ago)\b"));
 static RE_SEASON: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b(?:(this|last|next|the|early|late|in|during)\s+)(spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?((?:19|20)\d{{2}}|{SPOKEN_YEAR}))?\b"
+    ))
+});
+static RE_END: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:(this|last|next|the|early|late|in|during)\s+)(spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?((?:19|20)\d{2}))?\b",
+        r"(?i)\b(?:(?:the\s+)?end\s+of\s+(?:the|this)\s+(year|month)|year-end|(?:around\s+)?year\s+end|year['’]s\s+end)\b",
     )
 });
-static RE_END: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:(?:the\s+)?end\s+of\s+(?:the|this)\s+(year|month)|year-end)\b"));
 static RE_AGO: LazyLock<Regex> =
     LazyLock::new(|| re(&format!(r"(?i)\b{NUM}\s+(day|week|month|year)s?\s+ago\b")));
 static RE_DUR: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)\b(?:(?:the\s+)?(past|last|next|previous|first|final)\s+)?(?:(couple\s+of)|{NUM})[\s-]+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+)?(day|week|month|year|hour|minute|decade|quarter|centur(?:y|ie))s?(?:-long)?\b"
+        r"(?i)\b(?:(?:the\s+)?(past|last|next|previous|first|final)\s+)?(?:(couple\s+of)|{NUM}(\s+1/2|½)?)[\s-]+(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+)?(day|week|month|year|hour|minute|decade|quarter|centur(?:y|ie))s?(?:-long)?\b"
     ))
 });
 static RE_ORDYEAR: LazyLock<Regex> = LazyLock::new(|| {
@@ -112,13 +123,53 @@ static RE_ORDYEAR: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static RE_SET: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b(?:(?:every|each)\s+(day|week|month|year|morning|night)|(weekly|monthly|annually|yearly)|(?:every|each)\s+((?-i:{MONTH})))\b"
+    ))
+});
+/// Decades in words after "the": "the nineties" → `199` ("in his fifties" is an age).
+static RE_DECADE_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:(?:every|each)\s+(day|week|month|year|morning|night)|(weekly|monthly|annually|yearly))\b",
+        r"(?i)\bthe\s+(?:(?:early|mid|late)[\s-]+)?(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b",
     )
 });
+/// Years said in words: "nineteen ninety-six", "the year two thousand".
+static RE_SPOKEN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(r"(?i)\b(?:the\s+year\s+(?:{SPOKEN_2000S}|{SPOKEN_YEAR})|{SPOKEN_YEAR})\b"))
+});
+/// "the year", "the fiscal year", "the full year" (the publication's year, or a one-year period
+/// before "ended"/"ending").
+static RE_THE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\bthe\s+(?:(?:fiscal|full|current|entire|whole)\s+)*year\b"));
+/// Adjectives and phrases that point at the present, past or future without a date: "current",
+/// "then current", "daily" (a set), "the past", "the near future", "the short term".
+static RE_REF_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:(then\s+)?(current)|(daily)|the\s+(past)|the\s+(?:near|distant|immediate)\s+(future)|the\s+(?:near|short)\s+(term))\b",
+    )
+});
+/// Public holidays: "Thanksgiving Day", "last Christmas", "Election Day".
+static RE_HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:((?i:last|next|this))\s+)?(Thanksgiving(?:\s+Day)?|Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s\s+(?:Day|Eve)|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Election\s+Day|Halloween|Valentine['’]s\s+Day|Veterans\s+Day)\b",
+    )
+});
+/// Vague plural durations after a preposition: "for years", "within weeks".
+static RE_VAGUE_PLURAL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:for|within|in|over|after)\s+(years|months|weeks|days)\b"));
+/// A year or day named by reference to the one just mentioned: "later that year", "the
+/// following year", "earlier that day", "the previous day".
+static RE_ANAPHOR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:(?:later|earlier)\s+)?(that|the\s+following|the\s+previous|the\s+prior|that\s+same)\s+(year|day)\b",
+    )
+});
+/// Centuries by number: "the 20th century" → `19`.
+static RE_CENTURY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"));
 static RE_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)(?:\b(\d{{1,2}})(?::(\d{{2}}))?\s*(a\.m\.?|p\.m\.?|am\b|pm\b)|\b([01]?\d|2[0-3]):([0-5]\d)\b|\b(midnight|noon)\b)(?:\s+(?:(?-i:[A-Z]{{3}})\s+)?(?-i:{WEEKDAY}))?"
+        r"(?i)(?:\b(\d{{1,2}})(?::(\d{{2}}))?\s*(a\.m\.?|p\.m\.?|am\b|pm\b)|\b([01]?\d|2[0-3]):([0-5]\d)\b|\b(midnight|noon|midday)\b)(?:,?\s+(?:(?-i:[A-Z]{{3}}),?\s+)?(?:(?-i:{WEEKDAY})|(?-i:{MONTH})\s+(\d{{1,2}})\b))?"
     ))
 });
 
@@ -133,6 +184,12 @@ enum Val {
     /// "a year ago": the quarter a year before the one under discussion when the document talks
     /// about quarters, else last year.
     YearAgo,
+    /// The year of the last dated expression before, shifted ("later that year", "the
+    /// following year").
+    RefYear(i64),
+    /// The day of the last dated expression before, shifted ("earlier that day", "the
+    /// following day").
+    RefDay(i64),
 }
 
 /// A candidate match: overall byte span plus the expressions it yields.
@@ -156,9 +213,25 @@ fn not_a_year(text: &str, s: usize, e: usize) -> bool {
         || before.is_some_and(|c| c.is_ascii_digit())
         || after.starts_with(|c: char| c == '%' || c == '/' || c.is_ascii_digit())
         || after.starts_with(",0")
-        || after.starts_with(".0")
+        || after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit())
         || after.starts_with(['-', '–']) && after.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
         || starts_with_word(after, "percent")
+}
+
+/// Whether the expression starting at `s` follows "throughout": the whole span of a period
+/// ("throughout the fiscal year", "throughout the 1990s").
+fn throughout(text: &str, s: usize) -> bool {
+    let before = window_before(text, s, 12).trim_end();
+    before.len().checked_sub(10).is_some_and(|i| {
+        before.is_char_boundary(i) && before[i..].eq_ignore_ascii_case("throughout")
+    })
+}
+
+/// The first word of `s` (letters and digits), lower-cased.
+fn next_word(s: &str) -> String {
+    let s = s.trim_start();
+    let end = s.find(|c: char| !c.is_alphanumeric()).unwrap_or(s.len());
+    lower(&s[..end])
 }
 
 /// Whether `s`, after leading spaces, starts with `word` (ASCII case-insensitive).
@@ -194,6 +267,14 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
         }
         tense_cue(&text[from..s], &text[e..se.max(e)])
     };
+    // A date without a year: forward after "payable", "effective", "extended to"…, else by tense.
+    let tense_of_date = |s: usize, e: usize| -> Option<bool> {
+        if forward_anchor(window_before(text, s, 40)) {
+            Some(true)
+        } else {
+            tense_at(s, e)
+        }
+    };
     let mut cands: Vec<Cand> = Vec::new();
     let one = |s: usize, e: usize, k: TimeType, v: Option<String>| Cand {
         s,
@@ -215,7 +296,7 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
         let month = month_num(&c[3]);
         let day: u32 = c[4].parse().unwrap_or(0);
         let year: Option<i16> = c.get(5).and_then(|y| y.as_str().parse().ok());
-        let tense = if year.is_none() { tense_at(m.start(), m.end()) } else { None };
+        let tense = if year.is_none() { tense_of_date(m.start(), m.end()) } else { None };
         let Some(v) = date_value(month, day, year, tense, published) else { continue };
         let clock =
             c.get(1)
@@ -248,7 +329,7 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
         let day: u32 = c[2].parse().unwrap_or(0);
         let month = month_num(&c[3]);
         let year: Option<i16> = c.get(4).and_then(|y| y.as_str().parse().ok());
-        let tense = if year.is_none() { tense_at(m.start(), m.end()) } else { None };
+        let tense = if year.is_none() { tense_of_date(m.start(), m.end()) } else { None };
         if let Some(v) = date_value(month, day, year, tense, published) {
             cands.push(one(m.start(), m.end(), TimeType::Date, Some(v)));
         }
@@ -256,8 +337,10 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
     for c in RE_MY.captures_iter(text) {
         let m = c.get(0).unwrap();
         let month = month_num(&c[1]);
+        let spoken = c.get(4).and_then(|y| spoken_year(y.as_str()));
         let year = match (c.get(2), c.get(3).map(|r| r.as_str().to_ascii_lowercase())) {
             (Some(y), _) => Some(y.as_str().to_string()),
+            (None, None) if spoken.is_some() => spoken.map(|y| format!("{y:04}")),
             (None, Some(r)) => year_of(match r.as_str() {
                 "last" => -1,
                 "next" => 1,
@@ -312,8 +395,12 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
             cands.push(one(start, m.end(), TimeType::Set, Some(v)));
             continue;
         }
+        // "Wednesday's ruling": a possessive weekday names something that already happened.
+        let possessive = text[m.end()..].starts_with("'s") || text[m.end()..].starts_with("’s");
+        // TimeBank mostly dates "Friday night" as the day itself, so the part of the day is not
+        // added to the value.
         let v = published.map(|p| {
-            let future = tense_at(m.start(), m.end()).unwrap_or(false);
+            let future = !possessive && tense_at(wd_m.start(), m.end()).unwrap_or(false);
             fmt_date(weekday_date(p, wd, future, modifier.as_deref()))
         });
         cands.push(one(start, m.end(), TimeType::Date, v));
@@ -322,6 +409,12 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
         let m = c.get(0).unwrap();
         let phrase = lower(m.as_str());
         let words: Vec<&str> = phrase.split_whitespace().collect();
+        // "This Week", "Next Year" with a capital unit are titles (of programmes, columns).
+        let titled =
+            m.as_str().rsplit(' ').next().is_some_and(|w| w.starts_with(char::is_uppercase));
+        if titled && words.len() >= 2 {
+            continue;
+        }
         let (kind, v) = rel_value(&words, published);
         let s = if words[0] == "in" { m.start() + 3 } else { m.start() };
         cands.push(one(s, m.end(), kind, v));
@@ -345,11 +438,20 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
     }
     for c in RE_YEAR.captures_iter(text) {
         let y = c.get(2).unwrap();
-        if not_a_year(text, y.start(), y.end()) {
-            continue;
-        }
         let m = c.get(0).unwrap();
-        cands.push(one(m.start(), m.end(), TimeType::Date, Some(y.as_str().to_string())));
+        // "mid-1996", "post-1959": the prefix belongs to the expression.
+        let prefix = ["mid-", "pre-", "post-"].into_iter().find(|p| {
+            let w = window_before(text, y.start(), p.len());
+            w.eq_ignore_ascii_case(p)
+                && !window_before(text, y.start() - p.len(), 1)
+                    .starts_with(|c: char| c.is_alphanumeric())
+        });
+        let start = match prefix {
+            Some(p) if m.start() == y.start() => y.start() - p.len(),
+            _ if not_a_year(text, y.start(), y.end()) => continue,
+            _ => m.start(),
+        };
+        cands.push(one(start, m.end(), TimeType::Date, Some(y.as_str().to_string())));
     }
     for c in RE_DECADE.captures_iter(text) {
         let m = c.get(0).unwrap();
@@ -361,7 +463,8 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
         };
         // TimeBank writes "the 1990s" as `199` and a bare "1990s" as `199X`.
         let v = if with_article { v } else { format!("{v}X") };
-        cands.push(one(m.start(), m.end(), TimeType::Date, Some(v)));
+        let kind = if throughout(text, m.start()) { TimeType::Duration } else { TimeType::Date };
+        cands.push(one(m.start(), m.end(), kind, Some(v)));
     }
     for c in RE_QUARTER.captures_iter(text) {
         let m = c.get(0).unwrap();
@@ -390,6 +493,9 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
     }
     for c in RE_QREF.captures_iter(text) {
         let m = c.get(0).unwrap();
+        if text[m.end()..].starts_with('-') {
+            continue; // "the quarter-to-quarter comparison", "its quarter-century low"
+        }
         let mods = lower(&c[2]);
         let period = c[4].eq_ignore_ascii_case("period");
         let year = c.get(3).and_then(|y| y.as_str().parse::<i64>().ok());
@@ -449,7 +555,13 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
             _ => ("FA", 9),
         };
         let year = match (c.get(3), published) {
-            (Some(y), _) => Some(y.as_str().to_string()),
+            (Some(y), _) => Some(
+                y.as_str()
+                    .parse()
+                    .ok()
+                    .or_else(|| spoken_year(y.as_str()))
+                    .map_or_else(|| y.as_str().to_string(), |y: i64| format!("{y:04}")),
+            ),
             (None, Some(p)) => {
                 let started = p.month() as i64 >= season.1;
                 let y = p.year() as i64;
@@ -462,7 +574,9 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
             }
             (None, None) => None,
         };
-        let s = if matches!(rel.as_str(), "this" | "last" | "next" | "early" | "late") {
+        let with_year = c.get(3).is_some() && rel == "the";
+        let s = if with_year || matches!(rel.as_str(), "this" | "last" | "next" | "early" | "late")
+        {
             m.start()
         } else {
             c.get(2).unwrap().start()
@@ -498,7 +612,16 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
             continue; // an age
         }
         let num = c.get(3).map_or("2", |x| x.as_str());
-        let unit = c[4].to_ascii_lowercase();
+        let half = c.get(4).is_some();
+        let unit = c[5].to_ascii_lowercase();
+        // "three-quarters of its food", "a quarter-century": fractions, not periods.
+        let of_what = after.trim_start().strip_prefix("of ").map(next_word);
+        let of_a_year = of_what.as_deref().is_some_and(|w| {
+            matches!(w, "fiscal" | "this" | "last" | "next") || RE_YEAR.is_match(w)
+        });
+        if unit == "quarter" && (after.starts_with('-') || of_what.is_some() && !of_a_year) {
+            continue;
+        }
         // "a day" / "an hour" alone are too often not durations ("twice a day"): only after a
         // cue ("for a week", "in about a month", "the past year").
         if matches!(num.to_ascii_lowercase().as_str(), "a" | "an") && c.get(1).is_none() {
@@ -514,7 +637,16 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
         }
         let n = num_word(num);
         let n_s = |k: i64| n.map_or("X".to_string(), |n| (n * k).to_string());
+        // "2 1/2 years" → `P2Y6M`, "5 1/2 hours" → `PT5H30M`.
+        let halved = match (half, n, unit.as_str()) {
+            (true, Some(n), "year") => Some(format!("P{n}Y6M")),
+            (true, Some(n), "day") => Some(format!("P{n}DT12H")),
+            (true, Some(n), "hour") => Some(format!("PT{n}H30M")),
+            (true, Some(n), "minute") => Some(format!("PT{n}M30S")),
+            _ => None,
+        };
         let v = match unit.as_str() {
+            _ if halved.is_some() => halved.unwrap_or_default(),
             "day" => format!("P{}D", n_s(1)),
             "week" => format!("P{}W", n_s(1)),
             "month" => format!("P{}M", n_s(1)),
@@ -536,10 +668,23 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
             "month" => "M",
             _ => "Y",
         };
+        // "Today is the eighth day of the siege", "it's the second day of talks": the day of
+        // publication, counted from a start.
+        let before = lower(window_before(text, c.get(0).unwrap().start(), 8).trim_end());
+        let copula = before.ends_with(" is") || before.ends_with("'s") || before.ends_with("’s");
+        if u == "D" && copula {
+            cands.push(one(g.start(), g.end(), TimeType::Date, published.map(fmt_date)));
+            continue;
+        }
         cands.push(one(g.start(), g.end(), TimeType::Duration, Some(format!("P{n}{u}"))));
     }
     for c in RE_SET.captures_iter(text) {
         let m = c.get(0).unwrap();
+        if let Some(month) = c.get(3) {
+            let v = format!("XXXX-{:02}", month_num(month.as_str()));
+            cands.push(one(m.start(), m.end(), TimeType::Set, Some(v)));
+            continue;
+        }
         let unit = c.get(1).or(c.get(2)).unwrap().as_str().to_ascii_lowercase();
         let v = match unit.as_str() {
             "day" => "P1D",
@@ -554,7 +699,7 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
     for c in RE_CLOCK.captures_iter(text) {
         let m = c.get(0).unwrap();
         let (h, mi): (u32, u32) = if let Some(w) = c.get(6) {
-            if w.as_str().eq_ignore_ascii_case("noon") {
+            if !w.as_str().eq_ignore_ascii_case("midnight") {
                 (12, 0)
             } else {
                 (24, 0)
@@ -579,7 +724,19 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
                 mi,
             )
         };
+        // "5 p.m. EST, Nov. 6": the clock time of a named day.
+        let dated = c.get(8).and_then(|mo| {
+            let day = c.get(9)?.as_str().parse().ok()?;
+            date_value(
+                month_num(mo.as_str()),
+                day,
+                None,
+                tense_of_date(m.start(), m.end()),
+                published,
+            )
+        });
         let day = match (c.get(7), published) {
+            _ if dated.is_some() => dated.unwrap_or_default(),
             (Some(wd), Some(p)) => {
                 let future = tense_at(m.start(), m.end()).unwrap_or(false);
                 fmt_date(weekday_date(p, weekday_of(wd.as_str()), future, None))
@@ -588,6 +745,170 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
             _ => "XXXX-XX-XX".to_string(),
         };
         cands.push(one(m.start(), m.end(), TimeType::Time, Some(format!("{day}T{h:02}:{mi:02}"))));
+    }
+
+    for c in RE_SPOKEN_YEAR.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let words = c.get(1).or(c.get(2)).or(c.get(3)).unwrap();
+        if let Some(y) = spoken_year(words.as_str()) {
+            cands.push(one(m.start(), m.end(), TimeType::Date, Some(format!("{y:04}"))));
+        }
+    }
+    for c in RE_DECADE_WORD.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let tens = [
+            "twenties",
+            "thirties",
+            "forties",
+            "fifties",
+            "sixties",
+            "seventies",
+            "eighties",
+            "nineties",
+        ]
+        .iter()
+        .position(|d| c[1].eq_ignore_ascii_case(d))
+        .map_or(0, |i| i + 2);
+        cands.push(one(m.start(), m.end(), TimeType::Date, Some(format!("19{tens}"))));
+    }
+    for m in RE_THE_YEAR.find_iter(text) {
+        let after = &text[m.end()..];
+        let next = next_word(after);
+        if after.starts_with(['-', '\'', '’'])
+            || matches!(
+                next.as_str(),
+                "ago" | "earlier" | "before" | "after" | "later" | "two" | "of" | "when" | "in"
+            )
+        {
+            continue;
+        }
+        let ended = match next.as_str() {
+            "ended" | "ending" => true,
+            "that" | "which" => {
+                let rest = after.trim_start().trim_start_matches(|c: char| c.is_alphabetic());
+                next_word(rest) == "ended"
+            }
+            _ => false,
+        };
+        if ended || throughout(text, m.start()) {
+            cands.push(one(m.start(), m.end(), TimeType::Duration, Some("P1Y".into())));
+        } else {
+            cands.push(one(m.start(), m.end(), TimeType::Date, year_of(0)));
+        }
+    }
+    for c in RE_REF_WORD.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let next = next_word(&text[m.end()..]);
+        let (kind, v) = if c.get(2).is_some() {
+            // "the current year/quarter" are dated by their own rules.
+            if matches!(
+                next.as_str(),
+                "year"
+                    | "quarter"
+                    | "fiscal"
+                    | "period"
+                    | "month"
+                    | "week"
+                    | "account"
+                    | "accounts"
+            ) {
+                continue;
+            }
+            let v = if c.get(1).is_some() { "PAST_REF" } else { "PRESENT_REF" };
+            (TimeType::Date, v)
+        } else if c.get(3).is_some() {
+            if m.as_str() != "daily" {
+                continue; // "Daily" is usually a newspaper's name
+            }
+            (TimeType::Set, "P1D")
+        } else if c.get(4).is_some() {
+            // "the past two months", "the past week" are durations with their own rule.
+            let unit = matches!(
+                next.trim_end_matches('s'),
+                "day"
+                    | "week"
+                    | "month"
+                    | "year"
+                    | "decade"
+                    | "hour"
+                    | "quarter"
+                    | "centurie"
+                    | "century"
+                    | "weekend"
+                    | "few"
+                    | "several"
+                    | "many"
+                    | "couple"
+                    | "some"
+            );
+            if unit || num_word(&next).is_some() {
+                continue;
+            }
+            (TimeType::Date, "PAST_REF")
+        } else {
+            (TimeType::Date, "FUTURE_REF")
+        };
+        cands.push(one(m.start(), m.end(), kind, Some(v.to_string())));
+    }
+    for c in RE_HOLIDAY.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let name = c[2].replace('’', "'");
+        let Some((month, day)) = holiday_month_day(&name) else { continue };
+        let v = published.and_then(|p| {
+            let this = |y: i16| holiday_date(&name, y);
+            let d = match c.get(1).map(|x| lower(x.as_str())).as_deref() {
+                Some("last") => this(p.year()).filter(|d| *d < p).or_else(|| this(p.year() - 1)),
+                Some("next") => this(p.year()).filter(|d| *d > p).or_else(|| this(p.year() + 1)),
+                Some(_) => this(p.year()),
+                None => this(year_for(month, day, tense_at(m.start(), m.end()), p)),
+            };
+            d.map(fmt_date)
+        });
+        cands.push(one(m.start(), m.end(), TimeType::Date, v));
+    }
+    for c in RE_VAGUE_PLURAL.captures_iter(text) {
+        let g = c.get(1).unwrap();
+        let next = next_word(&text[g.end()..]);
+        if matches!(next.as_str(), "ago" | "later" | "earlier" | "before" | "after" | "old")
+            || text[g.end()..].starts_with('-')
+        {
+            continue;
+        }
+        let unit = match &lower(g.as_str())[..] {
+            "years" => "Y",
+            "months" => "M",
+            "weeks" => "W",
+            _ => "D",
+        };
+        cands.push(one(g.start(), g.end(), TimeType::Duration, Some(format!("PX{unit}"))));
+    }
+    for c in RE_ANAPHOR.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        if text[m.end()..].starts_with('-') {
+            continue;
+        }
+        let shift = match lower(&c[1]).split_whitespace().last() {
+            Some("following") => 1,
+            Some("previous" | "prior") => -1,
+            _ => 0,
+        };
+        let v = if c[2].eq_ignore_ascii_case("year") {
+            Val::RefYear(shift)
+        } else {
+            Val::RefDay(shift)
+        };
+        cands.push(Cand {
+            s: m.start(),
+            e: m.end(),
+            exprs: vec![(m.start(), m.end(), TimeType::Date, v)],
+        });
+    }
+    for c in RE_CENTURY.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let Ok(n) = c[1].parse::<i64>() else { continue };
+        if n >= 1 {
+            cands.push(one(m.start(), m.end(), TimeType::Date, Some(format!("{:02}", n - 1))));
+        }
     }
 
     // Earliest first, then longest; keep non-overlapping.
@@ -607,16 +928,31 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
     let default_quarter = published.map(|p| shift_quarter(p.year() as i64, quarter_of(p), -1));
     let mut current_quarter = default_quarter;
     let mut quarters_discussed = false;
+    // The last year and day named before the expression (for "that year", "that day").
+    let mut last_year: Option<i64> = None;
+    let mut last_day: Option<Date> = None;
     let mut out = Vec::with_capacity(kept.len());
     for (s, e, kind, val) in kept {
+        // "that day" with no day named before it refers to nothing we can date.
+        let anaphoric = matches!(val, Val::RefYear(_) | Val::RefDay(_));
         let value = match val {
             Val::Known(v) => {
                 if let Some(q) = v.as_deref().and_then(parse_quarter) {
                     current_quarter = Some(q);
                     quarters_discussed = true;
                 }
+                if let Some(v) = v.as_deref() {
+                    if let Some(y) = v.get(..4).and_then(|y| y.parse().ok()) {
+                        last_year = Some(y);
+                    }
+                    if let Some(d) = v.get(..10).and_then(|d| d.parse().ok()) {
+                        last_day = Some(d);
+                    }
+                }
                 v
             }
+            Val::RefYear(shift) => last_year.map(|y| format!("{:04}", y + shift)),
+            Val::RefDay(shift) => last_day.map(|d| fmt_date(add_days(d, shift))),
             Val::YearAgo if quarters_discussed => {
                 current_quarter.map(|(y, q)| format!("{:04}-Q{q}", y - 1))
             }
@@ -628,6 +964,9 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
                 format!("{y:04}-Q{q}")
             }),
         };
+        if anaphoric && value.is_none() {
+            continue;
+        }
         out.push(TimeExpr {
             start: idx.char_of(s),
             end: idx.char_of(e),
@@ -657,11 +996,21 @@ fn rel_value(words: &[&str], published: Option<Date>) -> (TimeType, Option<Strin
     if last == "future" {
         return (Date, Some("FUTURE_REF".into()));
     }
-    if words.contains(&"coming") && words.len() > 2 {
+    if w0 == "these" {
+        return (Date, Some("PRESENT_REF".into()));
+    }
+    if words.contains(&"coming") && last.ends_with('s') {
         return (Date, Some("FUTURE_REF".into()));
     }
     if words.contains(&"recent") {
-        return (Date, Some("PAST_REF".into()));
+        // "in recent years" is a past reference; recent months, weeks and days a vague span.
+        let unit = match last {
+            "months" => "M",
+            "weeks" => "W",
+            "days" => "D",
+            _ => return (Date, Some("PAST_REF".into())),
+        };
+        return (Duration, Some(format!("PX{unit}")));
     }
     if w0 == "past" {
         let unit = match last {
@@ -911,5 +1260,200 @@ mod tests {
         assert_eq!(val(&v, "The 1998 third quarter"), Some("1998-Q3".into()));
         assert_eq!(val(&v, "fiscal 2003"), Some("2003".into()));
         assert_eq!(val(&v, "March 4, 2001"), Some("2001-03-04".into()));
+    }
+
+    #[test]
+    fn years_said_in_words() {
+        let v = times(
+            "Marta Vell recalled the flood of nineteen ninety-six, the storms of January nineteen \
+             eighty-two and the winter of nineteen seventy-nine; a levy is promised by the year \
+             two thousand and ten.",
+            SUN,
+        );
+        assert_eq!(val(&v, "nineteen ninety-six"), Some("1996".into()));
+        assert_eq!(val(&v, "January nineteen eighty-two"), Some("1982-01".into()));
+        assert_eq!(val(&v, "the winter of nineteen seventy-nine"), Some("1979-WI".into()));
+        assert_eq!(val(&v, "the year two thousand and ten"), Some("2010".into()));
+        let v = times("The fund raised two thousand dollars.", SUN);
+        assert!(v.is_empty(), "a count is not a year: {v:?}");
+    }
+
+    #[test]
+    fn public_holidays() {
+        let p = Some("2025-12-10");
+        let v = times(
+            "The ferry sank on Thanksgiving Day. Crews will rest at Christmas, and the mayor \
+             of Dunmore faces voters on Election Day.",
+            p,
+        );
+        assert_eq!(val(&v, "Thanksgiving Day"), Some("2025-11-27".into()));
+        assert_eq!(val(&v, "Christmas"), Some("2025-12-25".into()));
+        assert_eq!(val(&v, "Election Day"), Some("2025-11-04".into()));
+        let v = times("Ona Brisk was rescued last Thanksgiving.", Some("2026-01-12"));
+        assert_eq!(val(&v, "last Thanksgiving"), Some("2025-11-27".into()));
+        assert!(times("Eastern Airlines flew on.", p).is_empty());
+    }
+
+    #[test]
+    fn the_year_and_fiscal_years() {
+        let p = Some("2025-10-24");
+        let v = times(
+            "Korvane earned $4 million for the year ended June 30. Sales for the full year \
+             should rise, and margins will improve throughout the fiscal year.",
+            p,
+        );
+        assert_eq!(val(&v, "the year"), Some("P1Y".into()));
+        assert!(v.iter().any(|x| x.0 == "the year" && x.1 == TimeType::Duration));
+        assert_eq!(val(&v, "the full year"), Some("2025".into()));
+        assert_eq!(val(&v, "the fiscal year"), Some("P1Y".into()));
+        let v = times("Profit fell from the year before and the year-earlier level.", p);
+        assert!(v.iter().all(|x| x.0 != "the year"), "{v:?}");
+    }
+
+    #[test]
+    fn present_past_and_future_references() {
+        let v = times(
+            "Under the current rules, set at the then current rate, rallies are held almost \
+             daily. In the past, Tolvia traded in the near future's shadow; Kestrel Daily \
+             reported the past two weeks.",
+            SUN,
+        );
+        assert_eq!(val(&v, "current"), Some("PRESENT_REF".into()));
+        assert_eq!(val(&v, "then current"), Some("PAST_REF".into()));
+        assert_eq!(val(&v, "daily"), Some("P1D".into()));
+        assert!(v.iter().any(|x| x.0 == "daily" && x.1 == TimeType::Set));
+        assert!(v.iter().all(|x| x.0 != "Daily"), "a newspaper's name: {v:?}");
+        assert_eq!(val(&v, "the past"), Some("PAST_REF".into()));
+        assert_eq!(val(&v, "the near future"), Some("FUTURE_REF".into()));
+        assert_eq!(val(&v, "the past two weeks"), Some("P2W".into()));
+        let v = times("The current quarter is weak, prices are high these days.", SUN);
+        assert!(v.iter().all(|x| x.0 != "current"), "{v:?}");
+        assert_eq!(val(&v, "these days"), Some("PRESENT_REF".into()));
+    }
+
+    #[test]
+    fn vague_spans() {
+        let v = times(
+            "The Halden mill stood idle for years; repairs come within weeks. In recent months \
+             orders fell, and in recent years prices rose. Rates may fall in coming months. \
+             It will not change for a couple of years; the crew worked 2 1/2 years and \
+             5 1/2 hours a day.",
+            SUN,
+        );
+        assert_eq!(val(&v, "years"), Some("PXY".into()));
+        assert_eq!(val(&v, "weeks"), Some("PXW".into()));
+        assert_eq!(val(&v, "recent months"), Some("PXM".into()));
+        assert_eq!(val(&v, "recent years"), Some("PAST_REF".into()));
+        assert_eq!(val(&v, "coming months"), Some("FUTURE_REF".into()));
+        assert_eq!(val(&v, "a couple of years"), Some("P2Y".into()));
+        assert_eq!(val(&v, "2 1/2 years"), Some("P2Y6M".into()));
+        assert_eq!(val(&v, "5 1/2 hours"), Some("PT5H30M".into()));
+        let v = times("Ferns grew for years-old trees; it ended years ago.", SUN);
+        assert!(v.iter().all(|x| x.0 != "years"), "{v:?}");
+    }
+
+    #[test]
+    fn weekday_cues() {
+        let v = times(
+            "Envoy Rusa Kell could arrive as early as Thursday. Lawyers sought to overturn \
+             Wednesday's ruling. Mr. Pell will succeed Ms. Dray on Tuesday.",
+            SUN,
+        );
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-19".into()));
+        assert_eq!(val(&v, "Wednesday"), Some("2025-06-11".into()));
+        assert_eq!(val(&v, "Tuesday"), Some("2025-06-17".into()));
+        // "the offer" and "a record set" are nouns and participles, not intentions.
+        let v = times(
+            "Brannock launched the offer on Friday. The index is near its record set on Monday.",
+            SUN,
+        );
+        assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+        assert_eq!(val(&v, "Monday"), Some("2025-06-09".into()));
+        // An infinitive after a past verb carries the day forward; a destination does not.
+        let v = times("Both sides agreed to hold talks on Thursday.", SUN);
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-19".into()));
+        let v = times("The envoy returned to Karsk on Thursday.", SUN);
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-12".into()));
+        // "United" is a name, not a past tense.
+        let v = times("Dr. Amal Reyes would be flying to the United States Thursday.", SUN);
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-19".into()));
+    }
+
+    #[test]
+    fn references_to_a_year_or_day_just_named() {
+        let v = times(
+            "Teodor Lusk fled in June 2019 and returned later that year. On May 22, 2020, he \
+             was promoted, and the following year he retired. Earlier that day he spoke.",
+            SUN,
+        );
+        assert_eq!(val(&v, "later that year"), Some("2019".into()));
+        assert_eq!(val(&v, "the following year"), Some("2021".into()));
+        assert_eq!(val(&v, "Earlier that day"), Some("2020-05-22".into()));
+        let v = times("Traders lost money that day.", SUN);
+        assert!(v.is_empty(), "nothing to refer to: {v:?}");
+    }
+
+    #[test]
+    fn non_ascii_text_around_new_rules() {
+        let v = times(
+            "Zoë’s café in Šibenik closed for years — «throughout the 1990s» — and reopened \
+             on Valentine’s Day, mid-1996’s échéance aside.",
+            SUN,
+        );
+        assert_eq!(val(&v, "years"), Some("PXY".into()));
+        assert_eq!(val(&v, "Valentine’s Day"), Some("2025-02-14".into()));
+        assert!(v.iter().any(|x| x.0 == "the 1990s" && x.1 == TimeType::Duration), "{v:?}");
+    }
+
+    #[test]
+    fn coming_dates_in_past_tense_sentences() {
+        let p = Some("2025-10-24");
+        let v = times(
+            "Velmar declared a dividend payable Dec. 15 to holders of record Nov. 20. The pact \
+             signed in spring takes effect with pay rises effective June 1. The bid was extended \
+             to Nov. 30. The mayor gave no reason for the Nov. 12 deadline. Ledo said sales fell \
+             in March.",
+            p,
+        );
+        assert_eq!(val(&v, "Dec. 15"), Some("2025-12-15".into()));
+        assert_eq!(val(&v, "Nov. 20"), Some("2025-11-20".into()));
+        assert_eq!(val(&v, "June 1"), Some("2026-06-01".into()));
+        assert_eq!(val(&v, "Nov. 30"), Some("2025-11-30".into()));
+        assert_eq!(val(&v, "Nov. 12"), Some("2025-11-12".into()));
+        assert_eq!(val(&v, "March"), Some("2025-03".into()));
+        let v = times("The Orvik plant closed in August.", Some("2025-05-02"));
+        assert_eq!(val(&v, "August"), Some("2024-08".into()));
+    }
+
+    #[test]
+    fn clock_times_with_dates_and_midday() {
+        let p = Some("2025-10-24");
+        let v = times("The offer runs until 5 p.m. EST, Nov. 6, and the vote is at midday.", p);
+        assert_eq!(val(&v, "5 p.m. EST, Nov. 6"), Some("2025-11-06T17:00".into()));
+        assert_eq!(val(&v, "midday"), Some("2025-10-24T12:00".into()));
+    }
+
+    #[test]
+    fn fractions_titles_and_odd_years() {
+        let v = times(
+            "Tavel imports about three-quarters of its grain and more than a quarter of its oil, \
+             near its quarter-century low; the index closed at 2082.1. Rena Oss spoke on \
+             \"This Week\" about the 20th century, the mid-1990s, mid-1996 and the nineties. \
+             The deal should close by year end. Pilgrims come each July. Today is the eighth \
+             day of the strike.",
+            SUN,
+        );
+        assert!(v.iter().all(|x| !x.0.contains("quarter")), "fractions: {v:?}");
+        assert!(v.iter().all(|x| x.0 != "2082"), "{v:?}");
+        assert!(v.iter().all(|x| x.0 != "This Week"), "a programme: {v:?}");
+        assert_eq!(val(&v, "the 20th century"), Some("19".into()));
+        assert_eq!(val(&v, "mid-1996"), Some("1996".into()));
+        assert_eq!(val(&v, "the nineties"), Some("199".into()));
+        assert_eq!(val(&v, "year end"), Some("2025".into()));
+        assert_eq!(val(&v, "each July"), Some("XXXX-07".into()));
+        assert!(v.iter().any(|x| x.0 == "each July" && x.1 == TimeType::Set));
+        assert_eq!(val(&v, "eighth day"), Some("2025-06-15".into()));
+        let v = times("They met in his fifties.", SUN);
+        assert!(v.is_empty(), "an age: {v:?}");
     }
 }

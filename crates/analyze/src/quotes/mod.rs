@@ -8,13 +8,18 @@
 //! after an attributed quote of the previous sentence of the same paragraph inherits its speaker.
 //! Speakers resolve to entity canonicals; "he"/"she" → first PER of the nearest sentence with one
 //! (same sentence first); role phrases ("the Kremlin spokesperson") → a PER introduced with that
-//! role. Scare quotes (no cue, no speaker, fewer than 3 words) are dropped; longer uncued quotes are
-//! kept as `partial` with no speaker.
+//! role. Then the trained speaker model ([`speaker`]) ranks the candidate mentions around each
+//! quote against "no speaker": it may fill a speaker the rules missed, or overrule theirs when
+//! another option scores clearly higher (by `RULE_MARGIN`); the `“…,” NAME said` frame always
+//! stays with the rules. Scare quotes (no cue, no speaker, fewer than 3 words) are dropped; longer
+//! uncued quotes are kept as `partial` with no speaker.
 
 use storyline_model::offsets::CharIndex;
 use storyline_model::{Entity, EntityType, Quote, QuoteKind, Span, Speaker, TextSpan};
 
 use crate::lexicon;
+
+pub mod speaker;
 use crate::text::{lower, range_of, spans_to_bytes, tokenize, Tok};
 
 /// One quoted stretch: byte offsets of the marks (open mark start, close mark end) and content.
@@ -310,20 +315,161 @@ fn is_cue_tok(text: &str, t: &Tok) -> bool {
     t.word && lexicon::is_speech_verb(&lower(t.text(text)))
 }
 
+/// A quotation as the rules found it, before the speaker model has its say (byte offsets).
+struct Found {
+    m: Marks,
+    kind_direct: bool,
+    words: usize,
+    opens_sentence: bool,
+    cue: Option<(usize, usize)>,
+    speaker: Option<Speaker>,
+}
+
+impl Found {
+    /// No cue, no speaker, fewer than 3 words: a scare quote, dropped unless a speaker is found.
+    fn scare(&self) -> bool {
+        self.cue.is_none() && self.speaker.is_none() && self.words < 3
+    }
+}
+
+/// How much more than the rules' own speaker another option (another candidate, or "no speaker")
+/// must score for the model to overrule them.
+const RULE_MARGIN: f32 = 4.0;
+
 /// Extracts quotations (character offsets).
 pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote> {
     let idx = CharIndex::new(text);
-    let sents = spans_to_bytes(&idx, sentences);
+    let (mut found, choices) = find_quotes(text, &idx, sentences, entities);
+    let model = speaker::model();
+    if !model.is_empty() {
+        for (f, c) in found.iter_mut().zip(&choices) {
+            // "“…,” NAME said": the unambiguous frame stays with the rules.
+            let right_after = f.speaker.as_ref().is_some_and(|sp| {
+                sp.start >= f.m.close_end
+                    && f.cue.is_some()
+                    && text[f.m.close_end..sp.start].split_whitespace().count() <= 2
+            });
+            if right_after {
+                continue;
+            }
+            let rule = f.speaker.as_ref().map(|sp| (sp.start, sp.end));
+            apply_choice(text, f, c, model.choose_over_rule(c, rule, RULE_MARGIN));
+        }
+    }
+    found
+        .into_iter()
+        .filter(|f| !f.scare())
+        .map(|f| {
+            let kind = if f.kind_direct && (f.cue.is_some() || f.speaker.is_some()) && f.words >= 3
+            {
+                QuoteKind::Direct
+            } else {
+                QuoteKind::Partial
+            };
+            Quote {
+                kind,
+                content: Span::new(idx.char_of(f.m.cs), idx.char_of(f.m.ce)),
+                cue: f.cue.map(|(s, e)| TextSpan {
+                    start: idx.char_of(s),
+                    end: idx.char_of(e),
+                    text: text[s..e].to_string(),
+                }),
+                speaker: f.speaker.map(|sp| Speaker {
+                    start: idx.char_of(sp.start),
+                    end: idx.char_of(sp.end),
+                    ..sp
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Sets the speaker the model chose (`None`: no speaker). A speaker other than the rules' takes
+/// the cue verb next to it, if any.
+fn apply_choice(text: &str, f: &mut Found, c: &speaker::Choice, chosen: Option<usize>) {
+    let Some(i) = chosen else {
+        f.speaker = None;
+        return;
+    };
+    let m = &c.candidates[i].mention;
+    let same = f.speaker.as_ref().is_some_and(|sp| sp.start == m.s && sp.end == m.e);
+    if same {
+        return;
+    }
+    let near = |s: usize, e: usize| {
+        let toks = tokenize(text, s, e);
+        toks.into_iter().find(|t| is_cue_tok(text, t)).map(|t| (t.s, t.e))
+    };
+    let after_end = speaker::ceil_boundary(text, m.e + 30);
+    let before_start = speaker::ceil_boundary(text, m.s.saturating_sub(12));
+    let overlaps_rule = f.speaker.as_ref().is_some_and(|sp| sp.start < m.e && m.s < sp.end);
+    if overlaps_rule {
+        return; // the rules' span is the more precise one ("Said Okafor" → "Okafor")
+    }
+    f.cue = near(m.e, after_end).or_else(|| near(before_start, m.s));
+    f.speaker = Some(Speaker {
+        start: m.s,
+        end: m.e,
+        text: text[m.s..m.e].to_string(),
+        canonical: m.canonical.clone(),
+    });
+}
+
+/// Whether every word of four letters or more is capitalised (and there is one, in at most 8
+/// words): the title of a show, book or campaign rather than speech.
+fn is_title_case(content: &str) -> bool {
+    let words: Vec<&str> = content.split_whitespace().collect();
+    let long: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    words.len() <= 8
+        && !long.is_empty()
+        && long.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// One quotation's speaker decision with character offsets, for training the speaker model.
+#[derive(Debug, Clone)]
+pub struct QuoteChoice {
+    /// The quoted content.
+    pub content: Span,
+    /// The span of each candidate of `choice`, in order.
+    pub candidates: Vec<Span>,
+    pub choice: speaker::Choice,
+}
+
+/// Every quotation the rules find (scare quotes included) with its speaker candidates.
+pub fn speaker_choices(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<QuoteChoice> {
+    let idx = CharIndex::new(text);
+    let (found, choices) = find_quotes(text, &idx, sentences, entities);
+    found
+        .iter()
+        .zip(choices)
+        .map(|(f, choice)| QuoteChoice {
+            content: Span::new(idx.char_of(f.m.cs), idx.char_of(f.m.ce)),
+            candidates: choice
+                .candidates
+                .iter()
+                .map(|c| Span::new(idx.char_of(c.mention.s), idx.char_of(c.mention.e)))
+                .collect(),
+            choice,
+        })
+        .collect()
+}
+
+/// The rules' quotations and, for each, the speaker model's candidates.
+fn find_quotes(
+    text: &str,
+    idx: &CharIndex,
+    sentences: &[Span],
+    entities: &[Entity],
+) -> (Vec<Found>, Vec<speaker::Choice>) {
+    let sents = spans_to_bytes(idx, sentences);
     let ents = entities.iter().map(|e| (idx.byte_of(e.start), idx.byte_of(e.end), e)).collect();
     let cx = Ctx { text, ents, sents };
     let marks = find_marks(text);
 
-    struct Found {
-        m: Marks,
-        kind: QuoteKind,
-        cue: Option<(usize, usize)>,
-        speaker: Option<Speaker>,
-    }
     let mut found: Vec<Found> = Vec::new();
     for (qi, m) in marks.iter().enumerate() {
         let si = range_of(&cx.sents, m.open).or_else(|| range_of(&cx.sents, m.cs));
@@ -479,7 +625,7 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
         // 4. Continuation: quote opening its sentence right after an attributed quote, or opening
         // the paragraph after an attributed quote left open at its paragraph's end.
         if cue.is_none() && speaker.is_none() && before_empty {
-            if let Some(prev) = found.last() {
+            if let Some(prev) = found.iter().rev().find(|f| !f.scare()) {
                 let between = &text[prev.m.close_end..m.open];
                 let same_par = !between.contains('\n');
                 let prev_sent = si.and_then(|i| i.checked_sub(1)).map(|i| cx.sents[i]);
@@ -494,15 +640,7 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
             }
         }
         let words = text[m.cs..m.ce].split_whitespace().count();
-        if cue.is_none() && speaker.is_none() && words < 3 {
-            continue; // scare quote
-        }
-        let kind = if kind_direct && (cue.is_some() || speaker.is_some()) && words >= 3 {
-            QuoteKind::Direct
-        } else {
-            QuoteKind::Partial
-        };
-        found.push(Found { m: *m, kind, cue, speaker });
+        found.push(Found { m: *m, kind_direct, words, opens_sentence: before_empty, cue, speaker });
     }
     // A paragraph left open takes the speaker of the quote that continues it.
     for i in (0..found.len().saturating_sub(1)).rev() {
@@ -515,27 +653,35 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
         {
             cur.speaker = next.speaker.clone();
             cur.cue = next.cue;
-            cur.kind = QuoteKind::Direct;
+            cur.kind_direct = true;
         }
     }
-
-    found
-        .into_iter()
-        .map(|f| Quote {
-            kind: f.kind,
-            content: Span::new(idx.char_of(f.m.cs), idx.char_of(f.m.ce)),
-            cue: f.cue.map(|(s, e)| TextSpan {
-                start: idx.char_of(s),
-                end: idx.char_of(e),
-                text: text[s..e].to_string(),
-            }),
-            speaker: f.speaker.map(|sp| Speaker {
-                start: idx.char_of(sp.start),
-                end: idx.char_of(sp.end),
-                ..sp
-            }),
-        })
-        .collect()
+    let quoted: Vec<(usize, usize)> = marks.iter().map(|m| (m.open, m.close_end)).collect();
+    let mentions = speaker::mentions(&cx, &quoted);
+    let mut prev_canonical: Option<String> = None;
+    let mut prev_span: Option<(usize, usize)> = None;
+    let mut choices = Vec::with_capacity(found.len());
+    for f in &found {
+        let view = speaker::RuleView {
+            open: f.m.open,
+            close_end: f.m.close_end,
+            words: f.words,
+            title_case: is_title_case(&text[f.m.cs..f.m.ce]),
+            opens_sentence: f.opens_sentence,
+            speaker: f.speaker.as_ref().map(|s| (s.start, s.end)),
+            cue: f.cue.is_some(),
+            prev_canonical: prev_canonical.clone(),
+            prev_span,
+        };
+        choices.push(speaker::choice(&cx, &mentions, &quoted, &view));
+        if let Some(sp) = &f.speaker {
+            prev_span = Some((sp.start, sp.end));
+            if sp.canonical.is_some() {
+                prev_canonical = sp.canonical.clone();
+            }
+        }
+    }
+    (found, choices)
 }
 
 #[cfg(test)]
@@ -716,6 +862,22 @@ mod tests {
         assert_eq!(get(&qs, "I don’t see").speaker.as_deref(), Some("Okafor"));
         // Apostrophes in words never open or close a quote.
         assert!(qs.iter().all(|q| !q.content.contains("office")), "{:?}", qs.len());
+    }
+
+    #[test]
+    fn statements_via_media_and_titles() {
+        let t = "Senator Ruth Calder toured the plant on Monday.\n\n\
+                 Posting on Chirp later, she called the closure “a betrayal of every worker here.”\n\n\
+                 In a statement posted to social media platform Zeta, Calder said the firm had \
+                 “broken every promise it made.”\n\n\
+                 She was interviewed on “Morning Round” afterwards.";
+        let qs = quotes(t);
+        let a = get(&qs, "a betrayal");
+        assert_eq!(a.canonical.as_deref(), Some("Ruth Calder"));
+        let b = get(&qs, "broken every");
+        assert_eq!(b.canonical.as_deref(), Some("Ruth Calder"));
+        assert!(qs.iter().all(|q| q.content != "Morning Round" || q.speaker.is_none()));
+        assert!(is_title_case("Morning Round") && !is_title_case("broken every promise it made."));
     }
 
     #[test]

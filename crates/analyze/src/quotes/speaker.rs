@@ -1,0 +1,634 @@
+//! Speaker ranking: the last word on who speaks a quotation.
+//!
+//! For each quotation the rules of the parent module found, the mentions around it (entities,
+//! he/she/they/it, relative "who"/"which", possessive pronouns, role and document nouns such as
+//! "the spokesman" or "the letter", and the rules' own choice) become candidates, each described by
+//! named features (kind, side and distance from the quote, the words at the mention, a cue verb in
+//! between, whether the rules chose it, whether it spoke the previous quote …). A linear model
+//! scores them against a "no speaker" option; the best wins. The weights
+//! (`models/quote_speaker.tsv`, one `feature<TAB>weight` a line) are learnt from the PolNeAR train
+//! split by `examples/train_quotes.rs` with the averaged perceptron in [`train`].
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use storyline_model::EntityType;
+
+use super::Ctx;
+use crate::lexicon;
+use crate::text::{lower, range_of, tokenize, Tok};
+
+static MODEL_TSV: &str = include_str!("../../models/quote_speaker.tsv");
+static MODEL: LazyLock<Model> = LazyLock::new(|| Model::from_tsv(MODEL_TSV));
+
+/// The embedded speaker model.
+pub fn model() -> &'static Model {
+    &MODEL
+}
+
+/// Nouns naming a document or medium that can be the source of a quotation.
+const DOC_NOUNS: &[&str] = &[
+    "letter",
+    "report",
+    "statement",
+    "memo",
+    "complaint",
+    "ad",
+    "advert",
+    "article",
+    "piece",
+    "study",
+    "survey",
+    "poll",
+    "document",
+    "filing",
+    "lawsuit",
+    "suit",
+    "campaign",
+    "website",
+    "post",
+    "tweet",
+    "clip",
+    "video",
+    "book",
+    "editorial",
+    "indictment",
+    "ruling",
+    "release",
+    "email",
+    "message",
+    "announcer",
+    "narrator",
+    "commercial",
+    "order",
+    "memoir",
+    "column",
+    "transcript",
+    "platform",
+    "bill",
+    "sign",
+    "signs",
+    "headline",
+];
+
+/// A possible speaker mention (byte offsets).
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub s: usize,
+    pub e: usize,
+    pub kind: &'static str,
+    pub canonical: Option<String>,
+}
+
+/// One candidate of one quote: the mention and its features.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub mention: Mention,
+    pub features: Vec<String>,
+}
+
+/// The decision for one quote: its candidates and the features of "no speaker".
+#[derive(Debug, Clone, Default)]
+pub struct Choice {
+    pub candidates: Vec<Candidate>,
+    pub none_features: Vec<String>,
+}
+
+/// What the rules decided for one quote (byte offsets).
+pub(super) struct RuleView {
+    pub open: usize,
+    pub close_end: usize,
+    pub words: usize,
+    /// Every longer word of the content capitalised: a title ("Morning Joe"), rarely speech.
+    pub title_case: bool,
+    pub opens_sentence: bool,
+    pub speaker: Option<(usize, usize)>,
+    pub cue: bool,
+    /// Canonical name of the speaker of the previous quote.
+    pub prev_canonical: Option<String>,
+    /// Speaker mention of the previous quote.
+    pub prev_span: Option<(usize, usize)>,
+}
+
+/// Every candidate mention of the text outside quoted stretches, sorted by start.
+pub(super) fn mentions(cx: &Ctx, quoted: &[(usize, usize)]) -> Vec<Mention> {
+    let text = cx.text;
+    let inside = |s: usize, e: usize| {
+        let i = quoted.partition_point(|q| q.1 <= s);
+        i < quoted.len() && quoted[i].0 < e
+    };
+    let mut out: Vec<Mention> = Vec::new();
+    for &(s, e, ent) in &cx.ents {
+        if inside(s, e) {
+            continue;
+        }
+        let kind = match ent.kind {
+            EntityType::Person => "per",
+            EntityType::Organisation => "org",
+            EntityType::Location => "loc",
+            _ => "misc",
+        };
+        out.push(Mention { s, e, kind, canonical: Some(ent.canonical.clone()) });
+    }
+    let toks = tokenize(text, 0, text.len());
+    let in_entity = |t: &Tok| {
+        let i = cx.ents.partition_point(|x| x.1 <= t.s);
+        i < cx.ents.len() && cx.ents[i].0 <= t.s
+    };
+    let words: Vec<&Tok> = toks.iter().filter(|t| t.word).collect();
+    for (wi, t) in words.iter().enumerate() {
+        if in_entity(t) || inside(t.s, t.e) {
+            continue;
+        }
+        let w = lower(t.text(text));
+        let kind = match w.as_str() {
+            "he" | "she" => "he",
+            "they" => "they",
+            "it" => "it",
+            "who" | "which" => "wh",
+            "his" | "her" | "their" | "its" => "poss",
+            _ if lexicon::is_role_noun(&w) => "role",
+            _ if DOC_NOUNS.contains(&w.as_str()) => "doc",
+            _ => continue,
+        };
+        let (mut s, canonical) = match kind {
+            "he" => (t.s, cx.resolve_pronoun(t.s)),
+            "role" => (t.s, cx.resolve_role(&w)),
+            _ => (t.s, None),
+        };
+        if matches!(kind, "role" | "doc") {
+            // Extend back over a determiner and modifiers: "the former White House spokesman".
+            let from = wi.saturating_sub(4);
+            if let Some(d) = (from..wi).rev().find(|&j| {
+                matches!(
+                    lower(words[j].text(text)).as_str(),
+                    "the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "that"
+                )
+            }) {
+                let gap = &text[words[d].e..t.s];
+                if !gap.contains(['.', ',', ';', ':', '\n', '"', '“', '”']) {
+                    s = words[d].s;
+                }
+            }
+        }
+        out.push(Mention { s, e: t.e, kind, canonical });
+    }
+    out.sort_by_key(|m| (m.s, m.e));
+    out
+}
+
+/// Whether the line holding byte `pos` is written in Title Case (a headline, a caption): at least
+/// three words of four letters or more, nearly all capitalised.
+fn in_title_case_line(text: &str, pos: usize) -> bool {
+    let ls = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let le = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    let long: Vec<&str> = text[ls..le]
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    let caps = long.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    long.len() >= 3 && caps * 10 >= long.len() * 8
+}
+
+/// The first char boundary at or after byte `b` (the text's end at most).
+pub(super) fn ceil_boundary(text: &str, b: usize) -> usize {
+    (b.min(text.len())..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len())
+}
+
+fn bucket(n: usize) -> &'static str {
+    match n {
+        0 => "0",
+        1 => "1",
+        2 => "2",
+        3..=5 => "3-5",
+        6..=10 => "6-10",
+        11..=20 => "11-20",
+        _ => "21+",
+    }
+}
+
+/// The candidates and features of one quote. `mentions` from [`mentions`]; `quoted` the sorted
+/// quoted stretches (open, close end).
+pub(super) fn choice(
+    cx: &Ctx,
+    mentions: &[Mention],
+    quoted: &[(usize, usize)],
+    q: &RuleView,
+) -> Choice {
+    let text = cx.text;
+    let si = range_of(&cx.sents, q.open).or_else(|| range_of(&cx.sents, q.close_end - 1));
+    let (lo, hi) = match si {
+        Some(i) => (cx.sents[i.saturating_sub(2)].0, cx.sents[(i + 1).min(cx.sents.len() - 1)].1),
+        None => (q.open.saturating_sub(300), (q.close_end + 200).min(text.len())),
+    };
+    let first = mentions.partition_point(|m| m.s < lo);
+    let last = mentions.partition_point(|m| m.s < hi);
+    let window = &mentions[first..last];
+    let outside_quotes = |t: &Tok| {
+        let i = quoted.partition_point(|x| x.1 <= t.s);
+        !(i < quoted.len() && quoted[i].0 <= t.s)
+    };
+    let headline_end = text.find('\n').unwrap_or(text.len());
+    let quote_in_headline = q.open < headline_end;
+    let mut cands = Vec::with_capacity(window.len());
+    let mut sent_firsts: HashMap<usize, usize> = HashMap::new();
+    for (i, m) in window.iter().enumerate() {
+        if let Some(sj) = range_of(&cx.sents, m.s) {
+            sent_firsts.entry(sj).or_insert(i);
+        }
+    }
+    for (i, m) in window.iter().enumerate() {
+        let k = m.kind;
+        let sj = range_of(&cx.sents, m.s);
+        let before = m.e <= q.open;
+        if !before && m.s < q.close_end {
+            continue;
+        }
+        let rel = match (si, sj) {
+            (Some(a), Some(b)) if a == b => {
+                if before {
+                    "same_before"
+                } else {
+                    "same_after"
+                }
+            }
+            (Some(a), Some(b)) if b < a => {
+                if a - b == 1 {
+                    "prev1"
+                } else {
+                    "prev2"
+                }
+            }
+            (Some(_), Some(_)) => "next",
+            _ => "far",
+        };
+        let (gs, ge) = if before { (m.e, q.open) } else { (q.close_end, m.s) };
+        let between: Vec<Tok> = tokenize(text, gs, ge).into_iter().filter(outside_quotes).collect();
+        let n_words = between.iter().filter(|t| t.word).count();
+        let n_between = window
+            .iter()
+            .filter(|o| {
+                if before {
+                    o.s >= m.e && o.e <= q.open
+                } else {
+                    o.s >= q.close_end && o.e <= m.s
+                }
+            })
+            .count();
+        let cue_between =
+            between.iter().any(|t| t.word && lexicon::is_speech_verb(&lower(t.text(text))));
+        let crosses_par = text[gs..ge].contains('\n');
+        let after = tokenize(text, m.e, ceil_boundary(text, m.e + 40));
+        let after: Vec<&Tok> = after.iter().take(3).collect();
+        let next_word = after.iter().find(|t| t.word).map(|t| lower(t.text(text)));
+        let next_punct = after.first().filter(|t| !t.word).map(|t| t.text(text));
+        let prev_word = {
+            tokenize(text, ceil_boundary(text, m.s.saturating_sub(30)), m.s)
+                .into_iter()
+                .rev()
+                .find(|t| t.word)
+                .map(|t| lower(t.text(text)))
+        };
+        let cue_after = after
+            .iter()
+            .filter(|t| t.word)
+            .take(2)
+            .any(|t| lexicon::is_speech_verb(&lower(t.text(text))));
+        let cue_before = prev_word.as_deref().is_some_and(lexicon::is_speech_verb);
+        let mention_text = &text[m.s..m.e];
+        let possessive = mention_text.ends_with("'s") || mention_text.ends_with("’s");
+        let is_rule = q.speaker.is_some_and(|(s, e)| m.s < e && s < m.e);
+        let mut f: Vec<String> = Vec::with_capacity(32);
+        f.push(format!("k={k}"));
+        f.push(format!("rel={rel}"));
+        f.push(format!("k_rel={k}_{rel}"));
+        f.push(format!("rel_dist={rel}_{}", bucket(n_words)));
+        f.push(format!("k_dist={k}_{}", bucket(n_words)));
+        f.push(format!("rel_nb={rel}_{}", bucket(n_between.min(3))));
+        if cue_between {
+            f.push(format!("cue_between_{rel}"));
+        }
+        if crosses_par {
+            f.push(format!("xpar_{k}"));
+        }
+        if let Some(w) = &next_word {
+            f.push(format!("nw={w}"));
+            f.push(format!("k_nw={k}_{w}"));
+        }
+        if let Some(p) = next_punct {
+            f.push(format!("np={p}"));
+        }
+        if let Some(w) = &prev_word {
+            f.push(format!("pw={w}"));
+        }
+        if cue_after {
+            f.push(format!("cue_after_{rel}"));
+        }
+        if cue_before {
+            f.push(format!("cue_before_{rel}"));
+        }
+        if possessive {
+            f.push("poss".into());
+        }
+        if sj.and_then(|b| sent_firsts.get(&b)) == Some(&i) {
+            f.push(format!("first_{rel}"));
+        }
+        if is_rule {
+            f.push("rule".into());
+            f.push(format!("rule_k={k}"));
+            f.push(format!("rule_rel={rel}"));
+        } else if q.speaker.is_some() {
+            f.push(format!("other_than_rule_{rel}"));
+        }
+        if m.canonical.is_some() && m.canonical == q.prev_canonical {
+            f.push(format!("prev_speaker_{rel}"));
+        }
+        if q.prev_span == Some((m.s, m.e)) {
+            f.push(format!("prev_span_{rel}_{}", q.opens_sentence));
+        }
+        f.push(format!("opens_{}_{rel}", q.opens_sentence));
+        if cue_after {
+            f.push(format!("k_cue_after={k}"));
+        }
+        if m.canonical.is_none() && matches!(k, "he" | "role") {
+            f.push("unresolved".into());
+        }
+        if quote_in_headline {
+            f.push(format!("head_{}", m.s < headline_end));
+        }
+        if q.words < 3 {
+            f.push(format!("short_{k}"));
+        }
+        if q.title_case {
+            f.push(format!("title_{k}"));
+        }
+        if in_title_case_line(text, m.s) {
+            f.push(format!("title_line_{k}"));
+        }
+        cands.push(Candidate { mention: m.clone(), features: f });
+    }
+    let mut none = vec![
+        "none".to_string(),
+        format!("none_words={}", bucket(q.words)),
+        format!("none_ncand={}", bucket(cands.len().min(6))),
+    ];
+    if q.speaker.is_some() {
+        none.push("none_rule_speaker".into());
+    }
+    if q.cue {
+        none.push("none_rule_cue".into());
+    }
+    if q.opens_sentence {
+        none.push("none_opens_sentence".into());
+    }
+    if quote_in_headline {
+        none.push("none_headline".into());
+    }
+    if q.title_case {
+        none.push("none_title_case".into());
+    }
+    Choice { candidates: cands, none_features: none }
+}
+
+/// A linear scorer over named features.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    weights: HashMap<String, f32>,
+}
+
+impl Model {
+    /// Reads `feature<TAB>weight` lines (others are skipped).
+    pub fn from_tsv(tsv: &str) -> Model {
+        let weights = tsv
+            .lines()
+            .filter_map(|l| {
+                let (f, w) = l.split_once('\t')?;
+                Some((f.to_string(), w.trim().parse().ok()?))
+            })
+            .collect();
+        Model { weights }
+    }
+
+    /// The weights as sorted `feature<TAB>weight` lines (zero weights left out).
+    pub fn to_tsv(&self) -> String {
+        let mut v: Vec<(&String, &f32)> =
+            self.weights.iter().filter(|(_, w)| w.abs() >= 1e-4).collect();
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v.into_iter().map(|(f, w)| format!("{f}\t{w:.4}\n")).collect()
+    }
+
+    /// The model with "no speaker" given `margin` more (a precision / recall knob).
+    pub fn with_no_speaker_margin(mut self, margin: f32) -> Model {
+        *self.weights.entry("none".to_string()).or_insert(0.0) += margin;
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    fn score(&self, features: &[String]) -> f32 {
+        features.iter().filter_map(|f| self.weights.get(f)).sum()
+    }
+
+    /// The winning candidate, or `None` when "no speaker" scores at least as high.
+    pub fn choose(&self, c: &Choice) -> Option<usize> {
+        self.choose_with_margin(c, 0.0)
+    }
+
+    /// As [`Model::choose`], but the candidate on `rule` (the rules' speaker span, if any) wins
+    /// unless another option beats it by more than `margin`.
+    pub fn choose_over_rule(
+        &self,
+        c: &Choice,
+        rule: Option<(usize, usize)>,
+        margin: f32,
+    ) -> Option<usize> {
+        let best = self.choose(c);
+        let Some((rs, re)) = rule else { return best };
+        let Some(ri) = c.candidates.iter().position(|x| x.mention.s < re && rs < x.mention.e)
+        else {
+            return best;
+        };
+        let score_of = |i: Option<usize>| match i {
+            Some(i) => self.score(&c.candidates[i].features),
+            None => self.score(&c.none_features),
+        };
+        if best != Some(ri) && score_of(best) - score_of(Some(ri)) <= margin {
+            Some(ri)
+        } else {
+            best
+        }
+    }
+
+    /// As [`Model::choose`], with "no speaker" given `margin` more.
+    pub fn choose_with_margin(&self, c: &Choice, margin: f32) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        let mut best_score = self.score(&c.none_features) + margin;
+        for (i, cand) in c.candidates.iter().enumerate() {
+            let s = self.score(&cand.features);
+            if s > best_score {
+                best = Some(i);
+                best_score = s;
+            }
+        }
+        best
+    }
+}
+
+/// One training decision: a quote's choice and the indices of its correct candidates (empty:
+/// "no speaker" is correct).
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub choice: Choice,
+    pub gold: Vec<usize>,
+}
+
+/// Training options.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub epochs: usize,
+    /// Features seen fewer times than this in the training decisions are ignored (against
+    /// over-fitting).
+    pub min_count: usize,
+    /// The same for word features (`nw=`, `pw=`, `k_nw=`: the words at a mention).
+    pub min_count_words: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { epochs: 10, min_count: 3, min_count_words: 3 }
+    }
+}
+
+/// Averaged-perceptron training; the decisions are visited in a fixed pseudo-random order per
+/// pass (deterministic). `report(epoch, errors, decisions)` is called after each pass.
+pub fn train(
+    examples: &[Example],
+    opts: Options,
+    mut report: impl FnMut(usize, usize, usize),
+) -> Model {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for ex in examples {
+        let all = ex.choice.candidates.iter().flat_map(|c| &c.features);
+        for f in all.chain(&ex.choice.none_features) {
+            *counts.entry(f.as_str()).or_insert(0) += 1;
+        }
+    }
+    let kept = |f: &str| {
+        let lexical = f.starts_with("nw=") || f.starts_with("pw=") || f.starts_with("k_nw=");
+        let min = if lexical { opts.min_count_words } else { opts.min_count };
+        counts.get(f).is_some_and(|&n| n >= min)
+    };
+    let mut w: HashMap<String, f32> = HashMap::new();
+    let mut u: HashMap<String, f32> = HashMap::new();
+    let mut step = 1.0f32;
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for epoch in 1..=opts.epochs {
+        // Fisher–Yates with xorshift64.
+        for i in (1..order.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            order.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        let mut errors = 0;
+        for &k in &order {
+            let ex = &examples[k];
+            let score = |f: &[String]| f.iter().filter_map(|x| w.get(x)).sum::<f32>();
+            let mut predicted: Option<usize> = None;
+            let mut best = score(&ex.choice.none_features);
+            for (i, cand) in ex.choice.candidates.iter().enumerate() {
+                let s = score(&cand.features);
+                if s > best {
+                    predicted = Some(i);
+                    best = s;
+                }
+            }
+            let correct = match predicted {
+                Some(p) => ex.gold.contains(&p),
+                None => ex.gold.is_empty(),
+            };
+            if !correct {
+                errors += 1;
+                let target = ex.gold.iter().copied().max_by(|&a, &b| {
+                    score(&ex.choice.candidates[a].features)
+                        .total_cmp(&score(&ex.choice.candidates[b].features))
+                        .then(b.cmp(&a))
+                });
+                let feats = |i: Option<usize>| match i {
+                    Some(i) => ex.choice.candidates[i].features.clone(),
+                    None => ex.choice.none_features.clone(),
+                };
+                for (fs, d) in [(feats(target), 1.0f32), (feats(predicted), -1.0)] {
+                    for x in fs.into_iter().filter(|x| kept(x)) {
+                        *w.entry(x.clone()).or_insert(0.0) += d;
+                        *u.entry(x).or_insert(0.0) += step * d;
+                    }
+                }
+            }
+            step += 1.0;
+        }
+        report(epoch, errors, examples.len());
+    }
+    let weights = w.into_iter().map(|(f, v)| {
+        let avg = v - u.get(&f).copied().unwrap_or(0.0) / step;
+        (f, avg)
+    });
+    Model { weights: weights.collect() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(features: &[&str]) -> Candidate {
+        Candidate {
+            mention: Mention { s: 0, e: 1, kind: "per", canonical: None },
+            features: features.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    fn example(good_at: Option<usize>, n: usize) -> Example {
+        let candidates =
+            (0..n)
+                .map(|i| {
+                    if Some(i) == good_at {
+                        cand(&["k=per", "cue"])
+                    } else {
+                        cand(&["k=per", "far"])
+                    }
+                })
+                .collect();
+        let choice = Choice { candidates, none_features: vec!["none".into()] };
+        Example { choice, gold: good_at.into_iter().collect() }
+    }
+
+    #[test]
+    fn learns_to_pick_and_to_abstain_deterministically() {
+        let exs: Vec<Example> =
+            (0..40).map(|i| example((i % 4 != 0).then_some(i % 3), 3)).collect();
+        let opts = Options { epochs: 5, min_count: 1, min_count_words: 1 };
+        let model = train(&exs, opts, |_, _, _| {});
+        assert_eq!(model.choose(&example(Some(2), 3).choice), Some(2));
+        assert_eq!(model.choose(&example(None, 3).choice), None);
+        let again = train(&exs, opts, |_, _, _| {});
+        assert_eq!(model.to_tsv(), again.to_tsv());
+        let reloaded = Model::from_tsv(&model.to_tsv());
+        assert_eq!(reloaded.to_tsv(), model.to_tsv());
+        // A large margin for "no speaker" silences every candidate.
+        let shy = reloaded.with_no_speaker_margin(1e6);
+        assert_eq!(shy.choose(&example(Some(1), 3).choice), None);
+    }
+
+    #[test]
+    fn embedded_model_loads() {
+        assert!(model().len() > 100);
+    }
+}

@@ -505,81 +505,6 @@ pub fn is_role_noun(w: &str) -> bool {
     ROLE_NOUN_SET.contains(w)
 }
 
-/// Lower-case nouns before a name that make it an organisation ("the outlet Militarnyi").
-pub fn is_org_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "outlet"
-            | "newspaper"
-            | "agency"
-            | "broadcaster"
-            | "channel"
-            | "company"
-            | "firm"
-            | "group"
-            | "party"
-            | "network"
-            | "website"
-            | "daily"
-            | "magazine"
-            | "tabloid"
-            | "bank"
-            | "insurer"
-            | "carrier"
-            | "airline"
-            | "startup"
-            | "giant"
-            | "maker"
-            | "retailer"
-            | "brand"
-            | "club"
-            | "team"
-            | "platform"
-            | "movement"
-            | "militia"
-            | "organisation"
-            | "organization"
-    )
-}
-
-/// Lower-case nouns before "of <Name>" or right after a name that make it a place.
-pub fn is_place_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "town"
-            | "city"
-            | "village"
-            | "region"
-            | "regions"
-            | "province"
-            | "provinces"
-            | "oblast"
-            | "oblasts"
-            | "district"
-            | "districts"
-            | "state"
-            | "states"
-            | "county"
-            | "counties"
-            | "island"
-            | "islands"
-            | "port"
-            | "capital"
-            | "republic"
-            | "settlement"
-            | "suburb"
-            | "river"
-            | "valley"
-            | "border"
-            | "krai"
-            | "governorate"
-            | "prefecture"
-            | "municipality"
-            | "area"
-            | "areas"
-    )
-}
-
 const ORG_SUFFIXES: &[&str] = &[
     "Ministry",
     "Council",
@@ -754,39 +679,6 @@ pub fn is_place_suffix(w: &str) -> bool {
     PLACE_SUFFIX_SET.contains(w)
 }
 
-/// Suffixes that make an event / named thing (MISC): "Victory Day", "World Cup".
-pub fn is_misc_suffix(w: &str) -> bool {
-    matches!(
-        w,
-        "Day"
-            | "War"
-            | "Games"
-            | "Cup"
-            | "Prize"
-            | "Award"
-            | "Awards"
-            | "Olympics"
-            | "Festival"
-            | "Summit"
-            | "Accords"
-            | "Accord"
-            | "Treaty"
-            | "Agreement"
-            | "Act"
-            | "Doctrine"
-            | "Plan"
-            | "Protocol"
-            | "Declaration"
-            | "Convention"
-            | "Conference"
-            | "Championship"
-            | "League"
-            | "Revolution"
-            | "Crisis"
-            | "Operation"
-    )
-}
-
 /// Heads that may take "of …" inside a name ("Bank of England", "Gulf of Mexico").
 pub fn takes_of(w: &str) -> bool {
     is_org_suffix(w)
@@ -833,30 +725,6 @@ pub fn takes_of(w: &str) -> bool {
                 | "Islands"
                 | "Federation"
         )
-}
-
-/// Name particles allowed inside person names ("Ursula von der Leyen", "Charles de Gaulle").
-pub fn is_name_particle(w: &str) -> bool {
-    matches!(
-        w,
-        "de" | "da"
-            | "di"
-            | "du"
-            | "del"
-            | "della"
-            | "van"
-            | "von"
-            | "der"
-            | "den"
-            | "la"
-            | "le"
-            | "bin"
-            | "ibn"
-            | "al"
-            | "el"
-            | "dos"
-            | "das"
-    )
 }
 
 const LOCS: &[&str] = &[
@@ -1571,11 +1439,6 @@ static GAZETTEER: LazyLock<HashMap<&'static str, EntityType>> = LazyLock::new(||
 /// Type of a known name (exact spelling, possessive already stripped).
 pub fn gazetteer(name: &str) -> Option<EntityType> {
     GAZETTEER.get(name).copied()
-}
-
-/// Whether `w` is a nationality / group adjective (MISC gazetteer entry of one word).
-pub fn is_demonym(w: &str) -> bool {
-    !w.contains(' ') && gazetteer(w) == Some(EntityType::Misc)
 }
 
 /// Speech / attribution verbs (lower case).

@@ -14,13 +14,11 @@ use storyline_model::{Analysis, Date};
 pub mod entities;
 pub mod events;
 // Some word lists served the rule-based entity step the statistical tagger replaced.
-#[allow(dead_code)]
 mod lexicon;
 pub mod names;
 pub mod ner;
 pub mod quotes;
 pub mod sentences;
-#[allow(dead_code)]
 mod text;
 pub mod times;
 

@@ -93,36 +93,6 @@ pub fn strip_possessive(w: &str) -> &str {
     w
 }
 
-pub fn is_capitalised(w: &str) -> bool {
-    let mut cs = w.chars();
-    match cs.next() {
-        Some(c) if c.is_uppercase() => true,
-        // Arabic-style particles: "al-Assad", "el-Sisi", "bin-Salman".
-        Some(c) if c.is_lowercase() => {
-            for p in ["al-", "el-", "ad-", "as-", "bin-", "ash-"] {
-                if let Some(rest) = w.strip_prefix(p) {
-                    return rest.chars().next().is_some_and(|c| c.is_uppercase());
-                }
-            }
-            false
-        }
-        _ => false,
-    }
-}
-
-pub fn is_all_caps(w: &str) -> bool {
-    let mut letters = 0;
-    for c in w.chars() {
-        if c.is_alphabetic() {
-            if !c.is_uppercase() {
-                return false;
-            }
-            letters += 1;
-        }
-    }
-    letters >= 2
-}
-
 /// Byte ranges of the given char spans.
 pub fn spans_to_bytes(idx: &CharIndex, spans: &[Span]) -> Vec<(usize, usize)> {
     spans.iter().map(|s| (idx.byte_of(s.start), idx.byte_of(s.end))).collect()
@@ -152,7 +122,5 @@ mod tests {
             ["U.S.", "President", "J.", "Smith’s", "30-day", "plan", ",", "Mr.", "Lee", "."]
         );
         assert_eq!(strip_possessive("Smith’s"), "Smith");
-        assert!(is_capitalised("al-Assad"));
-        assert!(!is_capitalised("al-qaeda"));
     }
 }

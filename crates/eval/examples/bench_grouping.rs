@@ -63,7 +63,7 @@ fn main() {
         })
         .collect();
     for d in clustering::read_multinews(Path::new(&args[1])).expect("Multi-News") {
-        let mut a = storyline_ingest::raw_article(&d.name, &d.text);
+        let mut a = storyline_ingest::body_article(&d.name, &d.text);
         a.id = format!("mn-{}", d.name);
         articles.push(a);
     }

@@ -201,18 +201,35 @@ pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
 /// it took.
 pub fn doc_features(docs: &[Doc], panics: &mut util::Panics) -> (Vec<(ArticleId, Features)>, f64) {
     let t0 = Instant::now();
-    let mut out = Vec::with_capacity(docs.len());
-    for d in docs {
-        let mut article: Article = storyline_ingest::raw_article(&d.name, &d.text);
-        article.source = d.source.clone();
-        article.published = d.published.or(article.published);
-        let (text, published) = (&article.text, article.published);
-        article.analysis = panics
-            .guard(&d.name, || storyline_analyze::analyze(text, published))
-            .unwrap_or_default();
-        out.push((article.id.clone(), storyline_group::features(&article)));
-    }
+    let out = docs
+        .iter()
+        .map(|d| {
+            let article = doc_article(d, panics);
+            (article.id.clone(), storyline_group::features(&article))
+        })
+        .collect();
     (out, t0.elapsed().as_secs_f64())
+}
+
+/// A document as the pipeline's analysed article (outlet and date from the layout).
+fn doc_article(d: &Doc, panics: &mut util::Panics) -> Article {
+    let mut article: Article = storyline_ingest::body_article(&d.name, &d.text);
+    // Every gold document is its own item, even where two carry the same text (the same crawl
+    // notice in many clusters): identical input would otherwise be one re-ingested article.
+    article.id = storyline_ingest::article_id(Some(&d.name), None, &d.text);
+    article.source = d.source.clone();
+    article.published = d.published.or(article.published);
+    let (text, published) = (&article.text, article.published);
+    article.analysis =
+        panics.guard(&d.name, || storyline_analyze::analyze(text, published)).unwrap_or_default();
+    article
+}
+
+/// The analysed articles of the documents (input order), for tools that cache the analysis
+/// (analysis panics are counted, not reported).
+pub fn articles_of(docs: &[Doc]) -> Vec<Article> {
+    let mut panics = util::Panics::default();
+    docs.iter().map(|d| doc_article(d, &mut panics)).collect()
 }
 
 /// [`doc_features`] for tools outside this crate (analysis panics are counted, not reported).

@@ -8,10 +8,13 @@
 //! published on the newest day seen so far (the stream's "now").
 //!
 //! **Candidates.** A new article's TF-IDF vector (its stored top terms, sublinear tf
-//! `1 + ln tf`, title words ×3; `idf = ln((N + 1) / (df + 1)) + 1` over the N original articles
-//! seen) is compared with every member sharing a term, through term postings; terms in more than
-//! [`COMMON_SHARE`] of the articles (with N ≥ 500) are too common to retrieve on and are skipped
-//! in the dot product (they stay in the norms). Stories are ranked by their best member cosine;
+//! `1 + ln tf`, title words ×3; `idf = ln((N + B + 1) / (df + prior + 1)) + 1` over the N
+//! original articles seen plus [`BACKGROUND_DOCS`] background documents whose frequencies come
+//! from a general news corpus ([`crate::text::background`]) — without them the first hundreds
+//! of articles of a stream weigh every word alike and merge unrelated reports) is compared with
+//! every member sharing a term, through term postings; terms in more than [`COMMON_SHARE`] of
+//! the documents (background included) are too common to retrieve on and are skipped in the dot
+//! product (they stay in the norms). Stories are ranked by their best member cosine;
 //! the [`TOP_STORIES`] best are scored.
 //!
 //! **Features** of an (article, story) pair, in [`crate::model::FEATURE_NAMES`] order:
@@ -29,7 +32,11 @@
 //! * `date_prox`: `0.5 − gap / 7` (days from the publication day to the story's first..last
 //!   interval), 0 when either is undated; `shared_day`: the article's normalised dates share a
 //!   day with the story's; `date_conflict`: both have normalised dates and none of the article's
-//!   is within a day of one of the story's.
+//!   is within a day of one of the story's;
+//! * `core_missing`: the share of the story's core (PER, LOC, ORG named by at least half its
+//!   members, weighted by kind and story idf) the article does not name — two events of one
+//!   kind share the words of the kind, not their people and places; 0 when either side has no
+//!   entity.
 //!
 //! Copies join their original's story without adding weight (they extend its dates only).
 
@@ -54,13 +61,16 @@ pub const TOP_STORIES: usize = 12;
 pub const COMMON_SHARE: f64 = 0.02;
 
 const LOC_BIT: u8 = 1;
+const PER_BIT: u8 = 2;
+const ORG_BIT: u8 = 4;
+const MISC_BIT: u8 = 8;
 
 fn kind_bit(kind: EntityType) -> u8 {
     match kind {
         EntityType::Location => LOC_BIT,
-        EntityType::Person => 2,
-        EntityType::Organisation => 4,
-        EntityType::Misc => 8,
+        EntityType::Person => PER_BIT,
+        EntityType::Organisation => ORG_BIT,
+        EntityType::Misc => MISC_BIT,
     }
 }
 
@@ -130,6 +140,8 @@ pub struct Candidate {
 pub struct Stories {
     vocab: HashMap<String, u32>,
     df: Vec<u32>,
+    /// Background document frequency by term id, scaled to [`BACKGROUND_DOCS`] documents.
+    prior_df: Vec<f32>,
     /// Original articles seen (all time).
     docs: u32,
     entity_ids: HashMap<String, u32>,
@@ -278,22 +290,19 @@ impl Stories {
         self.free_members.sort_unstable_by(|a, b| b.cmp(a));
     }
 
-    fn common_limit(&self) -> u32 {
-        if self.docs < 500 {
-            u32::MAX
-        } else {
-            (COMMON_SHARE * self.docs as f64) as u32
-        }
+    /// Whether a term is in more than [`COMMON_SHARE`] of the documents (background included).
+    fn is_common(&self, t: u32) -> bool {
+        let n = self.docs as f64 + BACKGROUND_DOCS;
+        self.df[t as usize] as f64 + self.prior_df[t as usize] as f64 > COMMON_SHARE * n
     }
 
     fn idf(&self, t: u32) -> f64 {
-        (((self.docs + 1) as f64) / ((self.df[t as usize] + 1) as f64)).ln() + 1.0
+        idf(self.docs, self.df[t as usize], self.prior_df[t as usize])
     }
 
     /// The article's known terms with TF-IDF weights, and its norm (unknown terms count with the
     /// idf of an unseen term).
     fn vector(&self, f: &Features) -> (Vec<(u32, f64)>, f64) {
-        let unseen = ((self.docs + 1) as f64).ln() + 1.0;
         let mut out = Vec::with_capacity(f.terms.len());
         let mut norm = 0.0;
         for (term, tf) in &f.terms {
@@ -304,7 +313,7 @@ impl Stories {
                     norm += w * w;
                     out.push((id, w));
                 }
-                None => norm += (tf * unseen).powi(2),
+                None => norm += (tf * idf(self.docs, 0, prior_df(term))).powi(2),
             }
         }
         (out, norm.sqrt())
@@ -318,12 +327,11 @@ impl Stories {
         if norm <= 0.0 {
             return Vec::new();
         }
-        let limit = self.common_limit();
         if self.acc.len() < self.members.len() {
             self.acc.resize(self.members.len(), 0.0);
         }
         for &(t, w) in &vector {
-            if self.df[t as usize] > limit {
+            if self.is_common(t) {
                 continue;
             }
             let idf = self.idf(t);
@@ -434,8 +442,10 @@ impl Stories {
         let specific_max = 3u32.max(self.live_stories as u32 / 20);
         let (mut shared_w, mut total_w, mut specific) = (0.0, 0.0, false);
         let (mut art_places, mut shared_place) = (false, false);
+        let mut art_ids: Vec<u32> = Vec::with_capacity(f.entities.len());
         for e in &f.entities {
             let id = self.entity_ids.get(&e.name).copied();
+            art_ids.extend(id);
             let sf = id.map_or(0, |i| self.entity_sf[i as usize]);
             let w = kind_weight(e.kind)
                 * (1.0 + (e.mentions.max(1) as f64).ln())
@@ -455,6 +465,23 @@ impl Stories {
             }
         }
         let place_conflict = art_places && story.has_place && !shared_place;
+        // The story's core: named entities at least half its members name.
+        art_ids.sort_unstable();
+        let (mut core_w, mut core_found) = (0.0, 0.0);
+        for (&eid, &(bits, naming)) in &story.entities {
+            if bits & !MISC_BIT == 0 || 2.0 * (naming as f64) < size {
+                continue;
+            }
+            let sf = self.entity_sf[eid as usize];
+            let w = if bits & ORG_BIT != 0 && bits & (LOC_BIT | PER_BIT) == 0 { 0.8 } else { 1.0 }
+                * (((n_stories + 1.0) / (sf as f64 + 1.0)).ln() + 1.0);
+            core_w += w;
+            if art_ids.binary_search(&eid).is_ok() {
+                core_found += w;
+            }
+        }
+        let core_missing =
+            if core_w > 0.0 && total_w > 0.0 { 1.0 - core_found / core_w } else { 0.0 };
         let ent_known = total_w > 0.0 && !story.entities.is_empty();
         let ent = if ent_known { shared_w / total_w } else { 0.0 };
 
@@ -482,6 +509,7 @@ impl Stories {
             date_prox,
             b(shared_day),
             b(date_conflict),
+            core_missing,
         ]
     }
 
@@ -580,6 +608,7 @@ impl Stories {
                     let id = self.df.len() as u32;
                     self.vocab.insert(term.clone(), id);
                     self.df.push(0);
+                    self.prior_df.push(prior_df(term));
                     self.postings.push(Vec::new());
                     id
                 }
@@ -591,6 +620,21 @@ impl Stories {
         let norm = out.iter().map(|&(t, tf)| (tf as f64 * self.idf(t)).powi(2)).sum::<f64>().sqrt();
         (out, norm)
     }
+}
+
+/// The background corpus counts as this many documents in the idf (its frequencies scaled).
+pub const BACKGROUND_DOCS: f64 = 5000.0;
+
+/// A term's background document frequency, scaled to [`BACKGROUND_DOCS`].
+fn prior_df(term: &str) -> f32 {
+    let (docs, df) = crate::text::background();
+    let n = df.get(term).copied().unwrap_or(0);
+    (n as f64 * BACKGROUND_DOCS / (*docs).max(1) as f64) as f32
+}
+
+/// `ln((N + B + 1) / (df + prior + 1)) + 1` over the N documents seen and the B background ones.
+fn idf(docs: u32, df: u32, prior: f32) -> f64 {
+    ((docs as f64 + BACKGROUND_DOCS + 1.0) / (df as f64 + prior as f64 + 1.0)).ln() + 1.0
 }
 
 /// Days between `day` and the interval `first..=last`.

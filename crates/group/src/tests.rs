@@ -479,3 +479,74 @@ fn old_stories_leave_the_working_set() {
     assert!(g.stories().active_members() <= window, "{}", g.stories().active_members());
     assert!(g.stories().active_stories() <= window);
 }
+
+/// An arrest report about one player of a team (the same kind of event for any player), in one
+/// of two outlets' wordings.
+fn arrest(id: &str, player: &str, surname: &str, outlet: usize) -> Article {
+    let text = if outlet == 0 {
+        format!(
+            "Harbor City Gulls defensive end {player} was arrested early on Sunday on suspicion of \
+drunken driving, police in Harbor City said.
+
+{surname}, 27, was stopped on the coast highway after officers saw his car weaving between \
+lanes. He was released on bail a few hours later.
+
+The Gulls said in a statement that they were aware of the arrest and were gathering \
+information. The league may suspend {surname} under its conduct policy."
+        )
+    } else if outlet == 2 {
+        format!(
+            "{player}, a defensive end for the Harbor City Gulls, spent Sunday morning in a cell \
+after a traffic stop on the coast highway, according to Harbor City police.
+
+The 24-year-old was charged with drunken driving. His lawyer said {surname} would plead not \
+guilty. The Gulls open their season in three weeks."
+        )
+    } else {
+        format!(
+            "Police in Harbor City detained {player} of the Harbor City Gulls before dawn on Sunday \
+and booked him for driving under the influence.
+
+A patrol unit pulled over the pass rusher's pickup near the marina; {surname} posted bond and \
+left the county jail by midday, a sheriff's spokeswoman said.
+
+Coaches declined to comment. {surname} faces a hearing next month and possible discipline \
+from the league."
+        )
+    };
+    article(
+        id,
+        &format!("Gulls' {surname} arrested on suspicion of drunken driving"),
+        "2025-06-02",
+        &text,
+        &[
+            (player, player, PER),
+            (surname, player, PER),
+            ("Harbor City Gulls", "Harbor City Gulls", ORG),
+            ("Gulls", "Harbor City Gulls", ORG),
+            ("Harbor City", "Harbor City", LOC),
+        ],
+        &[("Sunday", "2025-06-01")],
+    )
+}
+
+/// The same kind of event with another protagonist on the same day: `core_missing` tells it
+/// apart (the story's person is absent), while another outlet's report of the same arrest joins.
+/// (Same team, same place and same day still outweigh it in the fitted rule: a known residual.)
+#[test]
+fn another_protagonist_misses_the_story_core() {
+    let a = arrest("arr-a1", "Darnell Okafor", "Okafor", 0);
+    let a2 = arrest("arr-a2", "Darnell Okafor", "Okafor", 1);
+    let mut g = Grouper::new();
+    let r = run(&mut g, &[a, a2]);
+    assert_eq!(r[1].duplicate_of, None);
+    assert_eq!(r[0].story, r[1].story, "two reports of one arrest");
+    let core = crate::model::FEATURE_NAMES.iter().position(|n| *n == "core_missing").unwrap();
+    let same = features(&arrest("arr-a3", "Darnell Okafor", "Okafor", 2));
+    let other = features(&arrest("arr-b", "Tomas Reyes", "Reyes", 2));
+    let x_same = g.stories_mut().score("arr-a1", &same).unwrap();
+    let x_other = g.stories_mut().score("arr-a1", &other).unwrap();
+    assert!(x_same[core] < 0.05, "{x_same:?}");
+    assert!(x_other[core] > 0.3, "{x_other:?}");
+    assert!(crate::model::FITTED.prob(&x_other) < crate::model::FITTED.prob(&x_same));
+}

@@ -56,6 +56,31 @@ pub fn terms(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Background document frequencies of content terms ([`terms`]) in a general news corpus
+/// (Reuters-21578, 21,578 wire stories; terms in at least 3 of them), written by
+/// `fit_grouping background` (crates/eval/examples). They give the online TF-IDF a sensible idf
+/// from the first article on, before the stream has taught it which words are common.
+const BACKGROUND_DF: &str = include_str!("../models/background_df.tsv");
+
+/// The background corpus: its number of documents and each term's document frequency.
+pub fn background() -> &'static (u32, std::collections::HashMap<&'static str, u32>) {
+    static TABLE: OnceLock<(u32, std::collections::HashMap<&'static str, u32>)> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut docs = 0;
+        let mut df = std::collections::HashMap::new();
+        for line in BACKGROUND_DF.lines() {
+            let Some((term, n)) = line.split_once('\t') else { continue };
+            let n: u32 = n.trim().parse().unwrap_or(0);
+            if term == "docs" {
+                docs = n;
+            } else {
+                df.insert(term, n);
+            }
+        }
+        (docs, df)
+    })
+}
+
 /// English function words, plus words every news report uses (reporting verbs, weekdays, months),
 /// which say nothing about which event an article reports.
 pub fn is_stopword(w: &str) -> bool {
@@ -312,6 +337,15 @@ mod tests {
             terms("The earthquakes struck Turkey on Monday, killing 40."),
             ["earthquak", "struck", "turkey", "kill"]
         );
+    }
+
+    #[test]
+    fn background_frequencies_load() {
+        let (docs, df) = background();
+        assert!(*docs > 10_000, "{docs}");
+        let common = df.get("market").copied().unwrap_or(0);
+        let rare = df.get("earthquak").copied().unwrap_or(0);
+        assert!(common > 10 * rare.max(1), "{common} {rare}");
     }
 
     #[test]

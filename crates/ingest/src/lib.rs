@@ -12,6 +12,7 @@ pub mod dates;
 pub mod decode;
 pub mod feed;
 pub mod html;
+pub mod notices;
 pub mod record;
 pub mod sniff;
 pub mod text;
@@ -243,6 +244,20 @@ fn iso639_1(code3: &str) -> Option<&'static str> {
         ("cym", "cy"),
     ];
     TABLE.iter().find(|(c3, _)| *c3 == code3).map(|(_, c1)| *c1)
+}
+
+/// A bare article body without metadata (the documents of a gold corpus): site notices are
+/// stripped as ingest strips them ([`notices`]), nothing else is touched. The id addresses the
+/// input as given, so two pages of nothing but notices remain two articles.
+pub fn body_article(name: &str, text: &str) -> Article {
+    let (body, removed) = notices::strip(text);
+    let mut a = raw_article(name, &body);
+    a.id = article_id(None, None, text);
+    a.removed = removed
+        .into_iter()
+        .map(|text| storyline_model::Removed { kind: "site notice".into(), text })
+        .collect();
+    a
 }
 
 /// Takes `text` exactly as given (nothing stripped): what `analyze --raw` uses.
@@ -592,6 +607,13 @@ fn from_html(
 
 fn finish(name: &str, c: text::Cleaned, r: &record::Record) -> Result<Article, IngestError> {
     if c.text.trim().is_empty() {
+        if let Some(notice) = c.removed.iter().find(|r| r.kind == "site notice") {
+            let first: String = notice.text.chars().take(60).collect();
+            return Err(IngestError::new(
+                name,
+                format!("no article text: the page holds only site notices («{first}…»)"),
+            ));
+        }
         return Err(IngestError::new(name, "no article text found"));
     }
     let language = detect_language(&c.text).or_else(|| r.language.clone());

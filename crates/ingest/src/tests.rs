@@ -135,6 +135,30 @@ fn bad_inputs_give_clear_errors() {
         "<html><head><title>x</title></head><body><script>var a=1;</script></body></html>",
     );
     assert_eq!(e.reason, "no article text found");
+    let e = err(
+        "wall.txt",
+        "We have sent you a verification email. Please log in to continue.\n\nThis feature is \
+         not available right now.",
+    );
+    assert!(
+        e.reason.starts_with("no article text: the page holds only site notices"),
+        "{}",
+        e.reason
+    );
+}
+
+/// A scraped page keeps its article and says what furniture it dropped.
+#[test]
+fn site_notices_are_removed_and_recorded() {
+    let raw = "Sign up for our morning newsletter. The Harwick ferry will stop running on \
+               Friday after the operator lost its licence, the port authority said. Passengers \
+               with season tickets will be refunded, and a replacement bus will leave the quay \
+               every hour until a new operator is found, which could take until the autumn.\n\n\
+               The interactive transcript could not be loaded.";
+    let a = one("ferry.txt", raw);
+    assert!(a.text.starts_with("The Harwick ferry will stop running"), "{}", a.text);
+    assert!(!a.text.contains("transcript"));
+    assert_eq!(a.removed.iter().filter(|r| r.kind == "site notice").count(), 2);
 }
 
 #[test]

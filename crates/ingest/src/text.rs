@@ -620,6 +620,19 @@ impl Cleaner {
         true
     }
 
+    /// Site notices (newsletter prompts, login walls, widget help, crawl descriptions): see
+    /// [`crate::notices`].
+    fn site_notices(&mut self) {
+        let (rest, removed) = crate::notices::strip(&self.lines.join("\n\n"));
+        if removed.is_empty() {
+            return;
+        }
+        for r in removed {
+            self.remove("site notice", r);
+        }
+        self.lines = rest.split("\n\n").map(str::to_string).filter(|l| !l.is_empty()).collect();
+    }
+
     /// Editor's notes: the whole line, or only the note's sentence when a long body follows it.
     fn editors_notes(&mut self) {
         let mut kept = Vec::with_capacity(self.lines.len());
@@ -659,6 +672,7 @@ pub fn clean(raw: &str, known: &Known) -> Cleaned {
     c.repeated_titles();
     c.tail();
     c.editors_notes();
+    c.site_notices();
     c.out.text = c.lines.join("\n\n");
     if c.out.title.is_none() {
         if let Some(t) = c.lines.first().and_then(|l| synthesise_title(l)) {

@@ -19,9 +19,14 @@
 //! public holidays ("Thanksgiving Day", "last Christmas"); centuries ("the 20th century" → `19`);
 //! "later that year", "earlier that day" (the last year or day named before). Overlaps:
 //! earliest, then longest wins. Without a publication date, values that need one are `None`
-//! (month-day without a year → `XXXX-MM-DD`).
+//! (month-day without a year → `XXXX-MM-DD`). A quarter still running at publication and not
+//! told in the past tense is a forecast, not the quarter under discussion; "a year earlier" in a
+//! sentence about nine months or the year is last year. Two decisions can be handed to learned
+//! models (`learned`): a weekday's direction where no tense cue is near, and keeping a
+//! "now"/"current" word; each ships only if it beats its rule under cross-validation.
 
 mod calendar;
+pub mod learned;
 mod lex;
 
 use std::sync::LazyLock;
@@ -34,6 +39,7 @@ use storyline_model::{Span, TimeExpr, TimeType};
 
 use crate::text::{lower, range_of, spans_to_bytes};
 use calendar::*;
+use learned::{context_features, Decision, DecisionKind, TimeModels};
 use lex::*;
 
 /// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall back
@@ -250,8 +256,34 @@ fn window_before(text: &str, pos: usize, n: usize) -> &str {
     &text[s..pos]
 }
 
-/// Extracts time expressions (character offsets, in text order).
+/// Extracts time expressions (character offsets, in text order), with the compiled-in models.
 pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<TimeExpr> {
+    extract_with(text, sentences, published, TimeModels::embedded())
+}
+
+/// Extracts time expressions with the given models ([`TimeModels::rules`]: rules only).
+pub fn extract_with(
+    text: &str,
+    sentences: &[Span],
+    published: Option<Date>,
+    models: &TimeModels,
+) -> Vec<TimeExpr> {
+    run(text, sentences, published, models).0
+}
+
+/// The learned decision points met while tagging (for training the models), whatever the models
+/// decide.
+pub fn decisions(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<Decision> {
+    run(text, sentences, published, &TimeModels::rules()).1
+}
+
+fn run(
+    text: &str,
+    sentences: &[Span],
+    published: Option<Date>,
+    models: &TimeModels,
+) -> (Vec<TimeExpr>, Vec<Decision>) {
+    let mut decided: Vec<Decision> = Vec::new();
     let idx = CharIndex::new(text);
     let sents = spans_to_bytes(&idx, sentences);
     let sentence_of = |pos: usize| -> (usize, usize) {
@@ -266,6 +298,38 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
             from -= 1;
         }
         tense_cue(&text[from..s], &text[e..se.max(e)])
+    };
+    // The sentence around a mention: at most ~160 bytes before it and ~100 after it.
+    let around = |s: usize, e: usize| -> (&str, &str) {
+        let (sb, se) = sentence_of(s);
+        let mut from = sb.min(s).max(s.saturating_sub(160));
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = se.max(e).min(e + 100);
+        while !text.is_char_boundary(to) {
+            to += 1;
+        }
+        (&text[from..s], &text[e..to])
+    };
+    // Whether a present/past reference word at `s..e` is kept (the learned decision, logged).
+    let keep_reference = |s: usize, e: usize, value: &str, decided: &mut Vec<Decision>| {
+        let (before, after) = around(s, e);
+        let word = lower(&text[s..e]);
+        let mut f = vec![format!("w={word}")];
+        if text[s..e].starts_with(char::is_uppercase) {
+            f.push("capitalised".into());
+        }
+        context_features(before, after, tense_cue(before, after), true, &mut f);
+        let keep = models.reference.as_ref().is_none_or(|m| m.decide_over_rule(&f, true));
+        decided.push(Decision {
+            kind: DecisionKind::KeepReference,
+            start: idx.char_of(s),
+            end: idx.char_of(e),
+            features: f,
+            values: [None, Some(value.to_string())],
+        });
+        keep
     };
     // A date without a year: forward after "payable", "effective", "extended to"…, else by tense.
     let tense_of_date = |s: usize, e: usize| -> Option<bool> {
@@ -397,13 +461,46 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
         }
         // "Wednesday's ruling": a possessive weekday names something that already happened.
         let possessive = text[m.end()..].starts_with("'s") || text[m.end()..].starts_with("’s");
-        // TimeBank mostly dates "Friday night" as the day itself, so the part of the day is not
-        // added to the value.
-        let v = published.map(|p| {
-            let future = !possessive && tense_at(wd_m.start(), m.end()).unwrap_or(false);
-            fmt_date(weekday_date(p, wd, future, modifier.as_deref()))
-        });
-        cands.push(one(start, m.end(), TimeType::Date, v));
+        let cue = if possessive { Some(false) } else { tense_at(wd_m.start(), m.end()) };
+        let rule = cue.unwrap_or(false);
+        // TimeBank mostly dates "Friday night" and "Friday morning" as the day itself, so the
+        // part of the day is not added to the value.
+        let Some(p) = published else {
+            cands.push(one(start, m.end(), TimeType::Date, None));
+            continue;
+        };
+        let value = |future: bool| fmt_date(weekday_date(p, wd, future, modifier.as_deref()));
+        let future = if matches!(modifier.as_deref(), None | Some("on")) {
+            let (before, after) = around(start, m.end());
+            let mut f = Vec::new();
+            context_features(before, after, cue, true, &mut f);
+            let back_days =
+                (p.weekday().to_monday_one_offset() - wd.to_monday_one_offset()).rem_euclid(7);
+            f.push(format!("back_days={back_days}"));
+            f.push(format!("mod={}", modifier.as_deref().unwrap_or("none")));
+            if possessive {
+                f.push("possessive".into());
+            }
+            if let Some(part) = c.get(4) {
+                f.push(format!("daypart={}", lower(part.as_str())));
+            }
+            // A tense cue ("will vote", "said") decides; the model decides where none is near.
+            let future = match (&models.weekday, cue) {
+                (Some(m), None) => m.decide(&f),
+                _ => rule,
+            };
+            decided.push(Decision {
+                kind: DecisionKind::WeekdayDirection,
+                start: idx.char_of(start),
+                end: idx.char_of(m.end()),
+                features: f,
+                values: [Some(value(false)), Some(value(true))],
+            });
+            future
+        } else {
+            rule
+        };
+        cands.push(one(start, m.end(), TimeType::Date, Some(value(future))));
     }
     for c in RE_REL.captures_iter(text) {
         let m = c.get(0).unwrap();
@@ -416,6 +513,12 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
             continue;
         }
         let (kind, v) = rel_value(&words, published);
+        if words.len() == 1 && matches!(words[0], "now" | "currently" | "recently" | "nowadays") {
+            let value = v.clone().unwrap_or_default();
+            if !keep_reference(m.start(), m.end(), &value, &mut decided) {
+                continue;
+            }
+        }
         let s = if words[0] == "in" { m.start() + 3 } else { m.start() };
         cands.push(one(s, m.end(), kind, v));
     }
@@ -534,8 +637,16 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
     }
     for m in RE_YEAR_AGO.find_iter(text) {
         let (sb, se) = sentence_of(m.start());
-        let v = if lower(&text[sb..se]).contains("quarter") {
+        let sentence = lower(&text[sb..se]);
+        // "profit for the nine months rose from a year earlier": a comparison of longer periods
+        // is with last year, not with a quarter.
+        let longer_period = ["nine months", "six months", "first half", "the year", "annual"]
+            .iter()
+            .any(|p| sentence.contains(p));
+        let v = if sentence.contains("quarter") {
             Val::RefQuarter(-4)
+        } else if longer_period {
+            Val::Known(year_of(-1))
         } else {
             Val::YearAgo
         };
@@ -815,6 +926,9 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
                 continue;
             }
             let v = if c.get(1).is_some() { "PAST_REF" } else { "PRESENT_REF" };
+            if c.get(1).is_none() && !keep_reference(m.start(), m.end(), v, &mut decided) {
+                continue;
+            }
             (TimeType::Date, v)
         } else if c.get(3).is_some() {
             if m.as_str() != "daily" {
@@ -938,7 +1052,15 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
         let value = match val {
             Val::Known(v) => {
                 if let Some(q) = v.as_deref().and_then(parse_quarter) {
-                    current_quarter = Some(q);
+                    // A quarter not yet over at publication ("a fourth-quarter charge" in
+                    // October) is a forecast, not the quarter being reported.
+                    let (y, n) = shift_quarter(q.0, q.1, 1);
+                    let over = published.is_none_or(|p| {
+                        Date::new(y as i16, (3 * n - 2) as i8, 1).is_ok_and(|end| end <= p)
+                    });
+                    if over || tense_at(s, e) == Some(false) {
+                        current_quarter = Some(q);
+                    }
                     quarters_discussed = true;
                 }
                 if let Some(v) = v.as_deref() {
@@ -975,7 +1097,7 @@ pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<T
             value,
         });
     }
-    out
+    (out, decided)
 }
 
 /// `(year, quarter)` of a value like `1998-Q3`.
@@ -1190,6 +1312,46 @@ mod tests {
         // Without talk of quarters, "a year ago" is last year.
         let v = times("The mayor took office a year ago.", p);
         assert_eq!(val(&v, "a year ago"), Some("2024".into()));
+    }
+
+    #[test]
+    fn forecast_quarters_and_longer_periods() {
+        let p = Some("2025-10-24");
+        // A quarter still running at publication is a forecast, not the quarter reported.
+        let v = times(
+            "Brightwell said the storm will cause a fourth-quarter charge. In the latest quarter, \
+             profit fell from a year ago.",
+            p,
+        );
+        assert_eq!(val(&v, "fourth-quarter"), Some("2025-Q4".into()));
+        assert_eq!(val(&v, "the latest quarter"), Some("2025-Q3".into()));
+        assert_eq!(val(&v, "a year ago"), Some("2024-Q3".into()));
+        // Reported in the past tense, it is the quarter under discussion.
+        let v = times("Orlen Foods reported fourth-quarter profit; a year earlier it lost.", p);
+        assert_eq!(val(&v, "a year earlier"), Some("2024-Q4".into()));
+        // Nine months compared with a year earlier: last year.
+        let v = times(
+            "Tessam's third-quarter sales rose. For the nine months, profit rose from a year \
+             earlier.",
+            p,
+        );
+        assert_eq!(val(&v, "a year earlier"), Some("2024".into()));
+    }
+
+    #[test]
+    fn weekday_direction_decisions() {
+        // A tense cue decides ("said Monday" → back).
+        let v = times("The ministry said Monday that talks had stalled.", SUN);
+        assert_eq!(val(&v, "Monday"), Some("2025-06-09".into()));
+        let d = decisions("Until Thursday, they had not named a suspect.", &[], None);
+        assert!(d.is_empty(), "no publication date, no direction to decide: {d:?}");
+        let text = "Until Thursday, they had not named a suspect.";
+        let d = decisions(text, &sentences::split(text), "2025-06-15".parse().ok());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].kind, DecisionKind::WeekdayDirection);
+        assert_eq!(d[0].values[0].as_deref(), Some("2025-06-12"));
+        assert_eq!(d[0].values[1].as_deref(), Some("2025-06-19"));
+        assert!(d[0].features.iter().any(|f| f == "p1=until"));
     }
 
     #[test]

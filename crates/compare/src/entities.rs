@@ -60,6 +60,22 @@ fn multi_token(name: &str) -> bool {
     name.split_whitespace().count() > 1
 }
 
+/// The blocking keys of a person name: its surname (last word of [`name_key`]) and the surname
+/// with any one character deleted. Two surnames within one edit of each other (the most
+/// [`same_person`] accepts) share a key. Empty for a name with no key (it matches nobody).
+fn surname_variants(name: &str) -> BTreeSet<String> {
+    let key = name_key(name);
+    let Some(surname) = key.split(' ').next_back().filter(|s| !s.is_empty()) else {
+        return BTreeSet::new();
+    };
+    let chars: Vec<char> = surname.chars().collect();
+    let mut out = BTreeSet::from([surname.to_string()]);
+    for skip in 0..chars.len() {
+        out.insert(chars.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, c)| c).collect());
+    }
+    out
+}
+
 impl EntityIndex {
     pub fn build(story: &Story) -> Self {
         // 1. One node per distinct key: people by canonical as written, others by lowercase canonical.
@@ -99,8 +115,16 @@ impl EntityIndex {
         people.sort_by_key(|k| {
             (!multi_token(&k.1), std::cmp::Reverse(nodes[*k].mentions), k.1.clone())
         });
+        // A cluster can fit a name only if one of its members has a surname within one edit of
+        // the name's: clusters are found through an index of their members' surname variants
+        // instead of comparing every name with every cluster.
+        let mut by_surname: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
         for k in people {
-            let fits: Vec<usize> = (0..members.len())
+            let variants = surname_variants(&k.1);
+            let candidates: BTreeSet<usize> =
+                variants.iter().filter_map(|v| by_surname.get(v)).flatten().copied().collect();
+            let fits: Vec<usize> = candidates
+                .into_iter()
                 .filter(|&c| members[c].iter().all(|m| same_person(m, &k.1)))
                 .collect();
             let target = match fits.as_slice() {
@@ -112,6 +136,9 @@ impl EntityIndex {
             };
             members[target].push(k.1.clone());
             node_cluster.insert(k.clone(), target);
+            for v in variants {
+                by_surname.entry(v).or_default().insert(target);
+            }
         }
         // Others: one cluster per lowercase canonical.
         for k in keys.iter().filter(|k| !k.0) {

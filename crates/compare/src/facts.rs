@@ -616,8 +616,27 @@ fn quantity_conflicts(
             && !a.event_days.is_disjoint(&b.event_days)
             && (a.places.is_subset(&places_of[&b.art]) || b.places.is_subset(&places_of[&a.art]))
     };
-    for x in 0..claims.len() {
-        for y in x + 1..claims.len() {
+    // Only claims counting the same unit can conflict: pair them through an index by unit
+    // (ascending pairs, the order a full scan would visit them in).
+    let mut by_unit: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    for (x, c) in claims.iter().enumerate() {
+        for q in c.quantities.iter().filter(|q| !q.unit.is_empty()) {
+            by_unit.entry(q.unit.as_str()).or_default().insert(x);
+        }
+    }
+    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for list in by_unit.values() {
+        let list: Vec<usize> = list.iter().copied().collect();
+        for (p, &x) in list.iter().enumerate() {
+            for &y in &list[p + 1..] {
+                if claims[x].art != claims[y].art {
+                    pairs.insert((x, y));
+                }
+            }
+        }
+    }
+    for (x, y) in pairs {
+        {
             let (a, b) = (&claims[x], &claims[y]);
             if a.quantities.is_empty()
                 || b.quantities.is_empty()

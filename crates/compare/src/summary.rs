@@ -78,8 +78,11 @@ struct Candidate {
     /// Position of the sentence among its article's candidates (0 = lead).
     pos: usize,
     text: String,
-    /// Token ids (lowercased alphanumeric runs, function words included).
+    /// Token ids (lowercased, lightly stemmed alphanumeric runs, function words included).
     tokens: Vec<usize>,
+    /// `word_ends[k]`: how many of `tokens` the first `k + 1` whitespace words hold (for scoring
+    /// the part of the last sentence that fits the length).
+    word_ends: Vec<usize>,
     /// Stemmed content words (for citing the articles that carry the same content).
     words: BTreeSet<String>,
     n_words: usize,
@@ -101,18 +104,30 @@ const SEEN_DISCOUNT: f64 = 0.5;
 const LEAD_BONUS: f64 = 0.1;
 /// Length exponent: a sentence's gain is its expected overlap over `words^LENGTH_EXPONENT`.
 const LENGTH_EXPONENT: f64 = 0.9;
+/// A sentence whose content words are at least this share already in the summary is a near
+/// repeat (the same wire sentence in another article, a paraphrase of a chosen one).
+const NEAR_REPEAT_SHARE: f64 = 0.7;
+/// Gain factor for fragments, over-long sentences, page furniture and near repeats: they are
+/// chosen only when nothing else is left.
+const FALLBACK_FACTOR: f64 = 0.01;
+/// Sentence lengths (whitespace words) that are not fragments or run-ons.
+const SENTENCE_WORDS: std::ops::RangeInclusive<usize> = 6..=80;
 
 /// An extractive multi-document summary of about `max_words` words, for when the summary should
 /// cover the story rather than headline it (the report's own summary is short and cites agreed
 /// facts first).
 ///
-/// Each word of the input gets the chance that it recurs in a summary ([`recurrence`]: frequent
+/// Each word of the input (lowercased, lightly stemmed, so "talks" and "talk" are one word, as
+/// ROUGE's stemmer sees them) gets the chance that it recurs in a summary ([`recurrence`]: frequent
 /// words, words several articles share, and function words are likely); a sentence's gain is the
 /// expected overlap of its words per word (slightly favouring longer sentences), with content
 /// words already chosen discounted and a small bonus for leads. Sentences are picked greedily by
-/// gain until `max_words` is reached; fragments, very long sentences and page furniture (archive
-/// notices, sharing prompts) are used only when nothing else is left. Each sentence cites every
-/// article that carries most of its content words. Works on analysed or raw articles.
+/// gain until `max_words` is reached; the sentence that crosses the length is scored on the words
+/// that fit. Fragments, very long sentences, page furniture (archive notices, sharing prompts,
+/// photo captions) and near repeats of chosen sentences are used only when nothing else is left.
+/// The chosen sentences come in reading order (leads first), the one the length cuts last. Each
+/// sentence cites every article that carries most of its content words. Works on analysed or raw
+/// articles.
 pub fn summary_of(articles: &[storyline_model::Article], max_words: usize) -> Vec<SummarySentence> {
     use std::collections::HashMap;
     let mut ids: HashMap<String, usize> = HashMap::new();
@@ -137,26 +152,29 @@ pub fn summary_of(articles: &[storyline_model::Article], max_words: usize) -> Ve
             if n_words == 0 || !text.chars().any(char::is_lowercase) {
                 continue;
             }
-            let tokens = text
-                .to_lowercase()
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(|w| {
+            let mut tokens = Vec::new();
+            let mut word_ends = Vec::with_capacity(n_words);
+            for word in text.split_whitespace() {
+                let lower = word.to_lowercase();
+                for w in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+                    let key = crate::text::stem(w);
                     let next = ids.len();
-                    *ids.entry(w.to_string()).or_insert_with(|| {
+                    tokens.push(*ids.entry(key).or_insert_with(|| {
                         is_stop.push(crate::text::is_stop(w));
                         next
-                    })
-                })
-                .collect();
+                    }));
+                }
+                word_ends.push(tokens.len());
+            }
             cands.push(Candidate {
                 art: ai,
                 pos,
                 text: text.split_whitespace().collect::<Vec<_>>().join(" "),
                 tokens,
+                word_ends,
                 words: content_words(text),
                 n_words,
-                weak: !(6..=80).contains(&n_words) || is_page_furniture(text),
+                weak: !SENTENCE_WORDS.contains(&n_words) || is_page_furniture(text),
             });
             pos += 1;
         }
@@ -183,11 +201,18 @@ pub fn summary_of(articles: &[storyline_model::Article], max_words: usize) -> Ve
     let mut chosen: Vec<usize> = Vec::new();
     let mut words = 0;
     while words < max_words && !left.is_empty() {
+        let room = max_words - words;
         let gain = |c: &Candidate| -> f64 {
-            let sum: f64 = c.tokens.iter().map(|&t| chance[t] * SEEN_DISCOUNT.powi(seen[t])).sum();
+            // Only the first `room` words of the last sentence count.
+            let toks =
+                if c.n_words > room { &c.tokens[..c.word_ends[room - 1]] } else { &c.tokens[..] };
+            let sum: f64 = toks.iter().map(|&t| chance[t] * SEEN_DISCOUNT.powi(seen[t])).sum();
             let lead = 1.0 + LEAD_BONUS / (c.pos as f64 + 1.0);
-            let weak = if c.weak { 0.01 } else { 1.0 };
-            sum / (c.tokens.len().max(1) as f64).powf(LENGTH_EXPONENT) * lead * weak
+            let content = toks.iter().filter(|&&t| !is_stop[t]).count();
+            let repeated = toks.iter().filter(|&&t| !is_stop[t] && seen[t] > 0).count();
+            let near_repeat = content > 0 && repeated as f64 / content as f64 >= NEAR_REPEAT_SHARE;
+            let fallback = if c.weak || near_repeat { FALLBACK_FACTOR } else { 1.0 };
+            sum / (toks.len().max(1) as f64).powf(LENGTH_EXPONENT) * lead * fallback
         };
         let (k, _) = left
             .iter()
@@ -202,6 +227,12 @@ pub fn summary_of(articles: &[storyline_model::Article], max_words: usize) -> Ve
         }
         chosen.push(i);
         words += cands[i].n_words;
+    }
+    // Reading order (leads first, articles in turn); the last sentence, which the length may
+    // cut, stays last.
+    if let Some(last) = chosen.pop() {
+        chosen.sort_by_key(|&i| (cands[i].pos, cands[i].art));
+        chosen.push(last);
     }
     chosen
         .iter()
@@ -219,6 +250,41 @@ pub fn summary_of(articles: &[storyline_model::Article], max_words: usize) -> Ve
             }
         })
         .collect()
+}
+
+/// Phrases of page furniture: error and player messages, reprint and sign-up prompts, photo
+/// captions and credits.
+const FURNITURE_PHRASES: &[&str] = &[
+    "try again later",
+    "not available right now",
+    "could not be loaded",
+    "will not appear anywhere",
+    "this copy is for your personal",
+    "stay up to date",
+    "push notifications",
+    "delivered weekday",
+    "order reprints",
+    "verification",
+    "learn more",
+    "all rights reserved",
+    "may not be published, broadcast, rewritten",
+    "share this",
+    "sign up",
+    "follow us",
+    "( ap photo",
+    "getty images",
+    "image caption",
+    "file - in this",
+    "file photo",
+];
+
+fn is_page_furniture(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.split(|c: char| !(c.is_alphanumeric() || c == '-')).any(|w| FURNITURE.contains(&w))
+        || FURNITURE_PHRASES.iter().any(|p| lower.contains(p))
+        || lower.split(|c: char| !(c.is_alphanumeric() || c == '-')).any(|w| {
+            w.starts_with("crawl") || w.starts_with("webcrawl") || w.starts_with("notification")
+        })
 }
 
 /// Words that mark a sentence about the web page rather than the news (archive notices, sharing
@@ -247,8 +313,3 @@ const FURNITURE: &[&str] = &[
     "rented",
     "playlist",
 ];
-
-fn is_page_furniture(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    lower.split(|c: char| !(c.is_alphanumeric() || c == '-')).any(|w| FURNITURE.contains(&w))
-}

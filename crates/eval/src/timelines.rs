@@ -86,7 +86,7 @@ fn read_articles(dir: &Path, panics: &mut util::Panics) -> Result<Vec<Article>, 
                 .collect::<Vec<_>>()
                 .join("\n");
             let name = file.display().to_string();
-            let mut a = storyline_ingest::raw_article(&name, &text);
+            let mut a = storyline_ingest::body_article(&name, &text);
             a.text = text;
             a.published = Some(day);
             let (t, p) = (&a.text, a.published);

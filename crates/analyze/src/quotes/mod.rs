@@ -9,10 +9,15 @@
 //! Speakers resolve to entity canonicals; "he"/"she" → first PER of the nearest sentence with one
 //! (same sentence first); role phrases ("the Kremlin spokesperson") → a PER introduced with that
 //! role. Then the trained speaker model ([`speaker`]) ranks the candidate mentions around each
-//! quote against "no speaker": it may fill a speaker the rules missed, or overrule theirs when
-//! another option scores clearly higher (by `RULE_MARGIN`); the `“…,” NAME said` frame always
-//! stays with the rules. Scare quotes (no cue, no speaker, fewer than 3 words) are dropped; longer
-//! uncued quotes are kept as `partial` with no speaker.
+//! quote (the rules' own speaker among them) against "no speaker": it may fill a speaker the rules
+//! missed, or overrule theirs when another option scores clearly higher; "no speaker" gets a
+//! margin, larger for bare quotes (no cue; short or in Title Case), since a quote left without a
+//! speaker costs recall only while a wrong one costs precision too. The margins
+//! ([`speaker::Thresholds`]) are chosen by cross-validation on the training split and stored in the
+//! model file. Two frames always stay with the rules: `“…,” NAME said` and a sentence opening
+//! with the speaker at its cue (`NAME, in a statement, called … “…”`). Scare quotes (no cue, no
+//! speaker, fewer than 3 words) are dropped; longer uncued quotes are kept as `partial` with no
+//! speaker. [`prepare`] + [`finish`] split [`extract`] at the model for tuning.
 
 use storyline_model::offsets::CharIndex;
 use storyline_model::{Entity, EntityType, Quote, QuoteKind, Span, Speaker, TextSpan};
@@ -316,6 +321,7 @@ fn is_cue_tok(text: &str, t: &Tok) -> bool {
 }
 
 /// A quotation as the rules found it, before the speaker model has its say (byte offsets).
+#[derive(Clone)]
 struct Found {
     m: Marks,
     kind_direct: bool,
@@ -332,28 +338,56 @@ impl Found {
     }
 }
 
-/// How much more than the rules' own speaker another option (another candidate, or "no speaker")
-/// must score for the model to overrule them.
-const RULE_MARGIN: f32 = 4.0;
+/// A document's quotations as the rules found them, with the speaker model's candidates: the part
+/// of [`extract`] that does not depend on the model, computed once when tuning it.
+pub struct Prepared {
+    found: Vec<Found>,
+    choices: Vec<speaker::Choice>,
+}
+
+/// Finds the quotations and their speaker candidates (see [`finish`]).
+pub fn prepare(text: &str, sentences: &[Span], entities: &[Entity]) -> Prepared {
+    let idx = CharIndex::new(text);
+    let (found, choices) = find_quotes(text, &idx, sentences, entities);
+    Prepared { found, choices }
+}
 
 /// Extracts quotations (character offsets).
 pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote> {
-    let idx = CharIndex::new(text);
-    let (mut found, choices) = find_quotes(text, &idx, sentences, entities);
     let model = speaker::model();
+    finish(text, &prepare(text, sentences, entities), model, model.thresholds)
+}
+
+/// Lets `model` decide each speaker of `prepared` under thresholds `th` and builds the quotations.
+pub fn finish(
+    text: &str,
+    prepared: &Prepared,
+    model: &speaker::Model,
+    th: speaker::Thresholds,
+) -> Vec<Quote> {
+    let idx = CharIndex::new(text);
+    let mut found = prepared.found.clone();
     if !model.is_empty() {
-        for (f, c) in found.iter_mut().zip(&choices) {
+        for (f, c) in found.iter_mut().zip(&prepared.choices) {
             // "“…,” NAME said": the unambiguous frame stays with the rules.
             let right_after = f.speaker.as_ref().is_some_and(|sp| {
                 sp.start >= f.m.close_end
                     && f.cue.is_some()
                     && text[f.m.close_end..sp.start].split_whitespace().count() <= 2
             });
-            if right_after {
+            // "NAME[, an aside,] CUE … “…”" with NAME opening the sentence: the subject of the
+            // cue speaks (PolNeAR names the outer speaker of "X said she recalled …" too).
+            let subject_first = f.speaker.as_ref().is_some_and(|sp| {
+                sp.canonical.is_some()
+                    && f.cue.is_some_and(|(cs, _)| sp.end <= cs && cs < f.m.open)
+                    && opens_sentence(text, sp.start)
+            });
+            if right_after || subject_first {
                 continue;
             }
             let rule = f.speaker.as_ref().map(|sp| (sp.start, sp.end));
-            apply_choice(text, f, c, model.choose_over_rule(c, rule, RULE_MARGIN));
+            let bare = f.cue.is_none() && (f.words < 3 || is_title_case(&text[f.m.cs..f.m.ce]));
+            apply_choice(text, f, c, model.decide(c, rule, bare, th));
         }
     }
     found
@@ -382,6 +416,14 @@ pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote
             }
         })
         .collect()
+}
+
+/// Whether byte `pos` opens a sentence: only spaces since the start of the text, a line break or
+/// a sentence-final mark.
+fn opens_sentence(text: &str, pos: usize) -> bool {
+    let head = &text[..pos];
+    let trimmed = head.trim_end();
+    trimmed.is_empty() || head[trimmed.len()..].contains('\n') || trimmed.ends_with(['.', '!', '?'])
 }
 
 /// Sets the speaker the model chose (`None`: no speaker). A speaker other than the rules' takes
@@ -439,13 +481,13 @@ pub struct QuoteChoice {
     pub choice: speaker::Choice,
 }
 
-/// Every quotation the rules find (scare quotes included) with its speaker candidates.
-pub fn speaker_choices(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<QuoteChoice> {
+/// Every quotation the rules found (scare quotes included) with its speaker candidates.
+pub fn speaker_choices(text: &str, prepared: &Prepared) -> Vec<QuoteChoice> {
     let idx = CharIndex::new(text);
-    let (found, choices) = find_quotes(text, &idx, sentences, entities);
-    found
+    prepared
+        .found
         .iter()
-        .zip(choices)
+        .zip(prepared.choices.iter().cloned())
         .map(|(f, choice)| QuoteChoice {
             content: Span::new(idx.char_of(f.m.cs), idx.char_of(f.m.ce)),
             candidates: choice
@@ -669,6 +711,7 @@ fn find_quotes(
             title_case: is_title_case(&text[f.m.cs..f.m.ce]),
             opens_sentence: f.opens_sentence,
             speaker: f.speaker.as_ref().map(|s| (s.start, s.end)),
+            speaker_canonical: f.speaker.as_ref().and_then(|s| s.canonical.clone()),
             cue: f.cue.is_some(),
             prev_canonical: prev_canonical.clone(),
             prev_span,

@@ -103,6 +103,8 @@ pub(super) struct RuleView {
     pub title_case: bool,
     pub opens_sentence: bool,
     pub speaker: Option<(usize, usize)>,
+    /// Canonical name of the rules' speaker.
+    pub speaker_canonical: Option<String>,
     pub cue: bool,
     /// Canonical name of the speaker of the previous quote.
     pub prev_canonical: Option<String>,
@@ -222,9 +224,36 @@ pub(super) fn choice(
         Some(i) => (cx.sents[i.saturating_sub(2)].0, cx.sents[(i + 1).min(cx.sents.len() - 1)].1),
         None => (q.open.saturating_sub(300), (q.close_end + 200).min(text.len())),
     };
+    // How often each name is mentioned in the article: the people quoted are its main actors.
+    let salience = |c: &str| mentions.iter().filter(|m| m.canonical.as_deref() == Some(c)).count();
     let first = mentions.partition_point(|m| m.s < lo);
     let last = mentions.partition_point(|m| m.s < hi);
-    let window = &mentions[first..last];
+    let mut window: Vec<Mention> = mentions[first..last].to_vec();
+    // The rules' own speaker is a candidate even when no mention covers it (a capitalised name
+    // the entity step missed, an inherited speaker further back).
+    if let Some((rs, re)) = q.speaker {
+        if !window.iter().any(|m| m.s < re && rs < m.e) {
+            let canonical = q.speaker_canonical.clone();
+            window.push(Mention { s: rs, e: re, kind: "ruleonly", canonical });
+            window.sort_by_key(|m| (m.s, m.e));
+        }
+    }
+    // The words just outside the quotation marks and the shape of the content: "the “…”" and
+    // "so-called “…”" name things, "“…,” said" and a content ending in punctuation report speech.
+    let quote_prev = tokenize(text, ceil_boundary(text, q.open.saturating_sub(40)), q.open)
+        .last()
+        .map(|t| if t.word { lower(t.text(text)) } else { t.text(text).to_string() });
+    let quote_next = tokenize(text, q.close_end, ceil_boundary(text, q.close_end + 40))
+        .first()
+        .map(|t| if t.word { lower(t.text(text)) } else { t.text(text).to_string() });
+    let content = text[q.open..q.close_end].trim_matches(|c: char| !c.is_alphanumeric());
+    let last_inner = text[q.open..q.close_end]
+        .trim_end_matches(['"', '“', '”', '\'', '‘', '’', '»', '«'])
+        .chars()
+        .next_back();
+    let ends_punct = last_inner.is_some_and(|c| matches!(c, '.' | ',' | '!' | '?' | '—' | ':'));
+    let starts_cap = content.chars().next().is_some_and(char::is_uppercase);
+    let shape = format!("{}_{starts_cap}_{ends_punct}", bucket(q.words.min(6)));
     let outside_quotes = |t: &Tok| {
         let i = quoted.partition_point(|x| x.1 <= t.s);
         !(i < quoted.len() && quoted[i].0 <= t.s)
@@ -233,6 +262,7 @@ pub(super) fn choice(
     let quote_in_headline = q.open < headline_end;
     let mut cands = Vec::with_capacity(window.len());
     let mut sent_firsts: HashMap<usize, usize> = HashMap::new();
+    let window = &window[..];
     for (i, m) in window.iter().enumerate() {
         if let Some(sj) = range_of(&cx.sents, m.s) {
             sent_firsts.entry(sj).or_insert(i);
@@ -366,6 +396,16 @@ pub(super) fn choice(
         if in_title_case_line(text, m.s) {
             f.push(format!("title_line_{k}"));
         }
+        if let Some(c) = &m.canonical {
+            f.push(format!("salience={k}_{}", bucket(salience(c))));
+        }
+        if let Some(w) = &quote_prev {
+            f.push(format!("qp_rel={w}_{rel}"));
+        }
+        if let Some(w) = &quote_next {
+            f.push(format!("qn_rel={w}_{rel}"));
+        }
+        f.push(format!("shape_k={shape}_{k}"));
         cands.push(Candidate { mention: m.clone(), features: f });
     }
     let mut none = vec![
@@ -388,40 +428,96 @@ pub(super) fn choice(
     if q.title_case {
         none.push("none_title_case".into());
     }
+    if let Some(w) = &quote_prev {
+        none.push(format!("none_qp={w}"));
+    }
+    if let Some(w) = &quote_next {
+        none.push(format!("none_qn={w}"));
+    }
+    none.push(format!("none_shape={shape}"));
     Choice { candidates: cands, none_features: none }
 }
 
-/// A linear scorer over named features.
+/// Decision thresholds, chosen by cross-validation on the training split (`examples/train_quotes`)
+/// and stored in the model file as `@name<TAB>value` lines.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// How much more than the rules' own speaker another option (another candidate, or "no
+    /// speaker") must score to overrule them.
+    pub rule_margin: f32,
+    /// Added to the score of "no speaker" for a quote the rules gave a speaker: abstaining costs
+    /// recall only, a wrong speaker costs precision too.
+    pub none_margin: f32,
+    /// The same for a quote the rules left without a speaker (the model would fill one in).
+    pub fill_margin: f32,
+    /// Added to "no speaker" on top of `none_margin` for a bare quote: one the rules found no cue
+    /// for that is short (fewer than 3 words) or written in Title Case — a scare quote or a title
+    /// more often than speech.
+    pub bare_margin: f32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { rule_margin: 4.0, none_margin: 0.0, fill_margin: 0.0, bare_margin: 0.0 }
+    }
+}
+
+impl Thresholds {
+    const NAMES: [&'static str; 4] =
+        ["@rule_margin", "@none_margin", "@fill_margin", "@bare_margin"];
+
+    fn get(&self, i: usize) -> f32 {
+        [self.rule_margin, self.none_margin, self.fill_margin, self.bare_margin][i]
+    }
+
+    fn set(&mut self, i: usize, v: f32) {
+        let fields = [
+            &mut self.rule_margin,
+            &mut self.none_margin,
+            &mut self.fill_margin,
+            &mut self.bare_margin,
+        ];
+        *fields.into_iter().nth(i).expect("threshold index") = v;
+    }
+}
+
+/// A linear scorer over named features, with its decision thresholds.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     weights: HashMap<String, f32>,
+    pub thresholds: Thresholds,
 }
 
 impl Model {
-    /// Reads `feature<TAB>weight` lines (others are skipped).
+    /// Reads `feature<TAB>weight` and `@threshold<TAB>value` lines (others are skipped).
     pub fn from_tsv(tsv: &str) -> Model {
-        let weights = tsv
-            .lines()
-            .filter_map(|l| {
-                let (f, w) = l.split_once('\t')?;
-                Some((f.to_string(), w.trim().parse().ok()?))
-            })
-            .collect();
-        Model { weights }
+        let mut model = Model::default();
+        for l in tsv.lines() {
+            let Some((f, w)) = l.split_once('\t') else { continue };
+            let Ok(w) = w.trim().parse::<f32>() else { continue };
+            match Thresholds::NAMES.iter().position(|n| *n == f) {
+                Some(i) => model.thresholds.set(i, w),
+                None => {
+                    model.weights.insert(f.to_string(), w);
+                }
+            }
+        }
+        model
     }
 
-    /// The weights as sorted `feature<TAB>weight` lines (zero weights left out).
+    /// The thresholds, then the weights as sorted `feature<TAB>weight` lines (zero weights left
+    /// out).
     pub fn to_tsv(&self) -> String {
+        let mut out: String = Thresholds::NAMES
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{n}\t{:.4}\n", self.thresholds.get(i)))
+            .collect();
         let mut v: Vec<(&String, &f32)> =
             self.weights.iter().filter(|(_, w)| w.abs() >= 1e-4).collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
-        v.into_iter().map(|(f, w)| format!("{f}\t{w:.4}\n")).collect()
-    }
-
-    /// The model with "no speaker" given `margin` more (a precision / recall knob).
-    pub fn with_no_speaker_margin(mut self, margin: f32) -> Model {
-        *self.weights.entry("none".to_string()).or_insert(0.0) += margin;
-        self
+        out.extend(v.into_iter().map(|(f, w)| format!("{f}\t{w:.4}\n")));
+        out
     }
 
     pub fn len(&self) -> usize {
@@ -441,15 +537,20 @@ impl Model {
         self.choose_with_margin(c, 0.0)
     }
 
-    /// As [`Model::choose`], but the candidate on `rule` (the rules' speaker span, if any) wins
-    /// unless another option beats it by more than `margin`.
-    pub fn choose_over_rule(
+    /// The decision under thresholds `th`: "no speaker" gets `none_margin` when the rules chose a
+    /// speaker (`rule`, its span), `fill_margin` when they did not, plus `bare_margin` when
+    /// `bare`; the candidate on `rule` wins unless another option beats it by more than
+    /// `rule_margin`.
+    pub fn decide(
         &self,
         c: &Choice,
         rule: Option<(usize, usize)>,
-        margin: f32,
+        bare: bool,
+        th: Thresholds,
     ) -> Option<usize> {
-        let best = self.choose(c);
+        let base = if rule.is_some() { th.none_margin } else { th.fill_margin };
+        let none_margin = base + if bare { th.bare_margin } else { 0.0 };
+        let best = self.choose_with_margin(c, none_margin);
         let Some((rs, re)) = rule else { return best };
         let Some(ri) = c.candidates.iter().position(|x| x.mention.s < re && rs < x.mention.e)
         else {
@@ -457,9 +558,9 @@ impl Model {
         };
         let score_of = |i: Option<usize>| match i {
             Some(i) => self.score(&c.candidates[i].features),
-            None => self.score(&c.none_features),
+            None => self.score(&c.none_features) + none_margin,
         };
-        if best != Some(ri) && score_of(best) - score_of(Some(ri)) <= margin {
+        if best != Some(ri) && score_of(best) - score_of(Some(ri)) <= th.rule_margin {
             Some(ri)
         } else {
             best
@@ -496,7 +597,8 @@ pub struct Options {
     /// Features seen fewer times than this in the training decisions are ignored (against
     /// over-fitting).
     pub min_count: usize,
-    /// The same for word features (`nw=`, `pw=`, `k_nw=`: the words at a mention).
+    /// The same for word features (`nw=`, `pw=`, `k_nw=`: the words at a mention; `qp_rel=`,
+    /// `qn_rel=`, `none_qp=`, `none_qn=`: the words at the quotation marks).
     pub min_count_words: usize,
 }
 
@@ -521,7 +623,9 @@ pub fn train(
         }
     }
     let kept = |f: &str| {
-        let lexical = f.starts_with("nw=") || f.starts_with("pw=") || f.starts_with("k_nw=");
+        let lexical = ["nw=", "pw=", "k_nw=", "qp_rel=", "qn_rel=", "none_qp=", "none_qn="]
+            .iter()
+            .any(|p| f.starts_with(p));
         let min = if lexical { opts.min_count_words } else { opts.min_count };
         counts.get(f).is_some_and(|&n| n >= min)
     };
@@ -581,7 +685,7 @@ pub fn train(
         let avg = v - u.get(&f).copied().unwrap_or(0.0) / step;
         (f, avg)
     });
-    Model { weights: weights.collect() }
+    Model { weights: weights.collect(), thresholds: Thresholds::default() }
 }
 
 #[cfg(test)]
@@ -622,9 +726,22 @@ mod tests {
         assert_eq!(model.to_tsv(), again.to_tsv());
         let reloaded = Model::from_tsv(&model.to_tsv());
         assert_eq!(reloaded.to_tsv(), model.to_tsv());
-        // A large margin for "no speaker" silences every candidate.
-        let shy = reloaded.with_no_speaker_margin(1e6);
-        assert_eq!(shy.choose(&example(Some(1), 3).choice), None);
+        // A large margin for "no speaker" silences every candidate, unless the rules chose one.
+        let shy = Thresholds { none_margin: 1e6, fill_margin: 1e6, ..Thresholds::default() };
+        assert_eq!(reloaded.decide(&example(Some(1), 3).choice, None, false, shy), None);
+        let bare = Thresholds { bare_margin: 1e6, ..Thresholds::default() };
+        assert_eq!(reloaded.decide(&example(Some(1), 3).choice, None, false, bare), Some(1));
+        assert_eq!(reloaded.decide(&example(Some(1), 3).choice, None, true, bare), None);
+        let trusting = Thresholds { rule_margin: 1e7, ..shy };
+        assert_eq!(
+            reloaded.decide(&example(Some(1), 3).choice, Some((0, 1)), false, trusting),
+            Some(0)
+        );
+        // The thresholds travel with the weights.
+        let mut tuned = reloaded.clone();
+        tuned.thresholds =
+            Thresholds { rule_margin: 1.5, none_margin: -0.5, fill_margin: 3.0, bare_margin: 2.0 };
+        assert_eq!(Model::from_tsv(&tuned.to_tsv()).thresholds, tuned.thresholds);
     }
 
     #[test]

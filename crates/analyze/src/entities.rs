@@ -45,9 +45,21 @@ pub fn extract_with(model: &Model, text: &str, sentences: &[Span]) -> Vec<Entity
     let (toks, spans) = ner::tag(model, text, &sents);
     let words: Vec<Vec<&str>> =
         toks.iter().map(|t| t.iter().map(|&(a, b)| &text[a..b]).collect()).collect();
-    // Only an article's first line can be its headline.
-    let headline: Vec<bool> =
-        words.iter().enumerate().map(|(i, w)| i == 0 && is_title_case_headline(w)).collect();
+    // An article's first line is its headline; a Title-Case line standing alone as a paragraph
+    // (blank lines around it, as cleaned text separates paragraphs) further down is a subheading
+    // ("Mayor Lind Calls Vote “A Disgrace”") and is read the same way.
+    let stands_alone = |i: usize| {
+        let Some(&(a, b)) = sents.get(i) else { return false };
+        let before = text[..a].trim_end_matches([' ', '\t']);
+        let after = text[b..].trim_start_matches([' ', '\t']);
+        (before.is_empty() || before.ends_with("\n\n"))
+            && (after.is_empty() || after.starts_with("\n\n"))
+    };
+    let headline: Vec<bool> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (i == 0 || stands_alone(i)) && is_title_case_headline(w))
+        .collect();
     // Capitalised words of ordinary sentences: the evidence a headline word needs.
     let mut seen_in_body: HashSet<String> = HashSet::new();
     for (w, _) in words.iter().zip(&headline).filter(|(_, &h)| !h) {
@@ -494,5 +506,20 @@ mod tests {
         let h: Vec<_> = es.iter().filter(|e| e.start < 40).map(|e| e.text.as_str()).collect();
         assert_eq!(h, ["Orlov"]);
         assert_eq!(find(&es, "Orlov").unwrap().canonical, "Ivan Orlov");
+    }
+
+    #[test]
+    fn subheadings_are_read_like_headlines() {
+        let t = "Talks resume in Varna.\n\nPresident Ivan Orlov said the talks would resume. \
+                 Mayor Lena Brandt agreed.\n\nMayor Brandt Calls Move “A Fine Day”\n\nThe \
+                 mayor spoke to reporters on Monday.";
+        let es = ents(t);
+        let at = t.find("Mayor Brandt Calls").unwrap();
+        let sub: Vec<_> = es
+            .iter()
+            .filter(|e| e.start >= at && e.start < at + 40)
+            .map(|e| e.text.as_str())
+            .collect();
+        assert_eq!(sub, ["Brandt"]);
     }
 }

@@ -235,6 +235,16 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         .filter(|w| !w.is_empty())
         .collect();
     let recent: Vec<&str> = words_before.iter().rev().take(8).copied().collect();
+    let words_after: Vec<&str> = sentence_after
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .collect();
+    // "Until Thursday, the police had not named him": up to a day now past.
+    let until = recent.first().is_some_and(|w| matches!(lower(w).as_str(), "until" | "till"));
+    if until && words_after.iter().any(|w| lower(w) == "had") {
+        return Some(false);
+    }
     for (i, w) in recent.iter().enumerate() {
         let prev = recent.get(i + 1).copied();
         let next = i.checked_sub(1).map(|j| recent[j]);
@@ -244,12 +254,26 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         if prev.is_some_and(|b| lower(b) == "be") && cue == Some(false) {
             return Some(true);
         }
+        // "it had been due to expire Friday": a plan told in the past perfect is over.
+        let perfect = prev.is_some_and(|b| lower(b) == "been")
+            && recent.get(i + 2).is_some_and(|h| lower(h) == "had");
+        if cue == Some(true) && perfect {
+            return Some(false);
+        }
         if cue.is_some() {
             return cue;
         }
         // "agreed to hold talks on Thursday": an infinitive between a past verb and the day
         // carries the day forward ("returned to the capital", "sentenced to death" do not).
-        let intends = prev.is_some_and(|p| {
+        // The verb may stand before a day of its own: "agreed on Saturday to hold talks".
+        let verb = match recent.get(i + 1) {
+            Some(d) if is_day_word(d) => {
+                let j = i + 2 + usize::from(recent.get(i + 2).is_some_and(|o| lower(o) == "on"));
+                recent.get(j).copied()
+            }
+            _ => prev,
+        };
+        let intends = verb.is_some_and(|p| {
             let p = lower(p);
             looks_past_tense(&p) || matches!(p.as_str(), "agree" | "agrees" | "vow" | "vows")
         });
@@ -264,11 +288,6 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
             return Some(true);
         }
     }
-    let words_after: Vec<&str> = sentence_after
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .take(5)
-        .collect();
     for (j, w) in words_after.iter().take(4).enumerate() {
         let prev = j.checked_sub(1).map(|k| words_after[k]);
         if let Some(f) = classify(w, prev, words_after.get(j + 1).copied()) {
@@ -276,6 +295,22 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         }
     }
     None
+}
+
+/// Whether a word names a day by itself: a weekday, "yesterday", "today".
+fn is_day_word(w: &str) -> bool {
+    matches!(
+        lower(w).as_str(),
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "yesterday"
+            | "today"
+    )
 }
 
 /// The day a weekday names, seen from `pub_date`: the publication day or one of the six before

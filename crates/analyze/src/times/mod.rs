@@ -6,11 +6,17 @@
 //! months after "in/since/early…"; years ("1998", "fiscal 1989"), decades ("the 1990s" → `199`),
 //! quarters and halves ("the third quarter", "third-quarter", "the 1988 second quarter" →
 //! `1988-Q2`), the document's quarter ("the quarter", "the latest period", "the year-earlier
-//! quarter", "a year ago" in a sentence about a quarter); seasons; weekdays (past week by default,
-//! next occurrence when a future cue precedes); clock times, alone or with their weekday or date
+//! quarter", "a year ago" in a sentence about a quarter; not one named in passing, "after a weak
+//! second quarter"); company fiscal calendars (a quarter "ended" on a date takes that date's
+//! year; "its first quarter ended Sept. 30" or "the fiscal first quarter" followed by "the
+//! quarter ended Sept. 30" gives the fiscal↔calendar shift, applied to the document's later
+//! "quarter ended" mentions); seasons; weekdays (past week by default, next occurrence when a
+//! future cue precedes; "Friday evening" → `…TEV`); clock times, alone or with their weekday or
+//! date
 //! ("10 p.m. Wednesday", "5 p.m. EST, Nov. 6"), "midday"; today/tonight/tomorrow/yesterday [morning…]; this/next/last
 //! week|month|year|weekend; "the future"; "in the coming days" (FUTURE_REF); now/currently
-//! (PRESENT_REF); "N days ago"; durations ("30-day" → `P30D`, "the past two months" → `P2M`, "the
+//! (PRESENT_REF); "N days ago" ("several years ago", "in past years" → PAST_REF; "the past year"
+//! → last year); durations ("30-day" → `P30D`, "the past two months" → `P2M`, "the
 //! next few days" → `PXD`, "two decades" → `P20Y`, "2 1/2 years" → `P2Y6M`, "for years" →
 //! `PXY`, "recent months" → `PXM`); sets ("every week" → `P1W`, "daily" → `P1D`, "each July" →
 //! `XXXX-07`); years said in words ("nineteen ninety-six", "the year two thousand"); "the
@@ -76,7 +82,7 @@ static RE_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_REL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(today|tonight|tomorrow|yesterday|now|currently|recently|nowadays|(?:earlier|later)\s+this\s+(?:week|month|year)|(?:this|next|last|past|coming)\s+(?:week|month|year|weekend)|the\s+(?:weekend|future)|these\s+days|coming\s+(?:days|weeks|months|years|quarters)|(?:in\s+)?the\s+coming\s+(?:days|weeks|months|years)|(?:in\s+)?recent\s+(?:years|months|weeks|days))\b",
+        r"(?i)\b(today|tonight|tomorrow|yesterday|now|currently|recently|nowadays|(?:earlier|later)\s+this\s+(?:week|month|year)|(?:this|next|last|past|coming)\s+(?:week|month|year|weekend)|the\s+(?:weekend|future)|these\s+days|coming\s+(?:days|weeks|months|years|quarters)|(?:in\s+)?the\s+coming\s+(?:days|weeks|months|years)|(?:in\s+)?recent\s+(?:years|months|weeks|days)|(?:in\s+)?past\s+years|the\s+past\s+year)\b",
     )
 });
 static RE_DAYPART: LazyLock<Regex> = LazyLock::new(|| {
@@ -96,7 +102,7 @@ static RE_QUARTER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_QREF: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:the|this|that|its|(last)\s+year'?s)\s+((?:(?:latest|current|most\s+recent|recent|same|comparable|year-earlier|year-ago|previous|prior|fiscal)\s+)*)(?:((?:19|20)\d{2})\s+)?(quarter|period)\b(?:\s+(a\s+year\s+(?:ago|earlier)))?",
+        r"(?i)\b(?:the|this|that|its|(last)\s+year'?s)\s+((?:(?:latest|current|most\s+recent|recent|same|comparable|corresponding|year-earlier|year-ago|previous|prior|fiscal)\s+)*)(?:((?:19|20)\d{2})\s+)?(quarter|period)\b(?:\s+(a\s+year\s+(?:ago|earlier)|last\s+year))?",
     )
 });
 static RE_ENDED: LazyLock<Regex> = LazyLock::new(|| {
@@ -190,6 +196,16 @@ enum Val {
     /// "a year ago": the quarter a year before the one under discussion when the document talks
     /// about quarters, else last year.
     YearAgo,
+    /// A quarter named in passing ("after a weak second quarter"): dated, but not the quarter
+    /// under discussion.
+    PassingQuarter(Option<String>),
+    /// A quarter numbered by the company's own calendar ("the fiscal first quarter", "its fourth
+    /// quarter ended June 30"): `(year, number, calendar quarter of its end when told)`. One
+    /// with its end gives the document's fiscal shift.
+    FiscalQuarter(i64, i64, Option<i64>),
+    /// "the quarter ended Sept. 30": `(year, calendar quarter)` of its end, numbered by the
+    /// company's calendar once the document has shown it.
+    EndedQuarter(i64, i64),
     /// The year of the last dated expression before, shifted ("later that year", "the
     /// following year").
     RefYear(i64),
@@ -254,6 +270,52 @@ fn window_before(text: &str, pos: usize, n: usize) -> &str {
         s -= 1;
     }
     &text[s..pos]
+}
+
+/// The last word of `s` (letters only), lower-cased.
+fn next_word_back(s: &str) -> String {
+    let s = s.trim_end();
+    let start = s
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    lower(&s[start..])
+}
+
+/// A month-day without a year that a period "ended" on: the last one on or before publication.
+fn ended_date_value(month: u32, day: u32, published: Option<Date>) -> Option<String> {
+    let p = published?;
+    let mut y = p.year();
+    if (month, day) > (p.month() as u32, p.day() as u32) {
+        y -= 1;
+    }
+    date_value(month, day, Some(y), None, published)
+}
+
+/// Whether a quarter ("second quarter" at `s..e`) is named in passing: after "a"/"an" and at
+/// most one word ("after a flat second quarter"), and not as the modifier of a result ("a
+/// third quarter loss").
+fn in_passing(text: &str, s: usize, e: usize) -> bool {
+    static RE_INDEFINITE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?i)(?:^|\s)an?\s+(?:[a-z]+\s+)?$"));
+    let result = matches!(
+        next_word(&text[e..]).as_str(),
+        "loss"
+            | "losses"
+            | "profit"
+            | "profits"
+            | "net"
+            | "earnings"
+            | "results"
+            | "sales"
+            | "revenue"
+            | "revenues"
+            | "income"
+            | "charge"
+            | "dividend"
+    );
+    !text[e..].starts_with('-') && !result && RE_INDEFINITE.is_match(window_before(text, s, 24))
 }
 
 /// Extracts time expressions (character offsets, in text order), with the compiled-in models.
@@ -361,7 +423,12 @@ fn run(
         let day: u32 = c[4].parse().unwrap_or(0);
         let year: Option<i16> = c.get(5).and_then(|y| y.as_str().parse().ok());
         let tense = if year.is_none() { tense_of_date(m.start(), m.end()) } else { None };
-        let Some(v) = date_value(month, day, year, tense, published) else { continue };
+        // "the quarter ended Oct. 31": a period told as over ended on or before publication.
+        let ended = year.is_none() && next_word_back(window_before(text, m.start(), 12)) == "ended";
+        let v = if ended { ended_date_value(month, day, published) } else { None };
+        let Some(v) = v.or_else(|| date_value(month, day, year, tense, published)) else {
+            continue;
+        };
         let clock =
             c.get(1)
                 .map(|x| if x.as_str().eq_ignore_ascii_case("noon") { "T12:00" } else { "T24:00" });
@@ -463,8 +530,9 @@ fn run(
         let possessive = text[m.end()..].starts_with("'s") || text[m.end()..].starts_with("’s");
         let cue = if possessive { Some(false) } else { tense_at(wd_m.start(), m.end()) };
         let rule = cue.unwrap_or(false);
-        // TimeBank mostly dates "Friday night" and "Friday morning" as the day itself, so the
-        // part of the day is not added to the value.
+        // TimeBank mostly dates "Friday night" and "Friday morning" as the day itself, so those
+        // parts of the day are not added to the value; "Friday evening" it always dates as the
+        // evening (`…TEV`, a TIME).
         let Some(p) = published else {
             cands.push(one(start, m.end(), TimeType::Date, None));
             continue;
@@ -500,7 +568,12 @@ fn run(
         } else {
             rule
         };
-        cands.push(one(start, m.end(), TimeType::Date, Some(value(future))));
+        let evening = c.get(4).is_some_and(|x| x.as_str().eq_ignore_ascii_case("evening"));
+        if evening {
+            cands.push(one(start, m.end(), TimeType::Time, Some(format!("{}TEV", value(future)))));
+        } else {
+            cands.push(one(start, m.end(), TimeType::Date, Some(value(future))));
+        }
     }
     for c in RE_REL.captures_iter(text) {
         let m = c.get(0).unwrap();
@@ -590,9 +663,35 @@ fn run(
                 _ => 0,
             })
         });
+        // "its fourth quarter ended June 30": the year of its end, and the company's numbering.
+        let ended = if half || c.get(3).or(c.get(6)).is_some() {
+            None
+        } else {
+            RE_ENDED.captures(&text[m.end()..]).and_then(|e| {
+                let year = e.get(3).and_then(|y| y.as_str().parse().ok());
+                let day = e[2].parse().ok()?;
+                let v = match year {
+                    Some(y) => date_value(month_num(&e[1]), day, Some(y), None, published),
+                    None => ended_date_value(month_num(&e[1]), day, published),
+                }?;
+                let d: Date = v.parse().ok()?;
+                Some((d.year() as i64, quarter_of(d)))
+            })
+        };
+        let fiscal = m.as_str().to_ascii_lowercase().contains("fiscal");
         let year = year.unwrap_or_else(|| "XXXX".into());
         let v = format!("{year}-{}{n}", if half { 'H' } else { 'Q' });
-        cands.push(one(m.start(), m.end(), TimeType::Date, Some(v)));
+        let val = match (ended, year.parse::<i64>()) {
+            (Some((y, cal)), _) => Val::FiscalQuarter(y, n, Some(cal)),
+            (None, Ok(y)) if fiscal && !half => Val::FiscalQuarter(y, n, None),
+            _ if !half && in_passing(text, m.start(), m.end()) => Val::PassingQuarter(Some(v)),
+            _ => Val::Known(Some(v)),
+        };
+        cands.push(Cand {
+            s: m.start(),
+            e: m.end(),
+            exprs: vec![(m.start(), m.end(), TimeType::Date, val)],
+        });
     }
     for c in RE_QREF.captures_iter(text) {
         let m = c.get(0).unwrap();
@@ -615,13 +714,15 @@ fn run(
         let ended = RE_ENDED.captures(&text[m.end()..]).and_then(|e| {
             let month = month_num(&e[1]);
             let day = e[2].parse().ok()?;
-            let year = e.get(3).and_then(|y| y.as_str().parse().ok());
-            let v = date_value(month, day, year, Some(false), published)?;
+            let v = match e.get(3).and_then(|y| y.as_str().parse().ok()) {
+                Some(y) => date_value(month, day, Some(y), None, published),
+                None => ended_date_value(month, day, published),
+            }?;
             let d: Date = v.parse().ok()?;
-            Some(format!("{:04}-Q{}", d.year(), quarter_of(d)))
+            Some((d.year() as i64, quarter_of(d)))
         });
-        let v = if let Some(q) = ended {
-            Val::Known(Some(q))
+        let v = if let Some((y, q)) = ended {
+            Val::EndedQuarter(y, q)
         } else if let Some(y) = year {
             Val::RefQuarterOfYear(y)
         } else if mods.contains("current") {
@@ -705,7 +806,10 @@ fn run(
     for c in RE_AGO.captures_iter(text) {
         let m = c.get(0).unwrap();
         let (Some(n), Some(p)) = (num_word(&c[1]), published) else {
-            cands.push(one(m.start(), m.end(), TimeType::Date, None));
+            // "several years ago", "some years ago": a vague point in the past.
+            let years = c[2].eq_ignore_ascii_case("year");
+            let v = (years && num_word(&c[1]).is_none()).then(|| "PAST_REF".to_string());
+            cands.push(one(m.start(), m.end(), TimeType::Date, v));
             continue;
         };
         let v = match &c[2].to_ascii_lowercase()[..] {
@@ -1042,6 +1146,10 @@ fn run(
     let default_quarter = published.map(|p| shift_quarter(p.year() as i64, quarter_of(p), -1));
     let mut current_quarter = default_quarter;
     let mut quarters_discussed = false;
+    // The company's quarter numbers minus the calendar's, once the document shows it; and
+    // whether the quarter under discussion was named by the company's calendar.
+    let mut fiscal_shift: Option<i64> = None;
+    let mut current_is_fiscal = false;
     // The last year and day named before the expression (for "that year", "that day").
     let mut last_year: Option<i64> = None;
     let mut last_day: Option<Date> = None;
@@ -1060,6 +1168,7 @@ fn run(
                     });
                     if over || tense_at(s, e) == Some(false) {
                         current_quarter = Some(q);
+                        current_is_fiscal = false;
                     }
                     quarters_discussed = true;
                 }
@@ -1079,6 +1188,31 @@ fn run(
                 current_quarter.map(|(y, q)| format!("{:04}-Q{q}", y - 1))
             }
             Val::YearAgo => published.map(|p| format!("{:04}", p.year() - 1)),
+            Val::PassingQuarter(v) => {
+                quarters_discussed = true;
+                v
+            }
+            Val::FiscalQuarter(y, n, calendar) => {
+                if let Some(cal) = calendar {
+                    fiscal_shift = Some(n - cal);
+                }
+                current_quarter = Some((y, n));
+                current_is_fiscal = true;
+                quarters_discussed = true;
+                Some(format!("{y:04}-Q{n}"))
+            }
+            Val::EndedQuarter(y, cal) => {
+                let shift = fiscal_shift.or_else(|| {
+                    current_is_fiscal.then(|| current_quarter.map(|(_, n)| n - cal)).flatten()
+                });
+                let n = shift.map_or(cal, |k| (cal - 1 + k).rem_euclid(4) + 1);
+                if let Some(k) = shift {
+                    fiscal_shift = Some(k);
+                }
+                current_quarter = Some((y, n));
+                quarters_discussed = true;
+                Some(format!("{y:04}-Q{n}"))
+            }
             Val::RefQuarterOfYear(y) => current_quarter.map(|(_, q)| format!("{y:04}-Q{q}")),
             Val::RefQuarter(shift) => current_quarter.map(|(y, q)| {
                 quarters_discussed = true;
@@ -1133,6 +1267,13 @@ fn rel_value(words: &[&str], published: Option<Date>) -> (TimeType, Option<Strin
             _ => return (Date, Some("PAST_REF".into())),
         };
         return (Duration, Some(format!("PX{unit}")));
+    }
+    // "in past years" is the past; "over the past year" is dated as last year.
+    if words.contains(&"past") && last == "years" {
+        return (Date, Some("PAST_REF".into()));
+    }
+    if words.contains(&"past") && last == "year" {
+        return (Date, published.map(|p| format!("{:04}", p.year() - 1)));
     }
     if w0 == "past" {
         let unit = match last {
@@ -1565,6 +1706,13 @@ mod tests {
         assert_eq!(val(&v, "years"), Some("PXY".into()));
         assert_eq!(val(&v, "Valentine’s Day"), Some("2025-02-14".into()));
         assert!(v.iter().any(|x| x.0 == "the 1990s" && x.1 == TimeType::Duration), "{v:?}");
+        // Non-breaking spaces and dashes before a date, a quarter and a weekday evening.
+        let v = times(
+            "Ventas 9 —\u{a0}from Oct. 3 — after a weak\u{a0}second quarter; \
+             ended\u{a0}Oct.\u{a0}31, «Friday\u{a0}evening» past\u{a0}years.",
+            SUN,
+        );
+        assert!(!v.is_empty());
     }
 
     #[test]
@@ -1617,5 +1765,88 @@ mod tests {
         assert_eq!(val(&v, "eighth day"), Some("2025-06-15".into()));
         let v = times("They met in his fifties.", SUN);
         assert!(v.is_empty(), "an age: {v:?}");
+    }
+
+    #[test]
+    fn fiscal_quarters_follow_the_company_calendar() {
+        // "the fiscal first quarter", then "the quarter ended Sept. 27": the company's first
+        // quarter is the calendar's third, and later quarters are numbered the company's way.
+        let p = Some("2025-10-23");
+        let v = times(
+            "Harlow Instruments said it earned $4 million in the fiscal first quarter. Sales \
+             for the quarter ended Sept. 27 rose 8%. In the 2024 period it lost money. Orders \
+             grew in the quarter, and the company expects a stronger second quarter.",
+            p,
+        );
+        assert_eq!(val(&v, "the fiscal first quarter"), Some("2025-Q1".into()));
+        assert_eq!(val(&v, "the quarter"), Some("2025-Q1".into()));
+        assert_eq!(val(&v, "the 2024 period"), Some("2024-Q1".into()));
+        // A quarter reported as ended takes the year of its end, a day told as past included.
+        let v = times(
+            "In the year-ago quarter, the second quarter ended Oct. 31, Pemberly had a loss. \
+             Results for that quarter included a charge.",
+            p,
+        );
+        assert_eq!(val(&v, "Oct. 31"), Some("2024-10-31".into()));
+        assert_eq!(val(&v, "the second quarter"), Some("2024-Q2".into()));
+        assert_eq!(val(&v, "that quarter"), Some("2024-Q2".into()));
+        // Without any fiscal marker, "the quarter ended Sept. 30" is the calendar's third.
+        let v = times("For the quarter ended Sept. 30, Dunmore earned $2 million.", p);
+        assert_eq!(val(&v, "the quarter"), Some("2025-Q3".into()));
+    }
+
+    #[test]
+    fn a_quarter_named_in_passing_is_not_the_one_reported() {
+        let p = Some("2025-10-23");
+        let v = times(
+            "Corvane posted higher third-quarter profit. After a weak second quarter, sales \
+             recovered. Costs in the year-earlier period were high, and in the 2025 period \
+             taxes were lower than for the corresponding period last year.",
+            p,
+        );
+        assert_eq!(val(&v, "second quarter"), Some("2025-Q2".into()));
+        assert_eq!(val(&v, "the year-earlier period"), Some("2024-Q3".into()));
+        assert_eq!(val(&v, "the 2025 period"), Some("2025-Q3".into()));
+        assert_eq!(val(&v, "the corresponding period last year"), Some("2024-Q3".into()));
+    }
+
+    #[test]
+    fn evenings_of_named_days_and_vague_past_years() {
+        let v = times(
+            "Marchers gathered Friday evening in Osk. The index rose over the past year. \
+             Mills closed several years ago, and strikes were common in past years.",
+            SUN,
+        );
+        assert_eq!(val(&v, "Friday evening"), Some("2025-06-13TEV".into()));
+        assert!(v.iter().any(|x| x.0 == "Friday evening" && x.1 == TimeType::Time));
+        assert_eq!(val(&v, "the past year"), Some("2024".into()));
+        assert_eq!(val(&v, "several years ago"), Some("PAST_REF".into()));
+        assert_eq!(val(&v, "past years"), Some("PAST_REF".into()));
+    }
+
+    #[test]
+    fn days_in_a_past_perfect_clause_point_back() {
+        let v = times("Until Thursday, the police had not named a suspect.", SUN);
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-12".into()));
+        let v = times("The tender had been due to expire Thursday; it was extended.", SUN);
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-12".into()));
+        let v = times("The offer is open until Thursday.", SUN);
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-19".into()));
+    }
+
+    #[test]
+    fn announced_days_in_a_sunday_article_point_forward() {
+        for sentence in [
+            "Both sides agreed on Saturday to hold talks on Thursday.",
+            "Envoys said on Saturday that talks will begin on Thursday in Osk.",
+            "The two ministers are due to meet on Thursday.",
+            "Talks are scheduled for Thursday, officials said.",
+            "A truce agreed last week is set to take effect on Thursday.",
+            "Negotiators, who arrived on Friday, are expected to sign the deal on Thursday.",
+            "The vote, planned for Thursday, was confirmed on Saturday.",
+        ] {
+            let v = times(sentence, SUN);
+            assert_eq!(val(&v, "Thursday"), Some("2025-06-19".into()), "{sentence}");
+        }
     }
 }

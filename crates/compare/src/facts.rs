@@ -248,19 +248,6 @@ fn ubiquitous_anchors(story: &Story, claims: &[Claim]) -> BTreeSet<usize> {
         .collect()
 }
 
-/// Words before a weekday that make it the next one ("agreed to hold talks on Thursday").
-const FUTURE_CUES: &[&str] = &[
-    "will",
-    "to hold",
-    "to meet",
-    "to begin",
-    "due",
-    "set to",
-    "scheduled",
-    "planned",
-    "expected",
-];
-
 fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
     let mut claims = Vec::new();
     for ai in (0..story.len()).filter(|&i| story.is_original(i)) {
@@ -307,23 +294,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 if t.kind == TimeType::Time && !names_a_day(&t.text) {
                     continue; // "shortly after 11 p.m.", "2:17:40": a time of an unnamed day
                 }
-                if let Some(mut d) = story.day_of(ai, t) {
-                    // A weekday the analysis put in the past although the clause announces it.
-                    let weekday = WEEKDAYS.iter().any(|w| t.text.to_lowercase().ends_with(w));
-                    if weekday && a.published.is_some_and(|p| d < p) {
-                        let before = story.slice(ai, Span::new(span.start, t.start)).to_lowercase();
-                        let tail: String = before
-                            .chars()
-                            .rev()
-                            .take(60)
-                            .collect::<Vec<_>>()
-                            .into_iter()
-                            .rev()
-                            .collect();
-                        if FUTURE_CUES.iter().any(|cue| tail.contains(cue)) {
-                            d = d.checked_add(jiff::Span::new().days(7)).unwrap_or(d);
-                        }
-                    }
+                if let Some(d) = story.day_of(ai, t) {
                     c.days.insert(d);
                 }
             }

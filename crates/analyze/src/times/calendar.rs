@@ -279,7 +279,7 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         });
         let day_attached = i <= 2
             || recent.first().is_some_and(|r| matches!(lower(r).as_str(), "on" | "by" | "until"));
-        if i <= 4
+        if i <= 6
             && lower(w) == "to"
             && intends
             && day_attached

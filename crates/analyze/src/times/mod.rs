@@ -1675,6 +1675,8 @@ mod tests {
         // An infinitive after a past verb carries the day forward; a destination does not.
         let v = times("Both sides agreed to hold talks on Thursday.", SUN);
         assert_eq!(val(&v, "Thursday"), Some("2025-06-19".into()));
+        let v = times("Both sides agreed to hold direct talks in Karsk on Thursday.", SUN);
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-19".into()));
         let v = times("The envoy returned to Karsk on Thursday.", SUN);
         assert_eq!(val(&v, "Thursday"), Some("2025-06-12".into()));
         // "United" is a name, not a past tense.

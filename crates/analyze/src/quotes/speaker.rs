@@ -7,7 +7,8 @@
 //! between, whether the rules chose it, whether it spoke the previous quote …). A linear model
 //! scores them against a "no speaker" option; the best wins. The weights
 //! (`models/quote_speaker.tsv`, one `feature<TAB>weight` a line) are learnt from the PolNeAR train
-//! split by `examples/train_quotes.rs` with the averaged perceptron in [`train`].
+//! split by `crates/eval/examples/train_quotes.rs` (`cargo run --release -p storyline-eval
+//! --example train_quotes`) with the averaged perceptron in [`train`].
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -438,8 +439,8 @@ pub(super) fn choice(
     Choice { candidates: cands, none_features: none }
 }
 
-/// Decision thresholds, chosen by cross-validation on the training split (`examples/train_quotes`)
-/// and stored in the model file as `@name<TAB>value` lines.
+/// Decision thresholds, chosen by cross-validation on the training split
+/// (`crates/eval/examples/train_quotes.rs`) and stored in the model file as `@name<TAB>value` lines.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
     /// How much more than the rules' own speaker another option (another candidate, or "no

@@ -41,6 +41,8 @@ pub const MAX_TERMS: usize = 48;
 pub const MAX_ENTITIES: usize = 24;
 /// How many normalised dates [`Features::days`] keeps.
 pub const MAX_DAYS: usize = 16;
+/// How many years [`Features::years`] keeps (the most mentioned).
+pub const MAX_YEARS: usize = 4;
 /// Title words count this many times in the term weights (a title synthesised from the lead
 /// sentence counts once more, as it repeats the body).
 pub const TITLE_WEIGHT: f32 = 3.0;
@@ -64,6 +66,9 @@ pub struct Features {
     pub published: Option<i32>,
     /// Days (since 1970-01-01) named by the article's normalised time expressions, sorted.
     pub days: Vec<i32>,
+    /// Calendar years named by the article's normalised dates (a day, week, month or year
+    /// value), sorted, at most [`MAX_YEARS`].
+    pub years: Vec<i32>,
 }
 
 /// One entity an article names.
@@ -119,13 +124,22 @@ pub fn features(article: &Article) -> Features {
     entities.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut day_counts: BTreeMap<i32, u32> = BTreeMap::new();
+    let mut year_counts: BTreeMap<i32, u32> = BTreeMap::new();
     for t in &article.analysis.times {
         if t.kind == TimeType::Date || t.kind == TimeType::Time {
             if let Some(d) = t.day() {
                 *day_counts.entry(text::day_number(d)).or_insert(0) += 1;
             }
+            if let Some(y) = t.value.as_deref().and_then(value_year) {
+                *year_counts.entry(y).or_insert(0) += 1;
+            }
         }
     }
+    let mut years: Vec<(i32, u32)> = year_counts.into_iter().collect();
+    years.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
+    years.truncate(MAX_YEARS);
+    let mut years: Vec<i32> = years.into_iter().map(|(y, _)| y).collect();
+    years.sort_unstable();
     let mut days: Vec<(i32, u32)> = day_counts.into_iter().collect();
     days.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     days.truncate(MAX_DAYS);
@@ -140,7 +154,19 @@ pub fn features(article: &Article) -> Features {
         entities,
         published: article.published.map(text::day_number),
         days,
+        years,
     }
+}
+
+/// The calendar year a TIMEX3 date value starts with (`2025-05-15`, `2025-W20`, `2025-05`,
+/// `2025`), if any.
+fn value_year(value: &str) -> Option<i32> {
+    let head = value.get(..4)?;
+    let rest = &value[4..];
+    if !head.bytes().all(|b| b.is_ascii_digit()) || !(rest.is_empty() || rest.starts_with('-')) {
+        return None;
+    }
+    head.parse().ok()
 }
 
 /// The online grouping state: the working set of recent stories (see [`stories`]) and the join

@@ -36,7 +36,13 @@
 //! * `core_missing`: the share of the story's core (PER, LOC, ORG named by at least half its
 //!   members, weighted by kind and story idf) the article does not name — two events of one
 //!   kind share the words of the kind, not their people and places; 0 when either side has no
-//!   entity.
+//!   entity;
+//! * `lead_person_new`: the article's lead person (its most mentioned, named at least twice) is
+//!   not named by the story, which names people;
+//! * `year_conflict`: both name years in their normalised dates and share none.
+//!
+//! Candidates also include up to [`ENTITY_STORIES`] stories that share no retrievable term but
+//! name one of the article's rare people, places or organisations (cosines 0).
 //!
 //! Copies join their original's story without adding weight (they extend its dates only).
 
@@ -59,6 +65,11 @@ pub const STORYLINE_DAYS: i32 = 42;
 pub const TOP_STORIES: usize = 12;
 /// Terms in more than this share of the articles are not used to retrieve or score candidates.
 pub const COMMON_SHARE: f64 = 0.02;
+/// At most this many stories sharing no retrievable term are added as candidates because they
+/// name one of the article's rare entities.
+pub const ENTITY_STORIES: usize = 4;
+/// An entity retrieves stories only when at most this many active stories name it.
+pub const ENTITY_RETRIEVAL_MAX: usize = 8;
 
 const LOC_BIT: u8 = 1;
 const PER_BIT: u8 = 2;
@@ -113,6 +124,8 @@ struct Story {
     has_place: bool,
     /// Normalised dates (day numbers) → number of members mentioning them.
     days: BTreeMap<i32, u32>,
+    /// Years named by normalised dates → number of members naming them.
+    years: BTreeMap<i32, u32>,
     /// Earliest and latest publication day of the dated members.
     span: Option<(i32, i32)>,
     /// Latest effective day of any member (for eviction).
@@ -147,6 +160,8 @@ pub struct Stories {
     entity_ids: HashMap<String, u32>,
     /// Active stories naming an entity, by entity id.
     entity_sf: Vec<u32>,
+    /// The active stories (slots) naming an entity, by entity id (for retrieval by entity).
+    entity_stories: Vec<Vec<u32>>,
     members: Vec<Option<Member>>,
     free_members: Vec<usize>,
     /// Evicted member slots still listed in postings; freed at the next sweep.
@@ -267,6 +282,7 @@ impl Stories {
         self.live_stories -= 1;
         for e in story.entities.keys() {
             self.entity_sf[*e as usize] -= 1;
+            self.entity_stories[*e as usize].retain(|&x| x as usize != s);
         }
         for m in story.members {
             let member = self.members[m as usize].take().expect("live member");
@@ -369,6 +385,7 @@ impl Stories {
         for s in self.touched_stories.drain(..) {
             per_story.push((s, std::mem::take(&mut self.story_acc[s])));
         }
+        let by_entity = self.entity_candidates(f, &per_story);
 
         let day = f.published;
         let mut ranked: Vec<(usize, f64, f64, i32)> = Vec::new();
@@ -390,6 +407,16 @@ impl Stories {
             b.1.total_cmp(&a.1).then_with(|| self.story(a.0).seq.cmp(&self.story(b.0).seq))
         });
         ranked.truncate(TOP_STORIES);
+        for s in by_entity {
+            let story = self.story(s);
+            let gap = match (day, story.span) {
+                (Some(d), Some((a, b))) => gap(d, a, b),
+                _ => 0,
+            };
+            if gap <= STORYLINE_DAYS && !ranked.iter().any(|r| r.0 == s) {
+                ranked.push((s, 0.0, 0.0, gap));
+            }
+        }
         ranked
             .into_iter()
             .map(|(s, cmax, csum, gap)| {
@@ -407,6 +434,37 @@ impl Stories {
                 }
             })
             .collect()
+    }
+
+    /// Stories that share no retrievable term with the article but name one of its rare people,
+    /// places or organisations (named by at most [`ENTITY_RETRIEVAL_MAX`] active stories): at
+    /// most [`ENTITY_STORIES`], those sharing the most such entity weight first (ties to the older
+    /// story). A paraphrase that shares the protagonist but few words is still compared.
+    fn entity_candidates(&self, f: &Features, by_terms: &[(usize, (f64, f64))]) -> Vec<usize> {
+        let mut found: BTreeMap<usize, f64> = BTreeMap::new();
+        for e in &f.entities {
+            if e.kind == EntityType::Misc {
+                continue;
+            }
+            let Some(&id) = self.entity_ids.get(&e.name) else { continue };
+            let list = &self.entity_stories[id as usize];
+            if list.is_empty() || list.len() > ENTITY_RETRIEVAL_MAX {
+                continue;
+            }
+            let w = kind_weight(e.kind) * (1.0 + (e.mentions.max(1) as f64).ln());
+            for &s in list {
+                let s = s as usize;
+                if !by_terms.iter().any(|&(t, (_, csum))| t == s && csum > 0.0) {
+                    *found.entry(s).or_insert(0.0) += w;
+                }
+            }
+        }
+        let mut found: Vec<(usize, f64)> = found.into_iter().collect();
+        found.sort_by(|a, b| {
+            b.1.total_cmp(&a.1).then_with(|| self.story(a.0).seq.cmp(&self.story(b.0).seq))
+        });
+        found.truncate(ENTITY_STORIES);
+        found.into_iter().map(|(s, _)| s).collect()
     }
 
     /// The features of an article against a story by id, when the story is active (for tests
@@ -482,6 +540,22 @@ impl Stories {
         }
         let core_missing =
             if core_w > 0.0 && total_w > 0.0 { 1.0 - core_found / core_w } else { 0.0 };
+        // The article's lead person (most mentioned, named at least twice) unknown to a story that
+        // has people: another protagonist of the same kind of event.
+        let lead = f
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityType::Person && e.mentions >= 2)
+            .max_by(|a, b| a.mentions.cmp(&b.mentions).then_with(|| b.name.cmp(&a.name)));
+        let story_has_person = story.entities.values().any(|&(bits, _)| bits & PER_BIT != 0);
+        let lead_person_new = lead.is_some_and(|e| {
+            story_has_person
+                && self.entity_ids.get(&e.name).is_none_or(|id| !story.entities.contains_key(id))
+        });
+        // Years: both name years and share none.
+        let year_conflict = !f.years.is_empty()
+            && !story.years.is_empty()
+            && !f.years.iter().any(|y| story.years.contains_key(y));
         let ent_known = total_w > 0.0 && !story.entities.is_empty();
         let ent = if ent_known { shared_w / total_w } else { 0.0 };
 
@@ -510,6 +584,8 @@ impl Stories {
             b(shared_day),
             b(date_conflict),
             core_missing,
+            b(lead_person_new),
+            b(year_conflict),
         ]
     }
 
@@ -574,12 +650,14 @@ impl Stories {
                         let i = self.entity_sf.len() as u32;
                         self.entity_ids.insert(e.name.clone(), i);
                         self.entity_sf.push(0);
+                        self.entity_stories.push(Vec::new());
                         i
                     }
                 };
                 let entry = story.entities.entry(eid).or_insert((0, 0));
                 if entry.1 == 0 {
                     self.entity_sf[eid as usize] += 1;
+                    self.entity_stories[eid as usize].push(s as u32);
                 }
                 entry.0 |= kind_bit(e.kind);
                 entry.1 += 1;
@@ -589,6 +667,9 @@ impl Stories {
             }
             for &d in &f.days {
                 *story.days.entry(d).or_insert(0) += 1;
+            }
+            for &y in &f.years {
+                *story.years.entry(y).or_insert(0) += 1;
             }
         }
         self.stories[s] = Some(story);

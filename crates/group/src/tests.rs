@@ -550,3 +550,85 @@ fn another_protagonist_misses_the_story_core() {
     assert!(x_other[core] > 0.3, "{x_other:?}");
     assert!(crate::model::FITTED.prob(&x_other) < crate::model::FITTED.prob(&x_same));
 }
+
+/// The arrest of another player of the same team: his name is the lead of the new report and
+/// unknown to the story (`lead_person_new`), unlike another outlet's report of the same arrest.
+#[test]
+fn another_protagonist_is_a_new_lead_person() {
+    let mut g = Grouper::new();
+    run(&mut g, &[arrest("arr-a1", "Darnell Okafor", "Okafor", 0)]);
+    let lead = crate::model::FEATURE_NAMES.iter().position(|n| *n == "lead_person_new").unwrap();
+    let same = features(&arrest("arr-a2", "Darnell Okafor", "Okafor", 1));
+    let other = features(&arrest("arr-b", "Tomas Reyes", "Reyes", 1));
+    assert_eq!(g.stories_mut().score("arr-a1", &same).unwrap()[lead], 0.0);
+    assert_eq!(g.stories_mut().score("arr-a1", &other).unwrap()[lead], 1.0);
+}
+
+/// Two reports of the same kind of event whose dates fall in different years conflict
+/// (`year_conflict`); reports naming the same year do not.
+#[test]
+fn reports_naming_different_years_conflict() {
+    let with_year = |id: &str, day: &str| {
+        let mut a = arrest(id, "Darnell Okafor", "Okafor", 0);
+        a.published = None;
+        a.analysis.times.clear();
+        a.text = format!("{day}. {}", a.text);
+        a.analysis.times.push(TimeExpr {
+            start: 0,
+            end: day.chars().count(),
+            text: day.into(),
+            kind: TimeType::Date,
+            value: Some(day.into()),
+        });
+        a
+    };
+    let first = features(&with_year("yr-a", "2013-09-18"));
+    assert_eq!(first.years, [2013]);
+    let mut g = Grouper::new();
+    g.add(&"yr-a".to_string(), first);
+    let year = crate::model::FEATURE_NAMES.iter().position(|n| *n == "year_conflict").unwrap();
+    let same = features(&with_year("yr-b", "2013-09-19"));
+    let other = features(&with_year("yr-c", "2008-12-15"));
+    assert_eq!(g.stories_mut().score("yr-a", &same).unwrap()[year], 0.0);
+    assert_eq!(g.stories_mut().score("yr-a", &other).unwrap()[year], 1.0);
+}
+
+#[test]
+fn timex_values_give_their_year() {
+    assert_eq!(value_year("2025-05-15"), Some(2025));
+    assert_eq!(value_year("2025-W20"), Some(2025));
+    assert_eq!(value_year("1999"), Some(1999));
+    assert_eq!(value_year("P30D"), None);
+    assert_eq!(value_year("PRESENT_REF"), None);
+    assert_eq!(value_year("20251"), None);
+}
+
+/// A paraphrase that shares no retrievable word with a story but names its rare protagonist is
+/// still a candidate (retrieved by entity), scored with zero cosines.
+#[test]
+fn stories_sharing_a_rare_entity_are_candidates() {
+    let person =
+        |name: &str| EntityFeature { name: name.into(), kind: EntityType::Person, mentions: 2 };
+    let mut g = Grouper::new();
+    let first = Features {
+        terms: vec![("lighthous".into(), 3.0), ("keeper".into(), 2.0)],
+        entities: vec![person("wilhelmina strand")],
+        ..Features::default()
+    };
+    g.add(&"ent-a".to_string(), first);
+    let paraphrase = Features {
+        terms: vec![("beacon".into(), 3.0), ("warden".into(), 2.0)],
+        entities: vec![person("wilhelmina strand")],
+        ..Features::default()
+    };
+    let unrelated = Features {
+        terms: vec![("beacon".into(), 3.0), ("warden".into(), 2.0)],
+        entities: vec![person("osvaldo pike")],
+        ..Features::default()
+    };
+    let story = g.stories().find("ent-a").unwrap();
+    let found = g.stories_mut().candidates(&paraphrase);
+    let c = found.iter().find(|c| c.story == story).expect("retrieved by entity");
+    assert_eq!((c.x[0], c.x[1]), (0.0, 0.0));
+    assert!(g.stories_mut().candidates(&unrelated).iter().all(|c| c.story != story));
+}

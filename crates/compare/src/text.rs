@@ -475,35 +475,11 @@ const FILLER: &[&str] = &[
 ];
 
 fn number_word(w: &str) -> Option<f64> {
-    const WORDS: &[&str] = &[
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ];
     // "one" and "zero" are idioms far more often than counts ("one of", "no one").
-    if let Some(i) = WORDS.iter().position(|x| *x == w) {
-        return if i >= 2 { Some(i as f64) } else { None };
+    if matches!(w, "zero" | "one") {
+        return None;
     }
-    let tens = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-    tens.iter().position(|x| *x == w).map(|i| (i as f64 + 3.0) * 10.0)
+    storyline_analyze::times::cardinal_word(w).map(|n| n as f64)
 }
 
 fn scale_word(w: &str) -> Option<f64> {

@@ -68,6 +68,15 @@ pub fn weekday_of(w: &str) -> Weekday {
     }
 }
 
+/// The value of one cardinal word from "zero" to "nineteen" or a round ten from "twenty" to
+/// "ninety" (lower case).
+pub fn cardinal_word(l: &str) -> Option<i64> {
+    if let Some(i) = UNITS.iter().position(|x| *x == l) {
+        return Some(i as i64);
+    }
+    TENS.iter().position(|x| *x == l).map(|t| 20 + 10 * t as i64)
+}
+
 /// The value of a cardinal matched by [`NUM`]; `None` for vague quantities ("several", "a few").
 pub fn num_word(w: &str) -> Option<i64> {
     let l: String = w.to_ascii_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
@@ -77,16 +86,13 @@ pub fn num_word(w: &str) -> Option<i64> {
     if matches!(l.as_str(), "a couple of" | "couple of") {
         return Some(2);
     }
-    if let Some(i) = UNITS.iter().position(|x| *x == l) {
-        return Some(i as i64);
+    if let Some(n) = cardinal_word(&l) {
+        return Some(n);
     }
     if let Some((t, u)) = l.split_once(['-', ' ']) {
         let t = TENS.iter().position(|x| *x == t)?;
         let u = UNITS.iter().position(|x| *x == u)?;
         return Some(20 + 10 * t as i64 + u as i64);
-    }
-    if let Some(t) = TENS.iter().position(|x| *x == l) {
-        return Some(20 + 10 * t as i64);
     }
     match l.as_str() {
         "a" | "an" => Some(1),

@@ -34,6 +34,7 @@
 mod calendar;
 pub mod learned;
 mod lex;
+pub use lex::cardinal_word;
 
 use std::sync::LazyLock;
 

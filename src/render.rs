@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use storyline_model::{offsets, StoryReport, StorySummary};
+use storyline_model::{offsets, StoryReport, StorySummary, UNATTRIBUTED};
 use storyline_store::StoredArticle;
 
 /// `storyline stories`: one row per story.
@@ -67,7 +67,7 @@ pub fn story(r: &StoryReport, texts: &Texts) -> String {
             out,
             "[{}] {} · {} · {}{copy}",
             i + 1,
-            a.source.as_deref().unwrap_or("unknown outlet"),
+            a.source.as_deref().unwrap_or(UNATTRIBUTED),
             date,
             clip(a.title.as_deref().unwrap_or("(untitled)"), 80),
         );

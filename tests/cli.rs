@@ -63,6 +63,35 @@ fn slice(text: &str, start: u64, end: u64) -> String {
     text.chars().skip(start as usize).take((end - start) as usize).collect()
 }
 
+/// Each article of a story report (`story --json`): its id and its cleaned text.
+fn article_texts(db: &Path, report: &Value) -> BTreeMap<String, String> {
+    report["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let id = a["id"].as_str().unwrap().to_string();
+            let text = article_json(db, &id)["text"].as_str().unwrap().to_string();
+            (id, text)
+        })
+        .collect()
+}
+
+/// A temporary directory holding a store path (`s.db`, created by the first command) and an
+/// empty `inbox/` for input files; both go when `_dir` is dropped.
+struct Scratch {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    inbox: PathBuf,
+}
+
+fn scratch() -> Scratch {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    Scratch { db: dir.path().join("s.db"), inbox, _dir: dir }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The bundled example collection (examples/collection/, checked against its expected.json).
 
@@ -75,8 +104,7 @@ struct Demo {
 }
 
 fn demo() -> Demo {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
+    let Scratch { _dir, db, .. } = scratch();
     let out = run(&db, &["demo"]);
     assert!(out.status.success(), "demo failed: {}", stderr(&out));
     let printed = String::from_utf8_lossy(&out.stdout);
@@ -107,7 +135,7 @@ fn demo() -> Demo {
         });
         rows.insert(key, row.clone());
     }
-    Demo { _dir: dir, db, expected, rows }
+    Demo { _dir, db, expected, rows }
 }
 
 #[test]
@@ -223,16 +251,7 @@ fn demo_story_report_has_evidence_for_every_fact() {
     let report = story_json(&d.db, strike);
     assert_eq!(report["schema"], 1);
     assert_eq!(report["articles"].as_array().unwrap().len(), 4);
-    let texts: BTreeMap<String, String> = report["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            let id = a["id"].as_str().unwrap().to_string();
-            let text = article_json(&d.db, &id)["text"].as_str().unwrap().to_string();
-            (id, text)
-        })
-        .collect();
+    let texts = article_texts(&d.db, &report);
     let c = &report["comparison"];
     assert!(!c["agreed"].as_array().unwrap().is_empty(), "four outlets agree on something");
     assert!(!c["unique"].as_array().unwrap().is_empty(), "some outlet carries a fact alone");
@@ -250,6 +269,24 @@ fn demo_story_report_has_evidence_for_every_fact() {
         .filter(|e| e["canonical"].as_str().unwrap().contains("Kovalenko"))
         .collect();
     assert_eq!(kovalenko.len(), 1, "one Kovalenko across spellings: {kovalenko:?}");
+}
+
+#[test]
+fn an_article_without_outlet_is_unattributed_in_every_view() {
+    let d = demo();
+    let key = "articles/unattributed/castelbrook-free-trams.txt";
+    assert!(d.rows[key]["source"].is_null(), "the scrape names no outlet: {}", d.rows[key]);
+    let story = d.rows[key]["story"].as_str().unwrap();
+    let text = run(&d.db, &["story", story]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("] unattributed · "), "{text}");
+    let report = story_json(&d.db, story);
+    let outlets = report["outlets"].as_array().unwrap();
+    assert!(outlets.iter().any(|o| o["outlet"] == "unattributed"), "{outlets:?}");
+    let page = run(&d.db, &["story", story, "--format", "html"]);
+    let page = String::from_utf8_lossy(&page.stdout);
+    assert!(page.contains("] unattributed</h3>"), "{page}");
+    assert!(!text.contains("unknown outlet") && !page.contains("unknown outlet"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,8 +308,7 @@ fn seeds_dir() -> Option<PathBuf> {
 #[test]
 fn seeds_make_one_story_from_two_outlets() {
     let Some(seeds) = seeds_dir() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("seeds.db");
+    let Scratch { _dir, db, .. } = scratch();
     let out = run(&db, &["ingest", seeds.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("ingested 2, duplicates 0, failed 0"), "{}", stderr(&out));
@@ -335,9 +371,9 @@ fn seeds_make_one_story_from_two_outlets() {
 #[test]
 fn seed_analyze_prints_the_contract_json() {
     let Some(seeds) = seeds_dir() else { return };
-    let dir = tempfile::tempdir().unwrap();
+    let Scratch { _dir, db, .. } = scratch();
     let file = seeds.join("004_f59af2df9e05eeb5.txt");
-    let out = run(&dir.path().join("unused.db"), &["analyze", file.to_str().unwrap(), "--json"]);
+    let out = run(&db, &["analyze", file.to_str().unwrap(), "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let a = stdout_json(&out);
     assert_eq!(a["schema"], 1);
@@ -363,9 +399,7 @@ of gales, the operator Norrvik Lines said.\n\n\
 
 #[test]
 fn bad_inputs_are_named_and_the_batch_goes_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let inbox = dir.path().join("inbox");
-    std::fs::create_dir(&inbox).unwrap();
+    let Scratch { _dir, db, inbox } = scratch();
     std::fs::write(inbox.join("a-empty.txt"), "").unwrap();
     std::fs::write(inbox.join("b-binary.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0").unwrap();
     std::fs::write(
@@ -380,7 +414,6 @@ fn bad_inputs_are_named_and_the_batch_goes_on() {
     std::fs::write(inbox.join("e-latin1.txt"), latin).unwrap();
     std::fs::write(inbox.join("f-good.txt"), GOOD).unwrap();
 
-    let db = dir.path().join("s.db");
     let out = run(&db, &["ingest", inbox.to_str().unwrap()]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "some inputs failed: {err}");
@@ -405,11 +438,8 @@ fn bad_inputs_are_named_and_the_batch_goes_on() {
 
 #[test]
 fn reingest_stores_nothing_new_and_keeps_what_was_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let inbox = dir.path().join("inbox");
-    std::fs::create_dir(&inbox).unwrap();
+    let Scratch { _dir, db, inbox } = scratch();
     std::fs::write(inbox.join("ferry.txt"), GOOD).unwrap();
-    let db = dir.path().join("s.db");
     assert!(run(&db, &["ingest", inbox.to_str().unwrap()]).status.success());
     let before = export(&db);
 
@@ -422,8 +452,7 @@ fn reingest_stores_nothing_new_and_keeps_what_was_stored() {
 
 #[test]
 fn stdin_is_an_input() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
+    let Scratch { _dir, db, .. } = scratch();
     let mut child = Command::new(env!("CARGO_BIN_EXE_storyline"))
         .arg("--db")
         .arg(&db)
@@ -443,16 +472,14 @@ fn stdin_is_an_input() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
+    let Scratch { _dir, db, .. } = scratch();
     assert_eq!(run(&db, &["ingest"]).status.code(), Some(2));
     assert_eq!(run(&db, &["story", "nope"]).status.code(), Some(2));
 }
 
 #[test]
 fn a_later_batch_extends_existing_stories() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
+    let Scratch { _dir, db, .. } = scratch();
     let articles = repo().join("examples/collection/articles");
     // First batch: one outlet's wire copy of each event.
     let out = run(&db, &["ingest", articles.join("continental-wire").to_str().unwrap()]);
@@ -486,16 +513,7 @@ fn demo_reports_real_conflicts_and_not_toll_updates() {
     // Keldhaven: 12 vs 15 injured, and strike vs lockout, each with evidence from both sides.
     let report =
         story_json(&d.db, &story_of("articles/continental-wire/keldhaven-dock-strike.json"));
-    let texts: BTreeMap<String, String> = report["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            let id = a["id"].as_str().unwrap().to_string();
-            let text = article_json(&d.db, &id)["text"].as_str().unwrap().to_string();
-            (id, text)
-        })
-        .collect();
+    let texts = article_texts(&d.db, &report);
     let conflicts = report["comparison"]["conflicts"].as_array().unwrap();
     let cited = |c: &Value| -> Vec<String> {
         c["claims"]
@@ -545,12 +563,9 @@ fn demo_reports_real_conflicts_and_not_toll_updates() {
 
 #[test]
 fn story_html_page_is_self_contained_and_escaped() {
-    let dir = tempfile::tempdir().unwrap();
-    let inbox = dir.path().join("inbox");
-    std::fs::create_dir(&inbox).unwrap();
+    let Scratch { _dir, db, inbox } = scratch();
     let hostile = GOOD.replace("now on", "now on <script>alert(1)</script>");
     std::fs::write(inbox.join("ferry.txt"), hostile).unwrap();
-    let db = dir.path().join("s.db");
     assert!(run(&db, &["ingest", inbox.to_str().unwrap()]).status.success());
     let id = export(&db)[0]["story"].as_str().unwrap().to_string();
     let out = run(&db, &["story", &id, "--format", "html"]);

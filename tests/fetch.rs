@@ -1,16 +1,14 @@
-//! `storyline fetch` and WARC ingest end to end, into stories: a tiny HTTP server on 127.0.0.1
-//! (std::net) serves robots.txt, an RSS feed (one entry with its article, two with only a link)
+//! `storyline fetch` and WARC ingest end to end, into stories: the fetcher's local test server
+//! (`storyline_fetch::testing`) serves robots.txt, an RSS feed (one entry with its article, two with only a link)
 //! and article pages written for this test; a WARC archive is generated here. Checks the SSRF
 //! refusal without `--allow-private`, conditional re-fetching, revisions, and idempotence.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use serde_json::Value;
+use storyline_fetch::testing::{LocalServer, Request, Response};
 
 fn run(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_storyline"))
@@ -58,82 +56,32 @@ const FERRY: [&str; 4] = [
     "Transport director Piet Holm said the timetable would be reviewed again in the autumn.",
 ];
 
+/// What `/ferry` adds after its first request when the page changes.
+const FERRY_UPDATE: &str = "Update: the office later said the first late sailing will be on 4 May.";
+
 /// The site: robots.txt, a feed, two pages; `/ferry` changes after the first request when
 /// `ferry_changes` is set. Serves `If-None-Match` with 304 for `/pier`.
-fn serve(ferry_changes: bool) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let (log2, base2) = (log.clone(), base.clone());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                continue;
-            }
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let mut if_none_match = None;
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = h.split_once(':') {
-                    if k.trim().eq_ignore_ascii_case("if-none-match") {
-                        if_none_match = Some(v.trim().to_string());
-                    }
-                }
-            }
-            let n = {
-                let mut l = log2.lock().unwrap();
-                l.push(path.clone());
-                l.iter().filter(|p| **p == path).count()
-            };
-            let (status, ctype, etag, body) = match path.as_str() {
-                "/robots.txt" => {
-                    (200, "text/plain", None, "User-agent: *\nDisallow: /admin\n".to_string())
-                }
-                "/feed.xml" => (200, "application/rss+xml", None, feed(&base2)),
-                "/pier" if if_none_match.as_deref() == Some("\"pier-1\"") => {
-                    (304, "text/html", Some("\"pier-1\""), String::new())
-                }
-                "/pier" => (
-                    200,
-                    "text/html",
-                    Some("\"pier-1\""),
-                    page("Pier to be rebuilt", "2026-03-03T09:00:00Z", &PIER),
-                ),
-                "/ferry" => {
-                    let mut paras = FERRY.to_vec();
-                    if ferry_changes && n > 1 {
-                        paras.push("Update: the office later said the first late sailing will be on 4 May.");
-                    }
-                    (
-                        200,
-                        "text/html",
-                        None,
-                        page("Later ferries from May", "2026-03-04T10:00:00Z", &paras),
-                    )
-                }
-                _ => (404, "text/plain", None, "not found".to_string()),
-            };
-            let mut head = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n",
-                body.len()
-            );
-            if let Some(e) = etag {
-                head.push_str(&format!("ETag: {e}\r\n"));
-            }
-            head.push_str("\r\n");
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
-            let _ = stream.set_read_timeout(Some(Duration::from_millis(10)));
-            let _ = stream.read(&mut [0u8; 64]);
+fn serve(ferry_changes: bool) -> LocalServer {
+    LocalServer::start(move |req: &Request| match req.path.as_str() {
+        "/robots.txt" => Response::new(200, "User-agent: *\nDisallow: /admin\n")
+            .with_header("Content-Type", "text/plain"),
+        "/feed.xml" => {
+            Response::new(200, feed(&req.base)).with_header("Content-Type", "application/rss+xml")
         }
-    });
-    (base, log)
+        "/pier" if req.header("if-none-match") == Some("\"pier-1\"") => {
+            Response::new(304, "").with_header("ETag", "\"pier-1\"")
+        }
+        "/pier" => Response::html(&page("Pier to be rebuilt", "2026-03-03T09:00:00Z", &PIER))
+            .with_header("ETag", "\"pier-1\""),
+        "/ferry" => {
+            let mut paras = FERRY.to_vec();
+            if ferry_changes && req.nth > 1 {
+                paras.push(FERRY_UPDATE);
+            }
+            Response::html(&page("Later ferries from May", "2026-03-04T10:00:00Z", &paras))
+        }
+        _ => Response::new(404, "not found"),
+    })
 }
 
 /// A feed with one full entry (a lighthouse story) and two link-only entries.
@@ -163,11 +111,13 @@ fn feed(base: &str) -> String {
 fn fetch_is_refused_for_local_addresses_without_the_flag() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let (base, log) = serve(false);
+    let server = serve(false);
+    let base = server.base();
     let o = run(&db, &["fetch", &format!("{base}/pier"), "--delay", "0"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("--allow-private"), "{}", stderr(&o));
-    assert!(log.lock().unwrap().is_empty(), "the server was contacted: {:?}", log.lock().unwrap());
+    let requests = server.requests();
+    assert!(requests.is_empty(), "the server was contacted: {requests:?}");
     assert!(export(&db).is_empty());
 }
 
@@ -175,7 +125,8 @@ fn fetch_is_refused_for_local_addresses_without_the_flag() {
 fn feed_and_pages_are_fetched_into_stories_incrementally() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let (base, log) = serve(true);
+    let server = serve(true);
+    let base = server.base();
     let feed_url = format!("{base}/feed.xml");
     let o = run(&db, &["fetch", "--feed", &feed_url, "--allow-private", "--delay", "0", "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -234,9 +185,9 @@ fn feed_and_pages_are_fetched_into_stories_incrementally() {
     assert_eq!(report["ingested"], 1, "{report}");
     let arts = export(&db);
     assert_eq!(arts.iter().filter(|a| a["url"] == format!("{base}/ferry")).count(), 2);
-    let log = log.lock().unwrap();
-    assert_eq!(log.iter().filter(|p| *p == "/robots.txt").count(), 2, "once per run: {log:?}");
-    assert_eq!(log.iter().filter(|p| *p == "/pier").count(), 2, "{log:?}");
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(server.count("/robots.txt"), 2, "once per run: {paths:?}");
+    assert_eq!(server.count("/pier"), 2, "{paths:?}");
 }
 
 #[test]

@@ -13,30 +13,18 @@ use storyline_analyze::ner::train::{iob_chunks, parse_conll, prepare, train, Con
 use storyline_analyze::ner::Model;
 use storyline_model::Span;
 
+#[path = "support/cli.rs"]
+mod cli;
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut positional = Vec::new();
-    let mut dev = Vec::new();
-    let mut opts = Options::default();
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            "--epochs" => {
-                i += 1;
-                opts.epochs = args[i].parse().expect("--epochs N");
-            }
-            "--dev" => {
-                i += 1;
-                dev.push(args[i].clone());
-            }
-            a => positional.push(a.to_string()),
-        }
-        i += 1;
-    }
-    let [train_path, out_path] = positional.as_slice() else {
-        eprintln!("usage: train_ner TRAIN OUT [--epochs N] [--dev FILE]...");
-        std::process::exit(2);
-    };
+    let args = cli::Args::parse(
+        "usage: train_ner TRAIN OUT [--epochs N] [--dev FILE]...",
+        &["--epochs", "--dev"],
+    );
+    let [train_path, out_path] = args.positional();
+    let defaults = Options::default();
+    let opts = Options { epochs: args.value("--epochs", defaults.epochs), ..defaults };
+    let dev = args.all("--dev");
     let text = std::fs::read_to_string(train_path).expect("read training file");
     let docs: Vec<_> = parse_conll(&text).iter().map(prepare).collect();
     let n_tok: usize = docs.iter().map(|d| d.gold.len()).sum();
@@ -55,7 +43,7 @@ fn main() {
     let t1 = Instant::now();
     let model = Model::from_bytes(&bytes).expect("reload");
     eprintln!("load {:.0?}", t1.elapsed());
-    for d in &dev {
+    for d in dev {
         let text = std::fs::read_to_string(d).expect("read dev file");
         evaluate(&model, d, &parse_conll(&text));
     }

@@ -21,6 +21,9 @@ use storyline_analyze::times::learned::{Decision, DecisionKind, Linear, TimeMode
 use storyline_analyze::times::{decisions, extract_with};
 use storyline_model::{Date, TimeExpr};
 
+#[path = "support/cli.rs"]
+mod cli;
+
 struct Gold {
     start: usize,
     end: usize,
@@ -230,19 +233,12 @@ fn accuracy(model: &Linear, ex: &Examples, rule: impl Fn(&[String]) -> bool) -> 
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str, default: usize| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let (Some(data), Some(out)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: train_times DATA OUT_DIR [--folds N] [--epochs N]");
-        std::process::exit(2);
-    };
-    let (folds, epochs) = (flag("--folds", 10).max(2), flag("--epochs", 10));
+    let args = cli::Args::parse(
+        "usage: train_times DATA OUT_DIR [--folds N] [--epochs N]",
+        &["--folds", "--epochs"],
+    );
+    let [data, out] = args.positional();
+    let (folds, epochs) = (args.value("--folds", 10usize).max(2), args.value("--epochs", 10));
     let mut files = Vec::new();
     tml_files(Path::new(data), &mut files);
     let docs: Vec<Doc> = files

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use storyline_model::{offsets::CharIndex, StoryReport};
+use storyline_model::{offsets::CharIndex, StoryReport, UNATTRIBUTED};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -147,7 +147,7 @@ pub fn render(report: &StoryReport, texts: &BTreeMap<String, String>) -> String 
             out,
             "<div class=\"col\"><h3>[{}] {}</h3><p class=\"meta\">{} · {}</p>",
             i + 1,
-            escape(a.source.as_deref().unwrap_or("unknown outlet")),
+            escape(a.source.as_deref().unwrap_or(UNATTRIBUTED)),
             escape(&date),
             escape(a.title.as_deref().unwrap_or(""))
         );

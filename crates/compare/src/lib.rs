@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use storyline_model::offsets::CharIndex;
 use storyline_model::{
     Article, ArticleRef, Comparison, Date, Evidence, Grouping, InferredDate, OutletCoverage, Span,
-    StoryId, StoryReport, TitleOrigin,
+    StoryId, StoryReport, TitleOrigin, UNATTRIBUTED,
 };
 
 pub use summary::summary_of;
@@ -169,7 +169,7 @@ fn outlets(story: &Story, comparison: &Comparison) -> Vec<OutletCoverage> {
             let name = arts
                 .iter()
                 .find_map(|&i| story.arts[story.original_of[i].unwrap_or(i)].source.clone())
-                .unwrap_or_else(|| "unattributed".to_string());
+                .unwrap_or_else(|| UNATTRIBUTED.to_string());
             let (agreed, missing): (Vec<usize>, Vec<usize>) = (0..comparison.agreed.len())
                 .partition(|&f| {
                     comparison.agreed[f].articles.iter().any(|a| ids.contains(a.as_str()))

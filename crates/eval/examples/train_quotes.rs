@@ -29,6 +29,9 @@ use storyline_eval::metrics::{overlap, Counts};
 use storyline_eval::quotes::{discover, parse_ann, Attribution, Tally};
 use storyline_model::Span;
 
+#[path = "../../analyze/examples/support/cli.rs"]
+mod cli;
+
 /// One training document, analysed once.
 struct Doc {
     name: String,
@@ -193,41 +196,19 @@ fn report(label: &str, docs: &[Doc], model: &Model) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (mut positional, mut dev) = (Vec::new(), None);
-    let mut opts = speaker::Options::default();
-    let mut min_precision = 0.90f64;
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            "--epochs" => {
-                i += 1;
-                opts.epochs = args[i].parse().expect("--epochs N");
-            }
-            "--min-precision" => {
-                i += 1;
-                min_precision = args[i].parse().expect("--min-precision P");
-            }
-            "--min-count-words" => {
-                i += 1;
-                opts.min_count_words = args[i].parse().expect("--min-count-words N");
-            }
-            "--min-count" => {
-                i += 1;
-                opts.min_count = args[i].parse().expect("--min-count N");
-            }
-            "--dev" => {
-                i += 1;
-                dev = Some(PathBuf::from(&args[i]));
-            }
-            a => positional.push(a.to_string()),
-        }
-        i += 1;
-    }
-    let [train_dir, out_path] = positional.as_slice() else {
-        eprintln!("usage: train_quotes TRAIN_SPLIT OUT [--epochs N] [--min-count N] [--min-count-words N] [--min-precision P] [--dev SPLIT]");
-        std::process::exit(2);
+    let args = cli::Args::parse(
+        "usage: train_quotes TRAIN_SPLIT OUT [--epochs N] [--min-count N] [--min-count-words N] [--min-precision P] [--dev SPLIT]",
+        &["--epochs", "--min-count", "--min-count-words", "--min-precision", "--dev"],
+    );
+    let [train_dir, out_path] = args.positional();
+    let defaults = speaker::Options::default();
+    let opts = speaker::Options {
+        epochs: args.value("--epochs", defaults.epochs),
+        min_count: args.value("--min-count", defaults.min_count),
+        min_count_words: args.value("--min-count-words", defaults.min_count_words),
     };
+    let min_precision = args.value("--min-precision", 0.90f64);
+    let dev = args.last("--dev").map(PathBuf::from);
     let docs = load(Path::new(train_dir));
     let train: Vec<Example> = docs.iter().flat_map(|d| d.examples.iter().cloned()).collect();
     let with_speaker = train.iter().filter(|e| !e.gold.is_empty()).count();

@@ -19,6 +19,10 @@
 //!
 //! TLS is rustls with the `ring` provider (no C toolchain beyond `cc`, no cmake).
 
+/// The local HTTP server the tests (this crate's and the binary's) fetch from.
+#[doc(hidden)]
+pub mod testing;
+
 use std::collections::HashMap;
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};

@@ -302,10 +302,14 @@ pub struct StoryReport {
     pub outlets: Vec<OutletCoverage>,
 }
 
+/// The outlet name shown for an article whose outlet is not known: in report JSON
+/// ([`OutletCoverage::outlet`]), the terminal views and the HTML page alike.
+pub const UNATTRIBUTED: &str = "unattributed";
+
 /// What one outlet covered of a story and what it left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct OutletCoverage {
-    /// The outlet's name as given (or `unattributed`).
+    /// The outlet's name as given (or [`UNATTRIBUTED`]).
     pub outlet: String,
     pub articles: Vec<ArticleId>,
     /// Indices into `comparison.agreed` of the facts it carries.

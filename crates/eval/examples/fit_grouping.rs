@@ -60,6 +60,11 @@ impl Set {
         storyline_group::text::fnv1a(self.topic(i).as_bytes()).is_multiple_of(2)
     }
 
+    /// Whether every document is dated (a storyline guard corpus, not fitted on).
+    fn dated(&self) -> bool {
+        self.docs.iter().all(|d| d.published.is_some())
+    }
+
     /// The feed order restricted to one half (`Some(true)`: fitting half), or all.
     fn order_of(&self, half: Option<bool>) -> Vec<usize> {
         self.order
@@ -71,7 +76,9 @@ impl Set {
 }
 
 fn load(path: &Path) -> Set {
-    let docs = if path.is_dir() {
+    let docs = if clustering::timelines::is_layout(path) {
+        clustering::timelines::read_timeline17(path).expect("Timeline17 layout")
+    } else if path.is_dir() {
         clustering::read_ecb(path).expect("ECB+ layout")
     } else {
         clustering::read_multinews(path).expect("Multi-News layout")
@@ -150,10 +157,110 @@ fn b3(set: &Set, order: &[usize], model: Model) -> f64 {
     bcubed(&gold, &pred).f1
 }
 
+/// What a dated storyline corpus (Timeline17) must keep while the rule is fitted on the undated
+/// event corpora: it has no story gold, so it is a constraint, not an objective.
+#[derive(Debug, Clone, Copy)]
+struct Storylines {
+    /// Storyline B-cubed F1 against the topics.
+    b3: f64,
+    /// Share of documents whose story's majority topic is their own.
+    story_purity: f64,
+    /// Mean over topics of the share of the topic's documents in its largest story (a story
+    /// swallowing its topic).
+    largest_share: f64,
+}
+
+/// The storylines a rule gives a dated corpus, with its storyline threshold chosen on that
+/// corpus (the best storyline B-cubed F1 on a grid of 0 … 6 logit units below `join`): the
+/// storyline gold is the only gold for that threshold.
+fn storylines(set: &Set, model: Model) -> (Storylines, f64) {
+    (0..=24)
+        .map(|k| {
+            let mut m = model;
+            m.storyline = sigmoid(logit(m.join) - 0.25 * k as f64);
+            (storylines_at(set, m), m.storyline)
+        })
+        .fold(None, |best: Option<(Storylines, f64)>, (s, t)| match best {
+            Some(b) if b.0.b3 >= s.b3 => Some(b),
+            _ => Some((s, t)),
+        })
+        .expect("a grid point")
+}
+
+fn storylines_at(set: &Set, model: Model) -> Storylines {
+    let (stories, lines, _) = clustering::group_features(&set.features, &set.order, model);
+    let gold: Vec<&str> = set.docs.iter().map(|d| d.gold.as_str()).collect();
+    let mut by_story: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
+    let mut by_topic: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (g, s) in gold.iter().zip(&stories) {
+        *by_story.entry(s.as_str()).or_default().entry(g).or_insert(0) += 1;
+        *by_topic.entry(g).or_default().entry(s.as_str()).or_insert(0) += 1;
+    }
+    let majority: usize = by_story.values().map(|m| m.values().max().copied().unwrap_or(0)).sum();
+    let shares: Vec<f64> = by_topic
+        .values()
+        .map(|m| {
+            m.values().max().copied().unwrap_or(0) as f64 / m.values().sum::<usize>().max(1) as f64
+        })
+        .collect();
+    Storylines {
+        b3: bcubed(&gold, &lines).f1,
+        story_purity: majority as f64 / gold.len().max(1) as f64,
+        largest_share: shares.iter().sum::<f64>() / shares.len().max(1) as f64,
+    }
+}
+
+/// The fitting objective: the mean online B-cubed F1 of the event corpora's fitting halves, and
+/// −∞ when a guard corpus (Timeline17) loses more than a little of what the committed rule gives
+/// it (storyline B-cubed F1 − 0.02, story purity − 0.005, largest story share + 0.05).
+struct Objective<'a> {
+    sets: Vec<(&'a Set, Vec<usize>)>,
+    guards: Vec<(&'a Set, Storylines)>,
+}
+
+impl<'a> Objective<'a> {
+    fn new(sets: &'a [Set]) -> Self {
+        let (guards, events): (Vec<&Set>, Vec<&Set>) = sets.iter().partition(|s| s.dated());
+        let guards = guards
+            .into_iter()
+            .map(|g| {
+                let floor = storylines_at(g, FITTED);
+                eprintln!("{}: guard, committed rule gives {floor:.3?}", g.name);
+                (g, floor)
+            })
+            .collect();
+        Objective {
+            sets: events.into_iter().map(|s| (s, s.order_of(Some(true)))).collect(),
+            guards,
+        }
+    }
+
+    /// Whether the guards hold for a rule.
+    fn guards_hold(&self, m: Model) -> bool {
+        self.guards.iter().all(|(g, floor)| {
+            let now = storylines(g, m).0;
+            now.b3 >= floor.b3 - 0.02
+                && now.story_purity >= floor.story_purity - 0.005
+                && now.largest_share <= floor.largest_share + 0.05
+        })
+    }
+
+    fn score(&self, m: Model) -> f64 {
+        let mean =
+            self.sets.iter().map(|(s, o)| b3(s, o, m)).sum::<f64>() / self.sets.len().max(1) as f64;
+        if self.guards_hold(m) {
+            mean
+        } else {
+            f64::NEG_INFINITY
+        }
+    }
+}
+
 fn fit(sets: &[Set]) {
+    let objective = Objective::new(sets);
     let mut all = Vec::new();
-    for s in sets {
-        let ex = examples(s, &s.order_of(Some(true)));
+    for (s, order) in &objective.sets {
+        let ex = examples(s, order);
         let pos = ex.iter().filter(|e| e.same).count();
         eprintln!("{}: {} examples, {} positive (fitting half)", s.name, ex.len(), pos);
         all.extend(ex);
@@ -167,16 +274,13 @@ fn fit(sets: &[Set]) {
     base.bias = bias;
     base.weights = weights;
     eprintln!("fitted bias {bias:.3}, weights {weights:.3?}");
-    let fit_orders: Vec<Vec<usize>> = sets.iter().map(|s| s.order_of(Some(true))).collect();
     let mut best = (f64::MIN, 0.5);
     for k in 0..=36 {
         let join = sigmoid(-7.0 + 0.25 * k as f64);
-        let scores: Vec<f64> =
-            sets.iter().zip(&fit_orders).map(|(s, o)| b3(s, o, with_join(base, join))).collect();
-        let mean = scores.iter().sum::<f64>() / scores.len() as f64;
-        eprintln!("join {join:.4} (logit {:.2}): {scores:.3?} mean {mean:.4}", logit(join));
-        if mean > best.0 {
-            best = (mean, join);
+        let score = objective.score(with_join(base, join));
+        eprintln!("join {join:.4} (logit {:.2}): {score:.4}", logit(join));
+        if score > best.0 {
+            best = (score, join);
         }
     }
     if std::env::var_os("STORYLINE_FIT_BASELINE").is_some() {
@@ -200,16 +304,19 @@ fn fit(sets: &[Set]) {
     for (&i, &w) in PRIOR_FEATURES.iter().zip(&PRIOR_WEIGHTS) {
         committed.weights[i] = w;
     }
-    let committed_score =
-        sets.iter().zip(&fit_orders).map(|(s, o)| b3(s, o, committed)).sum::<f64>()
-            / sets.len() as f64;
-    eprintln!("committed rule: mean {committed_score:.4} on the fitting halves");
+    let committed_score = objective.score(committed);
+    eprintln!("committed rule: {committed_score:.4} on the fitting halves");
     let start = if committed_score > best.0 {
         (committed, committed_score)
     } else {
         (with_join(base, best.1), best.0)
     };
-    let model = refine(sets, &fit_orders, start.0, start.1);
+    let free: Vec<usize> = (0..NF).filter(|i| !PRIOR_FEATURES.contains(i)).collect();
+    let mut model = ascend(&objective, start.0, start.1, &free, true);
+    // The storyline threshold from the dated storyline corpus, where there is one.
+    if let Some((g, _)) = objective.guards.first() {
+        model.storyline = storylines(g, model).1;
+    }
     report(sets, &[("fitted", model), ("committed", FITTED)]);
     println!("pub const FITTED: Model = Model {{");
     println!("    bias: {:.4},", model.bias);
@@ -223,28 +330,17 @@ fn fit(sets: &[Set]) {
     println!("}};");
 }
 
-/// Coordinate ascent on the online objective: the pair-wise fit does not see the decisions it
-/// leads to (one wrong join pulls later articles), so each fitted weight and the bias are moved
-/// by ±step while the mean B-cubed F1 of the fitting halves improves; the step halves when no
-/// move helps. The prior weights stay.
-fn refine(sets: &[Set], orders: &[Vec<usize>], model: Model, score: f64) -> Model {
-    let free: Vec<usize> = (0..NF).filter(|i| !PRIOR_FEATURES.contains(i)).collect();
-    ascend(sets, orders, model, score, &free, true)
-}
-
-/// Coordinate ascent of the weights `free` (and the bias when `bias`) on the mean online B-cubed
-/// F1 of `orders`.
+/// Coordinate ascent of the weights `free` (and the bias when `bias`) on the online objective:
+/// the pair-wise fit does not see the decisions it leads to (one wrong join pulls later articles),
+/// so each weight is moved by ±step while the objective improves; the step halves when no move
+/// helps. Conflict weights stay ≤ 0.
 fn ascend(
-    sets: &[Set],
-    orders: &[Vec<usize>],
+    objective: &Objective,
     mut model: Model,
     mut score: f64,
     free: &[usize],
     bias: bool,
 ) -> Model {
-    let mean = |m: Model| {
-        sets.iter().zip(orders).map(|(s, o)| b3(s, o, m)).sum::<f64>() / sets.len() as f64
-    };
     let mut step = 1.0;
     while step >= 0.12 {
         let mut moved = false;
@@ -259,11 +355,11 @@ fn ascend(
                 if CONFLICT_FEATURES.iter().any(|&i| m.weights[i] > 0.0) {
                     continue;
                 }
-                let s = mean(m);
+                let s = objective.score(m);
                 if s > score + 1e-4 {
                     (model, score, moved) = (m, s, true);
                     let name = p.map_or("bias", |i| FEATURE_NAMES[i]);
-                    eprintln!("refine: {name} {:+.2} → mean {score:.4}", sign * step);
+                    eprintln!("refine: {name} {:+.2} → {score:.4}", sign * step);
                     break;
                 }
             }
@@ -278,6 +374,14 @@ fn ascend(
 fn report(sets: &[Set], models: &[(&str, Model)]) {
     for s in sets {
         for (label, m) in models {
+            if s.dated() {
+                let (at_committed, (best, threshold)) = (storylines_at(s, *m), storylines(s, *m));
+                eprintln!(
+                    "{}: {label} rule: {at_committed:.3?}; best storyline threshold {threshold:.4}: {best:.3?}",
+                    s.name
+                );
+                continue;
+            }
             let held = b3(s, &s.order_of(Some(false)), *m);
             let fitting = b3(s, &s.order_of(Some(true)), *m);
             let whole = b3(s, &s.order, *m);
@@ -293,13 +397,18 @@ fn report(sets: &[Set], models: &[(&str, Model)]) {
 /// fit), by coordinate ascent on the fitting halves from the committed rule; the other
 /// parameters stay as committed.
 fn extend(sets: &[Set]) {
-    let orders: Vec<Vec<usize>> = sets.iter().map(|s| s.order_of(Some(true))).collect();
-    let free: Vec<usize> =
-        (0..NF).filter(|&i| !PRIOR_FEATURES.contains(&i) && FITTED.weights[i] == 0.0).collect();
-    let score =
-        sets.iter().zip(&orders).map(|(s, o)| b3(s, o, FITTED)).sum::<f64>() / sets.len() as f64;
-    eprintln!("committed rule: mean {score:.4} on the fitting halves; fitting {free:?}");
-    let model = ascend(sets, &orders, FITTED, score, &free, false);
+    let objective = Objective::new(sets);
+    // `STORYLINE_FIT_FREE=name,name…` names the weights to fit instead.
+    let named = std::env::var("STORYLINE_FIT_FREE").ok();
+    let free: Vec<usize> = (0..NF)
+        .filter(|&i| match &named {
+            Some(list) => list.split(',').any(|n| n.trim() == FEATURE_NAMES[i]),
+            None => !PRIOR_FEATURES.contains(&i) && FITTED.weights[i] == 0.0,
+        })
+        .collect();
+    let score = objective.score(FITTED);
+    eprintln!("committed rule: {score:.4} on the fitting halves; fitting {free:?}");
+    let model = ascend(&objective, FITTED, score, &free, false);
     report(sets, &[("extended", model), ("committed", FITTED)]);
     for i in free {
         println!("{}: {:.4}", FEATURE_NAMES[i], model.weights[i]);
@@ -469,7 +578,7 @@ fn main() {
     }
     let sets: Vec<Set> = args.iter().map(|p| load(Path::new(p))).collect();
     match command.as_str() {
-        "errors" => sets.iter().for_each(errors),
+        "errors" => sets.iter().filter(|s| !s.dated()).for_each(errors),
         "extend" => extend(&sets),
         _ => fit(&sets),
     }

@@ -57,8 +57,8 @@ pub struct Features {
     pub shingles: u32,
     /// MinHash signature of the body's shingles (128 values; empty for very short bodies).
     pub minhash: Vec<u32>,
-    /// Up to [`MAX_TERMS`] stemmed content terms with their weighted counts (title ×3), sorted by
-    /// term.
+    /// Up to [`MAX_TERMS`] stemmed content terms with their weighted counts (title ×3): the most
+    /// salient by weighted count × background idf ([`text::background`]), sorted by term.
     pub terms: Vec<(String, f32)>,
     /// Up to [`MAX_ENTITIES`] entities (lowercase canonical names), sorted by name.
     pub entities: Vec<EntityFeature>,
@@ -95,8 +95,15 @@ pub fn features(article: &Article) -> Features {
             *tf.entry(t).or_insert(0.0) += w;
         }
     }
+    // The terms that say most about this article: weighted count × background idf (a word every
+    // report uses would take a slot and then be skipped as too common to retrieve on).
     let mut terms: Vec<(String, f32)> = tf.into_iter().collect();
-    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let (bg_docs, bg_df) = text::background();
+    let salience = |(t, n): &(String, f32)| {
+        let df = bg_df.get(t.as_str()).copied().unwrap_or(0) as f32;
+        n * (((*bg_docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0)
+    };
+    terms.sort_by(|a, b| salience(b).total_cmp(&salience(a)).then_with(|| a.0.cmp(&b.0)));
     terms.truncate(MAX_TERMS);
     terms.sort_by(|a, b| a.0.cmp(&b.0));
 
@@ -271,7 +278,8 @@ impl Grouper {
         let (story, prob) = match best(&|c| c.age <= WINDOW_DAYS, self.model.join) {
             Some((p, s)) => (s, Some(p)),
             None => {
-                let storyline = best(&|_| true, self.model.storyline)
+                // A storyline is one developing topic: never continued across a place conflict.
+                let storyline = best(&|c| c.x[model::PLACE_CONFLICT] == 0.0, self.model.storyline)
                     .map(|(_, s)| self.stories.storyline(s).to_string());
                 (self.stories.get_or_create(id, storyline.as_deref()), None)
             }

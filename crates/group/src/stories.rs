@@ -64,7 +64,7 @@ pub const STORYLINE_DAYS: i32 = 42;
 /// How many stories (by best member cosine) are scored for each article.
 pub const TOP_STORIES: usize = 12;
 /// Terms in more than this share of the articles are not used to retrieve or score candidates.
-pub const COMMON_SHARE: f64 = 0.02;
+pub const COMMON_SHARE: f64 = 0.05;
 /// At most this many stories sharing no retrievable term are added as candidates because they
 /// name one of the article's rare entities.
 pub const ENTITY_STORIES: usize = 4;

@@ -3,8 +3,13 @@
 //! committed rule.
 //!
 //! ```text
-//! cargo run --release -p storyline-eval --example fit_grouping -- [fit|extend|errors] ECB_DIR MULTINEWS_JSONL
+//! cargo run --release -p storyline-eval --example fit_grouping -- [fit|extend|errors] \
+//!     ECB_DIR MULTINEWS_JSONL [TIMELINE17_DIR]
 //! ```
+//!
+//! A dated corpus (Timeline17) is a **guard**, not fitted on: a rule that costs it more than a
+//! little storyline B-cubed F1 or story purity, or lets a story swallow more of a topic, than the
+//! committed rule scores −∞; its storyline threshold is chosen on it (see `Objective`).
 //!
 //! `fit` (the default):
 //!
@@ -573,7 +578,9 @@ fn main() {
         _ => "fit".to_string(),
     };
     if args.is_empty() {
-        eprintln!("usage: fit_grouping [fit|errors] ECB_DIR MULTINEWS_JSONL …");
+        eprintln!(
+            "usage: fit_grouping [fit|extend|errors] ECB_DIR MULTINEWS_JSONL [TIMELINE17_DIR]"
+        );
         std::process::exit(2);
     }
     let sets: Vec<Set> = args.iter().map(|p| load(Path::new(p))).collect();

@@ -400,7 +400,7 @@ fn report(sets: &[Set], models: &[(&str, Model)]) {
 
 /// `extend`: fits only the weights the committed rule leaves at 0 (features added since its
 /// fit), by coordinate ascent on the fitting halves from the committed rule; the other
-/// parameters stay as committed.
+/// parameters stay as committed. `STORYLINE_FIT_FREE=name,name…` names the weights to fit instead.
 fn extend(sets: &[Set]) {
     let objective = Objective::new(sets);
     // `STORYLINE_FIT_FREE=name,name…` names the weights to fit instead.

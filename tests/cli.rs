@@ -8,18 +8,11 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::{export, run, stderr};
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs `storyline --db DB ARGS…` and returns its output.
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_storyline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("the storyline binary runs")
 }
 
 fn stdout_json(out: &Output) -> Value {
@@ -30,21 +23,6 @@ fn stdout_json(out: &Output) -> Value {
             String::from_utf8_lossy(&out.stderr)
         )
     })
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// `export --format jsonl` parsed.
-fn export(db: &Path) -> Vec<Value> {
-    let out = run(db, &["export", "--format", "jsonl"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each export line is JSON"))
-        .collect()
 }
 
 fn article_json(db: &Path, id: &str) -> Value {

@@ -3,30 +3,12 @@
 //! and article pages written for this test; a WARC archive is generated here. Checks the SSRF
 //! refusal without `--allow-private`, conditional re-fetching, revisions, and idempotence.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output};
-
 use serde_json::Value;
+use std::io::Write;
 use storyline_fetch::testing::{LocalServer, Request, Response};
 
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_storyline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn export(db: &Path) -> Vec<Value> {
-    let o = run(db, &["export"]);
-    String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
+mod common;
+use common::{export, run, stderr};
 
 fn page(title: &str, date: &str, paras: &[&str]) -> String {
     let body: String = paras.iter().map(|p| format!("<p>{p}</p>")).collect();

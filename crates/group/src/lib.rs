@@ -97,14 +97,11 @@ pub fn features(article: &Article) -> Features {
     }
     // The terms that say most about this article: weighted count × background idf (a word every
     // report uses would take a slot and then be skipped as too common to retrieve on).
-    let mut terms: Vec<(String, f32)> = tf.into_iter().collect();
-    let (bg_docs, bg_df) = text::background();
-    let salience = |(t, n): &(String, f32)| {
-        let df = bg_df.get(t.as_str()).copied().unwrap_or(0) as f32;
-        n * (((*bg_docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0)
-    };
-    terms.sort_by(|a, b| salience(b).total_cmp(&salience(a)).then_with(|| a.0.cmp(&b.0)));
-    terms.truncate(MAX_TERMS);
+    let mut salient: Vec<(f32, String, f32)> =
+        tf.into_iter().map(|(t, n)| (n * text::background_idf(&t), t, n)).collect();
+    salient.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    salient.truncate(MAX_TERMS);
+    let mut terms: Vec<(String, f32)> = salient.into_iter().map(|(_, t, n)| (t, n)).collect();
     terms.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut ents: BTreeMap<String, BTreeMap<EntityType, u32>> = BTreeMap::new();

@@ -81,6 +81,14 @@ pub fn background() -> &'static (u32, std::collections::HashMap<&'static str, u3
     })
 }
 
+/// A term's idf in the background corpus alone, `ln((D + 1) / (df + 1)) + 1`: how much a word
+/// says about a report before the stream has taught anything (an unknown word weighs most).
+pub fn background_idf(term: &str) -> f32 {
+    let (docs, df) = background();
+    let df = df.get(term).copied().unwrap_or(0) as f32;
+    ((*docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
+}
+
 /// English function words, plus words every news report uses (reporting verbs, weekdays, months),
 /// which say nothing about which event an article reports.
 pub fn is_stopword(w: &str) -> bool {

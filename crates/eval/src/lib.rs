@@ -32,7 +32,7 @@ pub mod rouge;
 pub mod summaries;
 pub mod temporal;
 pub mod timelines;
-mod util;
+pub mod util;
 
 /// The steps `storyline eval` can score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

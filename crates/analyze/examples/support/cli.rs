@@ -2,7 +2,7 @@
 //! anything else (an unknown option, a missing or unparsable value, the wrong number of
 //! positional arguments) prints the usage line and exits with status 2.
 //!
-//! Included with `#[path]` by `train_ner.rs`, `train_times.rs` and
+//! Included with `#[path]` by `train_ner.rs`, `crates/eval/examples/train_times.rs` and
 //! `crates/eval/examples/train_quotes.rs`: examples cannot share a module any other way, and a
 //! command-line parser has no place in a library. Each example uses only part of it.
 #![allow(dead_code)]

@@ -1,9 +1,12 @@
 //! Trains the quotation speaker model on PolNeAR and writes `models/quote_speaker.tsv`.
 //!
-//! `cargo run --release -p storyline-eval --example train_quotes -- TRAIN_SPLIT OUT [--epochs N] [--min-count N] [--min-count-words N] [--min-precision P] [--dev SPLIT]`
-//! The committed model: `-- ../shared/data/quotes/polnear/train crates/analyze/models/quote_speaker.tsv
-//! --min-count-words 10` (10 epochs, min count 3, min precision 0.90). `--dev SPLIT` only prints
-//! the scores on that split at the end; nothing is chosen on it.
+//! `cargo run --release -p storyline-eval --example train_quotes -- TRAIN_SPLIT OUT [--epochs N] [--min-count N] [--min-count-words N] [--min-precision P] [--folds N] [--dev SPLIT]`
+//! The committed model is reproduced byte for byte, from the repository root, by
+//! `cargo run --release -p storyline-eval --example train_quotes -- ../shared/data/quotes/polnear/train
+//! crates/analyze/models/quote_speaker.tsv --min-count-words 10` (10 epochs, min count 3, 5 folds,
+//! min precision 0.90); retrain it whenever the analysis before it (sentences, entities, the
+//! quote rules, the lexicon) changes. `--dev SPLIT` only prints the scores on that split at the
+//! end; nothing is chosen on it.
 //!
 //! A split holds `text/<name>.txt` and `attributions/<name>_<annotator>.ann` (BRAT); the first
 //! annotation file in name order is used, as `storyline eval quotes` does (its
@@ -14,16 +17,20 @@
 //! perceptron is deterministic, so the same data gives the same file.
 //!
 //! The decision thresholds stored with the weights (overrule margin, abstention margins; see
-//! `speaker::Thresholds`) are chosen by 2-fold cross-validation on the training split: the
-//! documents are split in two (alternately in name order), a model is trained on each half and
-//! every threshold setting is scored on the other half with the headline measure of `storyline
-//! eval quotes` (direct quotes with the right speaker, predicted quotes grouped by speaker
-//! mention, one-to-one). The setting with the best pooled F1 among those with pooled precision
-//! of at least `--min-precision` wins (the most precise one if none reaches it).
+//! `speaker::Thresholds`) are chosen by `--folds`-fold cross-validation (5) on the training
+//! split: document i (in name order) is held out in fold i mod N, a model is trained on the other
+//! folds and every threshold setting is scored on the held-out documents with the headline
+//! measure of `storyline eval quotes` (direct quotes with the right speaker, predicted quotes
+//! grouped by speaker mention, one-to-one). The setting with the best pooled F1 among those with
+//! pooled precision of at least `--min-precision` wins (the most precise one if none reaches it).
+//! The protected frames (`quotes::RuleFrame`) are scored as `quotes::finish` runs them: the
+//! rules' speaker stands there, whatever the model says.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use storyline_analyze::quotes::speaker::{self, Example, Model, Thresholds};
+use storyline_analyze::quotes::RuleFrame;
 use storyline_analyze::{entities, quotes, sentences};
 use storyline_eval::metrics::{overlap, Counts};
 use storyline_eval::quotes::{discover, parse_ann, Attribution, Tally};
@@ -41,6 +48,8 @@ struct Doc {
     gold: Vec<Attribution>,
     prepared: quotes::Prepared,
     examples: Vec<Example>,
+    /// The protected frame of each decision, if any.
+    frames: Vec<Option<RuleFrame>>,
 }
 
 fn load(split: &Path) -> Vec<Doc> {
@@ -70,16 +79,23 @@ fn load(split: &Path) -> Vec<Doc> {
             let sents = sentences::split(&text);
             let ents = entities::extract(&text, &sents);
             let prepared = quotes::prepare(&text, &sents, &ents);
-            let examples = examples(&text, &prepared, &gold);
+            let (examples, frames) = examples(&text, &prepared, &gold);
             let name = tp.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            Doc { name, text, gold, prepared, examples }
+            Doc { name, text, gold, prepared, examples, frames }
         })
         .collect()
 }
 
-fn examples(text: &str, prepared: &quotes::Prepared, gold: &[Attribution]) -> Vec<Example> {
+/// The decisions of one document and the protected frame each stands in (see
+/// `quotes::RuleFrame`: the rules keep their speaker there, so the model's choice is not used).
+fn examples(
+    text: &str,
+    prepared: &quotes::Prepared,
+    gold: &[Attribution],
+) -> (Vec<Example>, Vec<Option<RuleFrame>>) {
     let span_overlap = |a: Span, b: Span| overlap((a.start, a.end), (b.start, b.end));
     let mut out = Vec::new();
+    let mut frames = Vec::new();
     for qc in quotes::speaker_choices(text, prepared) {
         let best = gold
             .iter()
@@ -92,8 +108,9 @@ fn examples(text: &str, prepared: &quotes::Prepared, gold: &[Attribution]) -> Ve
                 .collect()
         });
         out.push(Example { choice: qc.choice, gold: positives });
+        frames.push(qc.rule_frame);
     }
-    out
+    (out, frames)
 }
 
 /// Direct-quote + speaker counts of `docs` under `model` with thresholds `th`: the headline of
@@ -114,8 +131,8 @@ fn prf(c: Counts) -> (f64, f64, f64) {
 /// Every threshold setting tried by the cross-validation.
 fn grid() -> Vec<Thresholds> {
     let mut out = Vec::new();
-    // The rules are overruled only by a clear margin: their frames (a name at the cue, a
-    // paragraph continued by the next quote) are right more often than a fit on train shows.
+    // Outside the protected frames (`quotes::RuleFrame`, never put to the model) the rules are
+    // still overruled only by a clear margin: they are right more often than a fit on train shows.
     for rule_margin in [4.0f32, 6.0, 8.0] {
         for none_margin in [-1.0f32, 0.0, 1.0, 2.0, 4.0, 8.0] {
             for fill_margin in [-1.0f32, 0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0] {
@@ -128,12 +145,17 @@ fn grid() -> Vec<Thresholds> {
     out
 }
 
-/// 2-fold cross-validation of the thresholds on `docs` (see the module doc).
-fn cross_validate(docs: &[Doc], opts: speaker::Options, min_precision: f64) -> Thresholds {
+/// `folds`-fold cross-validation of the thresholds on `docs` (see the module doc).
+fn cross_validate(
+    docs: &[Doc],
+    opts: speaker::Options,
+    folds: usize,
+    min_precision: f64,
+) -> Thresholds {
     let grid = grid();
     let mut pooled = vec![Counts::default(); grid.len()];
-    for fold in 0..2 {
-        let in_fold = |i: usize| i % 2 == fold;
+    for fold in 0..folds {
+        let in_fold = |i: usize| i % folds == fold;
         let held: Vec<&Doc> =
             docs.iter().enumerate().filter(|(i, _)| in_fold(*i)).map(|(_, d)| d).collect();
         let fit_examples: Vec<Example> = docs
@@ -197,8 +219,8 @@ fn report(label: &str, docs: &[Doc], model: &Model) {
 
 fn main() {
     let args = cli::Args::parse(
-        "usage: train_quotes TRAIN_SPLIT OUT [--epochs N] [--min-count N] [--min-count-words N] [--min-precision P] [--dev SPLIT]",
-        &["--epochs", "--min-count", "--min-count-words", "--min-precision", "--dev"],
+        "usage: train_quotes TRAIN_SPLIT OUT [--epochs N] [--min-count N] [--min-count-words N] [--min-precision P] [--folds N] [--dev SPLIT]",
+        &["--epochs", "--min-count", "--min-count-words", "--min-precision", "--folds", "--dev"],
     );
     let [train_dir, out_path] = args.positional();
     let defaults = speaker::Options::default();
@@ -208,6 +230,7 @@ fn main() {
         min_count_words: args.value("--min-count-words", defaults.min_count_words),
     };
     let min_precision = args.value("--min-precision", 0.90f64);
+    let folds = args.value("--folds", 5usize).max(2);
     let dev = args.last("--dev").map(PathBuf::from);
     let docs = load(Path::new(train_dir));
     let train: Vec<Example> = docs.iter().flat_map(|d| d.examples.iter().cloned()).collect();
@@ -217,7 +240,12 @@ fn main() {
         docs.len(),
         train.len()
     );
-    let thresholds = cross_validate(&docs, opts, min_precision);
+    let mut frames: BTreeMap<String, usize> = BTreeMap::new();
+    for f in docs.iter().flat_map(|d| d.frames.iter().flatten()) {
+        *frames.entry(format!("{f:?}")).or_default() += 1;
+    }
+    eprintln!("decisions the rules keep (protected frames): {frames:?}");
+    let thresholds = cross_validate(&docs, opts, folds, min_precision);
     let mut model = speaker::train(&train, opts, |epoch, errors, n| {
         eprintln!("epoch {epoch}: {errors} errors of {n}");
     });

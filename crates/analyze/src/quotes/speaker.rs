@@ -7,8 +7,11 @@
 //! between, whether the rules chose it, whether it spoke the previous quote …). A linear model
 //! scores them against a "no speaker" option; the best wins. The weights
 //! (`models/quote_speaker.tsv`, one `feature<TAB>weight` a line) are learnt from the PolNeAR train
-//! split by `crates/eval/examples/train_quotes.rs` (`cargo run --release -p storyline-eval
-//! --example train_quotes`) with the averaged perceptron in [`train`].
+//! split by `crates/eval/examples/train_quotes.rs` with the averaged perceptron in [`train`]; the
+//! committed file is reproduced byte for byte by `cargo run --release -p storyline-eval --example
+//! train_quotes -- ../shared/data/quotes/polnear/train crates/analyze/models/quote_speaker.tsv
+//! --min-count-words 10` (see that example's doc). The model never decides the frames the rules
+//! keep (`super::RuleFrame`).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

@@ -70,7 +70,7 @@ pub fn read_timeline17(dir: &Path) -> Result<Vec<Doc>, EvalError> {
 }
 
 /// Share of items whose cluster's majority label is their own label.
-fn purity(gold: &[&str], pred: &[String]) -> f64 {
+pub fn purity(gold: &[&str], pred: &[String]) -> f64 {
     let mut by: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for (g, p) in gold.iter().zip(pred) {
         *by.entry(p.as_str()).or_default().entry(g).or_insert(0) += 1;

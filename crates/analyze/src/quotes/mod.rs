@@ -8,7 +8,8 @@
 //! after an attributed quote of the previous sentence of the same paragraph inherits its speaker.
 //! Speakers resolve to entity canonicals; "he"/"she" → first PER of the nearest sentence with one
 //! (same sentence first); role phrases ("the Kremlin spokesperson") → a PER introduced with that
-//! role. Then the trained speaker model ([`speaker`]) ranks the candidate mentions around each
+//! role; a relative "who"/"which" chosen as the speaker → the name it directly follows ("Okafor,
+//! who said"). Then the trained speaker model ([`speaker`]) ranks the candidate mentions around each
 //! quote (the rules' own speaker among them) against "no speaker": it may fill a speaker the rules
 //! missed, or overrule theirs when another option scores clearly higher; "no speaker" gets a
 //! margin, larger for bare quotes (no cue; short or in Title Case), since a quote left without a
@@ -490,7 +491,7 @@ fn apply_choice(text: &str, f: &mut Found, c: &speaker::Choice, chosen: Option<u
         start: m.s,
         end: m.e,
         text: text[m.s..m.e].to_string(),
-        canonical: m.canonical.clone(),
+        canonical: m.canonical.clone().or_else(|| m.antecedent.clone()),
     });
 }
 
@@ -1004,5 +1005,23 @@ mod tests {
         let t = "In Lisbon, protesters were “very angry about the fares,” according to witnesses.";
         let qs = quotes(t);
         assert!(qs.iter().all(|q| q.canonical.as_deref() != Some("Lisbon")));
+    }
+
+    #[test]
+    fn a_relative_pronoun_speaks_for_the_name_it_follows() {
+        let t = "Funding was cut by the Harlow Foundation, which said the program had “failed to \
+                 meet any of the goals we set for it three years ago.”";
+        let qs = quotes(t);
+        let q = get(&qs, "failed to meet");
+        assert_eq!(q.canonical.as_deref(), Some("Harlow Foundation"));
+        // No name right before the pronoun: it stands for nobody we know.
+        let t =
+            "Harlow Foundation staff closed the program in March, which the board later called \
+                 “a quiet surrender to the budget office and its endless spreadsheets.”";
+        for q in quotes(t) {
+            if q.speaker.as_deref() == Some("which") {
+                assert_eq!(q.canonical, None);
+            }
+        }
     }
 }

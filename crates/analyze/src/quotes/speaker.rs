@@ -82,6 +82,10 @@ pub struct Mention {
     pub e: usize,
     pub kind: &'static str,
     pub canonical: Option<String>,
+    /// Whom a relative "who"/"which" stands for: the name it directly follows ("Okafor, who
+    /// said"). Not a feature (the model scores the pronoun as written, as PolNeAR marks it);
+    /// it names the speaker when the pronoun is chosen.
+    pub antecedent: Option<String>,
 }
 
 /// One candidate of one quote: the mention and its features.
@@ -134,7 +138,7 @@ pub(super) fn mentions(cx: &Ctx, quoted: &[(usize, usize)]) -> Vec<Mention> {
             EntityType::Location => "loc",
             _ => "misc",
         };
-        out.push(Mention { s, e, kind, canonical: Some(ent.canonical.clone()) });
+        out.push(Mention { s, e, kind, canonical: Some(ent.canonical.clone()), antecedent: None });
     }
     let toks = tokenize(text, 0, text.len());
     let in_entity = |t: &Tok| {
@@ -177,10 +181,29 @@ pub(super) fn mentions(cx: &Ctx, quoted: &[(usize, usize)]) -> Vec<Mention> {
                 }
             }
         }
-        out.push(Mention { s, e: t.e, kind, canonical });
+        let antecedent = if kind == "wh" { relative_antecedent(cx, t.s, &w) } else { None };
+        out.push(Mention { s, e: t.e, kind, canonical, antecedent });
     }
     out.sort_by_key(|m| (m.s, m.e));
     out
+}
+
+/// The canonical name a relative pronoun at byte `pos` stands for: the entity ending right before
+/// it, with nothing but spaces and at most one comma between ("Okafor, who", "the Vantreck
+/// Institute, which"). "who" takes a person or an organisation, "which" an organisation or a
+/// place; anything else leaves the pronoun unresolved.
+fn relative_antecedent(cx: &Ctx, pos: usize, pronoun: &str) -> Option<String> {
+    let i = cx.ents.partition_point(|x| x.1 <= pos);
+    let &(_, ee, ent) = cx.ents[..i].last()?;
+    let gap = &cx.text[ee..pos];
+    let only_spaces_and_a_comma =
+        gap.chars().all(|c| c == ',' || c.is_whitespace()) && gap.matches(',').count() <= 1;
+    let fits = match pronoun {
+        "who" => matches!(ent.kind, EntityType::Person | EntityType::Organisation),
+        "which" => matches!(ent.kind, EntityType::Organisation | EntityType::Location),
+        _ => false,
+    };
+    (only_spaces_and_a_comma && fits).then(|| ent.canonical.clone())
 }
 
 /// Whether the line holding byte `pos` is written in Title Case (a headline, a caption): at least
@@ -238,7 +261,7 @@ pub(super) fn choice(
     if let Some((rs, re)) = q.speaker {
         if !window.iter().any(|m| m.s < re && rs < m.e) {
             let canonical = q.speaker_canonical.clone();
-            window.push(Mention { s: rs, e: re, kind: "ruleonly", canonical });
+            window.push(Mention { s: rs, e: re, kind: "ruleonly", canonical, antecedent: None });
             window.sort_by_key(|m| (m.s, m.e));
         }
     }
@@ -698,7 +721,7 @@ mod tests {
 
     fn cand(features: &[&str]) -> Candidate {
         Candidate {
-            mention: Mention { s: 0, e: 1, kind: "per", canonical: None },
+            mention: Mention { s: 0, e: 1, kind: "per", canonical: None, antecedent: None },
             features: features.iter().map(|f| f.to_string()).collect(),
         }
     }

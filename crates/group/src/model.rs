@@ -94,7 +94,7 @@ pub const PRIOR_WEIGHTS: [f64; 5] = [-2.0, 0.0, 1.0, 1.0, -2.0];
 pub const PLACE_CONFLICT: usize = 5;
 
 /// Conflict features: their fitted weights may not reward a pair (kept ≤ 0).
-pub const CONFLICT_FEATURES: [usize; 4] = [5, 11, 12, 13];
+pub const CONFLICT_FEATURES: [usize; 4] = [PLACE_CONFLICT, 11, 12, 13];
 
 /// A logistic join rule and its two decision thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]

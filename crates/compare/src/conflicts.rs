@@ -162,6 +162,15 @@ pub(crate) fn attributes_differently(a: &Claim, b: &Claim) -> bool {
     })
 }
 
+/// A person's name as a speaker: no all-capitals word ("BST", a dateline's time zone), no article.
+fn plausible_name(name: &str) -> bool {
+    name.split_whitespace().all(|w| {
+        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+        !(letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()))
+            && !matches!(w, "The" | "the" | "A" | "An")
+    })
+}
+
 /// Words that only say a thing is announced, or when.
 const SCHEDULE_WORDS: &[&str] =
     &["will", "expect", "due", "set", "schedul", "plan", "said", "say", "next", "week"];
@@ -269,6 +278,12 @@ pub(crate) fn conflicts(
         }
     }
     for (quote, said) in attributed {
+        // Only people: a mis-read speaker (a dateline, an outlet) is no attribution.
+        let said: Vec<(usize, usize)> = said
+            .into_iter()
+            .filter(|s| index.clusters[s.1].kind == storyline_model::EntityType::Person)
+            .filter(|s| plausible_name(&index.clusters[s.1].canonical))
+            .collect();
         let speakers: BTreeSet<usize> = said.iter().map(|s| s.1).collect();
         let outlets: BTreeSet<&str> =
             said.iter().map(|s| story.outlet[claims[s.0].art].as_str()).collect();
@@ -539,5 +554,100 @@ mod tests {
         assert_eq!(ordinal("second"), Some(2));
         assert_eq!(ordinal("3rd"), Some(3));
         assert_eq!(ordinal("year"), None);
+    }
+}
+
+/// Alignment probability above which a pair of claims is about one thing closely enough for a
+/// differing figure or day to be a contradiction (precision first: a false conflict costs a
+/// reader more than a missed one).
+pub(crate) const SAME_THING: f64 = 0.5;
+
+/// Words saying a figure is a running or partial count ("so far", "in total", "on Monday alone"),
+/// which a different figure of another outlet does not contradict.
+const PARTIAL: &[&str] = &["total", "so far", "in all", "overall", "alone", "cumulative", "since"];
+
+/// Figures of one kind that cannot both be true, stated by different outlets in aligned claims.
+/// A count that rises in a later article is an update, not a contradiction. Also returns the
+/// claims taking part.
+pub(crate) fn figures(
+    story: &Story,
+    index: &EntityIndex,
+    claims: &[Claim],
+    edges: &[(f64, usize, usize)],
+) -> (Vec<Conflict>, BTreeSet<usize>) {
+    let partial = |c: &Claim| {
+        let s = story.slice(c.art, c.span).to_lowercase();
+        PARTIAL.iter().any(|p| s.contains(p))
+    };
+    // (kind, claim, quantity) nodes joined by contradictions; components become conflicts.
+    let mut groups: BTreeMap<String, BTreeMap<usize, usize>> = BTreeMap::new();
+    let mut anchors: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for &(p, x, y) in edges {
+        if p < SAME_THING {
+            break;
+        }
+        let (a, b) = (&claims[x], &claims[y]);
+        if partial(a) || partial(b) {
+            continue;
+        }
+        for (i, qa) in a.quantities.iter().enumerate() {
+            for (j, qb) in b.quantities.iter().enumerate() {
+                let Some(kind) = qa.kind() else { continue };
+                let states_both = a.quantities.iter().any(|q| q.value == qb.value)
+                    || b.quantities.iter().any(|q| q.value == qa.value);
+                if !qa.contradicts(qb) || states_both || rises_later(story, a, qa, b, qb) {
+                    continue;
+                }
+                let g = groups.entry(kind.clone()).or_default();
+                g.entry(x).or_insert(i);
+                g.entry(y).or_insert(j);
+                anchors.entry(kind).or_default().extend(a.anchors.intersection(&b.anchors));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut disputed = BTreeSet::new();
+    for (kind, members) in groups {
+        // One figure per article: its first.
+        let mut seen = BTreeSet::new();
+        let mut cl = Vec::new();
+        for (&c, &q) in &members {
+            if seen.insert(claims[c].art) {
+                let quantity = &claims[c].quantities[q];
+                cl.push(claim(story, &claims[c], story.slice(claims[c].art, quantity.span).to_string()));
+            }
+        }
+        if cl.len() < 2 {
+            continue;
+        }
+        disputed.extend(members.keys().copied());
+        let (&c0, &q0) = members.iter().next().expect("a member");
+        let quantity = &claims[c0].quantities[q0];
+        let what = if quantity.unit.is_empty() {
+            kind.trim_matches(['(', ')']).to_string()
+        } else {
+            quantity.unit_text.clone()
+        };
+        let names = crate::facts::names(index, anchors.remove(&kind).unwrap_or_default());
+        let about = if names.is_empty() { what } else { format!("{what} · {names}") };
+        out.push(Conflict { about, claims: cl, kind: "number".into() });
+    }
+    (out, disputed)
+}
+
+/// A count a later article raises ("at least nine killed", next day "14 killed"): an update.
+fn rises_later(
+    story: &Story,
+    a: &Claim,
+    qa: &crate::text::Quantity,
+    b: &Claim,
+    qb: &crate::text::Quantity,
+) -> bool {
+    let (pa, pb) = (story.arts[a.art].published, story.arts[b.art].published);
+    let (va, vb) = (qa.value.parse::<f64>().unwrap_or(0.0), qb.value.parse::<f64>().unwrap_or(0.0));
+    match (pa, pb) {
+        (Some(pa), Some(pb)) if pa < pb => vb > va,
+        (Some(pa), Some(pb)) if pb < pa => va > vb,
+        _ => false,
     }
 }

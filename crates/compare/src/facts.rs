@@ -24,6 +24,7 @@ use storyline_model::{
     UniqueFact,
 };
 
+use crate::align;
 use crate::entities::EntityIndex;
 use crate::text::{
     content_words, jaccard, normalise, quantities, quoted_segments, tokens, Quantity,
@@ -38,7 +39,7 @@ const CONFLICT_WORDS: f64 = 0.25;
 /// Content-word Jaccard that makes a shared story-wide anchor (the story's city) count.
 const STORY_WORDS: f64 = 0.35;
 /// Unique facts listed per article.
-const MAX_UNIQUE_PER_ARTICLE: usize = 10;
+const MAX_UNIQUE_PER_ARTICLE: usize = 12;
 
 /// What one sentence of one original article asserts.
 #[derive(Debug)]
@@ -72,6 +73,10 @@ pub(crate) struct Claim {
     pub described: BTreeSet<(&'static str, &'static str)>,
     /// Story entities of type PER.
     pub persons: BTreeSet<usize>,
+    /// Index of the sentence in its article (0 = the first).
+    pub position: usize,
+    /// The sentence encoder's vector (L2-normalised).
+    pub vector: Vec<f32>,
 }
 
 impl Claim {
@@ -155,7 +160,7 @@ fn same_thing(a: &Claim, b: &Claim) -> bool {
 /// How strongly two claims of different articles state the same fact; `None` when they do not.
 /// Events of `a` that `b` also reports: same type and actor, and the same target unless one of
 /// them has none (Russia attacking Ukraine and Russia attacking Kursk are different events).
-fn shared_events(a: &Claim, b: &Claim) -> usize {
+pub(crate) fn shared_events(a: &Claim, b: &Claim) -> usize {
     a.events
         .iter()
         .filter(|(kind, actor, target)| {
@@ -283,6 +288,8 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 quote_speakers: Vec::new(),
                 described: crate::conflicts::descriptions(text),
                 persons: BTreeSet::new(),
+                position: si,
+                vector: Vec::new(),
             };
             let inside = |pos: usize| span.start <= pos && pos < span.end;
             for t in a.analysis.times.iter().filter(|t| inside(t.start)) {
@@ -432,28 +439,83 @@ pub(crate) fn candidate_pairs(claims: &[Claim]) -> Vec<(usize, usize)> {
     pairs.into_iter().collect()
 }
 
+/// Claims in stories up to this size are compared pair by pair; larger stories compare only the
+/// pairs that share a key ([`candidate_pairs`]).
+const ALL_PAIRS_UP_TO: usize = 1200;
+
+/// Every pair of claims of different original articles that could state one claim, with the
+/// probability that they do (`crate::align`), best first.
+pub(crate) fn aligned_pairs(
+    story: &Story,
+    claims: &[Claim],
+    ctx: &align::Context,
+) -> Vec<(f64, usize, usize)> {
+    let candidates: Vec<(usize, usize)> = if claims.len() <= ALL_PAIRS_UP_TO {
+        let mut v = Vec::new();
+        for x in 0..claims.len() {
+            for y in x + 1..claims.len() {
+                if claims[x].art != claims[y].art
+                    && story.outlet[claims[x].art] != story.outlet[claims[y].art]
+                {
+                    v.push((x, y));
+                }
+            }
+        }
+        v
+    } else {
+        candidate_pairs(claims)
+    };
+    let mut edges: Vec<(f64, usize, usize)> = candidates
+        .into_iter()
+        .map(|(x, y)| (align::probability(&align::features(ctx, &claims[x], &claims[y])), x, y))
+        .filter(|e| e.0 >= align::KEPT)
+        .collect();
+    edges.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    edges
+}
+
+/// Every pair of claims of different outlets with its features: ((article, span), (article, span),
+/// features).
+pub(crate) fn pair_features(
+    story: &Story,
+    index: &EntityIndex,
+) -> Vec<((usize, Span), (usize, Span), align::Features)> {
+    let claims = build_claims(story, index);
+    let ubiquitous = ubiquitous_anchors(story, &claims);
+    let ctx = align::Context::new(&claims, ubiquitous);
+    let mut out = Vec::new();
+    for x in 0..claims.len() {
+        for y in x + 1..claims.len() {
+            let (a, b) = (&claims[x], &claims[y]);
+            if a.art != b.art && story.outlet[a.art] != story.outlet[b.art] {
+                out.push(((a.art, a.span), (b.art, b.span), align::features(&ctx, a, b)));
+            }
+        }
+    }
+    out
+}
+
 /// Compares the story's original articles.
 pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
     let claims = build_claims(story, index);
     let ubiquitous = ubiquitous_anchors(story, &claims);
-    // All matching pairs across different articles, best first. Only pairs sharing a day, a
-    // figure, a name, a quotation, an event or an uncommon word can match: an inverted index
-    // finds them without comparing every pair.
-    let candidates = candidate_pairs(&claims);
-    let mut edges: Vec<(f64, usize, usize)> = candidates
-        .iter()
-        .filter_map(|&(x, y)| match_score(&claims[x], &claims[y], &ubiquitous).map(|s| (s, x, y)))
-        .collect();
-    edges.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
-    let mut matched = vec![false; claims.len()];
-    // Agglomerate: one sentence per article per fact.
+    let ctx = align::Context::new(&claims, ubiquitous);
+    let edges = aligned_pairs(story, &claims, &ctx);
+    // A claim another outlet carries in some words is not that outlet's alone.
+    let mut best = vec![0.0f64; claims.len()];
+    for &(p, x, y) in &edges {
+        best[x] = best[x].max(p);
+        best[y] = best[y].max(p);
+    }
+    // Agglomerate the confident pairs, best first: one sentence per article per fact.
     let mut fact_of: Vec<usize> = (0..claims.len()).collect();
     let mut members: Vec<Vec<usize>> = (0..claims.len()).map(|c| vec![c]).collect();
     let mut arts_of: Vec<BTreeSet<usize>> =
         claims.iter().map(|c| BTreeSet::from([c.art])).collect();
-    for &(_, x, y) in &edges {
-        matched[x] = true;
-        matched[y] = true;
+    for &(p, x, y) in &edges {
+        if p < align::SAME_CLAIM {
+            break;
+        }
         let (fx, fy) = (fact_of[x], fact_of[y]);
         if fx == fy || !arts_of[fx].is_disjoint(&arts_of[fy]) {
             continue;
@@ -490,7 +552,7 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         })
         .collect();
 
-    let (mut conflicts, mut disputed) = quantity_conflicts(story, index, &claims);
+    let (mut conflicts, mut disputed) = crate::conflicts::figures(story, index, &claims, &edges);
     let (more, more_disputed) = crate::conflicts::conflicts(story, index, &claims);
     conflicts.extend(more);
     disputed.extend(more_disputed);
@@ -509,14 +571,17 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
     // Unique: matched by no other article, not disputed by one, and saying something checkable.
     let mut unique_claims: Vec<usize> = (0..claims.len())
         .filter(|&c| {
-            !matched[c]
+            best[c] < align::COVERED
                 && !disputed.contains(&c)
                 && claims[c].informative()
                 && claims[c].n_words >= 5
         })
         .collect();
-    unique_claims
-        .sort_by_key(|&c| (claims[c].art, std::cmp::Reverse(claims[c].informativeness()), c));
+    // Most informative first, and least likely carried elsewhere in other words.
+    let rank = |c: usize| (1.0 - best[c] / align::COVERED) * (1 + claims[c].informativeness()) as f64;
+    unique_claims.sort_by(|&x, &y| {
+        (claims[x].art, rank(y), x).partial_cmp(&(claims[y].art, rank(x), y)).expect("finite")
+    });
     let mut per_article: BTreeMap<usize, usize> = BTreeMap::new();
     unique_claims.retain(|&c| {
         let n = per_article.entry(claims[c].art).or_default();
@@ -545,7 +610,7 @@ fn fact_text(story: &Story, claims: &[Claim], members: &[usize]) -> String {
     story.slice(claims[best].art, claims[best].span).to_string()
 }
 
-fn names(index: &EntityIndex, ids: impl IntoIterator<Item = usize>) -> String {
+pub(crate) fn names(index: &EntityIndex, ids: impl IntoIterator<Item = usize>) -> String {
     let mut v: Vec<&str> = ids.into_iter().map(|i| index.clusters[i].canonical.as_str()).collect();
     v.sort_unstable();
     v.dedup();

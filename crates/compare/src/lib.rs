@@ -11,6 +11,7 @@
 //! article's cleaned text; output order is deterministic (sorted, never hash order); a copy
 //! (`Grouping::duplicate_of`) counts as the outlet of its original and never makes a fact "agreed".
 
+mod align;
 mod conflicts;
 mod entities;
 mod facts;
@@ -28,6 +29,7 @@ use storyline_model::{
     StoryId, StoryReport, TitleOrigin, UNATTRIBUTED,
 };
 
+pub use align::{FEATURE_NAMES, N_FEATURES};
 pub use summary::summary_of;
 pub use timeline::{timeline_of, DatedSummary, TimelineOptions};
 
@@ -68,6 +70,33 @@ pub fn report(id: &StoryId, articles: &[(Article, Grouping)]) -> StoryReport {
         comparison: comparison.comparison,
         outlets,
     }
+}
+
+/// One pair of sentences of two outlets with its alignment features (for the fitting tool).
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct AlignmentPair {
+    pub a: Evidence,
+    pub b: Evidence,
+    pub features: [f64; N_FEATURES],
+    pub probability: f64,
+}
+
+/// Every pair of sentences of different outlets in the story with its alignment features, as the
+/// report computes them (`crates/eval/examples/fit_compare.rs` fits the weights on them).
+#[doc(hidden)]
+pub fn alignment_pairs(articles: &[(Article, Grouping)]) -> Vec<AlignmentPair> {
+    let story = Story::new(articles);
+    let index = entities::EntityIndex::build(&story);
+    facts::pair_features(&story, &index)
+        .into_iter()
+        .map(|(x, y, features)| AlignmentPair {
+            a: Evidence { article: story.id(x.0).to_string(), start: x.1.start, end: x.1.end },
+            b: Evidence { article: story.id(y.0).to_string(), start: y.1.start, end: y.1.end },
+            probability: align::probability(&features),
+            features,
+        })
+        .collect()
 }
 
 /// For an undated article: the publication date of the dated article it shares most facts with

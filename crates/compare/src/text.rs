@@ -328,6 +328,11 @@ pub(crate) struct Quantity {
     pub span: Span,
     /// How exact the figure is ("at least 12", "about 600", "up to 40").
     pub bound: Bound,
+    /// For a figure without a unit, the stemmed noun it measures, written before it ("a magnitude
+    /// of 5.9", "the population at 120,000"); empty otherwise.
+    pub measure: String,
+    /// Whether the figure is written with decimals ("6.1"): stated precisely, not rounded.
+    pub decimals: bool,
 }
 
 /// How a figure is qualified by the words before it.
@@ -375,6 +380,49 @@ impl Quantity {
         self.value.parse().ok()
     }
 
+    /// What the figure counts or measures: its unit, else the noun written before it; `None` for
+    /// a bare figure, which nothing can be said about.
+    pub(crate) fn kind(&self) -> Option<String> {
+        match (self.unit.as_str(), self.measure.as_str()) {
+            // Whose age it is the sentence rarely settles.
+            ("", "") | ("age", _) => None,
+            ("", m) => Some(format!("({m})")),
+            (u, _) => Some(u.to_string()),
+        }
+    }
+
+    /// Whether two figures of one kind cannot both be true: neither bound holds the other, no
+    /// rounding makes one the other, they are not a whole's complementary parts, and whole
+    /// figures differ by more than 5 % (figures with decimals are stated precisely).
+    pub(crate) fn contradicts(&self, other: &Quantity) -> bool {
+        let (Some(a), Some(b)) = (self.number(), other.number()) else {
+            return false;
+        };
+        if self.kind().is_none() || self.kind() != other.kind() || a == b {
+            return false;
+        }
+        let same_unit = Quantity { unit: other.unit.clone(), ..self.clone() };
+        if same_unit.compatible_with(other) {
+            return false;
+        }
+        let one_sided = |q: &Quantity, x: f64, y: f64| match q.bound {
+            Bound::AtLeast => y >= x,
+            Bound::AtMost => y <= x,
+            _ => false,
+        };
+        if one_sided(self, a, b) || one_sided(other, b, a) || self.bound == other.bound && self.bound != Bound::Exact {
+            return false;
+        }
+        if self.unit == "percent" && (a + b - 100.0).abs() < 1e-9 {
+            return false;
+        }
+        if rounds_to(a, b) || rounds_to(b, a) {
+            return false;
+        }
+        let precise = self.decimals && other.decimals;
+        precise || (a - b).abs() > 0.05 * a.abs().max(b.abs())
+    }
+
     /// Whether two figures of the same unit can both be true: equal, or one bounded by the other
     /// ("at least 12" and "15"; "about 14,000" and "at least 12,000"), within half the lower figure.
     pub(crate) fn compatible_with(&self, other: &Quantity) -> bool {
@@ -399,6 +447,19 @@ impl Quantity {
             || fits(other, b, a)
             || (self.bound == Bound::About && other.bound == Bound::About && near(a, b))
     }
+}
+
+/// Whether `exact` rounded to the precision of `round` (its last non-zero digit) is `round`:
+/// 9.9 billion and 10 billion, 1,480 and 1,500.
+fn rounds_to(exact: f64, round: f64) -> bool {
+    if round == 0.0 || round.fract() != 0.0 {
+        return false;
+    }
+    let mut step = 1.0;
+    while (round / (step * 10.0)).fract() == 0.0 && step < 1e15 {
+        step *= 10.0;
+    }
+    step > 1.0 && (exact / step).round() * step == round
 }
 
 /// Whether a lowercased word is a weekday name.
@@ -634,6 +695,27 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
                 }
             }
         }
+        // An age ("Buckley, 36, died"; "a 63-year-old woman") counts nothing.
+        let comma = |k: usize| chars.get(k) == Some(&',');
+        let apposition = i > 0
+            && chars[toks[i - 1].start].is_uppercase()
+            && comma(toks[i - 1].end)
+            && comma(end);
+        let aged = toks.get(j).is_some_and(|t| t.lower == "year" || t.lower == "years")
+            && toks.get(j + 1).is_some_and(|t| t.lower == "old");
+        if apposition || aged {
+            out.push(Quantity {
+                measure: String::new(),
+                decimals: false,
+                bound: Bound::Exact,
+                value: render(value),
+                unit: "age".into(),
+                unit_text: "age".into(),
+                span: abs,
+            });
+            i = j;
+            continue;
+        }
         // A count of people: what happened to them may stand after the clause ("Fifteen people,
         // including four officers, were injured") or before the number ("killed three people").
         let counts_people =
@@ -652,7 +734,10 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
             .map(|u| casualty(u).map_or_else(|| u.clone(), str::to_string))
             .collect();
         let before: Vec<&str> = toks[..i].iter().map(|t| t.lower.as_str()).collect();
+        let measure = if unit_words.is_empty() { measure_before(&before) } else { String::new() };
         out.push(Quantity {
+            measure,
+            decimals: digits && t.lower.contains('.'),
             bound: bound_before(&before),
             value: render(value),
             unit: unit_words.join(" "),
@@ -662,6 +747,26 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
         i = j;
     }
     out
+}
+
+/// Words that may stand between a measured noun and its figure ("the magnitude was put at 6.1").
+const MEASURE_LINK: &[&str] =
+    &["of", "at", "to", "is", "was", "as", "put", "puts", "measured", "stood", "reached", "about",
+      "around", "nearly", "almost", "least", "more", "than", "over", "up", "some", "an", "estimated"];
+
+/// The stemmed noun a unit-less figure measures: the first content word within four words before
+/// it, over linking words only ("a magnitude of 5.9" → `magnitude`).
+fn measure_before(before: &[&str]) -> String {
+    for w in before.iter().rev().take(4) {
+        if MEASURE_LINK.contains(w) {
+            continue;
+        }
+        if w.chars().all(char::is_alphabetic) && w.chars().count() >= 4 && !is_stop(w) {
+            return stem(w);
+        }
+        break;
+    }
+    String::new()
 }
 
 /// The canonical casualty a word names ("hurt", "wounded", "injured" → `injured`; "dead",

@@ -1,0 +1,150 @@
+//! Claim alignment: how likely two sentences of different outlets state the same claim.
+//!
+//! A logistic model over a few pair features — the sentences' meaning (the cosine of their
+//! sentence-encoder vectors), their rare shared words (story-idf weighted cosine), and the typed
+//! values they share: names, figures, days, quotations, events. Values that differ do not veto
+//! an alignment: a fact stays agreed and its differing value becomes a conflict
+//! (`crate::facts`).
+//!
+//! The weights are fitted on real multi-outlet news (the development gold of
+//! `../shared/data/compare`) with leave-one-event-out cross-validation by
+//! `cargo run --release -p storyline-eval --example fit_compare -- ../shared/data/compare`,
+//! which prints the table below and its held-out figures.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::facts::Claim;
+
+/// Names of the pair features, in the order of [`Features`] (the fitting tool prints them).
+pub const FEATURE_NAMES: [&str; N_FEATURES] = [
+    "bias",
+    "meaning",
+    "rare_words",
+    "jaccard",
+    "names",
+    "story_names",
+    "figures",
+    "same_day",
+    "other_day",
+    "other_place",
+    "quotation",
+    "event",
+    "leads",
+    "short",
+    "figure_differs",
+];
+/// Number of pair features.
+pub const N_FEATURES: usize = 15;
+
+/// The pair features of two claims.
+pub type Features = [f64; N_FEATURES];
+
+/// Fitted weights (see the module doc for the command).
+const WEIGHTS: Features = [-4.492, 0.000, 9.826, 4.489, 0.565, 0.617, 1.971, 0.281, -0.663, 0.261, 0.000, 0.264, 1.858, -0.953, 1.165];
+
+/// Probability above which two claims are one agreed fact.
+pub const SAME_CLAIM: f64 = 0.5;
+/// Probability above which another outlet is taken to carry a claim in some words (so it is not
+/// listed as one outlet's alone).
+pub const COVERED: f64 = 0.25;
+
+/// Pairs below this probability are not kept at all.
+pub const KEPT: f64 = 0.02;
+
+/// What the features need to know about the whole story.
+pub(crate) struct Context {
+    /// Story-level inverse document frequency of each content word (documents = claims).
+    idf: BTreeMap<String, f64>,
+    /// Anchors (story entity ids) named by most articles: they say little on their own.
+    ubiquitous: BTreeSet<usize>,
+}
+
+impl Context {
+    pub fn new(claims: &[Claim], ubiquitous: BTreeSet<usize>) -> Self {
+        let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+        for c in claims {
+            for w in &c.words {
+                *df.entry(w.as_str()).or_default() += 1;
+            }
+        }
+        let n = claims.len().max(1) as f64;
+        let idf =
+            df.into_iter().map(|(w, d)| (w.to_string(), (n / d as f64).ln() + 1.0)).collect();
+        Context { idf, ubiquitous }
+    }
+
+    fn idf(&self, w: &str) -> f64 {
+        self.idf.get(w).copied().unwrap_or(1.0)
+    }
+
+    /// Cosine of the claims' idf-weighted content-word sets.
+    fn rare_words(&self, a: &Claim, b: &Claim) -> f64 {
+        let norm =
+            |c: &Claim| c.words.iter().map(|w| self.idf(w).powi(2)).sum::<f64>().sqrt();
+        let (na, nb) = (norm(a), norm(b));
+        if na == 0.0 || nb == 0.0 {
+            return 0.0;
+        }
+        let dot: f64 = a.words.intersection(&b.words).map(|w| self.idf(w).powi(2)).sum();
+        dot / (na * nb)
+    }
+}
+
+/// The features of a pair of claims of different articles.
+pub(crate) fn features(ctx: &Context, a: &Claim, b: &Claim) -> Features {
+    let shared_names: BTreeSet<usize> = a.anchors.intersection(&b.anchors).copied().collect();
+    let specific = shared_names.iter().filter(|x| !ctx.ubiquitous.contains(x)).count();
+    let story_wide = shared_names.len() - specific;
+    let figures = a
+        .quantities
+        .iter()
+        .filter(|qa| {
+            b.quantities.iter().any(|qb| {
+                qa.compatible_with(qb)
+                    || (qa.value == qb.value && (qa.unit.is_empty() || qb.unit.is_empty()))
+            })
+        })
+        .count()
+        + a.years.intersection(&b.years).count();
+    let figure_differs = a.quantities.iter().any(|qa| {
+        b.quantities.iter().any(|qb| {
+            !qa.unit.is_empty() && qa.unit == qb.unit && qa.value != qb.value && !qa.compatible_with(qb)
+        })
+    });
+    let days_both = !a.days.is_empty() && !b.days.is_empty();
+    let same_day = days_both && !a.days.is_disjoint(&b.days);
+    let other_place = !(a.places.is_subset(&b.places) || b.places.is_subset(&a.places));
+    let quotation = !a.quotes.is_disjoint(&b.quotes);
+    let event = crate::facts::shared_events(a, b) > 0;
+    let leads = a.position < 3 && b.position < 3;
+    let short = a.n_words.min(b.n_words) < 8;
+    let meaning = if a.vector.is_empty() || b.vector.is_empty() {
+        0.0
+    } else {
+        a.vector.iter().zip(&b.vector).map(|(x, y)| f64::from(x * y)).sum::<f64>()
+    };
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    [
+        1.0,
+        meaning,
+        ctx.rare_words(a, b),
+        crate::text::jaccard(&a.words, &b.words),
+        specific.min(2) as f64,
+        story_wide.min(2) as f64,
+        figures.min(2) as f64,
+        flag(same_day),
+        flag(days_both && !same_day),
+        flag(other_place),
+        flag(quotation),
+        flag(event),
+        flag(leads),
+        flag(short),
+        flag(figure_differs),
+    ]
+}
+
+/// The probability that two claims state the same thing.
+pub(crate) fn probability(f: &Features) -> f64 {
+    let z: f64 = f.iter().zip(WEIGHTS.iter()).map(|(x, w)| x * w).sum();
+    1.0 / (1.0 + (-z).exp())
+}

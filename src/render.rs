@@ -37,8 +37,11 @@ pub fn stories_table(stories: &[StorySummary]) -> String {
 /// Cleaned text of each article, by id: what evidence spans point into.
 pub type Texts = BTreeMap<String, String>;
 
-/// `storyline story ID`: the report, section by section. Agreed facts show each outlet's own
-/// sentence, so a reader sees how differently the same fact was put.
+/// Facts one outlet carries alone shown per article in the terminal view (the JSON has them all).
+const UNIQUE_SHOWN_PER_ARTICLE: usize = 5;
+
+/// `storyline story ID`: the report, section by section, conflicts first. Agreed facts show each
+/// outlet's own sentence, so a reader sees how differently the same fact was put.
 pub fn story(r: &StoryReport, texts: &Texts) -> String {
     let mut out = String::new();
     let date = r.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
@@ -124,9 +127,29 @@ pub fn story(r: &StoryReport, texts: &Texts) -> String {
     if c.unique.is_empty() {
         out.push_str("(none found)\n");
     }
+    // Per article, its first facts (the report ranks them), then how many more it has.
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &c.unique {
-        let _ =
-            writeln!(out, "+ {} {}", clip(&f.fact, 160), cite(std::slice::from_ref(&f.article)));
+        let n = shown.entry(f.article.as_str()).or_default();
+        *n += 1;
+        if *n <= UNIQUE_SHOWN_PER_ARTICLE {
+            let _ = writeln!(
+                out,
+                "+ {} {}",
+                clip(&f.fact, 160),
+                cite(std::slice::from_ref(&f.article))
+            );
+        }
+    }
+    for (article, n) in &shown {
+        if *n > UNIQUE_SHOWN_PER_ARTICLE {
+            let _ = writeln!(
+                out,
+                "  … {} more from {} (--json lists them all)",
+                n - UNIQUE_SHOWN_PER_ARTICLE,
+                cite(&[article.to_string()])
+            );
+        }
     }
 
     if !r.timeline.is_empty() {

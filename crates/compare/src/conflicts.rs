@@ -651,3 +651,81 @@ fn rises_later(
         _ => false,
     }
 }
+
+/// Sentences longer than this are not compared for denials.
+const MAX_DENIAL_WORDS: usize = 40;
+
+/// Words that deny or reverse the word right after them ("not", "insufficiently equipped").
+const NEGATORS: &[&str] = &[
+    "not", "no", "never", "n't", "without", "insufficiently", "inadequately", "poorly", "barely",
+    "hardly", "nor", "neither", "cannot", "didn't", "wasn't", "weren't", "isn't", "aren't",
+    "hasn't", "haven't", "hadn't", "won't", "wouldn't", "couldn't", "don't", "doesn't",
+];
+
+/// For each stemmed content word of a sentence: whether one of the two words before it denies it,
+/// and the phrase as written ("insufficiently equipped").
+fn polarity(text: &str) -> BTreeMap<String, (bool, String)> {
+    let toks = tokens(text, 0);
+    let mut out: BTreeMap<String, (bool, String)> = BTreeMap::new();
+    for (i, t) in toks.iter().enumerate() {
+        let w = t.lower.as_str();
+        if w.chars().count() < 5 || crate::text::is_stop(w) || !w.chars().all(char::is_alphabetic)
+        {
+            continue;
+        }
+        let before = &toks[i.saturating_sub(2)..i];
+        let denied = before.iter().any(|p| NEGATORS.contains(&p.lower.as_str()));
+        let phrase = before.iter().chain([t]).map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
+        // A word both denied and asserted in one sentence says nothing either way.
+        match out.get_mut(&crate::text::stem(w)) {
+            Some(e) if e.0 != denied => e.0 = false,
+            Some(_) => {}
+            None => {
+                out.insert(crate::text::stem(w), (denied, phrase));
+            }
+        }
+    }
+    out
+}
+
+/// Aligned claims of two outlets where one denies what the other asserts with the same word
+/// ("was well equipped" vs "was insufficiently equipped").
+pub(crate) fn denials(
+    story: &Story,
+    claims: &[Claim],
+    edges: &[(f64, usize, usize)],
+) -> (Vec<Conflict>, BTreeSet<usize>) {
+    let mut out = Vec::new();
+    let mut disputed = BTreeSet::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for &(p, x, y) in edges {
+        if p < SAME_THING {
+            break;
+        }
+        let (a, b) = (&claims[x], &claims[y]);
+        // Long passages (fact boxes, run-together captions) say too much to compare word by word.
+        if a.n_words > MAX_DENIAL_WORDS || b.n_words > MAX_DENIAL_WORDS {
+            continue;
+        }
+        let (pa, pb) = (polarity(story.slice(a.art, a.span)), polarity(story.slice(b.art, b.span)));
+        let Some(word) = pa
+            .iter()
+            .find(|(w, d)| pb.get(*w).is_some_and(|e| e.0 != d.0) && a.words.contains(*w))
+            .map(|(w, _)| w.clone())
+        else {
+            continue;
+        };
+        if !seen.insert(word.clone()) {
+            continue;
+        }
+        disputed.insert(x);
+        disputed.insert(y);
+        let surface = pa[&word].1.rsplit(' ').next().unwrap_or(&word).to_string();
+        out.push(Conflict {
+            about: format!("whether {surface}"),
+            claims: vec![claim(story, a, pa[&word].1.clone()), claim(story, b, pb[&word].1.clone())],
+            kind: "description".into(),
+        });
+    }
+    (out, disputed)
+}

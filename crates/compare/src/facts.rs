@@ -269,6 +269,9 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 continue;
             }
             let text = story.slice(ai, span);
+            if crate::furniture::is_furniture(text) {
+                continue;
+            }
             let mut c = Claim {
                 art: ai,
                 span,
@@ -553,6 +556,9 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         .collect();
 
     let (mut conflicts, mut disputed) = crate::conflicts::figures(story, index, &claims, &edges);
+    let (denied, denied_claims) = crate::conflicts::denials(story, &claims, &edges);
+    conflicts.extend(denied);
+    disputed.extend(denied_claims);
     let (more, more_disputed) = crate::conflicts::conflicts(story, index, &claims);
     conflicts.extend(more);
     disputed.extend(more_disputed);

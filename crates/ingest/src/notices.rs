@@ -42,6 +42,13 @@ static NOTICE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:tweet with|add) a location (?:you can add|to your tweets)",
         r"add location information to your tweets",
         r"this will (?:not )?appear (?:next to all of your comments|anywhere on)",
+        r"may edit your comments",
+        r"(?:your )?comments may be published",
+        r"not all (?:e-?mails|comments) will be published",
+        r"(?:leave|post|add) (?:a|your) comment below",
+        // Print-edition lines.
+        r"a version (?:of this article )?appeared (?:on|in) (?:p|page) ?\d+",
+        r"appeared in print on",
         // Video players.
         r"rating is available when the video has been rented",
         r"the interactive transcript could not be loaded",

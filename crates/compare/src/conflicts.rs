@@ -729,3 +729,49 @@ pub(crate) fn denials(
     }
     (out, disputed)
 }
+
+/// Aligned claims of two outlets that put one thing on different days ("the ministry said on
+/// Sunday" / "… on Saturday") or in different years ("in office since 1979" / "since 1978"):
+/// each names exactly one, and neither names the other's.
+pub(crate) fn days_and_years(
+    story: &Story,
+    claims: &[Claim],
+    edges: &[(f64, usize, usize)],
+) -> (Vec<Conflict>, BTreeSet<usize>) {
+    let mut out = Vec::new();
+    let mut disputed = BTreeSet::new();
+    for &(p, x, y) in edges {
+        if p < SAME_THING {
+            break;
+        }
+        let (a, b) = (&claims[x], &claims[y]);
+        if disputed.contains(&x) || disputed.contains(&y) {
+            continue;
+        }
+        let one = |s: &BTreeSet<Date>| (s.len() == 1).then(|| *s.first().expect("one"));
+        let conflict = if let (Some(da), Some(db)) = (one(&a.days), one(&b.days)) {
+            (da != db).then(|| ("date", da.to_string(), db.to_string()))
+        } else if let (1, 1) = (a.years.len(), b.years.len()) {
+            let (ya, yb) = (a.years.first().expect("one"), b.years.first().expect("one"));
+            (ya != yb && a.days.is_empty() && b.days.is_empty())
+                .then(|| ("date", ya.to_string(), yb.to_string()))
+        } else {
+            None
+        };
+        let Some((kind, va, vb)) = conflict else { continue };
+        disputed.insert(x);
+        disputed.insert(y);
+        let shorter = if a.n_words <= b.n_words { a } else { b };
+        let words: Vec<&str> = story.slice(shorter.art, shorter.span).split_whitespace().collect();
+        let mut about = format!("when: {}", words[..words.len().min(10)].join(" "));
+        if words.len() > 10 {
+            about.push('…');
+        }
+        out.push(Conflict {
+            about,
+            claims: vec![claim(story, a, va), claim(story, b, vb)],
+            kind: kind.into(),
+        });
+    }
+    (out, disputed)
+}

@@ -559,6 +559,9 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
     let (denied, denied_claims) = crate::conflicts::denials(story, &claims, &edges);
     conflicts.extend(denied);
     disputed.extend(denied_claims);
+    let (dated, dated_claims) = crate::conflicts::days_and_years(story, &claims, &edges);
+    conflicts.extend(dated);
+    disputed.extend(dated_claims);
     let (more, more_disputed) = crate::conflicts::conflicts(story, index, &claims);
     conflicts.extend(more);
     disputed.extend(more_disputed);

@@ -32,15 +32,17 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "leads",
     "short",
     "figure_differs",
+    "mutual_best",
+    "margin",
 ];
 /// Number of pair features.
-pub const N_FEATURES: usize = 15;
+pub const N_FEATURES: usize = 17;
 
 /// The pair features of two claims.
 pub type Features = [f64; N_FEATURES];
 
 /// Fitted weights (see the module doc for the command).
-const WEIGHTS: Features = [-4.492, 0.000, 9.826, 4.489, 0.565, 0.617, 1.971, 0.281, -0.663, 0.261, 0.000, 0.264, 1.858, -0.953, 1.165];
+const WEIGHTS: Features = [-5.586, 4.470, 7.145, 1.452, 0.253, 0.460, 1.882, 0.379, -0.653, 0.103, 0.009, 0.196, 1.541, -0.614, 0.635, 0.750, -1.977];
 
 /// Probability above which two claims are one agreed fact.
 pub const SAME_CLAIM: f64 = 0.5;
@@ -73,6 +75,12 @@ impl Context {
         Context { idf, ubiquitous }
     }
 
+    /// The raw similarity that ranks an article's sentences against another's: meaning and rare
+    /// words together.
+    pub fn similarity(&self, a: &Claim, b: &Claim) -> f64 {
+        0.5 * meaning(a, b) + 0.5 * self.rare_words(a, b)
+    }
+
     fn idf(&self, w: &str) -> f64 {
         self.idf.get(w).copied().unwrap_or(1.0)
     }
@@ -90,8 +98,62 @@ impl Context {
     }
 }
 
+/// Cosine of the claims' sentence vectors (0 when either has none).
+fn meaning(a: &Claim, b: &Claim) -> f64 {
+    if a.vector.is_empty() || b.vector.is_empty() {
+        return 0.0;
+    }
+    a.vector.iter().zip(&b.vector).map(|(x, y)| f64::from(x * y)).sum()
+}
+
+/// How a pair ranks among the pairs of its two articles: whether each claim is the other's most
+/// similar in the other article, and by how much the pair beats the runner-up of either claim.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Rank {
+    pub mutual_best: bool,
+    pub margin: f64,
+}
+
+/// The [`Rank`] of every scored pair.
+pub(crate) struct Ranks(Vec<Rank>);
+
+impl Ranks {
+    /// `pairs[k]` has similarity `sims[k]`; `art` gives a claim's article.
+    pub fn new(pairs: &[(usize, usize)], sims: &[f64], art: impl Fn(usize) -> usize) -> Self {
+        // Best and second-best similarity of each claim against each other article.
+        let mut top: BTreeMap<(usize, usize), (f64, f64, usize)> = BTreeMap::new();
+        let mut see = |c: usize, other: usize, s: f64, k: usize| {
+            let e = top.entry((c, art(other))).or_insert((f64::MIN, f64::MIN, usize::MAX));
+            if s > e.0 {
+                *e = (s, e.0, k);
+            } else if s > e.1 {
+                e.1 = s;
+            }
+        };
+        for (k, (&(x, y), &s)) in pairs.iter().zip(sims).enumerate() {
+            see(x, y, s, k);
+            see(y, x, s, k);
+        }
+        let ranks = pairs
+            .iter()
+            .zip(sims)
+            .enumerate()
+            .map(|(k, (&(x, y), &s))| {
+                let (tx, ty) = (top[&(x, art(y))], top[&(y, art(x))]);
+                let runner_up = tx.1.max(ty.1).max(0.0);
+                Rank { mutual_best: tx.2 == k && ty.2 == k, margin: (s - runner_up).max(0.0) }
+            })
+            .collect();
+        Ranks(ranks)
+    }
+
+    pub fn of(&self, k: usize) -> Rank {
+        self.0[k]
+    }
+}
+
 /// The features of a pair of claims of different articles.
-pub(crate) fn features(ctx: &Context, a: &Claim, b: &Claim) -> Features {
+pub(crate) fn features(ctx: &Context, a: &Claim, b: &Claim, rank: Rank) -> Features {
     let shared_names: BTreeSet<usize> = a.anchors.intersection(&b.anchors).copied().collect();
     let specific = shared_names.iter().filter(|x| !ctx.ubiquitous.contains(x)).count();
     let story_wide = shared_names.len() - specific;
@@ -118,15 +180,10 @@ pub(crate) fn features(ctx: &Context, a: &Claim, b: &Claim) -> Features {
     let event = crate::facts::shared_events(a, b) > 0;
     let leads = a.position < 3 && b.position < 3;
     let short = a.n_words.min(b.n_words) < 8;
-    let meaning = if a.vector.is_empty() || b.vector.is_empty() {
-        0.0
-    } else {
-        a.vector.iter().zip(&b.vector).map(|(x, y)| f64::from(x * y)).sum::<f64>()
-    };
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
     [
         1.0,
-        meaning,
+        meaning(a, b),
         ctx.rare_words(a, b),
         crate::text::jaccard(&a.words, &b.words),
         specific.min(2) as f64,
@@ -140,6 +197,8 @@ pub(crate) fn features(ctx: &Context, a: &Claim, b: &Claim) -> Features {
         flag(leads),
         flag(short),
         flag(figure_differs),
+        flag(rank.mutual_best),
+        rank.margin,
     ]
 }
 

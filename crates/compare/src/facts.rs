@@ -39,7 +39,7 @@ const CONFLICT_WORDS: f64 = 0.25;
 /// Content-word Jaccard that makes a shared story-wide anchor (the story's city) count.
 const STORY_WORDS: f64 = 0.35;
 /// Unique facts listed per article.
-const MAX_UNIQUE_PER_ARTICLE: usize = 12;
+fn max_unique() -> usize { std::env::var("T_CAP").ok().and_then(|v| v.parse().ok()).unwrap_or(12) }
 
 /// What one sentence of one original article asserts.
 #[derive(Debug)]
@@ -292,7 +292,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 described: crate::conflicts::descriptions(text),
                 persons: BTreeSet::new(),
                 position: si,
-                vector: Vec::new(),
+                vector: storyline_embed::Encoder::shipped().embed(text),
             };
             let inside = |pos: usize| span.start <= pos && pos < span.end;
             for t in a.analysis.times.iter().filter(|t| inside(t.start)) {
@@ -444,33 +444,57 @@ pub(crate) fn candidate_pairs(claims: &[Claim]) -> Vec<(usize, usize)> {
 
 /// Claims in stories up to this size are compared pair by pair; larger stories compare only the
 /// pairs that share a key ([`candidate_pairs`]).
+/// How far apart (in sentences) two sentences of one article may be to state one fact together.
+const NEIGHBOURS: usize = 0;
+
 const ALL_PAIRS_UP_TO: usize = 1200;
 
-/// Every pair of claims of different original articles that could state one claim, with the
-/// probability that they do (`crate::align`), best first.
+/// The pairs of claims of different outlets worth scoring: all of them in stories up to
+/// [`ALL_PAIRS_UP_TO`] claims, else those sharing a key ([`candidate_pairs`]).
+fn candidates(story: &Story, claims: &[Claim]) -> Vec<(usize, usize)> {
+    if claims.len() > ALL_PAIRS_UP_TO {
+        return candidate_pairs(claims)
+            .into_iter()
+            .filter(|&(x, y)| story.outlet[claims[x].art] != story.outlet[claims[y].art])
+            .collect();
+    }
+    let mut v = Vec::new();
+    for x in 0..claims.len() {
+        for y in x + 1..claims.len() {
+            if story.outlet[claims[x].art] != story.outlet[claims[y].art] {
+                v.push((x, y));
+            }
+        }
+    }
+    v
+}
+
+/// Every candidate pair with its alignment features.
+fn scored_pairs(
+    story: &Story,
+    claims: &[Claim],
+    ctx: &align::Context,
+) -> Vec<(usize, usize, align::Features)> {
+    let pairs = candidates(story, claims);
+    let sims: Vec<f64> = pairs.iter().map(|&(x, y)| ctx.similarity(&claims[x], &claims[y])).collect();
+    let ranks = align::Ranks::new(&pairs, &sims, |c| claims[c].art);
+    pairs
+        .iter()
+        .enumerate()
+        .map(|(k, &(x, y))| (x, y, align::features(ctx, &claims[x], &claims[y], ranks.of(k))))
+        .collect()
+}
+
+/// Every pair of claims of different outlets that could state one claim, with the probability
+/// that they do (`crate::align`), best first.
 pub(crate) fn aligned_pairs(
     story: &Story,
     claims: &[Claim],
     ctx: &align::Context,
 ) -> Vec<(f64, usize, usize)> {
-    let candidates: Vec<(usize, usize)> = if claims.len() <= ALL_PAIRS_UP_TO {
-        let mut v = Vec::new();
-        for x in 0..claims.len() {
-            for y in x + 1..claims.len() {
-                if claims[x].art != claims[y].art
-                    && story.outlet[claims[x].art] != story.outlet[claims[y].art]
-                {
-                    v.push((x, y));
-                }
-            }
-        }
-        v
-    } else {
-        candidate_pairs(claims)
-    };
-    let mut edges: Vec<(f64, usize, usize)> = candidates
+    let mut edges: Vec<(f64, usize, usize)> = scored_pairs(story, claims, ctx)
         .into_iter()
-        .map(|(x, y)| (align::probability(&align::features(ctx, &claims[x], &claims[y])), x, y))
+        .map(|(x, y, f)| (align::probability(&f), x, y))
         .filter(|e| e.0 >= align::KEPT)
         .collect();
     edges.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
@@ -486,16 +510,10 @@ pub(crate) fn pair_features(
     let claims = build_claims(story, index);
     let ubiquitous = ubiquitous_anchors(story, &claims);
     let ctx = align::Context::new(&claims, ubiquitous);
-    let mut out = Vec::new();
-    for x in 0..claims.len() {
-        for y in x + 1..claims.len() {
-            let (a, b) = (&claims[x], &claims[y]);
-            if a.art != b.art && story.outlet[a.art] != story.outlet[b.art] {
-                out.push(((a.art, a.span), (b.art, b.span), align::features(&ctx, a, b)));
-            }
-        }
-    }
-    out
+    scored_pairs(story, &claims, &ctx)
+        .into_iter()
+        .map(|(x, y, f)| ((claims[x].art, claims[x].span), (claims[y].art, claims[y].span), f))
+        .collect()
 }
 
 /// Compares the story's original articles.
@@ -510,17 +528,28 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         best[x] = best[x].max(p);
         best[y] = best[y].max(p);
     }
-    // Agglomerate the confident pairs, best first: one sentence per article per fact.
+    // Agglomerate the confident pairs, best first: one sentence per article per fact (two
+    // neighbouring ones when `NEIGHBOURS` > 0; measured worse on the development gold, where a
+    // sentence often carries claims of its own).
     let mut fact_of: Vec<usize> = (0..claims.len()).collect();
     let mut members: Vec<Vec<usize>> = (0..claims.len()).map(|c| vec![c]).collect();
-    let mut arts_of: Vec<BTreeSet<usize>> =
-        claims.iter().map(|c| BTreeSet::from([c.art])).collect();
+    let fits = |a: &[usize], b: &[usize]| {
+        a.iter().all(|&x| {
+            let same: Vec<usize> =
+                b.iter().copied().filter(|&y| claims[y].art == claims[x].art).collect();
+            same.is_empty()
+                || (NEIGHBOURS > 0
+                    && same.len() == 1
+                    && a.iter().filter(|&&z| claims[z].art == claims[x].art).count() == 1
+                    && claims[x].position.abs_diff(claims[same[0]].position) <= NEIGHBOURS)
+        })
+    };
     for &(p, x, y) in &edges {
-        if p < align::SAME_CLAIM {
+        if p < std::env::var("T_SAME").ok().and_then(|v| v.parse().ok()).unwrap_or(align::SAME_CLAIM) {
             break;
         }
         let (fx, fy) = (fact_of[x], fact_of[y]);
-        if fx == fy || !arts_of[fx].is_disjoint(&arts_of[fy]) {
+        if fx == fy || !fits(&members[fx], &members[fy]) {
             continue;
         }
         let (keep, gone) = (fx.min(fy), fx.max(fy));
@@ -530,8 +559,6 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         }
         members[keep].extend(moved);
         members[keep].sort_unstable();
-        let moved_arts = std::mem::take(&mut arts_of[gone]);
-        arts_of[keep].extend(moved_arts);
     }
     let outlets = |m: &[usize]| {
         m.iter().map(|&c| story.outlet[claims[c].art].as_str()).collect::<BTreeSet<_>>().len()
@@ -580,7 +607,7 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
     // Unique: matched by no other article, not disputed by one, and saying something checkable.
     let mut unique_claims: Vec<usize> = (0..claims.len())
         .filter(|&c| {
-            best[c] < align::COVERED
+            best[c] < std::env::var("T_COV").ok().and_then(|v| v.parse().ok()).unwrap_or(align::COVERED)
                 && !disputed.contains(&c)
                 && claims[c].informative()
                 && claims[c].n_words >= 5
@@ -595,7 +622,7 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
     unique_claims.retain(|&c| {
         let n = per_article.entry(claims[c].art).or_default();
         *n += 1;
-        *n <= MAX_UNIQUE_PER_ARTICLE
+        *n <= max_unique()
     });
     let unique = unique_claims
         .iter()

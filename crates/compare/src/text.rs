@@ -449,9 +449,12 @@ impl Quantity {
     }
 }
 
-/// Whether `exact` rounded to the precision of `round` (its last non-zero digit) is `round`:
-/// 9.9 billion and 10 billion, 1,480 and 1,500.
+/// Whether `exact` rounded to the precision of `round` (its last non-zero digit) is `round`,
+/// and within a tenth of it: 9.9 billion and 10 billion, 1,480 and 1,500 (not 120 and 100).
 fn rounds_to(exact: f64, round: f64) -> bool {
+    if (exact - round).abs() > 0.1 * round.abs() {
+        return false;
+    }
     if round == 0.0 || round.fract() != 0.0 {
         return false;
     }

@@ -155,13 +155,6 @@ pub(crate) fn describes_differently(a: &Claim, b: &Claim) -> bool {
     })
 }
 
-/// The same quotation given to two different speakers.
-pub(crate) fn attributes_differently(a: &Claim, b: &Claim) -> bool {
-    a.quote_speakers.iter().any(|(qa, sa)| {
-        b.quote_speakers.iter().any(|(qb, sb)| qa == qb && sa.is_some() && sb.is_some() && sa != sb)
-    })
-}
-
 /// A person's name as a speaker: no all-capitals word ("BST", a dateline's time zone), no article.
 fn plausible_name(name: &str) -> bool {
     name.split_whitespace().all(|w| {
@@ -614,7 +607,11 @@ pub(crate) fn figures(
         for (&c, &q) in &members {
             if seen.insert(claims[c].art) {
                 let quantity = &claims[c].quantities[q];
-                cl.push(claim(story, &claims[c], story.slice(claims[c].art, quantity.span).to_string()));
+                cl.push(claim(
+                    story,
+                    &claims[c],
+                    story.slice(claims[c].art, quantity.span).to_string(),
+                ));
             }
         }
         if cl.len() < 2 {
@@ -657,9 +654,32 @@ const MAX_DENIAL_WORDS: usize = 40;
 
 /// Words that deny or reverse the word right after them ("not", "insufficiently equipped").
 const NEGATORS: &[&str] = &[
-    "not", "no", "never", "n't", "without", "insufficiently", "inadequately", "poorly", "barely",
-    "hardly", "nor", "neither", "cannot", "didn't", "wasn't", "weren't", "isn't", "aren't",
-    "hasn't", "haven't", "hadn't", "won't", "wouldn't", "couldn't", "don't", "doesn't",
+    "not",
+    "no",
+    "never",
+    "n't",
+    "without",
+    "insufficiently",
+    "inadequately",
+    "poorly",
+    "barely",
+    "hardly",
+    "nor",
+    "neither",
+    "cannot",
+    "didn't",
+    "wasn't",
+    "weren't",
+    "isn't",
+    "aren't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "won't",
+    "wouldn't",
+    "couldn't",
+    "don't",
+    "doesn't",
 ];
 
 /// For each stemmed content word of a sentence: whether one of the two words before it denies it,
@@ -669,13 +689,13 @@ fn polarity(text: &str) -> BTreeMap<String, (bool, String)> {
     let mut out: BTreeMap<String, (bool, String)> = BTreeMap::new();
     for (i, t) in toks.iter().enumerate() {
         let w = t.lower.as_str();
-        if w.chars().count() < 5 || crate::text::is_stop(w) || !w.chars().all(char::is_alphabetic)
-        {
+        if w.chars().count() < 5 || crate::text::is_stop(w) || !w.chars().all(char::is_alphabetic) {
             continue;
         }
         let before = &toks[i.saturating_sub(2)..i];
         let denied = before.iter().any(|p| NEGATORS.contains(&p.lower.as_str()));
-        let phrase = before.iter().chain([t]).map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
+        let phrase =
+            before.iter().chain([t]).map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
         // A word both denied and asserted in one sentence says nothing either way.
         match out.get_mut(&crate::text::stem(w)) {
             Some(e) if e.0 != denied => e.0 = false,
@@ -723,7 +743,10 @@ pub(crate) fn denials(
         let surface = pa[&word].1.rsplit(' ').next().unwrap_or(&word).to_string();
         out.push(Conflict {
             about: format!("whether {surface}"),
-            claims: vec![claim(story, a, pa[&word].1.clone()), claim(story, b, pb[&word].1.clone())],
+            claims: vec![
+                claim(story, a, pa[&word].1.clone()),
+                claim(story, b, pb[&word].1.clone()),
+            ],
             kind: "description".into(),
         });
     }

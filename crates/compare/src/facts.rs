@@ -1,21 +1,25 @@
 //! Facts compared across outlets: agreed, unique and conflicting.
 //!
-//! Every sentence of every *original* article becomes a [`Claim`] (copies are the outlet of their
-//! original and add nothing): the calendar days it names (time expressions and event dates), its
-//! numbers with what they count, the story entities it mentions (people, organisations and places
-//! are "anchors"), its events (type + actor) and its stemmed content words.
+//! Every sentence of every *original* article that is not page furniture (`crate::furniture`)
+//! becomes a [`Claim`] (copies are the outlet of their original and add nothing), with its typed
+//! values: the calendar days it names (time expressions and event dates), its figures with what
+//! they count or measure, the years it names, the story entities it mentions (people,
+//! organisations and places are "anchors"), its events (type + actor), its quotations, its
+//! stemmed content words and its sentence-encoder vector.
 //!
-//! Two claims of different articles state the **same fact** when they share a day or a number and at
-//! least one anchor, or share an event (same type and actor), or carry the same quotation, or have a
-//! content-word Jaccard ≥ 0.5 — provided their days and places do not contradict (disjoint days;
-//! each naming a place the other lacks) and their numbers do not conflict. Claims are clustered
-//! best match first, at most one sentence per article per fact; a fact carried by two or more
-//! outlets is **agreed**. A claim that matches nothing in any other article is **unique**.
+//! Every pair of claims of two outlets gets the probability that they state the same claim
+//! (`crate::align`, a model fitted on real multi-outlet news). Pairs above
+//! [`align::SAME_CLAIM`] are clustered best first, one sentence per article per fact; a fact
+//! carried by two or more outlets is **agreed**. A claim no other outlet carries in any words
+//! (no pair above [`align::COVERED`]) is **unique**; those least likely carried elsewhere and
+//! most informative come first, at most [`MAX_UNIQUE_PER_ARTICLE`] per article.
 //!
-//! **Conflicts** are kept to two precise kinds: the same unit counted differently ("12 people were
-//! injured" vs "15 injured") by different outlets in sentences sharing an anchor, with compatible
-//! days and a shared day, event or some wording (Jaccard ≥ 0.25); and one event
-//! (type, actor, target) dated on different days by different outlets.
+//! **Conflicts** come from aligned pairs (`crate::conflicts`): a figure of one kind that the
+//! other outlet gives differently beyond bounds, rounding, complementary parts and later updates;
+//! one thing put on different days or in different years; a word one outlet denies and the
+//! other asserts. A differing value never unmakes the fact: it stays agreed, and the value is the
+//! conflict. Different descriptions from a small lexicon, different speakers for one quotation
+//! and one event dated differently are found across the whole story.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,20 +30,11 @@ use storyline_model::{
 
 use crate::align;
 use crate::entities::EntityIndex;
-use crate::text::{
-    content_words, jaccard, normalise, quantities, quoted_segments, tokens, Quantity,
-};
+use crate::text::{content_words, normalise, quantities, quoted_segments, tokens, Quantity};
 use crate::Story;
 
-/// Content-word Jaccard above which two sentences state the same fact on their words alone.
-const SAME_WORDS: f64 = 0.5;
-/// Content-word Jaccard above which two sentences sharing an anchor are about the same thing (for
-/// conflicts, where numbers differ).
-const CONFLICT_WORDS: f64 = 0.25;
-/// Content-word Jaccard that makes a shared story-wide anchor (the story's city) count.
-const STORY_WORDS: f64 = 0.35;
 /// Unique facts listed per article.
-fn max_unique() -> usize { std::env::var("T_CAP").ok().and_then(|v| v.parse().ok()).unwrap_or(12) }
+const MAX_UNIQUE_PER_ARTICLE: usize = 12;
 
 /// What one sentence of one original article asserts.
 #[derive(Debug)]
@@ -94,10 +89,6 @@ impl Claim {
             + self.anchors.len()
             + self.entities.len()
     }
-
-    fn has_quantity(&self, value: &str, unit: &str) -> bool {
-        self.quantities.iter().any(|q| q.value == value && q.unit == unit)
-    }
 }
 
 /// The comparison, plus what the summary needs to know about it.
@@ -106,55 +97,6 @@ pub(crate) struct Compared {
     pub claims: Vec<Claim>,
     /// Claim indices of each agreed fact (aligned with `comparison.agreed`).
     pub agreed_members: Vec<Vec<usize>>,
-}
-
-/// Days and places that do not contradict: no two disjoint non-empty day sets, and not each
-/// sentence naming a place the other lacks ("in Kharkiv, Ukraine" vs "in Odesa, Ukraine").
-fn compatible(a: &Claim, b: &Claim) -> bool {
-    let days = a.days.is_empty() || b.days.is_empty() || !a.days.is_disjoint(&b.days);
-    let places = a.places.is_subset(&b.places) || b.places.is_subset(&a.places);
-    days && places
-}
-
-/// Same unit, different value, and neither sentence also states the other's value.
-fn quantity_conflict(a: &Claim, qa: &Quantity, b: &Claim, qb: &Quantity) -> bool {
-    !qa.unit.is_empty()
-        && qa.unit == qb.unit
-        && qa.value != qb.value
-        && !qa.compatible_with(qb)
-        && !a.has_quantity(&qb.value, &qb.unit)
-        && !b.has_quantity(&qa.value, &qa.unit)
-}
-
-/// A casualty count that a later report raises ("at least nine killed", next day "14 killed") is an
-/// update, not a contradiction.
-fn is_update(story: &Story, a: &Claim, qa: &Quantity, b: &Claim, qb: &Quantity) -> bool {
-    if crate::text::casualty(&qa.unit).is_none() {
-        return false;
-    }
-    let (pa, pb) = (story.arts[a.art].published, story.arts[b.art].published);
-    let (va, vb) = (qa.value.parse::<f64>().unwrap_or(0.0), qb.value.parse::<f64>().unwrap_or(0.0));
-    match (pa, pb) {
-        (Some(pa), Some(pb)) if pa < pb => vb > va,
-        (Some(pa), Some(pb)) if pb < pa => va > vb,
-        _ => false,
-    }
-}
-
-fn shares_anchor(a: &Claim, b: &Claim) -> bool {
-    !a.anchors.is_disjoint(&b.anchors) || shared_events(a, b) > 0
-}
-
-/// Whether two claims are about the same thing closely enough for a different number to be a
-/// conflict: a shared anchor, compatible days, and a shared day, event or some wording.
-fn same_thing(a: &Claim, b: &Claim) -> bool {
-    let same_day_words =
-        !a.days.is_disjoint(&b.days) && jaccard(&a.words, &b.words) >= CONFLICT_WORDS;
-    compatible(a, b)
-        && (shares_anchor(a, b) || same_day_words)
-        && (!a.days.is_disjoint(&b.days)
-            || shared_events(a, b) > 0
-            || jaccard(&a.words, &b.words) >= CONFLICT_WORDS)
 }
 
 /// How strongly two claims of different articles state the same fact; `None` when they do not.
@@ -169,73 +111,6 @@ pub(crate) fn shared_events(a: &Claim, b: &Claim) -> usize {
             })
         })
         .count()
-}
-
-fn match_score(a: &Claim, b: &Claim, ubiquitous: &BTreeSet<usize>) -> Option<f64> {
-    if !compatible(a, b)
-        || crate::conflicts::describes_differently(a, b)
-        || crate::conflicts::attributes_differently(a, b)
-    {
-        return None;
-    }
-    let conflicting =
-        a.quantities.iter().any(|qa| b.quantities.iter().any(|qb| quantity_conflict(a, qa, b, qb)));
-    if conflicting && shares_anchor(a, b) {
-        return None;
-    }
-    let days = a.days.intersection(&b.days).count();
-    // The same figure of the same thing; "people" stands for any count of people.
-    let people = |u: &str| u == "people";
-    let numbers = a
-        .quantities
-        .iter()
-        .filter(|qa| {
-            b.quantities.iter().any(|qb| {
-                qa.compatible_with(qb)
-                    || qa.value == qb.value
-                        && (qa.unit == qb.unit
-                            || (people(&qa.unit) && !qb.unit.is_empty())
-                            || (people(&qb.unit) && !qa.unit.is_empty()))
-            })
-        })
-        .count()
-        + a.years.intersection(&b.years).count();
-    // A figure of a named unit that is not a small count ("85 ships", "600 jobs") is specific.
-    let specific_figure = a.quantities.iter().any(|qa| {
-        !qa.unit.is_empty()
-            && qa.unit != "people"
-            && qa.value.parse::<f64>().is_ok_and(|v| v >= 20.0 || v.fract() != 0.0)
-            && b.quantities.iter().any(|qb| qa.compatible_with(qb))
-    });
-    let anchors = a.anchors.intersection(&b.anchors).count();
-    let events = shared_events(a, b);
-    let quotes = a.quotes.intersection(&b.quotes).count();
-    let words =
-        if a.words.len().min(b.words.len()) >= 4 { jaccard(&a.words, &b.words) } else { 0.0 };
-    // An anchor every article names (the story's city) says little on its own.
-    let specific = a.anchors.intersection(&b.anchors).filter(|x| !ubiquitous.contains(x)).count();
-    // An announced day is specific enough to pin a story-wide anchor ("an inquiry will open in
-    // Dniprovsk on March 5" / "investigators will start on Wednesday in Dniprovsk").
-    let announced = a.future && b.future && !a.event_days.is_disjoint(&b.event_days);
-    let anchored =
-        specific > 0 || anchors >= 2 || (anchors > 0 && (announced || words >= STORY_WORDS));
-    // Two figures, or a figure on the same day, pin a fact down without any name.
-    let pinned = numbers >= 2
-        || (numbers > 0 && days > 0)
-        || (numbers > 0 && words >= SAME_WORDS / 2.0)
-        || specific_figure;
-    let same = (days + numbers > 0 && anchored)
-        || pinned
-        || (specific > 0 && words >= CONFLICT_WORDS)
-        || events > 0
-        || quotes > 0
-        || words >= SAME_WORDS;
-    same.then(|| {
-        2.0 * (days + numbers + usize::from(specific_figure)) as f64
-            + anchors as f64
-            + 3.0 * (events + quotes) as f64
-            + 4.0 * words
-    })
 }
 
 /// Anchors named by at least three original articles and most of them.
@@ -476,7 +351,8 @@ fn scored_pairs(
     ctx: &align::Context,
 ) -> Vec<(usize, usize, align::Features)> {
     let pairs = candidates(story, claims);
-    let sims: Vec<f64> = pairs.iter().map(|&(x, y)| ctx.similarity(&claims[x], &claims[y])).collect();
+    let sims: Vec<f64> =
+        pairs.iter().map(|&(x, y)| ctx.similarity(&claims[x], &claims[y])).collect();
     let ranks = align::Ranks::new(&pairs, &sims, |c| claims[c].art);
     pairs
         .iter()
@@ -545,7 +421,7 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         })
     };
     for &(p, x, y) in &edges {
-        if p < std::env::var("T_SAME").ok().and_then(|v| v.parse().ok()).unwrap_or(align::SAME_CLAIM) {
+        if p < align::SAME_CLAIM {
             break;
         }
         let (fx, fy) = (fact_of[x], fact_of[y]);
@@ -607,14 +483,15 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
     // Unique: matched by no other article, not disputed by one, and saying something checkable.
     let mut unique_claims: Vec<usize> = (0..claims.len())
         .filter(|&c| {
-            best[c] < std::env::var("T_COV").ok().and_then(|v| v.parse().ok()).unwrap_or(align::COVERED)
+            best[c] < align::COVERED
                 && !disputed.contains(&c)
                 && claims[c].informative()
                 && claims[c].n_words >= 5
         })
         .collect();
     // Most informative first, and least likely carried elsewhere in other words.
-    let rank = |c: usize| (1.0 - best[c] / align::COVERED) * (1 + claims[c].informativeness()) as f64;
+    let rank =
+        |c: usize| (1.0 - best[c] / align::COVERED) * (1 + claims[c].informativeness()) as f64;
     unique_claims.sort_by(|&x, &y| {
         (claims[x].art, rank(y), x).partial_cmp(&(claims[y].art, rank(x), y)).expect("finite")
     });
@@ -622,7 +499,7 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
     unique_claims.retain(|&c| {
         let n = per_article.entry(claims[c].art).or_default();
         *n += 1;
-        *n <= max_unique()
+        *n <= MAX_UNIQUE_PER_ARTICLE
     });
     let unique = unique_claims
         .iter()
@@ -652,122 +529,6 @@ pub(crate) fn names(index: &EntityIndex, ids: impl IntoIterator<Item = usize>) -
     v.dedup();
     v.truncate(3);
     v.join(", ")
-}
-
-/// One unit counted differently by different outlets about a shared anchor; also returns the claims
-/// taking part in a conflict.
-fn quantity_conflicts(
-    story: &Story,
-    index: &EntityIndex,
-    claims: &[Claim],
-) -> (Vec<Conflict>, BTreeSet<usize>) {
-    // Nodes are (claim, quantity); edges join conflicting pairs; components become conflicts.
-    let mut parent: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
-    fn find(p: &mut BTreeMap<(usize, usize), (usize, usize)>, x: (usize, usize)) -> (usize, usize) {
-        let mut r = x;
-        while let Some(&n) = p.get(&r) {
-            if n == r {
-                break;
-            }
-            r = n;
-        }
-        p.insert(x, r);
-        r
-    }
-    let mut shared: BTreeMap<(usize, usize), BTreeSet<usize>> = BTreeMap::new();
-    // Places each article names anywhere (a gate of the port is still the port's story).
-    let mut places_of: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
-    for c in claims {
-        places_of.entry(c.art).or_default().extend(c.places.iter().copied());
-    }
-    // Casualties counted for the same event day, in places both articles name, are one incident
-    // even when the sentences share no name ("Twelve people were injured on Tuesday evening…").
-    let same_incident = |a: &Claim, qa: &Quantity, b: &Claim, qb: &Quantity| {
-        crate::text::casualty(&qa.unit).is_some()
-            && qa.unit == qb.unit
-            && !a.event_days.is_disjoint(&b.event_days)
-            && (a.places.is_subset(&places_of[&b.art]) || b.places.is_subset(&places_of[&a.art]))
-    };
-    // Only claims counting the same unit can conflict: pair them through an index by unit
-    // (ascending pairs, the order a full scan would visit them in).
-    let mut by_unit: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-    for (x, c) in claims.iter().enumerate() {
-        for q in c.quantities.iter().filter(|q| !q.unit.is_empty()) {
-            by_unit.entry(q.unit.as_str()).or_default().insert(x);
-        }
-    }
-    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for list in by_unit.values() {
-        let list: Vec<usize> = list.iter().copied().collect();
-        for (p, &x) in list.iter().enumerate() {
-            for &y in &list[p + 1..] {
-                if claims[x].art != claims[y].art {
-                    pairs.insert((x, y));
-                }
-            }
-        }
-    }
-    for (x, y) in pairs {
-        {
-            let (a, b) = (&claims[x], &claims[y]);
-            if a.quantities.is_empty()
-                || b.quantities.is_empty()
-                || a.art == b.art
-                || story.outlet[a.art] == story.outlet[b.art]
-            {
-                continue;
-            }
-            let related = same_thing(a, b);
-            for (i, qa) in a.quantities.iter().enumerate() {
-                for (j, qb) in b.quantities.iter().enumerate() {
-                    if quantity_conflict(a, qa, b, qb)
-                        && (related || same_incident(a, qa, b, qb))
-                        && !is_update(story, a, qa, b, qb)
-                    {
-                        let (rx, ry) = (find(&mut parent, (x, i)), find(&mut parent, (y, j)));
-                        parent.insert(ry, rx);
-                        parent.entry(rx).or_insert(rx);
-                        let anchors = shared.entry((x, i)).or_default();
-                        anchors.extend(a.anchors.intersection(&b.anchors));
-                    }
-                }
-            }
-        }
-    }
-    let nodes: Vec<(usize, usize)> = parent.keys().copied().collect();
-    let mut groups: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
-    for n in nodes {
-        let r = find(&mut parent, n);
-        groups.entry(r).or_default().push(n);
-    }
-    let mut out: Vec<(usize, Conflict)> = Vec::new();
-    for (_, mut group) in groups {
-        group.sort_unstable();
-        let mut seen: BTreeSet<(usize, String)> = BTreeSet::new();
-        let mut claims_out = Vec::new();
-        let mut anchors = BTreeSet::new();
-        for &(c, q) in &group {
-            let (claim, quantity) = (&claims[c], &claims[c].quantities[q]);
-            anchors.extend(shared.get(&(c, q)).into_iter().flatten().copied());
-            if seen.insert((claim.art, quantity.value.clone())) {
-                claims_out.push(ConflictClaim {
-                    article: story.id(claim.art).to_string(),
-                    value: story.slice(claim.art, quantity.span).to_string(),
-                    evidence: claim.span,
-                });
-            }
-        }
-        let (c0, q0) = group[0];
-        let unit = &claims[c0].quantities[q0].unit_text;
-        let about = match names(index, anchors) {
-            n if n.is_empty() => unit.clone(),
-            n => format!("{unit} · {n}"),
-        };
-        out.push((c0, Conflict { about, claims: claims_out, kind: "number".into() }));
-    }
-    out.sort_by_key(|(c, _)| *c);
-    let disputed = parent.keys().map(|&(c, _)| c).collect();
-    (out.into_iter().map(|(_, c)| c).collect(), disputed)
 }
 
 /// One event (type, actor, target) dated on different days by different outlets.

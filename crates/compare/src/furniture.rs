@@ -36,7 +36,8 @@ pub(crate) fn is_furniture(sentence: &str) -> bool {
     }
     // A heading in capitals.
     let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 8 && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8
+    letters.len() >= 8
+        && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8
 }
 
 #[cfg(test)]

@@ -389,9 +389,8 @@ impl<'a> Story<'a> {
     fn pick_headline(&self) -> Option<usize> {
         // Page furniture ("LIVE UPDATES", a section name) or a one- or two-word label is no
         // headline.
-        let headline_like = |t: &str| {
-            t.split_whitespace().count() >= 3 && !crate::furniture::is_furniture(t)
-        };
+        let headline_like =
+            |t: &str| t.split_whitespace().count() >= 3 && !crate::furniture::is_furniture(t);
         let titled: Vec<usize> = (0..self.len())
             .filter(|&i| self.arts[i].title.as_deref().is_some_and(headline_like))
             .collect();

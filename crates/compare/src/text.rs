@@ -410,7 +410,10 @@ impl Quantity {
             Bound::AtMost => y <= x,
             _ => false,
         };
-        if one_sided(self, a, b) || one_sided(other, b, a) || self.bound == other.bound && self.bound != Bound::Exact {
+        if one_sided(self, a, b)
+            || one_sided(other, b, a)
+            || self.bound == other.bound && self.bound != Bound::Exact
+        {
             return false;
         }
         if self.unit == "percent" && (a + b - 100.0).abs() < 1e-9 {
@@ -753,9 +756,31 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
 }
 
 /// Words that may stand between a measured noun and its figure ("the magnitude was put at 6.1").
-const MEASURE_LINK: &[&str] =
-    &["of", "at", "to", "is", "was", "as", "put", "puts", "measured", "stood", "reached", "about",
-      "around", "nearly", "almost", "least", "more", "than", "over", "up", "some", "an", "estimated"];
+const MEASURE_LINK: &[&str] = &[
+    "of",
+    "at",
+    "to",
+    "is",
+    "was",
+    "as",
+    "put",
+    "puts",
+    "measured",
+    "stood",
+    "reached",
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "least",
+    "more",
+    "than",
+    "over",
+    "up",
+    "some",
+    "an",
+    "estimated",
+];
 
 /// The stemmed noun a unit-less figure measures: the first content word within four words before
 /// it, over linking words only ("a magnitude of 5.9" → `magnitude`).

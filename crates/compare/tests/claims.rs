@@ -43,7 +43,11 @@ fn probe(k: usize, changed: &str) -> (Vec<(Article, Grouping)>, StoryReport) {
     probe_dated(k, changed, "2026-03-08")
 }
 
-fn probe_dated(k: usize, changed: &str, second_date: &str) -> (Vec<(Article, Grouping)>, StoryReport) {
+fn probe_dated(
+    k: usize,
+    changed: &str,
+    second_date: &str,
+) -> (Vec<(Article, Grouping)>, StoryReport) {
     let mut other = BASE;
     other[k] = changed;
     let arts = vec![
@@ -84,9 +88,7 @@ fn conflicts_on<'r>(
 fn agreed(arts: &[(Article, Grouping)], r: &StoryReport, k: usize, changed: &str) -> bool {
     r.comparison.agreed.iter().any(|f| {
         let has = |id: &str, s: &str| {
-            f.evidence
-                .iter()
-                .any(|e| e.article == id && slice(text(arts, id), e.start, e.end) == s)
+            f.evidence.iter().any(|e| e.article == id && slice(text(arts, id), e.start, e.end) == s)
         };
         has("a", BASE[k]) && has("b", changed)
     })
@@ -135,7 +137,8 @@ fn a_different_count_of_people_is_a_conflict() {
 
 #[test]
 fn a_different_day_for_one_statement_is_a_conflict() {
-    let changed = "The interior ministry said on Sunday that the army would help with the clean-up.";
+    let changed =
+        "The interior ministry said on Sunday that the army would help with the clean-up.";
     let (arts, r) = probe(4, changed);
     let found = conflicts_on(&arts, &r, 4, changed);
     assert_eq!(found.len(), 1, "{:#?}", r.comparison.conflicts);
@@ -144,7 +147,8 @@ fn a_different_day_for_one_statement_is_a_conflict() {
 
 #[test]
 fn a_different_year_is_a_conflict() {
-    let changed = "Mayor Ilse Varga, in office since 1978, said the town would rebuild its flood wall.";
+    let changed =
+        "Mayor Ilse Varga, in office since 1978, said the town would rebuild its flood wall.";
     let (arts, r) = probe(3, changed);
     let found = conflicts_on(&arts, &r, 3, changed);
     assert_eq!(found.len(), 1, "{:#?}", r.comparison.conflicts);
@@ -192,7 +196,8 @@ fn a_paraphrase_is_agreed_not_unique() {
 
 #[test]
 fn a_claim_only_one_outlet_carries_is_unique() {
-    let changed = "A cargo ship carrying grain ran aground outside the harbour mouth on Friday night.";
+    let changed =
+        "A cargo ship carrying grain ran aground outside the harbour mouth on Friday night.";
     let (arts, r) = probe(6, changed);
     assert!(unique_sentences(&arts, &r).contains(&changed), "{:#?}", r.comparison.unique);
     assert!(r.comparison.conflicts.is_empty(), "{:#?}", r.comparison.conflicts);

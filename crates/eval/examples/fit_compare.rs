@@ -88,7 +88,10 @@ fn read_events(dir: &Path) -> Vec<Value> {
         eprintln!("{}: {e}", path.display());
         std::process::exit(2);
     });
-    text.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| serde_json::from_str(l).ok()).collect()
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
 }
 
 /// Lowercased word tokens (`\w+` runs) of a text.
@@ -263,7 +266,8 @@ fn fit(data: &[&Sample]) -> [f64; N_FEATURES] {
 fn solve(mut a: [[f64; N_FEATURES]; N_FEATURES], mut b: [f64; N_FEATURES]) -> [f64; N_FEATURES] {
     let n = N_FEATURES;
     for col in 0..n {
-        let piv = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())).unwrap_or(col);
+        let piv =
+            (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())).unwrap_or(col);
         a.swap(col, piv);
         b.swap(col, piv);
         let d = a[col][col];

@@ -209,6 +209,18 @@ pub(crate) fn features(ctx: &Context, a: &Claim, b: &Claim, rank: Rank) -> Featu
     ]
 }
 
+/// Two sentences about different incidents of one kind: each names a place the other lacks, and
+/// their figures of one kind or their days differ ("5 killed in Kharkiv on Sunday" / "12 killed
+/// in Odesa on Sunday"). Never the same claim, never a conflict.
+pub(crate) fn distinct_incidents(a: &Claim, b: &Claim) -> bool {
+    let other_place = !(a.places.is_subset(&b.places) || b.places.is_subset(&a.places));
+    let other_days = !a.days.is_empty() && !b.days.is_empty() && a.days.is_disjoint(&b.days);
+    let other_figure = a.quantities.iter().any(|qa| {
+        b.quantities.iter().any(|qb| qa.kind().is_some() && qa.kind() == qb.kind() && qa.value != qb.value)
+    });
+    other_place && (other_days || other_figure)
+}
+
 /// The probability that two claims state the same thing.
 pub(crate) fn probability(f: &Features) -> f64 {
     let z: f64 = f.iter().zip(WEIGHTS.iter()).map(|(x, w)| x * w).sum();

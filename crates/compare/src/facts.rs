@@ -370,6 +370,7 @@ pub(crate) fn aligned_pairs(
 ) -> Vec<(f64, usize, usize)> {
     let mut edges: Vec<(f64, usize, usize)> = scored_pairs(story, claims, ctx)
         .into_iter()
+        .filter(|&(x, y, _)| !align::distinct_incidents(&claims[x], &claims[y]))
         .map(|(x, y, f)| (align::probability(&f), x, y))
         .filter(|e| e.0 >= align::KEPT)
         .collect();

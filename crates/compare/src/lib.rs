@@ -387,10 +387,10 @@ impl<'a> Story<'a> {
     /// The original whose title shares most content words with the other originals' titles;
     /// given or detected titles win over synthesised ones, then the earlier article.
     fn pick_headline(&self) -> Option<usize> {
-        // Page furniture ("LIVE UPDATES", a section name) or a one- or two-word label is no
+        // Page furniture ("LIVE UPDATES", a question to the reader) or a one-word label is no
         // headline.
         let headline_like =
-            |t: &str| t.split_whitespace().count() >= 3 && !crate::furniture::is_furniture(t);
+            |t: &str| t.split_whitespace().count() >= 2 && !crate::furniture::is_furniture(t);
         let titled: Vec<usize> = (0..self.len())
             .filter(|&i| self.arts[i].title.as_deref().is_some_and(headline_like))
             .collect();

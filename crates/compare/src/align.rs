@@ -43,8 +43,8 @@ pub type Features = [f64; N_FEATURES];
 
 /// Fitted weights (see the module doc for the command).
 const WEIGHTS: Features = [
-    -5.586, 4.470, 7.145, 1.452, 0.253, 0.460, 1.882, 0.379, -0.653, 0.103, 0.009, 0.196, 1.541,
-    -0.614, 0.635, 0.750, -1.977,
+    -5.605, 5.216, 6.555, 0.923, 0.229, 0.385, 1.836, 0.444, -0.586, 0.071, 0.013, 0.182, 1.520,
+    -0.673, 0.649, 0.801, -2.092,
 ];
 
 /// Probability above which two claims are one agreed fact: the best agreed-fact F1 on the
@@ -216,7 +216,9 @@ pub(crate) fn distinct_incidents(a: &Claim, b: &Claim) -> bool {
     let other_place = !(a.places.is_subset(&b.places) || b.places.is_subset(&a.places));
     let other_days = !a.days.is_empty() && !b.days.is_empty() && a.days.is_disjoint(&b.days);
     let other_figure = a.quantities.iter().any(|qa| {
-        b.quantities.iter().any(|qb| qa.kind().is_some() && qa.kind() == qb.kind() && qa.value != qb.value)
+        b.quantities
+            .iter()
+            .any(|qb| qa.kind().is_some() && qa.kind() == qb.kind() && qa.value != qb.value)
     });
     other_place && (other_days || other_figure)
 }

@@ -288,7 +288,8 @@ fn agreed_fact_matches_different_words_by_date_and_place() {
         .find(|f| {
             f.articles.contains(&"bbbb".to_string())
                 && f.evidence.iter().any(|e| {
-                    e.article == "aaaa" && slice(text_of(&arts, "aaaa"), e.start, e.end).contains("inquiry")
+                    e.article == "aaaa"
+                        && slice(text_of(&arts, "aaaa"), e.start, e.end).contains("inquiry")
                 })
         })
         .unwrap_or_else(|| panic!("no agreed inquiry fact: {:#?}", r.comparison.agreed));

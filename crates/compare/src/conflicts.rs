@@ -649,23 +649,22 @@ fn rises_later(
     }
 }
 
-/// Sentences longer than this are not compared for denials.
+/// Sentences longer than this (fact boxes, datelines glued to a lead) are not compared for
+/// denials, days or years.
 const MAX_DENIAL_WORDS: usize = 40;
 
-/// Words that deny or reverse the word right after them ("not", "insufficiently equipped").
+/// Words that deny or reverse the participle or adjective right after them ("not injured",
+/// "insufficiently equipped"). "No" is left out: it denies a thing's existence ("no vaccine"),
+/// which another outlet naming the thing does not contradict.
 const NEGATORS: &[&str] = &[
     "not",
-    "no",
     "never",
     "n't",
-    "without",
     "insufficiently",
     "inadequately",
     "poorly",
     "barely",
     "hardly",
-    "nor",
-    "neither",
     "cannot",
     "didn't",
     "wasn't",
@@ -681,6 +680,12 @@ const NEGATORS: &[&str] = &[
     "don't",
     "doesn't",
 ];
+
+/// Whether a word reads as a participle ("equipped", "injured", "taken", "operating"): what a
+/// denial can reverse.
+fn participle(w: &str) -> bool {
+    w.ends_with("ed") || w.ends_with("en") || w.ends_with("ing")
+}
 
 /// For each stemmed content word of a sentence: whether one of the two words before it denies it,
 /// and the phrase as written ("insufficiently equipped").
@@ -753,6 +758,12 @@ pub(crate) fn denials(
     (out, disputed)
 }
 
+/// The lowercased word right before `needle` in `text`.
+fn word_before(text: &str, needle: &str) -> Option<String> {
+    let at = text.find(needle)?;
+    text[..at].split_whitespace().next_back().map(str::to_lowercase)
+}
+
 /// Aligned claims of two outlets that put one thing on different days ("the ministry said on
 /// Sunday" / "… on Saturday") or in different years ("in office since 1979" / "since 1978"):
 /// each names exactly one, and neither names the other's.
@@ -768,7 +779,11 @@ pub(crate) fn days_and_years(
             break;
         }
         let (a, b) = (&claims[x], &claims[y]);
-        if disputed.contains(&x) || disputed.contains(&y) {
+        if disputed.contains(&x)
+            || disputed.contains(&y)
+            || a.n_words > MAX_DENIAL_WORDS
+            || b.n_words > MAX_DENIAL_WORDS
+        {
             continue;
         }
         let one = |s: &BTreeSet<Date>| (s.len() == 1).then(|| *s.first().expect("one"));
@@ -776,7 +791,11 @@ pub(crate) fn days_and_years(
             (da != db).then(|| ("date", da.to_string(), db.to_string()))
         } else if let (1, 1) = (a.years.len(), b.years.len()) {
             let (ya, yb) = (a.years.first().expect("one"), b.years.first().expect("one"));
-            (ya != yb && a.days.is_empty() && b.days.is_empty())
+            // The same word before both years ("since 1979" / "since 1978"): one thing dated.
+            let before =
+                |c: &Claim, y: i16| word_before(story.slice(c.art, c.span), &y.to_string());
+            let same_role = before(a, *ya).is_some() && before(a, *ya) == before(b, *yb);
+            (ya != yb && same_role && a.days.is_empty() && b.days.is_empty())
                 .then(|| ("date", ya.to_string(), yb.to_string()))
         } else {
             None

@@ -694,7 +694,11 @@ fn polarity(text: &str) -> BTreeMap<String, (bool, String)> {
     let mut out: BTreeMap<String, (bool, String)> = BTreeMap::new();
     for (i, t) in toks.iter().enumerate() {
         let w = t.lower.as_str();
-        if w.chars().count() < 5 || crate::text::is_stop(w) || !w.chars().all(char::is_alphabetic) {
+        if w.chars().count() < 5
+            || crate::text::is_stop(w)
+            || !w.chars().all(char::is_alphabetic)
+            || !participle(w)
+        {
             continue;
         }
         let before = &toks[i.saturating_sub(2)..i];
@@ -758,6 +762,9 @@ pub(crate) fn denials(
     (out, disputed)
 }
 
+/// Content-word overlap at which two sentences without a shared event type report one action.
+const SAME_ACTION_WORDS: f64 = 0.15;
+
 /// The lowercased word right before `needle` in `text`.
 fn word_before(text: &str, needle: &str) -> Option<String> {
     let at = text.find(needle)?;
@@ -784,6 +791,13 @@ pub(crate) fn days_and_years(
             || a.n_words > MAX_DENIAL_WORDS
             || b.n_words > MAX_DENIAL_WORDS
         {
+            continue;
+        }
+        // One action, both reported or both announced: else two days are two happenings ("walked
+        // out on Tuesday" / "entered its second day on Wednesday").
+        let same_action = !a.event_types.is_disjoint(&b.event_types)
+            || crate::text::jaccard(&a.words, &b.words) >= SAME_ACTION_WORDS;
+        if !same_action || a.future != b.future {
             continue;
         }
         let one = |s: &BTreeSet<Date>| (s.len() == 1).then(|| *s.first().expect("one"));

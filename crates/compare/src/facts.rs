@@ -21,7 +21,7 @@
 //! conflict. Different descriptions from a small lexicon, different speakers for one quotation
 //! and one event dated differently are found across the whole story.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use storyline_model::{
     AgreedFact, Comparison, Conflict, ConflictClaim, Date, EntityType, Evidence, Span, TimeType,
@@ -319,9 +319,6 @@ pub(crate) fn candidate_pairs(claims: &[Claim]) -> Vec<(usize, usize)> {
 
 /// Claims in stories up to this size are compared pair by pair; larger stories compare only the
 /// pairs that share a key ([`candidate_pairs`]).
-/// How far apart (in sentences) two sentences of one article may be to state one fact together.
-const NEIGHBOURS: usize = 0;
-
 const ALL_PAIRS_UP_TO: usize = 1200;
 
 /// The pairs of claims of different outlets worth scoring: all of them in stories up to
@@ -405,28 +402,30 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         best[x] = best[x].max(p);
         best[y] = best[y].max(p);
     }
-    // Agglomerate the confident pairs, best first: one sentence per article per fact (two
-    // neighbouring ones when `NEIGHBOURS` > 0; measured worse on the development gold, where a
-    // sentence often carries claims of its own).
+    // Agglomerate the confident pairs, best first, one sentence per article per fact. Two facts
+    // join only when their sentences are alike on average (average link: a pair they lack counts
+    // as 0), so one loose pair does not chain unrelated sentences into a fact.
+    let prob: HashMap<(usize, usize), f64> = edges.iter().map(|&(p, x, y)| ((x, y), p)).collect();
+    let p_of = |x: usize, y: usize| prob.get(&(x.min(y), x.max(y))).copied().unwrap_or(0.0);
     let mut fact_of: Vec<usize> = (0..claims.len()).collect();
     let mut members: Vec<Vec<usize>> = (0..claims.len()).map(|c| vec![c]).collect();
-    let fits = |a: &[usize], b: &[usize]| {
-        a.iter().all(|&x| {
-            let same: Vec<usize> =
-                b.iter().copied().filter(|&y| claims[y].art == claims[x].art).collect();
-            same.is_empty()
-                || (NEIGHBOURS > 0
-                    && same.len() == 1
-                    && a.iter().filter(|&&z| claims[z].art == claims[x].art).count() == 1
-                    && claims[x].position.abs_diff(claims[same[0]].position) <= NEIGHBOURS)
-        })
-    };
     for &(p, x, y) in &edges {
         if p < align::SAME_CLAIM {
             break;
         }
         let (fx, fy) = (fact_of[x], fact_of[y]);
-        if fx == fy || !fits(&members[fx], &members[fy]) {
+        if fx == fy {
+            continue;
+        }
+        let (mx, my) = (&members[fx], &members[fy]);
+        let shares_article = mx.iter().any(|&c| my.iter().any(|&d| claims[c].art == claims[d].art));
+        let mean = mx
+            .iter()
+            .flat_map(|&c| my.iter().map(move |&d| (c, d)))
+            .map(|(c, d)| p_of(c, d))
+            .sum::<f64>()
+            / (mx.len() * my.len()) as f64;
+        if shares_article || mean < align::SAME_CLAIM {
             continue;
         }
         let (keep, gone) = (fx.min(fy), fx.max(fy));

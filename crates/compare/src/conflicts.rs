@@ -727,6 +727,14 @@ pub(crate) fn denials(
     let mut out = Vec::new();
     let mut disputed = BTreeSet::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    let denies: Vec<bool> = claims
+        .iter()
+        .map(|c| {
+            tokens(story.slice(c.art, c.span), 0)
+                .iter()
+                .any(|t| NEGATORS.contains(&t.lower.as_str()))
+        })
+        .collect();
     for &(p, x, y) in edges {
         if p < SAME_THING {
             break;
@@ -734,6 +742,10 @@ pub(crate) fn denials(
         let (a, b) = (&claims[x], &claims[y]);
         // Long passages (fact boxes, run-together captions) say too much to compare word by word.
         if a.n_words > MAX_DENIAL_WORDS || b.n_words > MAX_DENIAL_WORDS {
+            continue;
+        }
+        // Only a sentence with a denial can deny: most pairs stop here.
+        if !denies[x] && !denies[y] {
             continue;
         }
         let (pa, pb) = (polarity(story.slice(a.art, a.span)), polarity(story.slice(b.art, b.span)));

@@ -72,6 +72,10 @@ pub(crate) struct Claim {
     pub position: usize,
     /// The sentence encoder's vector (L2-normalised).
     pub vector: Vec<f32>,
+    /// Content-word ids with their story idf, sorted by id (set by `align::Context::new`).
+    pub terms: Vec<(u32, f32)>,
+    /// Euclidean norm of `terms`' weights.
+    pub term_norm: f32,
 }
 
 impl Claim {
@@ -168,6 +172,8 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 persons: BTreeSet::new(),
                 position: si,
                 vector: storyline_embed::Encoder::shipped().embed(text),
+                terms: Vec::new(),
+                term_norm: 0.0,
             };
             let inside = |pos: usize| span.start <= pos && pos < span.end;
             for t in a.analysis.times.iter().filter(|t| inside(t.start)) {
@@ -350,10 +356,13 @@ fn scored_pairs(
     let pairs = candidates(story, claims);
     let sims: Vec<f64> =
         pairs.iter().map(|&(x, y)| ctx.similarity(&claims[x], &claims[y])).collect();
-    let ranks = align::Ranks::new(&pairs, &sims, |c| claims[c].art);
+    let ranks = align::Ranks::new(&pairs, &sims, |c| claims[c].art, story.len());
     pairs
         .iter()
         .enumerate()
+        .filter(|&(k, &(x, y))| {
+            sims[k] >= align::SIMILAR || align::shares_a_value(&claims[x], &claims[y])
+        })
         .map(|(k, &(x, y))| (x, y, align::features(ctx, &claims[x], &claims[y], ranks.of(k))))
         .collect()
 }
@@ -381,9 +390,9 @@ pub(crate) fn pair_features(
     story: &Story,
     index: &EntityIndex,
 ) -> Vec<((usize, Span), (usize, Span), align::Features)> {
-    let claims = build_claims(story, index);
+    let mut claims = build_claims(story, index);
     let ubiquitous = ubiquitous_anchors(story, &claims);
-    let ctx = align::Context::new(&claims, ubiquitous);
+    let ctx = align::Context::new(&mut claims, ubiquitous);
     scored_pairs(story, &claims, &ctx)
         .into_iter()
         .map(|(x, y, f)| ((claims[x].art, claims[x].span), (claims[y].art, claims[y].span), f))
@@ -392,9 +401,9 @@ pub(crate) fn pair_features(
 
 /// Compares the story's original articles.
 pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
-    let claims = build_claims(story, index);
+    let mut claims = build_claims(story, index);
     let ubiquitous = ubiquitous_anchors(story, &claims);
-    let ctx = align::Context::new(&claims, ubiquitous);
+    let ctx = align::Context::new(&mut claims, ubiquitous);
     let edges = aligned_pairs(story, &claims, &ctx);
     // A claim another outlet carries in some words is not that outlet's alone.
     let mut best = vec![0.0f64; claims.len()];

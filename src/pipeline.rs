@@ -65,7 +65,7 @@ pub fn ingest(
 ) -> Result<IngestReport, StoreError> {
     let mut grouper = restore_grouper(store)?;
     let mut report = IngestReport::default();
-    let mut pending: Vec<NewArticle> = Vec::new();
+    let mut pending: Vec<(NewArticle, Features)> = Vec::new();
     let mut seen: HashSet<ArticleId> = HashSet::new();
 
     for input in inputs {
@@ -94,7 +94,7 @@ pub fn ingest(
                 continue;
             }
             seen.insert(article.id.clone());
-            let Some(new) = process(article, &mut grouper) else {
+            let Some(new) = process(article) else {
                 let e = IngestError {
                     input: input.name.clone(),
                     reason: "internal error while analysing this article (please report it)".into(),
@@ -102,19 +102,16 @@ pub fn ingest(
                 fail(&mut report, progress, e);
                 continue;
             };
-            if new.grouping.duplicate_of.is_some() {
-                report.duplicates += 1;
-            }
             report.ingested += 1;
-            report.articles.push(new.article.id.clone());
+            report.articles.push(new.0.article.id.clone());
             pending.push(new);
         }
         progress.input_done(&input.name);
         if pending.len() >= CHUNK {
-            commit(store, &mut pending, &mut report)?;
+            group_and_commit(store, &mut grouper, &mut pending, &mut report)?;
         }
     }
-    commit(store, &mut pending, &mut report)?;
+    group_and_commit(store, &mut grouper, &mut pending, &mut report)?;
     report.stories.sort();
     report.stories.dedup();
     Ok(report)
@@ -126,16 +123,38 @@ fn fail(report: &mut IngestReport, progress: &dyn Progress, e: IngestError) {
     report.failed.push(failure);
 }
 
-/// Analyses and groups one new article. A bug in analysis must cost one article, not the batch:
-/// a panic there is caught (analysis is pure, so nothing is left half-changed) and `None` returned.
-fn process(mut article: Article, grouper: &mut Grouper) -> Option<NewArticle> {
+/// Analyses one new article and computes its grouping features (grouped later, with its chunk).
+/// A bug in analysis must cost one article, not the batch: a panic there is caught (analysis is
+/// pure, so nothing is left half-changed) and `None` returned.
+fn process(mut article: Article) -> Option<(NewArticle, Features)> {
     let (text, published) = (&article.text, article.published);
     let analysis = std::panic::catch_unwind(|| storyline_analyze::analyze(text, published)).ok()?;
     article.analysis = analysis;
     let features = storyline_group::features(&article);
     let json = serde_json::to_string(&features).expect("features always serialise");
-    let grouping = grouper.add(&article.id, features);
-    Some(NewArticle { article, features: json, grouping })
+    Some((NewArticle { article, features: json, grouping: Grouping::default() }, features))
+}
+
+/// Groups a chunk of analysed articles — by publication day, then id ([`Grouper::add_batch`]),
+/// so the stories of a chunk do not depend on the order its articles arrived in — and commits it.
+fn group_and_commit(
+    store: &mut dyn Store,
+    grouper: &mut Grouper,
+    pending: &mut Vec<(NewArticle, Features)>,
+    report: &mut IngestReport,
+) -> Result<(), StoreError> {
+    let batch: Vec<(ArticleId, Features)> =
+        pending.iter_mut().map(|(n, f)| (n.article.id.clone(), std::mem::take(f))).collect();
+    let groupings = grouper.add_batch(&batch);
+    let mut chunk: Vec<NewArticle> = Vec::with_capacity(pending.len());
+    for ((mut new, _), grouping) in pending.drain(..).zip(groupings) {
+        if grouping.duplicate_of.is_some() {
+            report.duplicates += 1;
+        }
+        new.grouping = grouping;
+        chunk.push(new);
+    }
+    commit(store, &mut chunk, report)
 }
 
 /// Rebuilds the online grouping state from what is stored, so a new batch extends existing

@@ -278,9 +278,17 @@ pub fn feed_order(docs: &[Doc]) -> Vec<usize> {
 }
 
 pub mod copies;
+pub mod stream;
 pub mod timelines;
 
+/// Number of record orders [`run`] scores (the fixed order and `ORDERS − 1` more seeds), for the
+/// mean and spread of B-cubed F1: online grouping can depend on the order records arrive in.
+pub const ORDERS: u64 = 5;
+
 pub fn run(data: &Path) -> Result<Scores, EvalError> {
+    if data.is_dir() && stream::is_layout(data) {
+        return stream::run(data);
+    }
     if data.is_dir() && timelines::is_layout(data) {
         return timelines::run(data);
     }
@@ -300,9 +308,27 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
     };
     let gold: Vec<&str> = docs.iter().map(|d| d.gold.as_str()).collect();
     let mut panics = util::Panics::default();
-    let (pred, secs) = predict(&docs, &mut panics);
+    let (features, analysis_secs) = doc_features(&docs, &mut panics);
+    let (pred, _, group_secs) = group_features(&features, &feed_order(&docs), Model::default());
+    let secs = analysis_secs + group_secs;
     let with_source = docs.iter().filter(|d| d.source.is_some()).count();
     let mut s = scores(data, &gold, &pred, secs, with_source);
+    // The same documents in other orders: mean and spread (max − min) of B-cubed F1.
+    let mut f1s = vec![s.headline.value];
+    for seed in 1..ORDERS {
+        let mut order = shuffled(docs.len(), SEED.wrapping_add(seed));
+        if docs.iter().all(|d| d.published.is_some()) {
+            order.sort_by_key(|&i| docs[i].published);
+        }
+        let (p, _, _) = group_features(&features, &order, Model::default());
+        f1s.push(bcubed(&gold, &p).f1);
+    }
+    let mean = f1s.iter().sum::<f64>() / f1s.len() as f64;
+    let spread = f1s.iter().copied().fold(f64::MIN, f64::max)
+        - f1s.iter().copied().fold(f64::MAX, f64::min);
+    s.extra.push(Metric::new("B-cubed F1 mean over orders", mean));
+    s.extra.push(Metric::new("B-cubed F1 spread over orders", spread));
+    s.extra.push(Metric::count("orders", f1s.len()));
     s.notes.extend(error_notes(&docs, &pred));
     panics.report(&mut s.extra, &mut s.notes);
     Ok(s)

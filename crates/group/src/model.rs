@@ -62,7 +62,7 @@
 //! ```
 
 /// Number of features.
-pub const NF: usize = 14;
+pub const NF: usize = 17;
 
 /// Feature names, in vector order (see [`crate::stories`] for their definitions).
 pub const FEATURE_NAMES: [&str; NF] = [
@@ -80,6 +80,9 @@ pub const FEATURE_NAMES: [&str; NF] = [
     "core_missing",
     "lead_person_new",
     "year_conflict",
+    "lead_max",
+    "lead_mean",
+    "cycle_gap",
 ];
 
 /// Features whose weights are not fitted: `place_conflict` (see the module doc), `ln_size` held
@@ -89,6 +92,11 @@ pub const PRIOR_FEATURES: [usize; 5] = [PLACE_CONFLICT, 6, 8, 9, 10];
 
 /// The weights of [`PRIOR_FEATURES`] (logit scale).
 pub const PRIOR_WEIGHTS: [f64; 5] = [-2.0, 0.0, 1.0, 1.0, -2.0];
+
+/// Index of `lead_max` in the feature vector.
+pub const LEAD_MAX: usize = 14;
+/// Index of `cycle_gap` in the feature vector.
+pub const CYCLE_GAP: usize = 16;
 
 /// Index of `place_conflict` in the feature vector.
 pub const PLACE_CONFLICT: usize = 5;
@@ -105,6 +113,13 @@ pub struct Model {
     pub join: f64,
     /// Minimum probability for a new story to continue an earlier story's storyline.
     pub storyline: f64,
+    /// The same-happening gate: a story is joinable only when the article's lead and one of its
+    /// members' leads have at least this cosine (`lead_max`; not applied when either side has
+    /// no lead) …
+    pub lead_min: f64,
+    /// … and, both dated, the article is at most this many days past the next publication day
+    /// of the story's span (`cycle_gap`).
+    pub max_cycle_gap: f64,
 }
 
 /// The committed parameters (see the module doc for their provenance).
@@ -125,11 +140,16 @@ pub const FITTED: Model = Model {
         -0.3723, // core_missing
         -0.3922, // lead_person_new
         -2.2116, // year_conflict
+        0.0,     // lead_max
+        0.0,     // lead_mean
+        0.0,     // cycle_gap
     ],
     // σ(−2.25).
     join: 0.0953,
     // σ(−6), chosen on Timeline17.
     storyline: 0.0025,
+    lead_min: 0.0,
+    max_cycle_gap: 5.0,
 };
 
 impl Default for Model {
@@ -142,6 +162,12 @@ impl Model {
     /// The logit `bias + w·x`.
     pub fn logit(&self, x: &[f64; NF]) -> f64 {
         self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>()
+    }
+
+    /// Whether a candidate passes the same-happening gate ([`Self::lead_min`],
+    /// [`Self::max_cycle_gap`]); `lead_known`: both the article and the story have a lead.
+    pub fn gate(&self, x: &[f64; NF], lead_known: bool) -> bool {
+        (!lead_known || x[LEAD_MAX] >= self.lead_min) && x[CYCLE_GAP] <= self.max_cycle_gap
     }
 
     /// `P(same event)`.
@@ -267,7 +293,7 @@ mod tests {
         assert!(w[1].abs() < w[0] / 4.0, "{w:?}");
         assert_eq!(w[8], 0.25);
         assert!(bias < -2.0, "{bias}");
-        let m = Model { bias, weights: w, join: 0.5, storyline: 0.2 };
+        let m = Model { bias, weights: w, join: 0.5, storyline: 0.2, ..FITTED };
         let mut hi = [0.0; NF];
         hi[0] = 0.9;
         assert!(m.prob(&hi) > 0.8);

@@ -105,8 +105,10 @@ pub struct Member {
     pub shingles: u32,
     pub minhash: Vec<u32>,
     exact: String,
-    /// TF-IDF norm when it was added.
-    norm: f32,
+    /// (term id, sublinear tf) of an original member (empty for a copy), sorted by term id.
+    terms: Vec<(u32, f32)>,
+    /// (term id, sublinear tf) of an original member's lead (empty for a copy), sorted.
+    lead: Vec<(u32, f32)>,
 }
 
 #[derive(Debug, Default)]
@@ -146,6 +148,9 @@ pub struct Candidate {
     /// either is undated).
     pub age: i32,
     pub x: [f64; NF],
+    /// Both the article and the story have a lead to compare (features stored before leads
+    /// existed have none).
+    pub lead_known: bool,
 }
 
 /// The working set: members, stories, postings, copy fingerprints and corpus statistics.
@@ -173,6 +178,12 @@ pub struct Stories {
     member_seq: u64,
     /// (member slot, sublinear tf) by term id.
     postings: Vec<Vec<(u32, f32)>>,
+    /// Original members of the working set naming a term, by term id, and their number: how
+    /// much a term is the *topic* of the current window rather than one happening's.
+    wdf: Vec<u32>,
+    wdocs: u32,
+    /// Original members of the working set whose lead names a term, by term id.
+    lwdf: Vec<u32>,
     pub(crate) copies: CopyIndex,
     /// (last effective day, story slot) of the dated stories, for eviction.
     by_last: BTreeSet<(i32, usize)>,
@@ -287,6 +298,15 @@ impl Stories {
         for m in story.members {
             let member = self.members[m as usize].take().expect("live member");
             self.copies.remove(m as usize, &member.exact);
+            for &(t, _) in &member.terms {
+                self.wdf[t as usize] -= 1;
+            }
+            for &(t, _) in &member.lead {
+                self.lwdf[t as usize] -= 1;
+            }
+            if member.grouping.duplicate_of.is_none() {
+                self.wdocs -= 1;
+            }
             self.pending_members.push(m as usize);
             self.live_members -= 1;
         }
@@ -316,6 +336,91 @@ impl Stories {
         idf(self.docs, self.df[t as usize], self.prior_df[t as usize])
     }
 
+    /// A term's weight: its idf times its share of the working window's articles *not* naming
+    /// it, `1 − wdf / (W + TOPIC_PRIOR_DOCS)`. A word most articles of the window use ("flu"
+    /// in a week of flu coverage, the country of a crisis) is the topic, not the happening, and
+    /// weighs little however rare it is in general news; in a window of many topics nothing
+    /// changes much.
+    fn weight(&self, t: u32) -> f64 {
+        let share = self.wdf[t as usize] as f64 / (self.wdocs as f64 + TOPIC_PRIOR_DOCS);
+        self.idf(t) * (1.0 - share).max(0.0)
+    }
+
+    /// A lead term's weight: as [`Self::weight`], with the share of the window's leads naming it.
+    fn lead_weight(&self, t: u32) -> f64 {
+        let share = self.lwdf[t as usize] as f64 / (self.wdocs as f64 + TOPIC_PRIOR_DOCS);
+        self.idf(t) * (1.0 - share).max(0.0)
+    }
+
+    /// An article's lead as (term id, weight) sorted by id, with its norm (terms never seen count
+    /// in the norm with the idf of an unseen term).
+    fn lead_vector(&self, f: &Features) -> (Vec<(u32, f64)>, f64) {
+        let mut out = Vec::with_capacity(f.lead.len());
+        let mut norm = 0.0;
+        for (term, tf) in &f.lead {
+            let tf = 1.0 + (*tf as f64).max(1.0).ln();
+            match self.vocab.get(term) {
+                Some(&id) => {
+                    let w = tf * self.lead_weight(id);
+                    norm += w * w;
+                    out.push((id, w));
+                }
+                None => norm += (tf * idf(self.docs, 0, prior_df(term))).powi(2),
+            }
+        }
+        out.sort_by_key(|x| x.0);
+        (out, norm.sqrt())
+    }
+
+    /// Best and mean lead cosine of an article's lead to a story's original members (the most
+    /// recent [`LEAD_MEMBERS`]).
+    fn lead_cosines(&self, story: &Story, lead: &(Vec<(u32, f64)>, f64)) -> (f64, f64) {
+        let (v, norm) = lead;
+        if *norm <= 0.0 {
+            return (0.0, 0.0);
+        }
+        let (mut best, mut sum, mut n) = (0.0f64, 0.0, 0usize);
+        for &m in story.members.iter().rev() {
+            let Some(member) = &self.members[m as usize] else { continue };
+            if member.grouping.duplicate_of.is_some() {
+                continue;
+            }
+            n += 1;
+            let (mut dot, mut mnorm) = (0.0, 0.0);
+            let mut k = 0;
+            for &(t, tf) in &member.lead {
+                let w = tf as f64 * self.lead_weight(t);
+                mnorm += w * w;
+                while k < v.len() && v[k].0 < t {
+                    k += 1;
+                }
+                if k < v.len() && v[k].0 == t {
+                    dot += w * v[k].1;
+                }
+            }
+            if mnorm > 0.0 {
+                let c = (dot / (norm * mnorm.sqrt())).min(1.0);
+                best = best.max(c);
+                sum += c;
+            }
+            if n >= LEAD_MEMBERS {
+                break;
+            }
+        }
+        (best, if n > 0 { sum / n as f64 } else { 0.0 })
+    }
+
+    fn story_has_lead(&self, story: &Story) -> bool {
+        story.members.iter().any(|&m| {
+            self.members[m as usize].as_ref().is_some_and(|m| !m.lead.is_empty())
+        })
+    }
+
+    /// A member's TF-IDF norm under the current weights.
+    fn member_norm(&self, m: &Member) -> f64 {
+        m.terms.iter().map(|&(t, tf)| (tf as f64 * self.weight(t)).powi(2)).sum::<f64>().sqrt()
+    }
+
     /// The article's known terms with TF-IDF weights, and its norm (unknown terms count with the
     /// idf of an unseen term).
     fn vector(&self, f: &Features) -> (Vec<(u32, f64)>, f64) {
@@ -325,7 +430,7 @@ impl Stories {
             let tf = 1.0 + (*tf as f64).max(1.0).ln();
             match self.vocab.get(term) {
                 Some(&id) => {
-                    let w = tf * self.idf(id);
+                    let w = tf * self.weight(id);
                     norm += w * w;
                     out.push((id, w));
                 }
@@ -350,8 +455,7 @@ impl Stories {
             if self.is_common(t) {
                 continue;
             }
-            let idf = self.idf(t);
-            let wi = w * idf;
+            let wi = w * self.weight(t);
             for &(m, tf) in &self.postings[t as usize] {
                 let a = &mut self.acc[m as usize];
                 if *a == 0.0 {
@@ -368,10 +472,11 @@ impl Stories {
         for &m in &touched {
             let dot = std::mem::take(&mut self.acc[m as usize]);
             let Some(member) = &self.members[m as usize] else { continue };
-            if member.norm <= 0.0 {
+            let member_norm = self.member_norm(member);
+            if member_norm <= 0.0 {
                 continue;
             }
-            let cos = (dot / (norm * member.norm as f64)).min(1.0);
+            let cos = (dot / (norm * member_norm)).min(1.0);
             let e = &mut self.story_acc[member.story];
             if e.1 == 0.0 {
                 self.touched_stories.push(member.story);
@@ -417,6 +522,7 @@ impl Stories {
                 ranked.push((s, 0.0, 0.0, gap));
             }
         }
+        let lead = self.lead_vector(f);
         ranked
             .into_iter()
             .map(|(s, cmax, csum, gap)| {
@@ -430,7 +536,8 @@ impl Stories {
                     seq: story.seq,
                     gap,
                     age,
-                    x: self.pair_features(story, f, cmax, csum, gap),
+                    x: self.pair_features(story, f, cmax, csum, gap, &lead),
+                    lead_known: lead.1 > 0.0 && self.story_has_lead(story),
                 }
             })
             .collect()
@@ -475,7 +582,8 @@ impl Stories {
         Some(c.into_iter().find(|c| c.story == s).map_or_else(
             || {
                 let st = self.story(s);
-                self.pair_features(st, f, 0.0, 0.0, 0)
+                let lead = self.lead_vector(f);
+                self.pair_features(st, f, 0.0, 0.0, 0, &lead)
             },
             |c| c.x,
         ))
@@ -492,6 +600,7 @@ impl Stories {
         cmax: f64,
         csum: f64,
         gap: i32,
+        lead_vec: &(Vec<(u32, f64)>, f64),
     ) -> [f64; NF] {
         let size = story.size.max(1) as f64;
         let cmean = (csum / size).min(1.0);
@@ -570,6 +679,12 @@ impl Stories {
         } else {
             (false, false)
         };
+        let (lead_max, lead_mean) = self.lead_cosines(story, lead_vec);
+        // Publication days beyond the next: another news cycle.
+        let cycle_gap = match (f.published, story.span) {
+            (Some(_), Some(_)) => ((gap - 1).max(0) as f64).min(5.0),
+            _ => 0.0,
+        };
         let b = |v: bool| if v { 1.0 } else { 0.0 };
         [
             cmax,
@@ -586,6 +701,9 @@ impl Stories {
             core_missing,
             b(lead_person_new),
             b(year_conflict),
+            lead_max,
+            lead_mean,
+            cycle_gap,
         ]
     }
 
@@ -600,7 +718,11 @@ impl Stories {
         copy: bool,
     ) -> usize {
         let day = self.effective_day(f);
-        let (vector, norm) = if copy { (Vec::new(), 0.0) } else { self.vector_for_insert(f) };
+        let vector = if copy { Vec::new() } else { self.vector_for_insert(f) };
+        let lead = if copy { Vec::new() } else { self.lead_for_insert(f) };
+        for &(t, _) in &lead {
+            self.lwdf[t as usize] += 1;
+        }
         let slot = match self.free_members.pop() {
             Some(m) => m,
             None => {
@@ -611,6 +733,10 @@ impl Stories {
         self.copies.insert(slot, &f.exact, &f.minhash);
         for &(t, tf) in &vector {
             self.postings[t as usize].push((slot as u32, tf));
+            self.wdf[t as usize] += 1;
+        }
+        if !copy {
+            self.wdocs += 1;
         }
         self.member_seq += 1;
         self.members[slot] = Some(Member {
@@ -621,7 +747,8 @@ impl Stories {
             shingles: f.shingles,
             minhash: f.minhash.clone(),
             exact: f.exact.clone(),
-            norm: norm as f32,
+            terms: vector,
+            lead,
         });
         self.live_members += 1;
 
@@ -677,9 +804,38 @@ impl Stories {
         slot
     }
 
+    /// The term ids of an original article's lead (vocabulary entries made for new terms, with no
+    /// document frequency: only the body's terms count in the idf) with sublinear tf, sorted.
+    fn lead_for_insert(&mut self, f: &Features) -> Vec<(u32, f32)> {
+        let mut out = Vec::with_capacity(f.lead.len());
+        for (term, tf) in &f.lead {
+            let id = self.term_id(term);
+            out.push((id, (1.0 + (*tf as f64).max(1.0).ln()) as f32));
+        }
+        out.sort_by_key(|x| x.0);
+        out
+    }
+
+    /// A term's id, registered (with no document frequency yet) when new.
+    fn term_id(&mut self, term: &str) -> u32 {
+        match self.vocab.get(term) {
+            Some(&id) => id,
+            None => {
+                let id = self.df.len() as u32;
+                self.vocab.insert(term.to_string(), id);
+                self.df.push(0);
+                self.prior_df.push(prior_df(term));
+                self.postings.push(Vec::new());
+                self.wdf.push(0);
+                self.lwdf.push(0);
+                id
+            }
+        }
+    }
+
     /// Registers an original article's terms (document frequencies, vocabulary) and returns its
-    /// stored vector: (term id, sublinear tf) and its TF-IDF norm.
-    fn vector_for_insert(&mut self, f: &Features) -> (Vec<(u32, f32)>, f64) {
+    /// stored vector: (term id, sublinear tf), sorted by term id.
+    fn vector_for_insert(&mut self, f: &Features) -> Vec<(u32, f32)> {
         self.docs += 1;
         let mut out = Vec::with_capacity(f.terms.len());
         for (term, tf) in &f.terms {
@@ -691,6 +847,8 @@ impl Stories {
                     self.df.push(0);
                     self.prior_df.push(prior_df(term));
                     self.postings.push(Vec::new());
+                    self.wdf.push(0);
+                    self.lwdf.push(0);
                     id
                 }
             };
@@ -698,10 +856,16 @@ impl Stories {
             out.push((id, (1.0 + (*tf as f64).max(1.0).ln()) as f32));
         }
         out.sort_by_key(|x| x.0);
-        let norm = out.iter().map(|&(t, tf)| (tf as f64 * self.idf(t)).powi(2)).sum::<f64>().sqrt();
-        (out, norm)
+        out
     }
 }
+
+/// How many of a story's most recent original members its lead cosines compare with.
+pub const LEAD_MEMBERS: usize = 32;
+
+/// Pseudo-documents naming no term added to the working window when weighing how topical a term
+/// is ([`Stories::weight`]): the first few articles of a stream do not yet make a topic.
+pub const TOPIC_PRIOR_DOCS: f64 = 20.0;
 
 /// The background corpus counts as this many documents in the idf (its frequencies scaled).
 pub const BACKGROUND_DOCS: f64 = 5000.0;

@@ -181,6 +181,7 @@ fn model_from_env() -> Model {
             "join" => m.join = v,
             "storyline" => m.storyline = v,
             "lead_min" => m.lead_min = v,
+            "lead_mean_min" => m.lead_mean_min = v,
             "max_cycle_gap" => m.max_cycle_gap = v,
             "bias" => m.bias = v,
             w if w.starts_with('w') => m.weights[w[1..].parse::<usize>().unwrap()] = v,

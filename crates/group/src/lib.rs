@@ -321,7 +321,7 @@ impl Grouper {
                 .map(|&(p, c)| (p, c.story))
         };
         let model = self.model;
-        let joinable = |c: &stories::Candidate| c.age <= WINDOW_DAYS && model.gate(&c.x, c.lead_known);
+        let joinable = |c: &stories::Candidate| c.age <= WINDOW_DAYS && model.gate(&c.x, c.lead_known, c.dated);
         let (story, prob) = match best(&joinable, self.model.join) {
             Some((p, s)) => (s, Some(p)),
             None => {

@@ -95,6 +95,8 @@ pub const PRIOR_WEIGHTS: [f64; 5] = [-2.0, 0.0, 1.0, 1.0, -2.0];
 
 /// Index of `lead_max` in the feature vector.
 pub const LEAD_MAX: usize = 14;
+/// Index of `lead_mean` in the feature vector.
+pub const LEAD_MEAN: usize = 15;
 /// Index of `cycle_gap` in the feature vector.
 pub const CYCLE_GAP: usize = 16;
 
@@ -117,6 +119,9 @@ pub struct Model {
     /// members' leads have at least this cosine (`lead_max`; not applied when either side has
     /// no lead) …
     pub lead_min: f64,
+    /// … and a mean lead cosine to its members (`lead_mean`) of at least this (a story is not
+    /// chained together through one member that resembles everything, such as a live blog) …
+    pub lead_mean_min: f64,
     /// … and, both dated, the article is at most this many days past the next publication day
     /// of the story's span (`cycle_gap`).
     pub max_cycle_gap: f64,
@@ -148,8 +153,9 @@ pub const FITTED: Model = Model {
     join: 0.0953,
     // σ(−6), chosen on Timeline17.
     storyline: 0.0025,
-    lead_min: 0.0,
-    max_cycle_gap: 5.0,
+    lead_min: 0.35,
+    lead_mean_min: 0.3,
+    max_cycle_gap: 0.0,
 };
 
 impl Default for Model {
@@ -164,10 +170,19 @@ impl Model {
         self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>()
     }
 
-    /// Whether a candidate passes the same-happening gate ([`Self::lead_min`],
-    /// [`Self::max_cycle_gap`]); `lead_known`: both the article and the story have a lead.
-    pub fn gate(&self, x: &[f64; NF], lead_known: bool) -> bool {
-        (!lead_known || x[LEAD_MAX] >= self.lead_min) && x[CYCLE_GAP] <= self.max_cycle_gap
+    /// Whether a candidate passes the same-happening gate: when the article and the story are
+    /// dated (a news stream: publication days make news cycles), their leads must agree
+    /// ([`Self::lead_min`], [`Self::lead_mean_min`]; not applied when either has no lead) and
+    /// the article must be of the story's news cycle ([`Self::max_cycle_gap`]). Undated
+    /// collections (ECB+, Multi-News: each cluster gathered around one event, leads written
+    /// independently) keep the fitted rule alone.
+    pub fn gate(&self, x: &[f64; NF], lead_known: bool, dated: bool) -> bool {
+        if !dated {
+            return true;
+        }
+        let leads = !lead_known
+            || (x[LEAD_MAX] >= self.lead_min && x[LEAD_MEAN] >= self.lead_mean_min);
+        leads && x[CYCLE_GAP] <= self.max_cycle_gap
     }
 
     /// `P(same event)`.

@@ -151,6 +151,9 @@ pub struct Candidate {
     /// Both the article and the story have a lead to compare (features stored before leads
     /// existed have none).
     pub lead_known: bool,
+    /// Both the article and the story are dated (the same-happening gate applies: see
+    /// [`crate::model::Model::gate`]).
+    pub dated: bool,
 }
 
 /// The working set: members, stories, postings, copy fingerprints and corpus statistics.
@@ -538,6 +541,7 @@ impl Stories {
                     age,
                     x: self.pair_features(story, f, cmax, csum, gap, &lead),
                     lead_known: lead.1 > 0.0 && self.story_has_lead(story),
+                    dated: day.is_some() && story.span.is_some(),
                 }
             })
             .collect()

@@ -141,6 +141,18 @@ fn main() {
     let all: Vec<usize> = (0..items.len()).collect();
     let (st, li) = stream::group_in_order(&features, order, model);
     let s = stream::score(&items, &st, &li, &all);
+    if verbose {
+        let mut lines: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, l) in li.iter().enumerate() {
+            lines.entry(l).or_default().push(i);
+        }
+        for m in lines.values().filter(|m| m.len() > 1) {
+            println!("storyline of {}:", m.len());
+            for &i in m {
+                println!("    {} [{} / {}] {}", items[i].id, items[i].storyline, items[i].story, title(i));
+            }
+        }
+    }
     println!(
         "all: story pairs P {:.3} R {:.3} F1 {:.3}, B3 {:.3}; storyline pairs F1 {:.3}",
         s.story_pairs.precision, s.story_pairs.recall, s.story_pairs.f1, s.story_b3.f1, s.line_pairs.f1
@@ -181,6 +193,7 @@ fn model_from_env() -> Model {
             "join" => m.join = v,
             "storyline" => m.storyline = v,
             "lead_min" => m.lead_min = v,
+            "storyline_lead_min" => m.storyline_lead_min = v,
             "lead_mean_min" => m.lead_mean_min = v,
             "max_cycle_gap" => m.max_cycle_gap = v,
             "bias" => m.bias = v,

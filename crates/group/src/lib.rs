@@ -326,7 +326,10 @@ impl Grouper {
             Some((p, s)) => (s, Some(p)),
             None => {
                 // A storyline is one developing topic: never continued across a place conflict.
-                let storyline = best(&|c| c.x[model::PLACE_CONFLICT] == 0.0, self.model.storyline)
+                let continues = |c: &stories::Candidate| {
+                    c.x[model::PLACE_CONFLICT] == 0.0 && model.storyline_gate(&c.x, c.lead_known, c.dated)
+                };
+                let storyline = best(&continues, self.model.storyline)
                     .map(|(_, s)| self.stories.storyline(s).to_string());
                 (self.stories.get_or_create(id, storyline.as_deref()), None)
             }

@@ -125,6 +125,9 @@ pub struct Model {
     /// … and, both dated, the article is at most this many days past the next publication day
     /// of the story's span (`cycle_gap`).
     pub max_cycle_gap: f64,
+    /// A dated new story continues a dated story's storyline only when their leads share at
+    /// least this cosine (`lead_max`): a thread follows one subject and its actors, not the topic.
+    pub storyline_lead_min: f64,
 }
 
 /// The committed parameters (see the module doc for their provenance).
@@ -156,6 +159,7 @@ pub const FITTED: Model = Model {
     lead_min: 0.35,
     lead_mean_min: 0.3,
     max_cycle_gap: 0.0,
+    storyline_lead_min: 0.0,
 };
 
 impl Default for Model {
@@ -183,6 +187,12 @@ impl Model {
         let leads = !lead_known
             || (x[LEAD_MAX] >= self.lead_min && x[LEAD_MEAN] >= self.lead_mean_min);
         leads && x[CYCLE_GAP] <= self.max_cycle_gap
+    }
+
+    /// Whether a new story may continue a candidate's storyline beyond [`Self::storyline`]:
+    /// dated, with leads, their leads must share [`Self::storyline_lead_min`].
+    pub fn storyline_gate(&self, x: &[f64; NF], lead_known: bool, dated: bool) -> bool {
+        !(dated && lead_known) || x[LEAD_MAX] >= self.storyline_lead_min
     }
 
     /// `P(same event)`.

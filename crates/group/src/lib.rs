@@ -309,6 +309,23 @@ impl Grouper {
             self.insert(id, &features, grouping.clone(), story, true);
             return Decision { grouping, join_probability: None };
         }
+        if let Some((orig, sim)) = self
+            .stories
+            .archive
+            .find(&features.exact, &features.minhash, features.shingles)
+            .map(|(a, sim)| (a.clone(), sim))
+        {
+            // A copy of an original that left the working set: back into its story.
+            let story = self.stories.get_or_create(&orig.story, Some(&orig.storyline));
+            let grouping = Grouping {
+                duplicate_of: Some(orig.id.clone()),
+                duplicate_similarity: Some(sim),
+                story: Some(orig.story.clone()),
+                storyline: Some(self.stories.storyline(story).to_string()),
+            };
+            self.insert(id, &features, grouping.clone(), story, true);
+            return Decision { grouping, join_probability: None };
+        }
         let candidates = self.stories.candidates(&features);
         let scored: Vec<(f64, &stories::Candidate)> =
             candidates.iter().map(|c| (self.model.prob(&c.x), c)).collect();

@@ -188,6 +188,9 @@ pub struct Stories {
     /// Original members of the working set whose lead names a term, by term id.
     lwdf: Vec<u32>,
     pub(crate) copies: CopyIndex,
+    /// Copy fingerprints of originals that left the working set, so a copy is found across any
+    /// time gap (see [`Archive`]).
+    pub(crate) archive: Archive,
     /// (last effective day, story slot) of the dated stories, for eviction.
     by_last: BTreeSet<(i32, usize)>,
     /// Newest publication day seen.
@@ -301,6 +304,16 @@ impl Stories {
         for m in story.members {
             let member = self.members[m as usize].take().expect("live member");
             self.copies.remove(m as usize, &member.exact);
+            if member.grouping.duplicate_of.is_none() {
+                self.archive.push(Archived {
+                    id: member.id.clone(),
+                    story: story.id.clone(),
+                    storyline: story.storyline.clone(),
+                    shingles: member.shingles,
+                    minhash: member.minhash.clone(),
+                    exact: member.exact.clone(),
+                });
+            }
             for &(t, _) in &member.terms {
                 self.wdf[t as usize] -= 1;
             }
@@ -861,6 +874,73 @@ impl Stories {
         }
         out.sort_by_key(|x| x.0);
         out
+    }
+}
+
+/// How many originals that left the working set [`Archive`] keeps copy fingerprints of.
+pub const ARCHIVE_MAX: usize = 65_536;
+
+/// An original that left the working set: what finding its copies needs.
+#[derive(Debug, Clone)]
+pub struct Archived {
+    pub id: ArticleId,
+    pub story: StoryId,
+    pub storyline: String,
+    pub shingles: u32,
+    pub minhash: Vec<u32>,
+    exact: String,
+}
+
+/// The copy fingerprints of the last [`ARCHIVE_MAX`] originals evicted from the working set (a
+/// ring): a copy that arrives months after its original (a backfill, a second archive, a slow
+/// feed) is still linked to it and put in its story, brought back into the working set. About
+/// 0.7 KB an article, so bounded.
+#[derive(Debug, Default)]
+pub struct Archive {
+    entries: Vec<Archived>,
+    next: usize,
+    index: CopyIndex,
+}
+
+impl Archive {
+    fn push(&mut self, a: Archived) {
+        let slot = if self.entries.len() < ARCHIVE_MAX {
+            self.entries.push(a);
+            self.entries.len() - 1
+        } else {
+            let slot = self.next;
+            let old = std::mem::replace(&mut self.entries[slot], a);
+            self.index.remove(slot, &old.exact);
+            self.next = (slot + 1) % ARCHIVE_MAX;
+            slot
+        };
+        let e = &self.entries[slot];
+        self.index.insert(slot, &e.exact, &e.minhash);
+        // Buckets only grow with the ring's slots (stale entries are re-verified), but drop
+        // them now and then so they stay bounded.
+        if slot + 1 == ARCHIVE_MAX {
+            let n = self.entries.len();
+            self.index.retain(|i| i < n);
+        }
+    }
+
+    /// The archived original this fingerprint copies, with the similarity: exact first, else
+    /// the most similar verified near copy (ties to the earliest archived).
+    pub fn find(&self, exact: &str, minhash: &[u32], shingles: u32) -> Option<(&Archived, f32)> {
+        if let Some(i) = self.index.exact(exact) {
+            if self.entries[i].exact == exact {
+                return Some((&self.entries[i], 1.0));
+            }
+        }
+        let mut best: Option<(usize, f32)> = None;
+        for i in self.index.candidates(minhash) {
+            let e = &self.entries[i];
+            let sim = crate::copies::similarity(minhash, shingles, &e.minhash, e.shingles);
+            if sim >= crate::copies::NEAR_THRESHOLD && best.is_none_or(|(_, b)| sim > b) {
+                best = Some((i, sim));
+            }
+        }
+        best.map(|(i, s)| (&self.entries[i], s))
     }
 }
 

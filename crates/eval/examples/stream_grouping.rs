@@ -36,8 +36,10 @@ fn main() {
             .collect();
         Path::new(&d).join(format!("{name}.stream.json"))
     });
-    let cached: Option<(Vec<(String, Option<String>, String, String)>, Vec<Article>)> =
-        cache.as_ref().and_then(|c| std::fs::read(c).ok()).and_then(|b| serde_json::from_slice(&b).ok());
+    let cached: Option<(Vec<(String, Option<String>, String, String)>, Vec<Article>)> = cache
+        .as_ref()
+        .and_then(|c| std::fs::read(c).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok());
     let (items, articles) = match cached {
         Some((it, a)) => (
             it.into_iter()
@@ -56,7 +58,12 @@ fn main() {
                 let it: Vec<_> = items
                     .iter()
                     .map(|i| {
-                        (i.id.clone(), i.published.map(|d| d.to_string()), i.story.clone(), i.storyline.clone())
+                        (
+                            i.id.clone(),
+                            i.published.map(|d| d.to_string()),
+                            i.story.clone(),
+                            i.storyline.clone(),
+                        )
                     })
                     .collect();
                 let _ = std::fs::write(c, serde_json::to_vec(&(it, &articles)).unwrap());
@@ -72,7 +79,8 @@ fn main() {
 
     // Decisions in date order (the batch order the pipeline uses).
     let batch: Vec<(ArticleId, Features)> = order.iter().map(|&i| features[i].clone()).collect();
-    let sorted: Vec<usize> = storyline_group::batch_order(&batch).into_iter().map(|k| order[k]).collect();
+    let sorted: Vec<usize> =
+        storyline_group::batch_order(&batch).into_iter().map(|k| order[k]).collect();
     let mut g = Grouper::with_model(model);
     let mut story_of: BTreeMap<String, Vec<usize>> = BTreeMap::new(); // predicted story -> items
     let mut pred = vec![String::new(); items.len()];
@@ -149,13 +157,23 @@ fn main() {
         for m in lines.values().filter(|m| m.len() > 1) {
             println!("storyline of {}:", m.len());
             for &i in m {
-                println!("    {} [{} / {}] {}", items[i].id, items[i].storyline, items[i].story, title(i));
+                println!(
+                    "    {} [{} / {}] {}",
+                    items[i].id,
+                    items[i].storyline,
+                    items[i].story,
+                    title(i)
+                );
             }
         }
     }
     println!(
         "all: story pairs P {:.3} R {:.3} F1 {:.3}, B3 {:.3}; storyline pairs F1 {:.3}",
-        s.story_pairs.precision, s.story_pairs.recall, s.story_pairs.f1, s.story_b3.f1, s.line_pairs.f1
+        s.story_pairs.precision,
+        s.story_pairs.recall,
+        s.story_pairs.f1,
+        s.story_b3.f1,
+        s.line_pairs.f1
     );
     // Halves by publication day: the first days and the last days, each grouped on its own.
     let mut days: Vec<_> = items.iter().filter_map(|i| i.published).collect();
@@ -163,11 +181,8 @@ fn main() {
     days.dedup();
     let cut = days.get(days.len() / 2).copied();
     for (name, first) in [("first days", true), ("last days", false)] {
-        let sub: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|&i| (items[i].published < cut) == first)
-            .collect();
+        let sub: Vec<usize> =
+            order.iter().copied().filter(|&i| (items[i].published < cut) == first).collect();
         let (st, li) = stream::group_in_order(&features, &sub, model);
         let s = stream::score(&items, &st, &li, &sub);
         println!(

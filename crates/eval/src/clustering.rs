@@ -324,8 +324,8 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
         f1s.push(bcubed(&gold, &p).f1);
     }
     let mean = f1s.iter().sum::<f64>() / f1s.len() as f64;
-    let spread = f1s.iter().copied().fold(f64::MIN, f64::max)
-        - f1s.iter().copied().fold(f64::MAX, f64::min);
+    let spread =
+        f1s.iter().copied().fold(f64::MIN, f64::max) - f1s.iter().copied().fold(f64::MAX, f64::min);
     s.extra.push(Metric::new("B-cubed F1 mean over orders", mean));
     s.extra.push(Metric::new("B-cubed F1 spread over orders", spread));
     s.extra.push(Metric::count("orders", f1s.len()));

@@ -158,7 +158,9 @@ pub fn features(article: &Article) -> Features {
 
     // The lead: the title (unless synthesised from the first sentence) and the first sentences.
     let mut lead_tf: BTreeMap<String, f32> = BTreeMap::new();
-    if let Some(title) = article.title.as_ref().filter(|_| article.title_origin != TitleOrigin::Synthesised) {
+    if let Some(title) =
+        article.title.as_ref().filter(|_| article.title_origin != TitleOrigin::Synthesised)
+    {
         for t in text::terms(title) {
             *lead_tf.entry(t).or_insert(0.0) += 1.0;
         }
@@ -338,13 +340,16 @@ impl Grouper {
                 .map(|&(p, c)| (p, c.story))
         };
         let model = self.model;
-        let joinable = |c: &stories::Candidate| c.age <= WINDOW_DAYS && model.gate(&c.x, c.lead_known, c.dated);
+        let joinable = |c: &stories::Candidate| {
+            c.age <= WINDOW_DAYS && model.gate(&c.x, c.lead_known, c.dated)
+        };
         let (story, prob) = match best(&joinable, self.model.join) {
             Some((p, s)) => (s, Some(p)),
             None => {
                 // A storyline is one developing topic: never continued across a place conflict.
                 let continues = |c: &stories::Candidate| {
-                    c.x[model::PLACE_CONFLICT] == 0.0 && model.storyline_gate(&c.x, c.lead_known, c.dated)
+                    c.x[model::PLACE_CONFLICT] == 0.0
+                        && model.storyline_gate(&c.x, c.lead_known, c.dated)
                 };
                 let storyline = best(&continues, self.model.storyline)
                     .map(|(_, s)| self.stories.storyline(s).to_string());

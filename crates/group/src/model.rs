@@ -184,8 +184,8 @@ impl Model {
         if !dated {
             return true;
         }
-        let leads = !lead_known
-            || (x[LEAD_MAX] >= self.lead_min && x[LEAD_MEAN] >= self.lead_mean_min);
+        let leads =
+            !lead_known || (x[LEAD_MAX] >= self.lead_min && x[LEAD_MEAN] >= self.lead_mean_min);
         leads && x[CYCLE_GAP] <= self.max_cycle_gap
     }
 

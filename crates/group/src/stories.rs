@@ -427,9 +427,10 @@ impl Stories {
     }
 
     fn story_has_lead(&self, story: &Story) -> bool {
-        story.members.iter().any(|&m| {
-            self.members[m as usize].as_ref().is_some_and(|m| !m.lead.is_empty())
-        })
+        story
+            .members
+            .iter()
+            .any(|&m| self.members[m as usize].as_ref().is_some_and(|m| !m.lead.is_empty()))
     }
 
     /// A member's TF-IDF norm under the current weights.

@@ -57,7 +57,11 @@ pub fn read(dir: &Path) -> Result<(Vec<Item>, Vec<Article>, Vec<String>), EvalEr
             .map_err(|e| EvalError::parse(&gold_path, Some(n + 1), format!("invalid JSON: {e}")))?;
         let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
         let (Some(id), Some(story)) = (s("id"), s("story")) else {
-            return Err(EvalError::parse(&gold_path, Some(n + 1), "expected {id, story, storyline}"));
+            return Err(EvalError::parse(
+                &gold_path,
+                Some(n + 1),
+                "expected {id, story, storyline}",
+            ));
         };
         let storyline = s("storyline").unwrap_or_else(|| story.clone());
         gold.insert(id, (story, storyline));

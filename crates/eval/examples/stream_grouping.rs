@@ -19,6 +19,9 @@ use storyline_group::model::{Model, FEATURE_NAMES};
 use storyline_group::{Features, Grouper};
 use storyline_model::{Article, ArticleId};
 
+/// The cache file: (id, published, story, storyline) per item, and the analysed articles.
+type Cached = (Vec<(String, Option<String>, String, String)>, Vec<Article>);
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first() else {
@@ -36,7 +39,7 @@ fn main() {
             .collect();
         Path::new(&d).join(format!("{name}.stream.json"))
     });
-    let cached: Option<(Vec<(String, Option<String>, String, String)>, Vec<Article>)> = cache
+    let cached: Option<Cached> = cache
         .as_ref()
         .and_then(|c| std::fs::read(c).ok())
         .and_then(|b| serde_json::from_slice(&b).ok());

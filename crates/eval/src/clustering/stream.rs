@@ -44,9 +44,13 @@ pub struct Item {
     pub storyline: String,
 }
 
+/// A stream read for scoring: the labelled items and their analysed articles (record order), and
+/// the records ingest refused (`input: reason`).
+pub type Stream = (Vec<Item>, Vec<Article>, Vec<String>);
+
 /// The stream's labelled articles (record order) and their analysed articles. Records without a
 /// gold label are skipped; records ingest refuses are returned by id (they count as singletons).
-pub fn read(dir: &Path) -> Result<(Vec<Item>, Vec<Article>, Vec<String>), EvalError> {
+pub fn read(dir: &Path) -> Result<Stream, EvalError> {
     let gold_path = dir.join("gold.jsonl");
     let mut gold: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (n, line) in util::read(&gold_path)?.lines().enumerate() {
@@ -139,7 +143,7 @@ pub struct OrderScores {
     pub line_b3: Prf,
 }
 
-/// Scores one predicted labelling against the gold of `items` (a subset by index, `None`: all).
+/// Scores one predicted labelling against the gold of the items in `subset` (indices).
 pub fn score(items: &[Item], story: &[String], line: &[String], subset: &[usize]) -> OrderScores {
     let gs: Vec<&str> = subset.iter().map(|&i| items[i].story.as_str()).collect();
     let gl: Vec<&str> = subset.iter().map(|&i| items[i].storyline.as_str()).collect();

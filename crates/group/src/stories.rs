@@ -39,7 +39,16 @@
 //!   entity;
 //! * `lead_person_new`: the article's lead person (its most mentioned, named at least twice) is
 //!   not named by the story, which names people;
-//! * `year_conflict`: both name years in their normalised dates and share none.
+//! * `year_conflict`: both name years in their normalised dates and share none;
+//! * `lead_max`, `lead_mean`: the best and the mean cosine of the article's lead (title and first
+//!   sentences, [`crate::LEAD_SENTENCES`]) to the leads of the story's last [`LEAD_MEMBERS`]
+//!   originals — where a report states its happening;
+//! * `cycle_gap`: publication days beyond the day after the story's span (0 when either is
+//!   undated): another news cycle.
+//!
+//! **Term weights** are `idf × (1 − wdf / (W + TOPIC_PRIOR_DOCS))`, `wdf` the originals of the
+//! working set naming the term and `W` their number: the topic of the window weighs little. Member
+//! norms are recomputed under the current weights when compared.
 //!
 //! Candidates also include up to [`ENTITY_STORIES`] stories that share no retrievable term but
 //! name one of the article's rare people, places or organisations (cosines 0).

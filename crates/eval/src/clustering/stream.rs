@@ -234,3 +234,57 @@ pub fn run(dir: &Path) -> Result<Scores, EvalError> {
         headline: Metric::new("story pairwise F1 (date order)", d.story_pairs.f1),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny invented stream: two outlets on one ferry strike the same day, and an unrelated
+    /// council vote; the gold puts the two strike reports in one story.
+    #[test]
+    fn scores_a_tiny_invented_stream_in_every_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let strike = "Ferry crews in Velmora walked out on Monday over pay, cancelling every \
+sailing to the outer islands. The Seafarers' Guild said 400 crew had joined the strike.";
+        let strike2 = "Every ferry sailing from Velmora to the outer islands was cancelled on \
+Monday when 400 crew members of the Seafarers' Guild walked out in a pay dispute.";
+        let council = "The Tarn district council approved a new library budget on Monday after \
+a two-hour debate about opening hours and the cost of heating the old reading room.";
+        let rec = |id: &str, src: &str, title: &str, text: &str| {
+            serde_json::json!({"id": id, "source": src, "published": "2031-05-05", "title": title, "text": text})
+                .to_string()
+        };
+        std::fs::write(
+            dir.path().join("records.jsonl"),
+            [
+                rec("a", "Harbour Wire", "Velmora ferry crews strike over pay", strike),
+                rec("b", "Island Post", "Ferry strike cancels Velmora sailings", strike2),
+                rec("c", "Tarn Gazette", "Tarn council approves library budget", council),
+            ]
+            .join("\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("gold.jsonl"),
+            "{\"id\": \"a\", \"story\": \"strike\", \"storyline\": \"ferries\"}\n\
+             {\"id\": \"b\", \"story\": \"strike\", \"storyline\": \"ferries\"}\n\
+             {\"id\": \"c\", \"story\": \"library\", \"storyline\": \"library\"}\n",
+        )
+        .unwrap();
+        assert!(is_layout(dir.path()));
+        let s = crate::run(crate::Task::Clustering, dir.path()).unwrap();
+        assert_eq!(s.items, 3);
+        assert_eq!(s.extra("orders"), Some(ORDERS as f64));
+        assert_eq!(s.extra("story pairwise F1 spread over orders"), Some(0.0), "{}", s.render());
+        assert_eq!(s.headline.value, 1.0, "{}", s.render());
+    }
+
+    #[test]
+    #[ignore = "reads ../shared/data/clustering/stream"]
+    fn shared_h1n1_stream() {
+        let Some(p) = util::shared_data("clustering/stream") else { return };
+        let s = run(&p).unwrap();
+        println!("{}", s.render());
+        assert_eq!(s.items, 107);
+    }
+}

@@ -118,6 +118,9 @@ pub struct Member {
     terms: Vec<(u32, f32)>,
     /// (term id, sublinear tf) of an original member's lead (empty for a copy), sorted.
     lead: Vec<(u32, f32)>,
+    /// Cached (body norm, lead norm, member sequence number when computed) under the weights of
+    /// that time: recomputed when more than [`NORM_REFRESH`] articles have joined since.
+    norms: std::cell::Cell<(f32, f32, u64)>,
 }
 
 #[derive(Debug, Default)]
@@ -377,18 +380,19 @@ impl Stories {
         self.idf(t) * (1.0 - share).max(0.0)
     }
 
-    /// An article's lead as (term id, weight) sorted by id, with its norm (terms never seen count
-    /// in the norm with the idf of an unseen term).
-    fn lead_vector(&self, f: &Features) -> (Vec<(u32, f64)>, f64) {
+    /// An article's lead as (term id, weighted tf, term weight) sorted by id, with its norm (terms
+    /// never seen count in the norm with the idf of an unseen term).
+    fn lead_vector(&self, f: &Features) -> LeadVector {
         let mut out = Vec::with_capacity(f.lead.len());
         let mut norm = 0.0;
         for (term, tf) in &f.lead {
             let tf = 1.0 + (*tf as f64).max(1.0).ln();
             match self.vocab.get(term) {
                 Some(&id) => {
-                    let w = tf * self.lead_weight(id);
+                    let lw = self.lead_weight(id);
+                    let w = tf * lw;
                     norm += w * w;
-                    out.push((id, w));
+                    out.push((id, w, lw));
                 }
                 None => norm += (tf * idf(self.docs, 0, prior_df(term))).powi(2),
             }
@@ -398,8 +402,9 @@ impl Stories {
     }
 
     /// Best and mean lead cosine of an article's lead to a story's original members (the most
-    /// recent [`LEAD_MEMBERS`]).
-    fn lead_cosines(&self, story: &Story, lead: &(Vec<(u32, f64)>, f64)) -> (f64, f64) {
+    /// recent [`LEAD_MEMBERS`]). `lead`: the article's (term id, weighted tf, term weight) sorted by
+    /// id, and its norm.
+    fn lead_cosines(&self, story: &Story, lead: &LeadVector) -> (f64, f64) {
         let (v, norm) = lead;
         if *norm <= 0.0 {
             return (0.0, 0.0);
@@ -411,20 +416,19 @@ impl Stories {
                 continue;
             }
             n += 1;
-            let (mut dot, mut mnorm) = (0.0, 0.0);
-            let mut k = 0;
-            for &(t, tf) in &member.lead {
-                let w = tf as f64 * self.lead_weight(t);
-                mnorm += w * w;
-                while k < v.len() && v[k].0 < t {
-                    k += 1;
-                }
-                if k < v.len() && v[k].0 == t {
-                    dot += w * v[k].1;
-                }
-            }
+            let mnorm = self.norms(member).1;
             if mnorm > 0.0 {
-                let c = (dot / (norm * mnorm.sqrt())).min(1.0);
+                // Merge of the two sorted term lists.
+                let (mut dot, mut k) = (0.0, 0);
+                for &(t, tf) in &member.lead {
+                    while k < v.len() && v[k].0 < t {
+                        k += 1;
+                    }
+                    if k < v.len() && v[k].0 == t {
+                        dot += tf as f64 * v[k].2 * v[k].1;
+                    }
+                }
+                let c = (dot / (norm * mnorm)).min(1.0);
                 best = best.max(c);
                 sum += c;
             }
@@ -435,16 +439,29 @@ impl Stories {
         (best, if n > 0 { sum / n as f64 } else { 0.0 })
     }
 
+    /// A member's body and lead norms under the current weights (cached; see [`Member::norms`]).
+    fn norms(&self, m: &Member) -> (f64, f64) {
+        let (body, lead, at) = m.norms.get();
+        if at != u64::MAX && self.member_seq.saturating_sub(at) <= NORM_REFRESH {
+            return (body as f64, lead as f64);
+        }
+        let body =
+            m.terms.iter().map(|&(t, tf)| (tf as f64 * self.weight(t)).powi(2)).sum::<f64>().sqrt();
+        let lead = m
+            .lead
+            .iter()
+            .map(|&(t, tf)| (tf as f64 * self.lead_weight(t)).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        m.norms.set((body as f32, lead as f32, self.member_seq));
+        (body, lead)
+    }
+
     fn story_has_lead(&self, story: &Story) -> bool {
         story
             .members
             .iter()
             .any(|&m| self.members[m as usize].as_ref().is_some_and(|m| !m.lead.is_empty()))
-    }
-
-    /// A member's TF-IDF norm under the current weights.
-    fn member_norm(&self, m: &Member) -> f64 {
-        m.terms.iter().map(|&(t, tf)| (tf as f64 * self.weight(t)).powi(2)).sum::<f64>().sqrt()
     }
 
     /// The article's known terms with TF-IDF weights, and its norm (unknown terms count with the
@@ -498,7 +515,7 @@ impl Stories {
         for &m in &touched {
             let dot = std::mem::take(&mut self.acc[m as usize]);
             let Some(member) = &self.members[m as usize] else { continue };
-            let member_norm = self.member_norm(member);
+            let member_norm = self.norms(member).0;
             if member_norm <= 0.0 {
                 continue;
             }
@@ -627,7 +644,7 @@ impl Stories {
         cmax: f64,
         csum: f64,
         gap: i32,
-        lead_vec: &(Vec<(u32, f64)>, f64),
+        lead_vec: &LeadVector,
     ) -> [f64; NF] {
         let size = story.size.max(1) as f64;
         let cmean = (csum / size).min(1.0);
@@ -776,6 +793,7 @@ impl Stories {
             exact: f.exact.clone(),
             terms: vector,
             lead,
+            norms: std::cell::Cell::new((0.0, 0.0, u64::MAX)),
         });
         self.live_members += 1;
 
@@ -953,6 +971,13 @@ impl Archive {
         best.map(|(i, s)| (&self.entries[i], s))
     }
 }
+
+/// An article's lead: (term id, weighted tf, term weight) sorted by id, and its norm.
+type LeadVector = (Vec<(u32, f64, f64)>, f64);
+
+/// A member's cached norms are recomputed once this many articles have joined since (the weights
+/// drift slowly with the window; recomputing every norm at every comparison cost 5× the speed).
+pub const NORM_REFRESH: u64 = 64;
 
 /// How many of a story's most recent original members its lead cosines compare with.
 pub const LEAD_MEMBERS: usize = 32;

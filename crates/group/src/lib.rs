@@ -328,7 +328,14 @@ impl Grouper {
             self.insert(id, &features, grouping.clone(), story, true);
             return Decision { grouping, join_probability: None };
         }
-        let candidates = self.stories.candidates(&features);
+        // Leads are compared only where the model could join (or continue a storyline under a
+        // lead gate).
+        let m = self.model;
+        let need = move |x: &[f64; model::NF]| {
+            let p = m.prob(x);
+            p >= m.join || (m.storyline_lead_min > 0.0 && p >= m.storyline)
+        };
+        let candidates = self.stories.candidates_with(&features, &need);
         let scored: Vec<(f64, &stories::Candidate)> =
             candidates.iter().map(|c| (self.model.prob(&c.x), c)).collect();
         // Most probable, ties to the older story.

@@ -442,7 +442,8 @@ impl Stories {
     /// A member's body and lead norms under the current weights (cached; see [`Member::norms`]).
     fn norms(&self, m: &Member) -> (f64, f64) {
         let (body, lead, at) = m.norms.get();
-        if at != u64::MAX && self.member_seq.saturating_sub(at) <= NORM_REFRESH {
+        let refresh = NORM_REFRESH.max(self.wdocs as u64 / 8);
+        if at != u64::MAX && self.member_seq.saturating_sub(at) <= refresh {
             return (body as f64, lead as f64);
         }
         let body =
@@ -487,6 +488,17 @@ impl Stories {
     /// [`TOP_STORIES`], by best member cosine (ties to the older story), within
     /// [`STORYLINE_DAYS`] of its date.
     pub fn candidates(&mut self, f: &Features) -> Vec<Candidate> {
+        self.candidates_with(f, &|_| true)
+    }
+
+    /// [`Self::candidates`], computing the lead cosines (`lead_max`, `lead_mean`; 0 otherwise)
+    /// only of the candidates `need_lead` accepts by their other features — the grouper asks only
+    /// for those its model could join, as comparing leads is the costly part.
+    pub fn candidates_with(
+        &mut self,
+        f: &Features,
+        need_lead: &dyn Fn(&[f64; NF]) -> bool,
+    ) -> Vec<Candidate> {
         let (vector, norm) = self.vector(f);
         if norm <= 0.0 {
             return Vec::new();
@@ -566,6 +578,7 @@ impl Stories {
             }
         }
         let lead = self.lead_vector(f);
+        let lead_known = lead.1 > 0.0;
         ranked
             .into_iter()
             .map(|(s, cmax, csum, gap)| {
@@ -574,13 +587,19 @@ impl Stories {
                     (Some(d), Some((first, _))) => (d - first).abs(),
                     _ => 0,
                 };
+                let mut x = self.pair_features(story, f, cmax, csum, gap);
+                if lead_known && need_lead(&x) {
+                    let (max, mean) = self.lead_cosines(story, &lead);
+                    x[crate::model::LEAD_MAX] = max;
+                    x[crate::model::LEAD_MEAN] = mean;
+                }
                 Candidate {
                     story: s,
                     seq: story.seq,
                     gap,
                     age,
-                    x: self.pair_features(story, f, cmax, csum, gap, &lead),
-                    lead_known: lead.1 > 0.0 && self.story_has_lead(story),
+                    x,
+                    lead_known: lead_known && self.story_has_lead(story),
                     dated: day.is_some() && story.span.is_some(),
                 }
             })
@@ -626,8 +645,11 @@ impl Stories {
         Some(c.into_iter().find(|c| c.story == s).map_or_else(
             || {
                 let st = self.story(s);
-                let lead = self.lead_vector(f);
-                self.pair_features(st, f, 0.0, 0.0, 0, &lead)
+                let mut x = self.pair_features(st, f, 0.0, 0.0, 0);
+                let (max, mean) = self.lead_cosines(st, &self.lead_vector(f));
+                x[crate::model::LEAD_MAX] = max;
+                x[crate::model::LEAD_MEAN] = mean;
+                x
             },
             |c| c.x,
         ))
@@ -644,7 +666,6 @@ impl Stories {
         cmax: f64,
         csum: f64,
         gap: i32,
-        lead_vec: &LeadVector,
     ) -> [f64; NF] {
         let size = story.size.max(1) as f64;
         let cmean = (csum / size).min(1.0);
@@ -723,7 +744,8 @@ impl Stories {
         } else {
             (false, false)
         };
-        let (lead_max, lead_mean) = self.lead_cosines(story, lead_vec);
+        // Filled in by `candidates_with` where needed.
+        let (lead_max, lead_mean) = (0.0, 0.0);
         // Publication days beyond the next: another news cycle.
         let cycle_gap = match (f.published, story.span) {
             (Some(_), Some(_)) => ((gap - 1).max(0) as f64).min(5.0),
@@ -975,8 +997,9 @@ impl Archive {
 /// An article's lead: (term id, weighted tf, term weight) sorted by id, and its norm.
 type LeadVector = (Vec<(u32, f64, f64)>, f64);
 
-/// A member's cached norms are recomputed once this many articles have joined since (the weights
-/// drift slowly with the window; recomputing every norm at every comparison cost 5× the speed).
+/// A member's cached norms are recomputed once this many articles, or an eighth of the working
+/// window, have joined since (the weights drift slowly with the window; recomputing every norm at
+/// every comparison cost 5× the speed).
 pub const NORM_REFRESH: u64 = 64;
 
 /// How many of a story's most recent original members its lead cosines compare with.

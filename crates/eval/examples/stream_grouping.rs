@@ -211,6 +211,7 @@ fn model_from_env() -> Model {
             "join" => m.join = v,
             "storyline" => m.storyline = v,
             "lead_min" => m.lead_min = v,
+            "dominance" => m.dominance = v,
             "storyline_lead_min" => m.storyline_lead_min = v,
             "lead_mean_min" => m.lead_mean_min = v,
             "max_cycle_gap" => m.max_cycle_gap = v,

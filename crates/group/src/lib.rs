@@ -350,7 +350,17 @@ impl Grouper {
         let joinable = |c: &stories::Candidate| {
             c.age <= WINDOW_DAYS && model.gate(&c.x, c.lead_known, c.dated)
         };
-        let (story, prob) = match best(&joinable, self.model.join) {
+        // A round-up, live blog or explainer resembles several stories of its days: unless one
+        // dominates (its lead cosine clearly above the others'), it joins none.
+        let mut passing: Vec<f64> = scored
+            .iter()
+            .filter(|(p, c)| *p >= model.join && c.dated && c.lead_known && joinable(c))
+            .map(|(_, c)| c.x[model::LEAD_MAX])
+            .collect();
+        passing.sort_by(|a, b| b.total_cmp(a));
+        let ambiguous = passing.len() >= 2 && passing[1] >= model.dominance * passing[0];
+        let chosen = if ambiguous { None } else { best(&joinable, self.model.join) };
+        let (story, prob) = match chosen {
             Some((p, s)) => (s, Some(p)),
             None => {
                 // A storyline is one developing topic: never continued across a place conflict.

@@ -812,3 +812,38 @@ in The Northern Ledger and is republished with permission."
     assert_eq!(r[1].duplicate_of.as_deref(), Some("oped-original"), "{r:?}");
     assert_eq!(r[1].story.as_deref(), Some("oped-original"));
 }
+
+#[test]
+fn a_live_blog_of_several_happenings_joins_none_of_them() {
+    let strike = port_dispute().remove(0);
+    let budget = article(
+        "korvast-budget",
+        "Korvast council passes budget with cuts to harbour ferries",
+        "2031-06-02",
+        "The Korvast city council passed its budget on Monday after a long night session, cutting \
+the subsidy for the harbour ferries by a fifth and raising parking charges in the old town. \
+Mayor Enno Halvard said the cuts were painful but unavoidable.",
+        &[("Korvast", "Korvast", LOC), ("Enno Halvard", "Enno Halvard", PER)],
+        &[],
+    );
+    let blog = article(
+        "korvast-live",
+        "Korvast live: dockers strike, council passes budget with ferry cuts",
+        "2031-06-02",
+        "Dockworkers at the port of Korvast walked out on Monday over pay, and the Dockers' Union \
+said pickets would stay at the harbour gates. The Korvast city council passed its budget on \
+Monday, cutting the subsidy for the harbour ferries. Mira Telland, the union leader, and Mayor \
+Enno Halvard both spoke to reporters at the harbour.",
+        &[
+            ("Korvast", "Korvast", LOC),
+            ("Dockers' Union", "Dockers' Union", ORG),
+            ("Mira Telland", "Mira Telland", PER),
+            ("Enno Halvard", "Enno Halvard", PER),
+        ],
+        &[],
+    );
+    let mut g = Grouper::new();
+    let r = run(&mut g, &[strike, budget, blog]);
+    assert_eq!(r[1].story.as_deref(), Some("korvast-budget"), "{r:?}");
+    assert_eq!(r[2].story.as_deref(), Some("korvast-live"), "{r:?}");
+}

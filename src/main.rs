@@ -50,6 +50,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Recompute the stories of the stored articles (published on or after --since, or all) in
+    /// date order, whatever order they were ingested in; story ids stay where membership does
+    /// not change.
+    Regroup {
+        /// Only articles published on or after this day (YYYY-MM-DD); earlier ones keep their
+        /// stories.
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// List stories, newest first.
     Stories {
         #[arg(long)]
@@ -147,6 +158,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ingest(&mut store, storyline_ingest::read_inputs(&paths))?
             };
             print_ingest_report(&report, json)
+        }
+        Command::Regroup { since, json } => {
+            let since: Option<Date> = since
+                .map(|s| s.parse().map_err(|_| anyhow!("--since: expected YYYY-MM-DD, got {s:?}")))
+                .transpose()?;
+            let mut store = open(&cli.db)?;
+            let report = pipeline::regroup(&mut store, since)?;
+            if json {
+                let mut doc = serde_json::to_value(&report)?;
+                doc["schema"] = json!(SCHEMA_VERSION);
+                print_json(&doc)?;
+            } else {
+                eprintln!(
+                    "regrouped {} of {} articles: {} changed, {} stories",
+                    report.regrouped, report.articles, report.changed, report.stories
+                );
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Stories { json, limit } => {
             let store = open(&cli.db)?;

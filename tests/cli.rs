@@ -558,3 +558,55 @@ fn story_html_page_is_self_contained_and_escaped() {
     assert!(page.contains("&lt;script&gt;"), "the hostile text is shown, escaped");
     assert!(!page.contains("src=\"http"), "no external assets");
 }
+
+/// Story membership as sorted sets of article ids.
+fn partition(db: &Path) -> Vec<Vec<String>> {
+    let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in export(db) {
+        let story = r["story"].as_str().unwrap_or_else(|| r["id"].as_str().unwrap()).to_string();
+        by.entry(story).or_default().push(r["id"].as_str().unwrap().into());
+    }
+    let mut p: Vec<Vec<String>> = by
+        .into_values()
+        .map(|mut v| {
+            v.sort();
+            v
+        })
+        .collect();
+    p.sort();
+    p
+}
+
+#[test]
+fn regroup_gives_the_stories_of_one_batch_whatever_order_outlets_came_in() {
+    let articles = repo().join("examples/collection/articles");
+    // All at once: one batch, grouped by date.
+    let one = scratch();
+    let out = run(&one.db, &["ingest", articles.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = partition(&one.db);
+    let ids_before: Vec<Value> = export(&one.db);
+    let out = run(&one.db, &["regroup"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("0 changed"), "{}", stderr(&out));
+    assert_eq!(export(&one.db), ids_before, "regroup keeps ids where membership is unchanged");
+
+    // One outlet folder per run, in reverse order, then regroup.
+    let each = scratch();
+    let mut outlets: Vec<PathBuf> =
+        std::fs::read_dir(&articles).unwrap().map(|e| e.unwrap().path()).collect();
+    outlets.sort();
+    outlets.reverse();
+    for o in &outlets {
+        let out = run(&each.db, &["ingest", o.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out = run(&each.db, &["regroup", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout_json(&out)["articles"], 14);
+    assert_eq!(partition(&each.db), expected);
+    let out = run(&each.db, &["stories", "--json"]);
+    assert_eq!(stdout_json(&out)["stories"].as_array().unwrap().len(), expected.len());
+    let out = run(&each.db, &["regroup", "--since", "last week"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

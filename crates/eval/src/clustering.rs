@@ -278,9 +278,17 @@ pub fn feed_order(docs: &[Doc]) -> Vec<usize> {
 }
 
 pub mod copies;
+pub mod stream;
 pub mod timelines;
 
+/// Number of record orders [`run`] scores (the fixed order and `ORDERS − 1` more seeds), for the
+/// mean and spread of B-cubed F1: online grouping can depend on the order records arrive in.
+pub const ORDERS: u64 = 5;
+
 pub fn run(data: &Path) -> Result<Scores, EvalError> {
+    if data.is_dir() && stream::is_layout(data) {
+        return stream::run(data);
+    }
     if data.is_dir() && timelines::is_layout(data) {
         return timelines::run(data);
     }
@@ -300,9 +308,44 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
     };
     let gold: Vec<&str> = docs.iter().map(|d| d.gold.as_str()).collect();
     let mut panics = util::Panics::default();
-    let (pred, secs) = predict(&docs, &mut panics);
+    let (features, analysis_secs) = doc_features(&docs, &mut panics);
+    let (pred, _, group_secs) = group_features(&features, &feed_order(&docs), Model::default());
+    let secs = analysis_secs + group_secs;
     let with_source = docs.iter().filter(|d| d.source.is_some()).count();
     let mut s = scores(data, &gold, &pred, secs, with_source);
+    // The same documents in other orders: mean and spread (max − min) of B-cubed F1, fed one by
+    // one (the online grouper's own order sensitivity) and as `storyline ingest` groups them (in
+    // chunks of 256, each sorted by day and article id: `Grouper::add_batch`).
+    let mut f1s = vec![s.headline.value];
+    let mut batched = Vec::new();
+    for seed in 0..ORDERS {
+        let mut order = if seed == 0 {
+            feed_order(&docs)
+        } else {
+            shuffled(docs.len(), SEED.wrapping_add(seed))
+        };
+        if seed > 0 && docs.iter().all(|d| d.published.is_some()) {
+            order.sort_by_key(|&i| docs[i].published);
+        }
+        if seed > 0 {
+            let (p, _, _) = group_features(&features, &order, Model::default());
+            f1s.push(bcubed(&gold, &p).f1);
+        }
+        let (p, _) = stream::group_in_order(&features, &order, Model::default());
+        batched.push(bcubed(&gold, &p).f1);
+    }
+    let mean_spread = |v: &[f64]| {
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        let hi = v.iter().copied().fold(f64::MIN, f64::max);
+        (mean, hi - v.iter().copied().fold(f64::MAX, f64::min))
+    };
+    let (mean, spread) = mean_spread(&f1s);
+    s.extra.push(Metric::new("B-cubed F1 mean over orders", mean));
+    s.extra.push(Metric::new("B-cubed F1 spread over orders", spread));
+    let (mean, spread) = mean_spread(&batched);
+    s.extra.push(Metric::new("B-cubed F1 mean over orders, grouped as ingest does", mean));
+    s.extra.push(Metric::new("B-cubed F1 spread over orders, grouped as ingest does", spread));
+    s.extra.push(Metric::count("orders", f1s.len()));
     s.notes.extend(error_notes(&docs, &pred));
     panics.report(&mut s.extra, &mut s.notes);
     Ok(s)

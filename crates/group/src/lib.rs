@@ -46,6 +46,9 @@ pub const MAX_YEARS: usize = 4;
 /// Title words count this many times in the term weights (a title synthesised from the lead
 /// sentence counts once more, as it repeats the body).
 pub const TITLE_WEIGHT: f32 = 3.0;
+/// How many sentences of the body, with the title, make an article's lead ([`Features::lead`]):
+/// where a news report states its happening (who did what, when, where).
+pub const LEAD_SENTENCES: usize = 5;
 
 /// What grouping needs to remember about an article (persisted by the store as JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -69,6 +72,9 @@ pub struct Features {
     /// Calendar years named by the article's normalised dates (a day, week, month or year
     /// value), sorted, at most [`MAX_YEARS`].
     pub years: Vec<i32>,
+    /// Content terms of the lead (the title and the first [`LEAD_SENTENCES`] sentences) with
+    /// their counts, sorted by term. Empty in features stored before it existed.
+    pub lead: Vec<(String, f32)>,
 }
 
 /// One entity an article names.
@@ -150,7 +156,28 @@ pub fn features(article: &Article) -> Features {
     let mut days: Vec<i32> = days.into_iter().map(|(d, _)| d).collect();
     days.sort_unstable();
 
+    // The lead: the title (unless synthesised from the first sentence) and the first sentences.
+    let mut lead_tf: BTreeMap<String, f32> = BTreeMap::new();
+    if let Some(title) =
+        article.title.as_ref().filter(|_| article.title_origin != TitleOrigin::Synthesised)
+    {
+        for t in text::terms(title) {
+            *lead_tf.entry(t).or_insert(0.0) += 1.0;
+        }
+    }
+    let lead_end = article
+        .analysis
+        .sentences
+        .get(LEAD_SENTENCES - 1)
+        .or(article.analysis.sentences.last())
+        .map_or(usize::MAX, |s| s.end);
+    let lead_text: String = article.text.chars().take(lead_end).collect();
+    for t in text::terms(&lead_text) {
+        *lead_tf.entry(t).or_insert(0.0) += 1.0;
+    }
+
     Features {
+        lead: lead_tf.into_iter().collect(),
         exact: fp.exact,
         shingles: fp.shingles,
         minhash: fp.minhash,
@@ -171,6 +198,18 @@ fn value_year(value: &str) -> Option<i32> {
         return None;
     }
     head.parse().ok()
+}
+
+/// The order [`Grouper::add_batch`] groups a batch in: dated articles by publication day, then
+/// undated ones (they count as published on the newest day seen), ties by article id — a
+/// content address, so the order is the same whatever order the batch arrived in.
+pub fn batch_order(batch: &[(ArticleId, Features)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..batch.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| (batch[i].1.published.is_none(), batch[i].1.published);
+        key(a).cmp(&key(b)).then_with(|| batch[a].0.cmp(&batch[b].0))
+    });
+    order
 }
 
 /// The online grouping state: the working set of recent stories (see [`stories`]) and the join
@@ -241,6 +280,17 @@ impl Grouper {
         self.decide(id, features).grouping
     }
 
+    /// Groups a batch of new articles in [`batch_order`] (by publication day, then id) rather
+    /// than in arrival order, so the stories of a batch do not depend on the order its articles
+    /// arrived in. Returns the groupings in input order.
+    pub fn add_batch(&mut self, batch: &[(ArticleId, Features)]) -> Vec<Grouping> {
+        let mut out = vec![Grouping::default(); batch.len()];
+        for i in batch_order(batch) {
+            out[i] = self.add(&batch[i].0, batch[i].1.clone());
+        }
+        out
+    }
+
     /// [`Self::add`], with the probability behind the decision.
     pub fn decide(&mut self, id: &ArticleId, features: Features) -> Decision {
         if let Some(&slot) = self.ids.get(id) {
@@ -261,7 +311,31 @@ impl Grouper {
             self.insert(id, &features, grouping.clone(), story, true);
             return Decision { grouping, join_probability: None };
         }
-        let candidates = self.stories.candidates(&features);
+        if let Some((orig, sim)) = self
+            .stories
+            .archive
+            .find(&features.exact, &features.minhash, features.shingles)
+            .map(|(a, sim)| (a.clone(), sim))
+        {
+            // A copy of an original that left the working set: back into its story.
+            let story = self.stories.get_or_create(&orig.story, Some(&orig.storyline));
+            let grouping = Grouping {
+                duplicate_of: Some(orig.id.clone()),
+                duplicate_similarity: Some(sim),
+                story: Some(orig.story.clone()),
+                storyline: Some(self.stories.storyline(story).to_string()),
+            };
+            self.insert(id, &features, grouping.clone(), story, true);
+            return Decision { grouping, join_probability: None };
+        }
+        // Leads are compared only where the model could join (or continue a storyline under a
+        // lead gate).
+        let m = self.model;
+        let need = move |x: &[f64; model::NF]| {
+            let p = m.prob(x);
+            p >= m.join || (m.storyline_lead_min > 0.0 && p >= m.storyline)
+        };
+        let candidates = self.stories.candidates_with(&features, &need);
         let scored: Vec<(f64, &stories::Candidate)> =
             candidates.iter().map(|c| (self.model.prob(&c.x), c)).collect();
         // Most probable, ties to the older story.
@@ -272,11 +346,29 @@ impl Grouper {
                 .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.seq.cmp(&a.1.seq)))
                 .map(|&(p, c)| (p, c.story))
         };
-        let (story, prob) = match best(&|c| c.age <= WINDOW_DAYS, self.model.join) {
+        let model = self.model;
+        let joinable = |c: &stories::Candidate| {
+            c.age <= WINDOW_DAYS && model.gate(&c.x, c.lead_known, c.dated)
+        };
+        // A round-up, live blog or explainer resembles several stories of its days: unless one
+        // dominates (its lead cosine clearly above the others'), it joins none.
+        let mut passing: Vec<f64> = scored
+            .iter()
+            .filter(|(p, c)| *p >= model.join && c.dated && c.lead_known && joinable(c))
+            .map(|(_, c)| c.x[model::LEAD_MAX])
+            .collect();
+        passing.sort_by(|a, b| b.total_cmp(a));
+        let ambiguous = passing.len() >= 2 && passing[1] >= model.dominance * passing[0];
+        let chosen = if ambiguous { None } else { best(&joinable, self.model.join) };
+        let (story, prob) = match chosen {
             Some((p, s)) => (s, Some(p)),
             None => {
                 // A storyline is one developing topic: never continued across a place conflict.
-                let storyline = best(&|c| c.x[model::PLACE_CONFLICT] == 0.0, self.model.storyline)
+                let continues = |c: &stories::Candidate| {
+                    c.x[model::PLACE_CONFLICT] == 0.0
+                        && model.storyline_gate(&c.x, c.lead_known, c.dated)
+                };
+                let storyline = best(&continues, self.model.storyline)
                     .map(|(_, s)| self.stories.storyline(s).to_string());
                 (self.stories.get_or_create(id, storyline.as_deref()), None)
             }

@@ -39,7 +39,16 @@
 //!   entity;
 //! * `lead_person_new`: the article's lead person (its most mentioned, named at least twice) is
 //!   not named by the story, which names people;
-//! * `year_conflict`: both name years in their normalised dates and share none.
+//! * `year_conflict`: both name years in their normalised dates and share none;
+//! * `lead_max`, `lead_mean`: the best and the mean cosine of the article's lead (title and first
+//!   sentences, [`crate::LEAD_SENTENCES`]) to the leads of the story's last [`LEAD_MEMBERS`]
+//!   originals — where a report states its happening;
+//! * `cycle_gap`: publication days beyond the day after the story's span (0 when either is
+//!   undated): another news cycle.
+//!
+//! **Term weights** are `idf × (1 − wdf / (W + TOPIC_PRIOR_DOCS))`, `wdf` the originals of the
+//! working set naming the term and `W` their number: the topic of the window weighs little. Member
+//! norms are recomputed under the current weights when compared.
 //!
 //! Candidates also include up to [`ENTITY_STORIES`] stories that share no retrievable term but
 //! name one of the article's rare people, places or organisations (cosines 0).
@@ -105,8 +114,13 @@ pub struct Member {
     pub shingles: u32,
     pub minhash: Vec<u32>,
     exact: String,
-    /// TF-IDF norm when it was added.
-    norm: f32,
+    /// (term id, sublinear tf) of an original member (empty for a copy), sorted by term id.
+    terms: Vec<(u32, f32)>,
+    /// (term id, sublinear tf) of an original member's lead (empty for a copy), sorted.
+    lead: Vec<(u32, f32)>,
+    /// Cached (body norm, lead norm, member sequence number when computed) under the weights of
+    /// that time: recomputed when more than [`NORM_REFRESH`] articles have joined since.
+    norms: std::cell::Cell<(f32, f32, u64)>,
 }
 
 #[derive(Debug, Default)]
@@ -146,6 +160,12 @@ pub struct Candidate {
     /// either is undated).
     pub age: i32,
     pub x: [f64; NF],
+    /// Both the article and the story have a lead to compare (features stored before leads
+    /// existed have none).
+    pub lead_known: bool,
+    /// Both the article and the story are dated (the same-happening gate applies: see
+    /// [`crate::model::Model::gate`]).
+    pub dated: bool,
 }
 
 /// The working set: members, stories, postings, copy fingerprints and corpus statistics.
@@ -173,7 +193,16 @@ pub struct Stories {
     member_seq: u64,
     /// (member slot, sublinear tf) by term id.
     postings: Vec<Vec<(u32, f32)>>,
+    /// Original members of the working set naming a term, by term id, and their number: how
+    /// much a term is the *topic* of the current window rather than one happening's.
+    wdf: Vec<u32>,
+    wdocs: u32,
+    /// Original members of the working set whose lead names a term, by term id.
+    lwdf: Vec<u32>,
     pub(crate) copies: CopyIndex,
+    /// Copy fingerprints of originals that left the working set, so a copy is found across any
+    /// time gap (see [`Archive`]).
+    pub(crate) archive: Archive,
     /// (last effective day, story slot) of the dated stories, for eviction.
     by_last: BTreeSet<(i32, usize)>,
     /// Newest publication day seen.
@@ -287,6 +316,25 @@ impl Stories {
         for m in story.members {
             let member = self.members[m as usize].take().expect("live member");
             self.copies.remove(m as usize, &member.exact);
+            if member.grouping.duplicate_of.is_none() {
+                self.archive.push(Archived {
+                    id: member.id.clone(),
+                    story: story.id.clone(),
+                    storyline: story.storyline.clone(),
+                    shingles: member.shingles,
+                    minhash: member.minhash.clone(),
+                    exact: member.exact.clone(),
+                });
+            }
+            for &(t, _) in &member.terms {
+                self.wdf[t as usize] -= 1;
+            }
+            for &(t, _) in &member.lead {
+                self.lwdf[t as usize] -= 1;
+            }
+            if member.grouping.duplicate_of.is_none() {
+                self.wdocs -= 1;
+            }
             self.pending_members.push(m as usize);
             self.live_members -= 1;
         }
@@ -316,6 +364,107 @@ impl Stories {
         idf(self.docs, self.df[t as usize], self.prior_df[t as usize])
     }
 
+    /// A term's weight: its idf times its share of the working window's articles *not* naming
+    /// it, `1 − wdf / (W + TOPIC_PRIOR_DOCS)`. A word most articles of the window use ("flu"
+    /// in a week of flu coverage, the country of a crisis) is the topic, not the happening, and
+    /// weighs little however rare it is in general news; in a window of many topics nothing
+    /// changes much.
+    fn weight(&self, t: u32) -> f64 {
+        let share = self.wdf[t as usize] as f64 / (self.wdocs as f64 + TOPIC_PRIOR_DOCS);
+        self.idf(t) * (1.0 - share).max(0.0)
+    }
+
+    /// A lead term's weight: as [`Self::weight`], with the share of the window's leads naming it.
+    fn lead_weight(&self, t: u32) -> f64 {
+        let share = self.lwdf[t as usize] as f64 / (self.wdocs as f64 + TOPIC_PRIOR_DOCS);
+        self.idf(t) * (1.0 - share).max(0.0)
+    }
+
+    /// An article's lead as (term id, weighted tf, term weight) sorted by id, with its norm (terms
+    /// never seen count in the norm with the idf of an unseen term).
+    fn lead_vector(&self, f: &Features) -> LeadVector {
+        let mut out = Vec::with_capacity(f.lead.len());
+        let mut norm = 0.0;
+        for (term, tf) in &f.lead {
+            let tf = 1.0 + (*tf as f64).max(1.0).ln();
+            match self.vocab.get(term) {
+                Some(&id) => {
+                    let lw = self.lead_weight(id);
+                    let w = tf * lw;
+                    norm += w * w;
+                    out.push((id, w, lw));
+                }
+                None => norm += (tf * idf(self.docs, 0, prior_df(term))).powi(2),
+            }
+        }
+        out.sort_by_key(|x| x.0);
+        (out, norm.sqrt())
+    }
+
+    /// Best and mean lead cosine of an article's lead to a story's original members (the most
+    /// recent [`LEAD_MEMBERS`]). `lead`: the article's (term id, weighted tf, term weight) sorted by
+    /// id, and its norm.
+    fn lead_cosines(&self, story: &Story, lead: &LeadVector) -> (f64, f64) {
+        let (v, norm) = lead;
+        if *norm <= 0.0 {
+            return (0.0, 0.0);
+        }
+        let (mut best, mut sum, mut n) = (0.0f64, 0.0, 0usize);
+        for &m in story.members.iter().rev() {
+            let Some(member) = &self.members[m as usize] else { continue };
+            if member.grouping.duplicate_of.is_some() {
+                continue;
+            }
+            n += 1;
+            let mnorm = self.norms(member).1;
+            if mnorm > 0.0 {
+                // Merge of the two sorted term lists.
+                let (mut dot, mut k) = (0.0, 0);
+                for &(t, tf) in &member.lead {
+                    while k < v.len() && v[k].0 < t {
+                        k += 1;
+                    }
+                    if k < v.len() && v[k].0 == t {
+                        dot += tf as f64 * v[k].2 * v[k].1;
+                    }
+                }
+                let c = (dot / (norm * mnorm)).min(1.0);
+                best = best.max(c);
+                sum += c;
+            }
+            if n >= LEAD_MEMBERS {
+                break;
+            }
+        }
+        (best, if n > 0 { sum / n as f64 } else { 0.0 })
+    }
+
+    /// A member's body and lead norms under the current weights (cached; see [`Member::norms`]).
+    fn norms(&self, m: &Member) -> (f64, f64) {
+        let (body, lead, at) = m.norms.get();
+        let refresh = NORM_REFRESH.max(self.wdocs as u64 / 8);
+        if at != u64::MAX && self.member_seq.saturating_sub(at) <= refresh {
+            return (body as f64, lead as f64);
+        }
+        let body =
+            m.terms.iter().map(|&(t, tf)| (tf as f64 * self.weight(t)).powi(2)).sum::<f64>().sqrt();
+        let lead = m
+            .lead
+            .iter()
+            .map(|&(t, tf)| (tf as f64 * self.lead_weight(t)).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        m.norms.set((body as f32, lead as f32, self.member_seq));
+        (body, lead)
+    }
+
+    fn story_has_lead(&self, story: &Story) -> bool {
+        story
+            .members
+            .iter()
+            .any(|&m| self.members[m as usize].as_ref().is_some_and(|m| !m.lead.is_empty()))
+    }
+
     /// The article's known terms with TF-IDF weights, and its norm (unknown terms count with the
     /// idf of an unseen term).
     fn vector(&self, f: &Features) -> (Vec<(u32, f64)>, f64) {
@@ -325,7 +474,7 @@ impl Stories {
             let tf = 1.0 + (*tf as f64).max(1.0).ln();
             match self.vocab.get(term) {
                 Some(&id) => {
-                    let w = tf * self.idf(id);
+                    let w = tf * self.weight(id);
                     norm += w * w;
                     out.push((id, w));
                 }
@@ -339,6 +488,17 @@ impl Stories {
     /// [`TOP_STORIES`], by best member cosine (ties to the older story), within
     /// [`STORYLINE_DAYS`] of its date.
     pub fn candidates(&mut self, f: &Features) -> Vec<Candidate> {
+        self.candidates_with(f, &|_| true)
+    }
+
+    /// [`Self::candidates`], computing the lead cosines (`lead_max`, `lead_mean`; 0 otherwise)
+    /// only of the candidates `need_lead` accepts by their other features — the grouper asks only
+    /// for those its model could join, as comparing leads is the costly part.
+    pub fn candidates_with(
+        &mut self,
+        f: &Features,
+        need_lead: &dyn Fn(&[f64; NF]) -> bool,
+    ) -> Vec<Candidate> {
         let (vector, norm) = self.vector(f);
         if norm <= 0.0 {
             return Vec::new();
@@ -350,8 +510,7 @@ impl Stories {
             if self.is_common(t) {
                 continue;
             }
-            let idf = self.idf(t);
-            let wi = w * idf;
+            let wi = w * self.weight(t);
             for &(m, tf) in &self.postings[t as usize] {
                 let a = &mut self.acc[m as usize];
                 if *a == 0.0 {
@@ -368,10 +527,11 @@ impl Stories {
         for &m in &touched {
             let dot = std::mem::take(&mut self.acc[m as usize]);
             let Some(member) = &self.members[m as usize] else { continue };
-            if member.norm <= 0.0 {
+            let member_norm = self.norms(member).0;
+            if member_norm <= 0.0 {
                 continue;
             }
-            let cos = (dot / (norm * member.norm as f64)).min(1.0);
+            let cos = (dot / (norm * member_norm)).min(1.0);
             let e = &mut self.story_acc[member.story];
             if e.1 == 0.0 {
                 self.touched_stories.push(member.story);
@@ -417,6 +577,8 @@ impl Stories {
                 ranked.push((s, 0.0, 0.0, gap));
             }
         }
+        let lead = self.lead_vector(f);
+        let lead_known = lead.1 > 0.0;
         ranked
             .into_iter()
             .map(|(s, cmax, csum, gap)| {
@@ -425,12 +587,20 @@ impl Stories {
                     (Some(d), Some((first, _))) => (d - first).abs(),
                     _ => 0,
                 };
+                let mut x = self.pair_features(story, f, cmax, csum, gap);
+                if lead_known && need_lead(&x) {
+                    let (max, mean) = self.lead_cosines(story, &lead);
+                    x[crate::model::LEAD_MAX] = max;
+                    x[crate::model::LEAD_MEAN] = mean;
+                }
                 Candidate {
                     story: s,
                     seq: story.seq,
                     gap,
                     age,
-                    x: self.pair_features(story, f, cmax, csum, gap),
+                    x,
+                    lead_known: lead_known && self.story_has_lead(story),
+                    dated: day.is_some() && story.span.is_some(),
                 }
             })
             .collect()
@@ -475,7 +645,11 @@ impl Stories {
         Some(c.into_iter().find(|c| c.story == s).map_or_else(
             || {
                 let st = self.story(s);
-                self.pair_features(st, f, 0.0, 0.0, 0)
+                let mut x = self.pair_features(st, f, 0.0, 0.0, 0);
+                let (max, mean) = self.lead_cosines(st, &self.lead_vector(f));
+                x[crate::model::LEAD_MAX] = max;
+                x[crate::model::LEAD_MEAN] = mean;
+                x
             },
             |c| c.x,
         ))
@@ -570,6 +744,13 @@ impl Stories {
         } else {
             (false, false)
         };
+        // Filled in by `candidates_with` where needed.
+        let (lead_max, lead_mean) = (0.0, 0.0);
+        // Publication days beyond the next: another news cycle.
+        let cycle_gap = match (f.published, story.span) {
+            (Some(_), Some(_)) => ((gap - 1).max(0) as f64).min(5.0),
+            _ => 0.0,
+        };
         let b = |v: bool| if v { 1.0 } else { 0.0 };
         [
             cmax,
@@ -586,6 +767,9 @@ impl Stories {
             core_missing,
             b(lead_person_new),
             b(year_conflict),
+            lead_max,
+            lead_mean,
+            cycle_gap,
         ]
     }
 
@@ -600,7 +784,11 @@ impl Stories {
         copy: bool,
     ) -> usize {
         let day = self.effective_day(f);
-        let (vector, norm) = if copy { (Vec::new(), 0.0) } else { self.vector_for_insert(f) };
+        let vector = if copy { Vec::new() } else { self.vector_for_insert(f) };
+        let lead = if copy { Vec::new() } else { self.lead_for_insert(f) };
+        for &(t, _) in &lead {
+            self.lwdf[t as usize] += 1;
+        }
         let slot = match self.free_members.pop() {
             Some(m) => m,
             None => {
@@ -611,6 +799,10 @@ impl Stories {
         self.copies.insert(slot, &f.exact, &f.minhash);
         for &(t, tf) in &vector {
             self.postings[t as usize].push((slot as u32, tf));
+            self.wdf[t as usize] += 1;
+        }
+        if !copy {
+            self.wdocs += 1;
         }
         self.member_seq += 1;
         self.members[slot] = Some(Member {
@@ -621,7 +813,9 @@ impl Stories {
             shingles: f.shingles,
             minhash: f.minhash.clone(),
             exact: f.exact.clone(),
-            norm: norm as f32,
+            terms: vector,
+            lead,
+            norms: std::cell::Cell::new((0.0, 0.0, u64::MAX)),
         });
         self.live_members += 1;
 
@@ -677,9 +871,38 @@ impl Stories {
         slot
     }
 
+    /// The term ids of an original article's lead (vocabulary entries made for new terms, with no
+    /// document frequency: only the body's terms count in the idf) with sublinear tf, sorted.
+    fn lead_for_insert(&mut self, f: &Features) -> Vec<(u32, f32)> {
+        let mut out = Vec::with_capacity(f.lead.len());
+        for (term, tf) in &f.lead {
+            let id = self.term_id(term);
+            out.push((id, (1.0 + (*tf as f64).max(1.0).ln()) as f32));
+        }
+        out.sort_by_key(|x| x.0);
+        out
+    }
+
+    /// A term's id, registered (with no document frequency yet) when new.
+    fn term_id(&mut self, term: &str) -> u32 {
+        match self.vocab.get(term) {
+            Some(&id) => id,
+            None => {
+                let id = self.df.len() as u32;
+                self.vocab.insert(term.to_string(), id);
+                self.df.push(0);
+                self.prior_df.push(prior_df(term));
+                self.postings.push(Vec::new());
+                self.wdf.push(0);
+                self.lwdf.push(0);
+                id
+            }
+        }
+    }
+
     /// Registers an original article's terms (document frequencies, vocabulary) and returns its
-    /// stored vector: (term id, sublinear tf) and its TF-IDF norm.
-    fn vector_for_insert(&mut self, f: &Features) -> (Vec<(u32, f32)>, f64) {
+    /// stored vector: (term id, sublinear tf), sorted by term id.
+    fn vector_for_insert(&mut self, f: &Features) -> Vec<(u32, f32)> {
         self.docs += 1;
         let mut out = Vec::with_capacity(f.terms.len());
         for (term, tf) in &f.terms {
@@ -691,6 +914,8 @@ impl Stories {
                     self.df.push(0);
                     self.prior_df.push(prior_df(term));
                     self.postings.push(Vec::new());
+                    self.wdf.push(0);
+                    self.lwdf.push(0);
                     id
                 }
             };
@@ -698,10 +923,91 @@ impl Stories {
             out.push((id, (1.0 + (*tf as f64).max(1.0).ln()) as f32));
         }
         out.sort_by_key(|x| x.0);
-        let norm = out.iter().map(|&(t, tf)| (tf as f64 * self.idf(t)).powi(2)).sum::<f64>().sqrt();
-        (out, norm)
+        out
     }
 }
+
+/// How many originals that left the working set [`Archive`] keeps copy fingerprints of.
+pub const ARCHIVE_MAX: usize = 65_536;
+
+/// An original that left the working set: what finding its copies needs.
+#[derive(Debug, Clone)]
+pub struct Archived {
+    pub id: ArticleId,
+    pub story: StoryId,
+    pub storyline: String,
+    pub shingles: u32,
+    pub minhash: Vec<u32>,
+    exact: String,
+}
+
+/// The copy fingerprints of the last [`ARCHIVE_MAX`] originals evicted from the working set (a
+/// ring): a copy that arrives months after its original (a backfill, a second archive, a slow
+/// feed) is still linked to it and put in its story, brought back into the working set. About
+/// 0.7 KB an article, so bounded.
+#[derive(Debug, Default)]
+pub struct Archive {
+    entries: Vec<Archived>,
+    next: usize,
+    index: CopyIndex,
+}
+
+impl Archive {
+    fn push(&mut self, a: Archived) {
+        let slot = if self.entries.len() < ARCHIVE_MAX {
+            self.entries.push(a);
+            self.entries.len() - 1
+        } else {
+            let slot = self.next;
+            let old = std::mem::replace(&mut self.entries[slot], a);
+            self.index.remove(slot, &old.exact);
+            self.next = (slot + 1) % ARCHIVE_MAX;
+            slot
+        };
+        let e = &self.entries[slot];
+        self.index.insert(slot, &e.exact, &e.minhash);
+        // Buckets only grow with the ring's slots (stale entries are re-verified), but drop
+        // them now and then so they stay bounded.
+        if slot + 1 == ARCHIVE_MAX {
+            let n = self.entries.len();
+            self.index.retain(|i| i < n);
+        }
+    }
+
+    /// The archived original this fingerprint copies, with the similarity: exact first, else
+    /// the most similar verified near copy (ties to the earliest archived).
+    pub fn find(&self, exact: &str, minhash: &[u32], shingles: u32) -> Option<(&Archived, f32)> {
+        if let Some(i) = self.index.exact(exact) {
+            if self.entries[i].exact == exact {
+                return Some((&self.entries[i], 1.0));
+            }
+        }
+        let mut best: Option<(usize, f32)> = None;
+        for i in self.index.candidates(minhash) {
+            let e = &self.entries[i];
+            let sim = crate::copies::similarity(minhash, shingles, &e.minhash, e.shingles);
+            if sim >= crate::copies::NEAR_THRESHOLD && best.is_none_or(|(_, b)| sim > b) {
+                best = Some((i, sim));
+            }
+        }
+        best.map(|(i, s)| (&self.entries[i], s))
+    }
+}
+
+/// An article's lead: (term id, weighted tf, term weight) sorted by id, and its norm.
+type LeadVector = (Vec<(u32, f64, f64)>, f64);
+
+/// A member's cached norms are recomputed once this many articles, or an eighth of the working
+/// window, have joined since (the weights drift slowly with the window; recomputing every norm at
+/// every comparison cost 5× the speed).
+pub const NORM_REFRESH: u64 = 64;
+
+/// How many of a story's most recent original members its lead cosines compare with.
+pub const LEAD_MEMBERS: usize = 32;
+
+/// Pseudo-documents naming no term added to the working window when weighing how topical a term
+/// is ([`Stories::weight`]): the first few articles of a stream do not yet make a topic.
+pub const TOPIC_PRIOR_DOCS: f64 = 20.0;
 
 /// The background corpus counts as this many documents in the idf (its frequencies scaled).
 pub const BACKGROUND_DOCS: f64 = 5000.0;

@@ -632,3 +632,218 @@ fn stories_sharing_a_rare_entity_are_candidates() {
     assert_eq!((c.x[0], c.x[1]), (0.0, 0.0));
     assert!(g.stories_mut().candidates(&unrelated).iter().all(|c| c.story != story));
 }
+
+// ---- Stories in a news stream (issue 12): one happening per story, whatever the order. ----
+
+const PORT_ENTS: &[(&str, &str, EntityType)] = &[
+    ("Korvast", "Korvast", LOC),
+    ("Dockers' Union", "Dockers' Union", ORG),
+    ("Port Authority", "Korvast Port Authority", ORG),
+    ("Mira Telland", "Mira Telland", PER),
+    ("Telland", "Mira Telland", PER),
+];
+
+/// One dated report of the invented Korvast port dispute.
+fn port(id: &str, title: &str, published: &str, text: &str) -> Article {
+    article(id, title, published, text, PORT_ENTS, &[])
+}
+
+/// Day 1 (two outlets): the dockers walk out. Day 3: the union and the port authority agree
+/// to end the strike — a new decision, so a new story of the same storyline.
+fn port_dispute() -> Vec<Article> {
+    vec![
+        port(
+            "port-walkout-a",
+            "Korvast dockers walk out over pay, halting container traffic",
+            "2031-06-02",
+            "Dockworkers at the port of Korvast walked out on Monday in a dispute over pay, \
+halting container traffic at the country's busiest harbour. The Dockers' Union said 3,400 members \
+had joined the strike and that pickets would stay at the gates until the Port Authority improved \
+its offer. Union leader Mira Telland said the walkout was open-ended.",
+        ),
+        port(
+            "port-walkout-b",
+            "Strike by dockers shuts Korvast container terminals",
+            "2031-06-02",
+            "Container terminals in Korvast were shut on Monday after dockworkers walked out over \
+pay. About 3,400 members of the Dockers' Union stopped work and formed pickets at the harbour \
+gates, Mira Telland, who leads the union, told reporters. The Port Authority said ships were \
+being diverted to other harbours while the strike lasted.",
+        ),
+        port(
+            "port-deal",
+            "Korvast port strike ends as union accepts pay deal",
+            "2031-06-04",
+            "The strike at the port of Korvast ended on Wednesday after the Dockers' Union accepted \
+a pay deal from the Port Authority. Mira Telland said members had voted to approve a rise of \
+6 percent over two years and would return to work on the night shift. Container traffic at the \
+harbour is expected to be back to normal by the weekend.",
+        ),
+    ]
+}
+
+/// Story partition of a grouping, as sorted sets of article ids (ids of stories do not matter).
+fn partition(articles: &[Article], groupings: &[Grouping]) -> Vec<Vec<String>> {
+    let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (a, g) in articles.iter().zip(groupings) {
+        by.entry(g.story.clone().unwrap()).or_default().push(a.id.clone());
+    }
+    let mut out: Vec<Vec<String>> = by
+        .into_values()
+        .map(|mut v| {
+            v.sort();
+            v
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn consecutive_developments_are_separate_stories_in_one_storyline() {
+    let arts = port_dispute();
+    let mut g = Grouper::new();
+    let r = run(&mut g, &arts);
+    assert_eq!(r[1].story.as_deref(), Some("port-walkout-a"), "two outlets, one walkout: {r:?}");
+    assert_eq!(r[2].story.as_deref(), Some("port-deal"), "the deal two days later is a new story");
+    assert_eq!(r[2].storyline.as_deref(), Some("port-walkout-a"), "…of the same storyline");
+}
+
+#[test]
+fn another_news_cycle_is_another_story_even_when_the_subject_agrees() {
+    // The walkout reported again three days later: the same people and place, a new day's news
+    // (ships queueing, no talks) — not the Monday story.
+    let mut arts = port_dispute();
+    arts.truncate(1);
+    arts.push(port(
+        "port-walkout-day4",
+        "Korvast dockers stay out as ships queue off the harbour",
+        "2031-06-05",
+        "Dockworkers in Korvast stayed out on Thursday, the fourth day of their strike over pay, \
+and more than 40 ships were waiting at anchor off the harbour. The Dockers' Union said no talks \
+with the Port Authority had been held since Monday. Mira Telland said pickets would stay at the \
+gates until the authority made a new offer.",
+    ));
+    let mut g = Grouper::new();
+    let r = run(&mut g, &arts);
+    assert_eq!(r[1].duplicate_of, None);
+    assert_eq!(r[1].story.as_deref(), Some("port-walkout-day4"), "{r:?}");
+    assert_eq!(r[1].storyline.as_deref(), Some("port-walkout-a"), "{r:?}");
+}
+
+#[test]
+fn arrival_in_reverse_order_gives_the_same_stories() {
+    let mut arts = port_dispute();
+    arts.push(turkey_original());
+    arts.push(turkey_other_outlet());
+    arts.push(peru_quake());
+    let batch: Vec<(ArticleId, Features)> =
+        arts.iter().map(|a| (a.id.clone(), features(a))).collect();
+    let forward = Grouper::new().add_batch(&batch);
+    let mut rev_batch = batch.clone();
+    rev_batch.reverse();
+    let mut backward = Grouper::new().add_batch(&rev_batch);
+    backward.reverse();
+    assert_eq!(forward, backward, "same groupings, same story ids");
+    let p = partition(&arts, &forward);
+    assert!(p.contains(&vec!["port-walkout-a".to_string(), "port-walkout-b".to_string()]), "{p:?}");
+    assert!(p.contains(&vec!["tr-original".to_string(), "tr-other".to_string()]), "{p:?}");
+    // The deal, newest, arriving first in a batch still starts its own story.
+    assert!(p.contains(&vec!["port-deal".to_string()]), "{p:?}");
+}
+
+#[test]
+fn a_copy_backfilled_months_later_is_linked_to_its_original() {
+    let mut g = Grouper::new();
+    let original = turkey_original();
+    let r0 = g.add(&original.id, features(&original));
+    // Three months of other news: the quake's story leaves the working set.
+    let start = text::day_number(jiff::civil::date(2025, 3, 10));
+    for i in 0..90 {
+        let f = Features {
+            terms: vec![(format!("topic{}", i % 9), 3.0), (format!("word{i}"), 2.0)],
+            published: Some(start + i),
+            ..Features::default()
+        };
+        g.add(&format!("other{i}"), f);
+    }
+    assert!(g.stories().find("tr-original").is_none(), "evicted");
+    // A second archive delivers another outlet's syndicated copy of the March report.
+    let mut copy = turkey_original();
+    copy.id = "tr-backfill".into();
+    copy.title = Some("Quake kills dozens in eastern Turkey".into());
+    copy.text = format!("{TURKEY_BODY}\n\nReporting by the Anatolia Desk.");
+    let r = g.add(&copy.id, features(&copy));
+    assert_eq!(r.duplicate_of.as_deref(), Some("tr-original"), "{r:?}");
+    assert_eq!(r.story, r0.story, "back in its original's story");
+}
+
+#[test]
+fn a_republished_op_ed_is_a_copy_of_the_original() {
+    let body = "Every winter the ferry to the outer islands is cancelled for weeks, and every \
+winter the council promises that next year will be different. It will not be, unless the islands \
+get a say in how the service is run. The operator answers to shareholders on the mainland, the \
+timetable is drawn up by people who never need it, and the subsidy is paid whether the boats sail \
+or not. A board with islanders on it, a timetable published a season ahead and a penalty for every \
+cancelled crossing would cost the council little. It would tell the 4,000 people who live out \
+there that their lives count as much as a mainland commute. Until then, expect the same apologies \
+next winter.";
+    let original = article(
+        "oped-original",
+        "The islands deserve a ferry that sails",
+        "2031-01-12",
+        &format!("{body}\n\nAnna Roskva is a writer who lives on Tarn Island."),
+        &[("Tarn Island", "Tarn Island", LOC)],
+        &[],
+    );
+    let republished = article(
+        "oped-republished",
+        "Opinion: Why island ferries keep failing",
+        "2031-01-14",
+        &format!(
+            "{body}\n\nAnna Roskva is a writer who lives on Tarn Island. This piece first appeared \
+in The Northern Ledger and is republished with permission."
+        ),
+        &[("Tarn Island", "Tarn Island", LOC)],
+        &[],
+    );
+    let mut g = Grouper::new();
+    let r = run(&mut g, &[original, republished]);
+    assert_eq!(r[1].duplicate_of.as_deref(), Some("oped-original"), "{r:?}");
+    assert_eq!(r[1].story.as_deref(), Some("oped-original"));
+}
+
+#[test]
+fn a_live_blog_of_several_happenings_joins_none_of_them() {
+    let strike = port_dispute().remove(0);
+    let budget = article(
+        "korvast-budget",
+        "Korvast council passes budget with cuts to harbour ferries",
+        "2031-06-02",
+        "The Korvast city council passed its budget on Monday after a long night session, cutting \
+the subsidy for the harbour ferries by a fifth and raising parking charges in the old town. \
+Mayor Enno Halvard said the cuts were painful but unavoidable.",
+        &[("Korvast", "Korvast", LOC), ("Enno Halvard", "Enno Halvard", PER)],
+        &[],
+    );
+    let blog = article(
+        "korvast-live",
+        "Korvast live: dockers strike, council passes budget with ferry cuts",
+        "2031-06-02",
+        "Dockworkers at the port of Korvast walked out on Monday over pay, and the Dockers' Union \
+said pickets would stay at the harbour gates. The Korvast city council passed its budget on \
+Monday, cutting the subsidy for the harbour ferries. Mira Telland, the union leader, and Mayor \
+Enno Halvard both spoke to reporters at the harbour.",
+        &[
+            ("Korvast", "Korvast", LOC),
+            ("Dockers' Union", "Dockers' Union", ORG),
+            ("Mira Telland", "Mira Telland", PER),
+            ("Enno Halvard", "Enno Halvard", PER),
+        ],
+        &[],
+    );
+    let mut g = Grouper::new();
+    let r = run(&mut g, &[strike, budget, blog]);
+    assert_eq!(r[1].story.as_deref(), Some("korvast-budget"), "{r:?}");
+    assert_eq!(r[2].story.as_deref(), Some("korvast-live"), "{r:?}");
+}

@@ -651,3 +651,24 @@ fn warc_file_streams_its_response_records() {
     let p = parse(&input("crawl.warc.gz", std::fs::read(&path).unwrap()));
     assert_eq!(p.records.iter().filter(|r| r.is_ok()).count(), 3);
 }
+
+/// A record whose text is one sentence equal to its title (a wire flash, a title-only item) is an
+/// article of that sentence, not "no article text found".
+#[test]
+fn one_sentence_record_equal_to_its_title_is_an_article() {
+    let a = one(
+        "flash.jsonl",
+        "{\"id\": \"f1\", \"source\": \"Harbour Wire\", \"published\": \"2031-03-04\", \
+         \"title\": \"Velmora ferry terminal to close by December\", \
+         \"text\": \"Velmora ferry terminal to close by December\"}\n",
+    );
+    assert_eq!(a.text, "Velmora ferry terminal to close by December");
+    assert_eq!(a.title.as_deref(), Some("Velmora ferry terminal to close by December"));
+    // Title only, the text repeating it twice: one sentence kept.
+    let b = one(
+        "flash2.json",
+        "{\"title\": \"Brandvold re-elected harbour chair\", \
+         \"text\": \"Brandvold re-elected harbour chair\\n\\nBrandvold re-elected harbour chair.\"}",
+    );
+    assert_eq!(b.text.trim_end_matches('.'), "Brandvold re-elected harbour chair");
+}

@@ -537,6 +537,12 @@ impl Cleaner {
 
     fn repeated_titles(&mut self) {
         let Some(t) = self.title_norm() else { return };
+        // A record whose whole text is its headline (a one-sentence or title-only item) is an
+        // article of one sentence, not an empty page: the sentence stays its text.
+        if self.lines.iter().all(|l| normalise(l) == t) {
+            self.lines.truncate(1);
+            return;
+        }
         let mut kept = Vec::with_capacity(self.lines.len());
         for l in std::mem::take(&mut self.lines) {
             if normalise(&l) == t {

@@ -89,6 +89,14 @@ pub trait Store {
     fn story(&self, id: &StoryId) -> Result<Option<StorySummary>>;
     /// Grouping state of every stored article, in stored order.
     fn grouping_records(&self) -> Result<Vec<GroupingRecord>>;
+    /// Replaces the groupings of stored articles and the story summaries (what `regroup`
+    /// recomputed), atomically: every listed article gets its new grouping, every story no
+    /// stored article belongs to any more is dropped, and `stories` replace the stored ones.
+    fn save_groupings(
+        &mut self,
+        groupings: &[(ArticleId, Grouping)],
+        stories: &[StorySummary],
+    ) -> Result<()>;
     /// Every stored article, in stored order (for export).
     fn all_articles(&self) -> Result<Vec<StoredArticle>>;
     /// Number of stored articles.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use storyline_model::{Article, Grouping, StoryId, StorySummary};
+use storyline_model::{Article, ArticleId, Grouping, StoryId, StorySummary};
 
 use crate::{Batch, FetchState, GroupingRecord, Result, Store, StoreError, StoredArticle};
 
@@ -265,6 +265,57 @@ impl Store for SqliteStore {
             })
             .map_err(|e| self.e(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
+    }
+
+    fn save_groupings(
+        &mut self,
+        groupings: &[(ArticleId, Grouping)],
+        stories: &[StorySummary],
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| err(&path, e))?;
+        {
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE articles SET story = ?2, duplicate_of = ?3, duplicate_similarity = ?4,
+                        storyline = ?5 WHERE id = ?1",
+                )
+                .map_err(|e| err(&path, e))?;
+            for (id, g) in groupings {
+                update
+                    .execute(params![
+                        id,
+                        g.story.as_deref().unwrap_or(id),
+                        g.duplicate_of,
+                        g.duplicate_similarity.map(f64::from),
+                        g.storyline,
+                    ])
+                    .map_err(|e| err(&path, e))?;
+            }
+            tx.execute("DELETE FROM stories WHERE id NOT IN (SELECT story FROM articles)", [])
+                .map_err(|e| err(&path, e))?;
+            let mut upsert = tx
+                .prepare_cached(
+                    "INSERT INTO stories (id, headline, date, articles, sources)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT(id) DO UPDATE SET headline = excluded.headline,
+                        date = excluded.date, articles = excluded.articles,
+                        sources = excluded.sources",
+                )
+                .map_err(|e| err(&path, e))?;
+            for s in stories {
+                upsert
+                    .execute(params![
+                        s.id,
+                        s.headline,
+                        s.date.map(|d| d.to_string()),
+                        s.articles as i64,
+                        s.sources as i64
+                    ])
+                    .map_err(|e| err(&path, e))?;
+            }
+        }
+        tx.commit().map_err(|e| err(&path, e))
     }
 
     fn all_articles(&self) -> Result<Vec<StoredArticle>> {

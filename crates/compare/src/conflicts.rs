@@ -159,8 +159,8 @@ pub(crate) fn describes_differently(a: &Claim, b: &Claim) -> bool {
 fn plausible_name(name: &str) -> bool {
     name.split_whitespace().all(|w| {
         let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-        !(letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()))
-            && !matches!(w, "The" | "the" | "A" | "An")
+        let capitals = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+        !(capitals || matches!(w, "The" | "the" | "A" | "An"))
     })
 }
 
@@ -525,31 +525,6 @@ pub(crate) fn rank(story: &Story, conflicts: &mut [Conflict]) {
     });
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn descriptions_skip_denials_quotes_and_other_strikes() {
-        let d = |s: &str| descriptions(s).into_iter().map(|(_, v)| v).collect::<Vec<_>>();
-        assert_eq!(d("Dockers walked out on Tuesday."), ["strike"]);
-        assert_eq!(
-            d("Operators locked union members out, in a lockout rather than a strike."),
-            ["lockout"]
-        );
-        assert_eq!(d("\"This is a strike in all but name,\" she said."), Vec::<&str>::new());
-        assert_eq!(d("A drone strike hit the depot."), Vec::<&str>::new());
-        assert_eq!(d("She announced it at a press conference."), ["press conference"]);
-    }
-
-    #[test]
-    fn ordinals_read_words_and_digits() {
-        assert_eq!(ordinal("second"), Some(2));
-        assert_eq!(ordinal("3rd"), Some(3));
-        assert_eq!(ordinal("year"), None);
-    }
-}
-
 /// Alignment probability above which a pair of claims is about one thing closely enough for a
 /// differing figure or day to be a contradiction (precision first: a false conflict costs a
 /// reader more than a missed one).
@@ -842,4 +817,29 @@ pub(crate) fn days_and_years(
         });
     }
     (out, disputed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_skip_denials_quotes_and_other_strikes() {
+        let d = |s: &str| descriptions(s).into_iter().map(|(_, v)| v).collect::<Vec<_>>();
+        assert_eq!(d("Dockers walked out on Tuesday."), ["strike"]);
+        assert_eq!(
+            d("Operators locked union members out, in a lockout rather than a strike."),
+            ["lockout"]
+        );
+        assert_eq!(d("\"This is a strike in all but name,\" she said."), Vec::<&str>::new());
+        assert_eq!(d("A drone strike hit the depot."), Vec::<&str>::new());
+        assert_eq!(d("She announced it at a press conference."), ["press conference"]);
+    }
+
+    #[test]
+    fn ordinals_read_words_and_digits() {
+        assert_eq!(ordinal("second"), Some(2));
+        assert_eq!(ordinal("3rd"), Some(3));
+        assert_eq!(ordinal("year"), None);
+    }
 }

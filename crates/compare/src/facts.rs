@@ -384,12 +384,14 @@ pub(crate) fn aligned_pairs(
     edges
 }
 
-/// Every pair of claims of different outlets with its features: ((article, span), (article, span),
-/// features).
+/// A sentence of the story: (article index, span).
+pub(crate) type SentenceRef = (usize, Span);
+
+/// Every pair of claims of different outlets with its features.
 pub(crate) fn pair_features(
     story: &Story,
     index: &EntityIndex,
-) -> Vec<((usize, Span), (usize, Span), align::Features)> {
+) -> Vec<(SentenceRef, SentenceRef, align::Features)> {
     let mut claims = build_claims(story, index);
     let ubiquitous = ubiquitous_anchors(story, &claims);
     let ctx = align::Context::new(&mut claims, ubiquitous);

@@ -274,19 +274,20 @@ fn solve(mut a: [[f64; N_FEATURES]; N_FEATURES], mut b: [f64; N_FEATURES]) -> [f
         if d.abs() < 1e-12 {
             continue;
         }
+        let pivot_row = a[col];
         for r in 0..n {
             if r != col {
                 let f = a[r][col] / d;
-                for c in col..n {
-                    a[r][c] -= f * a[col][c];
+                for (x, p) in a[r][col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * p;
                 }
                 b[r] -= f * b[col];
             }
         }
     }
     let mut x = [0.0; N_FEATURES];
-    for i in 0..n {
-        x[i] = if a[i][i].abs() < 1e-12 { 0.0 } else { b[i] / a[i][i] };
+    for (i, x) in x.iter_mut().enumerate() {
+        *x = if a[i][i].abs() < 1e-12 { 0.0 } else { b[i] / a[i][i] };
     }
     x
 }
@@ -297,17 +298,15 @@ fn report(title: &str, scores: &[(f64, bool)]) {
     s.sort_by(|a, b| b.0.total_cmp(&a.0));
     let pos = s.iter().filter(|x| x.1).count() as f64;
     let neg = s.len() as f64 - pos;
-    let (mut tp, mut fp, mut auc) = (0.0, 0.0, 0.0);
+    let (mut tp, mut auc) = (0.0, 0.0);
     for &(_, y) in &s {
         if y {
             tp += 1.0;
         } else {
-            fp += 1.0;
             auc += tp;
         }
     }
     let auc = if pos > 0.0 && neg > 0.0 { auc / (pos * neg) } else { 0.0 };
-    let _ = fp;
     println!("{title}: {} pairs, {} positive, ROC-AUC {auc:.3}", s.len(), pos);
     for t in [0.25, 0.35, 0.5, 0.65] {
         let tp = s.iter().filter(|x| x.0 >= t && x.1).count() as f64;

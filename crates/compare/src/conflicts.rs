@@ -749,6 +749,10 @@ pub(crate) fn denials(
     (out, disputed)
 }
 
+/// Alignment probability above which two claims that name different days are one thing dated
+/// differently (stricter than [`SAME_THING`]: reports of consecutive days share most words).
+const SAME_DAY_THING: f64 = 0.7;
+
 /// Content-word overlap at which two sentences without a shared event type report one action.
 const SAME_ACTION_WORDS: f64 = 0.15;
 
@@ -769,7 +773,7 @@ pub(crate) fn days_and_years(
     let mut out = Vec::new();
     let mut disputed = BTreeSet::new();
     for &(p, x, y) in edges {
-        if p < SAME_THING {
+        if p < SAME_DAY_THING {
             break;
         }
         let (a, b) = (&claims[x], &claims[y]);

@@ -123,6 +123,35 @@ impl SqliteStore {
     }
 }
 
+/// Writes story summaries (insert or update) inside the caller's transaction.
+fn upsert_stories(
+    tx: &rusqlite::Transaction<'_>,
+    path: &str,
+    stories: &[StorySummary],
+) -> Result<()> {
+    let mut upsert = tx
+        .prepare_cached(
+            "INSERT INTO stories (id, headline, date, articles, sources)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(id) DO UPDATE SET headline = excluded.headline,
+                date = excluded.date, articles = excluded.articles,
+                sources = excluded.sources",
+        )
+        .map_err(|e| err(path, e))?;
+    for s in stories {
+        upsert
+            .execute(params![
+                s.id,
+                s.headline,
+                s.date.map(|d| d.to_string()),
+                s.articles as i64,
+                s.sources as i64
+            ])
+            .map_err(|e| err(path, e))?;
+    }
+    Ok(())
+}
+
 fn err(path: &str, source: rusqlite::Error) -> StoreError {
     StoreError::Sqlite { path: path.to_string(), source }
 }
@@ -194,26 +223,7 @@ impl Store for SqliteStore {
                     ])
                     .map_err(|e| err(&path, e))?;
             }
-            let mut upsert = tx
-                .prepare_cached(
-                    "INSERT INTO stories (id, headline, date, articles, sources)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT(id) DO UPDATE SET headline = excluded.headline,
-                        date = excluded.date, articles = excluded.articles,
-                        sources = excluded.sources",
-                )
-                .map_err(|e| err(&path, e))?;
-            for s in &batch.stories {
-                upsert
-                    .execute(params![
-                        s.id,
-                        s.headline,
-                        s.date.map(|d| d.to_string()),
-                        s.articles as i64,
-                        s.sources as i64
-                    ])
-                    .map_err(|e| err(&path, e))?;
-            }
+            upsert_stories(&tx, &path, &batch.stories)?;
         }
         tx.commit().map_err(|e| err(&path, e))
     }
@@ -294,26 +304,7 @@ impl Store for SqliteStore {
             }
             tx.execute("DELETE FROM stories WHERE id NOT IN (SELECT story FROM articles)", [])
                 .map_err(|e| err(&path, e))?;
-            let mut upsert = tx
-                .prepare_cached(
-                    "INSERT INTO stories (id, headline, date, articles, sources)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT(id) DO UPDATE SET headline = excluded.headline,
-                        date = excluded.date, articles = excluded.articles,
-                        sources = excluded.sources",
-                )
-                .map_err(|e| err(&path, e))?;
-            for s in stories {
-                upsert
-                    .execute(params![
-                        s.id,
-                        s.headline,
-                        s.date.map(|d| d.to_string()),
-                        s.articles as i64,
-                        s.sources as i64
-                    ])
-                    .map_err(|e| err(&path, e))?;
-            }
+            upsert_stories(&tx, &path, stories)?;
         }
         tx.commit().map_err(|e| err(&path, e))
     }

@@ -101,9 +101,11 @@ pub(crate) struct Compared {
     pub claims: Vec<Claim>,
     /// Claim indices of each agreed fact (aligned with `comparison.agreed`).
     pub agreed_members: Vec<Vec<usize>>,
+    /// For each agreed fact, the articles that carry it in some words: its members' articles and
+    /// those with a claim aligned to a member above [`align::COVERED`].
+    pub carried_by: Vec<BTreeSet<usize>>,
 }
 
-/// How strongly two claims of different articles state the same fact; `None` when they do not.
 /// Events of `a` that `b` also reports: same type and actor, and the same target unless one of
 /// them has none (Russia attacking Ukraine and Russia attacking Kursk are different events).
 pub(crate) fn shared_events(a: &Claim, b: &Claim) -> usize {
@@ -521,7 +523,29 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         })
         .collect();
 
-    Compared { comparison: Comparison { agreed, unique, conflicts }, claims, agreed_members }
+    let carried_by = agreed_members
+        .iter()
+        .map(|m| {
+            let mut arts: BTreeSet<usize> = m.iter().map(|&c| claims[c].art).collect();
+            for &(p, x, y) in &edges {
+                if p < align::COVERED {
+                    break;
+                }
+                if m.contains(&x) {
+                    arts.insert(claims[y].art);
+                } else if m.contains(&y) {
+                    arts.insert(claims[x].art);
+                }
+            }
+            arts
+        })
+        .collect();
+    Compared {
+        comparison: Comparison { agreed, unique, conflicts },
+        claims,
+        agreed_members,
+        carried_by,
+    }
 }
 
 /// The readable rendering of a fact: its shortest evidence sentence of six words or more.

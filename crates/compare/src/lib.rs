@@ -26,8 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use storyline_model::offsets::CharIndex;
 use storyline_model::{
-    Article, ArticleRef, Comparison, Date, Evidence, Grouping, InferredDate, OutletCoverage, Span,
-    StoryId, StoryReport, TitleOrigin, UNATTRIBUTED,
+    Article, ArticleRef, Date, Evidence, Grouping, InferredDate, OutletCoverage, Span, StoryId,
+    StoryReport, TitleOrigin, UNATTRIBUTED,
 };
 
 pub use align::{FEATURE_NAMES, N_FEATURES};
@@ -58,7 +58,7 @@ pub fn report(id: &StoryId, articles: &[(Article, Grouping)]) -> StoryReport {
     for (r, d) in articles.iter_mut().zip(inferred) {
         r.inferred_published = d;
     }
-    let outlets = outlets(&story, &comparison.comparison);
+    let outlets = outlets(&story, &comparison);
     StoryReport {
         id: id.clone(),
         headline: story.headline_text(),
@@ -187,7 +187,8 @@ fn infer_published(story: &Story, compared: &facts::Compared, i: usize) -> Optio
 
 /// Per outlet: the agreed facts it carries and those it leaves out, its unique facts, and the
 /// conflicts it takes part in.
-fn outlets(story: &Story, comparison: &Comparison) -> Vec<OutletCoverage> {
+fn outlets(story: &Story, compared: &facts::Compared) -> Vec<OutletCoverage> {
+    let comparison = &compared.comparison;
     let mut by_outlet: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for i in 0..story.len() {
         by_outlet.entry(story.outlet[i].as_str()).or_default().push(i);
@@ -200,10 +201,13 @@ fn outlets(story: &Story, comparison: &Comparison) -> Vec<OutletCoverage> {
                 .iter()
                 .find_map(|&i| story.arts[story.original_of[i].unwrap_or(i)].source.clone())
                 .unwrap_or_else(|| UNATTRIBUTED.to_string());
-            let (agreed, missing): (Vec<usize>, Vec<usize>) = (0..comparison.agreed.len())
-                .partition(|&f| {
-                    comparison.agreed[f].articles.iter().any(|a| ids.contains(a.as_str()))
-                });
+            let agreed: Vec<usize> = (0..comparison.agreed.len())
+                .filter(|&f| comparison.agreed[f].articles.iter().any(|a| ids.contains(a.as_str())))
+                .collect();
+            // Left out only when no article of the outlet carries the fact in any words.
+            let missing: Vec<usize> = (0..comparison.agreed.len())
+                .filter(|&f| arts.iter().all(|i| !compared.carried_by[f].contains(i)))
+                .collect();
             OutletCoverage {
                 outlet: name,
                 articles: ids.iter().map(|s| s.to_string()).collect(),

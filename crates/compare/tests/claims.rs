@@ -202,3 +202,24 @@ fn a_claim_only_one_outlet_carries_is_unique() {
     assert!(unique_sentences(&arts, &r).contains(&changed), "{:#?}", r.comparison.unique);
     assert!(r.comparison.conflicts.is_empty(), "{:#?}", r.comparison.conflicts);
 }
+
+#[test]
+fn an_outlet_leaves_out_only_what_it_carries_in_no_words() {
+    // Three outlets: the third tells every claim of the first two in its own words, or the
+    // same ones; none of them leaves out a fact it carries.
+    let arts = vec![
+        article("a", "Harbor Ledger", "2026-03-08", &BASE),
+        article("b", "Valley Courier", "2026-03-08", &BASE),
+        article("c", "Coast Post", "2026-03-08", &BASE[..3]),
+    ];
+    let r = storyline_compare::report(&"s".to_string(), &arts);
+    for o in &r.outlets {
+        let carries_all = o.articles.iter().any(|a| a != "c");
+        if carries_all {
+            assert!(o.missing.is_empty(), "{}: {:?}", o.outlet, o.missing);
+        }
+    }
+    let coast = r.outlets.iter().find(|o| o.outlet == "Coast Post").expect("outlet");
+    // It told the first three claims only: the other four are left out.
+    assert_eq!(coast.missing.len(), r.comparison.agreed.len() - 3, "{:#?}", r.comparison.agreed);
+}

@@ -24,6 +24,15 @@ fn article(
             .collect()
     };
     let mut analysis = Analysis::default();
+    // Sentences end at ". " (character offsets).
+    let chars: Vec<char> = text.chars().collect();
+    let mut start = 0;
+    for i in 0..chars.len() {
+        if chars[i] == '.' && (i + 1 == chars.len() || chars[i + 1] == ' ') {
+            analysis.sentences.push(storyline_model::Span::new(start, i + 1));
+            start = i + 2;
+        }
+    }
     for &(surface, canonical, kind) in entities {
         for (start, end) in spans(surface) {
             analysis.entities.push(Entity {
@@ -846,4 +855,33 @@ Enno Halvard both spoke to reporters at the harbour.",
     let r = run(&mut g, &[strike, budget, blog]);
     assert_eq!(r[1].story.as_deref(), Some("korvast-budget"), "{r:?}");
     assert_eq!(r[2].story.as_deref(), Some("korvast-live"), "{r:?}");
+}
+
+/// The walkout told the next day by another outlet that opens on the diverted ships: its lead
+/// (lead cosine 0.34, under the gate's 0.35) shares little with the first report's, its body the
+/// whole happening (the model is sure: logit above 4).
+fn walkout_next_day_other_angle() -> Article {
+    port(
+        "port-walkout-c",
+        "Ships diverted as Korvast dockers strike over pay",
+        "2031-06-03",
+        "Shipping lines diverted cargo vessels to Halden and Ostrow on Tuesday as the walkout by \
+Korvast dockworkers halted the harbour. Queues of lorries stretched along the coast road. Freight agents warned of delays for retailers. Insurers said the \
+cost of idle ships was mounting. Ferry services were not affected. The walkout over pay by Korvast \
+dockworkers, which began on Monday, has halted container traffic at the busiest harbour in the \
+country. Some 3,400 members of the Dockers' Union have joined the strike, the union said, and its \
+pickets will stay at the gates until the Port Authority improves its pay offer. Mira Telland, the \
+union leader, called the walkout open-ended and said members were ready for a long dispute over pay",
+    )
+}
+
+#[test]
+fn a_next_day_report_on_another_angle_joins_when_the_model_is_sure() {
+    let arts = vec![port_dispute().remove(0), walkout_next_day_other_angle()];
+    let sure = run(&mut Grouper::new(), &arts);
+    assert_eq!(sure[1].story.as_deref(), Some("port-walkout-a"), "{sure:?}");
+    // Without the nearly-sure path the lead gate alone keeps them apart: the rule is what joins.
+    let strict = Model { sure_logit: f64::INFINITY, ..Model::default() };
+    let apart = run(&mut Grouper::with_model(strict), &arts);
+    assert_eq!(apart[1].story.as_deref(), Some("port-walkout-c"), "{apart:?}");
 }

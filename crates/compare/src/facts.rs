@@ -349,11 +349,13 @@ fn candidates(story: &Story, claims: &[Claim]) -> Vec<(usize, usize)> {
     v
 }
 
-/// Every candidate pair with its alignment features.
+/// Every candidate pair with its alignment features; pairs below the similarity `floor` that
+/// share no value are left out.
 fn scored_pairs(
     story: &Story,
     claims: &[Claim],
     ctx: &align::Context,
+    floor: f64,
 ) -> Vec<(usize, usize, align::Features)> {
     let pairs = candidates(story, claims);
     let sims: Vec<f64> =
@@ -362,9 +364,7 @@ fn scored_pairs(
     pairs
         .iter()
         .enumerate()
-        .filter(|&(k, &(x, y))| {
-            sims[k] >= align::SIMILAR || align::shares_a_value(&claims[x], &claims[y])
-        })
+        .filter(|&(k, &(x, y))| sims[k] >= floor || align::shares_a_value(&claims[x], &claims[y]))
         .map(|(k, &(x, y))| (x, y, align::features(ctx, &claims[x], &claims[y], ranks.of(k))))
         .collect()
 }
@@ -376,7 +376,7 @@ pub(crate) fn aligned_pairs(
     claims: &[Claim],
     ctx: &align::Context,
 ) -> Vec<(f64, usize, usize)> {
-    let mut edges: Vec<(f64, usize, usize)> = scored_pairs(story, claims, ctx)
+    let mut edges: Vec<(f64, usize, usize)> = scored_pairs(story, claims, ctx, align::SIMILAR)
         .into_iter()
         .filter(|&(x, y, _)| !align::distinct_incidents(&claims[x], &claims[y]))
         .map(|(x, y, f)| (align::probability(&f), x, y))
@@ -397,7 +397,8 @@ pub(crate) fn pair_features(
     let mut claims = build_claims(story, index);
     let ubiquitous = ubiquitous_anchors(story, &claims);
     let ctx = align::Context::new(&mut claims, ubiquitous);
-    scored_pairs(story, &claims, &ctx)
+    // All pairs, the unscored ones too: the fit sees every negative.
+    scored_pairs(story, &claims, &ctx, f64::NEG_INFINITY)
         .into_iter()
         .map(|(x, y, f)| ((claims[x].art, claims[x].span), (claims[y].art, claims[y].span), f))
         .collect()

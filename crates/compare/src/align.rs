@@ -242,7 +242,7 @@ pub(crate) fn features(ctx: &Context, a: &Claim, b: &Claim, rank: Rank) -> Featu
     });
     let days_both = !a.days.is_empty() && !b.days.is_empty();
     let same_day = days_both && !a.days.is_disjoint(&b.days);
-    let other_place = !(a.places.is_subset(&b.places) || b.places.is_subset(&a.places));
+    let other_place = other_place(a, b);
     let quotation = !a.quotes.is_disjoint(&b.quotes);
     let event = crate::facts::shared_events(a, b) > 0;
     let leads = a.position < 3 && b.position < 3;
@@ -274,14 +274,18 @@ pub(crate) fn features(ctx: &Context, a: &Claim, b: &Claim, rank: Rank) -> Featu
 /// their figures of one kind or their days differ ("5 killed in Kharkiv on Sunday" / "12 killed
 /// in Odesa on Sunday"). Never the same claim, never a conflict.
 pub(crate) fn distinct_incidents(a: &Claim, b: &Claim) -> bool {
-    let other_place = !(a.places.is_subset(&b.places) || b.places.is_subset(&a.places));
     let other_days = !a.days.is_empty() && !b.days.is_empty() && a.days.is_disjoint(&b.days);
     let other_figure = a.quantities.iter().any(|qa| {
         b.quantities
             .iter()
             .any(|qb| qa.kind().is_some() && qa.kind() == qb.kind() && qa.value != qb.value)
     });
-    other_place && (other_days || other_figure)
+    other_place(a, b) && (other_days || other_figure)
+}
+
+/// Each claim names a place the other lacks ("in Kharkiv, Ukraine" / "in Odesa, Ukraine").
+fn other_place(a: &Claim, b: &Claim) -> bool {
+    !(a.places.is_subset(&b.places) || b.places.is_subset(&a.places))
 }
 
 /// The probability that two claims state the same thing.

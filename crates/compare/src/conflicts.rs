@@ -14,7 +14,7 @@ use storyline_model::{Conflict, ConflictClaim, Date};
 
 use crate::entities::EntityIndex;
 use crate::facts::Claim;
-use crate::text::{number_value, tokens};
+use crate::text::{number_value, tokens, FigureKind};
 use crate::Story;
 
 /// Kinds of thing, each with its exclusive descriptions and the word sequences that say them.
@@ -548,8 +548,8 @@ pub(crate) fn figures(
         PARTIAL.iter().any(|p| s.contains(p))
     };
     // (kind, claim, quantity) nodes joined by contradictions; components become conflicts.
-    let mut groups: BTreeMap<String, BTreeMap<usize, usize>> = BTreeMap::new();
-    let mut anchors: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<FigureKind, BTreeMap<usize, usize>> = BTreeMap::new();
+    let mut anchors: BTreeMap<FigureKind, BTreeSet<usize>> = BTreeMap::new();
     for &(p, x, y) in edges {
         if p < SAME_THING {
             break;
@@ -566,7 +566,7 @@ pub(crate) fn figures(
                 if !qa.contradicts(qb) || states_both || rises_later(story, a, qa, b, qb) {
                     continue;
                 }
-                let g = groups.entry(kind.clone()).or_default();
+                let g = groups.entry(kind).or_default();
                 g.entry(x).or_insert(i);
                 g.entry(y).or_insert(j);
                 anchors.entry(kind).or_default().extend(a.anchors.intersection(&b.anchors));
@@ -595,10 +595,9 @@ pub(crate) fn figures(
         disputed.extend(members.keys().copied());
         let (&c0, &q0) = members.iter().next().expect("a member");
         let quantity = &claims[c0].quantities[q0];
-        let what = if quantity.unit.is_empty() {
-            kind.trim_matches(['(', ')']).to_string()
-        } else {
-            quantity.unit_text.clone()
+        let what = match kind {
+            FigureKind::Measure(m) => m.to_string(),
+            FigureKind::Unit(_) => quantity.unit_text.clone(),
         };
         let names = crate::facts::names(index, anchors.remove(&kind).unwrap_or_default());
         let about = if names.is_empty() { what } else { format!("{what} · {names}") };
@@ -627,6 +626,11 @@ fn rises_later(
 /// Sentences longer than this (fact boxes, datelines glued to a lead) are not compared for
 /// denials, days or years.
 const MAX_DENIAL_WORDS: usize = 40;
+
+/// Both claims short enough to compare word by word ([`MAX_DENIAL_WORDS`]).
+fn short_enough(a: &Claim, b: &Claim) -> bool {
+    a.n_words <= MAX_DENIAL_WORDS && b.n_words <= MAX_DENIAL_WORDS
+}
 
 /// Words that deny or reverse the participle or adjective right after them ("not injured",
 /// "insufficiently equipped"). "No" is left out: it denies a thing's existence ("no vaccine"),
@@ -681,12 +685,9 @@ fn polarity(text: &str) -> BTreeMap<String, (bool, String)> {
         let phrase =
             before.iter().chain([t]).map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
         // A word both denied and asserted in one sentence says nothing either way.
-        match out.get_mut(&crate::text::stem(w)) {
-            Some(e) if e.0 != denied => e.0 = false,
-            Some(_) => {}
-            None => {
-                out.insert(crate::text::stem(w), (denied, phrase));
-            }
+        let e = out.entry(crate::text::stem(w)).or_insert((denied, phrase));
+        if e.0 != denied {
+            e.0 = false;
         }
     }
     out
@@ -715,8 +716,7 @@ pub(crate) fn denials(
             break;
         }
         let (a, b) = (&claims[x], &claims[y]);
-        // Long passages (fact boxes, run-together captions) say too much to compare word by word.
-        if a.n_words > MAX_DENIAL_WORDS || b.n_words > MAX_DENIAL_WORDS {
+        if !short_enough(a, b) {
             continue;
         }
         // Only a sentence with a denial can deny: most pairs stop here.
@@ -777,11 +777,7 @@ pub(crate) fn days_and_years(
             break;
         }
         let (a, b) = (&claims[x], &claims[y]);
-        if disputed.contains(&x)
-            || disputed.contains(&y)
-            || a.n_words > MAX_DENIAL_WORDS
-            || b.n_words > MAX_DENIAL_WORDS
-        {
+        if disputed.contains(&x) || disputed.contains(&y) || !short_enough(a, b) {
             continue;
         }
         // One action, both reported or both announced: else two days are two happenings ("walked

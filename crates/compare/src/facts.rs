@@ -329,6 +329,14 @@ pub(crate) fn candidate_pairs(claims: &[Claim]) -> Vec<(usize, usize)> {
 /// pairs that share a key ([`candidate_pairs`]).
 const ALL_PAIRS_UP_TO: usize = 1200;
 
+/// The story's claims, with the context their alignment features need.
+fn claims_in(story: &Story, index: &EntityIndex) -> (Vec<Claim>, align::Context) {
+    let mut claims = build_claims(story, index);
+    let ubiquitous = ubiquitous_anchors(story, &claims);
+    let ctx = align::Context::new(&mut claims, ubiquitous);
+    (claims, ctx)
+}
+
 /// The pairs of claims of different outlets worth scoring: all of them in stories up to
 /// [`ALL_PAIRS_UP_TO`] claims, else those sharing a key ([`candidate_pairs`]).
 fn candidates(story: &Story, claims: &[Claim]) -> Vec<(usize, usize)> {
@@ -394,9 +402,7 @@ pub(crate) fn pair_features(
     story: &Story,
     index: &EntityIndex,
 ) -> Vec<(SentenceRef, SentenceRef, align::Features)> {
-    let mut claims = build_claims(story, index);
-    let ubiquitous = ubiquitous_anchors(story, &claims);
-    let ctx = align::Context::new(&mut claims, ubiquitous);
+    let (claims, ctx) = claims_in(story, index);
     // All pairs, the unscored ones too: the fit sees every negative.
     scored_pairs(story, &claims, &ctx, f64::NEG_INFINITY)
         .into_iter()
@@ -406,15 +412,19 @@ pub(crate) fn pair_features(
 
 /// Compares the story's original articles.
 pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
-    let mut claims = build_claims(story, index);
-    let ubiquitous = ubiquitous_anchors(story, &claims);
-    let ctx = align::Context::new(&mut claims, ubiquitous);
+    let (claims, ctx) = claims_in(story, index);
     let edges = aligned_pairs(story, &claims, &ctx);
-    // A claim another outlet carries in some words is not that outlet's alone.
+    // A claim another outlet carries in some words is not that outlet's alone: each claim's best
+    // alignment, and the articles that carry it (a pair above `COVERED`).
     let mut best = vec![0.0f64; claims.len()];
+    let mut carried_in: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); claims.len()];
     for &(p, x, y) in &edges {
         best[x] = best[x].max(p);
         best[y] = best[y].max(p);
+        if p >= align::COVERED {
+            carried_in[x].insert(claims[y].art);
+            carried_in[y].insert(claims[x].art);
+        }
     }
     // Agglomerate the confident pairs, best first, one sentence per article per fact. Two facts
     // join only when their sentences are alike on average (average link: a pair they lack counts
@@ -527,18 +537,7 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
     let carried_by = agreed_members
         .iter()
         .map(|m| {
-            let mut arts: BTreeSet<usize> = m.iter().map(|&c| claims[c].art).collect();
-            for &(p, x, y) in &edges {
-                if p < align::COVERED {
-                    break;
-                }
-                if m.contains(&x) {
-                    arts.insert(claims[y].art);
-                } else if m.contains(&y) {
-                    arts.insert(claims[x].art);
-                }
-            }
-            arts
+            m.iter().flat_map(|&c| carried_in[c].iter().copied().chain([claims[c].art])).collect()
         })
         .collect();
     Compared {

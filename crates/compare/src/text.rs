@@ -335,6 +335,14 @@ pub(crate) struct Quantity {
     pub decimals: bool,
 }
 
+/// What a figure is of: the unit after it ("12 fishermen") or the noun it measures ("a magnitude
+/// of 5.9"). Figures of one kind can contradict each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum FigureKind<'a> {
+    Unit(&'a str),
+    Measure(&'a str),
+}
+
 /// How a figure is qualified by the words before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Bound {
@@ -382,12 +390,12 @@ impl Quantity {
 
     /// What the figure counts or measures: its unit, else the noun written before it; `None` for
     /// a bare figure, which nothing can be said about.
-    pub(crate) fn kind(&self) -> Option<String> {
+    pub(crate) fn kind(&self) -> Option<FigureKind<'_>> {
         match (self.unit.as_str(), self.measure.as_str()) {
             // Whose age it is the sentence rarely settles.
             ("", "") | ("age", _) => None,
-            ("", m) => Some(format!("({m})")),
-            (u, _) => Some(u.to_string()),
+            ("", m) => Some(FigureKind::Measure(m)),
+            (u, _) => Some(FigureKind::Unit(u)),
         }
     }
 

@@ -906,19 +906,7 @@ impl Stories {
         self.docs += 1;
         let mut out = Vec::with_capacity(f.terms.len());
         for (term, tf) in &f.terms {
-            let id = match self.vocab.get(term) {
-                Some(&id) => id,
-                None => {
-                    let id = self.df.len() as u32;
-                    self.vocab.insert(term.clone(), id);
-                    self.df.push(0);
-                    self.prior_df.push(prior_df(term));
-                    self.postings.push(Vec::new());
-                    self.wdf.push(0);
-                    self.lwdf.push(0);
-                    id
-                }
-            };
+            let id = self.term_id(term);
             self.df[id as usize] += 1;
             out.push((id, (1.0 + (*tf as f64).max(1.0).ln()) as f32));
         }

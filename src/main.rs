@@ -5,7 +5,6 @@
 
 mod demo;
 mod fetch;
-mod pipeline;
 mod progress;
 mod render;
 
@@ -16,8 +15,10 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
-use storyline_model::{Date, StoryId, StoryReport, StorySummary, SCHEMA_VERSION};
-use storyline_store::{SqliteStore, Store};
+use storyline_model::{Date, StoryId, StoryReport, SCHEMA_VERSION};
+use storyline_pipeline::{IngestReport, Store};
+use storyline_store::{StoryOrder, StoryQuery};
+use storyline_store_sqlite::SqliteStore;
 
 #[derive(Parser)]
 #[command(
@@ -27,9 +28,10 @@ use storyline_store::{SqliteStore, Store};
     after_help = "Start with `storyline demo`, then `storyline ingest DIR` on your own articles."
 )]
 struct Cli {
-    /// The store to read and write.
-    #[arg(long, global = true, env = "STORYLINE_DB", default_value = "storyline.db")]
-    db: PathBuf,
+    /// The store to read and write [default: storyline.db; for `demo`, storyline-demo.db, so the
+    /// example collection stays apart from your own articles].
+    #[arg(long, global = true, env = "STORYLINE_DB")]
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -62,13 +64,7 @@ enum Command {
         json: bool,
     },
     /// List stories, newest first.
-    Stories {
-        #[arg(long)]
-        json: bool,
-        /// Show at most this many stories.
-        #[arg(long)]
-        limit: Option<usize>,
-    },
+    Stories(StoriesArgs),
     /// Print the report on one story: sources, entities, quotes, timeline, agreed and unique facts.
     Story {
         /// Story id (or a unique prefix of it).
@@ -122,6 +118,41 @@ enum Command {
     },
 }
 
+/// The options of `storyline stories`: a page of the listing, filtered.
+#[derive(clap::Args)]
+struct StoriesArgs {
+    /// Print `{"schema", "total", "stories": [...]}` instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Show at most this many stories.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Skip this many stories of the filtered list (for paging with --limit).
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// `date` (newest first, the default) or `size` (most outlets, then most articles, first).
+    #[arg(long, value_enum, default_value_t = SortBy::Date)]
+    sort: SortBy,
+    /// Only stories carried by at least this many outlets.
+    #[arg(long, default_value_t = 0)]
+    min_sources: usize,
+    /// Only stories dated on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    since: Option<String>,
+    /// Only stories dated on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    until: Option<String>,
+    /// Only stories with an article from this outlet (its exact name).
+    #[arg(long)]
+    outlet: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SortBy {
+    Date,
+    Size,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum StoryFormat {
     Text,
@@ -148,23 +179,24 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     quiet_panics();
+    let default_db = match cli.command {
+        Command::Demo { .. } => "storyline-demo.db",
+        _ => "storyline.db",
+    };
+    let db = cli.db.unwrap_or_else(|| PathBuf::from(default_db));
     match cli.command {
-        Command::Demo { json } => demo(&cli.db, json),
+        Command::Demo { json } => demo(&db, json),
         Command::Ingest { paths, json } => {
-            let mut store = open(&cli.db)?;
-            let report = if fetch::has_warc(&paths) {
-                fetch::ingest_streaming(&mut store, &paths)?
-            } else {
-                ingest(&mut store, storyline_ingest::read_inputs(&paths))?
-            };
+            let store = open(&db)?;
+            let report = ingest(&store, storyline_pipeline::read_paths(&paths))?;
             print_ingest_report(&report, json)
         }
         Command::Regroup { since, json } => {
             let since: Option<Date> = since
                 .map(|s| s.parse().map_err(|_| anyhow!("--since: expected YYYY-MM-DD, got {s:?}")))
                 .transpose()?;
-            let mut store = open(&cli.db)?;
-            let report = pipeline::regroup(&mut store, since)?;
+            let store = open(&db)?;
+            let report = storyline_pipeline::regroup(&store, since)?;
             if json {
                 let mut doc = serde_json::to_value(&report)?;
                 doc["schema"] = json!(SCHEMA_VERSION);
@@ -177,20 +209,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Stories { json, limit } => {
-            let store = open(&cli.db)?;
-            let mut stories = store.stories()?;
-            stories.truncate(limit.unwrap_or(usize::MAX));
+        Command::Stories(args) => {
+            let store = open(&db)?;
+            let json = args.json;
+            let page = store.stories(&story_query(args)?)?;
             if json {
-                print_json(&json!({"schema": SCHEMA_VERSION, "stories": stories}))?;
+                print_json(
+                    &json!({"schema": SCHEMA_VERSION, "total": page.total, "stories": page.stories}),
+                )?;
             } else {
-                write_out(&render::stories_table(&stories))?;
+                write_out(&render::stories_table(&page.stories))?;
+                if page.stories.len() < page.total {
+                    eprintln!("{} of {} stories shown", page.stories.len(), page.total);
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Story { id, json, format } => {
-            let store = open(&cli.db)?;
-            let story = find_story(&store, &id)?;
+            let store = open(&db)?;
+            let story = storyline_pipeline::find_story(&store, &id)
+                .map_err(|e| hint(e, "see `storyline stories`"))?;
             let (report, texts) = story_report(&store, &story.id)?;
             if json {
                 print_json(&with_schema(&report)?)?;
@@ -202,8 +240,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Article { id, json } => {
-            let store = open(&cli.db)?;
-            let stored = find_article(&store, &id)?;
+            let store = open(&db)?;
+            let stored = storyline_pipeline::find_article(&store, &id)
+                .map_err(|e| hint(e, "see `storyline export`"))?;
             if json {
                 let mut doc = with_schema(&stored.article)?;
                 doc["story"] = json!(stored.grouping.story);
@@ -228,21 +267,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Fetch(args) => fetch::run(&cli.db, args),
+        Command::Fetch(args) => fetch::run(&db, args),
         Command::Export { format: ExportFormat::Jsonl } => {
-            let store = open(&cli.db)?;
-            let mut out = std::io::stdout().lock();
-            for s in store.all_articles()? {
-                let a = &s.article;
-                let line = json!({
-                    "schema": SCHEMA_VERSION, "id": a.id, "input_id": a.input_id, "url": a.url,
-                    "source": a.source, "author": a.author, "title": a.title,
-                    "published": a.published, "language": a.language,
-                    "story": s.grouping.story, "duplicate_of": s.grouping.duplicate_of,
-                    "storyline": s.grouping.storyline,
-                });
-                writeln!(out, "{line}")?;
-            }
+            export_jsonl(&open(&db)?)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -268,18 +295,44 @@ fn open(path: &std::path::Path) -> Result<SqliteStore> {
     Ok(SqliteStore::open(path)?)
 }
 
-/// Runs the pipeline with a progress bar when stderr is a terminal.
-fn ingest(
-    store: &mut SqliteStore,
-    inputs: Vec<Result<storyline_ingest::Input, storyline_ingest::IngestError>>,
-) -> Result<pipeline::IngestReport> {
-    let bar = progress::Bar::new(inputs.len() as u64, std::io::stderr().is_terminal());
-    let report = pipeline::ingest(store, inputs, &bar)?;
+/// Runs the pipeline with a progress bar when stderr is a terminal (counting inputs against
+/// their total when it is known).
+fn ingest(store: &dyn Store, inputs: storyline_pipeline::Inputs) -> Result<IngestReport> {
+    let bar = progress::Bar::new(inputs.count.unwrap_or(0), std::io::stderr().is_terminal());
+    let report = storyline_pipeline::ingest(store, inputs.iter, &bar)?;
     bar.finish();
     Ok(report)
 }
 
-fn print_ingest_report(report: &pipeline::IngestReport, json: bool) -> Result<ExitCode> {
+/// The listing query the `stories` options ask for.
+fn story_query(args: StoriesArgs) -> Result<StoryQuery> {
+    let day = |flag: &str, s: Option<String>| -> Result<Option<Date>> {
+        s.map(|s| s.parse().map_err(|_| anyhow!("{flag}: expected YYYY-MM-DD, got {s:?}")))
+            .transpose()
+    };
+    Ok(StoryQuery {
+        order: match args.sort {
+            SortBy::Date => StoryOrder::Newest,
+            SortBy::Size => StoryOrder::Largest,
+        },
+        limit: args.limit.unwrap_or(usize::MAX),
+        offset: args.offset,
+        min_sources: args.min_sources,
+        since: day("--since", args.since)?,
+        until: day("--until", args.until)?,
+        outlet: args.outlet,
+    })
+}
+
+/// A lookup error, with where to look for ids when nothing matched.
+fn hint(e: storyline_pipeline::LookupError, hint: &str) -> anyhow::Error {
+    match e {
+        storyline_pipeline::LookupError::NotFound { .. } => anyhow!("{e} ({hint})"),
+        e => e.into(),
+    }
+}
+
+fn print_ingest_report(report: &IngestReport, json: bool) -> Result<ExitCode> {
     if json {
         let mut doc = serde_json::to_value(report)?;
         doc["schema"] = json!(SCHEMA_VERSION);
@@ -297,13 +350,16 @@ fn print_ingest_report(report: &pipeline::IngestReport, json: bool) -> Result<Ex
 }
 
 fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
-    let mut store = open(db)?;
-    let report = ingest(&mut store, demo::inputs())?;
+    let store = open(db)?;
+    let inputs = demo::inputs();
+    let count = Some(inputs.len() as u64);
+    let report =
+        ingest(&store, storyline_pipeline::Inputs { count, iter: Box::new(inputs.into_iter()) })?;
     if !json {
         eprintln!("Bundled example collection ({} files) -> {}", demo::FILES.len(), db.display());
     }
     let code = print_ingest_report(&report, false)?;
-    let stories = store.stories()?;
+    let stories = store.stories(&StoryQuery::default())?.stories;
     let biggest = stories
         .iter()
         .max_by_key(|s| (s.sources, s.articles, std::cmp::Reverse(s.id.clone())))
@@ -321,40 +377,32 @@ fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
 
 /// The report on one story, and its articles' cleaned texts (which its evidence spans point into).
 fn story_report(store: &dyn Store, id: &StoryId) -> Result<(StoryReport, render::Texts)> {
-    let members: Vec<_> =
-        store.story_articles(id)?.into_iter().map(|s| (s.article, s.grouping)).collect();
-    if members.is_empty() {
-        bail!("story {id} has no articles");
-    }
-    let report = storyline_compare::report(id, &members);
-    let texts = members.into_iter().map(|(a, _)| (a.id, a.text)).collect();
+    let report = storyline_pipeline::story_report(store, id)?;
+    let texts = storyline_pipeline::story_texts(store, id)?;
     Ok((report, texts))
 }
 
-/// Finds a story by id or unique id prefix.
-fn find_story(store: &dyn Store, id: &str) -> Result<StorySummary> {
-    if let Some(s) = store.story(&id.to_string())? {
-        return Ok(s);
-    }
-    let matches: Vec<_> = store.stories()?.into_iter().filter(|s| s.id.starts_with(id)).collect();
-    match matches.len() {
-        1 => Ok(matches.into_iter().next().expect("one match")),
-        0 => bail!("no story with id {id:?} (see `storyline stories`)"),
-        n => bail!("{n} stories start with {id:?}; give more of the id"),
-    }
-}
-
-/// Finds an article by id or unique id prefix.
-fn find_article(store: &dyn Store, id: &str) -> Result<storyline_store::StoredArticle> {
-    if let Some(a) = store.article(id)? {
-        return Ok(a);
-    }
-    let matches: Vec<_> =
-        store.all_articles()?.into_iter().filter(|s| s.article.id.starts_with(id)).collect();
-    match matches.len() {
-        1 => Ok(matches.into_iter().next().expect("one match")),
-        0 => bail!("no article with id {id:?} (see `storyline export`)"),
-        n => bail!("{n} articles start with {id:?}; give more of the id"),
+/// Writes every stored article's metadata and grouping as one JSON line each.
+fn export_jsonl(store: &dyn Store) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let mut closed: Option<std::io::Error> = None;
+    let walked = store.for_each_article(&mut |s| {
+        let a = &s.article;
+        let line = json!({
+            "schema": SCHEMA_VERSION, "id": a.id, "input_id": a.input_id, "url": a.url,
+            "source": a.source, "author": a.author, "title": a.title,
+            "published": a.published, "language": a.language,
+            "story": s.grouping.story, "duplicate_of": s.grouping.duplicate_of,
+            "storyline": s.grouping.storyline,
+        });
+        writeln!(out, "{line}").map_err(|e| {
+            closed = Some(e);
+            storyline_store::StoreError::new(storyline_store::ErrorKind::Invalid, "output closed")
+        })
+    });
+    match (walked, closed) {
+        (_, Some(io)) => Err(io.into()),
+        (walked, None) => Ok(walked?),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::pipeline::{Failure, Progress};
+use storyline_pipeline::{Failure, Progress};
 
 pub struct Bar {
     bar: ProgressBar,

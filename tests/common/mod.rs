@@ -1,6 +1,9 @@
 //! Helpers shared by the end-to-end tests (`tests/cli.rs`, `tests/fetch.rs`): running the
 //! `storyline` binary against a store and reading what it prints.
 
+// Each test binary uses a subset of these helpers.
+#![allow(dead_code)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

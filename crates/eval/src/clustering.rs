@@ -562,8 +562,9 @@ mod tests {
     }
 
     #[test]
+    #[ignore = "needs ../shared/data/clustering/ecbplus"]
     fn smoke_ecbplus() {
-        let Some(p) = util::shared_data("clustering/ecbplus") else { return };
+        let p = util::shared_data("clustering/ecbplus");
         let s = run(&p).unwrap();
         println!("{}", s.render());
         assert_eq!(s.items, 772);

@@ -299,8 +299,9 @@ mod tests {
     }
 
     #[test]
+    #[ignore = "needs ../shared/data/events/plover"]
     fn smoke_plover_dev() {
-        let Some(p) = util::shared_data("events/plover") else { return };
+        let p = util::shared_data("events/plover");
         let s = run(&p).unwrap();
         println!("{}", s.render());
         assert_eq!(s.items, 161);

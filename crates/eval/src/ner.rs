@@ -432,8 +432,9 @@ day NN I-NP O\n";
     }
 
     #[test]
+    #[ignore = "needs ../shared/data/ner/conll2003/eng.testa"]
     fn smoke_testa() {
-        let Some(p) = util::shared_data("ner/conll2003/eng.testa") else { return };
+        let p = util::shared_data("ner/conll2003/eng.testa");
         let s = run(&p).unwrap();
         println!("{}", s.render());
         assert_eq!(s.items, 3250);

@@ -325,8 +325,9 @@ The Ostrava &amp; Brno <EVENT eid="e1" class="OCCURRENCE">fair</EVENT> opened <T
     }
 
     #[test]
+    #[ignore = "needs ../shared/data/temporal/tbaq"]
     fn smoke_tbaq() {
-        let Some(p) = util::shared_data("temporal/tbaq") else { return };
+        let p = util::shared_data("temporal/tbaq");
         let s = run(&p).unwrap();
         println!("{}", s.render());
         assert_eq!(s.items, 256);

@@ -204,16 +204,13 @@ pub fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// The gold data directory shared with the repository (for smoke tests), when present.
+/// The gold data directory shared beside the repository, for the smoke tests marked
+/// `#[ignore = "needs ../shared…"]` (`.ci/run` runs them); a clear failure when it is absent.
 #[cfg(test)]
-pub fn shared_data(rel: &str) -> Option<PathBuf> {
+pub fn shared_data(rel: &str) -> PathBuf {
     let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")).join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipping: gold data not found at {}", p.display());
-        None
-    }
+    assert!(p.exists(), "gold data not found at {} (it ships beside the repository)", p.display());
+    p
 }
 
 #[cfg(test)]

@@ -1,38 +1,92 @@
-//! Storage: the [`Store`] trait every backend implements, and the embedded SQLite backend
-//! ([`SqliteStore`]), Storyline's default single-file store.
+//! The storage seam: the [`Store`] trait every backend implements, the types it speaks and a
+//! backend-neutral [`StoreError`]. Implementations live beside it (`storyline-store-sqlite`, the
+//! default single-file store); each runs the same [`conformance`] suite in its tests.
 //!
-//! The store persists articles (with their analysis), the grouping features and decisions the
-//! group stage made, and one summary row per story. It knows nothing about how any of these are
-//! computed: it only keeps them, transactionally. A PostgreSQL backend implements the same trait.
+//! A store keeps what the pipeline computed — articles with their analysis, the grouping features
+//! and decisions, one summary row (and a cached report) per story, what the fetcher remembers —
+//! and knows nothing about how any of it is computed.
+//!
+//! Invariants every backend keeps:
+//! * every method is one consistent read or one atomic write; a failed write changes nothing;
+//! * writing an article whose id is stored already changes nothing (ids are content hashes, so
+//!   re-ingesting and redelivery are harmless);
+//! * articles come back in their sequence order ([`NewArticle::seq`], assigned by the one
+//!   committer), never in an order the backend chose;
+//! * a story's cached report is dropped whenever the story changes, and a report computed from an
+//!   older state of the story is never saved over a newer one ([`Store::save_story_report`]);
+//! * `Send + Sync` with `&self` methods: one store value serves many threads.
 
-mod sqlite;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 
-pub use sqlite::SqliteStore;
+use std::fmt;
 
-use storyline_model::{Article, ArticleId, Grouping, StoryId, StorySummary};
+use storyline_model::{Article, ArticleId, Date, Grouping, StoryId, StoryReport, StorySummary};
 
-/// Errors from a store backend.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("store {path}: {source}")]
-    Sqlite {
-        path: String,
-        #[source]
-        source: rusqlite::Error,
-    },
-    #[error(
-        "store {path}: schema version {found} is newer than this program understands ({known})"
-    )]
-    TooNew { path: String, found: i64, known: i64 },
-    #[error("store: stored article {id} is unreadable: {reason}")]
-    Corrupt { id: String, reason: String },
+/// What kind of failure a [`StoreError`] is, for callers that react differently (an HTTP status,
+/// a retry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The store could not be opened, read or written (file, connection, disk full, lock).
+    Unavailable,
+    /// The store's schema is newer than this program: refusing rather than misreading it.
+    TooNew,
+    /// A stored row could not be read back (hand-edited, or written by a buggy version).
+    Corrupt,
+    /// The caller asked for something the store cannot do (a malformed query).
+    Invalid,
+}
+
+/// A store failure: its kind, what the store was doing, and the backend's own error if any.
+#[derive(Debug)]
+pub struct StoreError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl StoreError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        StoreError { kind, message: message.into(), source: None }
+    }
+
+    /// A backend error, with what the store was doing when it happened.
+    pub fn backend(
+        kind: ErrorKind,
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        StoreError { kind, message: message.into(), source: Some(Box::new(source)) }
+    }
+
+    /// A stored row that could not be read back.
+    pub fn corrupt(id: &str, reason: impl fmt::Display) -> Self {
+        StoreError::new(ErrorKind::Corrupt, format!("stored article {id} is unreadable: {reason}"))
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "store: {}", self.message)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// An article as stored: the document and what grouping decided about it.
+/// An article as stored: the document, its place in the sequence, what grouping decided.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredArticle {
+    pub seq: u64,
     pub article: Article,
     pub grouping: Grouping,
 }
@@ -40,6 +94,9 @@ pub struct StoredArticle {
 /// A new article to store, with the grouping features (opaque JSON owned by the group stage).
 #[derive(Debug, Clone)]
 pub struct NewArticle {
+    /// Its place in the store's order: the committer gives each new article the next number
+    /// after [`Store::last_seq`], so every backend returns articles in the same order.
+    pub seq: u64,
     pub article: Article,
     pub features: String,
     pub grouping: Grouping,
@@ -49,13 +106,15 @@ pub struct NewArticle {
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub articles: Vec<NewArticle>,
-    /// Summaries of every story the batch created or extended (replacing the stored ones).
+    /// Summaries of every story the batch created or extended (replacing the stored ones; their
+    /// cached reports are dropped).
     pub stories: Vec<StorySummary>,
 }
 
-/// What the group stage needs to restore its state: one row per stored article, in stored order.
+/// What the group stage needs to restore its state: one row per stored article, in seq order.
 #[derive(Debug, Clone)]
 pub struct GroupingRecord {
+    pub seq: u64,
     pub id: ArticleId,
     pub features: String,
     pub grouping: Grouping,
@@ -75,40 +134,110 @@ pub struct FetchState {
     pub status: u16,
 }
 
+/// How a story listing is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StoryOrder {
+    /// Newest first (undated stories last), then larger first, then by id.
+    #[default]
+    Newest,
+    /// Most outlets first, then most articles, then newest, then by id.
+    Largest,
+}
+
+/// A page of the story listing, filtered. The default lists every story, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryQuery {
+    pub order: StoryOrder,
+    /// At most this many stories.
+    pub limit: usize,
+    /// Skip this many (of the filtered, ordered list).
+    pub offset: usize,
+    /// Only stories carried by at least this many outlets.
+    pub min_sources: usize,
+    /// Only stories dated on or after this day.
+    pub since: Option<Date>,
+    /// Only stories dated on or before this day.
+    pub until: Option<Date>,
+    /// Only stories with an article from this outlet (exact name).
+    pub outlet: Option<String>,
+}
+
+impl Default for StoryQuery {
+    fn default() -> Self {
+        StoryQuery {
+            order: StoryOrder::Newest,
+            limit: usize::MAX,
+            offset: 0,
+            min_sources: 0,
+            since: None,
+            until: None,
+            outlet: None,
+        }
+    }
+}
+
+/// One page of stories and how many match the query in all.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoryPage {
+    pub total: usize,
+    pub stories: Vec<StorySummary>,
+}
+
+/// A story's cached report and the revision of the story it must match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedReport {
+    /// Bumped by every write that changes the story.
+    pub revision: u64,
+    /// The report saved for this revision, if one was.
+    pub report: Option<StoryReport>,
+}
+
 /// A storage backend. Every method is one consistent read or one atomic write.
-pub trait Store {
+pub trait Store: Send + Sync {
     /// Whether an article with this content id is already stored.
     fn contains(&self, id: &str) -> Result<bool>;
+    /// The highest sequence number stored (0 for an empty store).
+    fn last_seq(&self) -> Result<u64>;
     /// Writes a batch in one transaction. Articles already present are left untouched.
-    fn save_batch(&mut self, batch: &Batch) -> Result<()>;
+    fn save_batch(&self, batch: &Batch) -> Result<()>;
     fn article(&self, id: &str) -> Result<Option<StoredArticle>>;
-    /// Articles of one story, in stored order.
+    /// Up to `limit` ids of stored articles starting with `prefix`, in id order.
+    fn article_ids(&self, prefix: &str, limit: usize) -> Result<Vec<ArticleId>>;
+    /// Articles of one story, in seq order.
     fn story_articles(&self, story: &StoryId) -> Result<Vec<StoredArticle>>;
-    /// All stories, newest first.
-    fn stories(&self) -> Result<Vec<StorySummary>>;
+    /// A page of stories, filtered and ordered as `query` asks.
+    fn stories(&self, query: &StoryQuery) -> Result<StoryPage>;
     fn story(&self, id: &StoryId) -> Result<Option<StorySummary>>;
-    /// Grouping state of every stored article, in stored order.
+    /// Up to `limit` ids of stories starting with `prefix`, in id order.
+    fn story_ids(&self, prefix: &str, limit: usize) -> Result<Vec<StoryId>>;
+    /// The story's cached report and current revision (`None` for an unknown story).
+    fn cached_report(&self, story: &StoryId) -> Result<Option<CachedReport>>;
+    /// Caches `report` for its story if the story is still at `revision` (otherwise the report
+    /// was computed from an older state and is dropped). Returns whether it was saved.
+    fn save_story_report(&self, revision: u64, report: &StoryReport) -> Result<bool>;
+    /// Grouping state of every stored article, in seq order.
     fn grouping_records(&self) -> Result<Vec<GroupingRecord>>;
     /// Replaces the groupings of stored articles and the story summaries (what `regroup`
     /// recomputed), atomically: every listed article gets its new grouping, every story no
     /// stored article belongs to any more is dropped, and `stories` replace the stored ones.
     fn save_groupings(
-        &mut self,
+        &self,
         groupings: &[(ArticleId, Grouping)],
         stories: &[StorySummary],
     ) -> Result<()>;
-    /// Every stored article, in stored order (for export).
-    fn all_articles(&self) -> Result<Vec<StoredArticle>>;
+    /// Calls `each` on every stored article in seq order, one at a time (constant memory);
+    /// stops at the first error `each` returns.
+    fn for_each_article(&self, each: &mut dyn FnMut(StoredArticle) -> Result<()>) -> Result<()>;
     /// Number of stored articles.
     fn count(&self) -> Result<usize>;
     /// What was remembered about `url` by the last fetch, if it was ever fetched.
     fn fetch_state(&self, url: &str) -> Result<Option<FetchState>>;
     /// Remembers the outcome of a fetch (replacing what was remembered about its URL).
-    fn save_fetch_state(&mut self, state: &FetchState) -> Result<()>;
-    /// Ids of the stored articles whose URL is `url`, oldest first.
+    fn save_fetch_state(&self, state: &FetchState) -> Result<()>;
+    /// Ids of the stored articles whose URL is `url`, in seq order.
     fn articles_at_url(&self, url: &str) -> Result<Vec<ArticleId>>;
     /// Records that `article` is a new revision of `previous` (both stored, same URL).
-    fn save_revision(&mut self, article: &str, previous: &str) -> Result<()>;
+    fn save_revision(&self, article: &str, previous: &str) -> Result<()>;
     /// The article `article` revises, if it is a revision.
     fn previous_revision(&self, article: &str) -> Result<Option<ArticleId>>;
 }

@@ -28,10 +28,12 @@ pub const BEAM: usize = 4;
 
 static MODEL_BYTES: &[u8] = include_bytes!("../../models/ner.bin");
 
-static MODEL: LazyLock<Model> =
-    LazyLock::new(|| Model::from_bytes(MODEL_BYTES).unwrap_or_default());
+static MODEL: LazyLock<Model> = LazyLock::new(|| {
+    Model::from_bytes(MODEL_BYTES).expect("the embedded NER model (models/ner.bin) decodes")
+});
 
-/// The embedded model (decoded on first use; empty if the embedded file is not a model).
+/// The embedded model (decoded on first use; a build whose embedded file is not a model fails
+/// loudly rather than tagging nothing — `embedded_model_loads` tests it).
 pub fn model() -> &'static Model {
     &MODEL
 }
@@ -92,4 +94,15 @@ pub fn tag(
         }
     }
     (toks, spans)
+}
+
+#[cfg(test)]
+mod embedded {
+    use super::*;
+
+    #[test]
+    fn embedded_model_loads() {
+        let model = Model::from_bytes(MODEL_BYTES).expect("models/ner.bin decodes");
+        assert!(!model.is_empty(), "models/ner.bin has weights");
+    }
 }

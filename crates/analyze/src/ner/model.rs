@@ -54,6 +54,11 @@ impl<'a> Reader<'a> {
 }
 
 impl Model {
+    /// Whether the model has no weights (an untrained or unreadable model tags nothing).
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
     /// Builds a model from learned rows and training names.
     pub fn new(rows: Vec<(u64, [i16; N_TAGS])>, names: Vec<(u8, String)>) -> Model {
         let mut keys = Vec::with_capacity(rows.len());

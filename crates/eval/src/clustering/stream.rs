@@ -282,7 +282,7 @@ a two-hour debate about opening hours and the cost of heating the old reading ro
     #[test]
     #[ignore = "reads ../shared/data/clustering/stream"]
     fn shared_h1n1_stream() {
-        let Some(p) = util::shared_data("clustering/stream") else { return };
+        let p = util::shared_data("clustering/stream");
         let s = run(&p).unwrap();
         println!("{}", s.render());
         assert_eq!(s.items, 107);

@@ -1,0 +1,36 @@
+//! The application layer: the one place that knows the pipeline's order, over any [`Store`].
+//!
+//! ```text
+//!  Input ──prepare──▶ Article (parsed + analysed)      pure, panic-isolated: any thread or worker
+//!                       │
+//!                       ▼
+//!  Ingestor::add ──▶ features ──group (ordered, batched by day)──▶ Grouping ──commit──▶ Store
+//! ```
+//!
+//! * [`prepare`]: parse one input and analyse its articles — a pure function of the input, the
+//!   stateless unit a thread or a worker runs.
+//! * [`Ingestor`]: the one ordered committer — computes grouping features, groups each batch of
+//!   articles (by publication day, then id, so a batch's stories do not depend on arrival order),
+//!   gives every new article the next sequence number and commits the batch with the summaries of
+//!   the stories it touched, in one transaction.
+//! * [`ingest`]: `prepare` then `Ingestor` over a sequence of inputs (what `storyline ingest` runs).
+//! * [`regroup()`]: recomputes stored stories in date order.
+//! * [`reports`]: story reports (computed when a story changed, then read from the store's cache)
+//!   and lookups by id prefix.
+//! * [`crawl`]: fetches pages and feeds politely and ingests them (what `storyline fetch` runs).
+//!
+//! The binary, the evaluation tools and any server or worker are thin callers of this crate.
+
+pub mod crawl;
+mod ingestor;
+mod inputs;
+mod prepare;
+pub mod regroup;
+pub mod reports;
+
+pub use ingestor::{ingest, Failure, IngestReport, Ingestor, Progress};
+pub use inputs::{read_paths, Inputs};
+pub use prepare::{analyse, prepare, Prepared};
+pub use regroup::{regroup, RegroupReport};
+pub use reports::{find_article, find_story, story_report, story_texts, summarise, LookupError};
+pub use storyline_store::Store;

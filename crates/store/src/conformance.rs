@@ -1,0 +1,307 @@
+//! The conformance suite: what every [`Store`] backend must do, as functions over a fresh, empty
+//! store. A backend runs all of them with [`conformance_tests!`](crate::conformance_tests) in its
+//! tests, so SQLite and any other backend are held to the same behaviour.
+//!
+//! The articles are invented (an outlet and an event that do not exist).
+
+use storyline_model::{Analysis, Article, Grouping, StoryReport, StorySummary, TitleOrigin};
+
+use crate::{Batch, FetchState, NewArticle, Store, StoryOrder, StoryQuery};
+
+/// Generates one `#[test]` per conformance check. `$make` is an expression that, called with no
+/// argument, returns `(guard, store)`: a fresh, empty store and whatever must live as long as it
+/// (a temporary directory, a scratch schema).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(@tests $make;
+            batch_round_trips_and_reingest_is_idempotent,
+            articles_come_back_in_seq_order,
+            story_listing_pages_orders_and_filters,
+            prefix_lookups,
+            report_cache_follows_story_revisions,
+            regrouping_replaces_groupings_and_drops_empty_stories,
+            fetch_state_and_revisions_round_trip,
+            for_each_article_streams_in_order_and_stops_on_error,
+        );
+    };
+    (@tests $make:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                let (_guard, store) = ($make)();
+                $crate::conformance::$name(&store);
+            }
+        )*
+    };
+}
+
+/// An invented article, published on `day` of March 2026, by `outlet`.
+pub fn article(id: &str, day: u8, outlet: &str) -> Article {
+    Article {
+        id: id.into(),
+        input_id: Some(format!("{id}.txt")),
+        url: None,
+        title: Some(format!("Harbour ferry {id} leaves at dawn")),
+        title_origin: TitleOrigin::Detected,
+        published: Some(format!("2026-03-{day:02}").parse().expect("a valid day")),
+        published_origin: Some("header".into()),
+        source: Some(outlet.into()),
+        author: None,
+        language: Some("en".into()),
+        text: format!("The ferry {id} left the harbour at dawn, the port authority said."),
+        removed: vec![],
+        analysis: Analysis::default(),
+    }
+}
+
+/// A new article of `story` with sequence number `seq`.
+pub fn new_article(seq: u64, id: &str, story: &str, day: u8, outlet: &str) -> NewArticle {
+    NewArticle {
+        seq,
+        article: article(id, day, outlet),
+        features: format!("{{\"id\":\"{id}\"}}"),
+        grouping: Grouping {
+            story: Some(story.into()),
+            storyline: Some(story.into()),
+            ..Default::default()
+        },
+    }
+}
+
+/// A story summary.
+pub fn summary(id: &str, day: Option<u8>, articles: usize, sources: usize) -> StorySummary {
+    StorySummary {
+        id: id.into(),
+        headline: format!("Harbour ferry story {id}"),
+        date: day.map(|d| format!("2026-03-{d:02}").parse().expect("a valid day")),
+        articles,
+        sources,
+    }
+}
+
+fn ids(page: &crate::StoryPage) -> Vec<&str> {
+    page.stories.iter().map(|s| s.id.as_str()).collect()
+}
+
+pub fn batch_round_trips_and_reingest_is_idempotent(store: &dyn Store) {
+    assert_eq!(store.count().unwrap(), 0);
+    assert_eq!(store.last_seq().unwrap(), 0);
+    let batch = Batch {
+        articles: vec![
+            new_article(1, "a1", "a1", 4, "Harbour Gazette"),
+            new_article(2, "a2", "a1", 4, "Quay Courier"),
+        ],
+        stories: vec![summary("a1", Some(4), 2, 2)],
+    };
+    store.save_batch(&batch).unwrap();
+    store.save_batch(&batch).unwrap();
+    assert_eq!(store.count().unwrap(), 2, "re-saving a batch stores nothing twice");
+    assert_eq!(store.last_seq().unwrap(), 2);
+    assert!(store.contains("a2").unwrap());
+    assert!(!store.contains("a3").unwrap());
+    let got = store.article("a2").unwrap().expect("stored");
+    assert_eq!(got.article, article("a2", 4, "Quay Courier"));
+    assert_eq!(got.seq, 2);
+    assert_eq!(got.grouping, batch.articles[1].grouping);
+    assert_eq!(store.article("nope").unwrap(), None);
+    assert_eq!(store.story(&"a1".into()).unwrap(), Some(summary("a1", Some(4), 2, 2)));
+    assert_eq!(store.story(&"zz".into()).unwrap(), None);
+    let records = store.grouping_records().unwrap();
+    assert_eq!(records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a1", "a2"]);
+    assert_eq!(records[1].features, "{\"id\":\"a2\"}");
+    assert_eq!(records[1].grouping, batch.articles[1].grouping);
+}
+
+pub fn articles_come_back_in_seq_order(store: &dyn Store) {
+    // Ids in the opposite order to seqs, and batches written out of seq order: the order is the
+    // committer's, not the ids' nor the backend's.
+    store
+        .save_batch(&Batch {
+            articles: vec![new_article(3, "a", "s", 5, "Quay Courier")],
+            stories: vec![summary("s", Some(5), 3, 1)],
+        })
+        .unwrap();
+    store
+        .save_batch(&Batch {
+            articles: vec![
+                new_article(1, "c", "s", 5, "Quay Courier"),
+                new_article(2, "b", "s", 5, "Quay Courier"),
+            ],
+            stories: vec![summary("s", Some(5), 3, 1)],
+        })
+        .unwrap();
+    let order: Vec<String> =
+        store.story_articles(&"s".into()).unwrap().into_iter().map(|a| a.article.id).collect();
+    assert_eq!(order, ["c", "b", "a"]);
+    let order: Vec<String> = store.grouping_records().unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(order, ["c", "b", "a"]);
+    assert_eq!(store.last_seq().unwrap(), 3);
+}
+
+pub fn story_listing_pages_orders_and_filters(store: &dyn Store) {
+    let articles = vec![
+        new_article(1, "p1", "p", 2, "Harbour Gazette"),
+        new_article(2, "q1", "q", 6, "Quay Courier"),
+        new_article(3, "q2", "q", 6, "Harbour Gazette"),
+        new_article(4, "r1", "r", 9, "Quay Courier"),
+        new_article(5, "u1", "u", 9, "Lighthouse Post"),
+    ];
+    let stories = vec![
+        summary("p", Some(2), 1, 1),
+        summary("q", Some(6), 2, 2),
+        summary("r", Some(9), 1, 1),
+        summary("u", None, 1, 1),
+    ];
+    store.save_batch(&Batch { articles, stories }).unwrap();
+
+    let all = store.stories(&StoryQuery::default()).unwrap();
+    assert_eq!(all.total, 4);
+    assert_eq!(ids(&all), ["r", "q", "p", "u"], "newest first, undated last");
+    let largest = StoryQuery { order: StoryOrder::Largest, ..Default::default() };
+    assert_eq!(ids(&store.stories(&largest).unwrap()), ["q", "r", "p", "u"]);
+
+    let page = store.stories(&StoryQuery { limit: 2, offset: 1, ..Default::default() }).unwrap();
+    assert_eq!((page.total, ids(&page)), (4, vec!["q", "p"]));
+    let past = store.stories(&StoryQuery { limit: 2, offset: 9, ..Default::default() }).unwrap();
+    assert_eq!((past.total, past.stories.len()), (4, 0));
+
+    let two = store.stories(&StoryQuery { min_sources: 2, ..Default::default() }).unwrap();
+    assert_eq!((two.total, ids(&two)), (1, vec!["q"]));
+    let since = "2026-03-06".parse().ok();
+    let until = "2026-03-08".parse().ok();
+    let window = store.stories(&StoryQuery { since, until, ..Default::default() }).unwrap();
+    assert_eq!(ids(&window), ["q"], "both bounds inclusive, undated stories out");
+    let outlet = StoryQuery { outlet: Some("Harbour Gazette".into()), ..Default::default() };
+    let page = store.stories(&outlet).unwrap();
+    assert_eq!((page.total, ids(&page)), (2, vec!["q", "p"]));
+}
+
+pub fn prefix_lookups(store: &dyn Store) {
+    let articles = vec![
+        new_article(1, "ab12", "ab12", 3, "Quay Courier"),
+        new_article(2, "ab34", "ab12", 3, "Quay Courier"),
+        new_article(3, "cd56", "cd56", 3, "Quay Courier"),
+    ];
+    let stories = vec![summary("ab12", Some(3), 2, 1), summary("cd56", Some(3), 1, 1)];
+    store.save_batch(&Batch { articles, stories }).unwrap();
+    assert_eq!(store.article_ids("ab", 10).unwrap(), ["ab12", "ab34"]);
+    assert_eq!(store.article_ids("ab", 1).unwrap(), ["ab12"]);
+    assert_eq!(store.article_ids("cd56", 10).unwrap(), ["cd56"]);
+    assert!(store.article_ids("ef", 10).unwrap().is_empty());
+    assert!(store.article_ids("a%", 10).unwrap().is_empty(), "a prefix is not a pattern");
+    assert_eq!(store.story_ids("a", 10).unwrap(), ["ab12"]);
+    assert_eq!(store.story_ids("", 10).unwrap(), ["ab12", "cd56"]);
+}
+
+pub fn report_cache_follows_story_revisions(store: &dyn Store) {
+    assert_eq!(store.cached_report(&"s".into()).unwrap(), None, "unknown story");
+    store
+        .save_batch(&Batch {
+            articles: vec![new_article(1, "s", "s", 3, "Quay Courier")],
+            stories: vec![summary("s", Some(3), 1, 1)],
+        })
+        .unwrap();
+    let first = store.cached_report(&"s".into()).unwrap().expect("a stored story");
+    assert_eq!(first.report, None);
+    let report = StoryReport {
+        id: "s".into(),
+        headline: "Harbour ferry leaves at dawn".into(),
+        date: "2026-03-03".parse().ok(),
+        ..Default::default()
+    };
+    assert!(store.save_story_report(first.revision, &report).unwrap());
+    let cached = store.cached_report(&"s".into()).unwrap().unwrap();
+    assert_eq!((cached.revision, cached.report.as_ref()), (first.revision, Some(&report)));
+
+    // The story grows: the cached report is stale and a report of the old state is refused.
+    store
+        .save_batch(&Batch {
+            articles: vec![new_article(2, "t", "s", 3, "Harbour Gazette")],
+            stories: vec![summary("s", Some(3), 2, 2)],
+        })
+        .unwrap();
+    let grown = store.cached_report(&"s".into()).unwrap().unwrap();
+    assert_eq!(grown.report, None);
+    assert_ne!(grown.revision, first.revision);
+    assert!(!store.save_story_report(first.revision, &report).unwrap());
+    assert_eq!(store.cached_report(&"s".into()).unwrap().unwrap().report, None);
+    assert!(store.save_story_report(grown.revision, &report).unwrap());
+
+    // Regrouping changes it too.
+    store.save_groupings(&[], &[summary("s", Some(3), 2, 2)]).unwrap();
+    assert_eq!(store.cached_report(&"s".into()).unwrap().unwrap().report, None);
+}
+
+pub fn regrouping_replaces_groupings_and_drops_empty_stories(store: &dyn Store) {
+    let articles = vec![
+        new_article(1, "a", "a", 3, "Quay Courier"),
+        new_article(2, "b", "b", 3, "Harbour Gazette"),
+    ];
+    let stories = vec![summary("a", Some(3), 1, 1), summary("b", Some(3), 1, 1)];
+    store.save_batch(&Batch { articles, stories }).unwrap();
+    let joined =
+        Grouping { story: Some("a".into()), storyline: Some("a".into()), ..Default::default() };
+    store.save_groupings(&[("b".into(), joined.clone())], &[summary("a", Some(3), 2, 2)]).unwrap();
+    assert_eq!(store.article("b").unwrap().unwrap().grouping, joined);
+    assert_eq!(store.story(&"b".into()).unwrap(), None, "a story left empty is dropped");
+    assert_eq!(store.story(&"a".into()).unwrap(), Some(summary("a", Some(3), 2, 2)));
+    assert_eq!(store.story_articles(&"a".into()).unwrap().len(), 2);
+    assert_eq!(store.stories(&StoryQuery::default()).unwrap().total, 1);
+}
+
+pub fn fetch_state_and_revisions_round_trip(store: &dyn Store) {
+    let url = "https://ledger.example/pier";
+    assert_eq!(store.fetch_state(url).unwrap(), None);
+    let mut state = FetchState {
+        url: url.into(),
+        etag: Some("\"v1\"".into()),
+        last_modified: None,
+        fetched_at: "2026-03-04T10:00:00Z".into(),
+        status: 200,
+    };
+    store.save_fetch_state(&state).unwrap();
+    state.etag = Some("\"v2\"".into());
+    state.last_modified = Some("Wed, 04 Mar 2026 09:00:00 GMT".into());
+    store.save_fetch_state(&state).unwrap();
+    assert_eq!(store.fetch_state(url).unwrap(), Some(state));
+
+    let mut a1 = new_article(1, "a1", "a1", 4, "Quay Courier");
+    a1.article.url = Some(url.into());
+    let mut a2 = new_article(2, "a2", "a1", 4, "Quay Courier");
+    a2.article.url = Some(url.into());
+    store
+        .save_batch(&Batch { articles: vec![a1, a2], stories: vec![summary("a1", Some(4), 2, 1)] })
+        .unwrap();
+    assert_eq!(store.articles_at_url(url).unwrap(), ["a1", "a2"]);
+    assert!(store.articles_at_url("https://ledger.example/other").unwrap().is_empty());
+    store.save_revision("a2", "a1").unwrap();
+    store.save_revision("a2", "a1").unwrap();
+    assert_eq!(store.previous_revision("a2").unwrap().as_deref(), Some("a1"));
+    assert_eq!(store.previous_revision("a1").unwrap(), None);
+}
+
+pub fn for_each_article_streams_in_order_and_stops_on_error(store: &dyn Store) {
+    let articles = (1..=3).map(|i| new_article(i, &format!("x{i}"), "x1", 3, "Quay Courier"));
+    store
+        .save_batch(&Batch {
+            articles: articles.collect(),
+            stories: vec![summary("x1", Some(3), 3, 1)],
+        })
+        .unwrap();
+    let mut seen = Vec::new();
+    store
+        .for_each_article(&mut |a| {
+            seen.push((a.seq, a.article.id));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen, [(1, "x1".to_string()), (2, "x2".into()), (3, "x3".into())]);
+    let mut calls = 0;
+    let stopped = store.for_each_article(&mut |_| {
+        calls += 1;
+        Err(crate::StoreError::new(crate::ErrorKind::Invalid, "reader gave up"))
+    });
+    assert!(stopped.is_err());
+    assert_eq!(calls, 1);
+}

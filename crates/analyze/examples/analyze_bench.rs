@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use storyline_analyze::*;
+use storyline_text::sentences;
 
 fn main() {
     let path = PathBuf::from(std::env::args().nth(1).expect("FILE, *.sgm or a directory"));

@@ -10,7 +10,7 @@
 //!   ("Ukraine’s" → "Ukraine", "Kyiv-based" → "Kyiv");
 //! - a single word that is the surname of a person named in full in the article is a person;
 //! - surname-only mentions and spelling variants are merged into one canonical person name
-//!   ([`crate::names::same_person`]); canonical = longest full form, ties → first seen.
+//!   ([`storyline_text::names::same_person`]); canonical = longest full form, ties → first seen.
 
 use std::collections::HashSet;
 
@@ -18,9 +18,9 @@ use storyline_model::offsets::CharIndex;
 use storyline_model::{Entity, EntityType, Span};
 
 use crate::lexicon;
-use crate::names::{name_key, same_person};
 use crate::ner::{self, tokenize::TokSpan, Model};
 use crate::text::spans_to_bytes;
+use storyline_text::names::{name_key, same_person};
 
 const TYPES: [EntityType; 4] =
     [EntityType::Person, EntityType::Organisation, EntityType::Location, EntityType::Misc];
@@ -414,7 +414,7 @@ fn canonicalise(text: &str, idx: &CharIndex, ms: &[Mention]) -> Vec<Entity> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sentences;
+    use storyline_text::sentences;
 
     fn ents(t: &str) -> Vec<Entity> {
         extract(t, &sentences::split(t))

@@ -1,4 +1,4 @@
-//! Built-in word lists shared by the steps: abbreviations, capitalised function words, roles,
+//! Built-in word lists shared by the steps: capitalised function words, roles,
 //! a small gazetteer (places, organisations, nationality adjectives), organisation and place
 //! suffixes, speech verbs. All hand-written; extend freely.
 
@@ -6,112 +6,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use storyline_model::EntityType;
+use storyline_text::calendar;
 
 fn set(words: &[&'static str]) -> HashSet<&'static str> {
     words.iter().copied().collect()
 }
-
-/// Abbreviations that take a period without ending the sentence (written without the dot).
-const ABBREVS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Lt", "Col", "Sgt", "Capt", "Cmdr", "Adm", "Maj", "Rep",
-    "Sen", "Gov", "Pres", "Prof", "Rev", "Hon", "Jr", "Sr", "Jan", "Feb", "Mar", "Apr", "Jun",
-    "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "Nos", "vs", "Mt", "Ft", "Ave", "Gov",
-    "Fr", "approx", "Messrs", "Mme", "Brig", "Supt", "Insp", "Cpl", "Pvt", "Corp", "Inc", "Ltd",
-    "Co",
-];
-static ABBREV_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(ABBREVS));
-
-pub fn is_abbrev(w: &str) -> bool {
-    ABBREV_SET.contains(w)
-}
-
-/// Abbreviations that may also end a sentence: they end one only before a typical sentence starter.
-pub fn is_ambiguous_abbrev(w: &str) -> bool {
-    matches!(w, "Inc" | "Corp" | "Ltd" | "Co" | "Jr" | "Sr" | "No" | "a.m" | "p.m" | "etc")
-}
-
-/// Words that typically begin a sentence; used after ambiguous abbreviations like "U.S.".
-const STARTERS: &[&str] = &[
-    "The",
-    "A",
-    "An",
-    "It",
-    "He",
-    "She",
-    "They",
-    "We",
-    "I",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "In",
-    "On",
-    "At",
-    "But",
-    "And",
-    "However",
-    "Meanwhile",
-    "Also",
-    "His",
-    "Her",
-    "Their",
-    "Its",
-    "Our",
-    "There",
-    "When",
-    "While",
-    "After",
-    "Before",
-    "As",
-    "If",
-    "According",
-    "Some",
-    "Many",
-    "Most",
-    "Such",
-    "So",
-    "Yet",
-    "For",
-    "With",
-    "Despite",
-    "During",
-    "Since",
-    "Earlier",
-    "Later",
-    "Both",
-    "Other",
-    "What",
-    "Why",
-    "How",
-    "Who",
-    "Officials",
-    "Asked",
-    "Still",
-    "Instead",
-    "Now",
-];
-static STARTER_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(STARTERS));
-pub fn is_starter(w: &str) -> bool {
-    STARTER_SET.contains(w)
-}
-
-pub const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-pub const WEEKDAYS: &[&str] =
-    &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// Capitalised words that are never (part of) a name on their own.
 const STOP_CAPS: &[&str] = &[
@@ -279,8 +178,6 @@ const STOP_CAPS: &[&str] = &[
 ];
 static STOP_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     let mut s = set(STOP_CAPS);
-    s.extend(MONTHS.iter().copied());
-    s.extend(WEEKDAYS.iter().copied());
     s.extend([
         "Jan.", "Feb.", "Aug.", "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "Mr.", "Mrs.", "Ms.",
     ]);
@@ -288,7 +185,7 @@ static STOP_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 /// Capitalised function words, months and weekdays: never an entity token.
 pub fn is_stop_cap(w: &str) -> bool {
-    STOP_SET.contains(w)
+    STOP_SET.contains(w) || calendar::is_capitalised_month_or_weekday(w)
 }
 
 /// Role / title words that precede a person's name; stripped from the entity.

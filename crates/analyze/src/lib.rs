@@ -6,19 +6,18 @@
 //! at their boundary with [`storyline_model::offsets::CharIndex`].
 //!
 //! Steps (each its own module, each usable alone):
-//! [`sentences`] → [`entities`] → [`times`] → [`quotes`] → [`events`]; [`names`] holds the person-name
-//! normalisation shared with the compare stage.
+//! sentences ([`storyline_text::sentences`]) → [`entities`] → [`times`] → [`quotes`] → [`events`];
+//! person names are folded by [`storyline_text::names`], shared with the compare stage.
 
 use storyline_model::{Analysis, Date};
+use storyline_text::sentences;
 
 pub mod entities;
 pub mod events;
 // Some word lists served the rule-based entity step the statistical tagger replaced.
 mod lexicon;
-pub mod names;
 pub mod ner;
 pub mod quotes;
-pub mod sentences;
 mod text;
 pub mod times;
 

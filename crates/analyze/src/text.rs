@@ -4,7 +4,7 @@
 use storyline_model::offsets::CharIndex;
 use storyline_model::Span;
 
-use crate::lexicon;
+use storyline_text::sentences::is_abbreviation;
 
 /// One token: a word (letters/digits with inner `-`, `'`, `’`, `.`, `&`) or a single punctuation char.
 /// Offsets are bytes into the full text.
@@ -67,7 +67,7 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
             // A final dot belongs to initials ("U.S.", "J.") and known abbreviations ("Mr.", "Gen.").
             if let Some(&(j, '.')) = it.peek() {
                 let w = &s[i..e];
-                if is_dotted_initials(w) || lexicon::is_abbrev(w) {
+                if is_dotted_initials(w) || is_abbreviation(w) {
                     e = j + 1;
                     it.next();
                 }
@@ -78,19 +78,6 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
         }
     }
     out
-}
-
-/// Strips an English possessive ("Putin’s" → "Putin", "Ukrainians’" stays) and returns the kept
-/// byte length.
-pub fn strip_possessive(w: &str) -> &str {
-    for suf in ["’s", "'s", "’S", "'S"] {
-        if let Some(x) = w.strip_suffix(suf) {
-            if !x.is_empty() {
-                return x;
-            }
-        }
-    }
-    w
 }
 
 /// Byte ranges of the given char spans.
@@ -121,6 +108,5 @@ mod tests {
             toks,
             ["U.S.", "President", "J.", "Smith’s", "30-day", "plan", ",", "Mr.", "Lee", "."]
         );
-        assert_eq!(strip_possessive("Smith’s"), "Smith");
     }
 }

@@ -14,7 +14,9 @@ use storyline_model::{Conflict, ConflictClaim, Date};
 
 use crate::entities::EntityIndex;
 use crate::facts::Claim;
-use crate::text::{number_value, tokens, FigureKind};
+use storyline_text::{calendar, stem, stop, tokens};
+
+use crate::text::{number_value, FigureKind};
 use crate::Story;
 
 /// Kinds of thing, each with its exclusive descriptions and the word sequences that say them.
@@ -121,7 +123,7 @@ pub(crate) fn descriptions(sentence: &str) -> BTreeSet<(&'static str, &'static s
             _ => {}
         }
     }
-    let toks = tokens(&plain, 0);
+    let toks = tokens::words(&plain, 0);
     let words: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
     let mut out = BTreeSet::new();
     for kind in KINDS {
@@ -174,8 +176,8 @@ const SCHEDULE_WORDS: &[&str] =
 fn same_announcement(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
     let keep = |w: &&String| {
         !w.chars().any(|c| c.is_ascii_digit())
-            && !crate::text::is_month(w)
-            && !crate::text::is_weekday(w)
+            && !calendar::is_month(w)
+            && !calendar::is_weekday(w)
             && !SCHEDULE_WORDS.contains(&w.as_str())
     };
     let a: BTreeSet<&String> = a.iter().filter(keep).collect();
@@ -412,7 +414,7 @@ fn starts(story: &Story, claims: &[Claim]) -> Vec<(usize, Date, bool, &'static s
         if !START_CUES.iter().any(|cue| text.contains(cue)) {
             continue;
         }
-        let words: Vec<String> = tokens(&text, 0).into_iter().map(|t| t.lower).collect();
+        let words: Vec<String> = tokens::words(&text, 0).into_iter().map(|t| t.lower).collect();
         let Some(what) = SPELLS.iter().find(|s| words.iter().any(|w| w == *s)) else { continue };
         let span = claim.span;
         let times = &story.arts[ai].analysis.times;
@@ -445,7 +447,7 @@ fn internal(
     let mut involved = Vec::new();
     let Some(published) = a.published else { return (out, involved) };
     for c in (0..claims.len()).filter(|&c| claims[c].art == ai) {
-        let toks = tokens(story.slice(ai, claims[c].span), 0);
+        let toks = tokens::words(story.slice(ai, claims[c].span), 0);
         let words: BTreeSet<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
         for w in toks.windows(3) {
             let (its, nth, unit) = (&w[0].lower, &w[1].lower, &w[2].lower);
@@ -669,12 +671,12 @@ fn participle(w: &str) -> bool {
 /// For each stemmed content word of a sentence: whether one of the two words before it denies it,
 /// and the phrase as written ("insufficiently equipped").
 fn polarity(text: &str) -> BTreeMap<String, (bool, String)> {
-    let toks = tokens(text, 0);
+    let toks = tokens::words(text, 0);
     let mut out: BTreeMap<String, (bool, String)> = BTreeMap::new();
     for (i, t) in toks.iter().enumerate() {
         let w = t.lower.as_str();
         if w.chars().count() < 5
-            || crate::text::is_stop(w)
+            || stop::is_not_content(w)
             || !w.chars().all(char::is_alphabetic)
             || !participle(w)
         {
@@ -685,7 +687,7 @@ fn polarity(text: &str) -> BTreeMap<String, (bool, String)> {
         let phrase =
             before.iter().chain([t]).map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
         // A word both denied and asserted in one sentence says nothing either way.
-        let e = out.entry(crate::text::stem(w)).or_insert((denied, phrase));
+        let e = out.entry(stem::light(w)).or_insert((denied, phrase));
         if e.0 != denied {
             e.0 = false;
         }
@@ -706,7 +708,7 @@ pub(crate) fn denials(
     let denies: Vec<bool> = claims
         .iter()
         .map(|c| {
-            tokens(story.slice(c.art, c.span), 0)
+            tokens::words(story.slice(c.art, c.span), 0)
                 .iter()
                 .any(|t| NEGATORS.contains(&t.lower.as_str()))
         })

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use storyline_model::{EntityType, StoryEntity};
 
 use crate::Story;
-use storyline_analyze::names::{name_key, same_person};
+use storyline_text::names::{name_key, same_person};
 
 /// Above this many entities, single-mention MISC entities are dropped from the report.
 const MAX_ENTITIES_BEFORE_PRUNING: usize = 20;

@@ -30,7 +30,9 @@ use storyline_model::{
 
 use crate::align;
 use crate::entities::EntityIndex;
-use crate::text::{content_words, normalise, quantities, quoted_segments, tokens, Quantity};
+use storyline_text::{calendar, normalise, tokens};
+
+use crate::text::{content_words, quantities, quoted_segments, Quantity};
 use crate::Story;
 
 /// Unique facts listed per article.
@@ -165,7 +167,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 events: BTreeSet::new(),
                 quotes: BTreeSet::new(),
                 words: content_words(text),
-                n_words: tokens(text, 0).len(),
+                n_words: tokens::words(text, 0).len(),
                 event_types: BTreeSet::new(),
                 event_days: BTreeSet::new(),
                 future: false,
@@ -211,7 +213,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 }
             }
             for q in a.analysis.quotes.iter().filter(|q| inside(q.content.start)) {
-                let quoted = normalise(story.slice(ai, q.content));
+                let quoted = normalise::words(story.slice(ai, q.content));
                 if quoted.split(' ').count() >= 3 {
                     let speaker = q
                         .speaker
@@ -269,17 +271,14 @@ fn sole_person_outside(
     (people.len() == 1).then(|| *people.first().expect("one person"))
 }
 
-const WEEKDAYS: &[&str] =
-    &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-
 /// Whether a time expression names its day (a weekday, a month, a relative day) rather than only
 /// a time of day, which the analysis can only place on the publication day.
 fn names_a_day(text: &str) -> bool {
     let lower = text.to_lowercase();
     const DAYS: &[&str] = &["today", "tonight", "yesterday", "tomorrow", "last night", "overnight"];
-    WEEKDAYS.iter().chain(DAYS).any(|w| lower.contains(w))
+    calendar::WEEKDAYS.iter().chain(DAYS).any(|w| lower.contains(w))
         || lower.chars().any(|c| c.is_ascii_digit())
-            && lower.split(|c: char| !c.is_alphabetic()).any(crate::text::is_month)
+            && lower.split(|c: char| !c.is_alphabetic()).any(calendar::is_month)
 }
 
 fn event_day(value: Option<&str>) -> Option<Date> {

@@ -77,8 +77,8 @@ fn is_timestamp(s: &str) -> bool {
         w.chars().all(|c| c.is_ascii_digit())
             || (w.chars().next().is_some_and(|c| c.is_ascii_digit())
                 && (w.ends_with("am") || w.ends_with("pm")))
-            || crate::text::is_month(w)
-            || crate::text::is_weekday(w)
+            || storyline_text::calendar::is_month(w)
+            || storyline_text::calendar::is_weekday(w)
             || matches!(
                 w,
                 "mon" | "tue" | "tues" | "wed" | "thu" | "thur" | "thurs" | "fri" | "sat" | "sun"

@@ -233,9 +233,6 @@ fn outlets(story: &Story, compared: &facts::Compared) -> Vec<OutletCoverage> {
     out
 }
 
-const WEEKDAYS: [&str; 7] =
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-
 /// The story's articles in report order (originals first, by date), with what every part needs.
 pub(crate) struct Story<'a> {
     pub arts: Vec<&'a Article>,
@@ -358,7 +355,9 @@ impl<'a> Story<'a> {
             // A weekday of an undated article, once its date is inferred: the last such day on or
             // before it (news reports the past; announced days carry their own cues and values).
             let lower = t.text.to_lowercase();
-            if let Some(w) = WEEKDAYS.iter().position(|w| lower.contains(w)) {
+            if let Some(w) =
+                storyline_text::calendar::WEEKDAYS.iter().position(|w| lower.contains(w))
+            {
                 let back =
                     (anchor.weekday().to_monday_zero_offset() as i64 - w as i64).rem_euclid(7);
                 return anchor.checked_sub(jiff::Span::new().days(back)).ok();

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use storyline_model::{Evidence, Span, StoryQuote};
 
 use crate::entities::EntityIndex;
-use crate::text::{content_words, jaccard, normalise};
+use storyline_text::normalise;
+
+use crate::text::{content_words, jaccard};
 use crate::Story;
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you", "him", "her", "them"];
@@ -64,7 +66,7 @@ pub(crate) fn quotes(story: &Story, index: &EntityIndex) -> Vec<StoryQuote> {
             if text.is_empty() {
                 continue;
             }
-            let norm = normalise(text);
+            let norm = normalise::words(text);
             match groups
                 .iter_mut()
                 .find(|g| g.speaker_key == speaker_key && same_quote(&g.norm, &norm))

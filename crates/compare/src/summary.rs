@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use storyline_model::{Span, SummarySentence};
 
 use crate::facts::Compared;
-use crate::text::{content_words, tokens};
+use storyline_text::{stem, stop, tokens};
+
+use crate::text::content_words;
 use crate::Story;
 
 const MIN_SENTENCES: usize = 3;
@@ -63,7 +65,7 @@ pub(crate) fn summary(story: &Story, compared: &Compared) -> Vec<SummarySentence
             break;
         }
         let text = story.slice(hl, span);
-        if tokens(text, 0).len() < 6 {
+        if tokens::words(text, 0).len() < 6 {
             continue; // a dateline or a fragment
         }
         push(text, sources_of(span), &mut out);
@@ -139,7 +141,7 @@ pub fn summary_of(articles: &[storyline_model::Article], max_words: usize) -> Ve
         }
         let chars: Vec<char> = a.text.chars().collect();
         let spans = if a.analysis.sentences.is_empty() {
-            storyline_analyze::sentences::split(&a.text)
+            storyline_text::sentences::split(&a.text)
         } else {
             a.analysis.sentences.clone()
         };
@@ -157,10 +159,10 @@ pub fn summary_of(articles: &[storyline_model::Article], max_words: usize) -> Ve
             for word in text.split_whitespace() {
                 let lower = word.to_lowercase();
                 for w in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-                    let key = crate::text::stem(w);
+                    let key = stem::light(w);
                     let next = ids.len();
                     tokens.push(*ids.entry(key).or_insert_with(|| {
-                        is_stop.push(crate::text::is_stop(w));
+                        is_stop.push(stop::is_not_content(w));
                         next
                     }));
                 }

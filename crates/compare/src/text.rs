@@ -1,237 +1,21 @@
-//! Text helpers shared by the report's parts: word tokens with character offsets, stop words, a
-//! light English stemmer, content-word sets, and numbers together with what they count
+//! Text helpers shared by the report's parts, over the lexical layer (`storyline_text`):
+//! content-word sets, quoted segments, fallback sentences, and numbers together with what they count
 //! ("12 people were injured" → 12 · injured, "30-day ceasefire" → 30 · day ceasefire).
 
 use std::collections::BTreeSet;
 
+use storyline_model::offsets::CharIndex;
 use storyline_model::Span;
-
-/// One word (or number) of a text, with character offsets relative to a base.
-#[derive(Debug, Clone)]
-pub(crate) struct Token {
-    pub start: usize,
-    pub end: usize,
-    pub lower: String,
-}
-
-/// Splits `text` into words: runs of alphanumerics, keeping `'` between letters ("Ukraine's") and
-/// `.`/`,` between digits ("1,200", "2.5"). Offsets are character offsets plus `base`.
-pub(crate) fn tokens(text: &str, base: usize) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() {
-            let c = chars[i];
-            let next = chars.get(i + 1).copied();
-            let prev = if i > start { Some(chars[i - 1]) } else { None };
-            let joins = match (prev, next) {
-                (Some(p), Some(n)) if c == '.' || c == ',' => {
-                    p.is_ascii_digit() && n.is_ascii_digit()
-                }
-                (Some(p), Some(n)) if c == '\'' || c == '’' => {
-                    p.is_alphabetic() && n.is_alphabetic()
-                }
-                _ => false,
-            };
-            if c.is_alphanumeric() || joins {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        let lower: String = chars[start..i].iter().collect::<String>().to_lowercase();
-        out.push(Token { start: base + start, end: base + i, lower });
-    }
-    out
-}
-
-const STOP: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "against",
-    "all",
-    "also",
-    "am",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "because",
-    "been",
-    "before",
-    "being",
-    "between",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "down",
-    "during",
-    "each",
-    "few",
-    "for",
-    "from",
-    "further",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "just",
-    "me",
-    "more",
-    "most",
-    "my",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "on",
-    "once",
-    "only",
-    "or",
-    "other",
-    "our",
-    "ours",
-    "out",
-    "over",
-    "own",
-    "same",
-    "she",
-    "should",
-    "so",
-    "some",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "through",
-    "to",
-    "too",
-    "under",
-    "until",
-    "up",
-    "very",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "why",
-    "will",
-    "with",
-    "would",
-    "you",
-    "your",
-    "said",
-    "says",
-    "say",
-    "told",
-    "according",
-    "also",
-    "last",
-    "new",
-    "one",
-    "may",
-    "might",
-    "must",
-    "shall",
-    "per",
-    "via",
-    "s",
-    "t",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-];
-
-/// True for function words and reporting verbs that carry no content.
-pub(crate) fn is_stop(word: &str) -> bool {
-    STOP.contains(&word)
-}
-
-/// A light English stemmer: enough to match "talks"/"talk", "injured"/"injury" is not attempted.
-pub(crate) fn stem(word: &str) -> String {
-    let w = word.trim_end_matches("'s").trim_end_matches("’s");
-    let n = w.chars().count();
-    let strip = |suffix: &str, min: usize| -> Option<String> {
-        if n >= min && w.ends_with(suffix) {
-            Some(w[..w.len() - suffix.len()].to_string())
-        } else {
-            None
-        }
-    };
-    if let Some(s) = strip("ies", 5) {
-        return s + "y";
-    }
-    for (suffix, min) in [("ing", 6), ("ed", 5), ("es", 5), ("ly", 5)] {
-        if let Some(s) = strip(suffix, min) {
-            return s;
-        }
-    }
-    if n >= 4 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")
-    {
-        return w[..w.len() - 1].to_string();
-    }
-    w.to_string()
-}
+use storyline_text::calendar::is_month;
+use storyline_text::numbers::{cardinal_word, scale_word};
+use storyline_text::{normalise, sentences, stem, stop, tokens};
 
 /// The stemmed content words of a text (no stop words, no one- or two-letter words).
 pub(crate) fn content_words(text: &str) -> BTreeSet<String> {
-    tokens(text, 0)
+    tokens::words(text, 0)
         .into_iter()
-        .filter(|t| t.lower.chars().count() >= 3 && !is_stop(&t.lower))
-        .map(|t| stem(&t.lower))
+        .filter(|t| t.lower.chars().count() >= 3 && !stop::is_not_content(&t.lower))
+        .map(|t| stem::light(&t.lower))
         .collect()
 }
 
@@ -246,11 +30,6 @@ pub(crate) fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     }
 }
 
-/// Lowercase, whitespace-collapsed, punctuation-free form of a text (for equality tests).
-pub(crate) fn normalise(text: &str) -> String {
-    tokens(text, 0).into_iter().map(|t| t.lower).collect::<Vec<_>>().join(" ")
-}
-
 /// The normalised texts between quotation marks in `text` ("…" or “…”), three words or more.
 /// A fallback for quotations the analysis did not mark.
 pub(crate) fn quoted_segments(text: &str) -> Vec<String> {
@@ -261,7 +40,7 @@ pub(crate) fn quoted_segments(text: &str) -> Vec<String> {
             ('“', _) => open = Some(b + c.len_utf8()),
             ('"', None) => open = Some(b + 1),
             ('"' | '”', Some(o)) => {
-                let n = normalise(&text[o..b]);
+                let n = normalise::words(&text[o..b]);
                 if n.split(' ').count() >= 3 {
                     out.push(n);
                 }
@@ -273,32 +52,13 @@ pub(crate) fn quoted_segments(text: &str) -> Vec<String> {
     out
 }
 
-/// Sentence spans for a text without analysis: breaks after `.`, `!` or `?` (and any closing
-/// quote) followed by whitespace. A fallback only; the analyze stage's sentences are preferred.
+/// Sentence spans for a text without analysis: the [plain splitter](sentences::plain_bounds), with
+/// blank lines as breaks, in character offsets. A fallback only; the analyze stage's sentences are
+/// preferred.
 pub(crate) fn split_sentences(text: &str) -> Vec<Span> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        if matches!(chars[i], '.' | '!' | '?' | '\n') {
-            let mut end = i + 1;
-            while end < chars.len() && matches!(chars[end], '"' | '”' | '’' | '\'' | ')') {
-                end += 1;
-            }
-            if end >= chars.len() || chars[end].is_whitespace() {
-                out.push(Span::new(start, end));
-                start = end;
-                i = end;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    if start < chars.len() {
-        out.push(Span::new(start, chars.len()));
-    }
-    out
+    let idx = CharIndex::new(text);
+    let char_span = |(s, e)| Span::new(idx.char_of(s), idx.char_of(e));
+    sentences::plain_bounds(text, true).into_iter().map(char_span).collect()
 }
 
 /// `span` without leading and trailing whitespace (`chars` is the whole text).
@@ -476,43 +236,6 @@ fn rounds_to(exact: f64, round: f64) -> bool {
     step > 1.0 && (exact / step).round() * step == round
 }
 
-/// Whether a lowercased word is a weekday name.
-pub(crate) fn is_weekday(word: &str) -> bool {
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].contains(&word)
-}
-
-/// Whether a lowercased word is a month name or its abbreviation.
-pub(crate) fn is_month(word: &str) -> bool {
-    MONTHS.contains(&word)
-}
-
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-
 /// Words skipped between a number and what it counts ("12 people were injured").
 const FILLER: &[&str] = &[
     "people",
@@ -554,18 +277,7 @@ fn number_word(w: &str) -> Option<f64> {
     if matches!(w, "zero" | "one") {
         return None;
     }
-    storyline_analyze::times::cardinal_word(w).map(|n| n as f64)
-}
-
-fn scale_word(w: &str) -> Option<f64> {
-    match w {
-        "hundred" => Some(1e2),
-        "thousand" => Some(1e3),
-        "million" | "mln" => Some(1e6),
-        "billion" | "bn" => Some(1e9),
-        "trillion" => Some(1e12),
-        _ => None,
-    }
+    cardinal_word(w).map(|n| n as f64)
 }
 
 fn parse_number(w: &str) -> Option<(f64, bool)> {
@@ -588,7 +300,7 @@ fn render(v: f64) -> String {
 /// Numbers inside `skip` spans (dates, clock times), years and days of a month are left out.
 pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quantity> {
     let chars: Vec<char> = sentence.chars().collect();
-    let toks = tokens(sentence, 0);
+    let toks = tokens::words(sentence, 0);
     let gap = |a: usize, b: usize| -> String { chars[a..b].iter().collect() };
     let mut out = Vec::new();
     let mut i = 0;
@@ -619,8 +331,8 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
             || clock(end)
             || (start > 0 && clock(start - 1))
             || (start > 0 && (chars[start - 1] == '-' || chars[start - 1].is_alphabetic()))
-            || prev.is_some_and(|p| MONTHS.contains(&p))
-            || next.is_some_and(|n| MONTHS.contains(&n))
+            || prev.is_some_and(is_month)
+            || next.is_some_and(is_month)
             || (digits
                 && t.lower.len() == 4
                 && (1900.0..=2100.0).contains(&value)
@@ -641,15 +353,15 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
             unit_text.push(chars[start - 1].to_string());
         } else if j < toks.len() && gap(end, toks[j].start) == "-" {
             // "30-day ceasefire": the hyphenated word, then the noun it qualifies.
-            unit_words.push(stem(&toks[j].lower));
+            unit_words.push(stem::light(&toks[j].lower));
             unit_text.push(toks[j].lower.clone());
             unit_end = toks[j].end;
             if let Some(n) = toks.get(j + 1) {
                 if gap(toks[j].end, n.start).trim().is_empty()
-                    && !is_stop(&n.lower)
+                    && !stop::is_not_content(&n.lower)
                     && n.lower.chars().all(char::is_alphabetic)
                 {
-                    unit_words.push(stem(&n.lower));
+                    unit_words.push(stem::light(&n.lower));
                     unit_text.push(n.lower.clone());
                     unit_end = n.end;
                 }
@@ -672,8 +384,8 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
                     }
                     continue;
                 }
-                if w.chars().all(char::is_alphabetic) && !is_stop(w) {
-                    unit_words.push(stem(w));
+                if w.chars().all(char::is_alphabetic) && !stop::is_not_content(w) {
+                    unit_words.push(stem::light(w));
                     unit_text.push(w.to_string());
                     unit_end = toks[k].end;
                     // A noun compound counts its head: "85 container ships", "600 office jobs"
@@ -683,7 +395,7 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
                         if gap(toks[k].end, n.start) == " "
                             && head.len() > 2
                             && head.chars().all(char::is_alphabetic)
-                            && !is_stop(head)
+                            && !stop::is_not_content(head)
                             && !FILLER.contains(&head)
                             && !head.ends_with("ing")
                             && !head.ends_with("ed")
@@ -691,9 +403,9 @@ pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quan
                             && casualty(head).is_none()
                             && number_value(head).is_none()
                             && scale_word(head).is_none()
-                            && !MONTHS.contains(&head)
+                            && !is_month(head)
                         {
-                            unit_words = vec![stem(head)];
+                            unit_words = vec![stem::light(head)];
                             unit_text.push(head.to_string());
                             unit_end = n.end;
                         }
@@ -797,8 +509,9 @@ fn measure_before(before: &[&str]) -> String {
         if MEASURE_LINK.contains(w) {
             continue;
         }
-        if w.chars().all(char::is_alphabetic) && w.chars().count() >= 4 && !is_stop(w) {
-            return stem(w);
+        if w.chars().all(char::is_alphabetic) && w.chars().count() >= 4 && !stop::is_not_content(w)
+        {
+            return stem::light(w);
         }
         break;
     }
@@ -880,13 +593,6 @@ mod tests {
     fn quoted_segments_are_normalised() {
         let s = "“We are ready to meet,” he said; \"Yes.\" \"No deal without a truce\"";
         assert_eq!(quoted_segments(s), vec!["we are ready to meet", "no deal without a truce"]);
-    }
-
-    #[test]
-    fn tokens_keep_char_offsets() {
-        let t = tokens("“Kyiv’s” 1,200 troops", 3);
-        let words: Vec<_> = t.iter().map(|t| (t.start, t.end, t.lower.as_str())).collect();
-        assert_eq!(words, vec![(4, 10, "kyiv’s"), (12, 17, "1,200"), (18, 24, "troops")]);
     }
 
     #[test]

@@ -31,10 +31,11 @@ use std::path::{Path, PathBuf};
 
 use storyline_analyze::quotes::speaker::{self, Example, Model, Thresholds};
 use storyline_analyze::quotes::RuleFrame;
-use storyline_analyze::{entities, quotes, sentences};
+use storyline_analyze::{entities, quotes};
 use storyline_eval::metrics::{overlap, Counts};
 use storyline_eval::quotes::{discover, parse_ann, Attribution, Tally};
 use storyline_model::Span;
+use storyline_text::sentences;
 
 #[path = "../../analyze/examples/support/cli.rs"]
 mod cli;

@@ -18,12 +18,12 @@
 
 use std::path::Path;
 
-use storyline_analyze::sentences;
 use storyline_analyze::times::learned::{Decision, DecisionKind, Linear, TimeModels};
 use storyline_analyze::times::{decisions, extract_with};
 use storyline_eval::metrics::{overlap, Counts};
 use storyline_eval::temporal::{self, Tally, TimeMl, Timex};
 use storyline_eval::util::{files_under, has_ext, read};
+use storyline_text::sentences;
 
 #[path = "../../analyze/examples/support/cli.rs"]
 mod cli;

@@ -195,7 +195,7 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
         if doc.dct.is_none() {
             no_dct += 1;
         }
-        let sentences = storyline_analyze::sentences::split(&doc.text);
+        let sentences = storyline_text::sentences::split(&doc.text);
         let pred = panics
             .guard(&util::file_name(f), || {
                 storyline_analyze::times::extract(&doc.text, &sentences, doc.dct)

@@ -5,6 +5,7 @@
 use jiff::civil::Date;
 use regex::Regex;
 use std::sync::LazyLock;
+use storyline_text::calendar::month_number;
 
 const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
@@ -25,14 +26,6 @@ pub static DATE_AT_START: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-fn month_number(name: &str) -> Option<i8> {
-    let n = name.to_ascii_lowercase();
-    let idx = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        .iter()
-        .position(|m| n.starts_with(m))?;
-    Some(idx as i8 + 1)
-}
-
 /// Parses a date at the start of `s`; returns it with the number of bytes it took.
 pub fn parse_date_prefix(s: &str) -> Option<(Date, usize)> {
     let c = DATE_AT_START.captures(s)?;
@@ -40,9 +33,9 @@ pub fn parse_date_prefix(s: &str) -> Option<(Date, usize)> {
     let (y, m, d): (i16, i8, i8) = if let Some(y) = c.name("y") {
         (y.as_str().parse().ok()?, c["m"].parse().ok()?, c["d"].parse().ok()?)
     } else if let Some(y) = c.name("y2") {
-        (y.as_str().parse().ok()?, month_number(&c["mon2"])?, c["d2"].parse().ok()?)
+        (y.as_str().parse().ok()?, month_number(&c["mon2"])? as i8, c["d2"].parse().ok()?)
     } else {
-        (c["y3"].parse().ok()?, month_number(&c["mon3"])?, c["d3"].parse().ok()?)
+        (c["y3"].parse().ok()?, month_number(&c["mon3"])? as i8, c["d3"].parse().ok()?)
     };
     let date = Date::new(y, m, d).ok()?;
     Some((date, whole.end()))

@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use storyline_model::{Analysis, Article, TitleOrigin};
+use storyline_text::normalise;
 
 /// Inputs larger than this are refused with a clear error.
 pub const MAX_INPUT_BYTES: u64 = 50 * 1024 * 1024;
@@ -143,10 +144,10 @@ fn collect(p: &Path, out: &mut Vec<Result<Input, IngestError>>) {
     }
 }
 
-/// Content address: first 16 hex chars of SHA-256 over normalised title, "\n", source, "\n",
-/// normalised text (normalised = lowercased, whitespace collapsed).
+/// Content address: first 16 hex chars of SHA-256 over the [hashed form](normalise::for_article_id)
+/// of the title, "\n", source, "\n", the hashed form of the text.
 pub fn article_id(title: Option<&str>, source: Option<&str>, text: &str) -> String {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = normalise::for_article_id;
     let mut h = Sha256::new();
     h.update(norm(title.unwrap_or("")).as_bytes());
     h.update(b"\n");

@@ -13,6 +13,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use storyline_text::sentences;
 
 /// Phrases of page furniture, case-insensitive. Each names a UI situation, not a news topic.
 static NOTICE: LazyLock<Regex> = LazyLock::new(|| {
@@ -84,35 +85,6 @@ static ARCHIVE_PAGE: LazyLock<Regex> = LazyLock::new(|| {
 /// How far into a text an archive phrase makes the whole page an archive page.
 const ARCHIVE_LEAD_BYTES: usize = 200;
 
-/// A sentence end: `.`, `!` or `?` (optionally closing quote) followed by white space.
-fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if !matches!(c, '.' | '!' | '?') {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, q)) = chars.peek() {
-            if matches!(q, '"' | '”' | '’' | '\'' | ')') {
-                end = j + q.len_utf8();
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        if chars.peek().is_some_and(|&(_, n)| n.is_whitespace()) {
-            out.push((start, end));
-            start = end;
-        }
-    }
-    if start < text.len() {
-        out.push((start, text.len()));
-    }
-    out
-}
-
 /// Words in `s`.
 fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
@@ -148,7 +120,7 @@ pub fn strip(text: &str) -> (String, Vec<String>) {
     if ARCHIVE_PAGE.find(text).is_some_and(|m| m.start() < ARCHIVE_LEAD_BYTES) {
         return (String::new(), vec![tidy(text)]);
     }
-    let plan: Vec<(&str, Option<usize>)> = sentence_bounds(text)
+    let plan: Vec<(&str, Option<usize>)> = sentences::plain_bounds(text, false)
         .into_iter()
         .map(|(s, e)| (&text[s..e], notice_end(&text[s..e])))
         .collect();

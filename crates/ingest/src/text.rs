@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use regex::Regex;
 use std::sync::LazyLock;
 use storyline_model::{Removed, TitleOrigin};
+use storyline_text::normalise::{char_marks_unified, marks_unified};
 
 /// Metadata already known from a record or HTML page; known values win over recovered ones.
 #[derive(Debug, Clone, Default)]
@@ -111,30 +112,6 @@ static DATE_KEY_NO_COLON: LazyLock<Regex> =
 
 static BYLINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:By|BY|by:|By:)\s+(.+)$").unwrap());
-
-/// Lowercase, collapse whitespace, unify quote marks: for comparing titles with lines.
-pub fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        for c in w.chars() {
-            out.extend(norm_char(c));
-        }
-    }
-    out
-}
-
-fn norm_char(c: char) -> impl Iterator<Item = char> {
-    let c = match c {
-        '’' | '‘' | '`' | '´' | '′' => '\'',
-        '“' | '”' | '„' | '″' => '"',
-        '–' | '—' => '-',
-        c => c,
-    };
-    c.to_lowercase()
-}
 
 fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
@@ -361,7 +338,8 @@ fn is_title_line(lines: &[String]) -> bool {
 /// Finds `title` in `line` (case-, quote- and whitespace-insensitive) and returns the text glued
 /// to it (after it, or before it when nothing follows).
 fn strip_title(line: &str, title: &str) -> Option<String> {
-    let t: Vec<char> = title.chars().filter(|c| !c.is_whitespace()).flat_map(norm_char).collect();
+    let t: Vec<char> =
+        title.chars().filter(|c| !c.is_whitespace()).flat_map(char_marks_unified).collect();
     if t.is_empty() {
         return None;
     }
@@ -369,7 +347,7 @@ fn strip_title(line: &str, title: &str) -> Option<String> {
     let mut lc: Vec<(usize, char)> = Vec::new();
     for (i, c) in line.char_indices() {
         if !c.is_whitespace() {
-            for n in norm_char(c) {
+            for n in char_marks_unified(c) {
                 lc.push((i, n));
             }
         }
@@ -532,20 +510,20 @@ impl Cleaner {
     }
 
     fn title_norm(&self) -> Option<String> {
-        self.out.title.as_deref().map(normalise).filter(|t| !t.is_empty())
+        self.out.title.as_deref().map(marks_unified).filter(|t| !t.is_empty())
     }
 
     fn repeated_titles(&mut self) {
         let Some(t) = self.title_norm() else { return };
         // A record whose whole text is its headline (a one-sentence or title-only item) is an
         // article of one sentence, not an empty page: the sentence stays its text.
-        if self.lines.iter().all(|l| normalise(l) == t) {
+        if self.lines.iter().all(|l| marks_unified(l) == t) {
             self.lines.truncate(1);
             return;
         }
         let mut kept = Vec::with_capacity(self.lines.len());
         for l in std::mem::take(&mut self.lines) {
-            if normalise(&l) == t {
+            if marks_unified(&l) == t {
                 self.remove("repeated title", l);
             } else {
                 kept.push(l);
@@ -562,7 +540,7 @@ impl Cleaner {
                 return;
             }
             let last = self.lines[n - 1].clone();
-            if self.title_norm().is_some_and(|t| t == normalise(&last)) {
+            if self.title_norm().is_some_and(|t| t == marks_unified(&last)) {
                 self.lines.pop();
                 self.remove("repeated title", last);
                 continue;
@@ -587,8 +565,11 @@ impl Cleaner {
                 continue;
             }
             let prev = &self.lines[n - 2];
-            let is_known_source =
-                self.out.source.as_deref().is_some_and(|s| normalise(s) == normalise(&last));
+            let is_known_source = self
+                .out
+                .source
+                .as_deref()
+                .is_some_and(|s| marks_unified(s) == marks_unified(&last));
             if is_known_source
                 || (self.out.source.is_none()
                     && word_count(&last) <= 5

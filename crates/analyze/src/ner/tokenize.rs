@@ -6,7 +6,7 @@
 //! abbreviations and initials ("U.S.", "Corp.", "J."); hyphens and inner apostrophes stay inside
 //! words ("al-Assad", "O'Brien", "1996-08-22"). Offsets are bytes into the text.
 
-use crate::lexicon;
+use storyline_text::sentences::is_abbreviation;
 
 /// A token: byte range `[s, e)` into the text.
 pub type TokSpan = (usize, usize);
@@ -24,7 +24,7 @@ fn is_breaking(c: char) -> bool {
     matches!(c, '—' | '–' | '…' | '“' | '”' | '"' | '(' | ')' | '[' | ']' | '«' | '»')
 }
 
-/// US state and other abbreviations common in wire copy, beyond [`lexicon::is_abbrev`].
+/// US state and other abbreviations common in wire copy, beyond [`is_abbreviation`].
 const EXTRA_ABBREVS: &[&str] = &[
     "Calif", "Fla", "Ariz", "Mass", "Wash", "Conn", "Penn", "Mich", "Minn", "Ill", "Tenn", "Ky",
     "Va", "Md", "Ga", "Ala", "Okla", "Colo", "Nev", "Wis", "Ore", "Tex", "Kan", "Neb", "Miss",
@@ -37,7 +37,7 @@ fn keeps_dot(w: &str, first_in_sentence: bool) -> bool {
     let single_letter = matches!((cs.next(), cs.next()), (Some(c), None) if c.is_alphabetic());
     single_letter
         || (w.contains('.') && w.chars().any(char::is_alphabetic))
-        || lexicon::is_abbrev(w)
+        || is_abbreviation(w)
         || EXTRA_ABBREVS.contains(&w)
         // "1. Schumacher": a rank at the start of a list line.
         || (first_in_sentence && !w.is_empty() && w.len() <= 3 && w.bytes().all(|b| b.is_ascii_digit()))

@@ -783,8 +783,9 @@ fn find_quotes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{entities, sentences};
+    use crate::entities;
     use storyline_model::offsets::slice;
+    use storyline_text::sentences;
 
     struct Q {
         kind: QuoteKind,

@@ -2,6 +2,8 @@
 //! ("twenty-four", "a", "several"), ordinals ("third", "3rd") and the regex fragments for them.
 
 use jiff::civil::Weekday;
+use storyline_text::calendar;
+use storyline_text::numbers::{self, cardinal_word};
 
 /// Month names and their abbreviations (capitalised, as in running text).
 pub const MONTH: &str = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.|Sept)";
@@ -19,40 +21,9 @@ pub const SPOKEN_2000S: &str = r"(two\s+thousand(?:\s+(?:and\s+)?(?:one|two|thre
 /// Ordinals first to tenth, in words or digits.
 pub const ORD: &str = r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|6th|7th|8th|9th|10th)";
 
-const UNITS: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 8] =
-    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-
 /// Month number 1–12 of a month name or abbreviation, 0 if none.
 pub fn month_num(m: &str) -> u32 {
-    let m = m.trim_end_matches('.');
-    let l = m.to_ascii_lowercase();
-    let p = &l[..3.min(l.len())];
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        .iter()
-        .position(|x| *x == p)
-        .map_or(0, |i| i as u32 + 1)
+    calendar::month_number(m).map_or(0, u32::from)
 }
 
 /// The weekday of a (capitalised) weekday name.
@@ -68,15 +39,6 @@ pub fn weekday_of(w: &str) -> Weekday {
     }
 }
 
-/// The value of one cardinal word from "zero" to "nineteen" or a round ten from "twenty" to
-/// "ninety" (lower case).
-pub fn cardinal_word(l: &str) -> Option<i64> {
-    if let Some(i) = UNITS.iter().position(|x| *x == l) {
-        return Some(i as i64);
-    }
-    TENS.iter().position(|x| *x == l).map(|t| 20 + 10 * t as i64)
-}
-
 /// The value of a cardinal matched by [`NUM`]; `None` for vague quantities ("several", "a few").
 pub fn num_word(w: &str) -> Option<i64> {
     let l: String = w.to_ascii_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
@@ -90,9 +52,7 @@ pub fn num_word(w: &str) -> Option<i64> {
         return Some(n);
     }
     if let Some((t, u)) = l.split_once(['-', ' ']) {
-        let t = TENS.iter().position(|x| *x == t)?;
-        let u = UNITS.iter().position(|x| *x == u)?;
-        return Some(20 + 10 * t as i64 + u as i64);
+        return numbers::tens_and_unit(t, u);
     }
     match l.as_str() {
         "a" | "an" => Some(1),

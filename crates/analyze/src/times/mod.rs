@@ -34,7 +34,6 @@
 mod calendar;
 pub mod learned;
 mod lex;
-pub use lex::cardinal_word;
 
 use std::sync::LazyLock;
 
@@ -1316,7 +1315,7 @@ fn rel_value(words: &[&str], published: Option<Date>) -> (TimeType, Option<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sentences;
+    use storyline_text::sentences;
 
     fn times(t: &str, p: Option<&str>) -> Vec<(String, TimeType, Option<String>)> {
         let p = p.map(|d| d.parse().unwrap());

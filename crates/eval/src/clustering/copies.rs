@@ -111,10 +111,8 @@ fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
 pub fn reuters_date(s: &str) -> Option<Date> {
     let mut parts = s.trim().split(['-', ' ']);
     let day: i8 = parts.next()?.trim().parse().ok()?;
-    let month = parts.next()?.to_ascii_uppercase();
-    const MONTHS: [&str; 12] =
-        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-    let m = MONTHS.iter().position(|x| *x == month)? as i8 + 1;
+    let month = parts.next()?;
+    let m = storyline_text::calendar::month_number(month).filter(|_| month.len() == 3)? as i8;
     let year: i16 = parts.next()?.trim().parse().ok()?;
     Date::new(year, m, day).ok()
 }

@@ -1,12 +1,22 @@
-//! Person-name normalisation, shared by the entity step (merging mentions within one article) and
-//! the compare stage (merging entities across articles).
+//! Person-name folding, shared by the entity step (merging mentions within one article) and the
+//! compare stage (merging entities across articles).
 //!
 //! [`name_key`] lowercases, strips diacritics, possessives and punctuation, and folds common
 //! transliteration variants per word (final "iy"/"yy"/"ii"/"ij"/"yi" → "y"). [`same_person`] is key
 //! equality, or equal/near-equal surnames (edit distance ≤ 1 on surnames of ≥ 6 letters) with
 //! compatible given names (equal, initial, or one side surname-only).
 
-use crate::text::strip_possessive;
+/// Strips an English possessive ("Putin’s" → "Putin"; "Ukrainians’" stays).
+pub fn strip_possessive(w: &str) -> &str {
+    for suf in ["’s", "'s", "’S", "'S"] {
+        if let Some(x) = w.strip_suffix(suf) {
+            if !x.is_empty() {
+                return x;
+            }
+        }
+    }
+    w
+}
 
 /// Folds one character to ASCII-ish lower case without diacritics (common Latin letters only).
 fn fold_char(c: char, out: &mut String) {
@@ -155,6 +165,7 @@ mod tests {
         assert_eq!(name_key("Recep Tayyip Erdoğan"), "recep tayyip erdogan");
         assert_eq!(name_key("Bashar al-Assad"), "bashar al assad");
         assert_eq!(name_key("Dmitrij Vasilij"), "dmitry vasily");
+        assert_eq!(strip_possessive("Smith’s"), "Smith");
     }
 
     #[test]

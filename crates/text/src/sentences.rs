@@ -1,4 +1,6 @@
-//! Sentence splitting: owns the rule set that cuts text into sentence spans.
+//! Sentence splitting: the one rule set that cuts text into sentence spans ([`split`]), with its
+//! abbreviation and sentence-starter lists, and the plain splitter ([`plain_bounds`]) kept for the
+//! two places whose outputs were tuned on it.
 //!
 //! Splits on `.`, `!`, `?`, `…` followed by whitespace and a capital/digit/opening quote, and on
 //! every line break (paragraphs and single-line headlines). Keeps abbreviations ("Mr.", "Gen.",
@@ -10,7 +12,34 @@
 use storyline_model::offsets::CharIndex;
 use storyline_model::Span;
 
-use crate::lexicon;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use crate::word_list;
+
+static ABBREVIATIONS: LazyLock<HashSet<&str>> =
+    LazyLock::new(|| word_list::set(include_str!("../words/abbreviations.txt")));
+static AMBIGUOUS_ABBREVIATIONS: LazyLock<HashSet<&str>> =
+    LazyLock::new(|| word_list::set(include_str!("../words/ambiguous_abbreviations.txt")));
+static STARTERS: LazyLock<HashSet<&str>> =
+    LazyLock::new(|| word_list::set(include_str!("../words/sentence_starters.txt")));
+
+/// Whether `word` (without its dot, as written) is an abbreviation that takes a period without
+/// ending the sentence ("Mr", "Gen", "Jan").
+pub fn is_abbreviation(word: &str) -> bool {
+    ABBREVIATIONS.contains(word)
+}
+
+/// Whether a period after `word` may end a sentence or not ("Inc", "a.m"): it does only before a
+/// [sentence starter](is_sentence_starter).
+fn is_ambiguous_abbreviation(word: &str) -> bool {
+    AMBIGUOUS_ABBREVIATIONS.contains(word)
+}
+
+/// Whether `word` typically begins a sentence ("The", "He", "However").
+fn is_sentence_starter(word: &str) -> bool {
+    STARTERS.contains(word)
+}
 
 /// A quotation open longer than this (bytes) no longer blocks splitting.
 const MAX_OPEN_QUOTE: usize = 600;
@@ -22,7 +51,7 @@ pub fn split(text: &str) -> Vec<Span> {
 }
 
 /// Byte-offset sentence ranges.
-pub(crate) fn split_bytes(text: &str) -> Vec<(usize, usize)> {
+fn split_bytes(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -152,14 +181,48 @@ fn dot_ends_sentence(line: &str, chars: &[(usize, char)], dot: usize, next: usiz
     }
     let dotted = word.contains('.')
         && word.split('.').all(|s| s.chars().count() <= 2 && s.chars().all(char::is_alphabetic));
-    if dotted || lexicon::is_ambiguous_abbrev(word) {
-        return lexicon::is_starter(next_word);
+    if dotted || is_ambiguous_abbreviation(word) {
+        return is_sentence_starter(next_word);
     }
-    if lexicon::is_abbrev(word) {
+    if is_abbreviation(word) {
         // "Jan. 5", "Gen. Smith", "No. 10": never a boundary.
         return false;
     }
     true
+}
+
+/// Plain sentence bounds (byte ranges, untrimmed, covering the whole text): a break after `.`,
+/// `!` or `?` and any closing quotes or bracket (`"”’')`) when white space or the end of the text
+/// follows; with `at_line_breaks`, a line break followed by white space (a blank line) is a break
+/// too. No abbreviation rules: "Mr. Smith" is cut. Kept beside [`split`] because the notice
+/// stripper (ingest) and the report's fallback for texts without analysis (compare) were tuned on
+/// it, and [`split`] would change their outputs.
+pub fn plain_bounds(text: &str, at_line_breaks: bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !(matches!(c, '.' | '!' | '?') || at_line_breaks && c == '\n') {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, q)) = chars.peek() {
+            if matches!(q, '"' | '”' | '’' | '\'' | ')') {
+                end = j + q.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        if chars.peek().is_none_or(|&(_, n)| n.is_whitespace()) {
+            out.push((start, end));
+            start = end;
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -224,6 +287,16 @@ mod tests {
         let v = texts(t);
         assert_eq!(v[0], "He said “this never closes. Still inside.");
         assert_eq!(&v[1..], ["Next paragraph.", "Another one."]);
+    }
+
+    #[test]
+    fn plain_bounds_cut_after_closing_quotes_and_blank_lines() {
+        let text = "\"We will rebuild.\" Mr. Lee left\n\nDone";
+        let cut = |b: bool| -> Vec<&str> {
+            plain_bounds(text, b).into_iter().map(|(s, e)| &text[s..e]).collect()
+        };
+        assert_eq!(cut(false), ["\"We will rebuild.\"", " Mr.", " Lee left\n\nDone"]);
+        assert_eq!(cut(true), ["\"We will rebuild.\"", " Mr.", " Lee left\n", "\nDone"]);
     }
 
     #[test]

@@ -1,0 +1,22 @@
+//! Word lists kept as data files: one entry a line, blank lines and `#` comments skipped.
+
+use std::collections::HashSet;
+
+/// The entries of a word-list file's contents.
+pub(crate) fn entries(data: &'static str) -> impl Iterator<Item = &'static str> {
+    data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The entries of a word-list file as a set.
+pub(crate) fn set(data: &'static str) -> HashSet<&'static str> {
+    entries(data).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn comments_and_blank_lines_are_skipped() {
+        let v: Vec<_> = super::entries("# a list\n\nMr\n  Dr \n").collect();
+        assert_eq!(v, ["Mr", "Dr"]);
+    }
+}

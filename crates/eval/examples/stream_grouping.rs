@@ -3,13 +3,16 @@
 //! halves split by publication day (tune on one, check on the other).
 //!
 //! ```text
-//! cargo run --release -p storyline-eval --example stream_grouping -- STREAM_DIR [--verbose]
+//! cargo run --release -p storyline-eval --example stream_grouping -- STREAM_DIR [--verbose] \
+//!     [--timeline17 DIR]
 //! ```
 //!
 //! Prints, in date order, every decision that puts an article in a wrong story or apart from
 //! its gold story's earlier articles, with the features of the chosen and the gold candidate;
 //! then story and storyline pairwise F1 on the whole stream, on the first days and on the last
 //! days (each half grouped on its own). `STORYLINE_FIT_CACHE=DIR` caches the analysed articles.
+//! With `--timeline17 DIR`, also Timeline17's storyline purity and B-cubed F1 under the same
+//! model (what `storyline eval clustering` reports there), for trying storyline rules on both.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,6 +32,7 @@ fn main() {
         std::process::exit(2);
     };
     let verbose = args.iter().any(|a| a == "--verbose");
+    let timeline17 = args.iter().position(|a| a == "--timeline17").and_then(|k| args.get(k + 1));
     let dir = Path::new(dir);
     let cache = std::env::var_os("STORYLINE_FIT_CACHE").map(|d| {
         let name: String = dir
@@ -77,6 +81,9 @@ fn main() {
     let features: Vec<(ArticleId, Features)> =
         articles.iter().map(|a| (a.id.clone(), storyline_group::features(a))).collect();
     let model = model_from_env();
+    if let Some(t17) = timeline17 {
+        timeline17_storylines(Path::new(t17), model);
+    }
     let orders = stream::orders(&items, 1);
     let order = &orders[0].1;
 
@@ -200,6 +207,23 @@ fn main() {
     }
 }
 
+/// Timeline17's storyline purity and B-cubed F1 (gold: the topic) under `model`.
+fn timeline17_storylines(dir: &Path, model: Model) {
+    use storyline_eval::clustering::{features_of, feed_order, group_features, timelines};
+    let docs = timelines::read_timeline17(dir).expect("Timeline17 layout");
+    let features = features_of(&docs);
+    let (_, lines, _) = group_features(&features, &feed_order(&docs), model);
+    let gold: Vec<&str> = docs.iter().map(|d| d.gold.as_str()).collect();
+    let b3 = storyline_eval::metrics::bcubed(&gold, &lines);
+    println!(
+        "timeline17: storyline purity {:.3}, B3 P {:.3} R {:.3} F1 {:.3}",
+        timelines::purity(&gold, &lines),
+        b3.precision,
+        b3.recall,
+        b3.f1
+    );
+}
+
 /// The committed model, with overrides from `STREAM_MODEL` (`join=0.2,lead_min=0.3,
 /// max_cycle_gap=0,bias=-5,w14=2`) for experiments.
 fn model_from_env() -> Model {
@@ -213,6 +237,7 @@ fn model_from_env() -> Model {
             "lead_min" => m.lead_min = v,
             "dominance" => m.dominance = v,
             "storyline_lead_min" => m.storyline_lead_min = v,
+            "storyline_ent_min" => m.storyline_ent_min = v,
             "lead_mean_min" => m.lead_mean_min = v,
             "max_cycle_gap" => m.max_cycle_gap = v,
             "bias" => m.bias = v,

@@ -885,3 +885,91 @@ fn a_next_day_report_on_another_angle_joins_when_the_model_is_sure() {
     let apart = run(&mut Grouper::with_model(strict), &arts);
     assert_eq!(apart[1].story.as_deref(), Some("port-walkout-c"), "{apart:?}");
 }
+
+const KESTORIA_FERRY_ENTS: &[(&str, &str, EntityType)] = &[
+    ("Kestoria", "Kestoria", LOC),
+    ("Vallen Strait", "Vallen Strait", LOC),
+    ("Brightwater Lines", "Brightwater Lines", ORG),
+    ("Oda Mirren", "Oda Mirren", PER),
+    ("Mirren", "Oda Mirren", PER),
+];
+
+/// Day 1: an invented ferry accident in the invented country of Kestoria.
+fn ferry_capsizes() -> Article {
+    article(
+        "ferry-capsizes",
+        "Ferry capsizes in Vallen Strait off Kestoria, dozens rescued",
+        "2032-09-14",
+        "A passenger ferry operated by Brightwater Lines capsized in the Vallen Strait off \
+Kestoria on Tuesday, and coastguard boats rescued 63 people from the water. The company said \
+eleven passengers were still missing. Harbour master Oda Mirren said strong winds had pushed the \
+ferry onto a sandbank. Mirren said divers would search the hull at first light.",
+        KESTORIA_FERRY_ENTS,
+        &[],
+    )
+}
+
+/// Day 3: the next development of the ferry accident (a new story of its storyline).
+fn ferry_inquiry() -> Article {
+    article(
+        "ferry-inquiry",
+        "Kestoria orders inquiry into Vallen Strait ferry disaster",
+        "2032-09-16",
+        "Kestoria ordered a public inquiry on Thursday into the capsizing of the Brightwater Lines \
+ferry in the Vallen Strait, after divers recovered the bodies of the eleven missing passengers. \
+Oda Mirren, the harbour master, told the inquiry's chair that the ferry had sailed despite a \
+storm warning. Mirren said the company's captains had been warned twice this year.",
+        KESTORIA_FERRY_ENTS,
+        &[],
+    )
+}
+
+/// Day 2: an unrelated happening of the same country (it shares nothing but "Kestoria").
+fn kestoria_rates() -> Article {
+    article(
+        "kestoria-rates",
+        "Kestoria's central bank raises interest rates to curb inflation",
+        "2032-09-15",
+        "The Reserve Bank of Kestoria raised its main interest rate by half a point to 4.75 \
+percent on Wednesday, its third increase this year, as inflation stayed above target. Governor \
+Tamas Velk said food and energy prices were still rising faster than wages. Velk told \
+reporters that the Reserve Bank would act again if prices kept climbing, and economists at \
+Halden Securities expect another rise in December.",
+        &[
+            ("Kestoria", "Kestoria", LOC),
+            ("Reserve Bank", "Reserve Bank of Kestoria", ORG),
+            ("Tamas Velk", "Tamas Velk", PER),
+            ("Velk", "Tamas Velk", PER),
+            ("Halden Securities", "Halden Securities", ORG),
+        ],
+        &[],
+    )
+}
+
+#[test]
+fn unrelated_topics_sharing_only_a_country_are_different_storylines() {
+    let arts = [ferry_capsizes(), kestoria_rates(), ferry_inquiry()];
+    let r = run(&mut Grouper::new(), &arts);
+    assert_eq!(r[1].story.as_deref(), Some("kestoria-rates"), "{r:?}");
+    assert_eq!(r[1].storyline.as_deref(), Some("kestoria-rates"), "a shared country only: {r:?}");
+    assert_eq!(r[2].story.as_deref(), Some("ferry-inquiry"), "a new development: {r:?}");
+    assert_eq!(r[2].storyline.as_deref(), Some("ferry-capsizes"), "…of the ferry's thread: {r:?}");
+}
+
+#[test]
+fn arrival_order_does_not_change_storylines() {
+    let arts = [ferry_capsizes(), kestoria_rates(), ferry_inquiry(), turkey_original()];
+    let batch: Vec<(ArticleId, Features)> =
+        arts.iter().map(|a| (a.id.clone(), features(a))).collect();
+    let forward = Grouper::new().add_batch(&batch);
+    for rotation in 1..batch.len() {
+        let mut shifted = batch.clone();
+        shifted.rotate_left(rotation);
+        let mut g = Grouper::new().add_batch(&shifted);
+        g.rotate_right(rotation);
+        assert_eq!(forward, g, "rotation {rotation}");
+    }
+    let lines: Vec<_> = forward.iter().map(|g| g.storyline.clone().unwrap()).collect();
+    assert_eq!(lines[0], lines[2], "{forward:?}");
+    assert_ne!(lines[0], lines[1], "{forward:?}");
+}

@@ -12,8 +12,8 @@ use storyline_store::{Batch, NewArticle, Store, StoreError};
 use crate::prepare::{analyse, analysis_failed};
 use crate::reports::summarise;
 
-/// Articles grouped and committed together.
-const BATCH: usize = 256;
+/// Articles grouped and committed together (the evaluation of grouping uses the same batches).
+pub const BATCH: usize = 256;
 
 /// What one ingest run did.
 #[derive(Debug, Default, serde::Serialize)]

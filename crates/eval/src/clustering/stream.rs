@@ -26,8 +26,8 @@ use crate::{EvalError, Metric, Row, Scores};
 
 /// Number of record orders scored: the date order and `ORDERS − 1` shuffles.
 pub const ORDERS: u64 = 6;
-/// Articles grouped together (the pipeline's chunk).
-pub const CHUNK: usize = 256;
+/// Articles grouped together: the pipeline's batch.
+pub const CHUNK: usize = storyline_pipeline::BATCH;
 
 /// Whether `dir` holds a stream (`records.jsonl` and `gold.jsonl`).
 pub fn is_layout(dir: &Path) -> bool {

@@ -36,7 +36,7 @@ pub struct FetchArgs {
 }
 
 pub fn run(db: &Path, args: FetchArgs) -> Result<ExitCode> {
-    let store = crate::open(db)?;
+    let store = &*crate::open(db)?;
     let cfg = Config {
         allow_private: args.allow_private,
         delay: Duration::from_secs_f64(args.delay.max(0.0)),
@@ -60,7 +60,7 @@ pub fn run(db: &Path, args: FetchArgs) -> Result<ExitCode> {
     }
     // The number of pages is unknown up front (feeds add to it): the bar counts without a total.
     let bar = crate::progress::Bar::new(0, std::io::stderr().is_terminal());
-    let (report, summary) = crawl(&store, &mut fetcher, &request, &bar)?;
+    let (report, summary) = crawl(store, &mut fetcher, &request, &bar)?;
     bar.finish();
     if args.json {
         let mut doc = serde_json::to_value(&report)?;

@@ -18,6 +18,7 @@ use serde_json::json;
 use storyline_model::{Date, StoryId, StoryReport, SCHEMA_VERSION};
 use storyline_pipeline::{IngestReport, Store};
 use storyline_store::{StoryOrder, StoryQuery};
+use storyline_store_postgres::PostgresStore;
 use storyline_store_sqlite::SqliteStore;
 
 #[derive(Parser)]
@@ -28,9 +29,11 @@ use storyline_store_sqlite::SqliteStore;
     after_help = "Start with `storyline demo`, then `storyline ingest DIR` on your own articles."
 )]
 struct Cli {
-    /// The store to read and write [default: storyline.db; for `demo`, storyline-demo.db, so the
-    /// example collection stays apart from your own articles].
-    #[arg(long, global = true, env = "STORYLINE_DB")]
+    /// The store to read and write: a SQLite file (a path or `sqlite://PATH`) or a PostgreSQL
+    /// database (`postgres://USER@HOST:PORT/DB`, optionally `?schema=NAME`) [default:
+    /// storyline.db; for `demo`, storyline-demo.db, so the example collection stays apart from
+    /// your own articles].
+    #[arg(long, visible_alias = "store", global = true, env = "STORYLINE_DB")]
     db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -187,16 +190,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Demo { json } => demo(&db, json),
         Command::Ingest { paths, json } => {
-            let store = open(&db)?;
-            let report = ingest(&store, storyline_pipeline::read_paths(&paths))?;
+            let store = &*open(&db)?;
+            let report = ingest(store, storyline_pipeline::read_paths(&paths))?;
             print_ingest_report(&report, json)
         }
         Command::Regroup { since, json } => {
             let since: Option<Date> = since
                 .map(|s| s.parse().map_err(|_| anyhow!("--since: expected YYYY-MM-DD, got {s:?}")))
                 .transpose()?;
-            let store = open(&db)?;
-            let report = storyline_pipeline::regroup(&store, since)?;
+            let store = &*open(&db)?;
+            let report = storyline_pipeline::regroup(store, since)?;
             if json {
                 let mut doc = serde_json::to_value(&report)?;
                 doc["schema"] = json!(SCHEMA_VERSION);
@@ -210,7 +213,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Stories(args) => {
-            let store = open(&db)?;
+            let store = &*open(&db)?;
             let json = args.json;
             let page = store.stories(&story_query(args)?)?;
             if json {
@@ -226,10 +229,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Story { id, json, format } => {
-            let store = open(&db)?;
-            let story = storyline_pipeline::find_story(&store, &id)
+            let store = &*open(&db)?;
+            let story = storyline_pipeline::find_story(store, &id)
                 .map_err(|e| hint(e, "see `storyline stories`"))?;
-            let (report, texts) = story_report(&store, &story.id)?;
+            let (report, texts) = story_report(store, &story.id)?;
             if json {
                 print_json(&with_schema(&report)?)?;
             } else if format == StoryFormat::Html {
@@ -240,8 +243,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Article { id, json } => {
-            let store = open(&db)?;
-            let stored = storyline_pipeline::find_article(&store, &id)
+            let store = &*open(&db)?;
+            let stored = storyline_pipeline::find_article(store, &id)
                 .map_err(|e| hint(e, "see `storyline export`"))?;
             if json {
                 let mut doc = with_schema(&stored.article)?;
@@ -269,7 +272,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Fetch(args) => fetch::run(&db, args),
         Command::Export { format: ExportFormat::Jsonl } => {
-            export_jsonl(&open(&db)?)?;
+            export_jsonl(&*open(&db)?)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -291,8 +294,20 @@ fn quiet_panics() {
     }));
 }
 
-fn open(path: &std::path::Path) -> Result<SqliteStore> {
-    Ok(SqliteStore::open(path)?)
+/// Opens the store `--db` names: `postgres://…` (or `postgresql://…`) is a PostgreSQL database
+/// (`?schema=NAME` keeps the store in one schema of it); `sqlite://PATH` or a bare path is a
+/// SQLite file.
+fn open(db: &std::path::Path) -> Result<Box<dyn Store>> {
+    let name = db.to_string_lossy();
+    if name.starts_with("postgres://") || name.starts_with("postgresql://") {
+        let (url, schema) = match name.split_once("?schema=") {
+            Some((url, schema)) => (url, Some(schema)),
+            None => (name.as_ref(), None),
+        };
+        return Ok(Box::new(PostgresStore::open(url, schema)?));
+    }
+    let path = name.strip_prefix("sqlite://").map_or(db.to_path_buf(), PathBuf::from);
+    Ok(Box::new(SqliteStore::open(path)?))
 }
 
 /// Runs the pipeline with a progress bar when stderr is a terminal (counting inputs against
@@ -350,11 +365,11 @@ fn print_ingest_report(report: &IngestReport, json: bool) -> Result<ExitCode> {
 }
 
 fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
-    let store = open(db)?;
+    let store = &*open(db)?;
     let inputs = demo::inputs();
     let count = Some(inputs.len() as u64);
     let report =
-        ingest(&store, storyline_pipeline::Inputs { count, iter: Box::new(inputs.into_iter()) })?;
+        ingest(store, storyline_pipeline::Inputs { count, iter: Box::new(inputs.into_iter()) })?;
     if !json {
         eprintln!("Bundled example collection ({} files) -> {}", demo::FILES.len(), db.display());
     }
@@ -364,7 +379,7 @@ fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
         .iter()
         .max_by_key(|s| (s.sources, s.articles, std::cmp::Reverse(s.id.clone())))
         .ok_or_else(|| anyhow!("the demo stored no story"))?;
-    let (top, texts) = story_report(&store, &biggest.id)?;
+    let (top, texts) = story_report(store, &biggest.id)?;
     if json {
         print_json(&json!({"schema": SCHEMA_VERSION, "stories": stories, "story": top}))?;
     } else {

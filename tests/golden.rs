@@ -100,6 +100,31 @@ fn demo_outputs_are_unchanged() {
     check(&outputs, "demo.sha256");
 }
 
+/// The same commands on a PostgreSQL store (a scratch schema of `STORYLINE_TEST_POSTGRES`,
+/// default `postgres://postgres@127.0.0.1:5432/test`) print exactly what they print on SQLite.
+/// Without a server the test says so and passes, unless `STORYLINE_REQUIRE_SERVICES` is set.
+#[test]
+fn demo_outputs_are_the_same_on_postgres() {
+    let url = std::env::var("STORYLINE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let mut admin = match postgres::Client::connect(&url, postgres::NoTls) {
+        Ok(client) => client,
+        Err(e) if std::env::var_os("STORYLINE_REQUIRE_SERVICES").is_none() => {
+            eprintln!("skipping: no PostgreSQL at {url} ({e}); set STORYLINE_TEST_POSTGRES");
+            return;
+        }
+        Err(e) => panic!("PostgreSQL is required (STORYLINE_REQUIRE_SERVICES) but: {e}"),
+    };
+    let schema = format!("storyline_golden_{}", std::process::id());
+    let store = PathBuf::from(format!("{url}?schema={schema}"));
+    let mut outputs = Vec::new();
+    record(&mut outputs, &store, &["demo", "--json"]);
+    record_store(&mut outputs, &store);
+    admin.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).unwrap();
+    record_analyze(&mut outputs, &repo().join("examples/collection/articles"));
+    check(&outputs, "demo.sha256");
+}
+
 #[test]
 #[ignore = "needs ../shared (the seeds)"]
 fn seed_outputs_are_unchanged() {

@@ -552,7 +552,7 @@ mod tests {
         (dir, store)
     }
 
-    storyline_store::conformance_tests!(fresh);
+    storyline_store::conformance_tests!(|| Some(fresh()));
 
     #[test]
     fn reopening_keeps_everything() {

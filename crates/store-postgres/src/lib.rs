@@ -1,0 +1,536 @@
+//! Storyline's shared store: PostgreSQL, for when several processes read and write one store
+//! (a server, workers, a committer). It implements the same [`Store`] trait as the SQLite store
+//! and passes the same conformance suite.
+//!
+//! * Schema versioned in a `storyline_schema` table with forward-only migrations; a schema newer
+//!   than this program is refused (`ErrorKind::TooNew`). Migrations take an advisory lock, so
+//!   two processes opening a fresh database do not race.
+//! * A connection pool (r2d2); every write is one transaction.
+//! * Ids and dates are `TEXT COLLATE "C"`: listings and prefix scans order bytewise, exactly as
+//!   SQLite does, whatever the database's locale.
+//! * `schema` (optional) puts every table in a PostgreSQL schema of that name (created if
+//!   missing): one database can hold several stores (the tests use a scratch schema each).
+
+use postgres::types::ToSql;
+use postgres::{NoTls, Row, Transaction};
+use r2d2_postgres::PostgresConnectionManager;
+use storyline_model::{Article, ArticleId, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_store::{
+    Batch, CachedReport, ErrorKind, FetchState, GroupingRecord, Result, Store, StoreError,
+    StoredArticle, StoryOrder, StoryPage, StoryQuery,
+};
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+
+/// Forward-only migrations; migration `i` brings the schema to version `i + 1`. Version 3 matches
+/// the SQLite store's version 3 (the same tables and meaning).
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE articles (
+        seq          BIGINT PRIMARY KEY,
+        id           TEXT COLLATE \"C\" NOT NULL UNIQUE,
+        input_id     TEXT,
+        url          TEXT,
+        title        TEXT,
+        source       TEXT,
+        author       TEXT,
+        published    TEXT COLLATE \"C\",
+        language     TEXT,
+        document     TEXT NOT NULL,
+        features     TEXT NOT NULL,
+        story        TEXT COLLATE \"C\" NOT NULL,
+        duplicate_of TEXT,
+        duplicate_similarity DOUBLE PRECISION,
+        storyline    TEXT,
+        ingested_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+    );
+    CREATE INDEX articles_story ON articles(story);
+    CREATE TABLE stories (
+        id        TEXT COLLATE \"C\" PRIMARY KEY,
+        headline  TEXT NOT NULL,
+        date      TEXT COLLATE \"C\",
+        articles  BIGINT NOT NULL,
+        sources   BIGINT NOT NULL
+    );",
+    "CREATE TABLE fetch_state (
+        url           TEXT PRIMARY KEY,
+        etag          TEXT,
+        last_modified TEXT,
+        fetched_at    TEXT NOT NULL,
+        status        INTEGER NOT NULL
+    );
+    CREATE TABLE revisions (
+        article  TEXT PRIMARY KEY,
+        previous TEXT NOT NULL
+    );
+    CREATE INDEX articles_url ON articles(url);",
+    "ALTER TABLE stories ADD COLUMN revision BIGINT NOT NULL DEFAULT 1;
+    ALTER TABLE stories ADD COLUMN report TEXT;
+    CREATE INDEX stories_date ON stories(date);",
+];
+
+/// Connections kept open by the pool.
+const POOL_SIZE: u32 = 4;
+/// Rows read per query by [`Store::for_each_article`].
+const PAGE: i64 = 256;
+
+/// A store in a PostgreSQL database.
+pub struct PostgresStore {
+    pool: Pool,
+    /// What the error messages call this store (the URL without a password).
+    name: String,
+}
+
+impl PostgresStore {
+    /// Opens the store at `url` (`postgres://user@host:port/db`), creating or migrating its
+    /// tables, in the schema `schema` when given (created if missing).
+    pub fn open(url: &str, schema: Option<&str>) -> Result<Self> {
+        let name = redact(url);
+        let mut config: postgres::Config = url.parse().map_err(|e| {
+            StoreError::backend(ErrorKind::Invalid, format!("{name}: not a PostgreSQL URL"), e)
+        })?;
+        if let Some(schema) = schema {
+            if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || schema.is_empty() {
+                return Err(StoreError::new(
+                    ErrorKind::Invalid,
+                    format!("{name}: schema name {schema:?} must be letters, digits and _"),
+                ));
+            }
+            let mut client = config.connect(NoTls).map_err(|e| pg(&name, e))?;
+            client
+                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                .map_err(|e| pg(&name, e))?;
+            config.options(&format!("-c search_path={schema}"));
+        }
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        let pool = r2d2::Pool::builder()
+            .max_size(POOL_SIZE)
+            .connection_timeout(std::time::Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| {
+                StoreError::backend(ErrorKind::Unavailable, format!("{name}: no connection"), e)
+            })?;
+        let store = PostgresStore { pool, name };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn conn(&self) -> Result<Conn> {
+        self.pool.get().map_err(|e| {
+            StoreError::backend(ErrorKind::Unavailable, format!("{}: no connection", self.name), e)
+        })
+    }
+
+    fn e(&self, source: postgres::Error) -> StoreError {
+        pg(&self.name, source)
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(|e| self.e(e))?;
+        // One migrator at a time per database (released at commit).
+        tx.batch_execute(
+            "SELECT pg_advisory_xact_lock(7157301);
+             CREATE TABLE IF NOT EXISTS storyline_schema (version BIGINT NOT NULL);",
+        )
+        .map_err(|e| self.e(e))?;
+        let found: i64 = match tx
+            .query_opt("SELECT version FROM storyline_schema", &[])
+            .map_err(|e| self.e(e))?
+        {
+            Some(row) => row.get(0),
+            None => {
+                tx.execute("INSERT INTO storyline_schema VALUES (0)", &[])
+                    .map_err(|e| self.e(e))?;
+                0
+            }
+        };
+        let known = MIGRATIONS.len() as i64;
+        if found > known {
+            return Err(StoreError::new(
+                ErrorKind::TooNew,
+                format!(
+                    "{}: schema version {found} is newer than this program understands ({known})",
+                    self.name
+                ),
+            ));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            tx.batch_execute(sql).map_err(|e| self.e(e))?;
+            tx.execute("UPDATE storyline_schema SET version = $1", &[&(i as i64 + 1)])
+                .map_err(|e| self.e(e))?;
+        }
+        tx.commit().map_err(|e| self.e(e))
+    }
+
+    /// Runs `write` in one transaction: committed if it succeeds, rolled back otherwise.
+    fn write<T>(
+        &self,
+        write: impl FnOnce(&mut Transaction<'_>) -> std::result::Result<T, postgres::Error>,
+    ) -> Result<T> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(|e| self.e(e))?;
+        let out = write(&mut tx).map_err(|e| self.e(e))?;
+        tx.commit().map_err(|e| self.e(e))?;
+        Ok(out)
+    }
+
+    fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        self.conn()?.query(sql, params).map_err(|e| self.e(e))
+    }
+
+    fn query_articles(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<StoredArticle>> {
+        let mut out = Vec::new();
+        for row in self.query(sql, params)? {
+            let id: String = row.get(1);
+            let document: String = row.get(2);
+            let article: Article =
+                serde_json::from_str(&document).map_err(|e| StoreError::corrupt(&id, e))?;
+            out.push(StoredArticle {
+                seq: row.get::<_, i64>(0) as u64,
+                article,
+                grouping: grouping(&row, 3),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Ids starting with `prefix` from one id column, in id order (the matching ids are the
+    /// first ones at or after the prefix).
+    fn ids_with_prefix(&self, sql: &str, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        let rows = self.query(sql, &[&prefix, &clamp(limit)])?;
+        Ok(rows
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .take_while(|id| id.starts_with(prefix))
+            .collect())
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let user = &url[scheme + 3..at];
+            let user = user.split(':').next().unwrap_or(user);
+            format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn pg(name: &str, source: postgres::Error) -> StoreError {
+    let kind = match source.code() {
+        Some(code) if code.code().starts_with("XX") => ErrorKind::Corrupt,
+        Some(code) if code.code().starts_with("42") || code.code().starts_with("22") => {
+            ErrorKind::Invalid
+        }
+        _ => ErrorKind::Unavailable,
+    };
+    StoreError::backend(kind, name.to_string(), source)
+}
+
+/// A row count for SQL's `LIMIT` (which is signed).
+fn clamp(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Reads the four grouping columns starting at column `at`.
+fn grouping(r: &Row, at: usize) -> Grouping {
+    Grouping {
+        story: Some(r.get(at)),
+        duplicate_of: r.get(at + 1),
+        duplicate_similarity: r.get::<_, Option<f64>>(at + 2).map(|s| s as f32),
+        storyline: r.get(at + 3),
+    }
+}
+
+fn summary(r: &Row) -> StorySummary {
+    let date: Option<String> = r.get(2);
+    StorySummary {
+        id: r.get(0),
+        headline: r.get(1),
+        date: date.and_then(|d| d.parse().ok()),
+        articles: r.get::<_, i64>(3) as usize,
+        sources: r.get::<_, i64>(4) as usize,
+    }
+}
+
+/// Writes story summaries (insert or update); every changed story gets a new revision and loses
+/// its cached report.
+fn upsert_stories(
+    tx: &mut Transaction<'_>,
+    stories: &[StorySummary],
+) -> std::result::Result<(), postgres::Error> {
+    let upsert = tx.prepare(
+        "INSERT INTO stories (id, headline, date, articles, sources)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET headline = excluded.headline,
+            date = excluded.date, articles = excluded.articles,
+            sources = excluded.sources, revision = stories.revision + 1, report = NULL",
+    )?;
+    for s in stories {
+        let date = s.date.map(|d| d.to_string());
+        tx.execute(
+            &upsert,
+            &[&s.id, &s.headline, &date, &(s.articles as i64), &(s.sources as i64)],
+        )?;
+    }
+    Ok(())
+}
+
+const ARTICLE_COLUMNS: &str =
+    "seq, id, document, story, duplicate_of, duplicate_similarity, storyline";
+const STORY_COLUMNS: &str = "id, headline, date, articles, sources";
+/// The listing filters of [`StoryQuery`], over `stories` with parameters $1–$4.
+const STORY_FILTER: &str = "sources >= $1 AND ($2::text IS NULL OR date >= $2)
+    AND ($3::text IS NULL OR date <= $3)
+    AND ($4::text IS NULL OR EXISTS
+        (SELECT 1 FROM articles a WHERE a.story = stories.id AND a.source = $4))";
+
+impl Store for PostgresStore {
+    fn contains(&self, id: &str) -> Result<bool> {
+        Ok(!self.query("SELECT 1 FROM articles WHERE id = $1", &[&id])?.is_empty())
+    }
+
+    fn last_seq(&self) -> Result<u64> {
+        let rows = self.query("SELECT COALESCE(MAX(seq), 0) FROM articles", &[])?;
+        Ok(rows[0].get::<_, i64>(0) as u64)
+    }
+
+    fn save_batch(&self, batch: &Batch) -> Result<()> {
+        self.write(|tx| {
+            // `ON CONFLICT (id)`: an article stored already is left as it is; a clash on `seq`
+            // (two committers) is an error, never a silently dropped article.
+            let insert = tx.prepare(
+                "INSERT INTO articles
+                 (seq, id, input_id, url, title, source, author, published, language, document,
+                  features, story, duplicate_of, duplicate_similarity, storyline)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 ON CONFLICT (id) DO NOTHING",
+            )?;
+            for new in &batch.articles {
+                let a = &new.article;
+                let g = &new.grouping;
+                let document = serde_json::to_string(a).expect("an Article always serialises");
+                let published = a.published.map(|d| d.to_string());
+                let story = g.story.as_deref().unwrap_or(&a.id);
+                let similarity = g.duplicate_similarity.map(f64::from);
+                tx.execute(
+                    &insert,
+                    &[
+                        &clamp(new.seq as usize),
+                        &a.id,
+                        &a.input_id,
+                        &a.url,
+                        &a.title,
+                        &a.source,
+                        &a.author,
+                        &published,
+                        &a.language,
+                        &document,
+                        &new.features,
+                        &story,
+                        &g.duplicate_of,
+                        &similarity,
+                        &g.storyline,
+                    ],
+                )?;
+            }
+            upsert_stories(tx, &batch.stories)
+        })
+    }
+
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
+        Ok(self.query_articles(&sql, &[&id])?.into_iter().next())
+    }
+
+    fn article_ids(&self, prefix: &str, limit: usize) -> Result<Vec<ArticleId>> {
+        let sql = "SELECT id FROM articles WHERE id >= $1 ORDER BY id LIMIT $2";
+        self.ids_with_prefix(sql, prefix, limit)
+    }
+
+    fn story_articles(&self, story: &StoryId) -> Result<Vec<StoredArticle>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE story = $1 ORDER BY seq");
+        self.query_articles(&sql, &[story])
+    }
+
+    fn stories(&self, query: &StoryQuery) -> Result<StoryPage> {
+        let order = match query.order {
+            StoryOrder::Newest => "date IS NULL, date DESC, articles DESC, id",
+            StoryOrder::Largest => "sources DESC, articles DESC, date IS NULL, date DESC, id",
+        };
+        let min_sources = clamp(query.min_sources);
+        let since = query.since.map(|d| d.to_string());
+        let until = query.until.map(|d| d.to_string());
+        let filter: [&(dyn ToSql + Sync); 4] = [&min_sources, &since, &until, &query.outlet];
+        let count = format!("SELECT COUNT(*) FROM stories WHERE {STORY_FILTER}");
+        let total: i64 = self.query(&count, &filter)?[0].get(0);
+        let sql = format!(
+            "SELECT {STORY_COLUMNS} FROM stories WHERE {STORY_FILTER} ORDER BY {order}
+             LIMIT $5 OFFSET $6"
+        );
+        let (limit, offset) = (clamp(query.limit), clamp(query.offset));
+        let params: [&(dyn ToSql + Sync); 6] =
+            [&min_sources, &since, &until, &query.outlet, &limit, &offset];
+        let stories = self.query(&sql, &params)?.iter().map(summary).collect();
+        Ok(StoryPage { total: total as usize, stories })
+    }
+
+    fn story(&self, id: &StoryId) -> Result<Option<StorySummary>> {
+        let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = $1");
+        Ok(self.query(&sql, &[id])?.first().map(summary))
+    }
+
+    fn story_ids(&self, prefix: &str, limit: usize) -> Result<Vec<StoryId>> {
+        let sql = "SELECT id FROM stories WHERE id >= $1 ORDER BY id LIMIT $2";
+        self.ids_with_prefix(sql, prefix, limit)
+    }
+
+    fn cached_report(&self, story: &StoryId) -> Result<Option<CachedReport>> {
+        let rows = self.query("SELECT revision, report FROM stories WHERE id = $1", &[story])?;
+        let Some(row) = rows.first() else { return Ok(None) };
+        let report: Option<String> = row.get(1);
+        let report = report
+            .map(|json| serde_json::from_str::<StoryReport>(&json))
+            .transpose()
+            .map_err(|e| {
+                StoreError::new(ErrorKind::Corrupt, format!("cached report of story {story}: {e}"))
+            })?;
+        Ok(Some(CachedReport { revision: row.get::<_, i64>(0) as u64, report }))
+    }
+
+    fn save_story_report(&self, revision: u64, report: &StoryReport) -> Result<bool> {
+        let json = serde_json::to_string(report).expect("a StoryReport always serialises");
+        let changed = self
+            .conn()?
+            .execute(
+                "UPDATE stories SET report = $3 WHERE id = $1 AND revision = $2",
+                &[&report.id, &clamp(revision as usize), &json],
+            )
+            .map_err(|e| self.e(e))?;
+        Ok(changed == 1)
+    }
+
+    fn grouping_records(&self) -> Result<Vec<GroupingRecord>> {
+        let rows = self.query(
+            "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, storyline
+             FROM articles ORDER BY seq",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| GroupingRecord {
+                seq: r.get::<_, i64>(0) as u64,
+                id: r.get(1),
+                features: r.get(2),
+                grouping: grouping(r, 3),
+            })
+            .collect())
+    }
+
+    fn save_groupings(
+        &self,
+        groupings: &[(ArticleId, Grouping)],
+        stories: &[StorySummary],
+    ) -> Result<()> {
+        self.write(|tx| {
+            let update = tx.prepare(
+                "UPDATE articles SET story = $2, duplicate_of = $3, duplicate_similarity = $4,
+                    storyline = $5 WHERE id = $1",
+            )?;
+            for (id, g) in groupings {
+                let story = g.story.as_deref().unwrap_or(id);
+                let similarity = g.duplicate_similarity.map(f64::from);
+                tx.execute(&update, &[id, &story, &g.duplicate_of, &similarity, &g.storyline])?;
+            }
+            tx.execute(
+                "DELETE FROM stories WHERE NOT EXISTS
+                    (SELECT 1 FROM articles a WHERE a.story = stories.id)",
+                &[],
+            )?;
+            upsert_stories(tx, stories)
+        })
+    }
+
+    fn for_each_article(&self, each: &mut dyn FnMut(StoredArticle) -> Result<()>) -> Result<()> {
+        let sql =
+            format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2");
+        let mut after = 0i64;
+        loop {
+            let page = self.query_articles(&sql, &[&after, &PAGE])?;
+            let Some(last) = page.last() else { return Ok(()) };
+            after = clamp(last.seq as usize);
+            for article in page {
+                each(article)?;
+            }
+        }
+    }
+
+    fn count(&self) -> Result<usize> {
+        Ok(self.query("SELECT COUNT(*) FROM articles", &[])?[0].get::<_, i64>(0) as usize)
+    }
+
+    fn fetch_state(&self, url: &str) -> Result<Option<FetchState>> {
+        let rows = self.query(
+            "SELECT url, etag, last_modified, fetched_at, status FROM fetch_state WHERE url = $1",
+            &[&url],
+        )?;
+        Ok(rows.first().map(|r| FetchState {
+            url: r.get(0),
+            etag: r.get(1),
+            last_modified: r.get(2),
+            fetched_at: r.get(3),
+            status: r.get::<_, i32>(4) as u16,
+        }))
+    }
+
+    fn save_fetch_state(&self, state: &FetchState) -> Result<()> {
+        self.conn()?
+            .execute(
+                "INSERT INTO fetch_state (url, etag, last_modified, fetched_at, status)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,
+                    last_modified = excluded.last_modified, fetched_at = excluded.fetched_at,
+                    status = excluded.status",
+                &[
+                    &state.url,
+                    &state.etag,
+                    &state.last_modified,
+                    &state.fetched_at,
+                    &i32::from(state.status),
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.e(e))
+    }
+
+    fn articles_at_url(&self, url: &str) -> Result<Vec<ArticleId>> {
+        let rows = self.query("SELECT id FROM articles WHERE url = $1 ORDER BY seq", &[&url])?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn save_revision(&self, article: &str, previous: &str) -> Result<()> {
+        self.conn()?
+            .execute(
+                "INSERT INTO revisions (article, previous) VALUES ($1, $2)
+                 ON CONFLICT (article) DO NOTHING",
+                &[&article, &previous],
+            )
+            .map(|_| ())
+            .map_err(|e| self.e(e))
+    }
+
+    fn previous_revision(&self, article: &str) -> Result<Option<ArticleId>> {
+        let rows = self.query("SELECT previous FROM revisions WHERE article = $1", &[&article])?;
+        Ok(rows.first().map(|r| r.get(0)))
+    }
+}
+
+#[cfg(test)]
+mod tests;

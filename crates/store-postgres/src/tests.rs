@@ -1,0 +1,137 @@
+//! The PostgreSQL store against a real server: the conformance suite every backend passes, then
+//! what is specific to a shared database. Each test works in a scratch schema dropped afterwards.
+//!
+//! The server is `STORYLINE_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`).
+//! Where none answers, the tests say so and pass without checking anything — unless
+//! `STORYLINE_REQUIRE_SERVICES` is set (as `.ci/run` does), when that is a failure.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use storyline_store::conformance::{new_article, summary};
+use storyline_store::{Batch, ErrorKind, Store};
+
+use crate::PostgresStore;
+
+fn url() -> String {
+    std::env::var("STORYLINE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A scratch schema, dropped with everything in it when the test ends.
+struct Schema(String);
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&url(), postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.0));
+        }
+    }
+}
+
+fn scratch_name() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "storyline_test_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A fresh store in a scratch schema, or `None` (with the reason printed) when no server answers.
+fn scratch() -> Option<(Schema, PostgresStore)> {
+    let schema = Schema(scratch_name());
+    match PostgresStore::open(&url(), Some(&schema.0)) {
+        Ok(store) => Some((schema, store)),
+        Err(e) if std::env::var_os("STORYLINE_REQUIRE_SERVICES").is_none() => {
+            eprintln!("skipping: no PostgreSQL at {} ({e}); set STORYLINE_TEST_POSTGRES", url());
+            None
+        }
+        Err(e) => panic!("PostgreSQL is required (STORYLINE_REQUIRE_SERVICES) but: {e}"),
+    }
+}
+
+storyline_store::conformance_tests!(scratch);
+
+#[test]
+fn reopening_keeps_everything_and_a_newer_schema_is_refused() {
+    let Some((schema, store)) = scratch() else { return };
+    store
+        .save_batch(&Batch {
+            articles: vec![new_article(1, "a1", "a1", 4, "Quay Courier")],
+            stories: vec![summary("a1", Some(4), 1, 1)],
+        })
+        .unwrap();
+    drop(store);
+    let again = PostgresStore::open(&url(), Some(&schema.0)).unwrap();
+    assert_eq!(again.last_seq().unwrap(), 1);
+    again.conn().unwrap().batch_execute("UPDATE storyline_schema SET version = 99").unwrap();
+    drop(again);
+    let e = PostgresStore::open(&url(), Some(&schema.0)).err().expect("refused");
+    assert_eq!(e.kind, ErrorKind::TooNew);
+    assert!(e.to_string().contains("newer"), "{e}");
+}
+
+#[test]
+fn failed_batch_leaves_store_untouched() {
+    let Some((_schema, store)) = scratch() else { return };
+    store
+        .save_batch(&Batch {
+            articles: vec![new_article(1, "a1", "a1", 4, "Quay Courier")],
+            stories: vec![summary("a1", Some(4), 1, 1)],
+        })
+        .unwrap();
+    store.conn().unwrap().batch_execute("DROP TABLE stories").unwrap();
+    let r = store.save_batch(&Batch {
+        articles: vec![new_article(2, "b1", "b1", 4, "Quay Courier")],
+        stories: vec![summary("b1", Some(4), 1, 1)],
+    });
+    assert!(r.is_err());
+    assert_eq!(store.count().unwrap(), 1, "the article half of the failed batch was rolled back");
+}
+
+#[test]
+fn a_clashing_sequence_number_is_an_error_not_a_lost_article() {
+    let Some((_schema, store)) = scratch() else { return };
+    let first = new_article(1, "a1", "a1", 4, "Quay Courier");
+    store.save_batch(&Batch { articles: vec![first], stories: vec![] }).unwrap();
+    let clash = new_article(1, "b1", "b1", 4, "Quay Courier");
+    assert!(store.save_batch(&Batch { articles: vec![clash], stories: vec![] }).is_err());
+    assert_eq!(store.count().unwrap(), 1);
+}
+
+#[test]
+fn one_store_serves_several_threads() {
+    let Some((_schema, store)) = scratch() else { return };
+    std::thread::scope(|s| {
+        for t in 0..4u64 {
+            let store = &store;
+            s.spawn(move || {
+                for i in 0..5u64 {
+                    let seq = t * 5 + i + 1;
+                    let id = format!("t{t}a{i}");
+                    let batch = Batch {
+                        articles: vec![new_article(seq, &id, &id, 4, "Quay Courier")],
+                        stories: vec![summary(&id, Some(4), 1, 1)],
+                    };
+                    store.save_batch(&batch).unwrap();
+                    assert!(store.contains(&id).unwrap());
+                }
+            });
+        }
+    });
+    assert_eq!(store.count().unwrap(), 20);
+    assert_eq!(store.last_seq().unwrap(), 20);
+}
+
+#[test]
+fn the_password_never_reaches_a_message() {
+    assert_eq!(
+        crate::redact("postgres://ann:secret@db.example:5432/news"),
+        "postgres://ann@db.example:5432/news"
+    );
+    assert_eq!(crate::redact("postgres://db.example/news"), "postgres://db.example/news");
+}

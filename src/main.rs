@@ -52,8 +52,13 @@ enum Command {
         /// `.warc.gz`) are read record by record.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Print the ingest report as JSON.
         #[arg(long)]
         json: bool,
+        /// Threads analysing articles [default: one per core]; what is stored is the same
+        /// whatever the number.
+        #[arg(long, env = "STORYLINE_THREADS")]
+        threads: Option<usize>,
     },
     /// Recompute the stories of the stored articles (published on or after --since, or all) in
     /// date order, whatever order they were ingested in; story ids stay where membership does
@@ -189,9 +194,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let db = cli.db.unwrap_or_else(|| PathBuf::from(default_db));
     match cli.command {
         Command::Demo { json } => demo(&db, json),
-        Command::Ingest { paths, json } => {
+        Command::Ingest { paths, json, threads } => {
             let store = &*open(&db)?;
-            let report = ingest(store, storyline_pipeline::read_paths(&paths))?;
+            let report = ingest(store, storyline_pipeline::read_paths(&paths), threads)?;
             print_ingest_report(&report, json)
         }
         Command::Regroup { since, json } => {
@@ -312,9 +317,16 @@ fn open(db: &std::path::Path) -> Result<Box<dyn Store>> {
 
 /// Runs the pipeline with a progress bar when stderr is a terminal (counting inputs against
 /// their total when it is known).
-fn ingest(store: &dyn Store, inputs: storyline_pipeline::Inputs) -> Result<IngestReport> {
+fn ingest(
+    store: &dyn Store,
+    inputs: storyline_pipeline::Inputs,
+    threads: Option<usize>,
+) -> Result<IngestReport> {
     let bar = progress::Bar::new(inputs.count.unwrap_or(0), std::io::stderr().is_terminal());
-    let report = storyline_pipeline::ingest(store, inputs.iter, &bar)?;
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let report = storyline_pipeline::ingest_with_threads(store, inputs.iter, &bar, threads)?;
     bar.finish();
     Ok(report)
 }
@@ -368,8 +380,11 @@ fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
     let store = &*open(db)?;
     let inputs = demo::inputs();
     let count = Some(inputs.len() as u64);
-    let report =
-        ingest(store, storyline_pipeline::Inputs { count, iter: Box::new(inputs.into_iter()) })?;
+    let report = ingest(
+        store,
+        storyline_pipeline::Inputs { count, iter: Box::new(inputs.into_iter()) },
+        None,
+    )?;
     if !json {
         eprintln!("Bundled example collection ({} files) -> {}", demo::FILES.len(), db.display());
     }

@@ -96,12 +96,22 @@ impl<'s> Ingestor<'s> {
     /// Adds one analysed article; returns whether it was new (an article stored already, or
     /// added before in this run, is counted and skipped). Commits when a batch is full.
     pub fn add(&mut self, article: Article) -> Result<bool, StoreError> {
+        let features = storyline_group::features(&article);
+        self.add_with_features(article, features)
+    }
+
+    /// [`Ingestor::add`] for an article whose grouping features were computed already (by a
+    /// worker thread: they are a pure function of the article).
+    pub fn add_with_features(
+        &mut self,
+        article: Article,
+        features: Features,
+    ) -> Result<bool, StoreError> {
         if !self.is_new(&article.id)? {
             self.report.already_stored += 1;
             return Ok(false);
         }
         self.seen.insert(article.id.clone());
-        let features = storyline_group::features(&article);
         let json = serde_json::to_string(&features).expect("features always serialise");
         self.report.ingested += 1;
         self.report.articles.push(article.id.clone());
@@ -188,51 +198,181 @@ impl<'s> Ingestor<'s> {
 }
 
 /// Runs the whole pipeline over `inputs` (parse, analyse, group, commit), storing every new
-/// article. Records already stored are recognised by their content id before they are analysed.
+/// article, with the analysis on every core ([`ingest_with_threads`]).
 pub fn ingest(
     store: &dyn Store,
     inputs: impl IntoIterator<Item = Result<Input, IngestError>>,
     progress: &dyn Progress,
 ) -> Result<IngestReport, StoreError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    ingest_with_threads(store, inputs, progress, threads)
+}
+
+/// Runs the whole pipeline over `inputs` with `threads` threads analysing articles (1: all on the
+/// calling thread). Inputs are parsed and records already stored are recognised (by their
+/// content id, before any analysis) on the calling thread; the analysis and grouping features of
+/// each new record run on the workers; the results are added to the one [`Ingestor`] in input
+/// order, so what is stored is the same, byte for byte, whatever the number of threads. At most
+/// `4 × threads` records are in flight.
+pub fn ingest_with_threads(
+    store: &dyn Store,
+    inputs: impl IntoIterator<Item = Result<Input, IngestError>>,
+    progress: &dyn Progress,
+    threads: usize,
+) -> Result<IngestReport, StoreError> {
     let mut ingestor = Ingestor::open(store)?;
-    let fail = |ingestor: &mut Ingestor, e: IngestError| {
-        let failure = Failure::from(e);
-        progress.failed(&failure);
-        ingestor.fail(failure);
-    };
-    for input in inputs {
-        let input = match input {
-            Ok(input) => input,
-            Err(e) => {
-                fail(&mut ingestor, e);
-                continue;
-            }
-        };
-        let parsed = storyline_ingest::parse(&input);
-        for w in parsed.warnings {
-            progress.warning(&w);
-            ingestor.warn(w);
+    if threads <= 1 {
+        let mut inline = |_: usize, job: Job| Some(job.run());
+        Feed::new(&mut ingestor, progress).run(inputs, 1, &mut inline, &mut || None)?;
+        return ingestor.finish();
+    }
+    let (job_tx, job_rx) = std::sync::mpsc::channel::<(usize, Job)>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, Analysed)>();
+    let job_rx = std::sync::Mutex::new(job_rx);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (job_rx, done_tx) = (&job_rx, done_tx.clone());
+            scope.spawn(move || loop {
+                let next = job_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                let Ok((index, job)) = next else { return };
+                if done_tx.send((index, job.run())).is_err() {
+                    return;
+                }
+            });
         }
-        for record in parsed.records {
-            let article = match record {
-                Ok(article) => article,
+        let mut dispatch = |index: usize, job: Job| {
+            job_tx.send((index, job)).expect("workers outlive the feed");
+            None
+        };
+        let mut collect = || done_rx.recv().ok();
+        let fed = Feed::new(&mut ingestor, progress).run(
+            inputs,
+            4 * threads,
+            &mut dispatch,
+            &mut collect,
+        );
+        drop(job_tx);
+        fed
+    })?;
+    ingestor.finish()
+}
+
+/// One record to analyse, and the input it came from (named if its analysis fails).
+struct Job {
+    input: String,
+    article: Article,
+}
+
+/// A record after the stateless step: analysed with its grouping features, or why not.
+type Analysed = Result<(Article, Features), IngestError>;
+
+impl Job {
+    /// Analyses the record and computes its features. A panic in either costs this record only
+    /// (and never leaves a worker silent, which would stall the feed).
+    fn run(self) -> Analysed {
+        let Job { input, article } = self;
+        let Some(article) = analyse(article) else { return Err(analysis_failed(&input)) };
+        std::panic::catch_unwind(|| storyline_group::features(&article))
+            .map(|features| (article, features))
+            .map_err(|_| analysis_failed(&input))
+    }
+}
+
+/// Feeds records to the analysis in input order and adds the results to the ingestor in the
+/// same order, whatever order they come back in.
+struct Feed<'a, 's> {
+    ingestor: &'a mut Ingestor<'s>,
+    progress: &'a dyn Progress,
+    /// Results that came back before an earlier record's.
+    waiting: BTreeMap<usize, Analysed>,
+    /// Index of the next record to hand out, and of the next to add.
+    sent: usize,
+    added: usize,
+}
+
+impl<'a, 's> Feed<'a, 's> {
+    fn new(ingestor: &'a mut Ingestor<'s>, progress: &'a dyn Progress) -> Self {
+        Feed { ingestor, progress, waiting: BTreeMap::new(), sent: 0, added: 0 }
+    }
+
+    /// `dispatch` hands a record to the analysis (returning its result at once when it runs
+    /// inline); `collect` waits for one result from the workers.
+    fn run(
+        mut self,
+        inputs: impl IntoIterator<Item = Result<Input, IngestError>>,
+        max_in_flight: usize,
+        dispatch: &mut dyn FnMut(usize, Job) -> Option<Analysed>,
+        collect: &mut dyn FnMut() -> Option<(usize, Analysed)>,
+    ) -> Result<(), StoreError> {
+        for input in inputs {
+            let input = match input {
+                Ok(input) => input,
                 Err(e) => {
-                    fail(&mut ingestor, e);
+                    self.fail(e);
                     continue;
                 }
             };
-            if !ingestor.is_new(&article.id)? {
-                ingestor.skip_stored();
-                continue;
+            let parsed = storyline_ingest::parse(&input);
+            for w in parsed.warnings {
+                self.progress.warning(&w);
+                self.ingestor.warn(w);
             }
-            match analyse(article) {
-                Some(article) => {
-                    ingestor.add(article)?;
+            for record in parsed.records {
+                let article = match record {
+                    Ok(article) => article,
+                    Err(e) => {
+                        self.fail(e);
+                        continue;
+                    }
+                };
+                if !self.ingestor.is_new(&article.id)? {
+                    self.ingestor.skip_stored();
+                    continue;
                 }
-                None => fail(&mut ingestor, analysis_failed(&input.name)),
+                while self.sent - self.added >= max_in_flight {
+                    self.wait(collect)?;
+                }
+                let index = self.sent;
+                self.sent += 1;
+                if let Some(done) = dispatch(index, Job { input: input.name.clone(), article }) {
+                    self.waiting.insert(index, done);
+                    self.add_ready()?;
+                }
+            }
+            self.progress.input_done(&input.name);
+        }
+        while self.added < self.sent {
+            self.wait(collect)?;
+        }
+        Ok(())
+    }
+
+    /// Waits for one result, then adds every result that is next in order.
+    fn wait(
+        &mut self,
+        collect: &mut dyn FnMut() -> Option<(usize, Analysed)>,
+    ) -> Result<(), StoreError> {
+        let (index, done) = collect().expect("a worker answers every record it was given");
+        self.waiting.insert(index, done);
+        self.add_ready()
+    }
+
+    fn add_ready(&mut self) -> Result<(), StoreError> {
+        while let Some(done) = self.waiting.remove(&self.added) {
+            self.added += 1;
+            match done {
+                Ok((article, features)) => {
+                    self.ingestor.add_with_features(article, features)?;
+                }
+                Err(e) => self.fail(e),
             }
         }
-        progress.input_done(&input.name);
+        Ok(())
     }
-    ingestor.finish()
+
+    fn fail(&mut self, e: IngestError) {
+        let failure = Failure::from(e);
+        self.progress.failed(&failure);
+        self.ingestor.fail(failure);
+    }
 }

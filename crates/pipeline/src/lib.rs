@@ -28,7 +28,7 @@ mod prepare;
 pub mod regroup;
 pub mod reports;
 
-pub use ingestor::{ingest, Failure, IngestReport, Ingestor, Progress, BATCH};
+pub use ingestor::{ingest, ingest_with_threads, Failure, IngestReport, Ingestor, Progress, BATCH};
 pub use inputs::{read_paths, Inputs};
 pub use prepare::{analyse, prepare, Prepared};
 pub use regroup::{regroup, RegroupReport};

@@ -73,3 +73,47 @@ fn lookups_by_prefix_name_what_went_wrong() {
     assert!(matches!(missing, LookupError::NotFound { kind: "story", .. }), "{missing}");
     assert!(matches!(story_report(&store, &"zzzz".into()), Err(LookupError::NotFound { .. })));
 }
+
+/// Everything a store holds about its articles and stories, for comparing two runs.
+fn dump(store: &SqliteStore) -> (Vec<String>, Vec<storyline_model::StorySummary>) {
+    let mut rows = Vec::new();
+    store
+        .for_each_article(&mut |a| {
+            rows.push(format!("{} {} {:?}", a.seq, a.article.id, a.grouping));
+            Ok(())
+        })
+        .unwrap();
+    (rows, store.stories(&StoryQuery::default()).unwrap().stories)
+}
+
+#[test]
+fn the_result_is_the_same_whatever_the_number_of_threads() {
+    let towns = ["Varnholm", "Kestrel Bay", "Ostrava Mill", "Lindqvist", "Harrowgate"];
+    let mut inputs = Vec::new();
+    for (i, town) in towns.iter().enumerate() {
+        for (j, outlet) in ["Varnholm Ledger", "Kestrel Courier", "Quay Post"].iter().enumerate() {
+            let body = format!(
+                "Flood water reached the centre of {town} on Monday after {n} hours of rain, \
+                 the mayor of {town} said. About {m} residents left their homes. The river \
+                 crested at {h} metres, officials said, as {outlet} reported.",
+                n = 10 + i,
+                m = 300 * (i + 1),
+                h = 4 + j
+            );
+            inputs.push(input(&format!("{i}-{j}.json"), outlet, 3 + i as u8, &body));
+        }
+    }
+    inputs.insert(4, Ok(Input { name: "broken.json".into(), bytes: b"{\"text\": ".to_vec() }));
+    inputs.push(inputs[0].clone());
+
+    let (_one_dir, one) = store();
+    let (_many_dir, many) = store();
+    let a = storyline_pipeline::ingest_with_threads(&one, inputs.clone(), &(), 1).unwrap();
+    let b = storyline_pipeline::ingest_with_threads(&many, inputs, &(), 3).unwrap();
+    assert_eq!((a.ingested, a.failed.len(), a.already_stored), (15, 1, 1));
+    assert_eq!(
+        (a.ingested, a.duplicates, a.already_stored, &a.articles, &a.stories),
+        (b.ingested, b.duplicates, b.already_stored, &b.articles, &b.stories)
+    );
+    assert_eq!(dump(&one), dump(&many));
+}

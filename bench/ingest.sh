@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# End-to-end ingest throughput: Storyline (parse, clean, NER, dates, quotes, events, copies,
+# stories, SQLite store) with 1 thread and with every core, beside the Python reference pipeline
+# (../shared/bench/reference_pipeline: regex tokens + MinHash/LSH + TF-IDF clustering, no NER) on
+# the same records, in one run (the machine is noisy: compare ratios within a run).
+#
+#   bench/ingest.sh [REUTERS_DIR]       (default: ../shared/data/bench/reuters21578)
+#
+# Reuters-21578's SGML is turned into the JSON Lines records `storyline ingest` reads (title,
+# dateline date, body); the reference reads the same JSONL. Prints wall time, articles/s and
+# peak memory of each whole process. The reference's virtual environment goes to $BENCH_VENV
+# (default target/bench-venv; needs PyPI the first time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA="${1:-../shared/data/bench/reuters21578}"
+REF=../shared/bench/reference_pipeline
+VENV="${BENCH_VENV:-target/bench-venv}"
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+
+python3 - "$DATA" "$OUT/reuters.jsonl" <<'PY'
+import glob, html, json, os, re, sys
+from datetime import datetime
+src, out = sys.argv[1], sys.argv[2]
+rec = re.compile(r"<REUTERS\b.*?</REUTERS>", re.S)
+field = lambda tag, r: (m := re.search(rf"<{tag}>(.*?)</{tag}>", r, re.S)) and html.unescape(m.group(1)).strip()
+n = 0
+with open(out, "w", encoding="utf-8") as f:
+    for path in sorted(glob.glob(os.path.join(src, "reut2-*.sgm"))):
+        for r in rec.findall(open(path, encoding="latin-1").read()):
+            body = field("BODY", r)
+            if not body:
+                continue
+            date = field("DATE", r) or ""
+            try:
+                published = datetime.strptime(date.split(".")[0], "%d-%b-%Y %H:%M:%S").date().isoformat()
+            except ValueError:
+                published = None
+            f.write(json.dumps({"title": field("TITLE", r), "source": "Reuters",
+                                "published": published, "text": body}) + "\n")
+            n += 1
+print(f"{n} Reuters records with a body -> JSONL", file=sys.stderr)
+PY
+
+cargo build --release --locked --quiet
+measure() { # LABEL COMMAND…: wall seconds and peak RSS of the whole process
+    local label=$1; shift
+    /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" > "$OUT/stdout" 2> "$OUT/stderr" || {
+        cat "$OUT/stderr" >&2; return 1; }
+    read -r wall rss < "$OUT/time"
+    echo "$label|$wall|$rss"
+}
+rows=()
+for threads in 1 "$(nproc)"; do
+    rm -f "$OUT"/s.db*
+    rows+=("$(measure "storyline ingest, $threads thread(s)" \
+        target/release/storyline --db "$OUT/s.db" ingest "$OUT/reuters.jsonl" --threads "$threads" --json)")
+    stored=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['ingested'])" "$OUT/stdout")
+done
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet -r "$REF/requirements.txt"
+fi
+rows+=("$(measure "reference pipeline (Python, no NER)" "$VENV/bin/python" "$REF/run.py" "$OUT/reuters.jsonl")")
+records=$(wc -l < "$OUT/reuters.jsonl")
+
+echo
+echo "Reuters-21578: $records records ($stored stored by Storyline; the rest are exact copies or refused), $(nproc) cores"
+printf '%-40s %8s %12s %10s\n' pipeline "wall s" "records/s" "peak MiB"
+for row in "${rows[@]}"; do
+    IFS='|' read -r label wall rss <<< "$row"
+    printf '%-40s %8.1f %12.0f %10.0f\n' "$label" "$wall" "$(echo "$records / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+done

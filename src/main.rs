@@ -59,6 +59,36 @@ enum Command {
         /// whatever the number.
         #[arg(long, env = "STORYLINE_THREADS")]
         threads: Option<usize>,
+        /// Publish the inputs to a work stream (`nats://HOST:PORT[?prefix=NAME]`) for `worker`s
+        /// and the `committer` instead of ingesting them here.
+        #[arg(long, value_name = "NATS_URL", conflicts_with = "threads")]
+        to: Option<String>,
+    },
+    /// Prepare inputs from a work stream (parse, analyse, grouping features) and publish the
+    /// analysed articles back to it; run as many as there are cores to spare, on any machine.
+    Worker {
+        /// The work stream: `nats://HOST:PORT[?prefix=NAME]`.
+        #[arg(long, value_name = "NATS_URL")]
+        from: String,
+        /// Stop when the stream has nothing left instead of waiting for more.
+        #[arg(long)]
+        until_idle: bool,
+        /// Print what the worker did as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Group and store the analysed articles of a work stream, in stream order (run exactly one
+    /// per store); a restart resumes after the last committed message.
+    Committer {
+        /// The work stream: `nats://HOST:PORT[?prefix=NAME]`.
+        #[arg(long, value_name = "NATS_URL")]
+        from: String,
+        /// Stop when the stream has nothing left instead of waiting for more.
+        #[arg(long)]
+        until_idle: bool,
+        /// Print the ingest report as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Recompute the stories of the stored articles (published on or after --since, or all) in
     /// date order, whatever order they were ingested in; story ids stay where membership does
@@ -194,7 +224,48 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let db = cli.db.unwrap_or_else(|| PathBuf::from(default_db));
     match cli.command {
         Command::Demo { json } => demo(&db, json),
-        Command::Ingest { paths, json, threads } => {
+        Command::Ingest { paths, json, to: Some(url), .. } => {
+            let stream = storyline_stream::WorkStream::parse(&url)?;
+            let report = stream.publish_inputs(storyline_pipeline::read_paths(&paths).iter)?;
+            if json {
+                let mut doc = serde_json::to_value(&report)?;
+                doc["schema"] = json!(SCHEMA_VERSION);
+                print_json(&doc)?;
+            }
+            for f in &report.failed {
+                eprintln!("failed: {}: {}", f.input, f.reason);
+            }
+            eprintln!(
+                "published {}, already in the stream {}, failed {}",
+                report.published,
+                report.duplicates,
+                report.failed.len()
+            );
+            Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Worker { from, until_idle, json } => {
+            let stream = storyline_stream::WorkStream::parse(&from)?;
+            let until = storyline_stream::Until { idle: until_idle, messages: None };
+            let report = stream.run_worker(until)?;
+            if json {
+                let mut doc = serde_json::to_value(&report)?;
+                doc["schema"] = json!(SCHEMA_VERSION);
+                print_json(&doc)?;
+            }
+            eprintln!(
+                "prepared {} inputs: {} articles, {} failed",
+                report.inputs, report.articles, report.failed
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Committer { from, until_idle, json } => {
+            let stream = storyline_stream::WorkStream::parse(&from)?;
+            let store = &*open(&db)?;
+            let until = storyline_stream::Until { idle: until_idle, messages: None };
+            let report = stream.run_committer(store, until)?;
+            print_ingest_report(&report, json)
+        }
+        Command::Ingest { paths, json, threads, to: None } => {
             let store = &*open(&db)?;
             let report = ingest(store, storyline_pipeline::read_paths(&paths), threads)?;
             print_ingest_report(&report, json)

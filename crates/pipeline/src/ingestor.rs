@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, HashSet};
 use storyline_group::{Features, Grouper};
 use storyline_ingest::{IngestError, Input};
 use storyline_model::{Article, ArticleId, Grouping, StoryId};
-use storyline_store::{Batch, NewArticle, Store, StoreError};
+use storyline_store::{Batch, Cursor, NewArticle, Store, StoreError};
 
-use crate::prepare::{analyse, analysis_failed};
+use crate::prepare::{prepare_article, PreparedArticle};
 use crate::reports::summarise;
 
 /// Articles grouped and committed together (the evaluation of grouping uses the same batches).
@@ -66,6 +66,8 @@ pub struct Ingestor<'s> {
     /// Ids added in this run (not yet necessarily committed).
     seen: HashSet<ArticleId>,
     next_seq: u64,
+    /// Where the consumed work stream stands, saved with the next commit.
+    cursor: Option<Cursor>,
     report: IngestReport,
 }
 
@@ -84,6 +86,7 @@ impl<'s> Ingestor<'s> {
             pending: Vec::new(),
             seen: HashSet::new(),
             next_seq: store.last_seq()? + 1,
+            cursor: None,
             report: IngestReport::default(),
         })
     }
@@ -97,16 +100,13 @@ impl<'s> Ingestor<'s> {
     /// added before in this run, is counted and skipped). Commits when a batch is full.
     pub fn add(&mut self, article: Article) -> Result<bool, StoreError> {
         let features = storyline_group::features(&article);
-        self.add_with_features(article, features)
+        self.add_prepared(PreparedArticle { article, features })
     }
 
-    /// [`Ingestor::add`] for an article whose grouping features were computed already (by a
-    /// worker thread: they are a pure function of the article).
-    pub fn add_with_features(
-        &mut self,
-        article: Article,
-        features: Features,
-    ) -> Result<bool, StoreError> {
+    /// [`Ingestor::add`] for an article prepared already (by a worker thread or process: its
+    /// features are a pure function of the article).
+    pub fn add_prepared(&mut self, prepared: PreparedArticle) -> Result<bool, StoreError> {
+        let PreparedArticle { article, features } = prepared;
         if !self.is_new(&article.id)? {
             self.report.already_stored += 1;
             return Ok(false);
@@ -128,6 +128,12 @@ impl<'s> Ingestor<'s> {
         self.report.already_stored += 1;
     }
 
+    /// Notes how far the consumed work stream has got: saved with the next commit, in the same
+    /// transaction as the articles that came before it.
+    pub fn set_cursor(&mut self, cursor: Cursor) {
+        self.cursor = Some(cursor);
+    }
+
     /// Records an input or record that failed.
     pub fn fail(&mut self, failure: Failure) {
         self.report.failed.push(failure);
@@ -143,6 +149,9 @@ impl<'s> Ingestor<'s> {
     /// sequence numbers and commits them with the refreshed summaries of the stories they touch.
     pub fn commit(&mut self) -> Result<(), StoreError> {
         if self.pending.is_empty() {
+            if let Some(cursor) = self.cursor.take() {
+                self.store.save_batch(&Batch { cursor: Some(cursor), ..Batch::default() })?;
+            }
             return Ok(());
         }
         let batch: Vec<(ArticleId, Features)> = self
@@ -163,7 +172,7 @@ impl<'s> Ingestor<'s> {
         }
         let stories = self.touched_summaries(&articles)?;
         self.report.stories.extend(stories.iter().map(|s| s.id.clone()));
-        self.store.save_batch(&Batch { articles, stories })
+        self.store.save_batch(&Batch { articles, stories, cursor: self.cursor.take() })
     }
 
     /// The summaries of the stories `articles` join, with their stored members.
@@ -263,18 +272,12 @@ struct Job {
     article: Article,
 }
 
-/// A record after the stateless step: analysed with its grouping features, or why not.
-type Analysed = Result<(Article, Features), IngestError>;
+/// A record after the stateless step, or why it failed.
+type Analysed = Result<PreparedArticle, IngestError>;
 
 impl Job {
-    /// Analyses the record and computes its features. A panic in either costs this record only
-    /// (and never leaves a worker silent, which would stall the feed).
     fn run(self) -> Analysed {
-        let Job { input, article } = self;
-        let Some(article) = analyse(article) else { return Err(analysis_failed(&input)) };
-        std::panic::catch_unwind(|| storyline_group::features(&article))
-            .map(|features| (article, features))
-            .map_err(|_| analysis_failed(&input))
+        prepare_article(&self.input, self.article)
     }
 }
 
@@ -361,8 +364,8 @@ impl<'a, 's> Feed<'a, 's> {
         while let Some(done) = self.waiting.remove(&self.added) {
             self.added += 1;
             match done {
-                Ok((article, features)) => {
-                    self.ingestor.add_with_features(article, features)?;
+                Ok(prepared) => {
+                    self.ingestor.add_prepared(prepared)?;
                 }
                 Err(e) => self.fail(e),
             }

@@ -30,7 +30,7 @@ pub mod reports;
 
 pub use ingestor::{ingest, ingest_with_threads, Failure, IngestReport, Ingestor, Progress, BATCH};
 pub use inputs::{read_paths, Inputs};
-pub use prepare::{analyse, prepare, Prepared};
+pub use prepare::{analyse, prepare, prepare_article, Prepared, PreparedArticle};
 pub use regroup::{regroup, RegroupReport};
 pub use reports::{find_article, find_story, story_report, story_texts, summarise, LookupError};
 pub use storyline_store::Store;

@@ -1,30 +1,46 @@
-//! The stateless step: parse one input and analyse each of its articles. Pure (the same input
-//! gives the same articles), so it can run on any thread or worker; a panic in analysis costs
-//! one article, never the batch.
+//! The stateless step: parse one input, analyse each of its articles and compute their grouping
+//! features. Pure (the same input gives the same articles), so it can run on any thread or
+//! worker; a panic costs one article, never the batch.
 
+use serde::{Deserialize, Serialize};
+use storyline_group::Features;
 use storyline_ingest::{IngestError, Input};
 use storyline_model::Article;
 
-/// What one input turned into: its analysed articles (or why a record failed) and notes.
+/// What one input turned into: its prepared articles (or why a record failed) and notes.
 #[derive(Debug, Default)]
 pub struct Prepared {
     /// One entry per record of the input, in input order.
-    pub records: Vec<Result<Article, IngestError>>,
+    pub records: Vec<Result<PreparedArticle, IngestError>>,
     /// Non-fatal notes (e.g. an input decoded from a legacy encoding).
     pub warnings: Vec<String>,
 }
 
-/// Parses `input` (any supported format) and analyses every article in it.
+/// An analysed article with its grouping features: what the ordered committer takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreparedArticle {
+    pub article: Article,
+    pub features: Features,
+}
+
+/// Parses `input` (any supported format) and prepares every article in it.
 pub fn prepare(input: &Input) -> Prepared {
     let parsed = storyline_ingest::parse(input);
     let records = parsed
         .records
         .into_iter()
-        .map(|record| {
-            record.and_then(|article| analyse(article).ok_or_else(|| analysis_failed(&input.name)))
-        })
+        .map(|record| record.and_then(|article| prepare_article(&input.name, article)))
         .collect();
     Prepared { records, warnings: parsed.warnings }
+}
+
+/// Analyses one parsed article (from the input `input`) and computes its grouping features. A
+/// panic in either is this article's failure.
+pub fn prepare_article(input: &str, article: Article) -> Result<PreparedArticle, IngestError> {
+    let Some(article) = analyse(article) else { return Err(analysis_failed(input)) };
+    std::panic::catch_unwind(|| storyline_group::features(&article))
+        .map(|features| PreparedArticle { article, features })
+        .map_err(|_| analysis_failed(input))
 }
 
 /// Fills in an article's analysis. A bug in analysis must cost one article, not the batch: a

@@ -23,8 +23,8 @@ use storyline_store::{
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 
-/// Forward-only migrations; migration `i` brings the schema to version `i + 1`. Version 3 matches
-/// the SQLite store's version 3 (the same tables and meaning).
+/// Forward-only migrations; migration `i` brings the schema to version `i + 1`. Each version matches
+/// the SQLite store's version of the same number (the same tables and meaning).
 const MIGRATIONS: &[&str] = &[
     "CREATE TABLE articles (
         seq          BIGINT PRIMARY KEY,
@@ -67,6 +67,10 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE stories ADD COLUMN revision BIGINT NOT NULL DEFAULT 1;
     ALTER TABLE stories ADD COLUMN report TEXT;
     CREATE INDEX stories_date ON stories(date);",
+    "CREATE TABLE cursors (
+        name     TEXT PRIMARY KEY,
+        position BIGINT NOT NULL
+    );",
 ];
 
 /// Connections kept open by the pool.
@@ -341,8 +345,20 @@ impl Store for PostgresStore {
                     ],
                 )?;
             }
+            if let Some(cursor) = &batch.cursor {
+                tx.execute(
+                    "INSERT INTO cursors (name, position) VALUES ($1, $2)
+                     ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+                    &[&cursor.name, &clamp(cursor.position as usize)],
+                )?;
+            }
             upsert_stories(tx, &batch.stories)
         })
+    }
+
+    fn cursor(&self, name: &str) -> Result<Option<u64>> {
+        let rows = self.query("SELECT position FROM cursors WHERE name = $1", &[&name])?;
+        Ok(rows.first().map(|r| r.get::<_, i64>(0) as u64))
     }
 
     fn article(&self, id: &str) -> Result<Option<StoredArticle>> {

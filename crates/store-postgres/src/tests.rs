@@ -63,6 +63,7 @@ fn reopening_keeps_everything_and_a_newer_schema_is_refused() {
         .save_batch(&Batch {
             articles: vec![new_article(1, "a1", "a1", 4, "Quay Courier")],
             stories: vec![summary("a1", Some(4), 1, 1)],
+            cursor: None,
         })
         .unwrap();
     drop(store);
@@ -82,12 +83,14 @@ fn failed_batch_leaves_store_untouched() {
         .save_batch(&Batch {
             articles: vec![new_article(1, "a1", "a1", 4, "Quay Courier")],
             stories: vec![summary("a1", Some(4), 1, 1)],
+            cursor: None,
         })
         .unwrap();
     store.conn().unwrap().batch_execute("DROP TABLE stories").unwrap();
     let r = store.save_batch(&Batch {
         articles: vec![new_article(2, "b1", "b1", 4, "Quay Courier")],
         stories: vec![summary("b1", Some(4), 1, 1)],
+        cursor: None,
     });
     assert!(r.is_err());
     assert_eq!(store.count().unwrap(), 1, "the article half of the failed batch was rolled back");
@@ -97,9 +100,11 @@ fn failed_batch_leaves_store_untouched() {
 fn a_clashing_sequence_number_is_an_error_not_a_lost_article() {
     let Some((_schema, store)) = scratch() else { return };
     let first = new_article(1, "a1", "a1", 4, "Quay Courier");
-    store.save_batch(&Batch { articles: vec![first], stories: vec![] }).unwrap();
+    store.save_batch(&Batch { articles: vec![first], stories: vec![], cursor: None }).unwrap();
     let clash = new_article(1, "b1", "b1", 4, "Quay Courier");
-    assert!(store.save_batch(&Batch { articles: vec![clash], stories: vec![] }).is_err());
+    assert!(store
+        .save_batch(&Batch { articles: vec![clash], stories: vec![], cursor: None })
+        .is_err());
     assert_eq!(store.count().unwrap(), 1);
 }
 
@@ -116,6 +121,7 @@ fn one_store_serves_several_threads() {
                     let batch = Batch {
                         articles: vec![new_article(seq, &id, &id, 4, "Quay Courier")],
                         stories: vec![summary(&id, Some(4), 1, 1)],
+                        cursor: None,
                     };
                     store.save_batch(&batch).unwrap();
                     assert!(store.contains(&id).unwrap());

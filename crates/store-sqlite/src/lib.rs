@@ -63,6 +63,11 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE stories ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE stories ADD COLUMN report TEXT;
     CREATE INDEX stories_date ON stories(date);",
+    // v4: how far each work-stream consumer has got, saved with the batch it produced.
+    "CREATE TABLE cursors (
+        name     TEXT PRIMARY KEY,
+        position INTEGER NOT NULL
+    );",
 ];
 
 /// Storyline's default store: a single SQLite file.
@@ -309,8 +314,25 @@ impl Store for SqliteStore {
                     g.storyline,
                 ])?;
             }
+            if let Some(cursor) = &batch.cursor {
+                tx.execute(
+                    "INSERT INTO cursors (name, position) VALUES (?1, ?2)
+                     ON CONFLICT(name) DO UPDATE SET position = excluded.position",
+                    params![cursor.name, clamp(cursor.position as usize)],
+                )?;
+            }
             upsert_stories(tx, &batch.stories)
         })
+    }
+
+    fn cursor(&self, name: &str) -> Result<Option<u64>> {
+        self.conn()
+            .query_row("SELECT position FROM cursors WHERE name = ?1", [name], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()
+            .map(|p| p.map(|p| p as u64))
+            .map_err(|e| self.e(e))
     }
 
     fn article(&self, id: &str) -> Result<Option<StoredArticle>> {
@@ -560,6 +582,7 @@ mod tests {
         s.save_batch(&Batch {
             articles: vec![new_article(1, "a1", "a1", 4, "Quay Courier")],
             stories: vec![summary("a1", Some(4), 1, 1)],
+            cursor: None,
         })
         .unwrap();
         drop(s);
@@ -574,6 +597,7 @@ mod tests {
         s.save_batch(&Batch {
             articles: vec![new_article(1, "a1", "a1", 4, "Quay Courier")],
             stories: vec![summary("a1", Some(4), 1, 1)],
+            cursor: None,
         })
         .unwrap();
         // Drop the stories table behind the store's back so the batch fails half-way.
@@ -581,6 +605,7 @@ mod tests {
         let r = s.save_batch(&Batch {
             articles: vec![new_article(2, "b1", "b1", 4, "Quay Courier")],
             stories: vec![summary("b1", Some(4), 1, 1)],
+            cursor: None,
         });
         assert_eq!(r.unwrap_err().kind, ErrorKind::Unavailable);
         assert_eq!(s.count().unwrap(), 1, "the article half of the failed batch was rolled back");
@@ -590,9 +615,11 @@ mod tests {
     fn a_clashing_sequence_number_is_an_error_not_a_lost_article() {
         let (_dir, s) = fresh();
         let first = new_article(1, "a1", "a1", 4, "Quay Courier");
-        s.save_batch(&Batch { articles: vec![first], stories: vec![] }).unwrap();
+        s.save_batch(&Batch { articles: vec![first], stories: vec![], cursor: None }).unwrap();
         let clash = new_article(1, "b1", "b1", 4, "Quay Courier");
-        assert!(s.save_batch(&Batch { articles: vec![clash], stories: vec![] }).is_err());
+        assert!(s
+            .save_batch(&Batch { articles: vec![clash], stories: vec![], cursor: None })
+            .is_err());
         assert_eq!(s.count().unwrap(), 1);
     }
 
@@ -633,8 +660,12 @@ mod tests {
         let cached = s.cached_report(&"a1".into()).unwrap().unwrap();
         assert_eq!(cached.report, None);
         let next = new_article(2, "b1", "a1", 4, "Quay Courier");
-        s.save_batch(&Batch { articles: vec![next], stories: vec![summary("a1", Some(4), 2, 1)] })
-            .unwrap();
+        s.save_batch(&Batch {
+            articles: vec![next],
+            stories: vec![summary("a1", Some(4), 2, 1)],
+            cursor: None,
+        })
+        .unwrap();
         assert_eq!(s.story_articles(&"a1".into()).unwrap().len(), 2);
     }
 }

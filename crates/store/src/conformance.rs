@@ -6,7 +6,7 @@
 
 use storyline_model::{Analysis, Article, Grouping, StoryReport, StorySummary, TitleOrigin};
 
-use crate::{Batch, FetchState, NewArticle, Store, StoryOrder, StoryQuery};
+use crate::{Batch, Cursor, FetchState, NewArticle, Store, StoryOrder, StoryQuery};
 
 /// Generates one `#[test]` per conformance check. `$make` is an expression that, called with no
 /// argument, returns `Some((guard, store))`: a fresh, empty store and whatever must live as long
@@ -24,6 +24,7 @@ macro_rules! conformance_tests {
             regrouping_replaces_groupings_and_drops_empty_stories,
             fetch_state_and_revisions_round_trip,
             for_each_article_streams_in_order_and_stops_on_error,
+            a_cursor_moves_with_its_batch,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -94,6 +95,7 @@ pub fn batch_round_trips_and_reingest_is_idempotent(store: &dyn Store) {
             new_article(2, "a2", "a1", 4, "Quay Courier"),
         ],
         stories: vec![summary("a1", Some(4), 2, 2)],
+        cursor: None,
     };
     store.save_batch(&batch).unwrap();
     store.save_batch(&batch).unwrap();
@@ -121,6 +123,7 @@ pub fn articles_come_back_in_seq_order(store: &dyn Store) {
         .save_batch(&Batch {
             articles: vec![new_article(3, "a", "s", 5, "Quay Courier")],
             stories: vec![summary("s", Some(5), 3, 1)],
+            cursor: None,
         })
         .unwrap();
     store
@@ -130,6 +133,7 @@ pub fn articles_come_back_in_seq_order(store: &dyn Store) {
                 new_article(2, "b", "s", 5, "Quay Courier"),
             ],
             stories: vec![summary("s", Some(5), 3, 1)],
+            cursor: None,
         })
         .unwrap();
     let order: Vec<String> =
@@ -154,7 +158,7 @@ pub fn story_listing_pages_orders_and_filters(store: &dyn Store) {
         summary("r", Some(9), 1, 1),
         summary("u", None, 1, 1),
     ];
-    store.save_batch(&Batch { articles, stories }).unwrap();
+    store.save_batch(&Batch { articles, stories, cursor: None }).unwrap();
 
     let all = store.stories(&StoryQuery::default()).unwrap();
     assert_eq!(all.total, 4);
@@ -185,7 +189,7 @@ pub fn prefix_lookups(store: &dyn Store) {
         new_article(3, "cd56", "cd56", 3, "Quay Courier"),
     ];
     let stories = vec![summary("ab12", Some(3), 2, 1), summary("cd56", Some(3), 1, 1)];
-    store.save_batch(&Batch { articles, stories }).unwrap();
+    store.save_batch(&Batch { articles, stories, cursor: None }).unwrap();
     assert_eq!(store.article_ids("ab", 10).unwrap(), ["ab12", "ab34"]);
     assert_eq!(store.article_ids("ab", 1).unwrap(), ["ab12"]);
     assert_eq!(store.article_ids("cd56", 10).unwrap(), ["cd56"]);
@@ -201,6 +205,7 @@ pub fn report_cache_follows_story_revisions(store: &dyn Store) {
         .save_batch(&Batch {
             articles: vec![new_article(1, "s", "s", 3, "Quay Courier")],
             stories: vec![summary("s", Some(3), 1, 1)],
+            cursor: None,
         })
         .unwrap();
     let first = store.cached_report(&"s".into()).unwrap().expect("a stored story");
@@ -220,6 +225,7 @@ pub fn report_cache_follows_story_revisions(store: &dyn Store) {
         .save_batch(&Batch {
             articles: vec![new_article(2, "t", "s", 3, "Harbour Gazette")],
             stories: vec![summary("s", Some(3), 2, 2)],
+            cursor: None,
         })
         .unwrap();
     let grown = store.cached_report(&"s".into()).unwrap().unwrap();
@@ -240,7 +246,7 @@ pub fn regrouping_replaces_groupings_and_drops_empty_stories(store: &dyn Store) 
         new_article(2, "b", "b", 3, "Harbour Gazette"),
     ];
     let stories = vec![summary("a", Some(3), 1, 1), summary("b", Some(3), 1, 1)];
-    store.save_batch(&Batch { articles, stories }).unwrap();
+    store.save_batch(&Batch { articles, stories, cursor: None }).unwrap();
     let joined =
         Grouping { story: Some("a".into()), storyline: Some("a".into()), ..Default::default() };
     store.save_groupings(&[("b".into(), joined.clone())], &[summary("a", Some(3), 2, 2)]).unwrap();
@@ -272,7 +278,11 @@ pub fn fetch_state_and_revisions_round_trip(store: &dyn Store) {
     let mut a2 = new_article(2, "a2", "a1", 4, "Quay Courier");
     a2.article.url = Some(url.into());
     store
-        .save_batch(&Batch { articles: vec![a1, a2], stories: vec![summary("a1", Some(4), 2, 1)] })
+        .save_batch(&Batch {
+            articles: vec![a1, a2],
+            stories: vec![summary("a1", Some(4), 2, 1)],
+            cursor: None,
+        })
         .unwrap();
     assert_eq!(store.articles_at_url(url).unwrap(), ["a1", "a2"]);
     assert!(store.articles_at_url("https://ledger.example/other").unwrap().is_empty());
@@ -288,6 +298,7 @@ pub fn for_each_article_streams_in_order_and_stops_on_error(store: &dyn Store) {
         .save_batch(&Batch {
             articles: articles.collect(),
             stories: vec![summary("x1", Some(3), 3, 1)],
+            cursor: None,
         })
         .unwrap();
     let mut seen = Vec::new();
@@ -305,4 +316,19 @@ pub fn for_each_article_streams_in_order_and_stops_on_error(store: &dyn Store) {
     });
     assert!(stopped.is_err());
     assert_eq!(calls, 1);
+}
+
+pub fn a_cursor_moves_with_its_batch(store: &dyn Store) {
+    assert_eq!(store.cursor("inputs").unwrap(), None);
+    let at = |position| Some(Cursor { name: "inputs".into(), position });
+    let first = vec![new_article(1, "a", "a", 3, "Quay Courier")];
+    store.save_batch(&Batch { articles: first, stories: vec![], cursor: at(7) }).unwrap();
+    assert_eq!(store.cursor("inputs").unwrap(), Some(7));
+    assert_eq!(store.cursor("other").unwrap(), None);
+    // A batch that fails (its sequence number is taken) leaves the cursor where it was.
+    let clash = vec![new_article(1, "b", "b", 3, "Quay Courier")];
+    assert!(store.save_batch(&Batch { articles: clash, stories: vec![], cursor: at(9) }).is_err());
+    assert_eq!(store.cursor("inputs").unwrap(), Some(7));
+    store.save_batch(&Batch { articles: vec![], stories: vec![], cursor: at(12) }).unwrap();
+    assert_eq!(store.cursor("inputs").unwrap(), Some(12));
 }

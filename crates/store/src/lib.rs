@@ -12,6 +12,7 @@
 //!   re-ingesting and redelivery are harmless);
 //! * articles come back in their sequence order ([`NewArticle::seq`], assigned by the one
 //!   committer), never in an order the backend chose;
+//! * a batch's cursor moves with the batch, never without it;
 //! * a story's cached report is dropped whenever the story changes, and a report computed from an
 //!   older state of the story is never saved over a newer one ([`Store::save_story_report`]);
 //! * `Send + Sync` with `&self` methods: one store value serves many threads.
@@ -109,6 +110,16 @@ pub struct Batch {
     /// Summaries of every story the batch created or extended (replacing the stored ones; their
     /// cached reports are dropped).
     pub stories: Vec<StorySummary>,
+    /// How far a consumer of a work stream has got, saved with the batch it produced (so a
+    /// restarted consumer resumes exactly after the last committed message).
+    pub cursor: Option<Cursor>,
+}
+
+/// A named position in an external sequence (a work stream's sequence number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub name: String,
+    pub position: u64,
 }
 
 /// What the group stage needs to restore its state: one row per stored article, in seq order.
@@ -198,8 +209,11 @@ pub trait Store: Send + Sync {
     fn contains(&self, id: &str) -> Result<bool>;
     /// The highest sequence number stored (0 for an empty store).
     fn last_seq(&self) -> Result<u64>;
-    /// Writes a batch in one transaction. Articles already present are left untouched.
+    /// Writes a batch in one transaction (its cursor included). Articles already present are
+    /// left untouched.
     fn save_batch(&self, batch: &Batch) -> Result<()>;
+    /// The position saved under `name` by the last batch that carried that cursor.
+    fn cursor(&self, name: &str) -> Result<Option<u64>>;
     fn article(&self, id: &str) -> Result<Option<StoredArticle>>;
     /// Up to `limit` ids of stored articles starting with `prefix`, in id order.
     fn article_ids(&self, prefix: &str, limit: usize) -> Result<Vec<ArticleId>>;

@@ -1,0 +1,395 @@
+//! The work stream: NATS JetStream between the machines of a distributed Storyline.
+//!
+//! ```text
+//!  ingest --to nats://…  ──▶  PREFIX_INPUTS  ──▶  worker (any number: parse + analyse + features)
+//!                                                   │
+//!                                                   ▼
+//!                             PREFIX_ANALYSED ──▶  committer (one, in stream order) ──▶ store
+//! ```
+//!
+//! * [`WorkStream::publish_inputs`]: every input becomes one message (its name in a header); the
+//!   message id is the content's SHA-256, so publishing the same input twice within the stream's
+//!   duplicate window stores it once.
+//! * [`WorkStream::run_worker`]: a durable pull consumer shared by all workers; each input is
+//!   prepared (`storyline_pipeline::prepare`: stateless, pure) and every record published to the
+//!   analysed stream (message id: the article id) *before* the input is acknowledged, so a
+//!   worker that dies loses nothing and a redelivered input is harmless.
+//! * [`WorkStream::run_committer`]: reads the analysed stream in sequence order from where the
+//!   store says it stopped (the store keeps the stream position in the same transaction as the
+//!   articles, [`storyline_store::Cursor`]), and feeds the one ordered [`Ingestor`]; a restart
+//!   resumes exactly after the last committed message, and an article seen twice is stored once.
+//!
+//! The store and the pipeline are synchronous; this crate drives the NATS client on a small
+//! tokio runtime of its own, so callers stay synchronous too.
+
+use std::time::Duration;
+
+use async_nats::jetstream::{self, consumer, stream};
+use async_nats::HeaderMap;
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use storyline_ingest::{IngestError, Input};
+use storyline_pipeline::{Failure, IngestReport, Ingestor, PreparedArticle, Store};
+use storyline_store::{Cursor, StoreError};
+
+/// The header carrying an input's name.
+const INPUT_HEADER: &str = "Storyline-Input";
+/// Messages taken per pull.
+const PULL: usize = 64;
+/// How long a pull waits for messages before the consumer counts as idle.
+const PULL_WAIT: Duration = Duration::from_secs(1);
+
+/// What can go wrong talking to the work stream.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    #[error("work stream {url}: {message}")]
+    Nats { url: String, message: String },
+    #[error("work stream URL {0:?}: expected nats://HOST:PORT[?prefix=NAME]")]
+    BadUrl(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One message of the analysed stream.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Analysed {
+    Article(Box<PreparedArticle>),
+    Failed { input: String, reason: String },
+    Warning(String),
+}
+
+/// Where the work stream is: a NATS server and the prefix naming its two streams.
+#[derive(Debug, Clone)]
+pub struct WorkStream {
+    url: String,
+    prefix: String,
+}
+
+/// What publishing inputs did.
+#[derive(Debug, Default, Serialize)]
+pub struct PublishReport {
+    pub published: usize,
+    /// Inputs the stream already held (same content, within its duplicate window).
+    pub duplicates: usize,
+    pub failed: Vec<Failure>,
+}
+
+/// What a worker did before it stopped.
+#[derive(Debug, Default, Serialize)]
+pub struct WorkerReport {
+    pub inputs: usize,
+    pub articles: usize,
+    pub failed: usize,
+}
+
+/// When a consumer stops.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Until {
+    /// Stop once a pull finds the stream empty (for batch runs and tests); otherwise run on.
+    pub idle: bool,
+    /// Stop after this many messages.
+    pub messages: Option<usize>,
+}
+
+impl WorkStream {
+    /// `nats://HOST:PORT` (streams `STORYLINE_INPUTS` and `STORYLINE_ANALYSED`), or with
+    /// `?prefix=NAME` for streams `NAME_INPUTS` and `NAME_ANALYSED` (letters, digits, `_`).
+    pub fn parse(url: &str) -> Result<Self, StreamError> {
+        let bad = || StreamError::BadUrl(url.to_string());
+        if !url.starts_with("nats://") {
+            return Err(bad());
+        }
+        let (server, prefix) = match url.split_once("?prefix=") {
+            Some((server, prefix)) => (server, prefix.to_string()),
+            None => (url, "STORYLINE".to_string()),
+        };
+        if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(bad());
+        }
+        Ok(WorkStream { url: server.to_string(), prefix })
+    }
+
+    fn inputs(&self) -> (String, String) {
+        (format!("{}_INPUTS", self.prefix), format!("{}.inputs", self.prefix))
+    }
+
+    fn analysed(&self) -> (String, String) {
+        (format!("{}_ANALYSED", self.prefix), format!("{}.analysed", self.prefix))
+    }
+
+    /// The committer's cursor name in the store.
+    fn cursor_name(&self) -> String {
+        self.analysed().0
+    }
+
+    fn err(&self, e: impl std::fmt::Display) -> StreamError {
+        StreamError::Nats { url: self.url.clone(), message: e.to_string() }
+    }
+
+    /// Runs `work` on a runtime of its own with a JetStream context.
+    fn run<T>(
+        &self,
+        work: impl AsyncFnOnce(&jetstream::Context, usize) -> Result<T, StreamError>,
+    ) -> Result<T, StreamError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| self.err(e))?;
+        runtime.block_on(async {
+            let client = async_nats::connect(self.url.trim_start_matches("nats://"))
+                .await
+                .map_err(|e| self.err(e))?;
+            let max_payload = client.server_info().max_payload;
+            let js = jetstream::new(client);
+            for (name, subject) in [self.inputs(), self.analysed()] {
+                js.get_or_create_stream(stream::Config {
+                    name,
+                    subjects: vec![subject],
+                    duplicate_window: Duration::from_secs(600),
+                    ..Default::default()
+                })
+                .await
+                .map_err(|e| self.err(e))?;
+            }
+            work(&js, max_payload).await
+        })
+    }
+
+    /// Publishes every input to the inputs stream (an input over the server's message size limit
+    /// is reported as failed, naming the limit).
+    pub fn publish_inputs(
+        &self,
+        inputs: impl IntoIterator<Item = Result<Input, IngestError>>,
+    ) -> Result<PublishReport, StreamError> {
+        let subject = self.inputs().1;
+        self.run(async |js, max_payload| {
+            let mut report = PublishReport::default();
+            for input in inputs {
+                let input = match input {
+                    Ok(input) => input,
+                    Err(e) => {
+                        report.failed.push(e.into());
+                        continue;
+                    }
+                };
+                if input.bytes.len() + input.name.len() + 256 > max_payload {
+                    report.failed.push(Failure {
+                        input: input.name,
+                        reason: format!(
+                            "larger than the work stream's message limit ({max_payload} bytes)"
+                        ),
+                    });
+                    continue;
+                }
+                let mut headers = HeaderMap::new();
+                headers.insert(INPUT_HEADER, header_safe(&input.name).as_str());
+                headers.insert("Nats-Msg-Id", hex(&Sha256::digest(&input.bytes)).as_str());
+                let ack = js
+                    .publish_with_headers(subject.clone(), headers, input.bytes.into())
+                    .await
+                    .map_err(|e| self.err(e))?
+                    .await
+                    .map_err(|e| self.err(e))?;
+                if ack.duplicate {
+                    report.duplicates += 1;
+                } else {
+                    report.published += 1;
+                }
+            }
+            Ok(report)
+        })
+    }
+
+    /// Prepares inputs from the inputs stream and publishes what they give to the analysed
+    /// stream, until `until` says stop.
+    pub fn run_worker(&self, until: Until) -> Result<WorkerReport, StreamError> {
+        let (inputs, _) = self.inputs();
+        let analysed = self.analysed().1;
+        let durable = format!("{}_prepare", self.prefix);
+        self.run(async |js, max_payload| {
+            let consumer: consumer::PullConsumer = js
+                .get_stream(&inputs)
+                .await
+                .map_err(|e| self.err(e))?
+                .get_or_create_consumer(
+                    &durable,
+                    consumer::pull::Config {
+                        durable_name: Some(durable.clone()),
+                        ack_policy: consumer::AckPolicy::Explicit,
+                        ack_wait: Duration::from_secs(600),
+                        max_ack_pending: 64,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map_err(|e| self.err(e))?;
+            let mut report = WorkerReport::default();
+            loop {
+                let mut batch = consumer
+                    .fetch()
+                    .max_messages(1)
+                    .expires(PULL_WAIT)
+                    .messages()
+                    .await
+                    .map_err(|e| self.err(e))?;
+                let mut got = 0;
+                while let Some(message) = batch.next().await {
+                    let message = message.map_err(|e| self.err(e))?;
+                    got += 1;
+                    let name = message
+                        .headers
+                        .as_ref()
+                        .and_then(|h| h.get(INPUT_HEADER))
+                        .map_or("(unnamed input)".to_string(), |v| v.as_str().to_string());
+                    let input = Input { name, bytes: message.payload.to_vec() };
+                    for out in prepared_messages(&input) {
+                        let counted = match &out {
+                            Analysed::Article(_) => &mut report.articles,
+                            Analysed::Failed { .. } => &mut report.failed,
+                            Analysed::Warning(_) => &mut 0,
+                        };
+                        *counted += 1;
+                        self.publish_analysed(js, &analysed, &out, max_payload).await?;
+                    }
+                    message.ack().await.map_err(|e| self.err(e))?;
+                    report.inputs += 1;
+                }
+                if (got == 0 && until.idle) || until.messages.is_some_and(|n| report.inputs >= n) {
+                    return Ok(report);
+                }
+            }
+        })
+    }
+
+    /// Publishes one message of the analysed stream, waiting for the server to store it. An
+    /// article too large for one message is published as its failure.
+    async fn publish_analysed(
+        &self,
+        js: &jetstream::Context,
+        subject: &str,
+        message: &Analysed,
+        max_payload: usize,
+    ) -> Result<(), StreamError> {
+        let mut payload = serde_json::to_vec(message).expect("messages always serialise");
+        let mut id = match message {
+            Analysed::Article(a) => format!("a:{}", a.article.id),
+            _ => format!("n:{}", hex(&Sha256::digest(&payload))),
+        };
+        if payload.len() + 256 > max_payload {
+            let Analysed::Article(a) = message else { return Ok(()) };
+            let failed = Analysed::Failed {
+                input: a.article.input_id.clone().unwrap_or_else(|| a.article.id.clone()),
+                reason: format!("analysed article larger than the work stream's message limit ({max_payload} bytes)"),
+            };
+            payload = serde_json::to_vec(&failed).expect("messages always serialise");
+            id = format!("n:{}", hex(&Sha256::digest(&payload)));
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert("Nats-Msg-Id", id.as_str());
+        js.publish_with_headers(subject.to_string(), headers, payload.into())
+            .await
+            .map_err(|e| self.err(e))?
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Commits the analysed stream to `store` in stream order, from where the store's cursor
+    /// says the last run stopped, until `until` says stop.
+    pub fn run_committer(
+        &self,
+        store: &dyn Store,
+        until: Until,
+    ) -> Result<IngestReport, StreamError> {
+        let (analysed, _) = self.analysed();
+        let cursor = self.cursor_name();
+        let start = store.cursor(&cursor)?.unwrap_or(0) + 1;
+        let mut ingestor = Ingestor::open(store)?;
+        self.run(async |js, _| {
+            // An ephemeral consumer without acknowledgements: the store, not the server,
+            // remembers how far the committer got.
+            let consumer: consumer::PullConsumer = js
+                .get_stream(&analysed)
+                .await
+                .map_err(|e| self.err(e))?
+                .create_consumer(consumer::pull::Config {
+                    deliver_policy: consumer::DeliverPolicy::ByStartSequence {
+                        start_sequence: start,
+                    },
+                    ack_policy: consumer::AckPolicy::None,
+                    ..Default::default()
+                })
+                .await
+                .map_err(|e| self.err(e))?;
+            let mut seen = 0;
+            loop {
+                let mut batch = consumer
+                    .fetch()
+                    .max_messages(PULL)
+                    .expires(PULL_WAIT)
+                    .messages()
+                    .await
+                    .map_err(|e| self.err(e))?;
+                let mut got = 0;
+                while let Some(message) = batch.next().await {
+                    let message = message.map_err(|e| self.err(e))?;
+                    let position = message.info().map_err(|e| self.err(e))?.stream_sequence;
+                    got += 1;
+                    seen += 1;
+                    ingestor.set_cursor(Cursor { name: cursor.clone(), position });
+                    match serde_json::from_slice::<Analysed>(&message.payload) {
+                        Ok(Analysed::Article(prepared)) => {
+                            ingestor.add_prepared(*prepared)?;
+                        }
+                        Ok(Analysed::Failed { input, reason }) => {
+                            ingestor.fail(Failure { input, reason })
+                        }
+                        Ok(Analysed::Warning(w)) => ingestor.warn(w),
+                        Err(e) => ingestor.fail(Failure {
+                            input: format!("{analysed} message {position}"),
+                            reason: format!("not a Storyline work-stream message: {e}"),
+                        }),
+                    }
+                    if until.messages.is_some_and(|n| seen >= n) {
+                        break;
+                    }
+                }
+                if got == 0 {
+                    // Idle: what is pending is committed now, not when the next batch fills.
+                    ingestor.commit()?;
+                }
+                if (got == 0 && until.idle) || until.messages.is_some_and(|n| seen >= n) {
+                    return Ok(());
+                }
+            }
+        })?;
+        Ok(ingestor.finish()?)
+    }
+}
+
+/// The analysed-stream messages of one input: its articles, failures and warnings.
+fn prepared_messages(input: &Input) -> Vec<Analysed> {
+    let prepared = storyline_pipeline::prepare(input);
+    let mut out: Vec<Analysed> = prepared.warnings.into_iter().map(Analysed::Warning).collect();
+    for record in prepared.records {
+        out.push(match record {
+            Ok(article) => Analysed::Article(Box::new(article)),
+            Err(e) => Analysed::Failed { input: e.input, reason: e.reason },
+        });
+    }
+    out
+}
+
+/// A header value: no line breaks, bounded.
+fn header_safe(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(512).collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,142 @@
+//! The work stream against a real NATS server with JetStream: inputs published, one worker, the
+//! committer — the store ends up exactly as a direct `ingest` leaves it, also when the committer
+//! stops half-way and resumes. Each test uses streams of its own, deleted afterwards.
+//!
+//! The server is `STORYLINE_TEST_NATS` (default `nats://127.0.0.1:4222`). Where none answers the
+//! tests say so and pass without checking anything — unless `STORYLINE_REQUIRE_SERVICES` is set
+//! (as `.ci/run` does), when that is a failure.
+
+use storyline_ingest::{IngestError, Input};
+use storyline_pipeline::Store;
+use storyline_store_sqlite::SqliteStore;
+
+use crate::{Until, WorkStream};
+
+fn server() -> Option<String> {
+    let url =
+        std::env::var("STORYLINE_TEST_NATS").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
+    let addr = url.trim_start_matches("nats://").to_string();
+    match std::net::TcpStream::connect(&addr) {
+        Ok(_) => Some(url),
+        Err(e) if std::env::var_os("STORYLINE_REQUIRE_SERVICES").is_none() => {
+            eprintln!("skipping: no NATS server at {url} ({e}); set STORYLINE_TEST_NATS");
+            None
+        }
+        Err(e) => panic!("NATS is required (STORYLINE_REQUIRE_SERVICES) but {url}: {e}"),
+    }
+}
+
+/// Streams of one test, deleted when it ends.
+struct Streams {
+    url: String,
+    prefix: String,
+}
+
+impl Streams {
+    fn new(url: String, test: &str) -> Self {
+        let prefix = format!("T{}_{test}", std::process::id());
+        Streams { url, prefix }
+    }
+
+    fn work_stream(&self) -> WorkStream {
+        WorkStream::parse(&format!("{}?prefix={}", self.url, self.prefix)).unwrap()
+    }
+}
+
+impl Drop for Streams {
+    fn drop(&mut self) {
+        let ws = self.work_stream();
+        let _ = ws.run(async |js, _| {
+            for name in [ws.inputs().0, ws.analysed().0] {
+                let _ = js.delete_stream(&name).await;
+            }
+            Ok(())
+        });
+    }
+}
+
+fn inputs() -> Vec<Result<Input, IngestError>> {
+    let towns = ["Varnholm", "Kestrel Bay", "Lindqvist"];
+    let mut out = Vec::new();
+    for (i, town) in towns.iter().enumerate() {
+        for (j, outlet) in ["Varnholm Ledger", "Kestrel Courier"].iter().enumerate() {
+            let text = format!(
+                "{{\"title\": \"Ferry strike halts crossings at {town}\", \"source\": \"{outlet}\", \
+                  \"published\": \"2026-05-0{d}\", \"text\": \"Ferry crews at {town} stopped work \
+                  on Tuesday over pay, the union said. About {n} passengers were stranded, \
+                  harbour officials said. Crossings will resume on Friday, {outlet} was told.\"}}",
+                d = i + 1,
+                n = 200 * (i + 1) + j
+            );
+            out.push(Ok(Input { name: format!("{i}-{j}.json"), bytes: text.into_bytes() }));
+        }
+    }
+    out.push(Ok(Input { name: "broken.json".into(), bytes: b"{\"text\": ".to_vec() }));
+    out
+}
+
+fn dump(store: &SqliteStore) -> Vec<String> {
+    let mut rows = Vec::new();
+    store
+        .for_each_article(&mut |a| {
+            rows.push(format!("{} {} {:?}", a.seq, a.article.id, a.grouping));
+            Ok(())
+        })
+        .unwrap();
+    rows
+}
+
+fn direct() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("direct.db")).unwrap();
+    storyline_pipeline::ingest_with_threads(&store, inputs(), &(), 1).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn a_worker_and_the_committer_store_what_a_direct_ingest_stores() {
+    let Some(url) = server() else { return };
+    let streams = Streams::new(url, "same");
+    let ws = streams.work_stream();
+    let published = ws.publish_inputs(inputs()).unwrap();
+    assert_eq!((published.published, published.duplicates), (7, 0));
+    let again = ws.publish_inputs(inputs()).unwrap();
+    assert_eq!(again.duplicates, 7, "the same inputs again are recognised");
+
+    let worked = ws.run_worker(Until { idle: true, messages: None }).unwrap();
+    assert_eq!((worked.inputs, worked.articles, worked.failed), (7, 6, 1));
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
+    let report = ws.run_committer(&store, Until { idle: true, messages: None }).unwrap();
+    assert_eq!((report.ingested, report.failed.len()), (6, 1));
+    assert_eq!(report.failed[0].input, "broken.json");
+    let (_direct_dir, expected) = direct();
+    assert_eq!(dump(&store), dump(&expected));
+    assert_eq!(store.cursor(&ws.cursor_name()).unwrap(), Some(7));
+}
+
+#[test]
+fn a_stopped_committer_resumes_where_it_stopped() {
+    let Some(url) = server() else { return };
+    let streams = Streams::new(url, "resume");
+    let ws = streams.work_stream();
+    ws.publish_inputs(inputs()).unwrap();
+    ws.run_worker(Until { idle: true, messages: None }).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
+    let first = ws.run_committer(&store, Until { idle: true, messages: Some(3) }).unwrap();
+    assert_eq!(first.ingested, 3);
+    assert_eq!(store.cursor(&ws.cursor_name()).unwrap(), Some(3));
+    let rest = ws.run_committer(&store, Until { idle: true, messages: None }).unwrap();
+    assert_eq!((rest.ingested, rest.already_stored), (3, 0), "nothing read twice");
+    let (_direct_dir, expected) = direct();
+    assert_eq!(dump(&store), dump(&expected));
+}
+
+#[test]
+fn urls_name_the_server_and_the_streams() {
+    let ws = WorkStream::parse("nats://10.0.0.5:4222?prefix=NEWS").unwrap();
+    assert_eq!(ws.inputs(), ("NEWS_INPUTS".to_string(), "NEWS.inputs".to_string()));
+    assert!(WorkStream::parse("http://10.0.0.5").is_err());
+    assert!(WorkStream::parse("nats://h:1?prefix=a.b").is_err());
+}

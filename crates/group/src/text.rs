@@ -25,9 +25,11 @@ pub fn terms(text: &str) -> Vec<String> {
 }
 
 /// Background document frequencies of content terms ([`terms`]) in a general news corpus
-/// (Reuters-21578, 21,578 wire stories; terms in at least 3 of them), written by
-/// `fit_grouping background` (crates/eval/examples). They give the online TF-IDF a sensible idf
-/// from the first article on, before the stream has taught it which words are common.
+/// (Reuters-21578, 21,578 wire stories; terms in at least 3 of them), written by `cargo run
+/// --release -p storyline-train --example fit_grouping -- background
+/// ../shared/data/bench/reuters21578 crates/group/models/background_df.tsv`. They give the online
+/// TF-IDF a sensible idf from the first article on, before the stream has taught it which words
+/// are common.
 const BACKGROUND_DF: &str = include_str!("../models/background_df.tsv");
 
 /// The background corpus: its number of documents and each term's document frequency.

@@ -1,5 +1,5 @@
-//! Training of the tagger: an averaged perceptron over the greedy decoder of
-//! [`super::features::decode`], learning from its own previous decisions (so the previous-tag and
+//! Training of the entity tagger (`storyline_analyze::ner`): an averaged perceptron over the
+//! greedy decoder of [`decode`], learning from its own previous decisions (so the previous-tag and
 //! history features see at training time what they will see when tagging). Deterministic: the
 //! document order of each epoch comes from a fixed-seed generator.
 //!
@@ -8,9 +8,11 @@
 //! be trusted for a name it has not seen, instead of learning that every name is in the list.
 //! The file I/O lives in the `train_ner` example; this module only parses text it is given.
 
-use super::features::{decode, doc_features, tag, DocFeatures, Gazetteer, IdMap, Tagger, N_TAGS};
-use super::model::Model;
-use super::tokenize::{tokenize, TokSpan};
+use storyline_analyze::ner::features::{
+    decode, doc_features, tag, DocFeatures, Gazetteer, IdMap, Tagger, N_TAGS,
+};
+use storyline_analyze::ner::tokenize::{tokenize, TokSpan};
+use storyline_analyze::ner::Model;
 
 /// One training document: its text rebuilt from CoNLL tokens, the tagger's tokens per sentence,
 /// the gold tag of each token and the names it contains (type, lower-cased tokens).
@@ -223,16 +225,6 @@ impl Tagger for Perceptron {
     }
 }
 
-fn gazetteer_of<'a>(names: impl Iterator<Item = &'a (u8, String)>) -> Gazetteer {
-    let mut g = Gazetteer::default();
-    for (ty, s) in names {
-        let toks: Vec<&str> = s.split(' ').collect();
-        g.add_tokens(&toks, usize::from(*ty));
-    }
-    crate::lexicon::for_each_gazetteer_name(|name, ty| g.add_name(name, ty));
-    g
-}
-
 /// Trains a model; `progress(epoch, token errors, tokens)` is called after each epoch.
 pub fn train(
     docs: &[TrainDoc],
@@ -242,7 +234,7 @@ pub fn train(
     let folds = opts.folds.max(2);
     let fold_gaz: Vec<Gazetteer> = (0..folds)
         .map(|k| {
-            gazetteer_of(
+            Gazetteer::of_names(
                 docs.iter().enumerate().filter(|(d, _)| d % folds != k).flat_map(|(_, d)| &d.names),
             )
         })

@@ -1,7 +1,7 @@
 //! Fits the claim-alignment weights of `crates/compare/src/align.rs` on real multi-outlet news.
 //!
 //! ```sh
-//! cargo run --release -p storyline-eval --example fit_compare -- ../shared/data/compare \
+//! cargo run --release -p storyline-train --example fit_compare -- ../shared/data/compare \
 //!     [--hold-out EVENT,EVENT,...]
 //! ```
 //!

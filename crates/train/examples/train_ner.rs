@@ -2,19 +2,18 @@
 //! model on a development file the way `storyline eval ner` does (tokens joined by spaces, spans
 //! mapped back to CoNLL tokens, conlleval exact-span F1).
 //!
-//! `cargo run --release -p storyline-analyze --example train_ner -- TRAIN OUT [--epochs N] [--dev FILE]...`
+//! `cargo run --release -p storyline-train --example train_ner -- TRAIN OUT [--epochs N] [--dev FILE]...`
 //! e.g. `-- ../shared/data/ner/conll2003/eng.train crates/analyze/models/ner.bin`.
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 
 use storyline_analyze::entities;
-use storyline_analyze::ner::train::{iob_chunks, parse_conll, prepare, train, ConllDoc, Options};
 use storyline_analyze::ner::Model;
 use storyline_model::Span;
+use storyline_train::ner::{iob_chunks, parse_conll, prepare, train, ConllDoc, Options};
 
-#[path = "support/cli.rs"]
-mod cli;
+use storyline_train::cli;
 
 fn main() {
     let args = cli::Args::parse(

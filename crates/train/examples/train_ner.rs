@@ -5,15 +5,29 @@
 //! `cargo run --release -p storyline-train --example train_ner -- TRAIN OUT [--epochs N] [--dev FILE]...`
 //! e.g. `-- ../shared/data/ner/conll2003/eng.train crates/analyze/models/ner.bin`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Instant;
 
 use storyline_analyze::entities;
 use storyline_analyze::ner::Model;
+use storyline_eval::metrics::Counts;
+use storyline_eval::ner::{self as conll, Chunk, Document};
 use storyline_model::Span;
-use storyline_train::ner::{iob_chunks, parse_conll, prepare, train, ConllDoc, Options};
-
 use storyline_train::cli;
+use storyline_train::ner::{prepare, train, Options};
+
+/// The documents of a CoNLL file, read as `storyline eval ner` reads them.
+fn read_conll(path: &str) -> Vec<Document> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        eprintln!("cannot read {path}: {e}");
+        std::process::exit(2)
+    });
+    conll::parse(&text, Path::new(path)).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2)
+    })
+}
 
 fn main() {
     let args = cli::Args::parse(
@@ -24,8 +38,7 @@ fn main() {
     let defaults = Options::default();
     let opts = Options { epochs: args.value("--epochs", defaults.epochs), ..defaults };
     let dev = args.all("--dev");
-    let text = std::fs::read_to_string(train_path).expect("read training file");
-    let docs: Vec<_> = parse_conll(&text).iter().map(prepare).collect();
+    let docs: Vec<_> = read_conll(train_path).iter().map(prepare).collect();
     let n_tok: usize = docs.iter().map(|d| d.gold.len()).sum();
     eprintln!("{} documents, {n_tok} tokens", docs.len());
     let t0 = Instant::now();
@@ -43,70 +56,32 @@ fn main() {
     let model = Model::from_bytes(&bytes).expect("reload");
     eprintln!("load {:.0?}", t1.elapsed());
     for d in dev {
-        let text = std::fs::read_to_string(d).expect("read dev file");
-        evaluate(&model, d, &parse_conll(&text));
+        evaluate(&model, d, &read_conll(d));
     }
 }
 
-/// conlleval-style scores of `model` on CoNLL documents, plus the worst confusions.
-fn evaluate(model: &Model, name: &str, docs: &[ConllDoc]) {
-    let mut counts: BTreeMap<String, [usize; 3]> = BTreeMap::new(); // gold, predicted, correct
+/// conlleval-style scores of `model` on CoNLL documents (scored as `storyline eval ner` scores
+/// the embedded model), plus the worst confusions.
+fn evaluate(model: &Model, name: &str, docs: &[Document]) {
+    let mut per_type: BTreeMap<String, Counts> = BTreeMap::new();
     let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let (mut n_tok, mut secs) = (0, 0.0);
     for doc in docs {
-        let mut text = String::new();
-        let mut sents = Vec::new();
-        let mut toks = Vec::new();
-        let mut gold = HashSet::new();
-        for s in doc {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            let start = text.chars().count();
-            let base = toks.len();
-            for (ti, (w, _)) in s.iter().enumerate() {
-                if ti > 0 {
-                    text.push(' ');
-                }
-                let p = text.chars().count();
-                toks.push(Span::new(p, p + w.chars().count()));
-                text.push_str(w);
-            }
-            sents.push(Span::new(start, text.chars().count()));
-            let tags: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
-            for (a, b, ty) in iob_chunks(&tags) {
-                gold.insert((base + a, base + b, ty_name(ty)));
-            }
-        }
-        n_tok += toks.len();
+        let gold = conll::gold_chunks(doc);
+        let rb = conll::rebuild(doc);
+        n_tok += rb.tokens.len();
         let t = Instant::now();
-        let ents = entities::extract_with(model, &text, &sents);
+        let ents = entities::extract_with(model, &rb.text, &rb.sentences);
         secs += t.elapsed().as_secs_f64();
-        let mut pred = HashSet::new();
-        for e in ents {
-            let first = toks.partition_point(|t| t.end <= e.start);
-            let end = toks.partition_point(|t| t.start < e.end);
-            if first < end {
-                pred.insert((first, end, e.kind.as_str()));
-            }
-        }
-        for g in &gold {
-            counts.entry(g.2.to_string()).or_default()[0] += 1;
-        }
-        classify_errors(&text, &toks, &gold, &pred, &mut errors);
-        for p in &pred {
-            let c = counts.entry(p.2.to_string()).or_default();
-            c[1] += 1;
-            c[2] += usize::from(gold.contains(p));
-        }
+        let pred = conll::predicted_chunks(&rb, &ents);
+        conll::count(&gold, &pred, &mut per_type);
+        classify_errors(&rb.text, &rb.tokens, &gold, &pred, &mut errors);
     }
-    let mut all = [0; 3];
+    let mut all = Counts::default();
     println!("{name}: {n_tok} tokens, {:.0} tokens/s (entity step)", n_tok as f64 / secs);
-    for (k, c) in &counts {
+    for (k, c) in &per_type {
         print_row(k, c);
-        for i in 0..3 {
-            all[i] += c[i];
-        }
+        all.add(*c);
     }
     print_row("overall", &all);
     let mut kinds: Vec<_> = errors.into_iter().collect();
@@ -118,50 +93,46 @@ fn evaluate(model: &Model, name: &str, docs: &[ConllDoc]) {
     }
 }
 
-type Chunk = (usize, usize, &'static str);
-
 /// Sorts each wrong chunk into an error kind: wrong type (same span), wrong boundary (overlap),
 /// missed, spurious.
 fn classify_errors(
     text: &str,
     toks: &[Span],
-    gold: &HashSet<Chunk>,
-    pred: &HashSet<Chunk>,
+    gold: &[Chunk],
+    pred: &[Chunk],
     out: &mut BTreeMap<String, Vec<String>>,
 ) {
     let show = |c: &Chunk| -> String {
-        let s = toks[c.0].start;
-        let e = toks[c.1 - 1].end;
+        let s = toks[c.start].start;
+        let e = toks[c.end - 1].end;
         text.chars().skip(s).take(e - s).collect()
     };
-    let overlaps = |a: &Chunk, b: &Chunk| a.0 < b.1 && b.0 < a.1;
+    let overlaps = |a: &Chunk, b: &Chunk| a.start < b.end && b.start < a.end;
     for g in gold.iter().filter(|g| !pred.contains(g)) {
-        let same_span = pred.iter().find(|p| p.0 == g.0 && p.1 == g.1);
+        let same_span = pred.iter().find(|p| p.start == g.start && p.end == g.end);
         let over = pred.iter().find(|p| overlaps(p, g));
         let (kind, ex) = match (same_span, over) {
-            (Some(p), _) => (format!("type {}→{}", g.2, p.2), show(g)),
-            (None, Some(p)) => (format!("boundary {}", g.2), format!("{}→{}", show(g), show(p))),
-            _ => (format!("missed {}", g.2), show(g)),
+            (Some(p), _) => (format!("type {}→{}", g.kind, p.kind), show(g)),
+            (None, Some(p)) => (format!("boundary {}", g.kind), format!("{}→{}", show(g), show(p))),
+            _ => (format!("missed {}", g.kind), show(g)),
         };
         out.entry(kind).or_default().push(ex);
     }
     for p in pred.iter().filter(|p| !gold.contains(p)) {
         if !gold.iter().any(|g| overlaps(p, g)) {
-            out.entry(format!("spurious {}", p.2)).or_default().push(show(p));
+            out.entry(format!("spurious {}", p.kind)).or_default().push(show(p));
         }
     }
 }
 
-fn ty_name(ty: usize) -> &'static str {
-    ["PER", "ORG", "LOC", "MISC"][ty]
-}
-
-fn print_row(label: &str, c: &[usize; 3]) {
-    let p = c[2] as f64 / c[1].max(1) as f64;
-    let r = c[2] as f64 / c[0].max(1) as f64;
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+fn print_row(label: &str, c: &Counts) {
     println!(
-        "  {label:8} P {p:.3} R {r:.3} F1 {f:.3}  (gold {}, predicted {}, correct {})",
-        c[0], c[1], c[2]
+        "  {label:8} P {:.3} R {:.3} F1 {:.3}  (gold {}, predicted {}, correct {})",
+        c.precision(),
+        c.recall(),
+        c.f1(),
+        c.gold,
+        c.predicted,
+        c.tp
     );
 }

@@ -127,7 +127,7 @@ fn load(path: &Path) -> Set {
 }
 
 /// Teacher-forced (document, candidate story) examples over the documents of `order`.
-fn examples(set: &Set, order: &[usize]) -> Vec<Example> {
+fn examples(set: &Set, order: &[usize]) -> Vec<Example<NF>> {
     let mut stories = Stories::default();
     let mut out = Vec::new();
     for &i in order {

@@ -1,13 +1,15 @@
-//! Weighted ridge logistic regression by Newton–Raphson: how the grouping join rule
-//! (`storyline_group::model`) is fitted by `fit_grouping`. Deterministic: the same examples give
-//! the same weights.
+//! Weighted ridge logistic regression by Newton–Raphson over fixed-size feature vectors: how the
+//! grouping join rule (`storyline_group::model`, by `fit_grouping`) and the claim-alignment
+//! weights (`storyline_compare`, by `fit_compare`) are fitted. Deterministic: the same examples
+//! give the same weights.
 
-use storyline_group::model::{sigmoid, NF};
+use storyline_group::model::sigmoid;
 
-/// One training pair: features, whether the story is the article's gold story, and its weight.
+/// One training example: features, whether it is a positive (grouping: the story is the article's
+/// gold story), and its weight.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Example {
-    pub x: [f64; NF],
+pub struct Example<const N: usize> {
+    pub x: [f64; N],
     pub same: bool,
     pub weight: f64,
 }
@@ -15,17 +17,17 @@ pub struct Example {
 /// Weighted L2-regularised logistic regression by Newton–Raphson. Features listed in `fixed`
 /// keep the given weights (their term is an offset); the others and the bias are fitted.
 /// Returns `(bias, weights)`.
-pub fn fit_logistic(
-    examples: &[Example],
+pub fn fit_logistic<const N: usize>(
+    examples: &[Example<N>],
     fixed: &[(usize, f64)],
     ridge: f64,
     iterations: usize,
-) -> (f64, [f64; NF]) {
-    let free: Vec<usize> = (0..NF).filter(|i| !fixed.iter().any(|(j, _)| j == i)).collect();
+) -> (f64, [f64; N]) {
+    let free: Vec<usize> = (0..N).filter(|i| !fixed.iter().any(|(j, _)| j == i)).collect();
     let dim = free.len() + 1;
     let mut beta = vec![0.0; dim]; // [bias, free weights…]
-    let offset = |x: &[f64; NF]| fixed.iter().map(|&(j, w)| w * x[j]).sum::<f64>();
-    let row = |x: &[f64; NF]| {
+    let offset = |x: &[f64; N]| fixed.iter().map(|&(j, w)| w * x[j]).sum::<f64>();
+    let row = |x: &[f64; N]| {
         let mut r = Vec::with_capacity(dim);
         r.push(1.0);
         r.extend(free.iter().map(|&i| x[i]));
@@ -60,7 +62,7 @@ pub fn fit_logistic(
             break;
         }
     }
-    let mut weights = [0.0; NF];
+    let mut weights = [0.0; N];
     for &(j, w) in fixed {
         weights[j] = w;
     }
@@ -99,7 +101,7 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
 
 #[cfg(test)]
 mod tests {
-    use storyline_group::model::{Model, FITTED};
+    use storyline_group::model::{Model, FITTED, NF};
 
     use super::*;
 

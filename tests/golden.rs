@@ -4,8 +4,10 @@
 //! new field) re-records them with `STORYLINE_BLESS=1 cargo test --test golden -- --include-ignored`
 //! and says so in its commit.
 //!
-//! Each line of a golden file is `SHA-256  command` (the command with the store and input paths
-//! left out), so a mismatch names the command whose output changed.
+//! Each line of a golden file is `SHA-256  command` (the command with the store path left out), so
+//! a mismatch names the command whose output changed. Inputs are named by paths relative to the
+//! repository root (the directory `cargo test` runs tests in), because outputs quote them: the
+//! hashes must not depend on where the repository is cloned.
 
 use std::path::{Path, PathBuf};
 
@@ -96,7 +98,7 @@ fn demo_outputs_are_unchanged() {
     let mut outputs = Vec::new();
     record(&mut outputs, &db, &["demo", "--json"]);
     record_store(&mut outputs, &db);
-    record_analyze(&mut outputs, &repo().join("examples/collection/articles"));
+    record_analyze(&mut outputs, Path::new("examples/collection/articles"));
     check(&outputs, "demo.sha256");
 }
 
@@ -128,13 +130,13 @@ fn demo_outputs_are_the_same_on_postgres() {
 #[test]
 #[ignore = "needs ../shared (the seeds)"]
 fn seed_outputs_are_unchanged() {
-    let seeds = repo().join("../shared/seeds");
+    let seeds = Path::new("../shared/seeds");
     assert!(seeds.is_dir(), "{} is absent", seeds.display());
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seeds.db");
     let mut outputs = Vec::new();
     record(&mut outputs, &db, &["ingest", seeds.to_str().unwrap(), "--json"]);
     record_store(&mut outputs, &db);
-    record_analyze(&mut outputs, &seeds);
+    record_analyze(&mut outputs, seeds);
     check(&outputs, "seeds.sha256");
 }

@@ -8,7 +8,7 @@
 //!
 //! The weights are fitted on real multi-outlet news (the development gold of
 //! `../shared/data/compare`) with leave-one-event-out cross-validation by
-//! `cargo run --release -p storyline-eval --example fit_compare -- ../shared/data/compare`,
+//! `cargo run --release -p storyline-train --example fit_compare -- ../shared/data/compare`,
 //! which prints the table below and its held-out figures.
 
 use std::collections::{BTreeSet, HashMap};

@@ -84,7 +84,7 @@ pub struct AlignmentPair {
 }
 
 /// Every pair of sentences of different outlets in the story with its alignment features, as the
-/// report computes them (`crates/eval/examples/fit_compare.rs` fits the weights on them).
+/// report computes them (`crates/train/examples/fit_compare.rs` fits the weights on them).
 #[doc(hidden)]
 pub fn alignment_pairs(articles: &[(Article, Grouping)]) -> Vec<AlignmentPair> {
     let story = Story::new(articles);

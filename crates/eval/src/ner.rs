@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use storyline_model::Span;
+use storyline_model::{Entity, Span};
 
 use crate::metrics::Counts;
 use crate::util::{self, file_name};
@@ -175,12 +175,8 @@ pub fn to_tokens(tokens: &[Span], span: Span) -> Option<(usize, usize)> {
     (first < end).then_some((first, end))
 }
 
-/// Gold and predicted chunks of one document, and the time the entity step took.
-fn score_doc(
-    doc: &Document,
-    name: &str,
-    panics: &mut util::Panics,
-) -> (Vec<Chunk>, Vec<Chunk>, f64) {
+/// Gold chunks of a document (document-wide token indices).
+pub fn gold_chunks(doc: &Document) -> Vec<Chunk> {
     let mut gold = Vec::new();
     let mut base = 0;
     for s in &doc.sentences {
@@ -188,13 +184,13 @@ fn score_doc(
         gold.extend(chunks(&tags, base));
         base += s.len();
     }
-    let rb = rebuild(doc);
-    let t0 = Instant::now();
-    let ents = panics
-        .guard(name, || storyline_analyze::entities::extract(&rb.text, &rb.sentences))
-        .unwrap_or_default();
-    let secs = t0.elapsed().as_secs_f64();
-    let mut pred: Vec<Chunk> = ents
+    gold
+}
+
+/// The chunks of entities found in a rebuilt document: each mapped to the tokens it touches,
+/// sorted, without repeats.
+pub fn predicted_chunks(rb: &Rebuilt, entities: &[Entity]) -> Vec<Chunk> {
+    let mut pred: Vec<Chunk> = entities
         .iter()
         .filter_map(|e| {
             let (s, e2) = to_tokens(&rb.tokens, e.span())?;
@@ -203,7 +199,23 @@ fn score_doc(
         .collect();
     pred.sort();
     pred.dedup();
-    (gold, pred, secs)
+    pred
+}
+
+/// Gold and predicted chunks of one document, and the time the entity step took.
+fn score_doc(
+    doc: &Document,
+    name: &str,
+    panics: &mut util::Panics,
+) -> (Vec<Chunk>, Vec<Chunk>, f64) {
+    let gold = gold_chunks(doc);
+    let rb = rebuild(doc);
+    let t0 = Instant::now();
+    let ents = panics
+        .guard(name, || storyline_analyze::entities::extract(&rb.text, &rb.sentences))
+        .unwrap_or_default();
+    let secs = t0.elapsed().as_secs_f64();
+    (gold, predicted_chunks(&rb, &ents), secs)
 }
 
 /// conlleval counts per type from gold and predicted chunks.

@@ -1,8 +1,8 @@
 //! Copies: exact duplicates (same normalised body) and near-duplicates (syndicated wire copy with
 //! another headline, a trimmed trailer, inserted boilerplate, minor edits).
 //!
-//! * **Exact**: FNV-1a of the [`normalise`](crate::text::normalise)d body; the earliest article with
-//!   the hash is the original, similarity 1.0.
+//! * **Exact**: FNV-1a of the body [normalised for copies](storyline_text::normalise::for_copies);
+//!   the earliest article with the hash is the original, similarity 1.0.
 //! * **Near**: MinHash with [`NUM_HASHES`] = 128 seeded splitmix64 permutations over word
 //!   5-shingles of the body; banded LSH ([`BANDS`] bands × [`ROWS`] rows, so a pair with Jaccard 0.5
 //!   is a candidate with p ≈ 0.87, 0.8 with p ≈ 1) proposes candidates. Each candidate is then
@@ -21,7 +21,9 @@
 
 use std::collections::HashMap;
 
-use crate::text::{fnv1a, mix64, normalise, words};
+use storyline_text::normalise::{copy_words, for_copies};
+
+use crate::text::{fnv1a, mix64};
 
 pub const SHINGLE: usize = 5;
 pub const NUM_HASHES: usize = 128;
@@ -47,10 +49,10 @@ fn seeds() -> &'static [u64; NUM_HASHES] {
 }
 
 pub fn fingerprint(body: &str) -> Fingerprint {
-    let norm = normalise(body);
+    let norm = for_copies(body);
     let exact =
         if norm.is_empty() { String::new() } else { format!("{:016x}", fnv1a(norm.as_bytes())) };
-    let ws: Vec<&str> = words(&norm).collect();
+    let ws: Vec<&str> = copy_words(&norm).collect();
     let mut shingles: Vec<u64> = if ws.len() >= SHINGLE {
         ws.windows(SHINGLE)
             .map(|w| {

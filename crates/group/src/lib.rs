@@ -112,7 +112,9 @@ pub fn features(article: &Article) -> Features {
 
     let mut ents: BTreeMap<String, BTreeMap<EntityType, u32>> = BTreeMap::new();
     for e in &article.analysis.entities {
-        let name = text::words(&e.canonical.to_lowercase()).collect::<Vec<_>>().join(" ");
+        let name = storyline_text::normalise::copy_words(&e.canonical.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
         if !name.is_empty() {
             *ents.entry(name).or_default().entry(e.kind).or_insert(0) += 1;
         }

@@ -1,5 +1,6 @@
-//! The join rule: a logistic model over the features of an (article, story) pair, its fitted
-//! parameters, and the fitting itself (Newton–Raphson logistic regression with a small ridge).
+//! The join rule: a logistic model over the features of an (article, story) pair and its fitted
+//! parameters (fitted by `storyline_train::logistic`, Newton–Raphson logistic regression with a
+//! small ridge).
 //!
 //! `P(same event) = σ(bias + Σ wᵢ xᵢ)` over the [`NF`] features named in [`FEATURE_NAMES`] (built
 //! by [`crate::stories`]). An article joins the most probable story in its window when
@@ -8,7 +9,7 @@
 //! the storyline gate (shared actors).
 //!
 //! [`FITTED`] holds the committed parameters. Where they come from
-//! (`crates/eval/examples/fit_grouping.rs`):
+//! (`crates/train/examples/fit_grouping.rs`):
 //!
 //! * Data: ECB+ (772 documents, `../shared/data/clustering/ecbplus`) and Multi-News validation
 //!   (15,317 articles, `../shared/data/summaries/multinews_val.jsonl`), each split in two halves
@@ -52,7 +53,7 @@
 //! * **Same-happening gate** (dated articles and stories only; [`Model::gate`]): `lead_min`
 //!   0.35, `lead_mean_min` 0.3, `max_cycle_gap` 0. Chosen by hand on the first days
 //!   (2009-04-28..30, 49 articles) of the labelled H1N1 stream
-//!   (`../shared/data/clustering/stream`, `crates/eval/examples/stream_grouping.rs`), checked on
+//!   (`../shared/data/clustering/stream`, `crates/train/examples/stream_grouping.rs`), checked on
 //!   its last days (05-01..02, 58 articles, grouped on their own): story pairwise F1 0.348 /
 //!   0.588 (committed rule without the gate: 0.024 / 0.042). On the whole stream 0.018 → 0.515.
 //!   Leads of 3 or 8 sentences, or `lead_min` 0.3 / 0.4, scored lower on the first days.
@@ -82,7 +83,7 @@
 //!   Timeline17):
 //!
 //! ```text
-//! STREAM_MODEL=storyline_ent_min=0.4 cargo run --release -p storyline-eval \
+//! STREAM_MODEL=storyline_ent_min=0.4 cargo run --release -p storyline-train \
 //!     --example stream_grouping -- ../shared/data/clustering/stream \
 //!     --timeline17 ../shared/data/timelines/timeline17
 //! ```
@@ -102,7 +103,7 @@
 //! analysed articles):
 //!
 //! ```text
-//! cargo run --release -p storyline-eval --example fit_grouping -- fit \
+//! cargo run --release -p storyline-train --example fit_grouping -- fit \
 //!     ../shared/data/clustering/ecbplus ../shared/data/summaries/multinews_val.jsonl \
 //!     ../shared/data/timelines/timeline17
 //! ```
@@ -273,124 +274,4 @@ impl Model {
 
 pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
-}
-
-/// One training pair: features, whether the story is the article's gold story, and its weight.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Example {
-    pub x: [f64; NF],
-    pub same: bool,
-    pub weight: f64,
-}
-
-/// Weighted L2-regularised logistic regression by Newton–Raphson. Features listed in `fixed`
-/// keep the given weights (their term is an offset); the others and the bias are fitted.
-/// Returns `(bias, weights)`.
-pub fn fit_logistic(
-    examples: &[Example],
-    fixed: &[(usize, f64)],
-    ridge: f64,
-    iterations: usize,
-) -> (f64, [f64; NF]) {
-    let free: Vec<usize> = (0..NF).filter(|i| !fixed.iter().any(|(j, _)| j == i)).collect();
-    let dim = free.len() + 1;
-    let mut beta = vec![0.0; dim]; // [bias, free weights…]
-    let offset = |x: &[f64; NF]| fixed.iter().map(|&(j, w)| w * x[j]).sum::<f64>();
-    let row = |x: &[f64; NF]| {
-        let mut r = Vec::with_capacity(dim);
-        r.push(1.0);
-        r.extend(free.iter().map(|&i| x[i]));
-        r
-    };
-    for _ in 0..iterations {
-        let mut grad = vec![0.0; dim];
-        let mut hess = vec![vec![0.0; dim]; dim];
-        for e in examples {
-            let r = row(&e.x);
-            let z: f64 = offset(&e.x) + r.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>();
-            let p = sigmoid(z);
-            let y = if e.same { 1.0 } else { 0.0 };
-            for a in 0..dim {
-                grad[a] += e.weight * (p - y) * r[a];
-                for b in 0..dim {
-                    hess[a][b] += e.weight * p * (1.0 - p) * r[a] * r[b];
-                }
-            }
-        }
-        for a in 1..dim {
-            grad[a] += ridge * beta[a];
-            hess[a][a] += ridge;
-        }
-        let Some(step) = solve(hess, grad) else { break };
-        let mut size = 0.0;
-        for a in 0..dim {
-            beta[a] -= step[a];
-            size += step[a].abs();
-        }
-        if size < 1e-9 {
-            break;
-        }
-    }
-    let mut weights = [0.0; NF];
-    for &(j, w) in fixed {
-        weights[j] = w;
-    }
-    for (k, &i) in free.iter().enumerate() {
-        weights[i] = beta[k + 1];
-    }
-    (beta[0], weights)
-}
-
-/// Solves `a x = b` by Gaussian elimination with partial pivoting.
-fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
-    let n = b.len();
-    for c in 0..n {
-        let p = (c..n).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))?;
-        if a[p][c].abs() < 1e-12 {
-            return None;
-        }
-        a.swap(c, p);
-        b.swap(c, p);
-        let pivot = a[c].clone();
-        for r in c + 1..n {
-            let f = a[r][c] / pivot[c];
-            for (x, p) in a[r][c..].iter_mut().zip(&pivot[c..]) {
-                *x -= f * p;
-            }
-            b[r] -= f * b[c];
-        }
-    }
-    let mut x = vec![0.0; n];
-    for r in (0..n).rev() {
-        let s: f64 = (r + 1..n).map(|k| a[r][k] * x[k]).sum();
-        x[r] = (b[r] - s) / a[r][r];
-    }
-    Some(x)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn logistic_fit_separates_by_the_informative_feature() {
-        let mut examples = Vec::new();
-        for i in 0..200 {
-            let v = i as f64 / 200.0;
-            let mut x = [0.0; NF];
-            x[0] = v;
-            x[1] = (i % 7) as f64 / 7.0; // noise
-            x[8] = 1.0;
-            examples.push(Example { x, same: v > 0.5 + 0.1 * ((i % 3) as f64 - 1.0), weight: 1.0 });
-        }
-        let (bias, w) = fit_logistic(&examples, &[(8, 0.25)], 1e-3, 30);
-        assert!(w[0] > 5.0, "{w:?}");
-        assert!(w[1].abs() < w[0] / 4.0, "{w:?}");
-        assert_eq!(w[8], 0.25);
-        assert!(bias < -2.0, "{bias}");
-        let m = Model { bias, weights: w, join: 0.5, storyline: 0.2, ..FITTED };
-        let mut hi = [0.0; NF];
-        hi[0] = 0.9;
-        assert!(m.prob(&hi) > 0.8);
-    }
 }

@@ -1,65 +1,35 @@
-//! Tokenising for grouping: body normalisation (for exact-copy hashes and shingles), content terms
-//! (lowercase, stopwords removed, Snowball-English stemmed), and the stable hashes and day numbers
-//! that [`Features`](crate::Features) persist.
+//! Grouping's terms and hashes: content terms (built from `storyline_text`'s copy normaliser,
+//! event stop list and Snowball stemmer), the background document frequencies they are weighed
+//! by, and the stable hashes and day numbers that [`Features`](crate::Features) persist.
 //!
 //! Everything here is deterministic across processes and Rust versions (hand-rolled FNV-1a and
 //! splitmix64, never `std`'s randomly seeded hashers), because its output is stored.
 
 use std::sync::OnceLock;
 
-use rust_stemmers::{Algorithm, Stemmer};
+use storyline_text::normalise::{copy_words, for_copies};
+use storyline_text::{stem, stop};
 
-/// Lowercases, drops apostrophes, turns every other non-alphanumeric character into a space and
-/// collapses whitespace: the text an exact copy must share.
-pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = true; // suppress leading spaces
-    for c in text.chars() {
-        if c == '\'' || c == '\u{2019}' || c == '\u{2018}' {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                out.push(l);
-            }
-            space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
-        }
-    }
-    if out.ends_with(' ') {
-        out.pop();
-    }
-    out
-}
-
-/// Words of [`normalise`]d text.
-pub fn words(normalised: &str) -> impl Iterator<Item = &str> {
-    normalised.split(' ').filter(|w| !w.is_empty())
-}
-
-fn stemmer() -> &'static Stemmer {
-    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
-    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
-}
-
-/// Content terms of a text: normalised words without stopwords, numbers or one-letter words,
-/// stemmed.
+/// Content terms of a text: [normalised](for_copies) words without numbers, one-letter words or
+/// [words that name no event](stop::is_not_event_term), [Snowball-stemmed](stem::snowball).
 pub fn terms(text: &str) -> Vec<String> {
-    let norm = normalise(text);
-    words(&norm)
+    let norm = for_copies(text);
+    copy_words(&norm)
         .filter(|w| {
-            w.chars().count() > 1 && !w.chars().all(|c| c.is_ascii_digit()) && !is_stopword(w)
+            w.chars().count() > 1
+                && !w.chars().all(|c| c.is_ascii_digit())
+                && !stop::is_not_event_term(w)
         })
-        .map(|w| stemmer().stem(w).into_owned())
+        .map(stem::snowball)
         .collect()
 }
 
 /// Background document frequencies of content terms ([`terms`]) in a general news corpus
-/// (Reuters-21578, 21,578 wire stories; terms in at least 3 of them), written by
-/// `fit_grouping background` (crates/eval/examples). They give the online TF-IDF a sensible idf
-/// from the first article on, before the stream has taught it which words are common.
+/// (Reuters-21578, 21,578 wire stories; terms in at least 3 of them), written by `cargo run
+/// --release -p storyline-train --example fit_grouping -- background
+/// ../shared/data/bench/reuters21578 crates/group/models/background_df.tsv`. They give the online
+/// TF-IDF a sensible idf from the first article on, before the stream has taught it which words
+/// are common.
 const BACKGROUND_DF: &str = include_str!("../models/background_df.tsv");
 
 /// The background corpus: its number of documents and each term's document frequency.
@@ -88,216 +58,6 @@ pub fn background_idf(term: &str) -> f32 {
     let df = df.get(term).copied().unwrap_or(0) as f32;
     ((*docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
 }
-
-/// English function words, plus words every news report uses (reporting verbs, weekdays, months),
-/// which say nothing about which event an article reports.
-pub fn is_stopword(w: &str) -> bool {
-    STOPWORDS.binary_search(&w).is_ok()
-}
-
-/// Sorted (checked by a test).
-const STOPWORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "according",
-    "after",
-    "again",
-    "against",
-    "ago",
-    "all",
-    "also",
-    "am",
-    "among",
-    "an",
-    "and",
-    "another",
-    "any",
-    "april",
-    "are",
-    "around",
-    "as",
-    "at",
-    "august",
-    "be",
-    "became",
-    "because",
-    "been",
-    "before",
-    "being",
-    "below",
-    "between",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "december",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "down",
-    "during",
-    "each",
-    "early",
-    "even",
-    "february",
-    "few",
-    "for",
-    "friday",
-    "from",
-    "further",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "how",
-    "however",
-    "i",
-    "if",
-    "in",
-    "including",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "january",
-    "july",
-    "june",
-    "just",
-    "last",
-    "late",
-    "later",
-    "least",
-    "less",
-    "like",
-    "made",
-    "make",
-    "many",
-    "march",
-    "may",
-    "me",
-    "might",
-    "monday",
-    "more",
-    "most",
-    "much",
-    "must",
-    "my",
-    "myself",
-    "near",
-    "new",
-    "news",
-    "next",
-    "no",
-    "nor",
-    "not",
-    "november",
-    "now",
-    "october",
-    "of",
-    "off",
-    "on",
-    "once",
-    "one",
-    "only",
-    "or",
-    "other",
-    "others",
-    "our",
-    "ours",
-    "ourselves",
-    "out",
-    "over",
-    "own",
-    "per",
-    "percent",
-    "reported",
-    "reporters",
-    "reports",
-    "said",
-    "same",
-    "saturday",
-    "say",
-    "saying",
-    "says",
-    "september",
-    "she",
-    "should",
-    "since",
-    "so",
-    "some",
-    "still",
-    "such",
-    "sunday",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "three",
-    "through",
-    "thursday",
-    "to",
-    "today",
-    "told",
-    "tomorrow",
-    "too",
-    "tuesday",
-    "two",
-    "under",
-    "until",
-    "up",
-    "upon",
-    "us",
-    "very",
-    "was",
-    "we",
-    "wednesday",
-    "week",
-    "were",
-    "what",
-    "when",
-    "where",
-    "whether",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "whose",
-    "why",
-    "will",
-    "with",
-    "within",
-    "without",
-    "would",
-    "year",
-    "years",
-    "yesterday",
-    "yet",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-];
 
 /// 64-bit FNV-1a.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
@@ -334,13 +94,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stopwords_are_sorted() {
-        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
-    }
-
-    #[test]
-    fn normalises_and_stems() {
-        assert_eq!(normalise("  Hello, World!  It's  “fine”. "), "hello world its fine");
+    fn content_terms() {
         assert_eq!(
             terms("The earthquakes struck Turkey on Monday, killing 40."),
             ["earthquak", "struck", "turkey", "kill"]

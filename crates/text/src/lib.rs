@@ -4,7 +4,7 @@
 //! - [`normalise`]: the normalised forms texts are compared by.
 //! - [`sentences`]: the sentence splitter with its abbreviations, and the plain fallback splitter.
 //! - [`stop`]: stop lists, each named by what it is for.
-//! - [`stem`]: the stemmers (a light suffix stripper and Porter's).
+//! - [`stem`]: the stemmers (a light suffix stripper, Porter's, Snowball English).
 //! - [`calendar`] and [`numbers`]: month, weekday and number words.
 //! - [`names`]: person-name folding and matching.
 //!

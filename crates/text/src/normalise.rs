@@ -1,5 +1,4 @@
-//! The normalised forms texts are compared and hashed by. (The form grouping hashes for exact
-//! copies is still `storyline_group::text::normalise`.)
+//! The normalised forms texts are compared and hashed by.
 
 use crate::tokens;
 
@@ -7,6 +6,37 @@ use crate::tokens;
 /// (`storyline_ingest::article_id`). Stored ids depend on it, so it never changes.
 pub fn for_article_id(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Lowercase, apostrophes dropped, every other non-alphanumeric character a space, whitespace
+/// collapsed: the text an exact copy must share. Grouping hashes it (`storyline_group::copies`)
+/// and stores the hashes, so it never changes.
+pub fn for_copies(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = true; // suppress leading spaces
+    for c in text.chars() {
+        if c == '\'' || c == '\u{2019}' || c == '\u{2018}' {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                out.push(l);
+            }
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// The words of [`for_copies`] text.
+pub fn copy_words(normalised: &str) -> impl Iterator<Item = &str> {
+    normalised.split(' ').filter(|w| !w.is_empty())
 }
 
 /// The [words](tokens::words) of a text, lowercased and joined by single spaces: no punctuation,
@@ -49,6 +79,8 @@ mod tests {
     #[test]
     fn normal_forms() {
         assert_eq!(words("“We are ready,” he said."), "we are ready he said");
+        assert_eq!(for_copies("  Hello, World!  It's  “fine”. "), "hello world its fine");
+        assert_eq!(copy_words("its fine").collect::<Vec<_>>(), ["its", "fine"]);
         assert_eq!(marks_unified("  Talks  End — “Soon”  "), "talks end - \"soon\"");
     }
 }

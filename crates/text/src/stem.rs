@@ -1,6 +1,17 @@
-//! Stemmers: [`light`], a suffix stripper for matching claims ("talks"/"talk"), and [`porter`],
-//! Porter's (1980) algorithm as ROUGE uses it. (Grouping's Snowball stemmer is still in
-//! `crates/group`.)
+//! Stemmers: [`light`], a suffix stripper for matching claims ("talks"/"talk"); [`porter`],
+//! Porter's (1980) algorithm as ROUGE uses it; and [`snowball`], Snowball English (Porter2, from
+//! the `rust-stemmers` crate), the stem grouping's persisted terms are made of.
+
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// The Snowball English (Porter2) stem of a lower-case word. Grouping's stored terms are these
+/// stems, so the algorithm (and the `rust-stemmers` version) changes only with a regrouping.
+pub fn snowball(lower: &str) -> String {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English)).stem(lower).into_owned()
+}
 
 /// A light English stemmer: enough to match "talks"/"talk", "injured"/"injury" is not attempted.
 pub fn light(word: &str) -> String {
@@ -242,6 +253,18 @@ mod tests {
             ("running", "run"),
         ] {
             assert_eq!(porter(w), s, "{w}");
+        }
+    }
+
+    #[test]
+    fn snowball_stems_as_grouping_stores_them() {
+        for (w, s) in [
+            ("earthquakes", "earthquak"),
+            ("killing", "kill"),
+            ("generously", "generous"),
+            ("turkey", "turkey"),
+        ] {
+            assert_eq!(snowball(w), s, "{w}");
         }
     }
 }

@@ -179,6 +179,18 @@ fn seq_hash(words: &[u64]) -> u64 {
 }
 
 impl Gazetteer {
+    /// The gazetteer of a model: `names` (type, lower-cased tokens joined by single spaces), then
+    /// the built-in lexicon's names. Training builds its jackknifed gazetteers the same way.
+    pub fn of_names<'a>(names: impl IntoIterator<Item = &'a (u8, String)>) -> Gazetteer {
+        let mut g = Gazetteer::default();
+        for (ty, s) in names {
+            let toks: Vec<&str> = s.split(' ').collect();
+            g.add_tokens(&toks, usize::from(*ty));
+        }
+        crate::lexicon::for_each_gazetteer_name(|name, ty| g.add_name(name, ty));
+        g
+    }
+
     /// Adds a name given as lower-cased tokens.
     pub fn add_tokens(&mut self, lower_tokens: &[&str], ty: usize) {
         if lower_tokens.is_empty() || lower_tokens.len() > 8 {

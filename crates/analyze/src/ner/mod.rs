@@ -1,6 +1,6 @@
 //! The statistical named-entity tagger behind [`crate::entities`]: CoNLL-style tokenisation of raw
 //! text, hashed sparse features, and a greedy left-to-right averaged perceptron over BILOU tags
-//! for PER / ORG / LOC / MISC, trained by this crate's own code on CoNLL-2003 `eng.train`.
+//! for PER / ORG / LOC / MISC, trained on CoNLL-2003 `eng.train` by `storyline_train::ner`.
 //!
 //! Why this design: a linear model over rich indicator features (word, shape, affixes, ±2 window,
 //! gazetteers, document-level case and prediction-history features) is the classic CoNLL recipe
@@ -11,14 +11,13 @@
 //!
 //! The model (`crates/analyze/models/ner.bin`) is embedded with `include_bytes!` and decoded once
 //! on first use. It is rebuilt, deterministically, by
-//! `cargo run --release -p storyline-analyze --example train_ner -- ../shared/data/ner/conll2003/eng.train crates/analyze/models/ner.bin`.
+//! `cargo run --release -p storyline-train --example train_ner -- ../shared/data/ner/conll2003/eng.train crates/analyze/models/ner.bin`.
 
 use std::sync::LazyLock;
 
 pub mod features;
 pub mod model;
 pub mod tokenize;
-pub mod train;
 
 pub use model::Model;
 use tokenize::TokSpan;

@@ -140,13 +140,7 @@ impl Model {
             }
             self.slots[p] = i as u32 + 1;
         }
-        let mut g = Gazetteer::default();
-        for (ty, s) in &self.names {
-            let toks: Vec<&str> = s.split(' ').collect();
-            g.add_tokens(&toks, usize::from(*ty));
-        }
-        crate::lexicon::for_each_gazetteer_name(|name, ty| g.add_name(name, ty));
-        self.gazetteer = g;
+        self.gazetteer = Gazetteer::of_names(&self.names);
     }
 
     fn row(&self, k: u64) -> Option<&[i16]> {

@@ -7,8 +7,8 @@
 //! between, whether the rules chose it, whether it spoke the previous quote …). A linear model
 //! scores them against a "no speaker" option; the best wins. The weights
 //! (`models/quote_speaker.tsv`, one `feature<TAB>weight` a line) are learnt from the PolNeAR train
-//! split by `crates/eval/examples/train_quotes.rs` with the averaged perceptron in [`train`]; the
-//! committed file is reproduced byte for byte by `cargo run --release -p storyline-eval --example
+//! split by `crates/train/examples/train_quotes.rs` with the averaged perceptron in [`train`]; the
+//! committed file is reproduced byte for byte by `cargo run --release -p storyline-train --example
 //! train_quotes -- ../shared/data/quotes/polnear/train crates/analyze/models/quote_speaker.tsv
 //! --min-count-words 10` (see that example's doc). The model never decides the frames the rules
 //! keep (`super::RuleFrame`).
@@ -466,7 +466,7 @@ pub(super) fn choice(
 }
 
 /// Decision thresholds, chosen by cross-validation on the training split
-/// (`crates/eval/examples/train_quotes.rs`) and stored in the model file as `@name<TAB>value` lines.
+/// (`crates/train/examples/train_quotes.rs`) and stored in the model file as `@name<TAB>value` lines.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
     /// How much more than the rules' own speaker another option (another candidate, or "no

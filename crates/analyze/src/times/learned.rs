@@ -7,8 +7,8 @@
 //!
 //! Each is a linear classifier over string features (averaged perceptron), stored as a small
 //! text model (`feature<TAB>weight`, one per line) under `crates/analyze/models/times_*.tsv`,
-//! trained with document-level k-fold cross-validation by `crates/eval/examples/train_times.rs`
-//! (`cargo run --release -p storyline-eval --example train_times`) and compiled in. A missing
+//! trained with document-level k-fold cross-validation by `crates/train/examples/train_times.rs`
+//! (`cargo run --release -p storyline-train --example train_times`) and compiled in. A missing
 //! model leaves the rule in charge.
 
 use std::collections::HashMap;

@@ -44,8 +44,8 @@ pub const RESEND_SHARE: f64 = 0.5;
 /// SipHash so that the gold does not share the product's hash functions).
 fn exact_shingles(body: &str) -> Vec<u64> {
     use std::hash::{Hash, Hasher};
-    let norm = storyline_group::text::normalise(body);
-    let words: Vec<&str> = storyline_group::text::words(&norm).collect();
+    let norm = storyline_text::normalise::for_copies(body);
+    let words: Vec<&str> = storyline_text::normalise::copy_words(&norm).collect();
     let mut out: Vec<u64> = words
         .windows(5)
         .map(|w| {
@@ -395,7 +395,7 @@ pub fn run(dir: &Path) -> Result<Scores, EvalError> {
     let mut all: Vec<&Wire> = wires
         .iter()
         .filter(|w| w.body.split_whitespace().count() >= MIN_WORDS)
-        .filter(|w| seen.insert(storyline_group::text::normalise(&w.body)))
+        .filter(|w| seen.insert(storyline_text::normalise::for_copies(&w.body)))
         .collect();
     all.sort_by_key(|w| w.date);
     let bodies: Vec<&str> = all.iter().map(|w| w.body.as_str()).collect();

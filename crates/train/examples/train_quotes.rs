@@ -1,8 +1,8 @@
 //! Trains the quotation speaker model on PolNeAR and writes `models/quote_speaker.tsv`.
 //!
-//! `cargo run --release -p storyline-eval --example train_quotes -- TRAIN_SPLIT OUT [--epochs N] [--min-count N] [--min-count-words N] [--min-precision P] [--folds N] [--dev SPLIT]`
+//! `cargo run --release -p storyline-train --example train_quotes -- TRAIN_SPLIT OUT [--epochs N] [--min-count N] [--min-count-words N] [--min-precision P] [--folds N] [--dev SPLIT]`
 //! The committed model is reproduced byte for byte, from the repository root, by
-//! `cargo run --release -p storyline-eval --example train_quotes -- ../shared/data/quotes/polnear/train
+//! `cargo run --release -p storyline-train --example train_quotes -- ../shared/data/quotes/polnear/train
 //! crates/analyze/models/quote_speaker.tsv --min-count-words 10` (10 epochs, min count 3, 5 folds,
 //! min precision 0.90); retrain it whenever the analysis before it (sentences, entities, the
 //! quote rules, the lexicon) changes. `--dev SPLIT` only prints the scores on that split at the
@@ -37,8 +37,7 @@ use storyline_eval::quotes::{discover, parse_ann, Attribution, Tally};
 use storyline_model::Span;
 use storyline_text::sentences;
 
-#[path = "../../analyze/examples/support/cli.rs"]
-mod cli;
+use storyline_train::cli;
 
 /// One training document, analysed once.
 struct Doc {

@@ -1,7 +1,7 @@
 //! Fits the claim-alignment weights of `crates/compare/src/align.rs` on real multi-outlet news.
 //!
 //! ```sh
-//! cargo run --release -p storyline-eval --example fit_compare -- ../shared/data/compare \
+//! cargo run --release -p storyline-train --example fit_compare -- ../shared/data/compare \
 //!     [--hold-out EVENT,EVENT,...]
 //! ```
 //!
@@ -23,6 +23,7 @@ use serde_json::Value;
 use storyline_compare::{alignment_pairs, AlignmentPair, FEATURE_NAMES, N_FEATURES};
 use storyline_model::offsets::slice;
 use storyline_model::{Article, Grouping};
+use storyline_train::logistic::{fit_logistic, Example};
 
 type Sample = ([f64; N_FEATURES], bool, f64);
 
@@ -226,70 +227,15 @@ fn predict(w: &[f64; N_FEATURES], x: &[f64; N_FEATURES]) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-/// L2-regularised logistic regression by Newton's method (the bias is not penalised).
+/// L2-regularised logistic regression by Newton's method ([`fit_logistic`]). Feature 0 is the
+/// constant bias column: its weight is the fit's (unpenalised) bias.
 fn fit(data: &[&Sample]) -> [f64; N_FEATURES] {
     const RIDGE: f64 = 1.0;
-    let mut w = [0.0; N_FEATURES];
-    for _ in 0..30 {
-        let mut grad = [0.0; N_FEATURES];
-        let mut hess = [[0.0; N_FEATURES]; N_FEATURES];
-        for (x, y, _) in data.iter().map(|s| (&s.0, s.1, s.2)) {
-            let p = predict(&w, x);
-            let r = p - if y { 1.0 } else { 0.0 };
-            let v = p * (1.0 - p);
-            for i in 0..N_FEATURES {
-                grad[i] += r * x[i];
-                for j in 0..N_FEATURES {
-                    hess[i][j] += v * x[i] * x[j];
-                }
-            }
-        }
-        for i in 1..N_FEATURES {
-            grad[i] += RIDGE * w[i];
-            hess[i][i] += RIDGE;
-        }
-        hess[0][0] += 1e-6;
-        let step = solve(hess, grad);
-        let mut change: f64 = 0.0;
-        for i in 0..N_FEATURES {
-            w[i] -= step[i];
-            change = change.max(step[i].abs());
-        }
-        if change < 1e-7 {
-            break;
-        }
-    }
+    let examples: Vec<Example<N_FEATURES>> =
+        data.iter().map(|s| Example { x: s.0, same: s.1, weight: 1.0 }).collect();
+    let (bias, mut w) = fit_logistic(&examples, &[(0, 0.0)], RIDGE, 30);
+    w[0] = bias;
     w
-}
-
-/// Solves `a x = b` by Gaussian elimination with partial pivoting.
-fn solve(mut a: [[f64; N_FEATURES]; N_FEATURES], mut b: [f64; N_FEATURES]) -> [f64; N_FEATURES] {
-    let n = N_FEATURES;
-    for col in 0..n {
-        let piv =
-            (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())).unwrap_or(col);
-        a.swap(col, piv);
-        b.swap(col, piv);
-        let d = a[col][col];
-        if d.abs() < 1e-12 {
-            continue;
-        }
-        let pivot_row = a[col];
-        for r in 0..n {
-            if r != col {
-                let f = a[r][col] / d;
-                for (x, p) in a[r][col..].iter_mut().zip(&pivot_row[col..]) {
-                    *x -= f * p;
-                }
-                b[r] -= f * b[col];
-            }
-        }
-    }
-    let mut x = [0.0; N_FEATURES];
-    for (i, x) in x.iter_mut().enumerate() {
-        *x = if a[i][i].abs() < 1e-12 { 0.0 } else { b[i] / a[i][i] };
-    }
-    x
 }
 
 /// ROC-AUC and pair precision / recall / F1 at a few thresholds.

@@ -3,7 +3,7 @@
 //! halves split by publication day (tune on one, check on the other).
 //!
 //! ```text
-//! cargo run --release -p storyline-eval --example stream_grouping -- STREAM_DIR [--verbose] \
+//! cargo run --release -p storyline-train --example stream_grouping -- STREAM_DIR [--verbose] \
 //!     [--timeline17 DIR]
 //! ```
 //!

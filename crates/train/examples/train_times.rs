@@ -1,7 +1,7 @@
 //! Trains the two learned decisions of the time tagger (`storyline_analyze::times::learned`) on
 //! TempEval-3 TimeML and writes `models/times_weekday.tsv` and `models/times_reference.tsv`.
 //!
-//! `cargo run --release -p storyline-eval --example train_times -- DATA OUT_DIR [--folds N] [--epochs N]`
+//! `cargo run --release -p storyline-train --example train_times -- DATA OUT_DIR [--folds N] [--epochs N]`
 //! The committed models: `-- ../shared/data/temporal/tbaq crates/analyze/models` (10 folds, 10
 //! epochs). `DATA` is searched recursively for `.tml` files (read in path order); the first folder
 //! below `DATA` names each document's corpus (AQUAINT, TimeBank) in the report. The documents are
@@ -25,8 +25,7 @@ use storyline_eval::temporal::{self, Tally, TimeMl, Timex};
 use storyline_eval::util::{files_under, has_ext, read};
 use storyline_text::sentences;
 
-#[path = "../../analyze/examples/support/cli.rs"]
-mod cli;
+use storyline_train::cli;
 
 /// One TimeML document and the corpus (first folder below `DATA`) it belongs to.
 struct Doc {
@@ -211,7 +210,7 @@ fn main() {
     let header = |what: &str| {
         format!(
             "{what}\nAveraged perceptron, {epochs} epochs, on {} TimeML documents under {data}\n\
-             (written by `cargo run --release -p storyline-eval --example train_times -- {data} {out}`)",
+             (written by `cargo run --release -p storyline-train --example train_times -- {data} {out}`)",
             docs.len()
         )
     };

@@ -1,16 +1,20 @@
-//! Training of the tagger: an averaged perceptron over the greedy decoder of
-//! [`super::features::decode`], learning from its own previous decisions (so the previous-tag and
+//! Training of the entity tagger (`storyline_analyze::ner`): an averaged perceptron over the
+//! greedy decoder of [`decode`], learning from its own previous decisions (so the previous-tag and
 //! history features see at training time what they will see when tagging). Deterministic: the
 //! document order of each epoch comes from a fixed-seed generator.
 //!
 //! Gazetteer features are jackknifed: the names of training documents in fold k are matched only
 //! against names collected from the other folds, so the model learns how far a gazetteer hit can
 //! be trusted for a name it has not seen, instead of learning that every name is in the list.
-//! The file I/O lives in the `train_ner` example; this module only parses text it is given.
+//! The file I/O lives in the `train_ner` example; CoNLL files are read by `storyline_eval::ner`,
+//! as `storyline eval ner` reads them.
 
-use super::features::{decode, doc_features, tag, DocFeatures, Gazetteer, IdMap, Tagger, N_TAGS};
-use super::model::Model;
-use super::tokenize::{tokenize, TokSpan};
+use storyline_analyze::ner::features::{
+    decode, doc_features, tag, DocFeatures, Gazetteer, IdMap, Tagger, N_TAGS,
+};
+use storyline_analyze::ner::tokenize::{tokenize, TokSpan};
+use storyline_analyze::ner::Model;
+use storyline_eval::ner::{chunks, Chunk, Document, TYPES};
 
 /// One training document: its text rebuilt from CoNLL tokens, the tagger's tokens per sentence,
 /// the gold tag of each token and the names it contains (type, lower-cased tokens).
@@ -28,91 +32,30 @@ impl TrainDoc {
     }
 }
 
-/// A CoNLL document: sentences of (token, IOB tag).
-pub type ConllDoc = Vec<Vec<(String, String)>>;
-
-/// Parses CoNLL-2003 text (`token … tag` columns, `-DOCSTART-` between documents).
-pub fn parse_conll(text: &str) -> Vec<ConllDoc> {
-    let mut docs = Vec::new();
-    let mut doc: ConllDoc = Vec::new();
-    let mut sent = Vec::new();
-    for line in text.lines() {
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols.is_empty() || cols[0] == "-DOCSTART-" {
-            if !sent.is_empty() {
-                doc.push(std::mem::take(&mut sent));
-            }
-            if cols.first() == Some(&"-DOCSTART-") && !doc.is_empty() {
-                docs.push(std::mem::take(&mut doc));
-            }
-            continue;
-        }
-        if cols.len() >= 2 {
-            sent.push((cols[0].to_string(), cols[cols.len() - 1].to_string()));
-        }
-    }
-    if !sent.is_empty() {
-        doc.push(sent);
-    }
-    if !doc.is_empty() {
-        docs.push(doc);
-    }
-    docs
-}
-
-/// Type index of a CoNLL type name.
-pub fn type_index(kind: &str) -> Option<usize> {
-    ["PER", "ORG", "LOC", "MISC"].iter().position(|k| *k == kind)
-}
-
-/// IOB1 chunks of one sentence as conlleval reads them: (first token, end token, type).
-pub fn iob_chunks(tags: &[&str]) -> Vec<(usize, usize, usize)> {
-    let mut out = Vec::new();
-    let mut cur: Option<(usize, &str)> = None;
-    for (i, t) in tags.iter().enumerate() {
-        let (prefix, kind) = if *t == "O" || t.len() < 3 { ("O", "") } else { (&t[..1], &t[2..]) };
-        if prefix == "I" && cur.is_some_and(|(_, k)| k == kind) {
-            continue;
-        }
-        if let Some((s, k)) = cur.take() {
-            if let Some(ty) = type_index(k) {
-                out.push((s, i, ty));
-            }
-        }
-        if prefix != "O" {
-            cur = Some((i, kind));
-        }
-    }
-    if let Some((s, k)) = cur {
-        if let Some(ty) = type_index(k) {
-            out.push((s, tags.len(), ty));
-        }
-    }
-    out
-}
-
-/// Rebuilds a CoNLL document as text (tokens joined by spaces, sentences by newlines, as the
-/// evaluation does), tokenises it with the tagger's tokenizer and projects the gold chunks.
-pub fn prepare(doc: &ConllDoc) -> TrainDoc {
+/// Rebuilds a CoNLL document (as `storyline_eval::ner` reads it) as text (tokens joined by
+/// spaces, sentences by newlines, as the evaluation does), tokenises it with the tagger's
+/// tokenizer and projects the gold chunks of the four CoNLL types.
+pub fn prepare(doc: &Document) -> TrainDoc {
     let mut td = TrainDoc::default();
-    for (si, s) in doc.iter().enumerate() {
+    for (si, s) in doc.sentences.iter().enumerate() {
         if si > 0 {
             td.text.push('\n');
         }
         let sent_start = td.text.len();
         let mut conll_spans = Vec::with_capacity(s.len());
-        for (ti, (w, _)) in s.iter().enumerate() {
+        for (ti, t) in s.iter().enumerate() {
             if ti > 0 {
                 td.text.push(' ');
             }
-            conll_spans.push((td.text.len(), td.text.len() + w.len()));
-            td.text.push_str(w);
+            conll_spans.push((td.text.len(), td.text.len() + t.word.len()));
+            td.text.push_str(&t.word);
         }
         let mut toks = Vec::new();
         tokenize(&td.text, sent_start, td.text.len(), &mut toks);
         let mut gold = vec![0u8; toks.len()];
-        let tags: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
-        for (a, b, ty) in iob_chunks(&tags) {
+        let tags: Vec<&str> = s.iter().map(|t| t.tag.as_str()).collect();
+        for Chunk { start: a, end: b, kind } in chunks(&tags, 0) {
+            let Some(ty) = TYPES.iter().position(|t| *t == kind) else { continue };
             let (cs, ce) = (conll_spans[a].0, conll_spans[b - 1].1);
             let inside: Vec<usize> =
                 (0..toks.len()).filter(|&i| toks[i].0 >= cs && toks[i].1 <= ce).collect();
@@ -223,16 +166,6 @@ impl Tagger for Perceptron {
     }
 }
 
-fn gazetteer_of<'a>(names: impl Iterator<Item = &'a (u8, String)>) -> Gazetteer {
-    let mut g = Gazetteer::default();
-    for (ty, s) in names {
-        let toks: Vec<&str> = s.split(' ').collect();
-        g.add_tokens(&toks, usize::from(*ty));
-    }
-    crate::lexicon::for_each_gazetteer_name(|name, ty| g.add_name(name, ty));
-    g
-}
-
 /// Trains a model; `progress(epoch, token errors, tokens)` is called after each epoch.
 pub fn train(
     docs: &[TrainDoc],
@@ -242,7 +175,7 @@ pub fn train(
     let folds = opts.folds.max(2);
     let fold_gaz: Vec<Gazetteer> = (0..folds)
         .map(|k| {
-            gazetteer_of(
+            Gazetteer::of_names(
                 docs.iter().enumerate().filter(|(d, _)| d % folds != k).flat_map(|(_, d)| &d.names),
             )
         })
@@ -293,4 +226,33 @@ pub fn train(
     names.sort();
     names.dedup();
     Model::new(quantised, names)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use storyline_analyze::ner::features::{tag_pos, tag_type};
+
+    use super::*;
+
+    #[test]
+    fn prepare_projects_gold_chunks_on_the_taggers_tokens() {
+        let conll = "-DOCSTART- -X- O O\n\nEU NNP I-NNP I-ORG\nrejects VBZ I-VP O\n\
+                     German JJ I-NP I-MISC\ncall NN I-NP O\n\nPeter NNP I-NP I-PER\n\
+                     Blackburn NNP I-NP I-PER\n";
+        let docs = storyline_eval::ner::parse(conll, Path::new("sample")).unwrap();
+        let td = prepare(&docs[0]);
+        assert_eq!(td.text, "EU rejects German call\nPeter Blackburn");
+        let words: Vec<Vec<&str>> = td.words();
+        assert_eq!(words, [vec!["EU", "rejects", "German", "call"], vec!["Peter", "Blackburn"]]);
+        let kinds: Vec<Option<usize>> = td.gold.iter().map(|&t| tag_type(t)).collect();
+        assert_eq!(kinds, [Some(1), None, Some(3), None, Some(0), Some(0)]);
+        // BILOU: a one-token name is U (3); a two-token name B (0) then L (2).
+        assert_eq!([tag_pos(td.gold[0]), tag_pos(td.gold[4]), tag_pos(td.gold[5])], [3, 0, 2]);
+        assert_eq!(
+            td.names,
+            [(1, "eu".to_string()), (3, "german".to_string()), (0, "peter blackburn".to_string())]
+        );
+    }
 }

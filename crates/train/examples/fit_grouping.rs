@@ -3,7 +3,7 @@
 //! committed rule.
 //!
 //! ```text
-//! cargo run --release -p storyline-eval --example fit_grouping -- [fit|extend|errors] \
+//! cargo run --release -p storyline-train --example fit_grouping -- [fit|extend|errors] \
 //!     ECB_DIR MULTINEWS_JSONL [TIMELINE17_DIR]
 //! ```
 //!
@@ -32,6 +32,11 @@
 //! (joined its gold story, joined another story of the same topic / another topic, started a new
 //! story although its gold story was a candidate / was not retrieved), with the features behind
 //! the worst merges.
+//!
+//! `background REUTERS_DIR OUT` writes the background document frequencies grouping weighs terms
+//! by (`storyline_group::text::background`); the committed table is reproduced byte for byte by
+//! `cargo run --release -p storyline-train --example fit_grouping -- background
+//! ../shared/data/bench/reuters21578 crates/group/models/background_df.tsv`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -39,12 +44,12 @@ use std::path::Path;
 use storyline_eval::clustering::{self, Doc};
 use storyline_eval::metrics::bcubed;
 use storyline_group::model::{
-    fit_logistic, sigmoid, Example, Model, CONFLICT_FEATURES, FEATURE_NAMES, FITTED, NF,
-    PRIOR_FEATURES, PRIOR_WEIGHTS,
+    sigmoid, Model, CONFLICT_FEATURES, FEATURE_NAMES, FITTED, NF, PRIOR_FEATURES, PRIOR_WEIGHTS,
 };
 use storyline_group::stories::Stories;
 use storyline_group::{Features, Grouper};
 use storyline_model::{Article, ArticleId, Grouping};
+use storyline_train::logistic::{fit_logistic, Example};
 
 struct Set {
     name: String,
@@ -122,7 +127,7 @@ fn load(path: &Path) -> Set {
 }
 
 /// Teacher-forced (document, candidate story) examples over the documents of `order`.
-fn examples(set: &Set, order: &[usize]) -> Vec<Example> {
+fn examples(set: &Set, order: &[usize]) -> Vec<Example<NF>> {
     let mut stories = Stories::default();
     let mut out = Vec::new();
     for &i in order {

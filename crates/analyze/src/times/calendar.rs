@@ -86,6 +86,16 @@ pub fn date_value(
     }
 }
 
+/// A month-day without a year that a period "ended" on: the last one on or before publication.
+pub fn ended_date_value(month: u32, day: u32, published: Option<Date>) -> Option<String> {
+    let p = published?;
+    let mut y = p.year();
+    if (month, day) > (p.month() as u32, p.day() as u32) {
+        y -= 1;
+    }
+    date_value(month, day, Some(y), None, published)
+}
+
 /// Words right before a date without a year that make it a coming date whatever the tense of the
 /// sentence: dividends "payable Dec. 15" to holders "of record Nov. 16", a pact "effective June
 /// 1", an offer "extended to Nov. 20" or "set to expire Nov. 6".

@@ -30,6 +30,12 @@
 //! sentence about nine months or the year is last year. Two decisions can be handed to learned
 //! models (`learned`): a weekday's direction where no tense cue is near, and keeping a
 //! "now"/"current" word; each ships only if it beats its rule under cross-validation.
+//!
+//! Layout: each rule module (`dates`, `days`, `relative`, `years`, `quarters`, `durations`)
+//! proposes candidates from one regex family per rule, reading the shared `context::Context`;
+//! `RULES` runs them in a fixed order (ties go to the earlier rule); `resolve` keeps the
+//! non-overlapping candidates and resolves the values that depend on the document so far.
+//! `calendar` and `lex` are the date arithmetic and the words the rules share.
 
 mod calendar;
 mod context;

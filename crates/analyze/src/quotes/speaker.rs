@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 use storyline_model::EntityType;
 
-use super::Ctx;
+use super::document::Document;
 use crate::lexicon;
 use crate::text::{lower, range_of, tokenize, Tok};
 
@@ -121,7 +121,7 @@ pub(super) struct RuleView {
 }
 
 /// Every candidate mention of the text outside quoted stretches, sorted by start.
-pub(super) fn mentions(cx: &Ctx, quoted: &[(usize, usize)]) -> Vec<Mention> {
+pub(super) fn mentions(cx: &Document, quoted: &[(usize, usize)]) -> Vec<Mention> {
     let text = cx.text;
     let inside = |s: usize, e: usize| {
         let i = quoted.partition_point(|q| q.1 <= s);
@@ -192,7 +192,7 @@ pub(super) fn mentions(cx: &Ctx, quoted: &[(usize, usize)]) -> Vec<Mention> {
 /// it, with nothing but spaces and at most one comma between ("Okafor, who", "the Vantreck
 /// Institute, which"). "who" takes a person or an organisation, "which" an organisation or a
 /// place; anything else leaves the pronoun unresolved.
-fn relative_antecedent(cx: &Ctx, pos: usize, pronoun: &str) -> Option<String> {
+fn relative_antecedent(cx: &Document, pos: usize, pronoun: &str) -> Option<String> {
     let i = cx.ents.partition_point(|x| x.1 <= pos);
     let &(_, ee, ent) = cx.ents[..i].last()?;
     let gap = &cx.text[ee..pos];
@@ -240,69 +240,115 @@ fn bucket(n: usize) -> &'static str {
 /// The candidates and features of one quote. `mentions` from [`mentions`]; `quoted` the sorted
 /// quoted stretches (open, close end).
 pub(super) fn choice(
-    cx: &Ctx,
+    doc: &Document,
     mentions: &[Mention],
     quoted: &[(usize, usize)],
     q: &RuleView,
 ) -> Choice {
-    let text = cx.text;
-    let si = range_of(&cx.sents, q.open).or_else(|| range_of(&cx.sents, q.close_end - 1));
-    let (lo, hi) = match si {
-        Some(i) => (cx.sents[i.saturating_sub(2)].0, cx.sents[(i + 1).min(cx.sents.len() - 1)].1),
-        None => (q.open.saturating_sub(300), (q.close_end + 200).min(text.len())),
-    };
-    // How often each name is mentioned in the article: the people quoted are its main actors.
-    let salience = |c: &str| mentions.iter().filter(|m| m.canonical.as_deref() == Some(c)).count();
-    let first = mentions.partition_point(|m| m.s < lo);
-    let last = mentions.partition_point(|m| m.s < hi);
-    let mut window: Vec<Mention> = mentions[first..last].to_vec();
-    // The rules' own speaker is a candidate even when no mention covers it (a capitalised name
-    // the entity step missed, an inherited speaker further back).
-    if let Some((rs, re)) = q.speaker {
-        if !window.iter().any(|m| m.s < re && rs < m.e) {
-            let canonical = q.speaker_canonical.clone();
-            window.push(Mention { s: rs, e: re, kind: "ruleonly", canonical, antecedent: None });
-            window.sort_by_key(|m| (m.s, m.e));
-        }
-    }
-    // The words just outside the quotation marks and the shape of the content: "the “…”" and
-    // "so-called “…”" name things, "“…,” said" and a content ending in punctuation report speech.
-    let quote_prev = tokenize(text, ceil_boundary(text, q.open.saturating_sub(40)), q.open)
-        .last()
-        .map(|t| if t.word { lower(t.text(text)) } else { t.text(text).to_string() });
-    let quote_next = tokenize(text, q.close_end, ceil_boundary(text, q.close_end + 40))
-        .first()
-        .map(|t| if t.word { lower(t.text(text)) } else { t.text(text).to_string() });
-    let content = text[q.open..q.close_end].trim_matches(|c: char| !c.is_alphanumeric());
-    let last_inner = text[q.open..q.close_end]
-        .trim_end_matches(['"', '“', '”', '\'', '‘', '’', '»', '«'])
-        .chars()
-        .next_back();
-    let ends_punct = last_inner.is_some_and(|c| matches!(c, '.' | ',' | '!' | '?' | '—' | ':'));
-    let starts_cap = content.chars().next().is_some_and(char::is_uppercase);
-    let shape = format!("{}_{starts_cap}_{ends_punct}", bucket(q.words.min(6)));
-    let outside_quotes = |t: &Tok| {
-        let i = quoted.partition_point(|x| x.1 <= t.s);
-        !(i < quoted.len() && quoted[i].0 <= t.s)
-    };
-    let headline_end = text.find('\n').unwrap_or(text.len());
-    let quote_in_headline = q.open < headline_end;
-    let mut cands = Vec::with_capacity(window.len());
-    let mut sent_firsts: HashMap<usize, usize> = HashMap::new();
-    let window = &window[..];
-    for (i, m) in window.iter().enumerate() {
-        if let Some(sj) = range_of(&cx.sents, m.s) {
-            sent_firsts.entry(sj).or_insert(i);
-        }
-    }
-    for (i, m) in window.iter().enumerate() {
-        let k = m.kind;
-        let sj = range_of(&cx.sents, m.s);
+    let scene = Scene::new(doc, mentions, quoted, q);
+    let mut cands = Vec::with_capacity(scene.window.len());
+    for (i, m) in scene.window.iter().enumerate() {
         let before = m.e <= q.open;
         if !before && m.s < q.close_end {
             continue;
         }
-        let rel = match (si, sj) {
+        cands.push(Candidate { mention: m.clone(), features: scene.features(i, m) });
+    }
+    let none_features = scene.none_features(cands.len());
+    Choice { candidates: cands, none_features }
+}
+
+/// One quote seen by the speaker model: the quote, its neighbourhood of mentions, and the
+/// words at its marks.
+struct Scene<'a> {
+    doc: &'a Document<'a>,
+    q: &'a RuleView,
+    /// Every mention of the document (for how often a name is mentioned).
+    mentions: &'a [Mention],
+    quoted: &'a [(usize, usize)],
+    /// The sentence holding the quote.
+    sentence: Option<usize>,
+    /// The candidate mentions: from two sentences before the quote to one after, plus the rules'
+    /// own speaker.
+    window: Vec<Mention>,
+    /// For each sentence, the index in `window` of its first mention.
+    sent_firsts: HashMap<usize, usize>,
+    /// The token right before the open mark and right after the close mark (words lower-cased).
+    quote_prev: Option<String>,
+    quote_next: Option<String>,
+    /// The content's length bucket, capitalised start and final punctuation.
+    shape: String,
+    /// End of the first line (the headline).
+    headline_end: usize,
+}
+
+impl<'a> Scene<'a> {
+    fn new(
+        doc: &'a Document<'a>,
+        mentions: &'a [Mention],
+        quoted: &'a [(usize, usize)],
+        q: &'a RuleView,
+    ) -> Self {
+        let text = doc.text;
+        let sentence =
+            range_of(&doc.sents, q.open).or_else(|| range_of(&doc.sents, q.close_end - 1));
+        let window = candidate_window(doc, mentions, q, sentence);
+        let mut sent_firsts: HashMap<usize, usize> = HashMap::new();
+        for (i, m) in window.iter().enumerate() {
+            if let Some(sj) = range_of(&doc.sents, m.s) {
+                sent_firsts.entry(sj).or_insert(i);
+            }
+        }
+        // The words just outside the quotation marks and the shape of the content: "the “…”"
+        // and "so-called “…”" name things, "“…,” said" and a content ending in punctuation
+        // report speech.
+        let as_feature =
+            |t: &Tok| if t.word { lower(t.text(text)) } else { t.text(text).to_string() };
+        let quote_prev = tokenize(text, ceil_boundary(text, q.open.saturating_sub(40)), q.open)
+            .last()
+            .map(as_feature);
+        let quote_next = tokenize(text, q.close_end, ceil_boundary(text, q.close_end + 40))
+            .first()
+            .map(as_feature);
+        let content = text[q.open..q.close_end].trim_matches(|c: char| !c.is_alphanumeric());
+        let last_inner = text[q.open..q.close_end]
+            .trim_end_matches(['"', '“', '”', '\'', '‘', '’', '»', '«'])
+            .chars()
+            .next_back();
+        let ends_punct = last_inner.is_some_and(|c| matches!(c, '.' | ',' | '!' | '?' | '—' | ':'));
+        let starts_cap = content.chars().next().is_some_and(char::is_uppercase);
+        let shape = format!("{}_{starts_cap}_{ends_punct}", bucket(q.words.min(6)));
+        let headline_end = text.find('\n').unwrap_or(text.len());
+        Scene {
+            doc,
+            q,
+            mentions,
+            quoted,
+            sentence,
+            window,
+            sent_firsts,
+            quote_prev,
+            quote_next,
+            shape,
+            headline_end,
+        }
+    }
+
+    fn quote_in_headline(&self) -> bool {
+        self.q.open < self.headline_end
+    }
+
+    /// How often a name is mentioned in the article: the people quoted are its main actors.
+    fn salience(&self, canonical: &str) -> usize {
+        self.mentions.iter().filter(|m| m.canonical.as_deref() == Some(canonical)).count()
+    }
+
+    /// Where mention `m` (`window[i]`) stands from the quote: its sentence (`same_before`,
+    /// `prev1`, `next`…) and what lies between them.
+    fn placement(&self, m: &Mention) -> Placement {
+        let (text, q) = (self.doc.text, self.q);
+        let before = m.e <= q.open;
+        let rel = match (self.sentence, range_of(&self.doc.sents, m.s)) {
             (Some(a), Some(b)) if a == b => {
                 if before {
                     "same_before"
@@ -321,9 +367,13 @@ pub(super) fn choice(
             _ => "far",
         };
         let (gs, ge) = if before { (m.e, q.open) } else { (q.close_end, m.s) };
+        let outside_quotes = |t: &Tok| {
+            let i = self.quoted.partition_point(|x| x.1 <= t.s);
+            !(i < self.quoted.len() && self.quoted[i].0 <= t.s)
+        };
         let between: Vec<Tok> = tokenize(text, gs, ge).into_iter().filter(outside_quotes).collect();
-        let n_words = between.iter().filter(|t| t.word).count();
-        let n_between = window
+        let n_between = self
+            .window
             .iter()
             .filter(|o| {
                 if before {
@@ -333,28 +383,22 @@ pub(super) fn choice(
                 }
             })
             .count();
-        let cue_between =
-            between.iter().any(|t| t.word && lexicon::is_speech_verb(&lower(t.text(text))));
-        let crosses_par = text[gs..ge].contains('\n');
-        let after = tokenize(text, m.e, ceil_boundary(text, m.e + 40));
-        let after: Vec<&Tok> = after.iter().take(3).collect();
-        let next_word = after.iter().find(|t| t.word).map(|t| lower(t.text(text)));
-        let next_punct = after.first().filter(|t| !t.word).map(|t| t.text(text));
-        let prev_word = {
-            tokenize(text, ceil_boundary(text, m.s.saturating_sub(30)), m.s)
-                .into_iter()
-                .rev()
-                .find(|t| t.word)
-                .map(|t| lower(t.text(text)))
-        };
-        let cue_after = after
-            .iter()
-            .filter(|t| t.word)
-            .take(2)
-            .any(|t| lexicon::is_speech_verb(&lower(t.text(text))));
-        let cue_before = prev_word.as_deref().is_some_and(lexicon::is_speech_verb);
-        let mention_text = &text[m.s..m.e];
-        let possessive = mention_text.ends_with("'s") || mention_text.ends_with("’s");
+        Placement {
+            rel,
+            n_words: between.iter().filter(|t| t.word).count(),
+            n_between,
+            cue_between: between
+                .iter()
+                .any(|t| t.word && lexicon::is_speech_verb(&lower(t.text(text)))),
+            crosses_par: text[gs..ge].contains('\n'),
+        }
+    }
+
+    /// The features of candidate `m` (`window[i]`).
+    fn features(&self, i: usize, m: &Mention) -> Vec<String> {
+        let (text, q, k) = (self.doc.text, self.q, m.kind);
+        let Placement { rel, n_words, n_between, cue_between, crosses_par } = self.placement(m);
+        let w = MentionWords::new(text, m);
         let is_rule = q.speaker.is_some_and(|(s, e)| m.s < e && s < m.e);
         let mut f: Vec<String> = Vec::with_capacity(32);
         f.push(format!("k={k}"));
@@ -369,26 +413,27 @@ pub(super) fn choice(
         if crosses_par {
             f.push(format!("xpar_{k}"));
         }
-        if let Some(w) = &next_word {
-            f.push(format!("nw={w}"));
-            f.push(format!("k_nw={k}_{w}"));
+        if let Some(nw) = &w.next_word {
+            f.push(format!("nw={nw}"));
+            f.push(format!("k_nw={k}_{nw}"));
         }
-        if let Some(p) = next_punct {
+        if let Some(p) = w.next_punct {
             f.push(format!("np={p}"));
         }
-        if let Some(w) = &prev_word {
-            f.push(format!("pw={w}"));
+        if let Some(pw) = &w.prev_word {
+            f.push(format!("pw={pw}"));
         }
-        if cue_after {
+        if w.cue_after {
             f.push(format!("cue_after_{rel}"));
         }
-        if cue_before {
+        if w.cue_before {
             f.push(format!("cue_before_{rel}"));
         }
-        if possessive {
+        if w.possessive {
             f.push("poss".into());
         }
-        if sj.and_then(|b| sent_firsts.get(&b)) == Some(&i) {
+        let sj = range_of(&self.doc.sents, m.s);
+        if sj.and_then(|b| self.sent_firsts.get(&b)) == Some(&i) {
             f.push(format!("first_{rel}"));
         }
         if is_rule {
@@ -405,14 +450,14 @@ pub(super) fn choice(
             f.push(format!("prev_span_{rel}_{}", q.opens_sentence));
         }
         f.push(format!("opens_{}_{rel}", q.opens_sentence));
-        if cue_after {
+        if w.cue_after {
             f.push(format!("k_cue_after={k}"));
         }
         if m.canonical.is_none() && matches!(k, "he" | "role") {
             f.push("unresolved".into());
         }
-        if quote_in_headline {
-            f.push(format!("head_{}", m.s < headline_end));
+        if self.quote_in_headline() {
+            f.push(format!("head_{}", m.s < self.headline_end));
         }
         if q.words < 3 {
             f.push(format!("short_{k}"));
@@ -424,45 +469,130 @@ pub(super) fn choice(
             f.push(format!("title_line_{k}"));
         }
         if let Some(c) = &m.canonical {
-            f.push(format!("salience={k}_{}", bucket(salience(c))));
+            f.push(format!("salience={k}_{}", bucket(self.salience(c))));
         }
-        if let Some(w) = &quote_prev {
-            f.push(format!("qp_rel={w}_{rel}"));
+        if let Some(qp) = &self.quote_prev {
+            f.push(format!("qp_rel={qp}_{rel}"));
         }
-        if let Some(w) = &quote_next {
-            f.push(format!("qn_rel={w}_{rel}"));
+        if let Some(qn) = &self.quote_next {
+            f.push(format!("qn_rel={qn}_{rel}"));
         }
-        f.push(format!("shape_k={shape}_{k}"));
-        cands.push(Candidate { mention: m.clone(), features: f });
+        f.push(format!("shape_k={}_{k}", self.shape));
+        f
     }
-    let mut none = vec![
-        "none".to_string(),
-        format!("none_words={}", bucket(q.words)),
-        format!("none_ncand={}", bucket(cands.len().min(6))),
-    ];
-    if q.speaker.is_some() {
-        none.push("none_rule_speaker".into());
+
+    /// The features of "no speaker", with `n_cands` candidates.
+    fn none_features(&self, n_cands: usize) -> Vec<String> {
+        let q = self.q;
+        let mut none = vec![
+            "none".to_string(),
+            format!("none_words={}", bucket(q.words)),
+            format!("none_ncand={}", bucket(n_cands.min(6))),
+        ];
+        if q.speaker.is_some() {
+            none.push("none_rule_speaker".into());
+        }
+        if q.cue {
+            none.push("none_rule_cue".into());
+        }
+        if q.opens_sentence {
+            none.push("none_opens_sentence".into());
+        }
+        if self.quote_in_headline() {
+            none.push("none_headline".into());
+        }
+        if q.title_case {
+            none.push("none_title_case".into());
+        }
+        if let Some(w) = &self.quote_prev {
+            none.push(format!("none_qp={w}"));
+        }
+        if let Some(w) = &self.quote_next {
+            none.push(format!("none_qn={w}"));
+        }
+        none.push(format!("none_shape={}", self.shape));
+        none
     }
-    if q.cue {
-        none.push("none_rule_cue".into());
+}
+
+/// The mentions from two sentences before the quote's sentence to one after (300 bytes before
+/// and 200 after when the quote lies in no sentence), and the rules' own speaker even when no
+/// mention covers it (a capitalised name the entity step missed, an inherited speaker further
+/// back); sorted by start.
+fn candidate_window(
+    doc: &Document,
+    mentions: &[Mention],
+    q: &RuleView,
+    sentence: Option<usize>,
+) -> Vec<Mention> {
+    let sents = &doc.sents;
+    let (lo, hi) = match sentence {
+        Some(i) => (sents[i.saturating_sub(2)].0, sents[(i + 1).min(sents.len() - 1)].1),
+        None => (q.open.saturating_sub(300), (q.close_end + 200).min(doc.text.len())),
+    };
+    let first = mentions.partition_point(|m| m.s < lo);
+    let last = mentions.partition_point(|m| m.s < hi);
+    let mut window: Vec<Mention> = mentions[first..last].to_vec();
+    if let Some((rs, re)) = q.speaker {
+        if !window.iter().any(|m| m.s < re && rs < m.e) {
+            let canonical = q.speaker_canonical.clone();
+            window.push(Mention { s: rs, e: re, kind: "ruleonly", canonical, antecedent: None });
+            window.sort_by_key(|m| (m.s, m.e));
+        }
     }
-    if q.opens_sentence {
-        none.push("none_opens_sentence".into());
+    window
+}
+
+/// Where a mention stands from the quote.
+struct Placement {
+    /// Its sentence relative to the quote's.
+    rel: &'static str,
+    /// Words between it and the quote (outside quoted stretches).
+    n_words: usize,
+    /// Other candidates between it and the quote.
+    n_between: usize,
+    /// A speech verb between it and the quote.
+    cue_between: bool,
+    /// A line break between it and the quote.
+    crosses_par: bool,
+}
+
+/// The words right at a mention.
+struct MentionWords<'t> {
+    /// The first word within three tokens after it (lower-cased).
+    next_word: Option<String>,
+    /// The punctuation right after it.
+    next_punct: Option<&'t str>,
+    /// The last word before it (lower-cased).
+    prev_word: Option<String>,
+    /// A speech verb among the two words after it / right before it.
+    cue_after: bool,
+    cue_before: bool,
+    /// Written with "'s".
+    possessive: bool,
+}
+
+impl<'t> MentionWords<'t> {
+    fn new(text: &'t str, m: &Mention) -> Self {
+        let after = tokenize(text, m.e, ceil_boundary(text, m.e + 40));
+        let after: Vec<&Tok> = after.iter().take(3).collect();
+        let next_word = after.iter().find(|t| t.word).map(|t| lower(t.text(text)));
+        let next_punct = after.first().filter(|t| !t.word).map(|t| t.text(text));
+        let prev_word = tokenize(text, ceil_boundary(text, m.s.saturating_sub(30)), m.s)
+            .into_iter()
+            .rev()
+            .find(|t| t.word)
+            .map(|t| lower(t.text(text)));
+        let cue_after = after
+            .iter()
+            .filter(|t| t.word)
+            .take(2)
+            .any(|t| lexicon::is_speech_verb(&lower(t.text(text))));
+        let cue_before = prev_word.as_deref().is_some_and(lexicon::is_speech_verb);
+        let mention_text = &text[m.s..m.e];
+        let possessive = mention_text.ends_with("'s") || mention_text.ends_with("’s");
+        MentionWords { next_word, next_punct, prev_word, cue_after, cue_before, possessive }
     }
-    if quote_in_headline {
-        none.push("none_headline".into());
-    }
-    if q.title_case {
-        none.push("none_title_case".into());
-    }
-    if let Some(w) = &quote_prev {
-        none.push(format!("none_qp={w}"));
-    }
-    if let Some(w) = &quote_next {
-        none.push(format!("none_qn={w}"));
-    }
-    none.push(format!("none_shape={shape}"));
-    Choice { candidates: cands, none_features: none }
 }
 
 /// Decision thresholds, chosen by cross-validation on the training split

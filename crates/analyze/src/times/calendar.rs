@@ -86,6 +86,16 @@ pub fn date_value(
     }
 }
 
+/// A month-day without a year that a period "ended" on: the last one on or before publication.
+pub fn ended_date_value(month: u32, day: u32, published: Option<Date>) -> Option<String> {
+    let p = published?;
+    let mut y = p.year();
+    if (month, day) > (p.month() as u32, p.day() as u32) {
+        y -= 1;
+    }
+    date_value(month, day, Some(y), None, published)
+}
+
 /// Words right before a date without a year that make it a coming date whatever the tense of the
 /// sentence: dividends "payable Dec. 15" to holders "of record Nov. 16", a pact "effective June
 /// 1", an offer "extended to Nov. 20" or "set to expire Nov. 6".
@@ -139,92 +149,94 @@ fn looks_like_bare_verb(w: &str) -> bool {
         && !l.ends_with("ly")
 }
 
+/// Words that point forward.
+const FUTURE: &[&str] = &[
+    "will",
+    "would",
+    "could",
+    "can",
+    "may",
+    "might",
+    "shall",
+    "should",
+    "'ll",
+    "next",
+    "upcoming",
+    "resume",
+    "resumes",
+    "begin",
+    "begins",
+    "start",
+    "starting",
+    "starts",
+    "offer",
+    "offers",
+    "offered",
+    "propose",
+    "proposes",
+    "proposed",
+    "proposing",
+    "plan",
+    "plans",
+    "planned",
+    "planning",
+    "scheduled",
+    "expected",
+    "expects",
+    "expect",
+    "due",
+    "until",
+    "set",
+    "going",
+    "intends",
+    "aims",
+    "hopes",
+    "ahead",
+    "coming",
+    "later",
+    "soon",
+    "deadline",
+];
+/// Words that point back.
+const PAST: &[&str] = &[
+    "said", "says", "was", "were", "had", "did", "told", "met", "took", "went", "made", "came",
+    "gave", "held", "saw", "ago", "last", "since", "earlier", "brought", "bought", "sold", "began",
+    "led", "fell", "rose", "won", "lost", "left", "paid", "sought", "fought", "became", "ran",
+    "found", "kept", "spent", "sent", "built", "heard", "knew", "wrote", "spoke", "struck",
+    "stood", "chose", "grew", "drew", "threw", "flew", "fled", "shot",
+];
+
+/// A word's direction, given the words before and after it in the text: `Some(true)` forward,
+/// `Some(false)` back.
+fn word_direction(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<bool> {
+    // "United", "Red Cross": a capitalised word ending in "-ed" is a name, not a verb.
+    let capitalised = w.starts_with(|c: char| c.is_uppercase());
+    let w = lower(w);
+    let prev = prev.map(lower);
+    let next = next.map(lower);
+    // "the offer", "its plans": nouns, not intentions.
+    let determiner = prev.as_deref().is_some_and(|p| {
+        matches!(p, "the" | "a" | "an" | "its" | "his" | "her" | "their" | "our" | "this" | "that")
+    });
+    if determiner && matches!(w.as_str(), "offer" | "offers" | "plan" | "plans" | "set") {
+        return None;
+    }
+    // "set to expire", "set for Friday" point forward; "a record set on Aug. 6" does not.
+    if w == "set" {
+        return next.as_deref().is_some_and(|n| n == "to" || n == "for").then_some(true);
+    }
+    if FUTURE.contains(&w.as_str()) {
+        return Some(true);
+    }
+    if PAST.contains(&w.as_str()) || !capitalised && looks_past_tense(&w) {
+        return Some(false);
+    }
+    None
+}
+
 /// Tense of the words around a mention: `Some(true)` forward, `Some(false)` back, `None` when
 /// nothing nearby says.
 pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
-    const FUTURE: &[&str] = &[
-        "will",
-        "would",
-        "could",
-        "can",
-        "may",
-        "might",
-        "shall",
-        "should",
-        "'ll",
-        "next",
-        "upcoming",
-        "resume",
-        "resumes",
-        "begin",
-        "begins",
-        "start",
-        "starting",
-        "starts",
-        "offer",
-        "offers",
-        "offered",
-        "propose",
-        "proposes",
-        "proposed",
-        "proposing",
-        "plan",
-        "plans",
-        "planned",
-        "planning",
-        "scheduled",
-        "expected",
-        "expects",
-        "expect",
-        "due",
-        "until",
-        "set",
-        "going",
-        "intends",
-        "aims",
-        "hopes",
-        "ahead",
-        "coming",
-        "later",
-        "soon",
-        "deadline",
-    ];
-    const PAST: &[&str] = &[
-        "said", "says", "was", "were", "had", "did", "told", "met", "took", "went", "made", "came",
-        "gave", "held", "saw", "ago", "last", "since", "earlier", "brought", "bought", "sold",
-        "began", "led", "fell", "rose", "won", "lost", "left", "paid", "sought", "fought",
-        "became", "ran", "found", "kept", "spent", "sent", "built", "heard", "knew", "wrote",
-        "spoke", "struck", "stood", "chose", "grew", "drew", "threw", "flew", "fled", "shot",
-    ];
-    // A word's direction, given the words before and after it in the text.
-    let classify = |w: &str, prev: Option<&str>, next: Option<&str>| -> Option<bool> {
-        // "United", "Red Cross": a capitalised word ending in "-ed" is a name, not a verb.
-        let capitalised = w.starts_with(|c: char| c.is_uppercase());
-        let w = lower(w);
-        let prev = prev.map(lower);
-        let next = next.map(lower);
-        // "the offer", "its plans": nouns, not intentions.
-        let determiner = prev.as_deref().is_some_and(|p| {
-            matches!(
-                p,
-                "the" | "a" | "an" | "its" | "his" | "her" | "their" | "our" | "this" | "that"
-            )
-        });
-        if determiner && matches!(w.as_str(), "offer" | "offers" | "plan" | "plans" | "set") {
-            return None;
-        }
-        // "set to expire", "set for Friday" point forward; "a record set on Aug. 6" does not.
-        if w == "set" {
-            return next.as_deref().is_some_and(|n| n == "to" || n == "for").then_some(true);
-        }
-        if FUTURE.contains(&w.as_str()) {
-            return Some(true);
-        }
-        if PAST.contains(&w.as_str()) || !capitalised && looks_past_tense(&w) {
-            return Some(false);
-        }
-        None
-    };
     // "as early as Thursday", "as soon as Tuesday": the earliest day something can happen.
     let tail = lower(sentence_before.trim_end());
     if tail.ends_with("as early as") || tail.ends_with("as soon as") {
@@ -248,7 +260,7 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
     for (i, w) in recent.iter().enumerate() {
         let prev = recent.get(i + 1).copied();
         let next = i.checked_sub(1).map(|j| recent[j]);
-        let cue = classify(w, prev, next);
+        let cue = word_direction(w, prev, next);
         // "will be held on Thursday", "to be signed on Friday": a participle after a bare "be"
         // belongs to a modal or "to" construction, which points forward.
         if prev.is_some_and(|b| lower(b) == "be") && cue == Some(false) {
@@ -263,38 +275,41 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         if cue.is_some() {
             return cue;
         }
-        // "agreed to hold talks on Thursday": an infinitive between a past verb and the day
-        // carries the day forward ("returned to the capital", "sentenced to death" do not).
-        // The verb may stand before a day of its own: "agreed on Saturday to hold talks".
-        let verb = match recent.get(i + 1) {
-            Some(d) if is_day_word(d) => {
-                let j = i + 2 + usize::from(recent.get(i + 2).is_some_and(|o| lower(o) == "on"));
-                recent.get(j).copied()
-            }
-            _ => prev,
-        };
-        let intends = verb.is_some_and(|p| {
-            let p = lower(p);
-            looks_past_tense(&p) || matches!(p.as_str(), "agree" | "agrees" | "vow" | "vows")
-        });
-        let day_attached = i <= 2
-            || recent.first().is_some_and(|r| matches!(lower(r).as_str(), "on" | "by" | "until"));
-        if i <= 6
-            && lower(w) == "to"
-            && intends
-            && day_attached
-            && next.is_some_and(looks_like_bare_verb)
-        {
+        if i <= 6 && infinitive_after_past_verb(&recent, i) {
             return Some(true);
         }
     }
     for (j, w) in words_after.iter().take(4).enumerate() {
         let prev = j.checked_sub(1).map(|k| words_after[k]);
-        if let Some(f) = classify(w, prev, words_after.get(j + 1).copied()) {
+        if let Some(f) = word_direction(w, prev, words_after.get(j + 1).copied()) {
             return Some(f);
         }
     }
     None
+}
+
+/// Whether `recent[i]` (the words before a mention, nearest first) is the "to" of an
+/// infinitive after a past verb that carries the day forward: "agreed to hold talks on
+/// Thursday" ("returned to the capital", "sentenced to death" do not). The verb may stand
+/// before a day of its own: "agreed on Saturday to hold talks".
+fn infinitive_after_past_verb(recent: &[&str], i: usize) -> bool {
+    let w = recent[i];
+    let prev = recent.get(i + 1).copied();
+    let next = i.checked_sub(1).map(|j| recent[j]);
+    let verb = match prev {
+        Some(d) if is_day_word(d) => {
+            let j = i + 2 + usize::from(recent.get(i + 2).is_some_and(|o| lower(o) == "on"));
+            recent.get(j).copied()
+        }
+        _ => prev,
+    };
+    let intends = verb.is_some_and(|p| {
+        let p = lower(p);
+        looks_past_tense(&p) || matches!(p.as_str(), "agree" | "agrees" | "vow" | "vows")
+    });
+    let day_attached = i <= 2
+        || recent.first().is_some_and(|r| matches!(lower(r).as_str(), "on" | "by" | "until"));
+    lower(w) == "to" && intends && day_attached && next.is_some_and(looks_like_bare_verb)
 }
 
 /// Whether a word names a day by itself: a weekday, "yesterday", "today".

@@ -1,0 +1,165 @@
+//! Quote marks: the quoted stretches of a text, before anyone asks who speaks them.
+//!
+//! Curly “…” and straight "…" pairs (a curly opener may close with a straight mark, a doubled
+//! apostrophe `''` acts as a straight double mark), and single ‘…’ / '…' outside double quotes at
+//! word boundaries. A quote never crosses a line break, so an unclosed mark only loses itself;
+//! but a quote opening its paragraph and left open runs to the paragraph's end (the next
+//! paragraph, opening with a mark again, continues it).
+
+/// One quoted stretch: byte offsets of the marks (open mark start, close mark end) and content.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Marks {
+    pub open: usize,
+    pub close_end: usize,
+    pub cs: usize,
+    pub ce: usize,
+    /// Opens a paragraph and is not closed in it.
+    pub open_ended: bool,
+}
+
+/// Longest stretch (bytes) a pair of straight single quotes may enclose.
+const MAX_STRAIGHT_SINGLE: usize = 300;
+
+/// How a double quotation mark may act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Open,
+    Close,
+    /// Straight `"` or a doubled apostrophe `''`: decided by its neighbours.
+    Either,
+}
+
+/// A pair of marks in one line: (open mark start, close mark end, open mark length, close mark
+/// length; 0 for a quote left open at the paragraph's end), byte offsets in the line.
+type Pair = (usize, usize, usize, usize);
+
+/// The quoted stretches of `text`, in text order, line by line.
+pub(super) fn find_marks(text: &str) -> Vec<Marks> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let mut pairs = double_pairs(line);
+        let singles = single_pairs(line, &pairs);
+        pairs.extend(singles);
+        pairs.sort();
+        for (o, e, olen, clen) in pairs {
+            let (cs, ce) = (line_start + o + olen, line_start + e - clen);
+            if ce > cs && !text[cs..ce].trim().is_empty() {
+                out.push(Marks {
+                    open: line_start + o,
+                    close_end: line_start + e,
+                    cs,
+                    ce,
+                    open_ended: clen == 0,
+                });
+            }
+        }
+        line_start += line.len();
+    }
+    out
+}
+
+/// The double-quoted pairs of one line, and a quote opening the line left open to its end.
+fn double_pairs(line: &str) -> Vec<Pair> {
+    let char_before = |b: usize| line[..b].chars().next_back();
+    let char_after = |b: usize| line[b..].chars().next();
+    let mut open: Option<(usize, usize)> = None;
+    let mut pairs: Vec<Pair> = Vec::new();
+    for (b, len, role) in double_marks(line) {
+        let prev = char_before(b);
+        let next = char_after(b + len);
+        let can_close = match role {
+            Role::Close => true,
+            Role::Open => false,
+            Role::Either => prev.is_some_and(|p| !p.is_whitespace()),
+        };
+        let can_open = match role {
+            Role::Open => true,
+            Role::Close => false,
+            Role::Either => {
+                prev.is_none_or(|p| {
+                    p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | ':' | '―')
+                }) && next.is_some_and(|n| !n.is_whitespace())
+            }
+        };
+        if open.is_some() && can_close {
+            let (o, olen) = open.take().unwrap_or_default();
+            pairs.push((o, b + len, olen, len));
+        } else if can_open {
+            open = Some((b, len));
+        }
+    }
+    // A quote opening its paragraph and left open runs to the end of the paragraph (the next
+    // paragraph, opening with a mark again, continues it).
+    if let Some((o, olen)) = open {
+        if line[..o].trim().is_empty() {
+            let end = line.trim_end().len();
+            if end > o + olen {
+                pairs.push((o, end, olen, 0));
+            }
+        }
+    }
+    pairs
+}
+
+/// Single-quoted pairs (‘…’, '…') of one line outside the double-quoted stretches `dq`, at word
+/// boundaries.
+fn single_pairs(line: &str, dq: &[Pair]) -> Vec<Pair> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let inside = |b: usize| dq.iter().any(|&(o, e, _, _)| o < b && b < e);
+    let mut pairs = Vec::new();
+    let mut sopen: Option<(usize, char)> = None;
+    for (i, &(b, c)) in chars.iter().enumerate() {
+        let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
+        let next = chars.get(i + 1).map(|x| x.1);
+        let opener = matches!(c, '‘' | '\'')
+            && prev.is_none_or(|p| !p.is_alphanumeric() && p != '\'')
+            && next.is_some_and(char::is_alphanumeric);
+        let closer = matches!(c, '’' | '\'')
+            && next.is_none_or(|n| !n.is_alphanumeric() && n != '\'')
+            && prev.is_some_and(|p| !p.is_whitespace() && p != '\'');
+        if opener && !inside(b) {
+            sopen = Some((b, c));
+        } else if closer {
+            if let Some((o, oc)) = sopen.take() {
+                // A straight apostrophe pair is a quote only over a short stretch.
+                let plausible = oc != '\'' || b - o <= MAX_STRAIGHT_SINGLE;
+                if !inside(o) && plausible {
+                    pairs.push((o, b + c.len_utf8(), oc.len_utf8(), c.len_utf8()));
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// Double quotation marks of one line: (byte offset in the line, byte length, role).
+fn double_marks(line: &str) -> Vec<(usize, usize, Role)> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (b, c) = chars[i];
+        let prev = i.checked_sub(1).map(|j| chars[j].1);
+        match c {
+            '“' | '«' => out.push((b, c.len_utf8(), Role::Open)),
+            // A right mark opening a paragraph or following a space before a word is a misused
+            // opener ("”Fear. I am…").
+            '”' => {
+                let next = chars.get(i + 1).map(|x| x.1);
+                let opens =
+                    prev.is_none_or(char::is_whitespace) && next.is_some_and(char::is_alphanumeric);
+                out.push((b, c.len_utf8(), if opens { Role::Open } else { Role::Close }));
+            }
+            '»' => out.push((b, c.len_utf8(), Role::Close)),
+            '"' => out.push((b, 1, Role::Either)),
+            '\'' if chars.get(i + 1).is_some_and(|x| x.1 == '\'') => {
+                out.push((b, 2, Role::Either));
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}

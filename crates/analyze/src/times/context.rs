@@ -1,0 +1,205 @@
+//! What every rule sees and yields: the [`Context`] of one text (its sentences, publication
+//! date, learned models, and the log of learned decisions), helpers for looking at the words
+//! around a match, and the [`Candidate`]s the rules propose with their pending values ([`Val`]).
+
+use jiff::civil::Date;
+use storyline_model::offsets::CharIndex;
+use storyline_model::{Span, TimeType};
+
+use super::calendar::{forward_anchor, tense_cue};
+use super::learned::{context_features, Decision, DecisionKind, TimeModels};
+use crate::text::{lower, range_of, spans_to_bytes};
+
+/// How far back (bytes) the sentence before a mention is read for tense cues.
+const LOOK_BEHIND: usize = 160;
+/// How far ahead (bytes) the sentence after a mention is read for the learned features.
+const LOOK_AHEAD: usize = 100;
+
+/// One text being tagged: shared by every rule, in rule order.
+pub(super) struct Context<'a> {
+    pub text: &'a str,
+    pub published: Option<Date>,
+    pub models: &'a TimeModels,
+    pub idx: CharIndex,
+    /// Sentence byte ranges, in order.
+    sentences: Vec<(usize, usize)>,
+    /// The learned decision points met so far (whatever the models decide).
+    pub decisions: Vec<Decision>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        text: &'a str,
+        sentences: &[Span],
+        published: Option<Date>,
+        models: &'a TimeModels,
+    ) -> Self {
+        let idx = CharIndex::new(text);
+        let sentences = spans_to_bytes(&idx, sentences);
+        Context { text, published, models, idx, sentences, decisions: Vec::new() }
+    }
+
+    /// The byte range of the sentence holding `pos` (the whole text when none does).
+    pub fn sentence_of(&self, pos: usize) -> (usize, usize) {
+        range_of(&self.sentences, pos).map_or((0, self.text.len()), |i| self.sentences[i])
+    }
+
+    /// Where the look back from a mention at `s` starts: the sentence start, at most
+    /// [`LOOK_BEHIND`] bytes before (linear on long sentences).
+    fn look_behind_start(&self, s: usize) -> usize {
+        let (sb, _) = self.sentence_of(s);
+        let mut from = sb.min(s).max(s.saturating_sub(LOOK_BEHIND));
+        while !self.text.is_char_boundary(from) {
+            from -= 1;
+        }
+        from
+    }
+
+    /// Whether the sentence around a mention at `s..e` points forward (else back).
+    pub fn tense_at(&self, s: usize, e: usize) -> Option<bool> {
+        let (_, se) = self.sentence_of(s);
+        let from = self.look_behind_start(s);
+        tense_cue(&self.text[from..s], &self.text[e..se.max(e)])
+    }
+
+    /// The sentence around a mention: at most [`LOOK_BEHIND`] bytes before it and
+    /// [`LOOK_AHEAD`] after it.
+    pub fn around(&self, s: usize, e: usize) -> (&'a str, &'a str) {
+        let text = self.text;
+        let (_, se) = self.sentence_of(s);
+        let from = self.look_behind_start(s);
+        let mut to = se.max(e).min(e + LOOK_AHEAD);
+        while !text.is_char_boundary(to) {
+            to += 1;
+        }
+        (&text[from..s], &text[e..to])
+    }
+
+    /// The tense of a date without a year: forward after "payable", "effective", "extended
+    /// to"…, else by the sentence's tense.
+    pub fn tense_of_date(&self, s: usize, e: usize) -> Option<bool> {
+        if forward_anchor(window_before(self.text, s, 40)) {
+            Some(true)
+        } else {
+            self.tense_at(s, e)
+        }
+    }
+
+    /// The publication's year shifted by `offset`, as a value.
+    pub fn year_of(&self, offset: i64) -> Option<String> {
+        self.published.map(|p| format!("{:04}", p.year() as i64 + offset))
+    }
+
+    /// Logs a learned decision point at the byte range `s..e`.
+    pub fn log_decision(
+        &mut self,
+        kind: DecisionKind,
+        (s, e): (usize, usize),
+        features: Vec<String>,
+        values: [Option<String>; 2],
+    ) {
+        let (start, end) = (self.idx.char_of(s), self.idx.char_of(e));
+        self.decisions.push(Decision { kind, start, end, features, values });
+    }
+
+    /// Whether a present/past reference word at `s..e` ("now", "current") is kept: the learned
+    /// decision, logged with `value`.
+    pub fn keep_reference(&mut self, s: usize, e: usize, value: &str) -> bool {
+        let (before, after) = self.around(s, e);
+        let word = lower(&self.text[s..e]);
+        let mut f = vec![format!("w={word}")];
+        if self.text[s..e].starts_with(char::is_uppercase) {
+            f.push("capitalised".into());
+        }
+        context_features(before, after, tense_cue(before, after), true, &mut f);
+        let keep = self.models.reference.as_ref().is_none_or(|m| m.decide_over_rule(&f, true));
+        self.log_decision(DecisionKind::KeepReference, (s, e), f, [None, Some(value.to_string())]);
+        keep
+    }
+}
+
+/// A value, or one that depends on the document's quarter (resolved after all matches).
+#[derive(Debug, Clone)]
+pub(super) enum Val {
+    Known(Option<String>),
+    /// The quarter under discussion, shifted by this many quarters.
+    RefQuarter(i64),
+    /// The quarter under discussion, in this year ("the 1988 period").
+    RefQuarterOfYear(i64),
+    /// "a year ago": the quarter a year before the one under discussion when the document talks
+    /// about quarters, else last year.
+    YearAgo,
+    /// A quarter named in passing ("after a weak second quarter"): dated, but not the quarter
+    /// under discussion.
+    PassingQuarter(Option<String>),
+    /// A quarter numbered by the company's own calendar ("the fiscal first quarter", "its fourth
+    /// quarter ended June 30"): `(year, number, calendar quarter of its end when told)`. One
+    /// with its end gives the document's fiscal shift.
+    FiscalQuarter(i64, i64, Option<i64>),
+    /// "the quarter ended Sept. 30": `(year, calendar quarter)` of its end, numbered by the
+    /// company's calendar once the document has shown it.
+    EndedQuarter(i64, i64),
+    /// The year of the last dated expression before, shifted ("later that year", "the
+    /// following year").
+    RefYear(i64),
+    /// The day of the last dated expression before, shifted ("earlier that day", "the
+    /// following day").
+    RefDay(i64),
+}
+
+/// One expression a candidate yields: byte range, type and pending value.
+pub(super) type Expr = (usize, usize, TimeType, Val);
+
+/// A candidate match: overall byte span plus the expressions it yields (two for a range such
+/// as "May 12 to 13").
+pub(super) struct Candidate {
+    pub start: usize,
+    pub end: usize,
+    pub exprs: Vec<Expr>,
+}
+
+impl Candidate {
+    /// One expression over the whole match, its value pending.
+    pub fn pending(start: usize, end: usize, kind: TimeType, val: Val) -> Self {
+        Candidate { start, end, exprs: vec![(start, end, kind, val)] }
+    }
+
+    /// One expression over the whole match, its value known.
+    pub fn known(start: usize, end: usize, kind: TimeType, value: Option<String>) -> Self {
+        Self::pending(start, end, kind, Val::Known(value))
+    }
+}
+
+/// The first word of `s` (letters and digits), lower-cased.
+pub(super) fn next_word(s: &str) -> String {
+    let s = s.trim_start();
+    let end = s.find(|c: char| !c.is_alphanumeric()).unwrap_or(s.len());
+    lower(&s[..end])
+}
+
+/// Whether `s`, after leading spaces, starts with `word` (ASCII case-insensitive).
+pub(super) fn starts_with_word(s: &str, word: &str) -> bool {
+    let s = s.trim_start().as_bytes();
+    s.len() >= word.len() && s[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+}
+
+/// The (at most) `n` bytes before `pos`, widened to a char boundary: a bounded window, so that
+/// looking back stays linear on long texts.
+pub(super) fn window_before(text: &str, pos: usize, n: usize) -> &str {
+    let mut s = pos.saturating_sub(n);
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    &text[s..pos]
+}
+
+/// The last word of `s` (letters only), lower-cased.
+pub(super) fn next_word_back(s: &str) -> String {
+    let s = s.trim_end();
+    let start = s
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    lower(&s[start..])
+}

@@ -66,30 +66,10 @@ enum Command {
     },
     /// Prepare inputs from a work stream (parse, analyse, grouping features) and publish the
     /// analysed articles back to it; run as many as there are cores to spare, on any machine.
-    Worker {
-        /// The work stream: `nats://HOST:PORT[?prefix=NAME]`.
-        #[arg(long, value_name = "NATS_URL")]
-        from: String,
-        /// Stop when the stream has nothing left instead of waiting for more.
-        #[arg(long)]
-        until_idle: bool,
-        /// Print what the worker did as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Worker(StreamArgs),
     /// Group and store the analysed articles of a work stream, in stream order (run exactly one
     /// per store); a restart resumes after the last committed message.
-    Committer {
-        /// The work stream: `nats://HOST:PORT[?prefix=NAME]`.
-        #[arg(long, value_name = "NATS_URL")]
-        from: String,
-        /// Stop when the stream has nothing left instead of waiting for more.
-        #[arg(long)]
-        until_idle: bool,
-        /// Print the ingest report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Committer(StreamArgs),
     /// Recompute the stories of the stored articles (published on or after --since, or all) in
     /// date order, whatever order they were ingested in; story ids stay where membership does
     /// not change.
@@ -154,6 +134,27 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
     },
+}
+
+/// The options of `storyline worker` and `storyline committer`.
+#[derive(clap::Args)]
+struct StreamArgs {
+    /// The work stream: `nats://HOST:PORT[?prefix=NAME]`.
+    #[arg(long, value_name = "NATS_URL")]
+    from: String,
+    /// Stop when the stream has nothing left instead of waiting for more.
+    #[arg(long)]
+    until_idle: bool,
+    /// Print what was done as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl StreamArgs {
+    fn open(&self) -> Result<(storyline_stream::WorkStream, storyline_stream::Until)> {
+        let until = storyline_stream::Until { idle: self.until_idle, messages: None };
+        Ok((storyline_stream::WorkStream::parse(&self.from)?, until))
+    }
 }
 
 /// The options of `storyline stories`: a page of the listing, filtered.
@@ -243,11 +244,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Worker { from, until_idle, json } => {
-            let stream = storyline_stream::WorkStream::parse(&from)?;
-            let until = storyline_stream::Until { idle: until_idle, messages: None };
+        Command::Worker(args) => {
+            let (stream, until) = args.open()?;
             let report = stream.run_worker(until)?;
-            if json {
+            if args.json {
                 let mut doc = serde_json::to_value(&report)?;
                 doc["schema"] = json!(SCHEMA_VERSION);
                 print_json(&doc)?;
@@ -258,12 +258,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Committer { from, until_idle, json } => {
-            let stream = storyline_stream::WorkStream::parse(&from)?;
-            let store = &*open(&db)?;
-            let until = storyline_stream::Until { idle: until_idle, messages: None };
-            let report = stream.run_committer(store, until)?;
-            print_ingest_report(&report, json)
+        Command::Committer(args) => {
+            let (stream, until) = args.open()?;
+            let report = stream.run_committer(&*open(&db)?, until)?;
+            print_ingest_report(&report, args.json)
         }
         Command::Ingest { paths, json, threads, to: None } => {
             let store = &*open(&db)?;

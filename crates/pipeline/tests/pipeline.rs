@@ -3,6 +3,7 @@
 
 use storyline_ingest::{IngestError, Input};
 use storyline_pipeline::{find_article, find_story, ingest, story_report, LookupError, Store};
+use storyline_store::conformance::dump;
 use storyline_store::StoryQuery;
 use storyline_store_sqlite::SqliteStore;
 
@@ -74,18 +75,6 @@ fn lookups_by_prefix_name_what_went_wrong() {
     assert!(matches!(story_report(&store, &"zzzz".into()), Err(LookupError::NotFound { .. })));
 }
 
-/// Everything a store holds about its articles and stories, for comparing two runs.
-fn dump(store: &SqliteStore) -> (Vec<String>, Vec<storyline_model::StorySummary>) {
-    let mut rows = Vec::new();
-    store
-        .for_each_article(&mut |a| {
-            rows.push(format!("{} {} {:?}", a.seq, a.article.id, a.grouping));
-            Ok(())
-        })
-        .unwrap();
-    (rows, store.stories(&StoryQuery::default()).unwrap().stories)
-}
-
 #[test]
 fn the_result_is_the_same_whatever_the_number_of_threads() {
     let towns = ["Varnholm", "Kestrel Bay", "Ostrava Mill", "Lindqvist", "Harrowgate"];
@@ -116,4 +105,6 @@ fn the_result_is_the_same_whatever_the_number_of_threads() {
         (b.ingested, b.duplicates, b.already_stored, &b.articles, &b.stories)
     );
     assert_eq!(dump(&one), dump(&many));
+    let listing = |s: &SqliteStore| s.stories(&StoryQuery::default()).unwrap();
+    assert_eq!(listing(&one), listing(&many));
 }

@@ -7,7 +7,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use storyline_store::conformance::{new_article, summary};
+use storyline_store::conformance::{new_article, one_story, summary};
 use storyline_store::{Batch, ErrorKind, Store};
 
 use crate::PostgresStore;
@@ -59,13 +59,7 @@ storyline_store::conformance_tests!(scratch);
 #[test]
 fn reopening_keeps_everything_and_a_newer_schema_is_refused() {
     let Some((schema, store)) = scratch() else { return };
-    store
-        .save_batch(&Batch {
-            articles: vec![new_article(1, "a1", "a1", 4, "Quay Courier")],
-            stories: vec![summary("a1", Some(4), 1, 1)],
-            cursor: None,
-        })
-        .unwrap();
+    store.save_batch(&one_story(1, "a1")).unwrap();
     drop(store);
     let again = PostgresStore::open(&url(), Some(&schema.0)).unwrap();
     assert_eq!(again.last_seq().unwrap(), 1);
@@ -79,19 +73,9 @@ fn reopening_keeps_everything_and_a_newer_schema_is_refused() {
 #[test]
 fn failed_batch_leaves_store_untouched() {
     let Some((_schema, store)) = scratch() else { return };
-    store
-        .save_batch(&Batch {
-            articles: vec![new_article(1, "a1", "a1", 4, "Quay Courier")],
-            stories: vec![summary("a1", Some(4), 1, 1)],
-            cursor: None,
-        })
-        .unwrap();
+    store.save_batch(&one_story(1, "a1")).unwrap();
     store.conn().unwrap().batch_execute("DROP TABLE stories").unwrap();
-    let r = store.save_batch(&Batch {
-        articles: vec![new_article(2, "b1", "b1", 4, "Quay Courier")],
-        stories: vec![summary("b1", Some(4), 1, 1)],
-        cursor: None,
-    });
+    let r = store.save_batch(&one_story(2, "b1"));
     assert!(r.is_err());
     assert_eq!(store.count().unwrap(), 1, "the article half of the failed batch was rolled back");
 }

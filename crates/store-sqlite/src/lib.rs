@@ -566,7 +566,7 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use storyline_store::conformance::{new_article, summary};
+    use storyline_store::conformance::{new_article, one_story, summary};
 
     fn fresh() -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
@@ -579,12 +579,7 @@ mod tests {
     #[test]
     fn reopening_keeps_everything() {
         let (dir, s) = fresh();
-        s.save_batch(&Batch {
-            articles: vec![new_article(1, "a1", "a1", 4, "Quay Courier")],
-            stories: vec![summary("a1", Some(4), 1, 1)],
-            cursor: None,
-        })
-        .unwrap();
+        s.save_batch(&one_story(1, "a1")).unwrap();
         drop(s);
         let s = SqliteStore::open(dir.path().join("s.db")).unwrap();
         assert_eq!(s.grouping_records().unwrap().len(), 1);
@@ -594,19 +589,10 @@ mod tests {
     #[test]
     fn failed_batch_leaves_store_untouched() {
         let (_dir, s) = fresh();
-        s.save_batch(&Batch {
-            articles: vec![new_article(1, "a1", "a1", 4, "Quay Courier")],
-            stories: vec![summary("a1", Some(4), 1, 1)],
-            cursor: None,
-        })
-        .unwrap();
+        s.save_batch(&one_story(1, "a1")).unwrap();
         // Drop the stories table behind the store's back so the batch fails half-way.
         s.conn().execute_batch("DROP TABLE stories").unwrap();
-        let r = s.save_batch(&Batch {
-            articles: vec![new_article(2, "b1", "b1", 4, "Quay Courier")],
-            stories: vec![summary("b1", Some(4), 1, 1)],
-            cursor: None,
-        });
+        let r = s.save_batch(&one_story(2, "b1"));
         assert_eq!(r.unwrap_err().kind, ErrorKind::Unavailable);
         assert_eq!(s.count().unwrap(), 1, "the article half of the failed batch was rolled back");
     }

@@ -82,6 +82,28 @@ pub fn summary(id: &str, day: Option<u8>, articles: usize, sources: usize) -> St
     }
 }
 
+/// A batch of one invented article that is a story of its own.
+pub fn one_story(seq: u64, id: &str) -> Batch {
+    Batch {
+        articles: vec![new_article(seq, id, id, 4, "Quay Courier")],
+        stories: vec![summary(id, Some(4), 1, 1)],
+        cursor: None,
+    }
+}
+
+/// Every stored article's sequence number, id and grouping, in order: what two runs that must
+/// agree are compared on.
+pub fn dump(store: &dyn Store) -> Vec<String> {
+    let mut rows = Vec::new();
+    store
+        .for_each_article(&mut |a| {
+            rows.push(format!("{} {} {:?}", a.seq, a.article.id, a.grouping));
+            Ok(())
+        })
+        .expect("a readable store");
+    rows
+}
+
 fn ids(page: &crate::StoryPage) -> Vec<&str> {
     page.stories.iter().map(|s| s.id.as_str()).collect()
 }

@@ -227,13 +227,7 @@ impl WorkStream {
                 .map_err(|e| self.err(e))?;
             let mut report = WorkerReport::default();
             loop {
-                let mut batch = consumer
-                    .fetch()
-                    .max_messages(1)
-                    .expires(PULL_WAIT)
-                    .messages()
-                    .await
-                    .map_err(|e| self.err(e))?;
+                let mut batch = self.pull(&consumer, 1).await?;
                 let mut got = 0;
                 while let Some(message) = batch.next().await {
                     let message = message.map_err(|e| self.err(e))?;
@@ -261,6 +255,21 @@ impl WorkStream {
                 }
             }
         })
+    }
+
+    /// Asks for up to `max` messages, waiting at most [`PULL_WAIT`] for them.
+    async fn pull(
+        &self,
+        consumer: &consumer::PullConsumer,
+        max: usize,
+    ) -> Result<consumer::pull::Batch, StreamError> {
+        consumer
+            .fetch()
+            .max_messages(max)
+            .expires(PULL_WAIT)
+            .messages()
+            .await
+            .map_err(|e| self.err(e))
     }
 
     /// Publishes one message of the analysed stream, waiting for the server to store it. An
@@ -325,13 +334,7 @@ impl WorkStream {
                 .map_err(|e| self.err(e))?;
             let mut seen = 0;
             loop {
-                let mut batch = consumer
-                    .fetch()
-                    .max_messages(PULL)
-                    .expires(PULL_WAIT)
-                    .messages()
-                    .await
-                    .map_err(|e| self.err(e))?;
+                let mut batch = self.pull(&consumer, PULL).await?;
                 let mut got = 0;
                 while let Some(message) = batch.next().await {
                     let message = message.map_err(|e| self.err(e))?;

@@ -8,6 +8,7 @@
 
 use storyline_ingest::{IngestError, Input};
 use storyline_pipeline::Store;
+use storyline_store::conformance::dump;
 use storyline_store_sqlite::SqliteStore;
 
 use crate::{Until, WorkStream};
@@ -73,17 +74,6 @@ fn inputs() -> Vec<Result<Input, IngestError>> {
     }
     out.push(Ok(Input { name: "broken.json".into(), bytes: b"{\"text\": ".to_vec() }));
     out
-}
-
-fn dump(store: &SqliteStore) -> Vec<String> {
-    let mut rows = Vec::new();
-    store
-        .for_each_article(&mut |a| {
-            rows.push(format!("{} {} {:?}", a.seq, a.article.id, a.grouping));
-            Ok(())
-        })
-        .unwrap();
-    rows
 }
 
 fn direct() -> (tempfile::TempDir, SqliteStore) {

@@ -15,7 +15,8 @@ use storyline_store_sqlite::SqliteStore;
 
 const STRIKE_TITLE: &str = "Dock workers at Port Varnholm walk out";
 
-/// Invented articles: a three-outlet strike (one outlet's copy hostile), a ferry story whose
+/// Invented articles: a three-outlet strike (one outlet's copy hostile, one giving another count
+/// of strikers), a ferry story whose
 /// title carries markup, and a festival.
 fn inputs() -> Vec<Input> {
     let record = |name: &str, title: &str, outlet: &str, day: &str, text: &str| {
@@ -44,9 +45,9 @@ fn inputs() -> Vec<Input> {
             STRIKE_TITLE,
             "Kestrel Courier",
             "2026-04-07",
-            "About 1,200 dock workers at Port Varnholm went on strike on Tuesday in a dispute over \
-             pay, the union said. Ships were diverted to Kestrel Bay, harbour master Ilse Brandt \
-             said, as cargo traffic stopped.",
+            "Dock workers at Port Varnholm went on strike on Tuesday in a dispute over pay. The \
+             union said 1,500 members joined the strike. Ships were diverted to Kestrel Bay, \
+             harbour master Ilse Brandt said, as cargo traffic stopped.",
         ),
         record(
             "hostile.json",
@@ -314,6 +315,9 @@ fn story_and_article_pages_show_the_story_and_escape_hostile_text() {
     assert!(page.contains(&format!("<h1>{STRIKE_TITLE}</h1>")), "{page}");
     assert!(page.contains("Varnholm Ledger") && page.contains("Kestrel Courier"), "{page}");
     assert!(page.contains("Outlets side by side"), "{page}");
+    let conflicts = page.find("<h2 id=\"conflicts\">Conflicts</h2>").expect("a conflicts section");
+    assert!(conflicts < page.find("<h2 id=\"summary\">").unwrap(), "conflicts come first");
+    assert!(page[conflicts..].contains("1,500"), "each side's value is shown");
     assert_inert(&page);
     assert!(
         page.contains("&lt;script&gt;alert(1)&lt;/script&gt;")

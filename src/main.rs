@@ -129,6 +129,13 @@ enum Command {
     },
     /// Fetch pages and feeds politely (robots.txt, per-host delay, conditional requests) and ingest them.
     Fetch(fetch::FetchArgs),
+    /// Serve the stories over HTTP: a JSON API under /api/v1/ (OpenAPI document at
+    /// /api/v1/openapi.json) and a web UI.
+    Serve {
+        /// The address to listen on (loopback by default; another address exposes the store).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Export every stored article, one JSON line each.
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
@@ -345,6 +352,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fetch(args) => fetch::run(&db, args),
+        Command::Serve { addr } => {
+            let store: std::sync::Arc<dyn Store> = open(&db)?.into();
+            let listener = std::net::TcpListener::bind(addr)
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            eprintln!(
+                "Serving {} on http://{} (Ctrl-C stops)",
+                db.display(),
+                listener.local_addr()?
+            );
+            storyline_server::run(listener, store, storyline_server::ctrl_c())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export { format: ExportFormat::Jsonl } => {
             export_jsonl(&*open(&db)?)?;
             Ok(ExitCode::SUCCESS)

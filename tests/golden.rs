@@ -51,17 +51,26 @@ fn record_store(outputs: &mut Vec<(String, String)>, db: &Path) {
     }
 }
 
-/// `analyze FILE` on every file of `dir` (recorded under the file's name).
+/// `analyze NAME` on every file of `dir`, run inside `dir` (recorded under the file's name). The
+/// path is relative because it is printed (as `input_id`): the hashes must not depend on where
+/// the repository is checked out.
 fn record_analyze(outputs: &mut Vec<(String, String)>, dir: &Path) {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
     let scratch = tempfile::tempdir().unwrap();
-    for file in files {
-        let out = run(&scratch.path().join("unused.db"), &["analyze", file.to_str().unwrap()]);
-        assert!(out.status.success(), "analyze {}: {}", file.display(), stderr(&out));
+    for name in names {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_storyline"))
+            .current_dir(dir)
+            .arg("--db")
+            .arg(scratch.path().join("unused.db"))
+            .args(["analyze", &name])
+            .output()
+            .expect("the storyline binary runs");
+        assert!(out.status.success(), "analyze {name}: {}", stderr(&out));
         let hash: String = Sha256::digest(&out.stdout).iter().map(|b| format!("{b:02x}")).collect();
-        let name = file.file_name().unwrap().to_string_lossy();
         outputs.push((hash, format!("analyze {name}")));
     }
 }
@@ -135,7 +144,9 @@ fn seed_outputs_are_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seeds.db");
     let mut outputs = Vec::new();
-    record(&mut outputs, &db, &["ingest", seeds.to_str().unwrap(), "--json"]);
+    // Relative to the package root (the test's working directory), because input paths are
+    // printed (`input_id`): the hashes must not depend on where the repository is checked out.
+    record(&mut outputs, &db, &["ingest", "../shared/seeds", "--json"]);
     record_store(&mut outputs, &db);
     record_analyze(&mut outputs, seeds);
     check(&outputs, "seeds.sha256");

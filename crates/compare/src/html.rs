@@ -25,7 +25,8 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:Georgia,serif;margin:2em;color:#222;background:#fcfcfa}\
+/// The page's stylesheet (also served by the web UI, whose story page embeds [`side_by_side`]).
+pub const STYLE: &str = "body{font-family:Georgia,serif;margin:2em;color:#222;background:#fcfcfa}\
 h1{font-size:1.6em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:1.6em}\
 .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:1em}\
 .col{background:#fff;border:1px solid #ddd;padding:.8em;font-size:.92em;line-height:1.45}\
@@ -42,11 +43,8 @@ top:.35em;width:.7em;height:.7em;border-radius:50%;background:#555}\
 /// The page for `report`; `texts` maps article ids to their cleaned text (what evidence spans
 /// point into). Articles without a text are listed without a column.
 pub fn render(report: &StoryReport, texts: &BTreeMap<String, String>) -> String {
-    let label: BTreeMap<&str, usize> =
-        report.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i + 1)).collect();
-    let cite = |ids: &mut dyn Iterator<Item = &String>| -> String {
-        ids.filter_map(|id| label.get(id.as_str())).map(|n| format!("[{n}]")).collect()
-    };
+    let label = labels(report);
+    let cite = |ids: &mut dyn Iterator<Item = &String>| cite(&label, ids);
     let mut out = String::new();
     let title = escape(&report.headline);
     let _ = write!(
@@ -98,8 +96,53 @@ pub fn render(report: &StoryReport, texts: &BTreeMap<String, String>) -> String 
         out.push_str("</ul>");
     }
 
+    out.push_str(&side_by_side(report, texts));
+
+    if !report.timeline.is_empty() {
+        out.push_str("<h2>Timeline</h2><div class=\"tl\">");
+        for t in &report.timeline {
+            let class = if t.future { " class=\"future\"" } else { "" };
+            let note = if t.future { " <i>(announced)</i>" } else { "" };
+            let _ = write!(
+                out,
+                "<div{class}><span class=\"date\">{}</span>{}{note} <span class=\"src\">{}</span></div>",
+                escape(&t.date),
+                escape(&t.text),
+                cite(&mut t.articles.iter())
+            );
+        }
+        out.push_str("</div>");
+    }
+    if !report.outlets.is_empty() {
+        out.push_str("<h2>Coverage by outlet</h2><ul>");
+        for o in &report.outlets {
+            let _ = write!(
+                out,
+                "<li><b>{}</b> {}: {} of {} shared facts, {} of its own, {} conflict(s)</li>",
+                escape(&o.outlet),
+                cite(&mut o.articles.iter()),
+                o.agreed.len(),
+                c.agreed.len(),
+                o.unique,
+                o.conflicts.len()
+            );
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+/// The "outlets side by side" section: one column per article with a text, its claims highlighted
+/// (agreed, unique, in conflict), with a legend. An HTML fragment, every text escaped; the web UI
+/// embeds it in its story page.
+pub fn side_by_side(report: &StoryReport, texts: &BTreeMap<String, String>) -> String {
+    let label = labels(report);
+    let cite = |ids: &mut dyn Iterator<Item = &String>| cite(&label, ids);
+    let c = &report.comparison;
+    let mut out = String::new();
     // Highlights per article: (start, end, class, note); conflicts win over agreed over unique.
-    let mut marks: BTreeMap<&str, Vec<(usize, usize, &str, String)>> = BTreeMap::new();
+    let mut marks: BTreeMap<&str, Vec<Mark>> = BTreeMap::new();
     for k in &c.conflicts {
         for cl in &k.claims {
             marks.entry(cl.article.as_str()).or_default().push((
@@ -158,48 +201,28 @@ pub fn render(report: &StoryReport, texts: &BTreeMap<String, String>) -> String 
         out.push_str("</div>");
     }
     out.push_str("</div>");
-
-    if !report.timeline.is_empty() {
-        out.push_str("<h2>Timeline</h2><div class=\"tl\">");
-        for t in &report.timeline {
-            let class = if t.future { " class=\"future\"" } else { "" };
-            let note = if t.future { " <i>(announced)</i>" } else { "" };
-            let _ = write!(
-                out,
-                "<div{class}><span class=\"date\">{}</span>{}{note} <span class=\"src\">{}</span></div>",
-                escape(&t.date),
-                escape(&t.text),
-                cite(&mut t.articles.iter())
-            );
-        }
-        out.push_str("</div>");
-    }
-    if !report.outlets.is_empty() {
-        out.push_str("<h2>Coverage by outlet</h2><ul>");
-        for o in &report.outlets {
-            let _ = write!(
-                out,
-                "<li><b>{}</b> {}: {} of {} shared facts, {} of its own, {} conflict(s)</li>",
-                escape(&o.outlet),
-                cite(&mut o.articles.iter()),
-                o.agreed.len(),
-                c.agreed.len(),
-                o.unique,
-                o.conflicts.len()
-            );
-        }
-        out.push_str("</ul>");
-    }
-    out.push_str("</body></html>\n");
     out
 }
 
-/// The text as paragraphs with the marked spans highlighted (overlapping marks: the first wins).
-fn highlighted(text: &str, marks: &[(usize, usize, &str, String)]) -> String {
+/// Short labels `[1]`, `[2]` … of the report's articles, by id.
+fn labels(report: &StoryReport) -> BTreeMap<&str, usize> {
+    report.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i + 1)).collect()
+}
+
+/// The labels of `ids`, as `[1][3]`.
+fn cite(label: &BTreeMap<&str, usize>, ids: &mut dyn Iterator<Item = &String>) -> String {
+    ids.filter_map(|id| label.get(id.as_str())).map(|n| format!("[{n}]")).collect()
+}
+
+/// A highlighted span of a text: char offsets (start, end), the `<mark>` class and its tooltip.
+pub type Mark<'a> = (usize, usize, &'a str, String);
+
+/// The text as paragraphs with the marked spans highlighted (overlapping marks: the first wins),
+/// every character escaped.
+pub fn highlighted(text: &str, marks: &[Mark]) -> String {
     let index = CharIndex::new(text);
     let n = index.len();
-    let mut spans: Vec<&(usize, usize, &str, String)> =
-        marks.iter().filter(|m| m.0 < m.1 && m.1 <= n).collect();
+    let mut spans: Vec<&Mark> = marks.iter().filter(|m| m.0 < m.1 && m.1 <= n).collect();
     spans.sort_by_key(|m| m.0);
     let mut out = String::from("<p>");
     let mut pos = 0;

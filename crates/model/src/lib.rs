@@ -30,6 +30,7 @@ pub type StoryId = String;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -56,6 +57,7 @@ impl Span {
 
 /// A span together with the words it covers (as written in the text).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TextSpan {
     pub start: usize,
     pub end: usize,
@@ -71,6 +73,7 @@ impl TextSpan {
 /// One news article after ingest: cleaned text plus recovered metadata, and (after the analyze
 /// stage) its annotations. Serialises to the contract's `analyze` shape (without `schema`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Article {
     /// Content address of this input: same input, same id (idempotent ingest).
     pub id: ArticleId,
@@ -99,12 +102,14 @@ pub struct Article {
 
 /// A piece of boilerplate the cleaner dropped from the raw input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Removed {
     pub kind: String,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TitleOrigin {
     /// Given by the input record or HTML.
@@ -119,6 +124,7 @@ pub enum TitleOrigin {
 
 /// Everything the analyze stage reads out of one article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Analysis {
     #[serde(default)]
     pub sentences: Vec<Span>,
@@ -140,6 +146,7 @@ impl Analysis {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EntityType {
     #[serde(rename = "PER")]
     Person,
@@ -165,6 +172,7 @@ impl EntityType {
 /// One mention of a named entity; `canonical` names the entity it refers to (one canonical name per
 /// person across surname-only mentions and spelling variants).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entity {
     pub start: usize,
     pub end: usize,
@@ -181,6 +189,7 @@ impl Entity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum TimeType {
     Date,
@@ -191,6 +200,7 @@ pub enum TimeType {
 
 /// A time expression, normalised TimeML-style against the publication date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeExpr {
     pub start: usize,
     pub end: usize,
@@ -215,6 +225,7 @@ impl TimeExpr {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum QuoteKind {
     /// A whole quoted statement: "…," Putin said.
@@ -227,6 +238,7 @@ pub enum QuoteKind {
 
 /// A quotation with its cue verb and speaker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quote {
     pub kind: QuoteKind,
     /// The quoted words, without the quotation marks.
@@ -237,6 +249,7 @@ pub struct Quote {
 
 /// The words of an attribution that name a quote's source, and the entity they resolve to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Speaker {
     pub start: usize,
     pub end: usize,
@@ -248,6 +261,7 @@ pub struct Speaker {
 
 /// Who did what to whom, when and where (PLOVER event types).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// PLOVER type: CONSULT, DEMAND, THREATEN, ACCUSE, AGREE, …
     #[serde(rename = "type")]
@@ -266,6 +280,7 @@ pub struct Event {
 
 /// How an article relates to the rest of the corpus (output of the group stage).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Grouping {
     /// Earlier article this one copies (exact or near-duplicate); never dropped, only linked.
     pub duplicate_of: Option<ArticleId>,
@@ -277,6 +292,7 @@ pub struct Grouping {
 
 /// A story as listed by `storyline stories`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StorySummary {
     pub id: StoryId,
     pub headline: String,
@@ -287,6 +303,7 @@ pub struct StorySummary {
 
 /// The full report on one story: the contract's `story ID --json` shape (without `schema`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoryReport {
     pub id: StoryId,
     pub headline: String,
@@ -308,6 +325,7 @@ pub const UNATTRIBUTED: &str = "unattributed";
 
 /// What one outlet covered of a story and what it left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutletCoverage {
     /// The outlet's name as given (or [`UNATTRIBUTED`]).
     pub outlet: String,
@@ -323,6 +341,7 @@ pub struct OutletCoverage {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SummarySentence {
     pub text: String,
     /// Article ids that support this sentence.
@@ -330,6 +349,7 @@ pub struct SummarySentence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArticleRef {
     pub id: ArticleId,
     pub source: Option<String>,
@@ -344,6 +364,7 @@ pub struct ArticleRef {
 
 /// A date that was not given but inferred, with the evidence it rests on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InferredDate {
     pub date: Date,
     /// How it was inferred, in words.
@@ -352,6 +373,7 @@ pub struct InferredDate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoryEntity {
     pub canonical: String,
     #[serde(rename = "type")]
@@ -363,6 +385,7 @@ pub struct StoryEntity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoryQuote {
     pub speaker: String,
     pub text: String,
@@ -371,6 +394,7 @@ pub struct StoryQuote {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     /// TIMEX3 value (usually a day).
     pub date: String,
@@ -386,6 +410,7 @@ pub struct TimelineEntry {
 
 /// Where a fact was read: a span of an article's cleaned text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
     pub article: ArticleId,
     pub start: usize,
@@ -393,6 +418,7 @@ pub struct Evidence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comparison {
     pub agreed: Vec<AgreedFact>,
     pub unique: Vec<UniqueFact>,
@@ -400,6 +426,7 @@ pub struct Comparison {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgreedFact {
     pub fact: String,
     pub articles: Vec<ArticleId>,
@@ -407,6 +434,7 @@ pub struct AgreedFact {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UniqueFact {
     pub fact: String,
     pub article: ArticleId,
@@ -414,6 +442,7 @@ pub struct UniqueFact {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Conflict {
     pub about: String,
     pub claims: Vec<ConflictClaim>,
@@ -424,6 +453,7 @@ pub struct Conflict {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConflictClaim {
     pub article: ArticleId,
     pub value: String,

@@ -1,0 +1,105 @@
+//! Errors as the API shows them: a stable `code`, a message naming the reason and the HTTP status
+//! that goes with the code. The web pages render the same errors as HTML ([`crate::web`]).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use storyline_pipeline::LookupError;
+use storyline_store::{ErrorKind, StoreError};
+use utoipa::ToSchema;
+
+/// A failed request: what the client is told.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// Stable, machine-readable: `not_found`, `bad_request`, `ambiguous_id`, `store_unavailable`,
+    /// `store_corrupt`, `timeout` or `internal`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `not_found`, `bad_request`, `ambiguous_id`, `store_unavailable`, `store_corrupt`,
+    /// `timeout` or `internal`.
+    pub code: String,
+    /// What went wrong, in words.
+    pub message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into() }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn timeout() -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!("the request took longer than {} s", crate::REQUEST_TIMEOUT.as_secs()),
+        )
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody { error: ErrorDetail { code: self.code.into(), message: self.message.clone() } }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e.kind {
+            ErrorKind::Unavailable | ErrorKind::TooNew => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", e.to_string())
+            }
+            ErrorKind::Corrupt => {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store_corrupt", e.to_string())
+            }
+            ErrorKind::Invalid => ApiError::bad_request(e.to_string()),
+        }
+    }
+}
+
+impl From<LookupError> for ApiError {
+    fn from(e: LookupError) -> Self {
+        match e {
+            LookupError::NotFound { .. } => ApiError::not_found(e.to_string()),
+            LookupError::Ambiguous { .. } => {
+                ApiError::new(StatusCode::BAD_REQUEST, "ambiguous_id", e.to_string())
+            }
+            LookupError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// A store call that panicked (or was cancelled) on its blocking thread.
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        let what = if e.is_panic() { "panicked" } else { "was cancelled" };
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("the request {what}; see the server's log"),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body())).into_response()
+    }
+}

@@ -1,0 +1,121 @@
+//! `storyline serve`: Storyline over HTTP — a JSON API under `/api/v1/` (with its OpenAPI 3
+//! document generated from the handlers' annotations) and a server-rendered web UI that needs no
+//! JavaScript.
+//!
+//! A thin caller of `storyline-pipeline`: every handler parses its request, runs one pipeline or
+//! store call on a blocking thread ([`AppState::with_store`]; the store is synchronous) and renders
+//! the result. Bounded: every request has a time limit ([`REQUEST_TIMEOUT`]), a listing page has a
+//! maximum size ([`params::MAX_LIMIT`]), blocking threads are capped ([`MAX_BLOCKING_THREADS`]).
+//! Article text is hostile: templates escape everything, pages carry a Content-Security-Policy
+//! that allows no script at all.
+//!
+//! * [`api`]: the JSON endpoints and the OpenAPI document.
+//! * [`web`]: the HTML pages (askama templates in `templates/`).
+//! * [`params`]: the story-listing query both share.
+//! * [`error`]: errors as `{"error": {"code", "message"}}` with their status.
+
+pub mod api;
+pub mod error;
+pub mod params;
+pub mod web;
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use storyline_pipeline::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use error::ApiError;
+
+/// Longest a request may take before it is answered with a `timeout` error.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Most threads running store calls at once (the rest wait their turn).
+pub const MAX_BLOCKING_THREADS: usize = 16;
+/// No script, no plugin, no frame, nothing from another origin; styles only from `/assets/`.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                   base-uri 'none'; frame-ancestors 'none'";
+
+/// What every handler shares: the store.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<dyn Store>,
+}
+
+impl AppState {
+    /// Runs `f` on the store on a blocking thread, so a slow store call never stalls the
+    /// runtime's workers. A panic in `f` becomes an `internal` error.
+    pub async fn with_store<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || f(&*store)).await.map_err(ApiError::from)?
+    }
+}
+
+/// The whole application: the API under `/api/v1`, the pages everywhere else, with the time
+/// limit and the security headers on every response.
+pub fn router(store: Arc<dyn Store>) -> Router {
+    let state = AppState { store };
+    Router::new()
+        .nest("/api/v1", api::routes())
+        .merge(web::routes())
+        .with_state(state)
+        .layer(middleware::from_fn(time_limit))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+}
+
+/// Answers `503 timeout` when a request takes longer than [`REQUEST_TIMEOUT`]. (A store call
+/// already running on its blocking thread finishes there; its result is dropped.)
+async fn time_limit(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::timeout().into_response(),
+    }
+}
+
+/// Serves `store` on `listener` until `shutdown` completes (then lets running requests finish).
+/// Builds its own runtime, so a synchronous caller (the `storyline` binary, a test thread) just
+/// calls it.
+pub fn run(
+    listener: TcpListener,
+    store: Arc<dyn Store>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
+    })
+}
+
+/// Completes when the process is asked to stop (Ctrl-C).
+pub async fn ctrl_c() {
+    // If the signal handler cannot be installed the server simply runs until killed.
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

@@ -1,0 +1,180 @@
+//! The story-listing query, as the API's query string and the front page's filter form give it:
+//! every value optional and an empty value the same as a missing one (what a GET form sends), so
+//! one parser serves both. Values are checked here, with the parameter named in the error.
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use storyline_model::Date;
+use storyline_store::{StoryOrder, StoryQuery};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiError;
+
+/// Stories per page when `limit` is not given.
+pub const DEFAULT_LIMIT: usize = 20;
+/// The largest page a client may ask for.
+pub const MAX_LIMIT: usize = 100;
+
+/// How a listing is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Newest first (undated stories last).
+    Date,
+    /// Most outlets first, then most articles.
+    Size,
+}
+
+/// The query string of a story listing (`GET /api/v1/stories`, the front page).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Stories per page, 1 to 100 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub limit: Option<String>,
+    /// Stories of the filtered, sorted list to skip (default 0).
+    #[param(value_type = Option<u32>)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub offset: Option<String>,
+    /// `date` (newest first, the default) or `size` (most outlets first).
+    #[param(value_type = Option<Sort>)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub sort: Option<String>,
+    /// Only stories carried by at least this many outlets.
+    #[param(value_type = Option<u32>)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub min_sources: Option<String>,
+    /// Only stories dated on or after this day (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub since: Option<String>,
+    /// Only stories dated on or before this day (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub until: Option<String>,
+    /// Only stories with an article from this outlet (its exact name).
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub outlet: Option<String>,
+}
+
+fn is_blank(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|v| v.trim().is_empty())
+}
+
+impl ListParams {
+    /// The store query these parameters ask for, or a `bad_request` naming the bad parameter.
+    pub fn query(&self) -> Result<StoryQuery, ApiError> {
+        let limit = number("limit", &self.limit)?.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::bad_request(format!(
+                "limit: expected 1 to {MAX_LIMIT}, got {limit}"
+            )));
+        }
+        let order = match value(&self.sort) {
+            None | Some("date") => StoryOrder::Newest,
+            Some("size") => StoryOrder::Largest,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "sort: expected `date` or `size`, got {other:?}"
+                )))
+            }
+        };
+        Ok(StoryQuery {
+            order,
+            limit,
+            offset: number("offset", &self.offset)?.unwrap_or(0),
+            min_sources: number("min_sources", &self.min_sources)?.unwrap_or(0),
+            since: day("since", &self.since)?,
+            until: day("until", &self.until)?,
+            outlet: value(&self.outlet).map(str::to_string),
+        })
+    }
+
+    /// The query string of the same listing starting at `offset` (for paging links).
+    pub fn at_offset(&self, offset: usize) -> String {
+        let mut params = self.clone();
+        params.offset = (offset > 0).then(|| offset.to_string());
+        serde_urlencoded::to_string(&params).unwrap_or_default()
+    }
+}
+
+/// The trimmed value, `None` when missing or blank.
+fn value(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn number(name: &str, v: &Option<String>) -> Result<Option<usize>, ApiError> {
+    value(v)
+        .map(|s| {
+            s.parse().map_err(|_| {
+                ApiError::bad_request(format!("{name}: expected a whole number, got {s:?}"))
+            })
+        })
+        .transpose()
+}
+
+fn day(name: &str, v: &Option<String>) -> Result<Option<Date>, ApiError> {
+    value(v)
+        .map(|s| {
+            s.parse().map_err(|_| {
+                ApiError::bad_request(format!("{name}: expected a day as YYYY-MM-DD, got {s:?}"))
+            })
+        })
+        .transpose()
+}
+
+/// `Query<T>` whose rejection is an [`ApiError`] (`bad_request`) instead of plain text.
+pub struct QueryOf<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for QueryOf<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Query::try_from_uri(&parts.uri).map(|Query(v)| QueryOf(v)).map_err(|e| {
+            ApiError::bad_request(format!("malformed query string: {}", e.body_text()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &str) -> ListParams {
+        serde_urlencoded::from_str(pairs).unwrap()
+    }
+
+    #[test]
+    fn blank_values_are_missing_and_defaults_apply() {
+        let q = params("limit=&since=&outlet=+&sort=").query().unwrap();
+        assert_eq!(q.limit, DEFAULT_LIMIT);
+        assert_eq!((q.offset, q.min_sources, q.since, q.outlet), (0, 0, None, None));
+        assert_eq!(q.order, StoryOrder::Newest);
+    }
+
+    #[test]
+    fn bad_values_name_the_parameter() {
+        for (pairs, named) in [
+            ("limit=0", "limit"),
+            ("limit=101", "limit"),
+            ("offset=-1", "offset"),
+            ("sort=random", "sort"),
+            ("since=yesterday", "since"),
+            ("min_sources=two", "min_sources"),
+        ] {
+            let e = params(pairs).query().unwrap_err();
+            assert_eq!(e.code, "bad_request");
+            assert!(e.message.starts_with(named), "{pairs}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn paging_links_keep_the_filters() {
+        let p = params("outlet=Harbour+%26+Hill&min_sources=2&offset=20");
+        assert_eq!(p.at_offset(40), "offset=40&min_sources=2&outlet=Harbour+%26+Hill");
+        assert_eq!(p.at_offset(0), "min_sources=2&outlet=Harbour+%26+Hill");
+    }
+}

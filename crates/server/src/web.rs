@@ -1,0 +1,389 @@
+//! The web UI: server-rendered pages (askama templates in `templates/`, every value escaped by
+//! the template engine) that need no JavaScript — the front page (latest stories, filters as a GET
+//! form, paging), a story page (conflicts first, then summary, agreed facts with each outlet's own
+//! sentence, what one outlet alone reports, timeline, quotes, the articles side by side) and an
+//! article page (its text with entities and quotes marked). Handlers fetch on a blocking thread
+//! and hand plain view structs to the templates; errors are pages with the API's status and code.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use storyline_compare::html::{highlighted, side_by_side, Mark};
+use storyline_model::{offsets, Date, Evidence, StoryReport, UNATTRIBUTED};
+use storyline_pipeline::{find_article, find_story, story_report, story_texts};
+
+use crate::error::ApiError;
+use crate::params::{ListParams, QueryOf};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(front_page))
+        .route("/stories/{id}", get(story_page))
+        .route("/articles/{id}", get(article_page))
+        .route("/assets/style.css", get(stylesheet))
+        .fallback(|| async { PageError(ApiError::not_found("there is no page at this address")) })
+}
+
+/// The UI's own rules after the story report's (`storyline_compare::html::STYLE`).
+const UI_STYLE: &str = include_str!("../templates/ui.css");
+
+async fn stylesheet() -> impl IntoResponse {
+    static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let css = CSS.get_or_init(|| format!("{}\n{UI_STYLE}", storyline_compare::html::STYLE));
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css.as_str())
+}
+
+/// An error shown as a page (same status and code as the API would give).
+pub struct PageError(pub ApiError);
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        PageError(e)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    code: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let page = ErrorPage { status: e.status.as_u16(), code: e.code, message: &e.message };
+        match page.render() {
+            Ok(html) => (e.status, Html(html)).into_response(),
+            Err(_) => (e.status, e.message).into_response(),
+        }
+    }
+}
+
+/// Renders a page, or an `internal` error page if the template fails.
+fn render(page: impl Template) -> Result<Html<String>, PageError> {
+    page.render().map(Html).map_err(|e| {
+        PageError(ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: format!("the page could not be rendered: {e}"),
+        })
+    })
+}
+
+fn day(date: Option<Date>) -> String {
+    date.map_or_else(|| "undated".into(), |d| d.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Front page
+
+struct StoryRow {
+    id: String,
+    headline: String,
+    date: String,
+    articles: usize,
+    sources: usize,
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct FrontPage {
+    form: ListParams,
+    size_order: bool,
+    total: usize,
+    first: usize,
+    last: usize,
+    rows: Vec<StoryRow>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+async fn front_page(
+    State(state): State<AppState>,
+    form: Result<QueryOf<ListParams>, ApiError>,
+) -> Result<Html<String>, PageError> {
+    let QueryOf(form) = form?;
+    let query = form.query()?;
+    let (offset, limit) = (query.offset, query.limit);
+    let size_order = query.order == storyline_store::StoryOrder::Largest;
+    let page = state.with_store(move |s| Ok(s.stories(&query)?)).await?;
+    let rows: Vec<StoryRow> = page
+        .stories
+        .into_iter()
+        .map(|s| StoryRow {
+            date: day(s.date),
+            id: s.id,
+            headline: s.headline,
+            articles: s.articles,
+            sources: s.sources,
+        })
+        .collect();
+    let previous = (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit)));
+    let next = (offset + rows.len() < page.total).then(|| form.at_offset(offset + limit));
+    render(FrontPage {
+        size_order,
+        total: page.total,
+        first: offset + 1,
+        last: offset + rows.len(),
+        rows,
+        previous,
+        next,
+        form,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Story page
+
+/// One outlet's sentence for a fact.
+struct Said {
+    outlet: String,
+    article: String,
+    sentence: String,
+    /// The conflicting value (conflicts only).
+    value: String,
+}
+
+struct ConflictView {
+    about: String,
+    kind: String,
+    claims: Vec<Said>,
+}
+
+struct FactView {
+    fact: String,
+    said: Vec<Said>,
+}
+
+struct OutletFacts {
+    outlet: String,
+    facts: Vec<String>,
+}
+
+struct Dated {
+    date: String,
+    text: String,
+    future: bool,
+    outlets: String,
+}
+
+struct QuoteView {
+    speaker: String,
+    text: String,
+    outlets: String,
+}
+
+struct ArticleRow {
+    id: String,
+    outlet: String,
+    title: String,
+    date: String,
+    copy_of: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "story.html")]
+struct StoryPage {
+    id: String,
+    headline: String,
+    date: String,
+    summary: Vec<String>,
+    conflicts: Vec<ConflictView>,
+    agreed: Vec<FactView>,
+    unique: Vec<OutletFacts>,
+    timeline: Vec<Dated>,
+    quotes: Vec<QuoteView>,
+    articles: Vec<ArticleRow>,
+    /// `storyline_compare::html::side_by_side`: an HTML fragment that escapes every text itself.
+    side_by_side: String,
+}
+
+async fn story_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let (report, texts) = state
+        .with_store(move |s| {
+            let story = find_story(s, &id)?;
+            Ok((story_report(s, &story.id)?, story_texts(s, &story.id)?))
+        })
+        .await?;
+    render(StoryPage::new(&report, &texts))
+}
+
+impl StoryPage {
+    fn new(r: &StoryReport, texts: &BTreeMap<String, String>) -> Self {
+        let outlet_of: BTreeMap<&str, &str> = r
+            .articles
+            .iter()
+            .map(|a| (a.id.as_str(), a.source.as_deref().unwrap_or(UNATTRIBUTED)))
+            .collect();
+        let outlet = |id: &str| outlet_of.get(id).copied().unwrap_or(UNATTRIBUTED).to_string();
+        let outlets = |ids: &[String]| {
+            let mut names: Vec<String> = ids.iter().map(|id| outlet(id)).collect();
+            names.sort();
+            names.dedup();
+            names.join(", ")
+        };
+        let sentence = |article: &str, start: usize, end: usize| {
+            texts
+                .get(article)
+                .map(|t| offsets::slice(t, start, end).to_string())
+                .unwrap_or_default()
+        };
+        let said = |e: &Evidence| Said {
+            outlet: outlet(&e.article),
+            article: e.article.clone(),
+            sentence: sentence(&e.article, e.start, e.end),
+            value: String::new(),
+        };
+        let c = &r.comparison;
+        let mut unique: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for u in &c.unique {
+            unique.entry(outlet(&u.article)).or_default().push(u.fact.clone());
+        }
+        StoryPage {
+            id: r.id.clone(),
+            headline: r.headline.clone(),
+            date: day(r.date),
+            summary: r.summary.iter().map(|s| s.text.clone()).collect(),
+            conflicts: c
+                .conflicts
+                .iter()
+                .map(|k| ConflictView {
+                    about: k.about.clone(),
+                    kind: k.kind.clone(),
+                    claims: k
+                        .claims
+                        .iter()
+                        .map(|cl| Said {
+                            outlet: outlet(&cl.article),
+                            article: cl.article.clone(),
+                            sentence: sentence(&cl.article, cl.evidence.start, cl.evidence.end),
+                            value: cl.value.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            agreed: c
+                .agreed
+                .iter()
+                .map(|f| FactView {
+                    fact: f.fact.clone(),
+                    said: f.evidence.iter().map(&said).collect(),
+                })
+                .collect(),
+            unique: unique
+                .into_iter()
+                .map(|(outlet, facts)| OutletFacts { outlet, facts })
+                .collect(),
+            timeline: r
+                .timeline
+                .iter()
+                .map(|t| Dated {
+                    date: t.date.clone(),
+                    text: t.text.clone(),
+                    future: t.future,
+                    outlets: outlets(&t.articles),
+                })
+                .collect(),
+            quotes: r
+                .quotes
+                .iter()
+                .map(|q| QuoteView {
+                    speaker: q.speaker.clone(),
+                    text: q.text.clone(),
+                    outlets: outlets(&q.articles),
+                })
+                .collect(),
+            articles: r
+                .articles
+                .iter()
+                .map(|a| ArticleRow {
+                    id: a.id.clone(),
+                    outlet: outlet(&a.id),
+                    title: a.title.clone().unwrap_or_default(),
+                    date: day(a.published),
+                    copy_of: a.duplicate_of.clone(),
+                })
+                .collect(),
+            side_by_side: side_by_side(r, texts),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Article page
+
+struct EntityView {
+    kind: &'static str,
+    canonical: String,
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticlePage {
+    id: String,
+    title: String,
+    outlet: String,
+    author: Option<String>,
+    date: String,
+    language: Option<String>,
+    /// Shown as a link only when it is an http(s) URL (a `javascript:` URL stays text).
+    url: Option<String>,
+    link: bool,
+    story: Option<String>,
+    copy_of: Option<String>,
+    /// `storyline_compare::html::highlighted`: the text as escaped paragraphs with marks.
+    body: String,
+    entities: Vec<EntityView>,
+}
+
+async fn article_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let stored = state.with_store(move |s| Ok(find_article(s, &id)?)).await?;
+    let a = &stored.article;
+    let mut marks: Vec<Mark> = a
+        .analysis
+        .quotes
+        .iter()
+        .map(|q| {
+            let by = q.speaker.as_ref().map_or("unattributed".into(), |s| s.text.clone());
+            (q.content.start, q.content.end, "quote", format!("quote: {by}"))
+        })
+        .collect();
+    let mut entities: Vec<EntityView> = Vec::new();
+    for e in &a.analysis.entities {
+        marks.push((e.start, e.end, "entity", format!("{}: {}", e.kind.as_str(), e.canonical)));
+        if !entities.iter().any(|v| v.canonical == e.canonical) {
+            entities.push(EntityView { kind: e.kind.as_str(), canonical: e.canonical.clone() });
+        }
+    }
+    let url = a.url.clone();
+    let link =
+        url.as_deref().is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
+    render(ArticlePage {
+        id: a.id.clone(),
+        title: a.title.clone().unwrap_or_else(|| "(untitled)".into()),
+        outlet: a.source.clone().unwrap_or_else(|| UNATTRIBUTED.into()),
+        author: a.author.clone(),
+        date: day(a.published),
+        language: a.language.clone(),
+        url,
+        link,
+        story: stored.grouping.story.clone(),
+        copy_of: stored.grouping.duplicate_of.clone(),
+        body: highlighted(&a.text, &marks),
+        entities,
+    })
+}

@@ -1,0 +1,399 @@
+//! `storyline serve` end to end: a real server on an ephemeral port over a real SQLite store
+//! filled through `storyline_pipeline::ingest` with invented articles (invented outlets, places
+//! and events), queried over HTTP — the JSON API, its errors and OpenAPI document, the pages and
+//! their escaping of hostile article text, and (when Debian's `chromium` is installed) the story
+//! page as a headless browser renders it.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value;
+use storyline_ingest::Input;
+use storyline_store_sqlite::SqliteStore;
+
+const STRIKE_TITLE: &str = "Dock workers at Port Varnholm walk out";
+
+/// Invented articles: a three-outlet strike (one outlet's copy hostile, one giving another count
+/// of strikers), a ferry story whose
+/// title carries markup, and a festival.
+fn inputs() -> Vec<Input> {
+    let record = |name: &str, title: &str, outlet: &str, day: &str, text: &str| {
+        Input {
+        name: name.into(),
+        bytes: serde_json::json!({
+            "title": title, "source": outlet, "published": day, "text": text,
+            "url": if name == "hostile.json" { "javascript:alert(3)" } else { "https://example.org/a" },
+        })
+        .to_string()
+        .into_bytes(),
+    }
+    };
+    vec![
+        record(
+            "ledger.json",
+            STRIKE_TITLE,
+            "Varnholm Ledger",
+            "2026-04-07",
+            "Dock workers at Port Varnholm walked out on Tuesday over pay, halting cargo traffic. \
+             The union said 1,200 members joined the strike. Harbour master Ilse Brandt said ships \
+             were being diverted to Kestrel Bay.",
+        ),
+        record(
+            "courier.json",
+            STRIKE_TITLE,
+            "Kestrel Courier",
+            "2026-04-07",
+            "Dock workers at Port Varnholm went on strike on Tuesday in a dispute over pay. The \
+             union said 1,500 members joined the strike. Ships were diverted to Kestrel Bay, \
+             harbour master Ilse Brandt said, as cargo traffic stopped.",
+        ),
+        record(
+            "hostile.json",
+            STRIKE_TITLE,
+            "Northgate \"Post\" <i>",
+            "2026-04-07",
+            "Dock workers at Port Varnholm walked out on Tuesday over pay. <script>alert(1)</script> \
+             Harbour master Ilse Brandt said ships were diverted to Kestrel Bay. \
+             <img src=x onerror=alert(2)> The union said 1,200 members joined the strike.",
+        ),
+        record(
+            "ferry.json",
+            "Lake Ormsby ferry resumes <script>alert('t')</script> service",
+            "Ormsby Gazette",
+            "2026-05-02",
+            "The Lake Ormsby ferry resumed service on Saturday after a three-week repair of its \
+             engine, the operator Bluewater Lines said. Fares are unchanged.",
+        ),
+        record(
+            "festival.json",
+            "Tilbury Vale orchard festival draws record crowd",
+            "Northgate \"Post\" <i>",
+            "2026-03-15",
+            "The orchard festival in Tilbury Vale drew a record crowd of 8,000 visitors on Sunday, \
+             organiser Marta Quell said. Cider makers from six villages took part.",
+        ),
+    ]
+}
+
+struct Server {
+    base: String,
+}
+
+/// One server for every test of this file, on a fresh store.
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("serve-test");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = SqliteStore::open(dir.join("store.db")).unwrap();
+        let report = storyline_pipeline::ingest(&store, inputs().into_iter().map(Ok), &()).unwrap();
+        assert_eq!((report.ingested, report.failed.len()), (5, 0), "{report:?}");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            storyline_server::run(listener, Arc::new(store), std::future::pending()).unwrap()
+        });
+        Server { base }
+    })
+}
+
+/// A response: status, headers (names lower-cased) and body.
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> &str {
+        self.headers.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// GET `path` over plain HTTP/1.0 (so the server closes the connection after an unchunked body).
+fn request(path: &str) -> Response {
+    let addr = server().base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a header block");
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Response { status, headers, body: body.to_string() }
+}
+
+/// GET `path`: the status, the content type and the body.
+fn get(path: &str) -> (u16, String, String) {
+    let r = request(path);
+    (r.status, r.header("content-type").to_string(), r.body)
+}
+
+fn get_json(path: &str) -> (u16, Value) {
+    let (status, kind, body) = get(path);
+    assert!(kind.starts_with("application/json"), "{path}: {kind}: {body}");
+    (status, serde_json::from_str(&body).unwrap())
+}
+
+fn headlines(list: &Value) -> Vec<String> {
+    list["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["headline"].as_str().unwrap().into())
+        .collect()
+}
+
+fn strike_id() -> String {
+    let (_, list) = get_json("/api/v1/stories?min_sources=2");
+    list["stories"][0]["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn api_lists_filters_and_pages_stories() {
+    let (status, all) = get_json("/api/v1/stories");
+    assert_eq!(status, 200);
+    assert_eq!(all["total"], 3, "{all}");
+    assert_eq!((all["limit"].as_u64(), all["offset"].as_u64()), (Some(20), Some(0)));
+    let newest = headlines(&all);
+    assert!(newest[0].starts_with("Lake Ormsby ferry"), "{newest:?}");
+    assert!(newest[2].starts_with("Tilbury Vale"), "{newest:?}");
+
+    let (_, big) = get_json("/api/v1/stories?min_sources=2");
+    assert_eq!(big["total"], 1);
+    assert_eq!(headlines(&big), [STRIKE_TITLE]);
+    assert_eq!(big["stories"][0]["sources"], 3);
+
+    let (_, by_size) = get_json("/api/v1/stories?sort=size&limit=1");
+    assert_eq!(
+        (by_size["total"].as_u64(), headlines(&by_size)),
+        (Some(3), vec![STRIKE_TITLE.into()])
+    );
+
+    let (_, second) = get_json("/api/v1/stories?limit=1&offset=1");
+    assert_eq!(headlines(&second), [STRIKE_TITLE]);
+    let (_, past_end) = get_json("/api/v1/stories?offset=10");
+    assert_eq!((past_end["total"].as_u64(), headlines(&past_end).len()), (Some(3), 0));
+
+    let (_, april) = get_json("/api/v1/stories?since=2026-04-01&until=2026-04-30");
+    assert_eq!(headlines(&april), [STRIKE_TITLE]);
+    let (_, outlet) = get_json("/api/v1/stories?outlet=Ormsby%20Gazette");
+    assert_eq!(outlet["total"], 1);
+    assert!(headlines(&outlet)[0].starts_with("Lake Ormsby ferry"));
+}
+
+#[test]
+fn api_gives_one_story_its_articles_and_an_article() {
+    let id = strike_id();
+    let (status, report) = get_json(&format!("/api/v1/stories/{id}"));
+    assert_eq!(status, 200);
+    assert_eq!(report["id"], id.as_str());
+    assert_eq!(report["headline"], STRIKE_TITLE);
+    assert_eq!(report["articles"].as_array().unwrap().len(), 3);
+    assert!(report["comparison"]["agreed"].is_array(), "{report}");
+
+    // A unique prefix is enough, as on the command line.
+    let (status, same) = get_json(&format!("/api/v1/stories/{}", &id[..10]));
+    assert_eq!((status, &same["id"]), (200, &report["id"]));
+
+    let (status, members) = get_json(&format!("/api/v1/stories/{id}/articles"));
+    assert_eq!(status, 200);
+    assert_eq!(members["story"]["id"], id.as_str());
+    let articles = members["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), 3);
+    assert!(articles.iter().all(|a| a["grouping"]["story"] == id.as_str()));
+
+    let article_id = articles[0]["id"].as_str().unwrap();
+    let (status, article) = get_json(&format!("/api/v1/articles/{article_id}"));
+    assert_eq!(status, 200);
+    assert_eq!(article["id"], article_id);
+    assert!(article["text"].as_str().unwrap().contains("Port Varnholm"));
+    assert!(!article["sentences"].as_array().unwrap().is_empty(), "the analysis comes along");
+    assert_eq!(article["grouping"]["story"], id.as_str());
+}
+
+#[test]
+fn api_errors_are_json_with_a_code_and_status() {
+    for (path, status, code) in [
+        ("/api/v1/stories/ffffffffffffffff", 404, "not_found"),
+        ("/api/v1/stories/ffffffffffffffff/articles", 404, "not_found"),
+        ("/api/v1/articles/ffffffffffffffff", 404, "not_found"),
+        ("/api/v1/no-such-endpoint", 404, "not_found"),
+        ("/api/v1/stories?limit=1000", 400, "bad_request"),
+        ("/api/v1/stories?limit=ten", 400, "bad_request"),
+        ("/api/v1/stories?sort=random", 400, "bad_request"),
+        ("/api/v1/stories?since=last-week", 400, "bad_request"),
+        ("/api/v1/stories/%20", 404, "not_found"),
+    ] {
+        let (got, body) = get_json(path);
+        assert_eq!(got, status, "{path}: {body}");
+        assert_eq!(body["error"]["code"], code, "{path}: {body}");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty(), "{path}");
+    }
+    let (_, body) = get_json("/api/v1/stories?limit=1000");
+    assert!(body["error"]["message"].as_str().unwrap().starts_with("limit"), "{body}");
+}
+
+#[test]
+fn openapi_document_parses_and_lists_the_paths() {
+    let (status, doc) = get_json("/api/v1/openapi.json");
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{doc}");
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/stories",
+        "/api/v1/stories/{id}",
+        "/api/v1/stories/{id}/articles",
+        "/api/v1/articles/{id}",
+        "/api/v1/openapi.json",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing from {:?}", paths.keys());
+    }
+    let params: Vec<&str> = paths["/api/v1/stories"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(params, ["limit", "offset", "sort", "min_sources", "since", "until", "outlet"]);
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for schema in ["StoryList", "StoryReport", "ArticleView", "ErrorBody", "Comparison"] {
+        assert!(schemas.contains_key(schema), "schema {schema} missing");
+    }
+}
+
+/// Hostile text must come out as text: no tag of it survives, its characters are escaped.
+fn assert_inert(page: &str) {
+    for raw in ["<script>alert", "<img src=x", "Northgate \"Post\" <i>", "href=\"javascript:"] {
+        assert!(!page.contains(raw), "{raw:?} survived:\n{page}");
+    }
+}
+
+#[test]
+fn front_page_lists_headlines_filters_and_escapes() {
+    let (status, kind, page) = get("/");
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/html"), "{kind}");
+    assert!(page.contains(STRIKE_TITLE), "{page}");
+    assert!(
+        page.contains("Lake Ormsby ferry resumes &#60;script&#62;")
+            || page.contains("Lake Ormsby ferry resumes &lt;script&gt;"),
+        "{page}"
+    );
+    assert!(page.contains("3 outlets"), "{page}");
+    assert_inert(&page);
+
+    let (_, _, filtered) = get("/?since=&until=&outlet=&min_sources=2&sort=date");
+    assert!(filtered.contains(STRIKE_TITLE));
+    assert!(!filtered.contains("Tilbury Vale"), "{filtered}");
+
+    let (_, _, paged) = get("/?limit=1");
+    let next = paged.split("rel=\"next\" href=\"").nth(1).expect("a next-page link");
+    assert!(
+        next.starts_with("/?limit=1&#38;offset=1\"")
+            || next.starts_with("/?limit=1&amp;offset=1\""),
+        "{next}"
+    );
+
+    let (status, _, bad) = get("/?min_sources=many");
+    assert_eq!(status, 400);
+    assert!(bad.contains("min_sources"), "{bad}");
+}
+
+#[test]
+fn story_and_article_pages_show_the_story_and_escape_hostile_text() {
+    let id = strike_id();
+    let (status, _, page) = get(&format!("/stories/{id}"));
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(&format!("<h1>{STRIKE_TITLE}</h1>")), "{page}");
+    assert!(page.contains("Varnholm Ledger") && page.contains("Kestrel Courier"), "{page}");
+    assert!(page.contains("Outlets side by side"), "{page}");
+    let conflicts = page.find("<h2 id=\"conflicts\">Conflicts</h2>").expect("a conflicts section");
+    assert!(conflicts < page.find("<h2 id=\"summary\">").unwrap(), "conflicts come first");
+    assert!(page[conflicts..].contains("1,500"), "each side's value is shown");
+    assert_inert(&page);
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+            || page.contains("&#60;script&#62;alert(1)"),
+        "the hostile text is shown, as text:\n{page}"
+    );
+
+    let (_, members) = get_json(&format!("/api/v1/stories/{id}/articles"));
+    let hostile = members["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["text"].as_str().unwrap().contains("alert(1)"))
+        .expect("the hostile article keeps its text");
+    let (status, _, page) = get(&format!("/articles/{}", hostile["id"].as_str().unwrap()));
+    assert_eq!(status, 200);
+    assert!(page.contains("Port Varnholm"), "{page}");
+    assert_inert(&page);
+    assert!(page.contains("javascript:alert(3)"), "the URL is shown as text, not a link");
+
+    let (status, kind, missing) = get("/stories/ffffffffffffffff");
+    assert_eq!(status, 404);
+    assert!(kind.starts_with("text/html") && missing.contains("not_found"), "{missing}");
+}
+
+#[test]
+fn responses_carry_a_script_free_content_security_policy() {
+    let response = request("/");
+    let csp = response.header("content-security-policy");
+    assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+    let (status, kind, css) = get("/assets/style.css");
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/css") && css.contains("mark.agreed"), "{kind}");
+}
+
+/// Runs Debian's headless Chromium with `args` then `url`; `None` (with a message) when it is not
+/// installed.
+fn chromium(args: &[&str], url: &str) -> Option<std::process::Output> {
+    let chromium = PathBuf::from("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("SKIPPED: /usr/bin/chromium is not installed (apt-get install -y chromium)");
+        return None;
+    }
+    let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chromium-profile");
+    let output = std::process::Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(url)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "chromium: {}", String::from_utf8_lossy(&output.stderr));
+    Some(output)
+}
+
+/// The story page as headless Chromium renders it: the headline is there and the hostile article
+/// added no element. Screenshots of the front and story pages are left in the test's temporary
+/// directory to look at. Skipped (with a message) when `chromium` is not installed.
+#[test]
+fn story_page_renders_in_headless_chromium() {
+    let url = format!("{}/stories/{}", server().base, strike_id());
+    let Some(output) = chromium(&["--dump-dom"], &url) else { return };
+    let dom = String::from_utf8_lossy(&output.stdout);
+    assert!(dom.contains(&format!("<h1>{STRIKE_TITLE}</h1>")), "{dom}");
+    assert!(
+        !dom.contains("<script") && !dom.contains("<img"),
+        "hostile markup became elements:\n{dom}"
+    );
+    assert!(dom.contains("&lt;script&gt;alert(1)"), "{dom}");
+
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    for (name, url) in [("front", format!("{}/", server().base)), ("story", url)] {
+        let file = shots.join(format!("serve-{name}.png"));
+        let shot = format!("--screenshot={}", file.display());
+        chromium(&[&shot, "--window-size=1100,1600", "--hide-scrollbars"], &url);
+        assert!(file.exists(), "no screenshot at {}", file.display());
+        eprintln!("screenshot: {}", file.display());
+    }
+}

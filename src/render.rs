@@ -47,165 +47,249 @@ pub fn story(r: &StoryReport, texts: &Texts) -> String {
     let date = r.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
     let _ = writeln!(out, "STORY {}  ({date})", r.id);
     let _ = writeln!(out, "{}", r.headline);
-
-    // Short labels [1], [2] … for articles, used by every section below.
-    let label: BTreeMap<&str, usize> =
-        r.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i + 1)).collect();
-    let cite = |ids: &[String]| -> String {
-        ids.iter().filter_map(|id| label.get(id.as_str())).map(|n| format!("[{n}]")).collect()
+    let view = StoryView {
+        r,
+        texts,
+        // Short labels [1], [2] … for articles, used by every section.
+        label: r.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i + 1)).collect(),
     };
+    view.sources(&mut out);
+    view.summary(&mut out);
+    view.conflicts(&mut out);
+    view.agreed(&mut out);
+    view.unique(&mut out);
+    view.timeline(&mut out);
+    view.outlets(&mut out);
+    view.quotes(&mut out);
+    view.entities(&mut out);
+    out
+}
 
-    section(&mut out, "SOURCES");
-    for (i, a) in r.articles.iter().enumerate() {
-        let date = match (a.published, &a.inferred_published) {
-            (Some(d), _) => d.to_string(),
-            (None, Some(inf)) => format!("undated, about {} ({})", inf.date, inf.reason),
-            (None, None) => "undated".into(),
-        };
-        let copy = match &a.duplicate_of {
-            Some(orig) => format!("  (copy of {})", cite(std::slice::from_ref(orig))),
-            None => String::new(),
-        };
-        let _ = writeln!(
-            out,
-            "[{}] {} · {} · {}{copy}",
-            i + 1,
-            a.source.as_deref().unwrap_or(UNATTRIBUTED),
-            date,
-            clip(a.title.as_deref().unwrap_or("(untitled)"), 80),
-        );
+/// A story report being written for the terminal, with its articles' labels.
+struct StoryView<'a> {
+    r: &'a StoryReport,
+    texts: &'a Texts,
+    label: BTreeMap<&'a str, usize>,
+}
+
+impl StoryView<'_> {
+    /// The labels of `ids`, as `[1][3]`.
+    fn cite(&self, ids: &[String]) -> String {
+        ids.iter().filter_map(|id| self.label.get(id.as_str())).map(|n| format!("[{n}]")).collect()
     }
 
-    if !r.summary.is_empty() {
-        section(&mut out, "SUMMARY");
-        for s in &r.summary {
-            let _ = writeln!(out, "- {} {}", s.text, cite(&s.sources));
+    /// Each article: outlet, date (or the inferred one), title, copy link.
+    fn sources(&self, out: &mut String) {
+        let r = self.r;
+        section(out, "SOURCES");
+        for (i, a) in r.articles.iter().enumerate() {
+            let date = match (a.published, &a.inferred_published) {
+                (Some(d), _) => d.to_string(),
+                (None, Some(inf)) => format!("undated, about {} ({})", inf.date, inf.reason),
+                (None, None) => "undated".into(),
+            };
+            let copy = match &a.duplicate_of {
+                Some(orig) => format!("  (copy of {})", self.cite(std::slice::from_ref(orig))),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "[{}] {} · {} · {}{copy}",
+                i + 1,
+                a.source.as_deref().unwrap_or(UNATTRIBUTED),
+                date,
+                clip(a.title.as_deref().unwrap_or("(untitled)"), 80),
+            );
         }
     }
 
-    let c = &r.comparison;
-    if !c.conflicts.is_empty() {
-        section(&mut out, "CONFLICTS");
-        for conflict in &c.conflicts {
-            let kind = if conflict.kind.is_empty() { "conflict" } else { conflict.kind.as_str() };
-            let _ = writeln!(out, "! [{kind}] {}", conflict.about);
-            for claim in &conflict.claims {
-                let sentence = texts
-                    .get(&claim.article)
-                    .map(|t| offsets::slice(t, claim.evidence.start, claim.evidence.end))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "    {} {}: {}",
-                    cite(std::slice::from_ref(&claim.article)),
-                    claim.value,
-                    clip(sentence, 140)
-                );
+    /// The cited extractive summary.
+    fn summary(&self, out: &mut String) {
+        let r = self.r;
+        if !r.summary.is_empty() {
+            section(out, "SUMMARY");
+            for s in &r.summary {
+                let _ = writeln!(out, "- {} {}", s.text, self.cite(&s.sources));
             }
         }
     }
-    section(&mut out, "AGREED (two or more outlets)");
-    if c.agreed.is_empty() {
-        out.push_str("(none found)\n");
-    }
-    for f in &c.agreed {
-        let _ = writeln!(out, "= {} {}", clip(&f.fact, 160), cite(&f.articles));
-        for ev in &f.evidence {
-            let Some(text) = texts.get(&ev.article) else { continue };
-            let sentence = offsets::slice(text, ev.start, ev.end);
-            if sentence.trim() != f.fact.trim() {
-                let _ = writeln!(
-                    out,
-                    "    {} {}",
-                    cite(std::slice::from_ref(&ev.article)),
-                    clip(sentence, 150)
-                );
-            }
-        }
-    }
-    section(&mut out, "ONLY ONE OUTLET");
-    if c.unique.is_empty() {
-        out.push_str("(none found)\n");
-    }
-    // Per article, its first facts (the report ranks them), then how many more it has.
-    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in &c.unique {
-        let n = shown.entry(f.article.as_str()).or_default();
-        *n += 1;
-        if *n <= UNIQUE_SHOWN_PER_ARTICLE {
-            let _ = writeln!(
-                out,
-                "+ {} {}",
-                clip(&f.fact, 160),
-                cite(std::slice::from_ref(&f.article))
-            );
-        }
-    }
-    for (article, n) in &shown {
-        if *n > UNIQUE_SHOWN_PER_ARTICLE {
-            let _ = writeln!(
-                out,
-                "  … {} more from {} (--json lists them all)",
-                n - UNIQUE_SHOWN_PER_ARTICLE,
-                cite(&[article.to_string()])
-            );
-        }
-    }
 
-    if !r.timeline.is_empty() {
-        section(&mut out, "TIMELINE");
-        for t in &r.timeline {
-            let when = if t.future { "(announced) " } else { "" };
-            let _ =
-                writeln!(out, "{:<16} {when}{} {}", t.date, clip(&t.text, 120), cite(&t.articles));
-        }
-    }
-    if !r.outlets.is_empty() {
-        section(&mut out, "OUTLETS");
-        for o in &r.outlets {
-            let _ = writeln!(
-                out,
-                "{} {}: carries {} of {} shared facts, {} of its own, in {} conflict(s)",
-                o.outlet,
-                cite(&o.articles),
-                o.agreed.len(),
-                c.agreed.len(),
-                o.unique,
-                o.conflicts.len()
-            );
-            for &m in o.missing.iter().take(3) {
-                if let Some(f) = c.agreed.get(m) {
+    /// Each conflict with every side's value and sentence.
+    fn conflicts(&self, out: &mut String) {
+        let r = self.r;
+        let c = &r.comparison;
+        if !c.conflicts.is_empty() {
+            section(out, "CONFLICTS");
+            for conflict in &c.conflicts {
+                let kind =
+                    if conflict.kind.is_empty() { "conflict" } else { conflict.kind.as_str() };
+                let _ = writeln!(out, "! [{kind}] {}", conflict.about);
+                for claim in &conflict.claims {
+                    let sentence = self
+                        .texts
+                        .get(&claim.article)
+                        .map(|t| offsets::slice(t, claim.evidence.start, claim.evidence.end))
+                        .unwrap_or_default();
                     let _ = writeln!(
                         out,
-                        "    leaves out: {} {}",
-                        clip(&f.fact, 120),
-                        cite(&f.articles)
+                        "    {} {}: {}",
+                        self.cite(std::slice::from_ref(&claim.article)),
+                        claim.value,
+                        clip(sentence, 140)
                     );
                 }
             }
         }
     }
-    if !r.quotes.is_empty() {
-        section(&mut out, "QUOTES");
-        for q in &r.quotes {
-            let _ = writeln!(out, "{}: “{}” {}", q.speaker, clip(&q.text, 140), cite(&q.articles));
+
+    /// Facts two or more outlets state, with each outlet's own wording.
+    fn agreed(&self, out: &mut String) {
+        let r = self.r;
+        let c = &r.comparison;
+        section(out, "AGREED (two or more outlets)");
+        if c.agreed.is_empty() {
+            out.push_str("(none found)\n");
+        }
+        for f in &c.agreed {
+            let _ = writeln!(out, "= {} {}", clip(&f.fact, 160), self.cite(&f.articles));
+            for ev in &f.evidence {
+                let Some(text) = self.texts.get(&ev.article) else { continue };
+                let sentence = offsets::slice(text, ev.start, ev.end);
+                if sentence.trim() != f.fact.trim() {
+                    let _ = writeln!(
+                        out,
+                        "    {} {}",
+                        self.cite(std::slice::from_ref(&ev.article)),
+                        clip(sentence, 150)
+                    );
+                }
+            }
         }
     }
-    if !r.entities.is_empty() {
-        section(&mut out, "ENTITIES");
-        for e in r.entities.iter().take(15) {
-            let aliases: Vec<&str> =
-                e.aliases.iter().map(String::as_str).filter(|a| *a != e.canonical).collect();
-            let aka = if aliases.is_empty() {
-                String::new()
-            } else {
-                format!(" (also: {})", aliases.join(", "))
-            };
-            let _ =
-                writeln!(out, "{:<4} {}{aka} {}", e.kind.as_str(), e.canonical, cite(&e.articles));
+
+    /// Facts one outlet alone carries, the first few per article.
+    fn unique(&self, out: &mut String) {
+        let r = self.r;
+        let c = &r.comparison;
+        section(out, "ONLY ONE OUTLET");
+        if c.unique.is_empty() {
+            out.push_str("(none found)\n");
+        }
+        // Per article, its first facts (the report ranks them), then how many more it has.
+        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &c.unique {
+            let n = shown.entry(f.article.as_str()).or_default();
+            *n += 1;
+            if *n <= UNIQUE_SHOWN_PER_ARTICLE {
+                let _ = writeln!(
+                    out,
+                    "+ {} {}",
+                    clip(&f.fact, 160),
+                    self.cite(std::slice::from_ref(&f.article))
+                );
+            }
+        }
+        for (article, n) in &shown {
+            if *n > UNIQUE_SHOWN_PER_ARTICLE {
+                let _ = writeln!(
+                    out,
+                    "  … {} more from {} (--json lists them all)",
+                    n - UNIQUE_SHOWN_PER_ARTICLE,
+                    self.cite(&[article.to_string()])
+                );
+            }
         }
     }
-    out
+
+    /// Dated events in order.
+    fn timeline(&self, out: &mut String) {
+        let r = self.r;
+        if !r.timeline.is_empty() {
+            section(out, "TIMELINE");
+            for t in &r.timeline {
+                let when = if t.future { "(announced) " } else { "" };
+                let _ = writeln!(
+                    out,
+                    "{:<16} {when}{} {}",
+                    t.date,
+                    clip(&t.text, 120),
+                    self.cite(&t.articles)
+                );
+            }
+        }
+    }
+
+    /// What each outlet covered and left out.
+    fn outlets(&self, out: &mut String) {
+        let r = self.r;
+        let c = &r.comparison;
+        if !r.outlets.is_empty() {
+            section(out, "OUTLETS");
+            for o in &r.outlets {
+                let _ = writeln!(
+                    out,
+                    "{} {}: carries {} of {} shared facts, {} of its own, in {} conflict(s)",
+                    o.outlet,
+                    self.cite(&o.articles),
+                    o.agreed.len(),
+                    c.agreed.len(),
+                    o.unique,
+                    o.conflicts.len()
+                );
+                for &m in o.missing.iter().take(3) {
+                    if let Some(f) = c.agreed.get(m) {
+                        let _ = writeln!(
+                            out,
+                            "    leaves out: {} {}",
+                            clip(&f.fact, 120),
+                            self.cite(&f.articles)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Quotations by speaker.
+    fn quotes(&self, out: &mut String) {
+        let r = self.r;
+        if !r.quotes.is_empty() {
+            section(out, "QUOTES");
+            for q in &r.quotes {
+                let _ = writeln!(
+                    out,
+                    "{}: “{}” {}",
+                    q.speaker,
+                    clip(&q.text, 140),
+                    self.cite(&q.articles)
+                );
+            }
+        }
+    }
+
+    /// The story's main names with their aliases.
+    fn entities(&self, out: &mut String) {
+        let r = self.r;
+        if !r.entities.is_empty() {
+            section(out, "ENTITIES");
+            for e in r.entities.iter().take(15) {
+                let aliases: Vec<&str> =
+                    e.aliases.iter().map(String::as_str).filter(|a| *a != e.canonical).collect();
+                let aka = if aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also: {})", aliases.join(", "))
+                };
+                let _ = writeln!(
+                    out,
+                    "{:<4} {}{aka} {}",
+                    e.kind.as_str(),
+                    e.canonical,
+                    self.cite(&e.articles)
+                );
+            }
+        }
+    }
 }
 
 /// `storyline article ID`: metadata, then the cleaned text.

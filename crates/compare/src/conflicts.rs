@@ -203,50 +203,32 @@ pub(crate) fn conflicts(
 ) -> (Vec<Conflict>, BTreeSet<usize>) {
     let mut out = Vec::new();
     let mut disputed = BTreeSet::new();
-    let different_outlets =
-        |x: usize, y: usize| story.outlet[claims[x].art] != story.outlet[claims[y].art];
+    let parts = [
+        description_conflicts(story, claims),
+        attribution_conflicts(story, index, claims),
+        date_conflicts(story, claims),
+        internal_conflicts(story, claims),
+    ];
+    for (found, involved) in parts {
+        out.extend(found);
+        disputed.extend(involved);
+    }
+    (out, disputed)
+}
 
-    // Descriptions: per kind, per outlet, the description it asserts (outlets asserting several
-    // are ambiguous and left out).
+/// Whether claims `x` and `y` come from different outlets.
+fn different_outlets(story: &Story, claims: &[Claim], x: usize, y: usize) -> bool {
+    story.outlet[claims[x].art] != story.outlet[claims[y].art]
+}
+
+/// Descriptions: per kind, the sentences of different outlets describing one thing in exclusive
+/// ways (one conflict per kind, one sentence per article). Returns the conflicts and the claims
+/// taking part.
+fn description_conflicts(story: &Story, claims: &[Claim]) -> (Vec<Conflict>, Vec<usize>) {
+    let mut out = Vec::new();
+    let mut disputed = Vec::new();
     for kind in KINDS {
-        let mut per_outlet: BTreeMap<&str, (BTreeSet<&str>, Vec<usize>)> = BTreeMap::new();
-        for (ci, c) in claims.iter().enumerate() {
-            let v = values_of(c, kind.name);
-            if !v.is_empty() {
-                let e = per_outlet.entry(story.outlet[c.art].as_str()).or_default();
-                e.0.extend(v);
-                e.1.push(ci);
-            }
-        }
-        per_outlet.retain(|_, (v, _)| v.len() == 1);
-        let values: BTreeSet<&str> =
-            per_outlet.values().flat_map(|(v, _)| v.iter().copied()).collect();
-        if values.len() < 2 {
-            continue;
-        }
-        // Pairs of differently described sentences that are about the same thing.
-        let mut members: BTreeSet<usize> = BTreeSet::new();
-        let reps: Vec<usize> = per_outlet.values().flat_map(|(_, cs)| cs.iter().copied()).collect();
-        for &x in &reps {
-            for &y in &reps {
-                if x >= y
-                    || !different_outlets(x, y)
-                    || !describes_differently(&claims[x], &claims[y])
-                {
-                    continue;
-                }
-                let (a, b) = (&claims[x], &claims[y]);
-                let related = kind.story_wide
-                    || (!a.anchors.is_disjoint(&b.anchors)
-                        && (a.days.is_empty()
-                            || b.days.is_empty()
-                            || !a.days.is_disjoint(&b.days)));
-                if related {
-                    members.insert(x);
-                    members.insert(y);
-                }
-            }
-        }
+        let members = differently_described(story, claims, kind);
         if members.is_empty() {
             continue;
         }
@@ -262,17 +244,72 @@ pub(crate) fn conflicts(
         disputed.extend(members);
         out.push(Conflict { about: kind.name.to_string(), claims: cl, kind: "description".into() });
     }
+    (out, disputed)
+}
 
-    // Attribution: the same quotation, different speakers.
-    let mut attributed: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+/// Per outlet, the descriptions of `kind` it asserts and the claims asserting them, for the
+/// outlets asserting just one (those asserting several are ambiguous and left out).
+fn sole_descriptions<'a>(
+    story: &'a Story,
+    claims: &'a [Claim],
+    kind: &Kind,
+) -> BTreeMap<&'a str, (BTreeSet<&'a str>, Vec<usize>)> {
+    let mut per_outlet: BTreeMap<&str, (BTreeSet<&str>, Vec<usize>)> = BTreeMap::new();
     for (ci, c) in claims.iter().enumerate() {
-        for (q, sp) in &c.quote_speakers {
-            if let Some(sp) = sp {
-                attributed.entry(q.clone()).or_default().push((ci, *sp));
+        let v = values_of(c, kind.name);
+        if !v.is_empty() {
+            let e = per_outlet.entry(story.outlet[c.art].as_str()).or_default();
+            e.0.extend(v);
+            e.1.push(ci);
+        }
+    }
+    per_outlet.retain(|_, (v, _)| v.len() == 1);
+    per_outlet
+}
+
+/// The claims of outlets describing one thing of `kind` differently: pairs of sentences from
+/// different outlets with exclusive descriptions that are about the same thing (for a kind not
+/// `story_wide`: sharing a name, and not on different days). Empty unless the outlets' sole
+/// descriptions differ.
+fn differently_described(story: &Story, claims: &[Claim], kind: &Kind) -> BTreeSet<usize> {
+    let per_outlet = sole_descriptions(story, claims, kind);
+    let values: BTreeSet<&str> = per_outlet.values().flat_map(|(v, _)| v.iter().copied()).collect();
+    let mut members: BTreeSet<usize> = BTreeSet::new();
+    if values.len() < 2 {
+        return members;
+    }
+    let reps: Vec<usize> = per_outlet.values().flat_map(|(_, cs)| cs.iter().copied()).collect();
+    for &x in &reps {
+        for &y in &reps {
+            if x >= y
+                || !different_outlets(story, claims, x, y)
+                || !describes_differently(&claims[x], &claims[y])
+            {
+                continue;
+            }
+            let (a, b) = (&claims[x], &claims[y]);
+            let related = kind.story_wide
+                || (!a.anchors.is_disjoint(&b.anchors)
+                    && (a.days.is_empty() || b.days.is_empty() || !a.days.is_disjoint(&b.days)));
+            if related {
+                members.insert(x);
+                members.insert(y);
             }
         }
     }
-    for (quote, said) in attributed {
+    members
+}
+
+/// Attribution: the same quotation given to different people by different outlets. Returns the
+/// conflicts and the claims taking part.
+fn attribution_conflicts(
+    story: &Story,
+    index: &EntityIndex,
+    claims: &[Claim],
+) -> (Vec<Conflict>, Vec<usize>) {
+    let mut out = Vec::new();
+    let mut disputed = Vec::new();
+    for (quote, said) in quote_speakers(claims) {
         // Only people: a mis-read speaker (a dateline, an outlet) is no attribution.
         let said: Vec<(usize, usize)> = said
             .into_iter()
@@ -296,54 +333,28 @@ pub(crate) fn conflicts(
             kind: "attribution".into(),
         });
     }
+    (out, disputed)
+}
 
-    // Dates: one announced event set for different days by different outlets.
-    let mut parent: Vec<usize> = (0..claims.len()).collect();
-    fn root(p: &mut [usize], x: usize) -> usize {
-        let mut r = x;
-        while p[r] != r {
-            r = p[r];
-        }
-        p[x] = r;
-        r
-    }
-    let mut dated: BTreeSet<usize> = BTreeSet::new();
-    let announced: Vec<usize> = (0..claims.len())
-        .filter(|&c| claims[c].future && claims[c].event_days.len() == 1)
-        .collect();
-    for (p, &x) in announced.iter().enumerate() {
-        for &y in &announced[p + 1..] {
-            let (a, b) = (&claims[x], &claims[y]);
-            let announced = a.future && b.future;
-            if !(different_outlets(x, y) && announced)
-                || a.event_days.len() != 1
-                || b.event_days.len() != 1
-                || a.event_days == b.event_days
-            {
-                continue;
+/// Each quotation with a speaker: (claim, speaker's entity cluster) for every claim quoting it.
+fn quote_speakers(claims: &[Claim]) -> BTreeMap<String, Vec<(usize, usize)>> {
+    let mut attributed: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (ci, c) in claims.iter().enumerate() {
+        for (q, sp) in &c.quote_speakers {
+            if let Some(sp) = sp {
+                attributed.entry(q.clone()).or_default().push((ci, *sp));
             }
-            let (da, db) =
-                (*a.event_days.first().expect("one"), *b.event_days.first().expect("one"));
-            // The same names within a few days (a weekday read differently), or the same wording
-            // of what is announced within a month ("shareholders will vote on the deal on July 21"
-            // / "… on the takeover on July 14").
-            let named = !a.anchors.is_disjoint(&b.anchors) && days_apart(da, db) <= 3;
-            let worded = days_apart(da, db) <= 31 && same_announcement(&a.words, &b.words);
-            if !(named || worded) {
-                continue;
-            }
-            let (rx, ry) = (root(&mut parent, x), root(&mut parent, y));
-            parent[ry] = rx;
-            dated.insert(x);
-            dated.insert(y);
         }
     }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for &c in &dated {
-        let r = root(&mut parent, c);
-        groups.entry(r).or_default().push(c);
-    }
-    for (_, members) in groups {
+    attributed
+}
+
+/// Dates: one announced event set for different days by different outlets (one conflict per
+/// event, one sentence per article). Returns the conflicts and the claims taking part.
+fn date_conflicts(story: &Story, claims: &[Claim]) -> (Vec<Conflict>, Vec<usize>) {
+    let mut out = Vec::new();
+    let mut disputed = Vec::new();
+    for (_, members) in announced_on_different_days(story, claims) {
         let mut seen_art = BTreeSet::new();
         let cl: Vec<ConflictClaim> = members
             .iter()
@@ -359,8 +370,71 @@ pub(crate) fn conflicts(
             kind: "date".into(),
         });
     }
+    (out, disputed)
+}
 
-    // Internal: "in its Nth year/day" against a start date the article gives.
+/// The announcements of one event for different days, grouped (transitively) by event: each
+/// group's claims in order, keyed by a representative claim.
+fn announced_on_different_days(story: &Story, claims: &[Claim]) -> BTreeMap<usize, Vec<usize>> {
+    let mut parent: Vec<usize> = (0..claims.len()).collect();
+    let mut dated: BTreeSet<usize> = BTreeSet::new();
+    let announced: Vec<usize> = (0..claims.len())
+        .filter(|&c| claims[c].future && claims[c].event_days.len() == 1)
+        .collect();
+    for (p, &x) in announced.iter().enumerate() {
+        for &y in &announced[p + 1..] {
+            if !same_event_other_day(story, claims, x, y) {
+                continue;
+            }
+            let (rx, ry) = (root(&mut parent, x), root(&mut parent, y));
+            parent[ry] = rx;
+            dated.insert(x);
+            dated.insert(y);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &c in &dated {
+        let r = root(&mut parent, c);
+        groups.entry(r).or_default().push(c);
+    }
+    groups
+}
+
+/// Union-find: the root of `x`'s set in `p` (a parent per element), pointing `x` straight at it.
+fn root(p: &mut [usize], x: usize) -> usize {
+    let mut r = x;
+    while p[r] != r {
+        r = p[r];
+    }
+    p[x] = r;
+    r
+}
+
+/// Whether claims `x` and `y`, from different outlets, announce one event each for one different
+/// day, and the same event: the same names within a few days (a weekday read differently), or the
+/// same wording of what is announced within a month ("shareholders will vote on the deal on July
+/// 21" / "… on the takeover on July 14").
+fn same_event_other_day(story: &Story, claims: &[Claim], x: usize, y: usize) -> bool {
+    let (a, b) = (&claims[x], &claims[y]);
+    let announced = a.future && b.future;
+    if !(different_outlets(story, claims, x, y) && announced)
+        || a.event_days.len() != 1
+        || b.event_days.len() != 1
+        || a.event_days == b.event_days
+    {
+        return false;
+    }
+    let (da, db) = (*a.event_days.first().expect("one"), *b.event_days.first().expect("one"));
+    let named = !a.anchors.is_disjoint(&b.anchors) && days_apart(da, db) <= 3;
+    let worded = days_apart(da, db) <= 31 && same_announcement(&a.words, &b.words);
+    named || worded
+}
+
+/// Internal: "in its Nth year/day" against a start date the story gives, per original article.
+/// Returns the conflicts and the claims taking part.
+fn internal_conflicts(story: &Story, claims: &[Claim]) -> (Vec<Conflict>, Vec<usize>) {
+    let mut out = Vec::new();
+    let mut disputed = Vec::new();
     let all_starts = starts(story, claims);
     for ai in (0..story.len()).filter(|&i| story.is_original(i)) {
         let (found, involved) = internal(story, claims, &all_starts, ai);

@@ -299,180 +299,273 @@ fn render(v: f64) -> String {
 /// The numbers in `sentence` (which starts at character `base` of the article) with their units.
 /// Numbers inside `skip` spans (dates, clock times), years and days of a month are left out.
 pub(crate) fn quantities(sentence: &str, base: usize, skip: &[Span]) -> Vec<Quantity> {
-    let chars: Vec<char> = sentence.chars().collect();
-    let toks = tokens::words(sentence, 0);
-    let gap = |a: usize, b: usize| -> String { chars[a..b].iter().collect() };
+    let w = Words { chars: sentence.chars().collect(), toks: tokens::words(sentence, 0) };
     let mut out = Vec::new();
     let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        let Some((mut value, digits)) = parse_number(&t.lower) else {
+    while i < w.toks.len() {
+        let Some((value, digits)) = parse_number(&w.toks[i].lower) else {
             i += 1;
             continue;
         };
-        let start = t.start;
-        let mut end = t.end;
-        let mut j = i + 1;
-        while j < toks.len() && gap(end, toks[j].start).trim().is_empty() {
-            match scale_word(&toks[j].lower) {
-                Some(m) => {
-                    value *= m;
-                    end = toks[j].end;
-                    j += 1;
-                }
-                None => break,
-            }
+        let f = read_figure(&w, i, value, digits);
+        let abs = Span::new(base + f.start, base + f.end);
+        if !left_out(&w, &f, &abs, skip) {
+            out.push(if is_age(&w, &f) { age(f.value, abs) } else { counted(&w, &f, base) });
         }
-        let abs = Span::new(base + start, base + end);
-        let prev = i.checked_sub(1).map(|k| toks[k].lower.as_str());
-        let next = toks.get(j).map(|t| t.lower.as_str());
-        let clock = |k: usize| chars.get(k) == Some(&':');
-        let skipped = skip.iter().any(|s| s.overlaps(&abs))
-            || clock(end)
-            || (start > 0 && clock(start - 1))
-            || (start > 0 && (chars[start - 1] == '-' || chars[start - 1].is_alphabetic()))
-            || prev.is_some_and(is_month)
-            || next.is_some_and(is_month)
-            || (digits
-                && t.lower.len() == 4
-                && (1900.0..=2100.0).contains(&value)
-                && !t.lower.contains(['.', ',']));
-        if skipped {
-            i = j;
-            continue;
-        }
-        let mut unit_words: Vec<String> = Vec::new();
-        let mut unit_text: Vec<String> = Vec::new();
-        let mut unit_end = end;
-        if chars.get(end) == Some(&'%') {
-            unit_words.push("percent".into());
-            unit_text.push("percent".into());
-            unit_end = end + 1;
-        } else if start > 0 && matches!(chars[start - 1], '$' | '€' | '£') {
-            unit_words.push(chars[start - 1].to_string());
-            unit_text.push(chars[start - 1].to_string());
-        } else if j < toks.len() && gap(end, toks[j].start) == "-" {
-            // "30-day ceasefire": the hyphenated word, then the noun it qualifies.
-            unit_words.push(stem::light(&toks[j].lower));
-            unit_text.push(toks[j].lower.clone());
-            unit_end = toks[j].end;
-            if let Some(n) = toks.get(j + 1) {
-                if gap(toks[j].end, n.start).trim().is_empty()
-                    && !stop::is_not_content(&n.lower)
-                    && n.lower.chars().all(char::is_alphabetic)
-                {
-                    unit_words.push(stem::light(&n.lower));
-                    unit_text.push(n.lower.clone());
-                    unit_end = n.end;
-                }
-            }
-        } else {
-            let mut saw_people = None;
-            for k in j..toks.len().min(j + 5) {
-                let w = toks[k].lower.as_str();
-                if w == "of" {
-                    break; // "two of the injured": a part, not a count of its own
-                }
-                // a clause boundary ends the search: "12, officials said"
-                if !gap(if k == j { end } else { toks[k - 1].end }, toks[k].start).trim().is_empty()
-                {
-                    break;
-                }
-                if FILLER.contains(&w) {
-                    if w == "people" || w == "persons" {
-                        saw_people = Some(k);
-                    }
-                    continue;
-                }
-                if w.chars().all(char::is_alphabetic) && !stop::is_not_content(w) {
-                    unit_words.push(stem::light(w));
-                    unit_text.push(w.to_string());
-                    unit_end = toks[k].end;
-                    // A noun compound counts its head: "85 container ships", "600 office jobs"
-                    // (a plural already is the head: "12,000 runners took part").
-                    if let Some(n) = toks.get(k + 1).filter(|_| !w.ends_with('s')) {
-                        let head = n.lower.as_str();
-                        if gap(toks[k].end, n.start) == " "
-                            && head.len() > 2
-                            && head.chars().all(char::is_alphabetic)
-                            && !stop::is_not_content(head)
-                            && !FILLER.contains(&head)
-                            && !head.ends_with("ing")
-                            && !head.ends_with("ed")
-                            && !head.ends_with("ly")
-                            && casualty(head).is_none()
-                            && number_value(head).is_none()
-                            && scale_word(head).is_none()
-                            && !is_month(head)
-                        {
-                            unit_words = vec![stem::light(head)];
-                            unit_text.push(head.to_string());
-                            unit_end = n.end;
-                        }
-                    }
-                }
-                break;
-            }
-            if unit_words.is_empty() {
-                if let Some(k) = saw_people {
-                    unit_words.push("people".into());
-                    unit_text.push("people".into());
-                    unit_end = toks[k].end;
-                }
-            }
-        }
-        // An age ("Buckley, 36, died"; "a 63-year-old woman") counts nothing.
-        let comma = |k: usize| chars.get(k) == Some(&',');
-        let apposition = i > 0
-            && chars[toks[i - 1].start].is_uppercase()
-            && comma(toks[i - 1].end)
-            && comma(end);
-        let aged = toks.get(j).is_some_and(|t| t.lower == "year" || t.lower == "years")
-            && toks.get(j + 1).is_some_and(|t| t.lower == "old");
-        if apposition || aged {
-            out.push(Quantity {
-                measure: String::new(),
-                decimals: false,
-                bound: Bound::Exact,
-                value: render(value),
-                unit: "age".into(),
-                unit_text: "age".into(),
-                span: abs,
-            });
-            i = j;
-            continue;
-        }
-        // A count of people: what happened to them may stand after the clause ("Fifteen people,
-        // including four officers, were injured") or before the number ("killed three people").
-        let counts_people =
-            toks.get(j).is_some_and(|t| t.lower == "people" || t.lower == "persons");
-        let plain = unit_words.is_empty() || unit_words == ["people"] || counts_people;
-        if plain {
-            let after = toks[j..].iter().take(10).map(|t| t.lower.as_str());
-            let before = toks[..i].iter().rev().take(3).map(|t| t.lower.as_str());
-            if let Some(c) = after.chain(before).find_map(casualty) {
-                unit_words = vec![c.to_string()];
-                unit_text = vec![c.to_string()];
-            }
-        }
-        let unit_words: Vec<String> = unit_words
-            .iter()
-            .map(|u| casualty(u).map_or_else(|| u.clone(), str::to_string))
-            .collect();
-        let before: Vec<&str> = toks[..i].iter().map(|t| t.lower.as_str()).collect();
-        let measure = if unit_words.is_empty() { measure_before(&before) } else { String::new() };
-        out.push(Quantity {
-            measure,
-            decimals: digits && t.lower.contains('.'),
-            bound: bound_before(&before),
-            value: render(value),
-            unit: unit_words.join(" "),
-            unit_text: unit_text.join(" "),
-            span: Span::new(base + start, base + unit_end),
-        });
-        i = j;
+        i = f.next;
     }
     out
+}
+
+/// A sentence's characters and words, as [`quantities`] reads them.
+struct Words {
+    chars: Vec<char>,
+    toks: Vec<tokens::Token>,
+}
+
+impl Words {
+    /// The text from character `a` to character `b`.
+    fn gap(&self, a: usize, b: usize) -> String {
+        self.chars[a..b].iter().collect()
+    }
+
+    /// Whether character `k` is `c`.
+    fn char_is(&self, k: usize, c: char) -> bool {
+        self.chars.get(k) == Some(&c)
+    }
+
+    /// Word `k`, lowercased, if there is one.
+    fn lower(&self, k: usize) -> Option<&str> {
+        self.toks.get(k).map(|t| t.lower.as_str())
+    }
+}
+
+/// A number in a sentence: word `first`, then its scale words ("2.5 million") up to word `next`.
+struct Figure {
+    first: usize,
+    next: usize,
+    /// Character offsets in the sentence, from the number to the end of its scale words.
+    start: usize,
+    end: usize,
+    /// The value, scale words applied.
+    value: f64,
+    /// Whether the number is written in digits (not in words).
+    digits: bool,
+}
+
+/// The number at word `i` (`value`, written in `digits` or not) with the scale words after it.
+fn read_figure(w: &Words, i: usize, mut value: f64, digits: bool) -> Figure {
+    let toks = &w.toks;
+    let start = toks[i].start;
+    let mut end = toks[i].end;
+    let mut j = i + 1;
+    while j < toks.len() && w.gap(end, toks[j].start).trim().is_empty() {
+        match scale_word(&toks[j].lower) {
+            Some(m) => {
+                value *= m;
+                end = toks[j].end;
+                j += 1;
+            }
+            None => break,
+        }
+    }
+    Figure { first: i, next: j, start, end, value, digits }
+}
+
+/// Whether a figure (at `abs` in the article) is left out: inside a `skip` span, part of a clock
+/// time ("2:17:40") or of a word ("F-16"), next to a month (a day of it), or a year.
+fn left_out(w: &Words, f: &Figure, abs: &Span, skip: &[Span]) -> bool {
+    let (start, end) = (f.start, f.end);
+    let word = w.toks[f.first].lower.as_str();
+    let prev = f.first.checked_sub(1).and_then(|k| w.lower(k));
+    let next = w.lower(f.next);
+    let clock = |k: usize| w.char_is(k, ':');
+    skip.iter().any(|s| s.overlaps(abs))
+        || clock(end)
+        || (start > 0 && clock(start - 1))
+        || (start > 0 && (w.chars[start - 1] == '-' || w.chars[start - 1].is_alphabetic()))
+        || prev.is_some_and(is_month)
+        || next.is_some_and(is_month)
+        || (f.digits
+            && word.len() == 4
+            && (1900.0..=2100.0).contains(&f.value)
+            && !word.contains(['.', ',']))
+}
+
+/// Whether a figure is an age ("Buckley, 36, died"; "a 63-year-old woman"), which counts nothing.
+fn is_age(w: &Words, f: &Figure) -> bool {
+    let (i, j) = (f.first, f.next);
+    let comma = |k: usize| w.char_is(k, ',');
+    let apposition = i > 0
+        && w.chars[w.toks[i - 1].start].is_uppercase()
+        && comma(w.toks[i - 1].end)
+        && comma(f.end);
+    let aged = w.lower(j).is_some_and(|t| t == "year" || t == "years")
+        && w.lower(j + 1).is_some_and(|t| t == "old");
+    apposition || aged
+}
+
+/// An age, as a quantity of unit "age" spanning the figure (`span`, in the article).
+fn age(value: f64, span: Span) -> Quantity {
+    Quantity {
+        measure: String::new(),
+        decimals: false,
+        bound: Bound::Exact,
+        value: render(value),
+        unit: "age".into(),
+        unit_text: "age".into(),
+        span,
+    }
+}
+
+/// A figure with what it counts (a casualty word near a count of people counts for it), its bound
+/// and, without a unit, the noun it measures.
+fn counted(w: &Words, f: &Figure, base: usize) -> Quantity {
+    let (i, j) = (f.first, f.next);
+    let mut unit = unit_of(w, f);
+    let counts_people = w.lower(j).is_some_and(|t| t == "people" || t == "persons");
+    let plain = unit.words.is_empty() || unit.words == ["people"] || counts_people;
+    if plain {
+        if let Some(c) = casualty_near(&w.toks, i, j) {
+            unit.words = vec![c.to_string()];
+            unit.text = vec![c.to_string()];
+        }
+    }
+    let unit_words: Vec<String> =
+        unit.words.iter().map(|u| casualty(u).map_or_else(|| u.clone(), str::to_string)).collect();
+    let before: Vec<&str> = w.toks[..i].iter().map(|t| t.lower.as_str()).collect();
+    let measure = if unit_words.is_empty() { measure_before(&before) } else { String::new() };
+    Quantity {
+        measure,
+        decimals: f.digits && w.toks[i].lower.contains('.'),
+        bound: bound_before(&before),
+        value: render(f.value),
+        unit: unit_words.join(" "),
+        unit_text: unit.text.join(" "),
+        span: Span::new(base + f.start, base + unit.end),
+    }
+}
+
+/// What happened to the people a figure (word `i`, its scale words up to word `j`) counts: a
+/// casualty word in the ten words after it ("Fifteen people, including four officers, were
+/// injured") or the three before it ("killed three people").
+fn casualty_near(toks: &[tokens::Token], i: usize, j: usize) -> Option<&'static str> {
+    let after = toks[j..].iter().take(10).map(|t| t.lower.as_str());
+    let before = toks[..i].iter().rev().take(3).map(|t| t.lower.as_str());
+    after.chain(before).find_map(casualty)
+}
+
+/// What a figure counts: the stemmed unit words, the words as written (lowercased), and the
+/// character offset in the sentence where they end (the figure's end when there are none).
+struct Unit {
+    words: Vec<String>,
+    text: Vec<String>,
+    end: usize,
+}
+
+/// The unit of a figure: "%" after it, a currency sign before it, the word it is hyphenated to
+/// ("30-day ceasefire"), else the words it counts.
+fn unit_of(w: &Words, f: &Figure) -> Unit {
+    let (start, end, j) = (f.start, f.end, f.next);
+    if w.char_is(end, '%') {
+        let percent = || vec!["percent".to_string()];
+        Unit { words: percent(), text: percent(), end: end + 1 }
+    } else if start > 0 && matches!(w.chars[start - 1], '$' | '€' | '£') {
+        let sign = || vec![w.chars[start - 1].to_string()];
+        Unit { words: sign(), text: sign(), end }
+    } else if j < w.toks.len() && w.gap(end, w.toks[j].start) == "-" {
+        hyphenated_unit(w, j)
+    } else {
+        counted_words(w, f)
+    }
+}
+
+/// "30-day ceasefire": the hyphenated word `j`, then the noun it qualifies.
+fn hyphenated_unit(w: &Words, j: usize) -> Unit {
+    let toks = &w.toks;
+    let mut unit = Unit {
+        words: vec![stem::light(&toks[j].lower)],
+        text: vec![toks[j].lower.clone()],
+        end: toks[j].end,
+    };
+    if let Some(n) = toks.get(j + 1) {
+        if w.gap(toks[j].end, n.start).trim().is_empty()
+            && !stop::is_not_content(&n.lower)
+            && n.lower.chars().all(char::is_alphabetic)
+        {
+            unit.words.push(stem::light(&n.lower));
+            unit.text.push(n.lower.clone());
+            unit.end = n.end;
+        }
+    }
+    unit
+}
+
+/// The words a figure counts: the first content word within five words after it, past
+/// [`FILLER`] ("12 people were injured"), or the head of its noun compound; else "people" when
+/// that stood among the filler. The search ends at "of" and at a clause boundary.
+fn counted_words(w: &Words, f: &Figure) -> Unit {
+    let toks = &w.toks;
+    let j = f.next;
+    let mut unit = Unit { words: Vec::new(), text: Vec::new(), end: f.end };
+    let mut saw_people = None;
+    for k in j..toks.len().min(j + 5) {
+        let word = toks[k].lower.as_str();
+        if word == "of" {
+            break; // "two of the injured": a part, not a count of its own
+        }
+        // a clause boundary ends the search: "12, officials said"
+        if !w.gap(if k == j { f.end } else { toks[k - 1].end }, toks[k].start).trim().is_empty() {
+            break;
+        }
+        if FILLER.contains(&word) {
+            if word == "people" || word == "persons" {
+                saw_people = Some(k);
+            }
+            continue;
+        }
+        if word.chars().all(char::is_alphabetic) && !stop::is_not_content(word) {
+            unit.words.push(stem::light(word));
+            unit.text.push(word.to_string());
+            unit.end = toks[k].end;
+            // A noun compound counts its head: "85 container ships", "600 office jobs"
+            // (a plural already is the head: "12,000 runners took part").
+            if let Some(n) = toks.get(k + 1).filter(|_| !word.ends_with('s')) {
+                let head = n.lower.as_str();
+                if w.gap(toks[k].end, n.start) == " " && is_compound_head(head) {
+                    unit.words = vec![stem::light(head)];
+                    unit.text.push(head.to_string());
+                    unit.end = n.end;
+                }
+            }
+        }
+        break;
+    }
+    if unit.words.is_empty() {
+        if let Some(k) = saw_people {
+            unit.words.push("people".into());
+            unit.text.push("people".into());
+            unit.end = toks[k].end;
+        }
+    }
+    unit
+}
+
+/// Whether `head` (lowercased), written right after a counted word, can be the head noun of its
+/// compound: a content word of three letters or more, not filler, no "-ing", "-ed" or "-ly"
+/// form, casualty word, number, scale word or month.
+fn is_compound_head(head: &str) -> bool {
+    head.len() > 2
+        && head.chars().all(char::is_alphabetic)
+        && !stop::is_not_content(head)
+        && !FILLER.contains(&head)
+        && !head.ends_with("ing")
+        && !head.ends_with("ed")
+        && !head.ends_with("ly")
+        && casualty(head).is_none()
+        && number_value(head).is_none()
+        && scale_word(head).is_none()
+        && !is_month(head)
 }
 
 /// Words that may stand between a measured noun and its figure ("the magnitude was put at 6.1").

@@ -15,7 +15,7 @@
 //! model (what `storyline eval clustering` reports there), for trying storyline rules on both.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use storyline_eval::clustering::stream;
 use storyline_group::model::{Model, FEATURE_NAMES};
@@ -24,6 +24,12 @@ use storyline_model::{Article, ArticleId};
 
 /// The cache file: (id, published, story, storyline) per item, and the analysed articles.
 type Cached = (Vec<(String, Option<String>, String, String)>, Vec<Article>);
+
+/// A candidate story as the model saw it: join probability, story id, pair features.
+type Scored = (f64, String, [f64; storyline_group::model::NF]);
+
+/// Predicted story id → the items put in it so far.
+type StoryMembers = BTreeMap<String, Vec<usize>>;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,7 +40,27 @@ fn main() {
     let verbose = args.iter().any(|a| a == "--verbose");
     let timeline17 = args.iter().position(|a| a == "--timeline17").and_then(|k| args.get(k + 1));
     let dir = Path::new(dir);
-    let cache = std::env::var_os("STORYLINE_FIT_CACHE").map(|d| {
+    let (items, articles) = load_stream(dir, cache_path(dir).as_deref());
+    let features: Vec<(ArticleId, Features)> =
+        articles.iter().map(|a| (a.id.clone(), storyline_group::features(a))).collect();
+    let model = model_from_env();
+    if let Some(t17) = timeline17 {
+        timeline17_storylines(Path::new(t17), model);
+    }
+    let orders = stream::orders(&items, 1);
+    let order = &orders[0].1;
+
+    print_decisions(&items, &articles, &features, order, model, verbose);
+    if args.iter().any(|a| a == "--pairs") {
+        pairs(&items, &features, order);
+    }
+    print_whole_stream(&items, &articles, &features, order, model, verbose);
+    print_halves(&items, &features, order, model);
+}
+
+/// Where `STORYLINE_FIT_CACHE` (if set) keeps the analysed stream read from `dir`.
+fn cache_path(dir: &Path) -> Option<PathBuf> {
+    std::env::var_os("STORYLINE_FIT_CACHE").map(|d| {
         let name: String = dir
             .display()
             .to_string()
@@ -42,12 +68,15 @@ fn main() {
             .map(|c| if c.is_alphanumeric() { c } else { '_' })
             .collect();
         Path::new(&d).join(format!("{name}.stream.json"))
-    });
-    let cached: Option<Cached> = cache
-        .as_ref()
-        .and_then(|c| std::fs::read(c).ok())
-        .and_then(|b| serde_json::from_slice(&b).ok());
-    let (items, articles) = match cached {
+    })
+}
+
+/// The labelled items and their analysed articles: from the cache when it holds them, else read
+/// (and analysed) from `dir` and written to the cache.
+fn load_stream(dir: &Path, cache: Option<&Path>) -> (Vec<stream::Item>, Vec<Article>) {
+    let cached: Option<Cached> =
+        cache.and_then(|c| std::fs::read(c).ok()).and_then(|b| serde_json::from_slice(&b).ok());
+    match cached {
         Some((it, a)) => (
             it.into_iter()
                 .map(|(id, p, story, storyline)| stream::Item {
@@ -61,57 +90,63 @@ fn main() {
         ),
         None => {
             let (items, articles, _) = stream::read(dir).expect("stream layout");
-            if let Some(c) = &cache {
-                let it: Vec<_> = items
-                    .iter()
-                    .map(|i| {
-                        (
-                            i.id.clone(),
-                            i.published.map(|d| d.to_string()),
-                            i.story.clone(),
-                            i.storyline.clone(),
-                        )
-                    })
-                    .collect();
-                let _ = std::fs::write(c, serde_json::to_vec(&(it, &articles)).unwrap());
+            if let Some(c) = cache {
+                write_cache(c, &items, &articles);
             }
             (items, articles)
         }
-    };
-    let features: Vec<(ArticleId, Features)> =
-        articles.iter().map(|a| (a.id.clone(), storyline_group::features(a))).collect();
-    let model = model_from_env();
-    if let Some(t17) = timeline17 {
-        timeline17_storylines(Path::new(t17), model);
     }
-    let orders = stream::orders(&items, 1);
-    let order = &orders[0].1;
+}
 
-    // Decisions in date order (the batch order the pipeline uses).
+/// Writes the items and articles to the cache file `c` (a failure only loses the cache).
+fn write_cache(c: &Path, items: &[stream::Item], articles: &[Article]) {
+    let it: Vec<_> = items
+        .iter()
+        .map(|i| {
+            (i.id.clone(), i.published.map(|d| d.to_string()), i.story.clone(), i.storyline.clone())
+        })
+        .collect();
+    let _ = std::fs::write(c, serde_json::to_vec(&(it, articles)).unwrap());
+}
+
+/// An article's title (else the start of its text), at most 60 characters.
+fn title(articles: &[Article], i: usize) -> String {
+    let a = &articles[i];
+    let t = a.title.clone().unwrap_or_else(|| a.text.chars().take(60).collect());
+    t.chars().take(60).collect()
+}
+
+/// The gold stories of the items already put in predicted story `s`.
+fn golds_in(story_of: &StoryMembers, items: &[stream::Item], s: &str) -> Vec<String> {
+    story_of.get(s).map_or(vec![], |v| v.iter().map(|&j| items[j].story.clone()).collect())
+}
+
+/// Groups the stream in date order (the batch order the pipeline uses) and prints every decision
+/// that puts an article in a wrong story or apart from its gold story's earlier articles (every
+/// decision with `verbose`), with its candidates' features.
+fn print_decisions(
+    items: &[stream::Item],
+    articles: &[Article],
+    features: &[(ArticleId, Features)],
+    order: &[usize],
+    model: Model,
+    verbose: bool,
+) {
     let batch: Vec<(ArticleId, Features)> = order.iter().map(|&i| features[i].clone()).collect();
     let sorted: Vec<usize> =
         storyline_group::batch_order(&batch).into_iter().map(|k| order[k]).collect();
     let mut g = Grouper::with_model(model);
-    let mut story_of: BTreeMap<String, Vec<usize>> = BTreeMap::new(); // predicted story -> items
-    let mut pred = vec![String::new(); items.len()];
-    let title = |i: usize| -> String {
-        let a = &articles[i];
-        let t = a.title.clone().unwrap_or_else(|| a.text.chars().take(60).collect());
-        t.chars().take(60).collect()
-    };
+    let mut story_of: StoryMembers = BTreeMap::new();
     for &i in &sorted {
         let (id, f) = &features[i];
         let cands = g.stories_mut().candidates(f);
-        let scored: Vec<(f64, String, [f64; storyline_group::model::NF])> = cands
+        let scored: Vec<Scored> = cands
             .iter()
             .map(|c| (model.prob(&c.x), g.stories().id(c.story).clone(), c.x))
             .collect();
         let d = g.decide(id, f.clone());
         let s = d.grouping.story.clone().unwrap();
-        let golds_in = |s: &str| -> Vec<String> {
-            story_of.get(s).map_or(vec![], |v| v.iter().map(|&j| items[j].story.clone()).collect())
-        };
-        let chosen_gold = golds_in(&s);
+        let chosen_gold = golds_in(&story_of, items, &s);
         let wrong_join = !chosen_gold.is_empty() && !chosen_gold.contains(&items[i].story);
         let gold_earlier: Vec<&String> = story_of
             .iter()
@@ -125,57 +160,61 @@ fn main() {
                 items[i].published.map(|d| d.to_string()).unwrap_or_default(),
                 items[i].id,
                 items[i].story,
-                title(i),
+                title(articles, i),
                 if wrong_join { "  WRONG JOIN" } else { "" },
                 if missed { "  MISSED" } else { "" },
             );
             if d.grouping.duplicate_of.is_some() {
                 println!("    copy of {:?}", d.grouping.duplicate_of);
             }
-            for (p, sid, x) in &scored {
-                let golds = golds_in(sid);
-                let mark = if sid == &s { "*" } else { " " };
-                let is_gold = golds.contains(&items[i].story);
-                if p < &0.02 && !is_gold {
-                    continue;
-                }
-                let xs: Vec<String> =
-                    FEATURE_NAMES.iter().zip(x).map(|(n, v)| format!("{n}={v:.2}")).collect();
-                println!(
-                    "   {mark}{} p={p:.3} {:?} {}",
-                    if is_gold { "G" } else { " " },
-                    golds.iter().take(3).collect::<Vec<_>>(),
-                    xs.join(" ")
-                );
-            }
+            print_candidates(&scored, &s, &items[i].story, |sid| golds_in(&story_of, items, sid));
         }
-        story_of.entry(s.clone()).or_default().push(i);
-        pred[i] = s;
+        story_of.entry(s).or_default().push(i);
     }
+}
 
-    if args.iter().any(|a| a == "--pairs") {
-        pairs(&items, &features, order);
+/// One line per candidate story of a decision, with its join probability, gold stories and
+/// features: `*` marks the chosen story, `G` one holding the article's gold story `gold`.
+/// Unlikely candidates (p < 0.02) that are not gold are left out.
+fn print_candidates(
+    scored: &[Scored],
+    chosen: &str,
+    gold: &str,
+    golds_in: impl Fn(&str) -> Vec<String>,
+) {
+    for (p, sid, x) in scored {
+        let golds = golds_in(sid);
+        let mark = if sid == chosen { "*" } else { " " };
+        let is_gold = golds.iter().any(|g| g == gold);
+        if p < &0.02 && !is_gold {
+            continue;
+        }
+        let xs: Vec<String> =
+            FEATURE_NAMES.iter().zip(x).map(|(n, v)| format!("{n}={v:.2}")).collect();
+        println!(
+            "   {mark}{} p={p:.3} {:?} {}",
+            if is_gold { "G" } else { " " },
+            golds.iter().take(3).collect::<Vec<_>>(),
+            xs.join(" ")
+        );
     }
+}
+
+/// Groups the whole stream and prints its figures (with `verbose`, first every predicted
+/// storyline of more than one article).
+fn print_whole_stream(
+    items: &[stream::Item],
+    articles: &[Article],
+    features: &[(ArticleId, Features)],
+    order: &[usize],
+    model: Model,
+    verbose: bool,
+) {
     let all: Vec<usize> = (0..items.len()).collect();
-    let (st, li) = stream::group_in_order(&features, order, model);
-    let s = stream::score(&items, &st, &li, &all);
+    let (st, li) = stream::group_in_order(features, order, model);
+    let s = stream::score(items, &st, &li, &all);
     if verbose {
-        let mut lines: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, l) in li.iter().enumerate() {
-            lines.entry(l).or_default().push(i);
-        }
-        for m in lines.values().filter(|m| m.len() > 1) {
-            println!("storyline of {}:", m.len());
-            for &i in m {
-                println!(
-                    "    {} [{} / {}] {}",
-                    items[i].id,
-                    items[i].storyline,
-                    items[i].story,
-                    title(i)
-                );
-            }
-        }
+        print_storylines(items, articles, &li);
     }
     println!(
         "all: story pairs P {:.3} R {:.3} F1 {:.3}, B3 {:.3}; storyline pairs F1 {:.3}",
@@ -185,7 +224,37 @@ fn main() {
         s.story_b3.f1,
         s.line_pairs.f1
     );
-    // Halves by publication day: the first days and the last days, each grouped on its own.
+}
+
+/// Every predicted storyline (`li`: per item) of more than one article, with its items' gold
+/// storyline and story.
+fn print_storylines(items: &[stream::Item], articles: &[Article], li: &[String]) {
+    let mut lines: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, l) in li.iter().enumerate() {
+        lines.entry(l).or_default().push(i);
+    }
+    for m in lines.values().filter(|m| m.len() > 1) {
+        println!("storyline of {}:", m.len());
+        for &i in m {
+            println!(
+                "    {} [{} / {}] {}",
+                items[i].id,
+                items[i].storyline,
+                items[i].story,
+                title(articles, i)
+            );
+        }
+    }
+}
+
+/// Figures on two halves by publication day: the first days and the last days, each grouped on
+/// its own.
+fn print_halves(
+    items: &[stream::Item],
+    features: &[(ArticleId, Features)],
+    order: &[usize],
+    model: Model,
+) {
     let mut days: Vec<_> = items.iter().filter_map(|i| i.published).collect();
     days.sort();
     days.dedup();
@@ -193,8 +262,8 @@ fn main() {
     for (name, first) in [("first days", true), ("last days", false)] {
         let sub: Vec<usize> =
             order.iter().copied().filter(|&i| (items[i].published < cut) == first).collect();
-        let (st, li) = stream::group_in_order(&features, &sub, model);
-        let s = stream::score(&items, &st, &li, &sub);
+        let (st, li) = stream::group_in_order(features, &sub, model);
+        let s = stream::score(items, &st, &li, &sub);
         println!(
             "{name} ({} articles): story pairs P {:.3} R {:.3} F1 {:.3}, B3 {:.3}; storyline pairs F1 {:.3}",
             sub.len(),

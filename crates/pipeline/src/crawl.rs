@@ -9,7 +9,7 @@
 //! `refresh`. A page that changed at an URL already stored is stored as a new article and linked
 //! to the previous one as its revision.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use storyline_fetch::{Fetcher, Outcome, Page, Validators};
 use storyline_ingest::{IngestError, Input};
@@ -51,7 +51,8 @@ struct Job {
 struct Crawl<'a> {
     store: &'a dyn Store,
     refresh: bool,
-    jobs: Vec<Job>,
+    /// What is left to fetch, in order (feed entries join at the back).
+    jobs: VecDeque<Job>,
     queued: HashSet<String>,
     inputs: Vec<Result<Input, IngestError>>,
     states: Vec<FetchState>,
@@ -68,7 +69,7 @@ pub fn crawl(
 ) -> Result<(IngestReport, FetchSummary), StoreError> {
     let feeds = request.feeds.iter().map(|u| (u, true));
     let pages = request.urls.iter().map(|u| (u, false));
-    let jobs: Vec<Job> = feeds
+    let jobs: VecDeque<Job> = feeds
         .chain(pages)
         .map(|(url, is_feed)| Job { url: url.clone(), feed_published: None, is_feed })
         .collect();
@@ -81,13 +82,7 @@ pub fn crawl(
         states: Vec::new(),
         summary: FetchSummary::default(),
     };
-    let mut next = 0;
-    while next < crawl.jobs.len() {
-        let job = std::mem::replace(
-            &mut crawl.jobs[next],
-            Job { url: String::new(), feed_published: None, is_feed: false },
-        );
-        next += 1;
+    while let Some(job) = crawl.jobs.pop_front() {
         crawl.fetch(fetcher, job)?;
     }
     let report = ingest(store, crawl.inputs, progress)?;
@@ -180,7 +175,7 @@ impl Crawl<'_> {
             return Ok(());
         }
         self.queued.insert(url.clone());
-        self.jobs.push(Job { url, feed_published: published, is_feed: false });
+        self.jobs.push_back(Job { url, feed_published: published, is_feed: false });
         Ok(())
     }
 }

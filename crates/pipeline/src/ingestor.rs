@@ -106,12 +106,21 @@ impl<'s> Ingestor<'s> {
     /// [`Ingestor::add`] for an article prepared already (by a worker thread or process: its
     /// features are a pure function of the article).
     pub fn add_prepared(&mut self, prepared: PreparedArticle) -> Result<bool, StoreError> {
-        let PreparedArticle { article, features } = prepared;
-        if !self.is_new(&article.id)? {
+        if !self.is_new(&prepared.article.id)? {
             self.report.already_stored += 1;
             return Ok(false);
         }
-        self.seen.insert(article.id.clone());
+        self.add_unstored(prepared)
+    }
+
+    /// Adds an article the caller found missing from the store (before analysing it); only an
+    /// earlier copy in this run is checked here, so the store is asked once per record.
+    fn add_unstored(&mut self, prepared: PreparedArticle) -> Result<bool, StoreError> {
+        let PreparedArticle { article, features } = prepared;
+        if !self.seen.insert(article.id.clone()) {
+            self.report.already_stored += 1;
+            return Ok(false);
+        }
         let json = serde_json::to_string(&features).expect("features always serialise");
         self.report.ingested += 1;
         self.report.articles.push(article.id.clone());
@@ -365,7 +374,7 @@ impl<'a, 's> Feed<'a, 's> {
             self.added += 1;
             match done {
                 Ok(prepared) => {
-                    self.ingestor.add_prepared(prepared)?;
+                    self.ingestor.add_unstored(prepared)?;
                 }
                 Err(e) => self.fail(e),
             }

@@ -355,36 +355,23 @@ impl Store for SqliteStore {
             StoryOrder::Newest => "date IS NULL, date DESC, articles DESC, id",
             StoryOrder::Largest => "sources DESC, articles DESC, date IS NULL, date DESC, id",
         };
-        let filter = params![
-            clamp(query.min_sources),
-            query.since.map(|d| d.to_string()),
-            query.until.map(|d| d.to_string()),
-            query.outlet,
-        ];
+        let min_sources = clamp(query.min_sources);
+        let since = query.since.map(|d| d.to_string());
+        let until = query.until.map(|d| d.to_string());
+        let (limit, offset) = (clamp(query.limit), clamp(query.offset));
+        let filter: [&dyn rusqlite::ToSql; 4] = [&min_sources, &since, &until, &query.outlet];
         let conn = self.conn();
-        let total: i64 = conn
-            .query_row(&format!("SELECT COUNT(*) FROM stories WHERE {STORY_FILTER}"), filter, |r| {
-                r.get(0)
-            })
-            .map_err(|e| self.e(e))?;
+        let count = format!("SELECT COUNT(*) FROM stories WHERE {STORY_FILTER}");
+        let total: i64 =
+            conn.query_row(&count, &filter[..], |r| r.get(0)).map_err(|e| self.e(e))?;
         let sql = format!(
             "SELECT {STORY_COLUMNS} FROM stories WHERE {STORY_FILTER} ORDER BY {order}
              LIMIT ?5 OFFSET ?6"
         );
+        let page: [&dyn rusqlite::ToSql; 6] =
+            [&min_sources, &since, &until, &query.outlet, &limit, &offset];
         let mut stmt = conn.prepare_cached(&sql).map_err(|e| self.e(e))?;
-        let rows = stmt
-            .query_map(
-                params![
-                    clamp(query.min_sources),
-                    query.since.map(|d| d.to_string()),
-                    query.until.map(|d| d.to_string()),
-                    query.outlet,
-                    clamp(query.limit),
-                    clamp(query.offset)
-                ],
-                summary,
-            )
-            .map_err(|e| self.e(e))?;
+        let rows = stmt.query_map(&page[..], summary).map_err(|e| self.e(e))?;
         let stories = rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))?;
         Ok(StoryPage { total: total as usize, stories })
     }

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
-use storyline_model::{Date, StoryId, StoryReport, SCHEMA_VERSION};
+use storyline_model::{Date, SCHEMA_VERSION};
 use storyline_pipeline::{IngestReport, Store};
 use storyline_store::{StoryOrder, StoryQuery};
 use storyline_store_postgres::PostgresStore;
@@ -313,7 +313,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = &*open(&db)?;
             let story = storyline_pipeline::find_story(store, &id)
                 .map_err(|e| hint(e, "see `storyline stories`"))?;
-            let (report, texts) = story_report(store, &story.id)?;
+            let (report, texts) = storyline_pipeline::story_with_texts(store, &story.id)?;
             if json {
                 print_json(&with_schema(&report)?)?;
             } else if format == StoryFormat::Html {
@@ -482,7 +482,7 @@ fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
         .iter()
         .max_by_key(|s| (s.sources, s.articles, std::cmp::Reverse(s.id.clone())))
         .ok_or_else(|| anyhow!("the demo stored no story"))?;
-    let (top, texts) = story_report(store, &biggest.id)?;
+    let (top, texts) = storyline_pipeline::story_with_texts(store, &biggest.id)?;
     if json {
         print_json(&json!({"schema": SCHEMA_VERSION, "stories": stories, "story": top}))?;
     } else {
@@ -491,13 +491,6 @@ fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
         write_out("Next: `storyline story <id>` for any story above, `storyline ingest <dir>` for your own articles.\n")?;
     }
     Ok(code)
-}
-
-/// The report on one story, and its articles' cleaned texts (which its evidence spans point into).
-fn story_report(store: &dyn Store, id: &StoryId) -> Result<(StoryReport, render::Texts)> {
-    let report = storyline_pipeline::story_report(store, id)?;
-    let texts = storyline_pipeline::story_texts(store, id)?;
-    Ok((report, texts))
 }
 
 /// Writes every stored article's metadata and grouping as one JSON line each.

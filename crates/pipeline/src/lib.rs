@@ -32,5 +32,7 @@ pub use ingestor::{ingest, ingest_with_threads, Failure, IngestReport, Ingestor,
 pub use inputs::{read_paths, Inputs};
 pub use prepare::{analyse, prepare, prepare_article, Prepared, PreparedArticle};
 pub use regroup::{regroup, RegroupReport};
-pub use reports::{find_article, find_story, story_report, story_texts, summarise, LookupError};
+pub use reports::{
+    find_article, find_story, story_report, story_with_texts, summarise, LookupError,
+};
 pub use storyline_store::Store;

@@ -31,28 +31,54 @@ pub fn summarise(id: &StoryId, members: &[(Article, Grouping)]) -> StorySummary 
 /// The report on one story: read from the store's cache when the story has not changed since it
 /// was computed, otherwise computed from its articles and cached.
 pub fn story_report(store: &dyn Store, id: &StoryId) -> Result<StoryReport, LookupError> {
-    let not_found = || LookupError::NotFound { kind: "story", id: id.clone() };
-    let cached = store.cached_report(id)?.ok_or_else(not_found)?;
-    if let Some(report) = cached.report {
-        return Ok(report);
+    let cached = cached(store, id)?;
+    match cached.report {
+        Some(report) => Ok(report),
+        None => compute(store, id, cached.revision, &members(store, id)?),
     }
-    let members: Vec<(Article, Grouping)> =
-        store.story_articles(id)?.into_iter().map(|s| (s.article, s.grouping)).collect();
-    if members.is_empty() {
-        return Err(not_found());
-    }
-    let report = storyline_compare::report(id, &members);
-    // A story that changed meanwhile keeps no cache; this reader still gets what it asked for.
-    store.save_story_report(cached.revision, &report)?;
-    Ok(report)
 }
 
-/// The cleaned texts of a story's articles by id (what its report's evidence spans point into).
-pub fn story_texts(
+/// The report on one story and the cleaned texts of its articles by id (what the report's
+/// evidence spans point into), reading the articles once.
+pub fn story_with_texts(
     store: &dyn Store,
     id: &StoryId,
-) -> Result<BTreeMap<ArticleId, String>, StoreError> {
-    Ok(store.story_articles(id)?.into_iter().map(|s| (s.article.id, s.article.text)).collect())
+) -> Result<(StoryReport, BTreeMap<ArticleId, String>), LookupError> {
+    let cached = cached(store, id)?;
+    let members = members(store, id)?;
+    let report = match cached.report {
+        Some(report) => report,
+        None => compute(store, id, cached.revision, &members)?,
+    };
+    Ok((report, members.into_iter().map(|(a, _)| (a.id, a.text)).collect()))
+}
+
+fn not_found(id: &StoryId) -> LookupError {
+    LookupError::NotFound { kind: "story", id: id.clone() }
+}
+
+fn cached(store: &dyn Store, id: &StoryId) -> Result<storyline_store::CachedReport, LookupError> {
+    store.cached_report(id)?.ok_or_else(|| not_found(id))
+}
+
+fn members(store: &dyn Store, id: &StoryId) -> Result<Vec<(Article, Grouping)>, StoreError> {
+    Ok(store.story_articles(id)?.into_iter().map(|s| (s.article, s.grouping)).collect())
+}
+
+/// Computes the report from the story's members and caches it for `revision`.
+fn compute(
+    store: &dyn Store,
+    id: &StoryId,
+    revision: u64,
+    members: &[(Article, Grouping)],
+) -> Result<StoryReport, LookupError> {
+    if members.is_empty() {
+        return Err(not_found(id));
+    }
+    let report = storyline_compare::report(id, members);
+    // A story that changed meanwhile keeps no cache; this reader still gets what it asked for.
+    store.save_story_report(revision, &report)?;
+    Ok(report)
 }
 
 /// Finds a story by id or unique id prefix.

@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::Router;
 use storyline_compare::html::{highlighted, side_by_side, Mark};
 use storyline_model::{offsets, Date, Evidence, StoryReport, UNATTRIBUTED};
-use storyline_pipeline::{find_article, find_story, story_report, story_texts};
+use storyline_pipeline::{find_article, find_story, story_with_texts};
 
 use crate::error::ApiError;
 use crate::params::{ListParams, QueryOf};
@@ -213,7 +213,7 @@ async fn story_page(
     let (report, texts) = state
         .with_store(move |s| {
             let story = find_story(s, &id)?;
-            Ok((story_report(s, &story.id)?, story_texts(s, &story.id)?))
+            Ok(story_with_texts(s, &story.id)?)
         })
         .await?;
     render(StoryPage::new(&report, &texts))

@@ -284,13 +284,102 @@ impl Grouper {
 
     /// Groups a batch of new articles in [`batch_order`] (by publication day, then id) rather
     /// than in arrival order, so the stories of a batch do not depend on the order its articles
-    /// arrived in. Returns the groupings in input order.
+    /// arrived in; then reconsiders the stories the batch started ([`Self::reconsider`]).
+    /// Returns the groupings in input order.
     pub fn add_batch(&mut self, batch: &[(ArticleId, Features)]) -> Vec<Grouping> {
         let mut out = vec![Grouping::default(); batch.len()];
+        let mut founders = Vec::new();
         for i in batch_order(batch) {
-            out[i] = self.add(&batch[i].0, batch[i].1.clone());
+            let (id, features) = &batch[i];
+            out[i] = self.add(id, features.clone());
+            if out[i].duplicate_of.is_none() && out[i].story.as_deref() == Some(id.as_str()) {
+                founders.push(i);
+            }
+        }
+        if self.reconsider(batch, &founders) {
+            // Merges moved members: read their groupings back (an article whose story already
+            // left the window keeps the grouping it was given).
+            for (i, (id, _)) in batch.iter().enumerate() {
+                let live = self.ids.get(id).and_then(|&slot| self.stories.live_member(slot));
+                if let Some(m) = live.filter(|m| &m.id == id) {
+                    out[i] = m.grouping.clone();
+                }
+            }
         }
         out
+    }
+
+    /// The second pass over a batch: each story the batch started (`founders`, indices into
+    /// `batch` in the order they were grouped) asks again, with every article of the batch now
+    /// in place, whether its first article would join another story; if so the two stories
+    /// merge (the older keeps its id). An early report of a happening that found no match when
+    /// it arrived is not left apart because the reports that match it came later in the batch.
+    /// Returns whether any stories merged.
+    fn reconsider(&mut self, batch: &[(ArticleId, Features)], founders: &[usize]) -> bool {
+        let mut merged = false;
+        for &i in founders {
+            let (id, features) = &batch[i];
+            let Some(own) = self.stories.find(id) else { continue };
+            let scored = self.scored_candidates(features);
+            let Some((_, other)) = self.joinable(&scored, Some(own)) else { continue };
+            let (keep, gone) = if self.stories.seq(other) < self.stories.seq(own) {
+                (other, own)
+            } else {
+                (own, other)
+            };
+            let gone_id = self.stories.id(gone).clone();
+            self.stories.merge(keep, gone);
+            merged = true;
+            // Stories of this batch that continued the merged story's storyline follow it.
+            let storyline = self.stories.storyline(keep).to_string();
+            for &j in founders {
+                if let Some(s) = self.stories.find(&batch[j].0) {
+                    if self.stories.storyline(s) == gone_id.as_str() {
+                        self.stories.set_storyline(s, &storyline);
+                    }
+                }
+            }
+        }
+        merged
+    }
+
+    /// The article's candidate stories with their join probabilities.
+    fn scored_candidates(&mut self, features: &Features) -> Vec<(f64, stories::Candidate)> {
+        // Leads are compared only where the model could join (or continue a storyline under a
+        // lead gate).
+        let m = self.model;
+        let need = move |x: &[f64; model::NF]| {
+            let p = m.prob(x);
+            p >= m.join || (m.storyline_lead_min > 0.0 && p >= m.storyline)
+        };
+        let candidates = self.stories.candidates_with(features, &need);
+        candidates.into_iter().map(|c| (self.model.prob(&c.x), c)).collect()
+    }
+
+    /// The story an article joins among its scored candidates (other than `skip`), with its
+    /// probability: the most probable that passes the join threshold and the same-happening
+    /// gate, ties to the older story — unless the article is a round-up, live blog or explainer
+    /// resembling several stories of its days, none dominating (lead cosine clearly above the
+    /// others'), which joins none.
+    fn joinable(
+        &self,
+        scored: &[(f64, stories::Candidate)],
+        skip: Option<usize>,
+    ) -> Option<(f64, usize)> {
+        let model = self.model;
+        let joinable = |c: &stories::Candidate| {
+            Some(c.story) != skip && c.age <= WINDOW_DAYS && model.gate(&c.x, c.lead_known, c.dated)
+        };
+        let mut passing: Vec<f64> = scored
+            .iter()
+            .filter(|(p, c)| *p >= model.join && c.dated && c.lead_known && joinable(c))
+            .map(|(_, c)| c.x[model::LEAD_MAX])
+            .collect();
+        passing.sort_by(|a, b| b.total_cmp(a));
+        if passing.len() >= 2 && passing[1] >= model.dominance * passing[0] {
+            return None;
+        }
+        best_of(scored, &joinable, model.join)
     }
 
     /// [`Self::add`], with the probability behind the decision.
@@ -330,47 +419,17 @@ impl Grouper {
             self.insert(id, &features, grouping.clone(), story, true);
             return Decision { grouping, join_probability: None };
         }
-        // Leads are compared only where the model could join (or continue a storyline under a
-        // lead gate).
-        let m = self.model;
-        let need = move |x: &[f64; model::NF]| {
-            let p = m.prob(x);
-            p >= m.join || (m.storyline_lead_min > 0.0 && p >= m.storyline)
-        };
-        let candidates = self.stories.candidates_with(&features, &need);
-        let scored: Vec<(f64, &stories::Candidate)> =
-            candidates.iter().map(|c| (self.model.prob(&c.x), c)).collect();
-        // Most probable, ties to the older story.
-        let best = |ok: &dyn Fn(&stories::Candidate) -> bool, min: f64| {
-            scored
-                .iter()
-                .filter(|(p, c)| *p >= min && ok(c))
-                .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.seq.cmp(&a.1.seq)))
-                .map(|&(p, c)| (p, c.story))
-        };
-        let model = self.model;
-        let joinable = |c: &stories::Candidate| {
-            c.age <= WINDOW_DAYS && model.gate(&c.x, c.lead_known, c.dated)
-        };
-        // A round-up, live blog or explainer resembles several stories of its days: unless one
-        // dominates (its lead cosine clearly above the others'), it joins none.
-        let mut passing: Vec<f64> = scored
-            .iter()
-            .filter(|(p, c)| *p >= model.join && c.dated && c.lead_known && joinable(c))
-            .map(|(_, c)| c.x[model::LEAD_MAX])
-            .collect();
-        passing.sort_by(|a, b| b.total_cmp(a));
-        let ambiguous = passing.len() >= 2 && passing[1] >= model.dominance * passing[0];
-        let chosen = if ambiguous { None } else { best(&joinable, self.model.join) };
-        let (story, prob) = match chosen {
+        let scored = self.scored_candidates(&features);
+        let (story, prob) = match self.joinable(&scored, None) {
             Some((p, s)) => (s, Some(p)),
             None => {
                 // A storyline is one developing topic: never continued across a place conflict.
+                let model = self.model;
                 let continues = |c: &stories::Candidate| {
                     c.x[model::PLACE_CONFLICT] == 0.0
                         && model.storyline_gate(&c.x, c.lead_known, c.dated)
                 };
-                let storyline = best(&continues, self.model.storyline)
+                let storyline = best_of(&scored, &continues, model.storyline)
                     .map(|(_, s)| self.stories.storyline(s).to_string());
                 (self.stories.get_or_create(id, storyline.as_deref()), None)
             }
@@ -429,6 +488,20 @@ impl Grouper {
         }
         best.map(|(c, s, _, _)| (c, s))
     }
+}
+
+/// The most probable candidate with probability at least `min` that `ok` accepts, ties to the
+/// older story: (probability, story slot).
+fn best_of(
+    scored: &[(f64, stories::Candidate)],
+    ok: &dyn Fn(&stories::Candidate) -> bool,
+    min: f64,
+) -> Option<(f64, usize)> {
+    scored
+        .iter()
+        .filter(|(p, c)| *p >= min && ok(c))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.seq.cmp(&a.1.seq)))
+        .map(|(p, c)| (*p, c.story))
 }
 
 #[cfg(test)]

@@ -281,6 +281,74 @@ impl Stories {
         s
     }
 
+    /// A story's creation order (smaller is older).
+    pub fn seq(&self, story: usize) -> u64 {
+        self.story(story).seq
+    }
+
+    /// Moves a story into another storyline (the story and its members' groupings).
+    pub fn set_storyline(&mut self, s: usize, storyline: &str) {
+        let story = self.stories[s].as_mut().expect("live story");
+        story.storyline = storyline.to_string();
+        for &m in &story.members {
+            if let Some(member) = self.members[m as usize].as_mut() {
+                member.grouping.storyline = Some(storyline.to_string());
+            }
+        }
+    }
+
+    /// Merges story `gone` into story `keep`: its members (their groupings now name `keep` and
+    /// its storyline), entities, dates and span; `gone` leaves the working set.
+    pub fn merge(&mut self, keep: usize, gone: usize) {
+        assert_ne!(keep, gone, "a story cannot merge into itself");
+        let from = self.stories[gone].take().expect("live story");
+        self.by_id.remove(&from.id);
+        self.free_stories.push(gone);
+        self.live_stories -= 1;
+        if let Some(last) = from.last {
+            self.by_last.remove(&(last, gone));
+        }
+        let mut into = self.stories[keep].take().expect("live story");
+        for (&e, &(bits, naming)) in &from.entities {
+            self.entity_stories[e as usize].retain(|&x| x as usize != gone);
+            let entry = into.entities.entry(e).or_insert((0, 0));
+            if entry.1 == 0 {
+                self.entity_stories[e as usize].push(keep as u32);
+            } else {
+                self.entity_sf[e as usize] -= 1;
+            }
+            entry.0 |= bits;
+            entry.1 += naming;
+        }
+        for &m in &from.members {
+            let member = self.members[m as usize].as_mut().expect("live member");
+            member.story = keep;
+            member.grouping.story = Some(into.id.clone());
+            member.grouping.storyline = Some(into.storyline.clone());
+        }
+        into.members.extend(from.members);
+        into.size += from.size;
+        into.has_place |= from.has_place;
+        for (d, n) in from.days {
+            *into.days.entry(d).or_insert(0) += n;
+        }
+        for (y, n) in from.years {
+            *into.years.entry(y).or_insert(0) += n;
+        }
+        into.span = match (into.span, from.span) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (x, y) => x.or(y),
+        };
+        if let Some(last) = from.last.max(into.last) {
+            if let Some(old) = into.last {
+                self.by_last.remove(&(old, keep));
+            }
+            into.last = Some(last);
+            self.by_last.insert((last, keep));
+        }
+        self.stories[keep] = Some(into);
+    }
+
     /// The day an article counts as published on: its own, else the newest seen.
     pub fn effective_day(&self, f: &Features) -> Option<i32> {
         f.published.or(self.now)

@@ -973,3 +973,34 @@ fn arrival_order_does_not_change_storylines() {
     assert_eq!(lines[0], lines[2], "{forward:?}");
     assert_ne!(lines[0], lines[1], "{forward:?}");
 }
+
+/// The grouping record that puts an article in story `story` (its own storyline).
+fn in_story(story: &str) -> Grouping {
+    Grouping { story: Some(story.into()), storyline: Some(story.into()), ..Grouping::default() }
+}
+
+#[test]
+fn merged_stories_score_like_one_story_built_whole() {
+    let (a, b) = (turkey_original(), turkey_other_outlet());
+    let probe = features(&peru_quake());
+    let mut merged = Grouper::new();
+    merged.restore(&a.id, features(&a), &in_story("quake-a"));
+    merged.restore(&b.id, features(&b), &in_story("quake-b"));
+    let keep = merged.stories().find("quake-a").unwrap();
+    let gone = merged.stories().find("quake-b").unwrap();
+    merged.stories_mut().merge(keep, gone);
+    let mut whole = Grouper::new();
+    whole.restore(&a.id, features(&a), &in_story("quake-a"));
+    whole.restore(&b.id, features(&b), &in_story("quake-a"));
+
+    assert!(merged.stories().find("quake-b").is_none(), "the merged story leaves");
+    assert_eq!(merged.stories().active_stories(), 1);
+    let moved = merged.add(&b.id, features(&b));
+    assert_eq!(moved.story.as_deref(), Some("quake-a"), "its member names the story kept");
+    assert_eq!(moved.storyline.as_deref(), Some("quake-a"));
+    assert_eq!(
+        merged.stories_mut().score("quake-a", &probe),
+        whole.stories_mut().score("quake-a", &probe),
+        "entities, dates and members counted once, as if grouped together"
+    );
+}

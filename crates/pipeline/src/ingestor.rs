@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use storyline_group::{Features, Grouper};
 use storyline_ingest::{IngestError, Input};
 use storyline_model::{Article, ArticleId, Grouping, StoryId};
-use storyline_store::{Batch, Cursor, NewArticle, Store, StoreError};
+use storyline_store::{Batch, Cursor, GroupingRecord, NewArticle, Store, StoreError};
 
 use crate::prepare::{prepare_article, PreparedArticle};
 use crate::reports::summarise;
@@ -75,11 +75,10 @@ impl<'s> Ingestor<'s> {
     /// Restores the grouping state from what `store` holds, so new articles extend its stories.
     pub fn open(store: &'s dyn Store) -> Result<Self, StoreError> {
         let mut grouper = Grouper::new();
-        for record in store.grouping_records()? {
-            let features: Features = serde_json::from_str(&record.features)
-                .map_err(|e| StoreError::corrupt(&record.id, format!("grouping features: {e}")))?;
-            grouper.restore(&record.id, features, &record.grouping);
-        }
+        store.for_each_grouping_record(&mut |record| {
+            grouper.restore(&record.id, record_features(&record)?, &record.grouping);
+            Ok(())
+        })?;
         Ok(Ingestor {
             store,
             grouper,
@@ -387,4 +386,10 @@ impl<'a, 's> Feed<'a, 's> {
         self.progress.failed(&failure);
         self.ingestor.fail(failure);
     }
+}
+
+/// The grouping features a record stores (JSON written by [`Ingestor`]).
+pub(crate) fn record_features(record: &GroupingRecord) -> Result<Features, StoreError> {
+    serde_json::from_str(&record.features)
+        .map_err(|e| StoreError::corrupt(&record.id, format!("grouping features: {e}")))
 }

@@ -36,9 +36,8 @@ pub fn regroup(
     let mut redo: Vec<(ArticleId, Features)> = Vec::new();
     let mut old: BTreeMap<ArticleId, Grouping> = BTreeMap::new();
     let mut report = RegroupReport::default();
-    for record in store.grouping_records()? {
-        let features: Features = serde_json::from_str(&record.features)
-            .map_err(|e| StoreError::corrupt(&record.id, format!("grouping features: {e}")))?;
+    store.for_each_grouping_record(&mut |record| {
+        let features = crate::ingestor::record_features(&record)?;
         report.articles += 1;
         let before = since.is_some_and(|s| features.published.is_some_and(|p| p < s));
         if before {
@@ -47,19 +46,20 @@ pub fn regroup(
             redo.push((record.id.clone(), features));
         }
         old.insert(record.id, record.grouping);
-    }
+        Ok(())
+    })?;
     report.regrouped = redo.len();
     let mut new_groupings: BTreeMap<ArticleId, Grouping> = old.clone();
     for ((id, _), g) in redo.iter().zip(grouper.add_batch(&redo)) {
         new_groupings.insert(id.clone(), g);
     }
+    drop(redo);
     let rename = stable_ids(&old, &new_groupings);
     let renamed = |s: &Option<String>| {
         s.as_ref().map(|s| rename.get(s).cloned().unwrap_or_else(|| s.clone()))
     };
     let mut changed: Vec<(ArticleId, Grouping)> = Vec::new();
-    for (id, _) in &redo {
-        let g = new_groupings.get_mut(id).expect("regrouped article");
+    for (id, g) in new_groupings.iter_mut() {
         g.story = renamed(&g.story);
         g.storyline = renamed(&g.storyline);
         if old.get(id) != Some(g) {
@@ -68,18 +68,25 @@ pub fn regroup(
     }
     report.changed = changed.len();
 
-    // Summaries of every story as it now stands.
+    // Summaries of the stories whose membership changed (a story an article left or joined);
+    // the others' stored summaries stand. Only those stories' articles are read into memory.
+    let touched: BTreeSet<StoryId> =
+        changed.iter().flat_map(|(id, g)| [story_of(g, id), story_of(&old[id], id)]).collect();
     let mut by_story: BTreeMap<StoryId, Vec<(Article, Grouping)>> = BTreeMap::new();
     store.for_each_article(&mut |stored| {
         let id = stored.article.id.clone();
         let g = new_groupings.get(&id).cloned().unwrap_or(stored.grouping);
-        by_story.entry(story_of(&g, &id)).or_default().push((stored.article, g));
+        let story = story_of(&g, &id);
+        if touched.contains(&story) {
+            by_story.entry(story).or_default().push((stored.article, g));
+        }
         Ok(())
     })?;
     let summaries: Vec<StorySummary> =
         by_story.iter().map(|(id, members)| summarise(id, members)).collect();
-    report.stories = summaries.len();
     store.save_groupings(&changed, &summaries)?;
+    report.stories =
+        store.stories(&storyline_store::StoryQuery { limit: 0, ..Default::default() })?.total;
     Ok(report)
 }
 

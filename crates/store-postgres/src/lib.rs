@@ -433,21 +433,28 @@ impl Store for PostgresStore {
         Ok(changed == 1)
     }
 
-    fn grouping_records(&self) -> Result<Vec<GroupingRecord>> {
-        let rows = self.query(
-            "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, storyline
-             FROM articles ORDER BY seq",
-            &[],
-        )?;
-        Ok(rows
-            .iter()
-            .map(|r| GroupingRecord {
-                seq: r.get::<_, i64>(0) as u64,
-                id: r.get(1),
-                features: r.get(2),
-                grouping: grouping(r, 3),
-            })
-            .collect())
+    fn for_each_grouping_record(
+        &self,
+        each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
+    ) -> Result<()> {
+        let mut after = 0i64;
+        loop {
+            let rows = self.query(
+                "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, storyline
+                 FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&after, &PAGE],
+            )?;
+            let Some(last) = rows.last() else { return Ok(()) };
+            after = last.get::<_, i64>(0);
+            for r in &rows {
+                each(GroupingRecord {
+                    seq: r.get::<_, i64>(0) as u64,
+                    id: r.get(1),
+                    features: r.get(2),
+                    grouping: grouping(r, 3),
+                })?;
+            }
+        }
     }
 
     fn save_groupings(

@@ -134,6 +134,28 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// The grouping records of the next [`PAGE`] articles after seq `after`.
+    fn grouping_page(&self, after: i64) -> Result<Vec<GroupingRecord>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, storyline
+                 FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )
+            .map_err(|e| self.e(e))?;
+        let rows = stmt
+            .query_map(params![after, PAGE], |r| {
+                Ok(GroupingRecord {
+                    seq: r.get::<_, i64>(0)? as u64,
+                    id: r.get(1)?,
+                    features: r.get(2)?,
+                    grouping: grouping(r, 3)?,
+                })
+            })
+            .map_err(|e| self.e(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
+    }
+
     fn query_articles(
         &self,
         sql: &str,
@@ -418,25 +440,19 @@ impl Store for SqliteStore {
         Ok(changed == 1)
     }
 
-    fn grouping_records(&self) -> Result<Vec<GroupingRecord>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, storyline
-                 FROM articles ORDER BY seq",
-            )
-            .map_err(|e| self.e(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(GroupingRecord {
-                    seq: r.get::<_, i64>(0)? as u64,
-                    id: r.get(1)?,
-                    features: r.get(2)?,
-                    grouping: grouping(r, 3)?,
-                })
-            })
-            .map_err(|e| self.e(e))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
+    fn for_each_grouping_record(
+        &self,
+        each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
+    ) -> Result<()> {
+        let mut after = 0i64;
+        loop {
+            let page = self.grouping_page(after)?;
+            let Some(last) = page.last() else { return Ok(()) };
+            after = clamp(last.seq as usize);
+            for record in page {
+                each(record)?;
+            }
+        }
     }
 
     fn save_groupings(
@@ -569,7 +585,7 @@ mod tests {
         s.save_batch(&one_story(1, "a1")).unwrap();
         drop(s);
         let s = SqliteStore::open(dir.path().join("s.db")).unwrap();
-        assert_eq!(s.grouping_records().unwrap().len(), 1);
+        assert_eq!(s.count().unwrap(), 1);
         assert_eq!(s.last_seq().unwrap(), 1);
     }
 

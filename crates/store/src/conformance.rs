@@ -6,7 +6,7 @@
 
 use storyline_model::{Analysis, Article, Grouping, StoryReport, StorySummary, TitleOrigin};
 
-use crate::{Batch, Cursor, FetchState, NewArticle, Store, StoryOrder, StoryQuery};
+use crate::{Batch, Cursor, FetchState, GroupingRecord, NewArticle, Store, StoryOrder, StoryQuery};
 
 /// Generates one `#[test]` per conformance check. `$make` is an expression that, called with no
 /// argument, returns `Some((guard, store))`: a fresh, empty store and whatever must live as long
@@ -25,6 +25,7 @@ macro_rules! conformance_tests {
             fetch_state_and_revisions_round_trip,
             for_each_article_streams_in_order_and_stops_on_error,
             a_cursor_moves_with_its_batch,
+            grouping_records_stream_past_a_page_in_seq_order,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -132,10 +133,22 @@ pub fn batch_round_trips_and_reingest_is_idempotent(store: &dyn Store) {
     assert_eq!(store.article("nope").unwrap(), None);
     assert_eq!(store.story(&"a1".into()).unwrap(), Some(summary("a1", Some(4), 2, 2)));
     assert_eq!(store.story(&"zz".into()).unwrap(), None);
-    let records = store.grouping_records().unwrap();
+    let records = grouping_records(store);
     assert_eq!(records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a1", "a2"]);
     assert_eq!(records[1].features, "{\"id\":\"a2\"}");
     assert_eq!(records[1].grouping, batch.articles[1].grouping);
+}
+
+/// Every grouping record of the store, in the order `for_each_grouping_record` gives them.
+fn grouping_records(store: &dyn Store) -> Vec<GroupingRecord> {
+    let mut out = Vec::new();
+    store
+        .for_each_grouping_record(&mut |r| {
+            out.push(r);
+            Ok(())
+        })
+        .unwrap();
+    out
 }
 
 pub fn articles_come_back_in_seq_order(store: &dyn Store) {
@@ -161,7 +174,7 @@ pub fn articles_come_back_in_seq_order(store: &dyn Store) {
     let order: Vec<String> =
         store.story_articles(&"s".into()).unwrap().into_iter().map(|a| a.article.id).collect();
     assert_eq!(order, ["c", "b", "a"]);
-    let order: Vec<String> = store.grouping_records().unwrap().into_iter().map(|r| r.id).collect();
+    let order: Vec<String> = grouping_records(store).into_iter().map(|r| r.id).collect();
     assert_eq!(order, ["c", "b", "a"]);
     assert_eq!(store.last_seq().unwrap(), 3);
 }
@@ -353,4 +366,31 @@ pub fn a_cursor_moves_with_its_batch(store: &dyn Store) {
     assert_eq!(store.cursor("inputs").unwrap(), Some(7));
     store.save_batch(&Batch { articles: vec![], stories: vec![], cursor: at(12) }).unwrap();
     assert_eq!(store.cursor("inputs").unwrap(), Some(12));
+}
+
+pub fn grouping_records_stream_past_a_page_in_seq_order(store: &dyn Store) {
+    // More articles than any backend reads in one page, ids in the opposite order to seqs.
+    let n = 1000u64;
+    let articles =
+        (1..=n).map(|seq| new_article(seq, &format!("g{:04}", n - seq), "s", 5, "Quay Courier"));
+    store
+        .save_batch(&Batch {
+            articles: articles.collect(),
+            stories: vec![summary("s", Some(5), n as usize, 1)],
+            cursor: None,
+        })
+        .unwrap();
+    let seqs: Vec<u64> = grouping_records(store).iter().map(|r| r.seq).collect();
+    assert_eq!(seqs, (1..=n).collect::<Vec<_>>(), "every record once, in seq order");
+    let mut seen = 0;
+    let stopped = store.for_each_grouping_record(&mut |_| {
+        seen += 1;
+        if seen == 300 {
+            Err(crate::StoreError::new(crate::ErrorKind::Invalid, "reader gave up"))
+        } else {
+            Ok(())
+        }
+    });
+    assert!(stopped.is_err(), "the error of `each` comes back");
+    assert_eq!(seen, 300, "and nothing is read after it");
 }

@@ -229,8 +229,13 @@ pub trait Store: Send + Sync {
     /// Caches `report` for its story if the story is still at `revision` (otherwise the report
     /// was computed from an older state and is dropped). Returns whether it was saved.
     fn save_story_report(&self, revision: u64, report: &StoryReport) -> Result<bool>;
-    /// Grouping state of every stored article, in seq order.
-    fn grouping_records(&self) -> Result<Vec<GroupingRecord>>;
+    /// Calls `each` on the grouping state of every stored article in seq order, a page at a
+    /// time (memory bounded by the page, not the store); stops at the first error `each`
+    /// returns.
+    fn for_each_grouping_record(
+        &self,
+        each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
+    ) -> Result<()>;
     /// Replaces the groupings of stored articles and the story summaries (what `regroup`
     /// recomputed), atomically: every listed article gets its new grouping, every story no
     /// stored article belongs to any more is dropped, and `stories` replace the stored ones.

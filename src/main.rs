@@ -70,6 +70,15 @@ enum Command {
     /// Group and store the analysed articles of a work stream, in stream order (run exactly one
     /// per store); a restart resumes after the last committed message.
     Committer(StreamArgs),
+    /// What the store holds and, with --from, how far the work stream's workers and committer
+    /// are behind.
+    Status {
+        /// The work stream: `nats://HOST:PORT[?prefix=NAME]`.
+        #[arg(long, value_name = "NATS_URL")]
+        from: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Recompute the stories of the stored articles (published on or after --since, or all) in
     /// date order, whatever order they were ingested in; story ids stay where membership does
     /// not change.
@@ -275,6 +284,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = ingest(store, storyline_pipeline::read_paths(&paths), threads)?;
             print_ingest_report(&report, json)
         }
+        Command::Status { from, json } => print_status(&*open(&db)?, from.as_deref(), json),
         Command::Regroup { since, json } => {
             let since: Option<Date> = since
                 .map(|s| s.parse().map_err(|_| anyhow!("--since: expected YYYY-MM-DD, got {s:?}")))
@@ -390,6 +400,38 @@ fn quiet_panics() {
 /// Opens the store `--db` names: `postgres://…` (or `postgresql://…`) is a PostgreSQL database
 /// (`?schema=NAME` keeps the store in one schema of it); `sqlite://PATH` or a bare path is a
 /// SQLite file.
+/// `storyline status`: the store's counts, and the work stream's backlog when `from` names one.
+fn print_status(store: &dyn Store, from: Option<&str>, json: bool) -> Result<ExitCode> {
+    let articles = store.count()?;
+    let stories =
+        store.stories(&storyline_store::StoryQuery { limit: 0, ..Default::default() })?.total;
+    let mut doc = json!({"schema": SCHEMA_VERSION, "articles": articles, "stories": stories});
+    let mut lines = vec![format!("store: {articles} articles, {stories} stories")];
+    if let Some(url) = from {
+        let stream = storyline_stream::WorkStream::parse(url)?;
+        let status = stream.status()?;
+        let lag = stream.committer_lag(store, &status)?;
+        lines.push(format!(
+            "work stream: {} inputs waiting, {} in flight, {} idle worker pulls, {} dead letters; \
+             committer {lag} messages behind",
+            status.inputs_waiting,
+            status.inputs_in_flight,
+            status.workers_waiting,
+            status.dead_letters
+        ));
+        doc["stream"] = serde_json::to_value(&status)?;
+        doc["stream"]["committer_lag"] = json!(lag);
+    }
+    if json {
+        print_json(&doc)?;
+    } else {
+        for line in lines {
+            println!("{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn open(db: &std::path::Path) -> Result<Box<dyn Store>> {
     let name = db.to_string_lossy();
     if name.starts_with("postgres://") || name.starts_with("postgresql://") {

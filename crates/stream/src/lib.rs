@@ -14,6 +14,10 @@
 //!   prepared (`storyline_pipeline::prepare`: stateless, pure) and every record published to the
 //!   analysed stream (message id: the article id) *before* the input is acknowledged, so a
 //!   worker that dies loses nothing and a redelivered input is harmless.
+//!   An input delivered [`MAX_DELIVER`] times (its workers died or timed out on it every time)
+//!   is not tried again: it goes to the dead-letter stream `PREFIX_DEAD` with the reason, and its
+//!   failure to the analysed stream, so the committer reports it like any bad input.
+//! * [`WorkStream::status`]: what is waiting, in flight, dead and not yet committed.
 //! * [`WorkStream::run_committer`]: reads the analysed stream in sequence order from where the
 //!   store says it stopped (the store keeps the stream position in the same transaction as the
 //!   articles, [`storyline_store::Cursor`]), and feeds the one ordered [`Ingestor`]; a restart
@@ -39,6 +43,11 @@ const INPUT_HEADER: &str = "Storyline-Input";
 const PULL: usize = 64;
 /// How long a pull waits for messages before the consumer counts as idle.
 const PULL_WAIT: Duration = Duration::from_secs(1);
+/// An input's delivery count at which it goes to the dead-letter stream instead of a worker
+/// (so it gets `MAX_DELIVER − 1` tries).
+pub const MAX_DELIVER: i64 = 5;
+/// The header carrying why an input went to the dead-letter stream.
+const REASON_HEADER: &str = "Storyline-Reason";
 
 /// What can go wrong talking to the work stream.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +93,21 @@ pub struct WorkerReport {
     pub failed: usize,
 }
 
+/// The state of a work stream (`storyline status`).
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Status {
+    /// Inputs published and not yet taken by a worker.
+    pub inputs_waiting: u64,
+    /// Inputs a worker took and has not acknowledged yet.
+    pub inputs_in_flight: u64,
+    /// Pull requests of idle workers waiting for inputs (about the number of idle workers).
+    pub workers_waiting: u64,
+    /// Inputs moved to the dead-letter stream.
+    pub dead_letters: u64,
+    /// Sequence number of the last message of the analysed stream.
+    pub analysed_last: u64,
+}
+
 /// When a consumer stops.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Until {
@@ -119,6 +143,15 @@ impl WorkStream {
         (format!("{}_ANALYSED", self.prefix), format!("{}.analysed", self.prefix))
     }
 
+    fn dead(&self) -> (String, String) {
+        (format!("{}_DEAD", self.prefix), format!("{}.dead", self.prefix))
+    }
+
+    /// The durable consumer all workers share.
+    fn prepare_durable(&self) -> String {
+        format!("{}_prepare", self.prefix)
+    }
+
     /// The committer's cursor name in the store.
     fn cursor_name(&self) -> String {
         self.analysed().0
@@ -142,8 +175,8 @@ impl WorkStream {
                 .await
                 .map_err(|e| self.err(e))?;
             let max_payload = client.server_info().max_payload;
-            let js = jetstream::new(client);
-            for (name, subject) in [self.inputs(), self.analysed()] {
+            let js = jetstream::new(client.clone());
+            for (name, subject) in [self.inputs(), self.analysed(), self.dead()] {
                 js.get_or_create_stream(stream::Config {
                     name,
                     subjects: vec![subject],
@@ -153,7 +186,11 @@ impl WorkStream {
                 .await
                 .map_err(|e| self.err(e))?;
             }
-            work(&js, max_payload).await
+            let done = work(&js, max_payload).await;
+            // Acknowledgements are buffered: send them before the connection closes, or the
+            // server would hand the last inputs out again when their acknowledgement wait ends.
+            client.flush().await.map_err(|e| self.err(e))?;
+            done
         })
     }
 
@@ -205,26 +242,9 @@ impl WorkStream {
     /// Prepares inputs from the inputs stream and publishes what they give to the analysed
     /// stream, until `until` says stop.
     pub fn run_worker(&self, until: Until) -> Result<WorkerReport, StreamError> {
-        let (inputs, _) = self.inputs();
         let analysed = self.analysed().1;
-        let durable = format!("{}_prepare", self.prefix);
         self.run(async |js, max_payload| {
-            let consumer: consumer::PullConsumer = js
-                .get_stream(&inputs)
-                .await
-                .map_err(|e| self.err(e))?
-                .get_or_create_consumer(
-                    &durable,
-                    consumer::pull::Config {
-                        durable_name: Some(durable.clone()),
-                        ack_policy: consumer::AckPolicy::Explicit,
-                        ack_wait: Duration::from_secs(600),
-                        max_ack_pending: 64,
-                        ..Default::default()
-                    },
-                )
-                .await
-                .map_err(|e| self.err(e))?;
+            let consumer = self.prepare_consumer(js).await?;
             let mut report = WorkerReport::default();
             loop {
                 let mut batch = self.pull(&consumer, 1).await?;
@@ -237,6 +257,22 @@ impl WorkStream {
                         .as_ref()
                         .and_then(|h| h.get(INPUT_HEADER))
                         .map_or("(unnamed input)".to_string(), |v| v.as_str().to_string());
+                    let delivered = message.info().map_err(|e| self.err(e))?.delivered;
+                    if delivered >= MAX_DELIVER {
+                        let reason = format!(
+                            "taken by a worker {} times without an answer (the worker died or \
+                             timed out each time); moved to the dead-letter stream {}",
+                            delivered - 1,
+                            self.dead().0
+                        );
+                        self.dead_letter(js, &message, &reason).await?;
+                        let failed = Analysed::Failed { input: name, reason };
+                        self.publish_analysed(js, &analysed, &failed, max_payload).await?;
+                        message.ack().await.map_err(|e| self.err(e))?;
+                        report.failed += 1;
+                        report.inputs += 1;
+                        continue;
+                    }
                     let input = Input { name, bytes: message.payload.to_vec() };
                     for out in prepared_messages(&input) {
                         let counted = match &out {
@@ -255,6 +291,79 @@ impl WorkStream {
                 }
             }
         })
+    }
+
+    /// The durable pull consumer of the inputs stream that all workers share.
+    async fn prepare_consumer(
+        &self,
+        js: &jetstream::Context,
+    ) -> Result<consumer::PullConsumer, StreamError> {
+        let durable = self.prepare_durable();
+        js.get_stream(&self.inputs().0)
+            .await
+            .map_err(|e| self.err(e))?
+            .get_or_create_consumer(
+                &durable,
+                consumer::pull::Config {
+                    durable_name: Some(durable.clone()),
+                    ack_policy: consumer::AckPolicy::Explicit,
+                    ack_wait: Duration::from_secs(600),
+                    max_ack_pending: 64,
+                    max_deliver: MAX_DELIVER,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    /// Copies an input to the dead-letter stream with its name and the reason in headers.
+    async fn dead_letter(
+        &self,
+        js: &jetstream::Context,
+        message: &jetstream::Message,
+        reason: &str,
+    ) -> Result<(), StreamError> {
+        let mut headers = message.headers.clone().unwrap_or_default();
+        headers.insert(REASON_HEADER, header_safe(reason).as_str());
+        js.publish_with_headers(self.dead().1, headers, message.payload.clone())
+            .await
+            .map_err(|e| self.err(e))?
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// What is waiting, in flight and dead in the work stream.
+    pub fn status(&self) -> Result<Status, StreamError> {
+        self.run(async |js, _| {
+            let mut consumer = self.prepare_consumer(js).await?;
+            let info = consumer.info().await.map_err(|e| self.err(e))?.clone();
+            let stream_state = async |name: String| {
+                js.get_stream(&name)
+                    .await
+                    .map_err(|e| self.err(e))?
+                    .info()
+                    .await
+                    .map(|i| i.state.clone())
+                    .map_err(|e| self.err(e))
+            };
+            let dead = stream_state(self.dead().0).await?;
+            let analysed = stream_state(self.analysed().0).await?;
+            Ok(Status {
+                inputs_waiting: info.num_pending,
+                inputs_in_flight: info.num_ack_pending as u64,
+                workers_waiting: info.num_waiting as u64,
+                dead_letters: dead.messages,
+                analysed_last: analysed.last_sequence,
+            })
+        })
+    }
+
+    /// How far the committer of `store` is behind the analysed stream, with the stream status.
+    pub fn committer_lag(&self, store: &dyn Store, status: &Status) -> Result<u64, StreamError> {
+        let done = store.cursor(&self.cursor_name())?.unwrap_or(0);
+        Ok(status.analysed_last.saturating_sub(done))
     }
 
     /// Asks for up to `max` messages, waiting at most [`PULL_WAIT`] for them.

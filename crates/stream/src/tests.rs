@@ -48,7 +48,7 @@ impl Drop for Streams {
     fn drop(&mut self) {
         let ws = self.work_stream();
         let _ = ws.run(async |js, _| {
-            for name in [ws.inputs().0, ws.analysed().0] {
+            for name in [ws.inputs().0, ws.analysed().0, ws.dead().0] {
                 let _ = js.delete_stream(&name).await;
             }
             Ok(())
@@ -121,6 +121,45 @@ fn a_stopped_committer_resumes_where_it_stopped() {
     assert_eq!((rest.ingested, rest.already_stored), (3, 0), "nothing read twice");
     let (_direct_dir, expected) = direct();
     assert_eq!(dump(&store), dump(&expected));
+}
+
+#[test]
+fn an_input_no_worker_survives_goes_to_the_dead_letters_with_its_reason() {
+    let Some(url) = server() else { return };
+    let streams = Streams::new(url, "dead");
+    let ws = streams.work_stream();
+    let first: Vec<_> = inputs().into_iter().take(1).collect();
+    ws.publish_inputs(first).unwrap();
+    // A worker takes the input and dies on it, again and again (a nak is how a dying
+    // worker's message comes back, without waiting out the acknowledgement timeout).
+    ws.run(async |js, _| {
+        use futures::StreamExt;
+        let consumer = ws.prepare_consumer(js).await?;
+        for _ in 1..crate::MAX_DELIVER {
+            let mut batch = ws.pull(&consumer, 1).await?;
+            let message = batch.next().await.expect("a message").unwrap();
+            message.ack_with(async_nats::jetstream::AckKind::Nak(None)).await.unwrap();
+        }
+        Ok(())
+    })
+    .unwrap();
+    let status = ws.status().unwrap();
+    let unfinished = status.inputs_waiting + status.inputs_in_flight;
+    assert_eq!((unfinished, status.dead_letters), (1, 0), "{status:?}");
+
+    let worked = ws.run_worker(Until { idle: true, messages: None }).unwrap();
+    assert_eq!((worked.inputs, worked.articles, worked.failed), (1, 0, 1));
+    let status = ws.status().unwrap();
+    assert_eq!((status.inputs_waiting, status.inputs_in_flight, status.dead_letters), (0, 0, 1));
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
+    assert_eq!(ws.committer_lag(&store, &status).unwrap(), 1, "its failure is to commit");
+    let report = ws.run_committer(&store, Until { idle: true, messages: None }).unwrap();
+    assert_eq!(report.ingested, 0);
+    assert_eq!(report.failed.len(), 1);
+    assert_eq!(report.failed[0].input, "0-0.json");
+    assert!(report.failed[0].reason.contains("dead-letter"), "{:?}", report.failed[0]);
+    assert_eq!(ws.committer_lag(&store, &ws.status().unwrap()).unwrap(), 0);
 }
 
 #[test]

@@ -102,36 +102,44 @@ impl SqliteStore {
 
     fn configure(&self) -> Result<()> {
         let conn = self.conn();
+        // The wait first: another process creating or writing the store holds a lock that
+        // switching the journal mode must wait for.
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| self.e(e))?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;",
         )
-        .map_err(|e| self.e(e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| self.e(e))
+        .map_err(|e| self.e(e))
     }
 
+    /// Applies the missing migrations, each in a transaction that takes the write lock before it
+    /// reads the schema version: two processes opening a new store at once do not both create
+    /// it (the second waits, then finds it made).
     fn migrate(&self) -> Result<()> {
         let mut conn = self.conn();
         let known = MIGRATIONS.len() as i64;
-        let found: i64 =
-            conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.e(e))?;
-        if found > known {
-            return Err(StoreError::new(
-                ErrorKind::TooNew,
-                format!(
-                    "{}: schema version {found} is newer than this program understands ({known})",
-                    self.path
-                ),
-            ));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = conn.transaction().map_err(|e| self.e(e))?;
+        loop {
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(|e| self.e(e))?;
+            let found: i64 =
+                tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.e(e))?;
+            if found > known {
+                return Err(StoreError::new(
+                    ErrorKind::TooNew,
+                    format!(
+                        "{}: schema version {found} is newer than this program understands \
+                         ({known})",
+                        self.path
+                    ),
+                ));
+            }
+            let Some(sql) = MIGRATIONS.get(found as usize) else { return Ok(()) };
             tx.execute_batch(sql).map_err(|e| self.e(e))?;
-            tx.pragma_update(None, "user_version", i as i64 + 1).map_err(|e| self.e(e))?;
+            tx.pragma_update(None, "user_version", found + 1).map_err(|e| self.e(e))?;
             tx.commit().map_err(|e| self.e(e))?;
         }
-        Ok(())
     }
 
     /// The grouping records of the next [`PAGE`] articles after seq `after`.
@@ -587,6 +595,23 @@ mod tests {
         let s = SqliteStore::open(dir.path().join("s.db")).unwrap();
         assert_eq!(s.count().unwrap(), 1);
         assert_eq!(s.last_seq().unwrap(), 1);
+    }
+
+    #[test]
+    fn opening_a_new_store_from_many_connections_at_once_creates_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let opened: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                (0..8).map(|_| scope.spawn(|| SqliteStore::open(&path).map(|_| ()))).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for result in opened {
+            result.expect("every opener gets the store");
+        }
+        let s = SqliteStore::open(&path).unwrap();
+        s.save_batch(&one_story(1, "a1")).unwrap();
+        assert_eq!(s.count().unwrap(), 1);
     }
 
     #[test]

@@ -93,6 +93,42 @@ pub struct WorkerReport {
     pub failed: usize,
 }
 
+/// SIGTERM or SIGINT, once asked for: a worker or the committer stops between two pulls — the
+/// worker after acknowledging the input it holds, the committer after committing what it read —
+/// so a stopped process hands nothing back half-done.
+struct Shutdown {
+    #[cfg(unix)]
+    signals: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Shutdown {
+    /// Starts listening (inside the runtime).
+    fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let signals = [SignalKind::terminate(), SignalKind::interrupt()]
+                .into_iter()
+                .filter_map(|kind| signal(kind).ok())
+                .collect();
+            Shutdown { signals }
+        }
+        #[cfg(not(unix))]
+        Shutdown {}
+    }
+
+    /// Whether a stop signal arrived since listening began (does not wait).
+    fn requested(&mut self) -> bool {
+        #[cfg(unix)]
+        {
+            use futures::FutureExt;
+            self.signals.iter_mut().any(|s| s.recv().now_or_never().is_some())
+        }
+        #[cfg(not(unix))]
+        false
+    }
+}
+
 /// The state of a work stream (`storyline status`).
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Status {
@@ -246,6 +282,7 @@ impl WorkStream {
         self.run(async |js, max_payload| {
             let consumer = self.prepare_consumer(js).await?;
             let mut report = WorkerReport::default();
+            let mut shutdown = Shutdown::listen();
             loop {
                 let mut batch = self.pull(&consumer, 1).await?;
                 let mut got = 0;
@@ -286,7 +323,10 @@ impl WorkStream {
                     message.ack().await.map_err(|e| self.err(e))?;
                     report.inputs += 1;
                 }
-                if (got == 0 && until.idle) || until.messages.is_some_and(|n| report.inputs >= n) {
+                if (got == 0 && until.idle)
+                    || until.messages.is_some_and(|n| report.inputs >= n)
+                    || shutdown.requested()
+                {
                     return Ok(report);
                 }
             }
@@ -442,6 +482,7 @@ impl WorkStream {
                 .await
                 .map_err(|e| self.err(e))?;
             let mut seen = 0;
+            let mut shutdown = Shutdown::listen();
             loop {
                 let mut batch = self.pull(&consumer, PULL).await?;
                 let mut got = 0;
@@ -472,7 +513,10 @@ impl WorkStream {
                     // Idle: what is pending is committed now, not when the next batch fills.
                     ingestor.commit()?;
                 }
-                if (got == 0 && until.idle) || until.messages.is_some_and(|n| seen >= n) {
+                if (got == 0 && until.idle)
+                    || until.messages.is_some_and(|n| seen >= n)
+                    || shutdown.requested()
+                {
                     return Ok(());
                 }
             }

@@ -6,7 +6,8 @@
 //!
 //! Modules: [`sniff`] (format from content), [`decode`] (bytes → text), [`text`] (plain-text
 //! cleaning and metadata recovery), [`record`] (JSON/JSONL), [`html`] (HTML pages), [`feed`]
-//! (RSS/Atom/JSON Feed), [`warc`] (WARC archives and fetched pages), [`dates`].
+//! (RSS/Atom/JSON Feed), [`warc`] (WARC archives and fetched pages), [`dates`], [`walk`] (which
+//! files a list of paths names).
 
 pub mod dates;
 pub mod decode;
@@ -16,6 +17,7 @@ pub mod notices;
 pub mod record;
 pub mod sniff;
 pub mod text;
+pub mod walk;
 pub mod warc;
 
 use sha2::{Digest, Sha256};
@@ -72,19 +74,31 @@ pub fn check_size(len: u64) -> Result<(), String> {
     }
 }
 
-/// Lists the files under `paths` (directories recursively, sorted, hidden entries such as `.git`
-/// skipped) and reads each, bounded by [`MAX_INPUT_BYTES`] (checked from metadata before
-/// reading). "-" reads stdin. Errors name the path and the reason.
+/// Lists the files under `paths` ([`walk::files`]: directories recursively, sorted, hidden
+/// entries such as `.git` skipped, each real directory once however symlinks loop, FIFOs and
+/// devices inside directories reported and skipped) and reads each with [`read_file`]. "-" reads
+/// stdin. Errors name the path and the reason. Holds every file at once: a caller that can take
+/// them one at a time lists with [`walk::files`] and reads lazily.
 pub fn read_inputs(paths: &[PathBuf]) -> Vec<Result<Input, IngestError>> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            out.push(read_stdin());
-        } else {
-            collect(p, &mut out);
-        }
+    walk::files(paths).into_iter().map(|p| p.and_then(|p| read_file(&p))).collect()
+}
+
+/// Reads one file ("-" = stdin), bounded by [`MAX_INPUT_BYTES`] (checked from metadata before
+/// reading, and again while reading for pipes and devices whose size is unknown).
+pub fn read_file(p: &Path) -> Result<Input, IngestError> {
+    if p.as_os_str() == "-" {
+        return read_stdin();
     }
-    out
+    let name = p.display().to_string();
+    let fail = |reason: String| IngestError::new(name.clone(), reason);
+    let meta = std::fs::metadata(p).map_err(|e| fail(io_reason(&e)))?;
+    check_size(meta.len()).map_err(fail)?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(io_reason(&e)))?;
+    check_size(bytes.len() as u64).map_err(fail)?;
+    Ok(Input { name, bytes })
 }
 
 fn read_stdin() -> Result<Input, IngestError> {
@@ -105,42 +119,6 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
-    }
-}
-
-fn collect(p: &Path, out: &mut Vec<Result<Input, IngestError>>) {
-    let name = p.display().to_string();
-    let meta = match std::fs::metadata(p) {
-        Ok(m) => m,
-        Err(e) => return out.push(Err(IngestError::new(name, io_reason(&e)))),
-    };
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(p) {
-            Ok(rd) => rd
-                .filter_map(Result::ok)
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-                .map(|e| e.path())
-                .collect(),
-            Err(e) => return out.push(Err(IngestError::new(name, io_reason(&e)))),
-        };
-        entries.sort();
-        for e in entries {
-            collect(&e, out);
-        }
-        return;
-    }
-    if let Err(reason) = check_size(meta.len()) {
-        return out.push(Err(IngestError::new(name, reason)));
-    }
-    let mut bytes = Vec::new();
-    let res =
-        std::fs::File::open(p).and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes));
-    match res {
-        Err(e) => out.push(Err(IngestError::new(name, io_reason(&e)))),
-        Ok(_) => match check_size(bytes.len() as u64) {
-            Err(reason) => out.push(Err(IngestError::new(name, reason))),
-            Ok(()) => out.push(Ok(Input { name, bytes })),
-        },
     }
 }
 

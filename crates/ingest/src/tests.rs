@@ -670,3 +670,37 @@ fn one_sentence_record_equal_to_its_title_is_an_article() {
     );
     assert_eq!(b.text.trim_end_matches('.'), "Brandvold re-elected harbour chair");
 }
+
+/// A FIFO beside ordinary files is reported and skipped, never opened (opening it hung ingest);
+/// a symlink loop adds nothing.
+#[cfg(unix)]
+#[test]
+fn read_inputs_skips_fifos_and_symlink_loops() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    std::fs::write(d.join("a.txt"), "a").unwrap();
+    std::fs::write(d.join("c.txt"), "c").unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(d.join("b.pipe")).status().unwrap().success());
+    std::os::unix::fs::symlink(".", d.join("x")).unwrap();
+    std::os::unix::fs::symlink(".", d.join("y")).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let walked = d.clone();
+    std::thread::spawn(move || tx.send(read_inputs(&[walked])).unwrap());
+    let got = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("read_inputs hung");
+    let names: Vec<String> = got
+        .iter()
+        .map(|r| match r {
+            Ok(i) => i.name.clone(),
+            Err(e) => e.to_string(),
+        })
+        .collect();
+    let d = d.display();
+    assert_eq!(
+        names,
+        [
+            format!("{d}/a.txt"),
+            format!("{d}/b.pipe: not a regular file: a FIFO; skipped"),
+            format!("{d}/c.txt")
+        ]
+    );
+}

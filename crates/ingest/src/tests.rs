@@ -671,6 +671,76 @@ fn one_sentence_record_equal_to_its_title_is_an_article() {
     assert_eq!(b.text.trim_end_matches('.'), "Brandvold re-elected harbour chair");
 }
 
+const REC_A: &str = "{\"id\": \"a\", \"title\": \"Ferry terminal to close\", \"text\": \"The harbour council of Velmora voted on Tuesday to close the old ferry terminal.\"}";
+const REC_B: &str = "{\"title\": \"Bridge repairs begin\", \"text\": \"Crews began repairing the Oster bridge on Monday, the city said.\"}";
+
+/// Results as `name: reason` for errors and the title for articles.
+fn outline(p: &Parsed) -> Vec<String> {
+    p.records
+        .iter()
+        .map(|r| match r {
+            Ok(a) => a.title.clone().unwrap_or_default(),
+            Err(e) => format!("{}: {}", e.input, e.reason.split(':').next().unwrap_or("")),
+        })
+        .collect()
+}
+
+/// A header line that is not JSON does not turn a JSON Lines file into one plain-text article of
+/// raw JSON: the header is named `file:1` and skipped, the records are read.
+#[test]
+fn jsonl_header_line_is_named_and_skipped() {
+    use sniff::{sniff, Format};
+    let text = format!("id\ttitle\ttext\n{REC_A}\n{REC_B}\n");
+    assert_eq!(sniff(&text), Format::JsonLines);
+    let p = parse(&input("export.jsonl", text));
+    assert_eq!(
+        outline(&p),
+        [
+            "export.jsonl:1: invalid JSON at line 1",
+            "Ferry terminal to close",
+            "Bridge repairs begin"
+        ]
+    );
+    // A header and one record.
+    let p = parse(&input("one.jsonl", format!("# exported 2031-03-04\n{REC_B}\n")));
+    assert_eq!(outline(&p), ["one.jsonl:1: invalid JSON at line 1", "Bridge repairs begin"]);
+    for r in p.records.iter().flatten() {
+        assert!(!r.text.contains("{\""), "{}", r.text);
+    }
+}
+
+/// Good records are kept when bad lines are the majority; each bad line is named with its line.
+#[test]
+fn jsonl_mostly_bad_lines_keeps_the_good_records() {
+    let text = format!(
+        "{REC_A}\n{{\"text\": \"The council vot\nnot json at all\n[1, 2]\n{{\"title\": \"no body\"}}\n\n{REC_B}\n<html>\n"
+    );
+    let p = parse(&input("b.jsonl", text));
+    assert_eq!(
+        outline(&p),
+        [
+            "Ferry terminal to close",
+            "b.jsonl:2: invalid JSON at line 2",
+            "b.jsonl:3: invalid JSON at line 3",
+            "b.jsonl:4: record is not a JSON object",
+            "b.jsonl:5: record has neither `text` nor `html`",
+            "Bridge repairs begin",
+            "b.jsonl:8: invalid JSON at line 8",
+        ]
+    );
+}
+
+/// Prose that happens to hold one JSON object on a line stays prose; a pretty-printed object is
+/// still one JSON document.
+#[test]
+fn jsonl_is_decided_by_lines_not_by_one_line() {
+    use sniff::{sniff, Format};
+    let prose = format!("Config leak at Velmora port\n\n{BODY}\n{{\"user\": \"admin\"}}\n{BODY}");
+    assert_eq!(sniff(&prose), Format::Text);
+    assert_eq!(sniff("{\n  \"text\": \"a\",\n  \"nested\": {\"b\": 1}\n}\n"), Format::Json);
+    assert_eq!(sniff(&format!("{REC_A}\n{REC_B}")), Format::JsonLines);
+}
+
 /// A FIFO beside ordinary files is reported and skipped, never opened (opening it hung ingest);
 /// a symlink loop adds nothing.
 #[cfg(unix)]

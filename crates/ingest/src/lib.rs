@@ -406,7 +406,9 @@ fn feed_articles(name: &str, bytes: &[u8], feed_url: Option<&str>, warn_links: b
 
 /// A WARC stream held in memory (one record, as the fetcher writes it, or a small archive): every
 /// HTTP response with an HTML payload becomes an article whose URL is the record's target URI.
-/// Other records (requests, metadata, DNS, non-HTML responses, redirects) are skipped silently.
+/// Other records (requests, metadata, DNS, non-HTML responses, redirects) are skipped silently;
+/// a corrupt record is one error (its byte offset, the bytes skipped) and reading resumes at the
+/// next record.
 fn parse_warc(name: &str, bytes: &[u8]) -> Parsed {
     let mut parsed = Parsed::default();
     for rec in warc::Reader::new(bytes) {

@@ -741,6 +741,31 @@ fn jsonl_is_decided_by_lines_not_by_one_line() {
     assert_eq!(sniff(&format!("{REC_A}\n{REC_B}")), Format::JsonLines);
 }
 
+/// One corrupt WARC record in an archive read whole costs only itself; the error names where it
+/// was and how much was skipped.
+#[test]
+fn warc_corrupt_record_is_skipped_and_counted() {
+    let h = vec![("Content-Type".to_string(), "text/html".to_string())];
+    let rec = |i: usize, topic: &str| {
+        let page = news_html(&format!("Story {i}"), topic, "");
+        let url = format!("https://ledger.example/{i}");
+        warc::response_record(&url, "2026-05-01T12:00:00Z", 200, &h, page.as_bytes(), &[])
+            .to_bytes()
+    };
+    let bad = String::from_utf8(rec(1, "the ferry"))
+        .unwrap()
+        .replace("Content-Length", "Content-Lngth")
+        .into_bytes();
+    let bytes = [rec(0, "the pier"), bad, rec(2, "the lighthouse")].concat();
+    let p = parse(&input("crawl.warc", bytes));
+    assert_eq!(p.records.len(), 3);
+    assert!(p.records[0].as_ref().unwrap().text.contains("the pier"));
+    let e = p.records[1].as_ref().unwrap_err();
+    assert_eq!(e.input, "crawl.warc");
+    assert!(e.reason.contains("without a valid Content-Length; skipped"), "{}", e.reason);
+    assert!(p.records[2].as_ref().unwrap().text.contains("the lighthouse"));
+}
+
 /// A FIFO beside ordinary files is reported and skipped, never opened (opening it hung ingest);
 /// a symlink loop adds nothing.
 #[cfg(unix)]

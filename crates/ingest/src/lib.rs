@@ -275,9 +275,30 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// The reason given for an input or record whose reading panicked (a bug, caught).
+pub const INTERNAL_ERROR: &str = "internal error while reading this input (please report it)";
+
 /// Parses one input into articles (a JSON Lines file holds many; a bad record is one error and
-/// the others still come through).
+/// the others still come through). A panic while reading is caught: inside one record of a JSON,
+/// JSON Lines, feed or WARC input it is that record's error ([`INTERNAL_ERROR`]), elsewhere the
+/// input's.
 pub fn parse(input: &Input) -> Parsed {
+    std::panic::catch_unwind(|| parse_unguarded(input)).unwrap_or_else(|_| Parsed {
+        records: vec![Err(IngestError::new(input.name.as_str(), INTERNAL_ERROR))],
+        ..Default::default()
+    })
+}
+
+/// Reads one record with `read`; a panic there is this record's error, named `name`.
+fn isolated(
+    name: &str,
+    read: impl FnOnce() -> Result<Article, IngestError>,
+) -> Result<Article, IngestError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err(IngestError::new(name, INTERNAL_ERROR)))
+}
+
+fn parse_unguarded(input: &Input) -> Parsed {
     let name = input.name.as_str();
     let mut parsed = Parsed::default();
     let fail = |reason: String| Parsed {
@@ -337,19 +358,25 @@ pub fn parse(input: &Input) -> Parsed {
                 record::parse_jsonl(name, &text)
             };
             for (rname, rec) in recs {
-                let art = rec.and_then(|r| {
-                    if let Some(h) = r.html.clone().filter(|_| r.text.is_none()) {
-                        from_html(&rname, &h, &r, &mut parsed.warnings)
-                    } else {
-                        let t = r.text.clone().unwrap_or_default();
-                        from_text(&rname, &t, &r, &mut parsed.warnings)
-                    }
-                });
+                let warnings = &mut parsed.warnings;
+                let art = rec.and_then(|r| isolated(&rname, || from_record(&rname, &r, warnings)));
                 parsed.records.push(art);
             }
         }
     }
     parsed
+}
+
+/// The article of one JSON record: its `html` read as a page when it has no `text`.
+fn from_record(
+    name: &str,
+    r: &record::Record,
+    warnings: &mut Vec<String>,
+) -> Result<Article, IngestError> {
+    match (&r.html, &r.text) {
+        (Some(h), None) => from_html(name, h, r, warnings),
+        (_, t) => from_text(name, t.as_deref().unwrap_or_default(), r, warnings),
+    }
 }
 
 /// A feed document: entries with their article become articles (outlet = the feed's title, or
@@ -386,7 +413,8 @@ fn feed_articles(name: &str, bytes: &[u8], feed_url: Option<&str>, warn_links: b
             author: e.author.clone(),
             ..Default::default()
         };
-        let mut art = from_html(&rname, &e.html, &r, &mut parsed.warnings);
+        let warnings = &mut parsed.warnings;
+        let mut art = isolated(&rname, || from_html(&rname, &e.html, &r, warnings));
         if let Ok(a) = &mut art {
             if e.published.is_some() {
                 a.published_origin = Some("feed".into());
@@ -507,7 +535,7 @@ pub fn article_from_warc(
         return None;
     }
     let r = record::Record { id: Some(url.clone()), url: Some(url.clone()), ..Default::default() };
-    let mut art = from_html(&url, &decoded, &r, warnings);
+    let mut art = isolated(&url, || from_html(&url, &decoded, &r, warnings));
     if let Ok(a) = &mut art {
         if a.published.is_none() {
             if let Some(d) = rec.header(FEED_PUBLISHED_HEADER).and_then(dates::parse_date) {

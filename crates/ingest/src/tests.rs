@@ -799,3 +799,13 @@ fn read_inputs_skips_fifos_and_symlink_loops() {
         ]
     );
 }
+
+/// A panic while reading one record is that record's error, named as the record; the input's
+/// other records are unaffected (the closure stands in for a reader bug).
+#[test]
+fn a_panic_in_one_record_names_the_record() {
+    let e = isolated("batch.jsonl:7", || panic!("reader bug")).unwrap_err();
+    assert_eq!((e.input.as_str(), e.reason.as_str()), ("batch.jsonl:7", INTERNAL_ERROR));
+    let fine = isolated("batch.jsonl:8", || Ok(raw_article("batch.jsonl:8", "Text.")));
+    assert_eq!(fine.unwrap().text, "Text.");
+}

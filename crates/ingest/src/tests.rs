@@ -809,3 +809,19 @@ fn a_panic_in_one_record_names_the_record() {
     let fine = isolated("batch.jsonl:8", || Ok(raw_article("batch.jsonl:8", "Text.")));
     assert_eq!(fine.unwrap().text, "Text.");
 }
+
+/// Title stripping is a linear search: a 20,000-character title found at the end of a trailer
+/// line of 40,000 characters of the same letter (the worst case of the old scan, which compared
+/// up to the title's length at every position: O(line × title)).
+#[test]
+fn glued_trailer_with_a_huge_title_is_linear() {
+    let title = format!("{}b", "a".repeat(19_999));
+    let trailer = format!("{}{title}The Daily CourierMaria Lopez", "a".repeat(20_000));
+    let body = format!("{BODY}\n\n{trailer}");
+    let t = std::time::Instant::now();
+    let a = one("huge.json", serde_json::json!({"title": title, "text": body}).to_string());
+    assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
+    assert_eq!(a.source.as_deref(), Some("The Daily Courier"));
+    assert_eq!(a.author.as_deref(), Some("Maria Lopez"));
+    assert_eq!(a.text, BODY);
+}

@@ -62,7 +62,8 @@ pub fn sniff(text: &str) -> Format {
     if lower.starts_with('{') && lower.contains("jsonfeed.org/version") {
         return Format::Feed;
     }
-    if looks_like_jsonl(t) {
+    // A page's markup may hold JSON objects on lines of their own (JSON-LD): never JSON Lines.
+    if !lower.starts_with('<') && looks_like_jsonl(t) {
         return Format::JsonLines;
     }
     if lower.starts_with('{') {

@@ -739,6 +739,12 @@ fn jsonl_is_decided_by_lines_not_by_one_line() {
     assert_eq!(sniff(&prose), Format::Text);
     assert_eq!(sniff("{\n  \"text\": \"a\",\n  \"nested\": {\"b\": 1}\n}\n"), Format::Json);
     assert_eq!(sniff(&format!("{REC_A}\n{REC_B}")), Format::JsonLines);
+    // Two JSON-LD blocks on lines of their own do not make a page JSON Lines.
+    let page = format!(
+        "<html><head>\n<script type=\"application/ld+json\">\n{REC_A}\n</script>\n\
+         <script type=\"application/ld+json\">\n{REC_B}\n</script></head><body><p>x</p></body></html>"
+    );
+    assert_eq!(sniff(&page), Format::Html);
 }
 
 /// One corrupt WARC record in an archive read whole costs only itself; the error names where it

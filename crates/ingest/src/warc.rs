@@ -57,6 +57,11 @@ impl Record {
     }
 }
 
+/// A header line as text, without its line end.
+fn line_text(line: &[u8]) -> String {
+    String::from_utf8_lossy(line).trim_end_matches(['\r', '\n']).to_string()
+}
+
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
@@ -109,17 +114,23 @@ impl<R: BufRead> Reader<R> {
         Reader { inner, done: false, skipped: 0, offset: 0, pending: None, start: 0 }
     }
 
-    fn read_line(&mut self) -> Result<Option<String>, Bad> {
-        let mut line = Vec::new();
+    /// Reads one line (at most [`MAX_LINE_BYTES`]) into `buf`, returning the bytes read.
+    fn read_raw_line(&mut self, buf: &mut Vec<u8>) -> Result<usize, Bad> {
+        buf.clear();
         let n = (&mut self.inner)
             .take(MAX_LINE_BYTES)
-            .read_until(b'\n', &mut line)
+            .read_until(b'\n', buf)
             .map_err(|e| Bad::Io(format!("reading WARC: {e}")))?;
         self.offset += n as u64;
-        if n == 0 {
+        Ok(n)
+    }
+
+    fn read_line(&mut self) -> Result<Option<String>, Bad> {
+        let mut line = Vec::new();
+        if self.read_raw_line(&mut line)? == 0 {
             return Ok(None);
         }
-        Ok(Some(String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string()))
+        Ok(Some(line_text(&line)))
     }
 
     /// Reads `len` bytes of block, or past them (`keep` false) without holding them.
@@ -197,11 +208,15 @@ impl<R: BufRead> Reader<R> {
     /// bytes read past.
     fn resync(&mut self) -> Result<u64, Bad> {
         let from = self.offset;
+        // One buffer for every line read past: skipping costs no allocation per line.
+        let mut line = Vec::new();
         loop {
             let before = self.offset;
-            let Some(line) = self.read_line()? else { return Ok(self.offset - from) };
-            if line.starts_with("WARC/1.") {
-                self.pending = Some(line);
+            if self.read_raw_line(&mut line)? == 0 {
+                return Ok(self.offset - from);
+            }
+            if line.starts_with(b"WARC/1.") {
+                self.pending = Some(line_text(&line));
                 self.start = before;
                 return Ok(before - from);
             }

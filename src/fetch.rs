@@ -68,7 +68,7 @@ pub fn run(db: &Path, args: FetchArgs) -> Result<ExitCode> {
         doc["schema"] = serde_json::json!(storyline_model::SCHEMA_VERSION);
         crate::print_json(&doc)?;
     }
-    eprintln!(
+    say!(
         "fetched {}, not modified {}, already stored {}, refused {}, failed {}, revisions {}",
         summary.fetched,
         summary.not_modified,

@@ -3,6 +3,14 @@
 //! This binary only parses arguments, opens the store, calls the pipeline and prints. Exit status:
 //! 0 when everything succeeded, 1 when some inputs failed, 2 on a usage or store error.
 
+/// `eprintln!` for a person: the line passes [`render::terminal_safe`] first, since input names,
+/// reasons and titles come from the (hostile) inputs.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::render::terminal_safe(&format!($($arg)*)))
+    };
+}
+
 mod demo;
 mod fetch;
 mod progress;
@@ -226,7 +234,7 @@ fn main() -> ExitCode {
         // `storyline export | head`: the reader left; that is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            say!("error: {e:#}");
             ExitCode::from(2)
         }
     }
@@ -250,9 +258,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 print_json(&doc)?;
             }
             for f in &report.failed {
-                eprintln!("failed: {}: {}", f.input, f.reason);
+                say!("failed: {}: {}", f.input, f.reason);
             }
-            eprintln!(
+            say!(
                 "published {}, already in the stream {}, failed {}",
                 report.published,
                 report.duplicates,
@@ -268,9 +276,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 doc["schema"] = json!(SCHEMA_VERSION);
                 print_json(&doc)?;
             }
-            eprintln!(
+            say!(
                 "prepared {} inputs: {} articles, {} failed",
-                report.inputs, report.articles, report.failed
+                report.inputs,
+                report.articles,
+                report.failed
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -296,9 +306,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 doc["schema"] = json!(SCHEMA_VERSION);
                 print_json(&doc)?;
             } else {
-                eprintln!(
+                say!(
                     "regrouped {} of {} articles: {} changed, {} stories",
-                    report.regrouped, report.articles, report.changed, report.stories
+                    report.regrouped,
+                    report.articles,
+                    report.changed,
+                    report.stories
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -314,7 +327,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 write_out(&render::stories_table(&page.stories))?;
                 if page.stories.len() < page.total {
-                    eprintln!("{} of {} stories shown", page.stories.len(), page.total);
+                    say!("{} of {} stories shown", page.stories.len(), page.total);
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -327,7 +340,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if json {
                 print_json(&with_schema(&report)?)?;
             } else if format == StoryFormat::Html {
-                write_out(&storyline_compare::html::render(&report, &texts))?;
+                let page = storyline_compare::html::render(&report, &texts);
+                if std::io::stdout().is_terminal() {
+                    write_out(&page)?;
+                } else {
+                    write_raw(&page)?;
+                }
             } else {
                 write_out(&render::story(&report, &texts))?;
             }
@@ -366,11 +384,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store: std::sync::Arc<dyn Store> = open(&db)?.into();
             let listener = std::net::TcpListener::bind(addr)
                 .with_context(|| format!("cannot listen on {addr}"))?;
-            eprintln!(
-                "Serving {} on http://{} (Ctrl-C stops)",
-                db.display(),
-                listener.local_addr()?
-            );
+            say!("Serving {} on http://{} (Ctrl-C stops)", db.display(), listener.local_addr()?);
             storyline_server::run(listener, store, storyline_server::ctrl_c())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -393,7 +407,7 @@ fn quiet_panics() {
             .unwrap_or("panic");
         let at =
             info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("internal error{at}: {}", msg.chars().take(160).collect::<String>());
+        say!("internal error{at}: {}", msg.chars().take(160).collect::<String>());
     }));
 }
 
@@ -495,7 +509,7 @@ fn print_ingest_report(report: &IngestReport, json: bool) -> Result<ExitCode> {
         doc["schema"] = json!(SCHEMA_VERSION);
         print_json(&doc)?;
     }
-    eprintln!(
+    say!(
         "ingested {}, duplicates {}, failed {} (already stored {}, stories touched {})",
         report.ingested,
         report.duplicates,
@@ -516,7 +530,7 @@ fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
         None,
     )?;
     if !json {
-        eprintln!("Bundled example collection ({} files) -> {}", demo::FILES.len(), db.display());
+        say!("Bundled example collection ({} files) -> {}", demo::FILES.len(), db.display());
     }
     let code = print_ingest_report(&report, false)?;
     let stories = store.stories(&StoryQuery::default())?.stories;
@@ -548,7 +562,7 @@ fn export_jsonl(store: &dyn Store) -> Result<()> {
             "story": s.grouping.story, "duplicate_of": s.grouping.duplicate_of,
             "storyline": s.grouping.storyline,
         });
-        writeln!(out, "{line}").map_err(|e| {
+        writeln!(out, "{}", render::json_safe(&line.to_string())).map_err(|e| {
             closed = Some(e);
             storyline_store::StoreError::new(storyline_store::ErrorKind::Invalid, "output closed")
         })
@@ -582,7 +596,7 @@ fn analyze(
         match storyline_ingest::read_inputs(std::slice::from_ref(&path)).into_iter().next() {
             Some(Ok(input)) => input,
             Some(Err(e)) => {
-                eprintln!("{e}");
+                say!("{e}");
                 return Ok(ExitCode::from(1));
             }
             None => bail!("{}: nothing to read", path.display()),
@@ -597,11 +611,11 @@ fn analyze(
         match records.next() {
             Some(Ok(article)) => article,
             Some(Err(e)) => {
-                eprintln!("{e}");
+                say!("{e}");
                 return Ok(ExitCode::from(1));
             }
             None => {
-                eprintln!("{}: no document found", input.name);
+                say!("{}: no document found", input.name);
                 return Ok(ExitCode::from(1));
             }
         }
@@ -643,17 +657,24 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Writes to stdout, reporting a closed pipe as an error instead of panicking like `print!`.
+/// Writes a view for a person to stdout ([`render::terminal_safe`]), reporting a closed pipe as an
+/// error instead of panicking like `print!`.
 fn write_out(s: &str) -> Result<()> {
+    write_raw(&render::terminal_safe(s))
+}
+
+/// Writes `s` to stdout as it is (an HTML page for a file or a browser).
+fn write_raw(s: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(s.as_bytes())?;
     out.flush()?;
     Ok(())
 }
 
+/// Pretty JSON on stdout, terminal-safe ([`render::json_safe`]: the same JSON value).
 fn print_json(value: &serde_json::Value) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
+    writeln!(out, "{}", render::json_safe(&text))?;
     Ok(())
 }

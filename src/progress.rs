@@ -31,13 +31,13 @@ impl Bar {
 
 impl Progress for Bar {
     fn input_done(&self, name: &str) {
-        self.bar.set_message(name.to_string());
+        self.bar.set_message(crate::render::terminal_safe(name).into_owned());
         self.bar.inc(1);
     }
     fn failed(&self, failure: &Failure) {
-        self.bar.suspend(|| eprintln!("failed: {}: {}", failure.input, failure.reason));
+        self.bar.suspend(|| say!("failed: {}: {}", failure.input, failure.reason));
     }
     fn warning(&self, message: &str) {
-        self.bar.suspend(|| eprintln!("warning: {message}"));
+        self.bar.suspend(|| say!("warning: {message}"));
     }
 }

@@ -342,3 +342,79 @@ fn clip(s: &str, max: usize) -> String {
         format!("{}…", offsets::slice(&one_line, 0, max - 1).trim_end())
     }
 }
+
+/// `s` made safe to print on a terminal: control characters (C0 but newline and tab, DEL, C1) and
+/// bidirectional controls (overrides, embeddings, isolates and marks) are dropped, so an escape
+/// sequence in a title, an outlet, a file name or a reason cannot set the window title, clear the
+/// screen, plant a hyperlink or reorder what is shown; what followed the ESC stays visible as text.
+/// Everything the CLI writes for a person goes through this (stdout views and stderr lines).
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_unsafe_for_terminal) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !is_unsafe_for_terminal(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// JSON text made terminal-safe without changing its value: serde already escapes C0 controls,
+/// so the characters [`terminal_safe`] drops can only stand inside strings here, and each is
+/// written as its `\uXXXX` escape instead.
+pub fn json_safe(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(is_unsafe_for_terminal) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe_for_terminal(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether `c` steers a terminal instead of showing: see [`terminal_safe`].
+fn is_unsafe_for_terminal(c: char) -> bool {
+    match c {
+        '\n' | '\t' => false,
+        _ if c.is_control() => true,
+        '\u{061c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    /// OSC (window title, hyperlink), CSI (clear screen), C1 CSI, carriage return and bidi
+    /// overrides are dropped; newlines, tabs and ordinary non-ASCII text stay.
+    #[test]
+    fn control_characters_are_stripped() {
+        let hostile = "\u{1b}]0;pwned\u{7}Ferry\u{1b}[2J\u{1b}[H closes\r\u{9b}31m \
+                       \u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ \u{202e}txt.exe\u{202c}";
+        assert_eq!(
+            terminal_safe(hostile),
+            "]0;pwnedFerry[2J[H closes31m ]8;;https://evil.example\\link]8;;\\ txt.exe"
+        );
+        let fine = "Zürich — 東京\tcafé «quote»\n";
+        assert!(matches!(terminal_safe(fine), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(terminal_safe("a\u{7f}b\u{0}c\u{85}d"), "abcd");
+    }
+
+    /// JSON keeps its value: what would steer a terminal is escaped, not dropped.
+    #[test]
+    fn json_is_escaped_not_changed() {
+        let v = serde_json::json!({"title": "a\u{1b}]0;x\u{7}b\u{9b}c\u{202e}d\u{7f}é\n"});
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let safe = super::json_safe(&text);
+        assert!(!safe.chars().any(super::is_unsafe_for_terminal));
+        assert!(safe.contains("\\u009b") && safe.contains("\\u202e") && safe.contains("\\u007f"));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), v);
+    }
+}

@@ -411,6 +411,58 @@ fn bad_inputs_are_named_and_the_batch_goes_on() {
     assert_eq!(latin["title"], "Café owners in Portavel welcome the ferry");
 }
 
+/// A directory with two symlink loops back to itself, a FIFO and a JSON Lines file whose header
+/// is not JSON: every file read once, the FIFO and the header named and skipped, the records kept.
+#[cfg(unix)]
+#[test]
+fn hostile_directory_is_walked_once_and_names_what_it_skips() {
+    let Scratch { _dir, db, inbox } = scratch();
+    std::fs::write(inbox.join("a-good.txt"), GOOD).unwrap();
+    let jsonl = "id,title,text\n\
+        {\"title\": \"Bridge repairs begin in Oster\", \"text\": \"Crews began repairing the Oster bridge on Monday, the city said in a statement about the works.\"}\n";
+    std::fs::write(inbox.join("b-export.jsonl"), jsonl).unwrap();
+    assert!(Command::new("mkfifo").arg(inbox.join("c-pipe")).status().unwrap().success());
+    std::os::unix::fs::symlink(".", inbox.join("x")).unwrap();
+    std::os::unix::fs::symlink(".", inbox.join("y")).unwrap();
+    let out = run(&db, &["ingest", inbox.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("b-export.jsonl:1: invalid JSON at line 1"), "{err}");
+    assert!(err.contains("c-pipe: not a regular file: a FIFO; skipped"), "{err}");
+    assert!(err.contains("ingested 2, duplicates 0, failed 2"), "{err}");
+    let titles: Vec<_> = export(&db).iter().map(|r| r["title"].clone()).collect();
+    assert!(titles.contains(&Value::from("Bridge repairs begin in Oster")), "{titles:?}");
+}
+
+/// Escape sequences in a title, an outlet and a file name never reach the terminal: the views
+/// and the failure lines drop them, JSON escapes them.
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let Scratch { _dir, db, inbox } = scratch();
+    let title = "Ferry\u{1b}]0;pwned\u{7} returns\u{1b}[2J \u{202e}tsol";
+    let record = serde_json::json!({
+        "title": title, "source": "Harbour\u{9b}31m Post",
+        "text": "The ferry link between Lindholm and the mainland resumed on Monday after the storm, the operator said in a statement."
+    });
+    std::fs::write(inbox.join("a.json"), record.to_string()).unwrap();
+    std::fs::write(inbox.join("bad\u{1b}[31m.json"), "{\"text\": ").unwrap();
+    let out = run(&db, &["ingest", inbox.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert!(err.contains("bad[31m.json"), "{err}");
+    let id = export(&db)[0]["id"].as_str().unwrap().to_string();
+    let steering = |s: &str| s.chars().any(|c| c == '\u{1b}' || c == '\u{9b}' || c == '\u{202e}');
+    assert!(!steering(&err), "{err:?}");
+    for args in [vec!["stories"], vec!["article", &id], vec!["article", &id, "--json"]] {
+        let out = run(&db, &args);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success() && !steering(&text), "{args:?}: {text:?}");
+    }
+    let view = String::from_utf8(run(&db, &["article", &id]).stdout).unwrap();
+    assert!(view.contains("Ferry]0;pwned returns[2J"), "{view}");
+    let doc = stdout_json(&run(&db, &["article", &id, "--json"]));
+    assert!(doc["title"].as_str().unwrap().contains("pwned"), "{doc}");
+}
+
 #[test]
 fn reingest_stores_nothing_new_and_keeps_what_was_stored() {
     let Scratch { _dir, db, inbox } = scratch();

@@ -6,6 +6,8 @@
 //! its HTML, title, link, date, author, and the feed's title as the outlet. An entry with only a
 //! link (and at most a teaser) is queued: its URL goes to [`FeedItems::links`] for the fetcher.
 
+use std::collections::HashSet;
+
 use crate::dates::parse_date;
 use jiff::civil::Date;
 
@@ -56,6 +58,8 @@ pub fn parse(bytes: &[u8], base_url: Option<&str>) -> Result<FeedItems, String> 
     let title = feed.title.as_ref().map(|t| plain(&t.content)).filter(|t| !t.is_empty());
     let site = feed.links.iter().find(|l| l.rel.as_deref() != Some("self")).map(|l| l.href.clone());
     let mut out = FeedItems { title, site, ..Default::default() };
+    // Links queued so far: a set, so de-duplicating stays linear in the entries.
+    let mut linked: HashSet<String> = HashSet::new();
     for e in feed.entries {
         let url = e
             .links
@@ -101,7 +105,7 @@ pub fn parse(bytes: &[u8], base_url: Option<&str>) -> Result<FeedItems, String> 
                 html: html.unwrap_or_default(),
             });
         } else if let Some(u) = url {
-            if !out.links.iter().any(|l| l.url == u) {
+            if linked.insert(u.clone()) {
                 out.links.push(FeedLink { url: u, title, published });
             }
         } else {
@@ -172,6 +176,23 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// Link de-duplication is a set lookup, not a scan of the links so far (50,000 link-only
+    /// entries took 6.4 s): 20,000 entries over 10,000 links keep each link once, first first.
+    #[test]
+    fn many_link_only_entries_are_deduplicated_in_order() {
+        let items: String = (0..20_000)
+            .map(|i| {
+                let n = i % 10_000;
+                format!("<item><title>T{i}</title><link>https://ledger.example/{n}</link></item>")
+            })
+            .collect();
+        let rss = format!("<rss version=\"2.0\"><channel><title>L</title>{items}</channel></rss>");
+        let got = parse(rss.as_bytes(), None).unwrap();
+        assert_eq!(got.links.len(), 10_000);
+        assert_eq!(got.links[9_999].url, "https://ledger.example/9999");
+        assert_eq!(got.links[9_999].title.as_deref(), Some("T9999"));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!
 //! Modules: [`sniff`] (format from content), [`decode`] (bytes → text), [`text`] (plain-text
 //! cleaning and metadata recovery), [`record`] (JSON/JSONL), [`html`] (HTML pages), [`feed`]
-//! (RSS/Atom/JSON Feed), [`warc`] (WARC archives and fetched pages), [`dates`].
+//! (RSS/Atom/JSON Feed), [`warc`] (WARC archives and fetched pages), [`dates`], [`walk`] (which
+//! files a list of paths names).
 
 pub mod dates;
 pub mod decode;
@@ -16,6 +17,7 @@ pub mod notices;
 pub mod record;
 pub mod sniff;
 pub mod text;
+pub mod walk;
 pub mod warc;
 
 use sha2::{Digest, Sha256};
@@ -72,19 +74,31 @@ pub fn check_size(len: u64) -> Result<(), String> {
     }
 }
 
-/// Lists the files under `paths` (directories recursively, sorted, hidden entries such as `.git`
-/// skipped) and reads each, bounded by [`MAX_INPUT_BYTES`] (checked from metadata before
-/// reading). "-" reads stdin. Errors name the path and the reason.
+/// Lists the files under `paths` ([`walk::files`]: directories recursively, sorted, hidden
+/// entries such as `.git` skipped, each real directory once however symlinks loop, FIFOs and
+/// devices inside directories reported and skipped) and reads each with [`read_file`]. "-" reads
+/// stdin. Errors name the path and the reason. Holds every file at once: a caller that can take
+/// them one at a time lists with [`walk::files`] and reads lazily.
 pub fn read_inputs(paths: &[PathBuf]) -> Vec<Result<Input, IngestError>> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            out.push(read_stdin());
-        } else {
-            collect(p, &mut out);
-        }
+    walk::files(paths).into_iter().map(|p| p.and_then(|p| read_file(&p))).collect()
+}
+
+/// Reads one file ("-" = stdin), bounded by [`MAX_INPUT_BYTES`] (checked from metadata before
+/// reading, and again while reading for pipes and devices whose size is unknown).
+pub fn read_file(p: &Path) -> Result<Input, IngestError> {
+    if p.as_os_str() == "-" {
+        return read_stdin();
     }
-    out
+    let name = p.display().to_string();
+    let fail = |reason: String| IngestError::new(name.clone(), reason);
+    let meta = std::fs::metadata(p).map_err(|e| fail(io_reason(&e)))?;
+    check_size(meta.len()).map_err(fail)?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(io_reason(&e)))?;
+    check_size(bytes.len() as u64).map_err(fail)?;
+    Ok(Input { name, bytes })
 }
 
 fn read_stdin() -> Result<Input, IngestError> {
@@ -105,42 +119,6 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
-    }
-}
-
-fn collect(p: &Path, out: &mut Vec<Result<Input, IngestError>>) {
-    let name = p.display().to_string();
-    let meta = match std::fs::metadata(p) {
-        Ok(m) => m,
-        Err(e) => return out.push(Err(IngestError::new(name, io_reason(&e)))),
-    };
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(p) {
-            Ok(rd) => rd
-                .filter_map(Result::ok)
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-                .map(|e| e.path())
-                .collect(),
-            Err(e) => return out.push(Err(IngestError::new(name, io_reason(&e)))),
-        };
-        entries.sort();
-        for e in entries {
-            collect(&e, out);
-        }
-        return;
-    }
-    if let Err(reason) = check_size(meta.len()) {
-        return out.push(Err(IngestError::new(name, reason)));
-    }
-    let mut bytes = Vec::new();
-    let res =
-        std::fs::File::open(p).and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes));
-    match res {
-        Err(e) => out.push(Err(IngestError::new(name, io_reason(&e)))),
-        Ok(_) => match check_size(bytes.len() as u64) {
-            Err(reason) => out.push(Err(IngestError::new(name, reason))),
-            Ok(()) => out.push(Ok(Input { name, bytes })),
-        },
     }
 }
 
@@ -297,9 +275,30 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// The reason given for an input or record whose reading panicked (a bug, caught).
+pub const INTERNAL_ERROR: &str = "internal error while reading this input (please report it)";
+
 /// Parses one input into articles (a JSON Lines file holds many; a bad record is one error and
-/// the others still come through).
+/// the others still come through). A panic while reading is caught: inside one record of a JSON,
+/// JSON Lines, feed or WARC input it is that record's error ([`INTERNAL_ERROR`]), elsewhere the
+/// input's.
 pub fn parse(input: &Input) -> Parsed {
+    std::panic::catch_unwind(|| parse_unguarded(input)).unwrap_or_else(|_| Parsed {
+        records: vec![Err(IngestError::new(input.name.as_str(), INTERNAL_ERROR))],
+        ..Default::default()
+    })
+}
+
+/// Reads one record with `read`; a panic there is this record's error, named `name`.
+fn isolated(
+    name: &str,
+    read: impl FnOnce() -> Result<Article, IngestError>,
+) -> Result<Article, IngestError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err(IngestError::new(name, INTERNAL_ERROR)))
+}
+
+fn parse_unguarded(input: &Input) -> Parsed {
     let name = input.name.as_str();
     let mut parsed = Parsed::default();
     let fail = |reason: String| Parsed {
@@ -359,19 +358,25 @@ pub fn parse(input: &Input) -> Parsed {
                 record::parse_jsonl(name, &text)
             };
             for (rname, rec) in recs {
-                let art = rec.and_then(|r| {
-                    if let Some(h) = r.html.clone().filter(|_| r.text.is_none()) {
-                        from_html(&rname, &h, &r, &mut parsed.warnings)
-                    } else {
-                        let t = r.text.clone().unwrap_or_default();
-                        from_text(&rname, &t, &r, &mut parsed.warnings)
-                    }
-                });
+                let warnings = &mut parsed.warnings;
+                let art = rec.and_then(|r| isolated(&rname, || from_record(&rname, &r, warnings)));
                 parsed.records.push(art);
             }
         }
     }
     parsed
+}
+
+/// The article of one JSON record: its `html` read as a page when it has no `text`.
+fn from_record(
+    name: &str,
+    r: &record::Record,
+    warnings: &mut Vec<String>,
+) -> Result<Article, IngestError> {
+    match (&r.html, &r.text) {
+        (Some(h), None) => from_html(name, h, r, warnings),
+        (_, t) => from_text(name, t.as_deref().unwrap_or_default(), r, warnings),
+    }
 }
 
 /// A feed document: entries with their article become articles (outlet = the feed's title, or
@@ -408,7 +413,8 @@ fn feed_articles(name: &str, bytes: &[u8], feed_url: Option<&str>, warn_links: b
             author: e.author.clone(),
             ..Default::default()
         };
-        let mut art = from_html(&rname, &e.html, &r, &mut parsed.warnings);
+        let warnings = &mut parsed.warnings;
+        let mut art = isolated(&rname, || from_html(&rname, &e.html, &r, warnings));
         if let Ok(a) = &mut art {
             if e.published.is_some() {
                 a.published_origin = Some("feed".into());
@@ -428,7 +434,9 @@ fn feed_articles(name: &str, bytes: &[u8], feed_url: Option<&str>, warn_links: b
 
 /// A WARC stream held in memory (one record, as the fetcher writes it, or a small archive): every
 /// HTTP response with an HTML payload becomes an article whose URL is the record's target URI.
-/// Other records (requests, metadata, DNS, non-HTML responses, redirects) are skipped silently.
+/// Other records (requests, metadata, DNS, non-HTML responses, redirects) are skipped silently;
+/// a corrupt record is one error (its byte offset, the bytes skipped) and reading resumes at the
+/// next record.
 fn parse_warc(name: &str, bytes: &[u8]) -> Parsed {
     let mut parsed = Parsed::default();
     for rec in warc::Reader::new(bytes) {
@@ -527,7 +535,7 @@ pub fn article_from_warc(
         return None;
     }
     let r = record::Record { id: Some(url.clone()), url: Some(url.clone()), ..Default::default() };
-    let mut art = from_html(&url, &decoded, &r, warnings);
+    let mut art = isolated(&url, || from_html(&url, &decoded, &r, warnings));
     if let Ok(a) = &mut art {
         if a.published.is_none() {
             if let Some(d) = rec.header(FEED_PUBLISHED_HEADER).and_then(dates::parse_date) {

@@ -59,11 +59,15 @@ pub fn sniff(text: &str) -> Format {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     let head: String = t.chars().take(2048).collect();
     let lower = head.to_ascii_lowercase();
+    if lower.starts_with('{') && lower.contains("jsonfeed.org/version") {
+        return Format::Feed;
+    }
+    // A page's markup may hold JSON objects on lines of their own (JSON-LD): never JSON Lines.
+    if !lower.starts_with('<') && looks_like_jsonl(t) {
+        return Format::JsonLines;
+    }
     if lower.starts_with('{') {
-        if lower.contains("jsonfeed.org/version") {
-            return Format::Feed;
-        }
-        return if looks_like_jsonl(t) { Format::JsonLines } else { Format::Json };
+        return Format::Json;
     }
     if let Some(after) = lower.strip_prefix('[') {
         let next = after.trim_start().chars().next();
@@ -116,16 +120,32 @@ fn root_element(lower: &str) -> &str {
     }
 }
 
-/// Several non-empty lines, most of them starting with `{`, and the whole not one JSON value.
+/// Non-empty lines looked at to decide JSON Lines (the decision reads no further).
+const JSONL_SAMPLE_LINES: usize = 1000;
+
+/// JSON Lines, decided by its lines, not its first character: among the first
+/// [`JSONL_SAMPLE_LINES`] non-empty lines at least two are each a whole JSON object (or one is,
+/// beside at most one other line: a header and its record), or most of several lines open an
+/// object (records all broken are still records, each named), and the whole is not one JSON value
+/// (a pretty-printed object). Lines that are not objects — a header, a truncated record — do not
+/// turn the file into text however many they are: the reader names each and keeps the good ones.
 fn looks_like_jsonl(t: &str) -> bool {
-    let lines: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    if lines.len() < 2 {
-        return false;
+    let (mut lines, mut objects, mut openers) = (0, 0, 0);
+    for line in t.lines().map(str::trim).filter(|l| !l.is_empty()).take(JSONL_SAMPLE_LINES) {
+        lines += 1;
+        openers += usize::from(line.starts_with('{'));
+        objects += usize::from(is_json_object(line));
     }
-    let objecty = lines.iter().filter(|l| l.starts_with('{')).count();
-    if objecty * 2 < lines.len() + 1 {
-        return false;
-    }
-    // A pretty-printed single object also has several lines: accept it as JSON when it parses.
-    serde_json::from_str::<serde::de::IgnoredAny>(t).is_err()
+    let enough = objects >= 2
+        || (objects == 1 && lines == 2)
+        || (lines >= 2 && openers * 2 > lines && t.starts_with('{'));
+    // A pretty-printed single value also has several lines: accept it as JSON when it parses.
+    enough && serde_json::from_str::<serde::de::IgnoredAny>(t).is_err()
+}
+
+/// Whether one line is a whole JSON object (a cheap shape check before parsing).
+fn is_json_object(line: &str) -> bool {
+    line.starts_with('{')
+        && line.ends_with('}')
+        && serde_json::from_str::<serde::de::IgnoredAny>(line).is_ok()
 }

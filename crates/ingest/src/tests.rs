@@ -670,3 +670,164 @@ fn one_sentence_record_equal_to_its_title_is_an_article() {
     );
     assert_eq!(b.text.trim_end_matches('.'), "Brandvold re-elected harbour chair");
 }
+
+const REC_A: &str = "{\"id\": \"a\", \"title\": \"Ferry terminal to close\", \"text\": \"The harbour council of Velmora voted on Tuesday to close the old ferry terminal.\"}";
+const REC_B: &str = "{\"title\": \"Bridge repairs begin\", \"text\": \"Crews began repairing the Oster bridge on Monday, the city said.\"}";
+
+/// Results as `name: reason` for errors and the title for articles.
+fn outline(p: &Parsed) -> Vec<String> {
+    p.records
+        .iter()
+        .map(|r| match r {
+            Ok(a) => a.title.clone().unwrap_or_default(),
+            Err(e) => format!("{}: {}", e.input, e.reason.split(':').next().unwrap_or("")),
+        })
+        .collect()
+}
+
+/// A header line that is not JSON does not turn a JSON Lines file into one plain-text article of
+/// raw JSON: the header is named `file:1` and skipped, the records are read.
+#[test]
+fn jsonl_header_line_is_named_and_skipped() {
+    use sniff::{sniff, Format};
+    let text = format!("id\ttitle\ttext\n{REC_A}\n{REC_B}\n");
+    assert_eq!(sniff(&text), Format::JsonLines);
+    let p = parse(&input("export.jsonl", text));
+    assert_eq!(
+        outline(&p),
+        [
+            "export.jsonl:1: invalid JSON at line 1",
+            "Ferry terminal to close",
+            "Bridge repairs begin"
+        ]
+    );
+    // A header and one record.
+    let p = parse(&input("one.jsonl", format!("# exported 2031-03-04\n{REC_B}\n")));
+    assert_eq!(outline(&p), ["one.jsonl:1: invalid JSON at line 1", "Bridge repairs begin"]);
+    for r in p.records.iter().flatten() {
+        assert!(!r.text.contains("{\""), "{}", r.text);
+    }
+}
+
+/// Good records are kept when bad lines are the majority; each bad line is named with its line.
+#[test]
+fn jsonl_mostly_bad_lines_keeps_the_good_records() {
+    let text = format!(
+        "{REC_A}\n{{\"text\": \"The council vot\nnot json at all\n[1, 2]\n{{\"title\": \"no body\"}}\n\n{REC_B}\n<html>\n"
+    );
+    let p = parse(&input("b.jsonl", text));
+    assert_eq!(
+        outline(&p),
+        [
+            "Ferry terminal to close",
+            "b.jsonl:2: invalid JSON at line 2",
+            "b.jsonl:3: invalid JSON at line 3",
+            "b.jsonl:4: record is not a JSON object",
+            "b.jsonl:5: record has neither `text` nor `html`",
+            "Bridge repairs begin",
+            "b.jsonl:8: invalid JSON at line 8",
+        ]
+    );
+}
+
+/// Prose that happens to hold one JSON object on a line stays prose; a pretty-printed object is
+/// still one JSON document.
+#[test]
+fn jsonl_is_decided_by_lines_not_by_one_line() {
+    use sniff::{sniff, Format};
+    let prose = format!("Config leak at Velmora port\n\n{BODY}\n{{\"user\": \"admin\"}}\n{BODY}");
+    assert_eq!(sniff(&prose), Format::Text);
+    assert_eq!(sniff("{\n  \"text\": \"a\",\n  \"nested\": {\"b\": 1}\n}\n"), Format::Json);
+    assert_eq!(sniff(&format!("{REC_A}\n{REC_B}")), Format::JsonLines);
+    // Two JSON-LD blocks on lines of their own do not make a page JSON Lines.
+    let page = format!(
+        "<html><head>\n<script type=\"application/ld+json\">\n{REC_A}\n</script>\n\
+         <script type=\"application/ld+json\">\n{REC_B}\n</script></head><body><p>x</p></body></html>"
+    );
+    assert_eq!(sniff(&page), Format::Html);
+}
+
+/// One corrupt WARC record in an archive read whole costs only itself; the error names where it
+/// was and how much was skipped.
+#[test]
+fn warc_corrupt_record_is_skipped_and_counted() {
+    let h = vec![("Content-Type".to_string(), "text/html".to_string())];
+    let rec = |i: usize, topic: &str| {
+        let page = news_html(&format!("Story {i}"), topic, "");
+        let url = format!("https://ledger.example/{i}");
+        warc::response_record(&url, "2026-05-01T12:00:00Z", 200, &h, page.as_bytes(), &[])
+            .to_bytes()
+    };
+    let bad = String::from_utf8(rec(1, "the ferry"))
+        .unwrap()
+        .replace("Content-Length", "Content-Lngth")
+        .into_bytes();
+    let bytes = [rec(0, "the pier"), bad, rec(2, "the lighthouse")].concat();
+    let p = parse(&input("crawl.warc", bytes));
+    assert_eq!(p.records.len(), 3);
+    assert!(p.records[0].as_ref().unwrap().text.contains("the pier"));
+    let e = p.records[1].as_ref().unwrap_err();
+    assert_eq!(e.input, "crawl.warc");
+    assert!(e.reason.contains("without a valid Content-Length; skipped"), "{}", e.reason);
+    assert!(p.records[2].as_ref().unwrap().text.contains("the lighthouse"));
+}
+
+/// A FIFO beside ordinary files is reported and skipped, never opened (opening it hung ingest);
+/// a symlink loop adds nothing.
+#[cfg(unix)]
+#[test]
+fn read_inputs_skips_fifos_and_symlink_loops() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    std::fs::write(d.join("a.txt"), "a").unwrap();
+    std::fs::write(d.join("c.txt"), "c").unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(d.join("b.pipe")).status().unwrap().success());
+    std::os::unix::fs::symlink(".", d.join("x")).unwrap();
+    std::os::unix::fs::symlink(".", d.join("y")).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let walked = d.clone();
+    std::thread::spawn(move || tx.send(read_inputs(&[walked])).unwrap());
+    let got = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("read_inputs hung");
+    let names: Vec<String> = got
+        .iter()
+        .map(|r| match r {
+            Ok(i) => i.name.clone(),
+            Err(e) => e.to_string(),
+        })
+        .collect();
+    let d = d.display();
+    assert_eq!(
+        names,
+        [
+            format!("{d}/a.txt"),
+            format!("{d}/b.pipe: not a regular file: a FIFO; skipped"),
+            format!("{d}/c.txt")
+        ]
+    );
+}
+
+/// A panic while reading one record is that record's error, named as the record; the input's
+/// other records are unaffected (the closure stands in for a reader bug).
+#[test]
+fn a_panic_in_one_record_names_the_record() {
+    let e = isolated("batch.jsonl:7", || panic!("reader bug")).unwrap_err();
+    assert_eq!((e.input.as_str(), e.reason.as_str()), ("batch.jsonl:7", INTERNAL_ERROR));
+    let fine = isolated("batch.jsonl:8", || Ok(raw_article("batch.jsonl:8", "Text.")));
+    assert_eq!(fine.unwrap().text, "Text.");
+}
+
+/// Title stripping is a linear search: a 20,000-character title found at the end of a trailer
+/// line of 40,000 characters of the same letter (the worst case of the old scan, which compared
+/// up to the title's length at every position: O(line × title)).
+#[test]
+fn glued_trailer_with_a_huge_title_is_linear() {
+    let title = format!("{}b", "a".repeat(19_999));
+    let trailer = format!("{}{title}The Daily CourierMaria Lopez", "a".repeat(20_000));
+    let body = format!("{BODY}\n\n{trailer}");
+    let t = std::time::Instant::now();
+    let a = one("huge.json", serde_json::json!({"title": title, "text": body}).to_string());
+    assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
+    assert_eq!(a.source.as_deref(), Some("The Daily Courier"));
+    assert_eq!(a.author.as_deref(), Some("Maria Lopez"));
+    assert_eq!(a.text, BODY);
+}

@@ -336,29 +336,29 @@ fn is_title_line(lines: &[String]) -> bool {
 }
 
 /// Finds `title` in `line` (case-, quote- and whitespace-insensitive) and returns the text glued
-/// to it (after it, or before it when nothing follows).
+/// to it (after it, or before it when nothing follows). Linear in the line and the title: both are
+/// normalised once and searched with `str::find` (two-way search, no backtracking).
 fn strip_title(line: &str, title: &str) -> Option<String> {
-    let t: Vec<char> =
+    let needle: String =
         title.chars().filter(|c| !c.is_whitespace()).flat_map(char_marks_unified).collect();
-    if t.is_empty() {
+    if needle.is_empty() {
         return None;
     }
-    // Map each non-space char of the line (normalised) back to its byte offset.
-    let mut lc: Vec<(usize, char)> = Vec::new();
+    // The line's non-space chars, normalised, and for each: (byte in `hay`, byte in `line`).
+    let mut hay = String::with_capacity(line.len());
+    let mut at: Vec<(usize, usize)> = Vec::new();
     for (i, c) in line.char_indices() {
         if !c.is_whitespace() {
             for n in char_marks_unified(c) {
-                lc.push((i, n));
+                at.push((hay.len(), i));
+                hay.push(n);
             }
         }
     }
-    if lc.len() < t.len() {
-        return None;
-    }
-    let start = (0..=lc.len() - t.len())
-        .find(|&s| lc[s..s + t.len()].iter().map(|p| p.1).eq(t.iter().copied()))?;
-    let begin = lc[start].0;
-    let end = lc.get(start + t.len()).map_or(line.len(), |p| p.0);
+    let found = hay.find(&needle)?;
+    let start = at.binary_search_by_key(&found, |p| p.0).ok()?;
+    let begin = at[start].1;
+    let end = at.get(start + needle.chars().count()).map_or(line.len(), |p| p.1);
     // Do not cut inside a multi-char lowercase expansion: `end` is the next non-space char's byte.
     let after = line[end..].trim();
     let before = line[..begin].trim();

@@ -57,6 +57,11 @@ impl Record {
     }
 }
 
+/// A header line as text, without its line end.
+fn line_text(line: &[u8]) -> String {
+    String::from_utf8_lossy(line).trim_end_matches(['\r', '\n']).to_string()
+}
+
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
@@ -67,76 +72,168 @@ pub fn is_warc(bytes: &[u8]) -> bool {
     bytes[start..].starts_with(b"WARC/")
 }
 
+/// Most header lines one record may have (real records have a dozen or two).
+pub const MAX_HEADER_LINES: usize = 512;
+
+/// Longest header line kept (bytes); the rest of a longer line is read past as further lines.
+const MAX_LINE_BYTES: u64 = 64 * 1024;
+
+/// The decompressed size a `.warc.gz` may reach: this many times its compressed size…
+pub const MAX_EXPANSION: u64 = 100;
+
+/// …but never less than this (so a small archive of very repetitive pages still reads).
+pub const MIN_EXPANDED_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// Reads records one after another from a (decompressed) WARC stream. Records whose block is
-/// larger than [`MAX_RECORD_BYTES`] are skipped over without being buffered.
+/// larger than [`MAX_RECORD_BYTES`] are skipped over without being buffered. A record that cannot
+/// be read (no version line, more than [`MAX_HEADER_LINES`] header lines, no Content-Length) is
+/// one error naming its byte offset and how many bytes were skipped; reading resumes at the next
+/// line starting with `WARC/1.`, so one corrupt record costs only itself.
 pub struct Reader<R> {
     inner: R,
     done: bool,
     /// Records skipped because they were too large.
     pub skipped: usize,
+    /// Bytes of the (decompressed) stream consumed so far.
+    offset: u64,
+    /// A version line found while resynchronising: the next record starts with it.
+    pending: Option<String>,
+    /// Byte offset of the current record's version line (what errors name).
+    start: u64,
+}
+
+/// Why a record could not be read: the stream itself failed (stop), or the record is malformed
+/// (skip to the next record).
+enum Bad {
+    Io(String),
+    Record(String),
 }
 
 impl<R: BufRead> Reader<R> {
     pub fn new(inner: R) -> Self {
-        Reader { inner, done: false, skipped: 0 }
+        Reader { inner, done: false, skipped: 0, offset: 0, pending: None, start: 0 }
     }
 
-    fn read_line(&mut self) -> std::io::Result<Option<String>> {
+    /// Reads one line (at most [`MAX_LINE_BYTES`]) into `buf`, returning the bytes read.
+    fn read_raw_line(&mut self, buf: &mut Vec<u8>) -> Result<usize, Bad> {
+        buf.clear();
+        let n = (&mut self.inner)
+            .take(MAX_LINE_BYTES)
+            .read_until(b'\n', buf)
+            .map_err(|e| Bad::Io(format!("reading WARC: {e}")))?;
+        self.offset += n as u64;
+        Ok(n)
+    }
+
+    fn read_line(&mut self) -> Result<Option<String>, Bad> {
         let mut line = Vec::new();
-        let n = (&mut self.inner).take(64 * 1024).read_until(b'\n', &mut line)?;
-        if n == 0 {
+        if self.read_raw_line(&mut line)? == 0 {
             return Ok(None);
         }
-        Ok(Some(String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string()))
+        Ok(Some(line_text(&line)))
     }
 
-    fn next_record(&mut self) -> Result<Option<Record>, String> {
+    /// Reads `len` bytes of block, or past them (`keep` false) without holding them.
+    fn read_block(&mut self, len: u64, keep: bool) -> Result<Vec<u8>, Bad> {
+        let io = |e: std::io::Error| Bad::Io(format!("reading WARC: {e}"));
+        let mut block = Vec::new();
+        let got = if keep {
+            block.reserve(len.min(MAX_RECORD_BYTES) as usize);
+            (&mut self.inner).take(len).read_to_end(&mut block).map_err(io)? as u64
+        } else {
+            std::io::copy(&mut (&mut self.inner).take(len), &mut std::io::sink()).map_err(io)?
+        };
+        self.offset += got;
+        if got < len {
+            return Err(Bad::Io("truncated WARC record".into()));
+        }
+        Ok(block)
+    }
+
+    /// The version line of the next record (blank lines between records are skipped).
+    fn version_line(&mut self) -> Result<Option<String>, Bad> {
+        if let Some(l) = self.pending.take() {
+            return Ok(Some(l));
+        }
         loop {
-            // Version line (blank lines between records are skipped).
-            let version = loop {
-                match self.read_line().map_err(|e| format!("reading WARC: {e}"))? {
-                    None => return Ok(None),
-                    Some(l) if l.trim().is_empty() => continue,
-                    Some(l) => break l,
-                }
-            };
+            self.start = self.offset;
+            match self.read_line()? {
+                None => return Ok(None),
+                Some(l) if l.trim().is_empty() => continue,
+                Some(l) => return Ok(Some(l)),
+            }
+        }
+    }
+
+    /// The header fields after the version line, up to the blank line that ends them.
+    fn header_fields(&mut self) -> Result<Vec<(String, String)>, Bad> {
+        let mut headers = Vec::new();
+        for _ in 0..=MAX_HEADER_LINES {
+            let line =
+                self.read_line()?.ok_or_else(|| Bad::Io("truncated WARC record header".into()))?;
+            if line.is_empty() {
+                return Ok(headers);
+            }
+            if let Some((k, v)) = line.split_once(':') {
+                headers.push((k.trim().to_string(), v.trim().to_string()));
+            }
+        }
+        Err(Bad::Record(format!("more than {MAX_HEADER_LINES} header lines")))
+    }
+
+    fn next_record(&mut self) -> Result<Option<Record>, Bad> {
+        loop {
+            let Some(version) = self.version_line()? else { return Ok(None) };
             if !version.starts_with("WARC/") {
-                return Err(format!("not a WARC record (found {:?})", truncate(&version, 40)));
+                return Err(Bad::Record(format!(
+                    "not a WARC record (found {:?})",
+                    truncate(&version, 40)
+                )));
             }
-            let mut headers = Vec::new();
-            loop {
-                let line = self
-                    .read_line()
-                    .map_err(|e| format!("reading WARC: {e}"))?
-                    .ok_or("truncated WARC record header")?;
-                if line.is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = line.split_once(':') {
-                    headers.push((k.trim().to_string(), v.trim().to_string()));
-                }
-            }
+            let headers = self.header_fields()?;
             let len: u64 = header(&headers, "Content-Length")
                 .and_then(|v| v.parse().ok())
-                .ok_or("WARC record without a valid Content-Length")?;
+                .ok_or_else(|| Bad::Record("WARC record without a valid Content-Length".into()))?;
             if len > MAX_RECORD_BYTES {
-                let copied = std::io::copy(&mut (&mut self.inner).take(len), &mut std::io::sink())
-                    .map_err(|e| format!("reading WARC: {e}"))?;
-                if copied < len {
-                    return Err("truncated WARC record".into());
-                }
+                self.read_block(len, false)?;
                 self.skipped += 1;
                 continue;
             }
-            let mut block = Vec::with_capacity(len as usize);
-            (&mut self.inner)
-                .take(len)
-                .read_to_end(&mut block)
-                .map_err(|e| format!("reading WARC: {e}"))?;
-            if (block.len() as u64) < len {
-                return Err("truncated WARC record".into());
-            }
+            let block = self.read_block(len, true)?;
             return Ok(Some(Record { headers, block }));
+        }
+    }
+
+    /// Reads on to the next line starting with `WARC/1.` (kept for the next record); returns the
+    /// bytes read past.
+    fn resync(&mut self) -> Result<u64, Bad> {
+        let from = self.offset;
+        // One buffer for every line read past: skipping costs no allocation per line.
+        let mut line = Vec::new();
+        loop {
+            let before = self.offset;
+            if self.read_raw_line(&mut line)? == 0 {
+                return Ok(self.offset - from);
+            }
+            if line.starts_with(b"WARC/1.") {
+                self.pending = Some(line_text(&line));
+                self.start = before;
+                return Ok(before - from);
+            }
+        }
+    }
+
+    /// The error for a malformed record that began at byte `at`, after skipping to the next one.
+    fn skip_bad(&mut self, at: u64, reason: String) -> String {
+        match self.resync() {
+            Ok(n) if self.pending.is_some() => {
+                format!("WARC record at byte {at}: {reason}; skipped {n} bytes to the next record")
+            }
+            Ok(n) => format!("WARC record at byte {at}: {reason}; skipped the last {n} bytes"),
+            Err(Bad::Io(e) | Bad::Record(e)) => {
+                self.done = true;
+                format!("WARC record at byte {at}: {reason}; then {e}")
+            }
         }
     }
 }
@@ -153,28 +250,68 @@ impl<R: BufRead> Iterator for Reader<R> {
                 self.done = true;
                 None
             }
-            Err(e) => {
+            Err(Bad::Record(reason)) => Some(Err(self.skip_bad(self.start, reason))),
+            Err(Bad::Io(e)) => {
                 self.done = true;
-                Some(Err(e))
+                let at = self.start;
+                Some(Err(if at == 0 { e } else { format!("WARC record at byte {at}: {e}") }))
             }
         }
     }
 }
 
 /// Opens a `.warc` or `.warc.gz` file (gzip detected from the magic number; every member is read,
-/// as one stream, never the whole file at once).
+/// as one stream, never the whole file at once). A gzipped file may expand to
+/// [`MAX_EXPANSION`] times its size (at least [`MIN_EXPANDED_BYTES`]); past that reading stops
+/// with an error.
 pub fn open(path: &std::path::Path) -> std::io::Result<Reader<Box<dyn BufRead + Send>>> {
+    let compressed = std::fs::metadata(path)?.len();
+    let limit = compressed.saturating_mul(MAX_EXPANSION).max(MIN_EXPANDED_BYTES);
+    open_limited(path, limit)
+}
+
+/// [`open`] with an explicit limit on the decompressed size of a gzipped file.
+pub fn open_limited(
+    path: &std::path::Path,
+    max_expanded: u64,
+) -> std::io::Result<Reader<Box<dyn BufRead + Send>>> {
     let mut file = std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(path)?);
     let gz = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     let inner: Box<dyn BufRead + Send> = if gz {
-        Box::new(std::io::BufReader::with_capacity(
-            256 * 1024,
-            flate2::bufread::MultiGzDecoder::new(file),
-        ))
+        let dec = flate2::bufread::MultiGzDecoder::new(file);
+        Box::new(std::io::BufReader::with_capacity(256 * 1024, Capped::new(dec, max_expanded)))
     } else {
         Box::new(file)
     };
     Ok(Reader::new(inner))
+}
+
+/// A reader that fails once more than `left` bytes have come through it (a decompression bomb
+/// stops there instead of running on).
+struct Capped<R> {
+    inner: R,
+    cap: u64,
+    left: u64,
+}
+
+impl<R> Capped<R> {
+    fn new(inner: R, cap: u64) -> Self {
+        Capped { inner, cap, left: cap }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            let mb = self.cap / (1024 * 1024);
+            return Err(std::io::Error::other(format!(
+                "too large: decompressed WARC exceeds the {mb} MB limit"
+            )));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
 }
 
 /// An HTTP response read out of a response record's block.
@@ -369,6 +506,79 @@ mod tests {
         let r: Vec<_> = Reader::new(cut).collect();
         assert!(r.last().unwrap().is_err());
         assert!(Reader::new(&b"GET / HTTP/1.1\r\n"[..]).next().unwrap().is_err());
+    }
+
+    /// A corrupt record in the middle (its Content-Length garbled, or its version line cut) costs
+    /// itself only: the next record is found by its `WARC/1.` line and the error says where the
+    /// bad record began and how much was skipped.
+    #[test]
+    fn corrupt_record_is_skipped_to_the_next() {
+        let recs = archive();
+        let good: Vec<Vec<u8>> = recs.iter().map(Record::to_bytes).collect();
+        let garbled = String::from_utf8(good[2].clone())
+            .unwrap()
+            .replace("Content-Length: ", "Content-Lenth: ")
+            .into_bytes();
+        let cut = good[2][5..].to_vec();
+        for (bad, reason) in
+            [(garbled, "without a valid Content-Length"), (cut, "not a WARC record")]
+        {
+            let bytes = [good[0].clone(), good[1].clone(), bad.clone(), good[3].clone()].concat();
+            let got: Vec<_> = Reader::new(&bytes[..]).collect();
+            assert_eq!(got.len(), 4, "{got:?}");
+            let uris: Vec<_> =
+                got.iter().filter_map(|r| r.as_ref().ok()).filter_map(Record::target_uri).collect();
+            assert_eq!(uris, ["https://coast.example/0", "https://coast.example/2"]);
+            let e = got[2].as_ref().unwrap_err();
+            let at = good[0].len() + good[1].len();
+            assert!(e.starts_with(&format!("WARC record at byte {at}: ")), "{e}");
+            assert!(e.contains(reason), "{e}");
+            assert!(e.ends_with(" bytes to the next record"), "{e}");
+            let skipped: usize =
+                e.rsplit("skipped ").next().unwrap().split(' ').next().unwrap().parse().unwrap();
+            assert!(skipped > 0 && skipped <= bad.len(), "{e}");
+        }
+    }
+
+    /// A record of endless header lines (the 342 KB `.warc.gz` that grew to 3.3 GB in memory) is
+    /// refused after [`MAX_HEADER_LINES`]; the record after it is still read.
+    #[test]
+    fn header_lines_are_capped() {
+        let mut bytes = b"WARC/1.0\r\nWARC-Type: response\r\n".to_vec();
+        for i in 0..20_000 {
+            bytes.extend_from_slice(format!("X-Filler-{i}: aaaaaaaaaaaaaaaa\r\n").as_bytes());
+        }
+        bytes.extend_from_slice(b"Content-Length: 0\r\n\r\n\r\n\r\n");
+        bytes.extend_from_slice(&archive()[1].to_bytes());
+        let got: Vec<_> = Reader::new(&bytes[..]).collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        let e = got[0].as_ref().unwrap_err();
+        assert!(
+            e.starts_with("WARC record at byte 0: more than 512 header lines; skipped "),
+            "{e}"
+        );
+        assert_eq!(got[1].as_ref().unwrap().target_uri(), Some("https://coast.example/0"));
+    }
+
+    /// A `.warc.gz` that expands past its limit stops with a "too large" error, and reading it
+    /// never holds more than one record.
+    #[test]
+    fn decompressed_size_is_limited() {
+        let recs = archive();
+        let mut one = recs[1].to_bytes();
+        one.extend(std::iter::repeat_n(b'\n', 4 * 1024 * 1024));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.warc.gz");
+        std::fs::write(&path, gz(&one)).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() < 64 * 1024);
+        let got: Vec<_> = open_limited(&path, 1024 * 1024).unwrap().collect();
+        assert!(got[0].is_ok());
+        let e = got.last().unwrap().as_ref().unwrap_err();
+        assert!(e.contains("too large: decompressed WARC exceeds the 1 MB limit"), "{e}");
+        // Within its limit the same file reads to the end.
+        let got: Vec<_> = open(&path).unwrap().collect();
+        assert_eq!(got.len(), 1);
+        assert!(got[0].is_ok());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use storyline_ingest::{IngestError, Input};
 use storyline_model::{Article, ArticleId, Grouping, StoryId};
 use storyline_store::{Batch, Cursor, GroupingRecord, NewArticle, Store, StoreError};
 
-use crate::prepare::{prepare_article, PreparedArticle};
+use crate::prepare::{prepare_article, record_name, PreparedArticle};
 use crate::reports::summarise;
 
 /// Articles grouped and committed together (the evaluation of grouping uses the same batches).
@@ -345,7 +345,9 @@ impl<'a, 's> Feed<'a, 's> {
                 }
                 let index = self.sent;
                 self.sent += 1;
-                if let Some(done) = dispatch(index, Job { input: input.name.clone(), article }) {
+                if let Some(done) =
+                    dispatch(index, Job { input: record_name(&input.name, &article), article })
+                {
                     self.waiting.insert(index, done);
                     self.add_ready()?;
                 }

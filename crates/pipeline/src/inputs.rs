@@ -1,6 +1,8 @@
-//! What `ingest PATH…` reads: files and directories read whole, WARC files streamed record by
-//! record (constant memory for a multi-gigabyte archive).
+//! What `ingest PATH…` reads: files listed first (directories walked once, cycle-safe) and read
+//! one at a time as the ingest asks for them, WARC files streamed record by record — memory holds
+//! one input, however many files or however large an archive.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use storyline_ingest::{IngestError, Input};
@@ -12,20 +14,19 @@ pub struct Inputs {
     pub iter: Box<dyn Iterator<Item = Result<Input, IngestError>>>,
 }
 
-/// The inputs named by `paths` (files, directories read recursively, WARC files).
+/// The inputs named by `paths` (files, directories read recursively, WARC files named as paths
+/// streamed; a WARC file inside a directory is one input read whole).
 pub fn read_paths(paths: &[PathBuf]) -> Inputs {
     let is_warc = |p: &PathBuf| storyline_ingest::is_warc_path(p) && p.is_file();
-    if !paths.iter().any(is_warc) {
-        let inputs = storyline_ingest::read_inputs(paths);
-        return Inputs { count: Some(inputs.len() as u64), iter: Box::new(inputs.into_iter()) };
-    }
-    let paths = paths.to_vec();
-    let iter = paths.into_iter().flat_map(move |p| -> Box<dyn Iterator<Item = _>> {
-        if is_warc(&p) {
-            storyline_ingest::warc_inputs(&p)
-        } else {
-            Box::new(storyline_ingest::read_inputs(std::slice::from_ref(&p)).into_iter())
+    let streamed: HashSet<PathBuf> = paths.iter().filter(|p| is_warc(p)).cloned().collect();
+    let files = storyline_ingest::walk::files(paths);
+    let count = streamed.is_empty().then_some(files.len() as u64);
+    let iter = files.into_iter().flat_map(move |entry| -> Box<dyn Iterator<Item = _>> {
+        match entry {
+            Ok(p) if streamed.contains(&p) => storyline_ingest::warc_inputs(&p),
+            Ok(p) => Box::new(std::iter::once(storyline_ingest::read_file(&p))),
+            Err(e) => Box::new(std::iter::once(Err(e))),
         }
     });
-    Inputs { count: None, iter: Box::new(iter) }
+    Inputs { count, iter: Box::new(iter) }
 }

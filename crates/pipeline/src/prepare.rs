@@ -29,12 +29,24 @@ pub fn prepare(input: &Input) -> Prepared {
     let records = parsed
         .records
         .into_iter()
-        .map(|record| record.and_then(|article| prepare_article(&input.name, article)))
+        .map(|record| {
+            record.and_then(|article| prepare_article(&record_name(&input.name, &article), article))
+        })
         .collect();
     Prepared { records, warnings: parsed.warnings }
 }
 
-/// Analyses one parsed article (from the input `input`) and computes its grouping features. A
+/// How failures name a record of input `input`: the record's own name when it extends the
+/// input's (`batch.jsonl:12`, `feed.xml[3]`), else the input with the record's id.
+pub(crate) fn record_name(input: &str, article: &Article) -> String {
+    match article.input_id.as_deref() {
+        Some(id) if id == input || id.starts_with(input) => id.to_string(),
+        Some(id) => format!("{input} (record {id})"),
+        None => input.to_string(),
+    }
+}
+
+/// Analyses one parsed article (from the input or record named `input`) and computes its grouping features. A
 /// panic in either is this article's failure.
 pub fn prepare_article(input: &str, article: Article) -> Result<PreparedArticle, IngestError> {
     let Some(article) = analyse(article) else { return Err(analysis_failed(input)) };
@@ -57,5 +69,22 @@ pub(crate) fn analysis_failed(input: &str) -> IngestError {
     IngestError {
         input: input.to_string(),
         reason: "internal error while analysing this article (please report it)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A failure names the record: its own name when it extends the input's, else the input
+    /// with the record's id.
+    #[test]
+    fn failures_name_the_record() {
+        let mut a = storyline_ingest::raw_article("batch.jsonl:12", "Text.");
+        assert_eq!(record_name("batch.jsonl", &a), "batch.jsonl:12");
+        a.input_id = Some("r7".into());
+        assert_eq!(record_name("batch.jsonl", &a), "batch.jsonl (record r7)");
+        a.input_id = None;
+        assert_eq!(record_name("page.html", &a), "page.html");
     }
 }

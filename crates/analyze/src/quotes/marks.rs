@@ -4,7 +4,8 @@
 //! apostrophe `''` acts as a straight double mark), and single ‘…’ / '…' outside double quotes at
 //! word boundaries. A quote never crosses a line break, so an unclosed mark only loses itself;
 //! but a quote opening its paragraph and left open runs to the paragraph's end (the next
-//! paragraph, opening with a mark again, continues it).
+//! paragraph, opening with a mark again, continues it). The stretches never overlap: of a
+//! nested or crossing pair, the one opening first stands.
 
 /// One quoted stretch: byte offsets of the marks (open mark start, close mark end) and content.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +42,7 @@ pub(super) fn find_marks(text: &str) -> Vec<Marks> {
         let mut pairs = double_pairs(line);
         let singles = single_pairs(line, &pairs);
         pairs.extend(singles);
-        pairs.sort();
-        for (o, e, olen, clen) in pairs {
+        for (o, e, olen, clen) in disjoint(pairs) {
             let (cs, ce) = (line_start + o + olen, line_start + e - clen);
             if ce > cs && !text[cs..ce].trim().is_empty() {
                 out.push(Marks {
@@ -57,6 +57,22 @@ pub(super) fn find_marks(text: &str) -> Vec<Marks> {
         line_start += line.len();
     }
     out
+}
+
+/// The pairs in line order, none overlapping another: a pair that starts inside an earlier one
+/// (a double pair nested in ‘…’, or two pairs crossing) is dropped, so the outer quote stands.
+/// Attribution reads the text between consecutive quotes and relies on this order.
+fn disjoint(mut pairs: Vec<Pair>) -> Vec<Pair> {
+    pairs.sort();
+    let mut end = 0;
+    pairs.retain(|&(o, e, _, _)| {
+        let keep = o >= end;
+        if keep {
+            end = e;
+        }
+        keep
+    });
+    pairs
 }
 
 /// The double-quoted pairs of one line, and a quote opening the line left open to its end.
@@ -162,4 +178,29 @@ fn double_marks(line: &str) -> Vec<(usize, usize, Role)> {
         i += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stretches(text: &str) -> Vec<(&str, bool)> {
+        find_marks(text).iter().map(|m| (&text[m.cs..m.ce], m.open_ended)).collect()
+    }
+
+    /// Outer single quotes around a double pair (the nine-character input that panicked
+    /// attribution) give one stretch, the outer; two crossing pairs give the first.
+    #[test]
+    fn nested_and_crossing_pairs_do_not_overlap() {
+        assert_eq!(stretches("‘t. “ a\"’"), [("t. “ a\"", false)]);
+        assert_eq!(
+            stretches("‘Leave,” he said “now’ and go.” Then"),
+            [("Leave,” he said “now", false)]
+        );
+        let ms = find_marks("“One,” she said. ‘Two.’ Then “three.”\n'Four' and \"five\"");
+        for w in ms.windows(2) {
+            assert!(w[0].close_end <= w[1].open, "{ms:?}");
+        }
+        assert_eq!(ms.len(), 5);
+    }
 }

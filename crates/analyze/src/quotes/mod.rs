@@ -337,6 +337,19 @@ mod tests {
             .unwrap_or_else(|| panic!("no quote {starts}"))
     }
 
+    /// Once a panic (slice begin > end): the outer single quote enclosed a double pair.
+    #[test]
+    fn nested_quote_marks_do_not_panic() {
+        for t in ["‘t. “ a\"’", "‘t. “ a\"’ said Ann Lee.", "Ann Lee said: ‘t. “ a\"’ x “b”"]
+        {
+            let qs = quotes(t);
+            assert!(qs.len() <= 2, "{t}");
+        }
+        let qs = quotes("‘We stay “for now”,’ said Ann Lee.");
+        assert_eq!(qs.len(), 1);
+        assert_eq!(qs[0].content, "We stay “for now”,");
+    }
+
     #[test]
     fn cue_after_and_before() {
         let t = "Chancellor Ilse Brandt met Marek Sova on Monday.\n\n\

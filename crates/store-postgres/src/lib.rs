@@ -437,24 +437,23 @@ impl Store for PostgresStore {
         &self,
         each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
     ) -> Result<()> {
-        let mut after = 0i64;
-        loop {
+        let page = |after: u64| {
             let rows = self.query(
                 "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, storyline
                  FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2",
-                &[&after, &PAGE],
+                &[&clamp(after as usize), &PAGE],
             )?;
-            let Some(last) = rows.last() else { return Ok(()) };
-            after = last.get::<_, i64>(0);
-            for r in &rows {
-                each(GroupingRecord {
+            Ok(rows
+                .iter()
+                .map(|r| GroupingRecord {
                     seq: r.get::<_, i64>(0) as u64,
                     id: r.get(1),
                     features: r.get(2),
                     grouping: grouping(r, 3),
-                })?;
-            }
-        }
+                })
+                .collect())
+        };
+        storyline_store::for_each_in_pages(page, |r| r.seq, each)
     }
 
     fn save_groupings(
@@ -484,15 +483,8 @@ impl Store for PostgresStore {
     fn for_each_article(&self, each: &mut dyn FnMut(StoredArticle) -> Result<()>) -> Result<()> {
         let sql =
             format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let mut after = 0i64;
-        loop {
-            let page = self.query_articles(&sql, &[&after, &PAGE])?;
-            let Some(last) = page.last() else { return Ok(()) };
-            after = clamp(last.seq as usize);
-            for article in page {
-                each(article)?;
-            }
-        }
+        let page = |after: u64| self.query_articles(&sql, &[&clamp(after as usize), &PAGE]);
+        storyline_store::for_each_in_pages(page, |a| a.seq, each)
     }
 
     fn count(&self) -> Result<usize> {

@@ -452,15 +452,8 @@ impl Store for SqliteStore {
         &self,
         each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
     ) -> Result<()> {
-        let mut after = 0i64;
-        loop {
-            let page = self.grouping_page(after)?;
-            let Some(last) = page.last() else { return Ok(()) };
-            after = clamp(last.seq as usize);
-            for record in page {
-                each(record)?;
-            }
-        }
+        let page = |after: u64| self.grouping_page(clamp(after as usize));
+        storyline_store::for_each_in_pages(page, |r| r.seq, each)
     }
 
     fn save_groupings(
@@ -490,15 +483,8 @@ impl Store for SqliteStore {
     fn for_each_article(&self, each: &mut dyn FnMut(StoredArticle) -> Result<()>) -> Result<()> {
         let sql =
             format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2");
-        let mut after = 0i64;
-        loop {
-            let page = self.query_articles(&sql, params![after, PAGE])?;
-            let Some(last) = page.last() else { return Ok(()) };
-            after = clamp(last.seq as usize);
-            for article in page {
-                each(article)?;
-            }
-        }
+        let page = |after: u64| self.query_articles(&sql, params![clamp(after as usize), PAGE]);
+        storyline_store::for_each_in_pages(page, |a| a.seq, each)
     }
 
     fn count(&self) -> Result<usize> {

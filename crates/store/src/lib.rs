@@ -84,6 +84,25 @@ impl std::error::Error for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// Streams rows in seq order a page at a time, for backends: `page(after)` reads the rows with
+/// a seq above `after` (in seq order, at most one page), `seq` says a row's seq, and `each`
+/// gets every row; stops at the first error either returns.
+pub fn for_each_in_pages<T>(
+    mut page: impl FnMut(u64) -> Result<Vec<T>>,
+    seq: impl Fn(&T) -> u64,
+    each: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<()> {
+    let mut after = 0;
+    loop {
+        let rows = page(after)?;
+        let Some(last) = rows.last() else { return Ok(()) };
+        after = seq(last);
+        for row in rows {
+            each(row)?;
+        }
+    }
+}
+
 /// An article as stored: the document, its place in the sequence, what grouping decided.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredArticle {

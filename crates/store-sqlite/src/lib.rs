@@ -463,10 +463,14 @@ impl Store for SqliteStore {
         })
     }
 
-    fn for_each_article(&self, each: &mut dyn FnMut(StoredArticle) -> Result<()>) -> Result<()> {
+    fn for_each_article_after(
+        &self,
+        after: u64,
+        each: &mut dyn FnMut(StoredArticle) -> Result<()>,
+    ) -> Result<()> {
         let sql =
             format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2");
-        let mut after = 0i64;
+        let mut after = i64::try_from(after).unwrap_or(i64::MAX);
         loop {
             let page = self.query_articles(&sql, params![after, PAGE])?;
             let Some(last) = page.last() else { return Ok(()) };

@@ -241,7 +241,16 @@ pub trait Store: Send + Sync {
     ) -> Result<()>;
     /// Calls `each` on every stored article in seq order, one at a time (constant memory);
     /// stops at the first error `each` returns.
-    fn for_each_article(&self, each: &mut dyn FnMut(StoredArticle) -> Result<()>) -> Result<()>;
+    fn for_each_article(&self, each: &mut dyn FnMut(StoredArticle) -> Result<()>) -> Result<()> {
+        self.for_each_article_after(0, each)
+    }
+    /// Like [`Store::for_each_article`], but only the articles whose seq is greater than `after`
+    /// (what a derived index, caught up to `after`, has not seen yet).
+    fn for_each_article_after(
+        &self,
+        after: u64,
+        each: &mut dyn FnMut(StoredArticle) -> Result<()>,
+    ) -> Result<()>;
     /// Number of stored articles.
     fn count(&self) -> Result<usize>;
     /// What was remembered about `url` by the last fetch, if it was ever fetched.

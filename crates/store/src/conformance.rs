@@ -340,7 +340,12 @@ pub fn for_each_article_streams_in_order_and_stops_on_error(store: &dyn Store) {
         .unwrap();
     assert_eq!(after, [2, 3], "only the articles after the given seq");
     let mut none = 0;
-    store.for_each_article_after(3, &mut |_| Ok(none += 1)).unwrap();
+    store
+        .for_each_article_after(3, &mut |_| {
+            none += 1;
+            Ok(())
+        })
+        .unwrap();
     assert_eq!(none, 0);
     let mut calls = 0;
     let stopped = store.for_each_article(&mut |_| {

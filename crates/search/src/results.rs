@@ -220,8 +220,20 @@ fn snippet(generator: &SnippetGenerator, text: &str) -> Snippet {
     }
     let fragment = found.fragment();
     let char_at = |byte: usize| fragment[..byte].chars().count();
-    let highlights =
-        found.highlighted().iter().map(|r| Span::new(char_at(r.start), char_at(r.end))).collect();
+    let mut highlights: Vec<Span> = Vec::new();
+    let mut last_end = 0;
+    for r in found.highlighted() {
+        match highlights.last_mut() {
+            // Words of one phrase ("port authority") are marked as one stretch.
+            Some(last)
+                if fragment.get(last_end..r.start).is_some_and(|gap| gap.trim().is_empty()) =>
+            {
+                last.end = char_at(r.end);
+            }
+            _ => highlights.push(Span::new(char_at(r.start), char_at(r.end))),
+        }
+        last_end = r.end;
+    }
     Snippet { text: fragment.to_string(), highlights }
 }
 

@@ -232,6 +232,9 @@ fn snippets_mark_the_words_and_escape_the_text() {
         .collect();
     assert_eq!(marked, ["talks", "resume"]);
     let html = snippet.to_html();
+    let phrase = search(&index, &store, "\"harbour master\" talks");
+    let marked = phrase.hits[0].snippet.to_html();
+    assert!(marked.contains("<mark>Harbour master</mark>"), "one stretch per phrase: {marked}");
     assert!(html.contains("<mark>talks</mark> would <mark>resume</mark>"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
     assert!(!html.contains("<script"), "{html}");

@@ -98,7 +98,7 @@ impl SearchIndex {
     /// opened as it is (its searches report what is pending).
     pub fn open(dir: &Path, store: &dyn Store) -> Result<(SearchIndex, CatchUp), SearchError> {
         let search = SearchIndex::load(dir)?;
-        let done = match search.catch_up(store) {
+        let done = match search.catch_up_checked(store, true) {
             Err(SearchError::Busy) => CatchUp { seq: search.indexed_seq(), ..CatchUp::default() },
             other => other?,
         };
@@ -128,9 +128,15 @@ impl SearchIndex {
     /// date: then this costs one `last_seq` read). Rebuilds when the index belongs to another
     /// store. Returns [`SearchError::Busy`] when another process holds the writer lock.
     pub fn catch_up(&self, store: &dyn Store) -> Result<CatchUp, SearchError> {
+        self.catch_up_checked(store, false)
+    }
+
+    /// [`SearchIndex::catch_up`]; with `verify`, the index's mark is checked against the store
+    /// even when the sequence numbers agree (on open: another store of the same length).
+    fn catch_up_checked(&self, store: &dyn Store, verify: bool) -> Result<CatchUp, SearchError> {
         let mut mark = self.lock();
         let stored = store.last_seq()?;
-        if mark.version == VERSION && mark.seq == stored {
+        if !verify && mark.version == VERSION && mark.seq == stored {
             return Ok(CatchUp { seq: stored, ..CatchUp::default() });
         }
         // Another process may have committed since: start from what is on disk.

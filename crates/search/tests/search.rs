@@ -335,6 +335,14 @@ fn an_index_of_another_store_is_rebuilt() {
     assert!(done.rebuilt);
     assert_eq!(search(&index, &other, "harbour").total, 0);
     assert_eq!(ids(&search(&index, &other, "orchard")), [FESTIVAL.id]);
+    drop(index);
+    // A store of the same length but other articles at the marked seq: rebuilt too.
+    let same_length_dir = tempfile::tempdir().unwrap();
+    let same_length = sqlite(&same_length_dir);
+    commit(&same_length, &[&STRIKE]);
+    let (index, done) = SearchIndex::open(&index_dir, &same_length).unwrap();
+    assert!(done.rebuilt);
+    assert_eq!(search(&index, &same_length, "orchard").total, 0);
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod demo;
 mod fetch;
 mod progress;
 mod render;
+mod search;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -146,12 +147,25 @@ enum Command {
     },
     /// Fetch pages and feeds politely (robots.txt, per-host delay, conditional requests) and ingest them.
     Fetch(fetch::FetchArgs),
+    /// Search the stored articles: best matches first, each with its passage and its story.
+    Search(search::SearchArgs),
+    /// Rebuild the search index from the store (searches keep it up to date by themselves; this
+    /// starts it afresh).
+    Reindex {
+        #[command(flatten)]
+        index: search::IndexArg,
+        /// Print what was indexed as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the stories over HTTP: a JSON API under /api/v1/ (OpenAPI document at
-    /// /api/v1/openapi.json) and a web UI.
+    /// /api/v1/openapi.json) and a web UI, with full-text search.
     Serve {
         /// The address to listen on (loopback by default; another address exposes the store).
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        #[command(flatten)]
+        index: search::IndexArg,
     },
     /// Export every stored article, one JSON line each.
     Export {
@@ -380,12 +394,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fetch(args) => fetch::run(&db, args),
-        Command::Serve { addr } => {
+        Command::Search(args) => search::search(&db, args),
+        Command::Reindex { index, json } => search::reindex(&db, index, json),
+        Command::Serve { addr, index } => {
             let store: std::sync::Arc<dyn Store> = open(&db)?.into();
+            let search = search::for_serving(&db, &index, &*store)?;
             let listener = std::net::TcpListener::bind(addr)
                 .with_context(|| format!("cannot listen on {addr}"))?;
             say!("Serving {} on http://{} (Ctrl-C stops)", db.display(), listener.local_addr()?);
-            storyline_server::run(listener, store, storyline_server::ctrl_c())?;
+            storyline_server::run(listener, store, search, storyline_server::ctrl_c())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { format: ExportFormat::Jsonl } => {
@@ -447,16 +464,24 @@ fn print_status(store: &dyn Store, from: Option<&str>, json: bool) -> Result<Exi
 }
 
 fn open(db: &std::path::Path) -> Result<Box<dyn Store>> {
+    if let Some(path) = sqlite_path(db) {
+        return Ok(Box::new(SqliteStore::open(path)?));
+    }
+    let name = db.to_string_lossy();
+    let (url, schema) = match name.split_once("?schema=") {
+        Some((url, schema)) => (url, Some(schema)),
+        None => (name.as_ref(), None),
+    };
+    Ok(Box::new(PostgresStore::open(url, schema)?))
+}
+
+/// The SQLite file `--db` names, or `None` when it names a PostgreSQL database.
+fn sqlite_path(db: &std::path::Path) -> Option<PathBuf> {
     let name = db.to_string_lossy();
     if name.starts_with("postgres://") || name.starts_with("postgresql://") {
-        let (url, schema) = match name.split_once("?schema=") {
-            Some((url, schema)) => (url, Some(schema)),
-            None => (name.as_ref(), None),
-        };
-        return Ok(Box::new(PostgresStore::open(url, schema)?));
+        return None;
     }
-    let path = name.strip_prefix("sqlite://").map_or(db.to_path_buf(), PathBuf::from);
-    Ok(Box::new(SqliteStore::open(path)?))
+    Some(name.strip_prefix("sqlite://").map_or(db.to_path_buf(), PathBuf::from))
 }
 
 /// Runs the pipeline with a progress bar when stderr is a terminal (counting inputs against

@@ -1,10 +1,11 @@
-//! Human-readable views of stories and articles for the terminal (`--json` prints the contract's
-//! JSON instead).
+//! Human-readable views of stories, articles and search results for the terminal (`--json`
+//! prints the contract's JSON instead).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use storyline_model::{offsets, StoryReport, StorySummary, UNATTRIBUTED};
+use storyline_search::{Hit, SearchPage};
 use storyline_store::StoredArticle;
 
 /// `storyline stories`: one row per story.
@@ -327,6 +328,71 @@ pub fn article(s: &StoredArticle) -> String {
     out.push_str(&a.text);
     out.push('\n');
     out
+}
+
+/// `storyline search`: the hits under their stories (stories in the order of their best hit),
+/// each with its passage, the matched words in `[brackets]`; then the facets.
+pub fn search_results(page: &SearchPage) -> String {
+    let mut out = String::new();
+    if page.hits.is_empty() {
+        let _ = writeln!(out, "No article matches {:?} ({} in all).", page.query, page.total);
+        return out;
+    }
+    let (first, last) = (page.offset + 1, page.offset + page.hits.len());
+    let _ = writeln!(out, "Articles {first}–{last} of {} matching {:?}", page.total, page.query);
+    if page.pending > 0 {
+        let _ = writeln!(out, "({} newest articles are not searchable yet)", page.pending);
+    }
+    let mut rank = page.offset;
+    for story in &page.stories {
+        let date = story.date.map_or_else(|| "undated".into(), |d| d.to_string());
+        let _ = writeln!(
+            out,
+            "\n{}  ({date}, {} outlets, story {})",
+            clip(&terminal_safe(&story.headline), 90),
+            story.sources,
+            story.id
+        );
+        for hit in page.hits.iter().filter(|h| h.story.as_ref() == Some(&story.id)) {
+            rank += 1;
+            search_hit(&mut out, rank, hit);
+        }
+    }
+    let orphans: Vec<&Hit> = page.hits.iter().filter(|h| h.story.is_none()).collect();
+    if !orphans.is_empty() {
+        out.push_str("\nIn no story\n");
+        for hit in orphans {
+            rank += 1;
+            search_hit(&mut out, rank, hit);
+        }
+    }
+    section(&mut out, "Narrow with");
+    for (name, values) in [
+        ("outlets", &page.facets.outlets),
+        ("days", &page.facets.days),
+        ("names", &page.facets.entities),
+    ] {
+        let listed: Vec<String> =
+            values.iter().map(|f| format!("{} {}", terminal_safe(&f.value), f.count)).collect();
+        let _ = writeln!(out, "  {name}: {}", listed.join(", "));
+    }
+    out
+}
+
+fn search_hit(out: &mut String, rank: usize, hit: &Hit) {
+    let title = terminal_safe(hit.title.as_deref().unwrap_or("(untitled)"));
+    let date = hit.published.map_or_else(|| "undated".into(), |d| d.to_string());
+    let _ = writeln!(out, "  {rank:>3}. {}", clip(&title, 100));
+    let _ = writeln!(out, "       {} · {date} · {}", terminal_safe(&hit.outlet), hit.id);
+    let mut marked = String::new();
+    for (text, hit) in hit.snippet.parts() {
+        if hit {
+            let _ = write!(marked, "[{text}]");
+        } else {
+            marked.push_str(&text);
+        }
+    }
+    let _ = writeln!(out, "       {}", clip(&terminal_safe(&marked), 400));
 }
 
 fn section(out: &mut String, title: &str) {

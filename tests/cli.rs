@@ -677,3 +677,51 @@ fn regroup_gives_the_stories_of_one_batch_whatever_order_outlets_came_in() {
     let out = run(&each.db, &["regroup", "--since", "last week"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+#[test]
+fn search_finds_ranks_and_labels_demo_articles_and_reindex_agrees() {
+    let demo = demo();
+    let db = &demo.db;
+    let out = run(db, &["search", "dock", "strike", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("search: indexed"), "the first search builds the index");
+    assert!(demo.db.with_extension("db.search").join("v1").is_dir(), "index beside the store");
+    let page = stdout_json(&out);
+    assert!(page["total"].as_u64().unwrap() >= 1, "{page}");
+    let first = &page["hits"][0];
+    assert!(first["title"].as_str().unwrap().contains("dock strike"), "{page}");
+    let story = first["story"].as_str().expect("hits are labelled with their story");
+    assert_eq!(page["stories"][0]["id"], story);
+
+    let phrase = stdout_json(&run(db, &["search", "\"second day\"", "--json"]));
+    let outlet = phrase["hits"][0]["outlet"].as_str().unwrap().to_string();
+    let only = run(db, &["search", "strike", "--outlet", &outlet, "--json"]);
+    let only = stdout_json(&only);
+    assert!(only["hits"].as_array().unwrap().iter().all(|h| h["outlet"] == outlet.as_str()));
+
+    let text = run(db, &["search", "dock", "strike"]);
+    let printed = String::from_utf8_lossy(&text.stdout);
+    assert!(printed.contains("[strike]") || printed.contains("[Strike]"), "{printed}");
+    assert!(printed.contains("Narrow with"), "{printed}");
+
+    let again = run(db, &["reindex", "--json"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let rebuilt = stdout_json(&again);
+    assert_eq!(rebuilt["indexed"], export(db).len());
+    assert_eq!(stdout_json(&run(db, &["search", "dock", "strike", "--json"])), page);
+
+    let bad = run(db, &["search", "nosuchfield:dock"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("malformed query"), "{}", stderr(&bad));
+}
+
+#[test]
+fn search_on_postgres_needs_an_index_directory() {
+    let out = run(Path::new("postgres://nobody@127.0.0.1:1/none"), &["reindex"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("give --index DIR"), "{err}");
+}

@@ -1,5 +1,5 @@
 //! The JSON API under `/api/v1/`: the story listing, one story's report, its articles, one
-//! article, and the OpenAPI 3 document of all of them (generated from the annotations below by
+//! article, full-text search over the articles, and the OpenAPI 3 document of all of them (generated from the annotations below by
 //! utoipa). Shapes are the contract's (`storyline-model`'s serde types); errors are
 //! [`ErrorBody`]s.
 
@@ -11,11 +11,12 @@ use axum::{Json, Router};
 use serde::Serialize;
 use storyline_model::{Article, Grouping, StoryReport, StorySummary};
 use storyline_pipeline::{find_article, find_story, story_report};
+use storyline_search::SearchPage;
 use storyline_store::StoredArticle;
 use utoipa::{OpenApi, ToSchema};
 
 use crate::error::{ApiError, ErrorBody};
-use crate::params::{ListParams, QueryOf};
+use crate::params::{ListParams, QueryOf, SearchParams};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/stories/{id}", get(story))
         .route("/stories/{id}/articles", get(story_articles))
         .route("/articles/{id}", get(article))
+        .route("/search", get(search))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::not_found("no such endpoint; see /api/v1/openapi.json") })
 }
@@ -36,7 +38,7 @@ pub fn routes() -> Router<AppState> {
         description = "Stories compiled from many outlets' articles: who agrees, who alone \
                        reports what, where they conflict. Ids may be given as a unique prefix."
     ),
-    paths(list_stories, story, story_articles, article, openapi)
+    paths(list_stories, story, story_articles, article, search, openapi)
 )]
 pub struct ApiDoc;
 
@@ -155,6 +157,27 @@ async fn article(
 ) -> Result<Json<ArticleView>, ApiError> {
     let stored = state.with_store(move |s| Ok(find_article(s, &id)?)).await?;
     Ok(Json(stored.into()))
+}
+
+/// Full-text search over the articles: BM25-ranked hits with highlighted snippets, each labelled
+/// with its story, the stories of the page, and facet counts (outlet, day, entity) over every
+/// match.
+#[utoipa::path(
+    get, path = "/api/v1/search", params(SearchParams),
+    responses(
+        (status = 200, description = "A page of hits", body = SearchPage),
+        (status = 400, description = "`bad_query`: the query cannot be parsed (or is empty); \
+                                      `bad_request`: another parameter is malformed", body = ErrorBody),
+        (status = 503, description = "No search index, or the store is unavailable", body = ErrorBody),
+    )
+)]
+async fn search(
+    State(state): State<AppState>,
+    QueryOf(params): QueryOf<SearchParams>,
+) -> Result<Json<SearchPage>, ApiError> {
+    let request = params.request()?;
+    let page = state.with_search(move |index, store| Ok(index.search(store, &request)?)).await?;
+    Ok(Json(page))
 }
 
 /// This document.

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use storyline_pipeline::LookupError;
+use storyline_search::SearchError;
 use storyline_store::{ErrorKind, StoreError};
 use utoipa::ToSchema;
 
@@ -13,8 +14,9 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    /// Stable, machine-readable: `not_found`, `bad_request`, `ambiguous_id`, `store_unavailable`,
-    /// `store_corrupt`, `timeout` or `internal`.
+    /// Stable, machine-readable: `not_found`, `bad_request`, `bad_query`, `ambiguous_id`,
+    /// `store_unavailable`, `store_corrupt`, `search_unavailable`, `search_failed`, `timeout` or
+    /// `internal`.
     pub code: &'static str,
     pub message: String,
 }
@@ -27,8 +29,9 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// `not_found`, `bad_request`, `ambiguous_id`, `store_unavailable`, `store_corrupt`,
-    /// `timeout` or `internal`.
+    /// `not_found`, `bad_request`, `bad_query` (a search query that cannot be parsed),
+    /// `ambiguous_id`, `store_unavailable`, `store_corrupt`, `search_unavailable`,
+    /// `search_failed`, `timeout` or `internal`.
     pub code: String,
     /// What went wrong, in words.
     pub message: String,
@@ -45,6 +48,15 @@ impl ApiError {
 
     pub fn bad_request(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// The server was started without a search index.
+    pub fn search_unavailable() -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search_unavailable",
+            "this server has no search index (start it with --index DIR)",
+        )
     }
 
     pub fn timeout() -> Self {
@@ -82,6 +94,21 @@ impl From<LookupError> for ApiError {
                 ApiError::new(StatusCode::BAD_REQUEST, "ambiguous_id", e.to_string())
             }
             LookupError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Query(_) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.to_string())
+            }
+            SearchError::Invalid(_) => ApiError::bad_request(e.to_string()),
+            SearchError::Store(e) => e.into(),
+            SearchError::Busy | SearchError::Index(_) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "search_failed", e.to_string())
+            }
         }
     }
 }

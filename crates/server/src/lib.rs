@@ -9,9 +9,13 @@
 //! Article text is hostile: templates escape everything, pages carry a Content-Security-Policy
 //! that allows no script at all.
 //!
+//! Full-text search goes through `storyline-search`'s [`SearchIndex`] when the server was given
+//! one: each search first catches the index up with the store (under the index's own mutex), so
+//! articles committed by any process since are found.
+//!
 //! * [`api`]: the JSON endpoints and the OpenAPI document.
 //! * [`web`]: the HTML pages (askama templates in `templates/`).
-//! * [`params`]: the story-listing query both share.
+//! * [`params`]: the story-listing and search queries both share.
 //! * [`error`]: errors as `{"error": {"code", "message"}}` with their status.
 
 pub mod api;
@@ -30,6 +34,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use storyline_pipeline::Store;
+use storyline_search::SearchIndex;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use error::ApiError;
@@ -42,10 +47,11 @@ pub const MAX_BLOCKING_THREADS: usize = 16;
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    base-uri 'none'; frame-ancestors 'none'";
 
-/// What every handler shares: the store.
+/// What every handler shares: the store and, when there is one, the search index.
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<dyn Store>,
+    search: Option<Arc<SearchIndex>>,
 }
 
 impl AppState {
@@ -59,12 +65,24 @@ impl AppState {
         let store = Arc::clone(&self.store);
         tokio::task::spawn_blocking(move || f(&*store)).await.map_err(ApiError::from)?
     }
+
+    /// Runs `f` on the search index and the store on a blocking thread (a search may first
+    /// index what the store gained); `search_unavailable` when the server has no index.
+    pub async fn with_search<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&SearchIndex, &dyn Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let search = self.search.clone().ok_or_else(ApiError::search_unavailable)?;
+        self.with_store(move |store| f(&search, store)).await
+    }
 }
 
 /// The whole application: the API under `/api/v1`, the pages everywhere else, with the time
-/// limit and the security headers on every response.
-pub fn router(store: Arc<dyn Store>) -> Router {
-    let state = AppState { store };
+/// limit and the security headers on every response. Without a search index, searches answer
+/// `search_unavailable`.
+pub fn router(store: Arc<dyn Store>, search: Option<Arc<SearchIndex>>) -> Router {
+    let state = AppState { store, search };
     Router::new()
         .nest("/api/v1", api::routes())
         .merge(web::routes())
@@ -93,12 +111,13 @@ async fn time_limit(request: Request, next: Next) -> Response {
     }
 }
 
-/// Serves `store` on `listener` until `shutdown` completes (then lets running requests finish).
-/// Builds its own runtime, so a synchronous caller (the `storyline` binary, a test thread) just
-/// calls it.
+/// Serves `store` (and `search`, an index already opened on it) on `listener` until `shutdown`
+/// completes (then lets running requests finish). Builds its own runtime, so a synchronous caller
+/// (the `storyline` binary, a test thread) just calls it.
 pub fn run(
     listener: TcpListener,
     store: Arc<dyn Store>,
+    search: Option<Arc<SearchIndex>>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     listener.set_nonblocking(true)?;
@@ -108,7 +127,7 @@ pub fn run(
         .build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
+        axum::serve(listener, router(store, search)).with_graceful_shutdown(shutdown).await
     })
 }
 

@@ -1,12 +1,14 @@
-//! The story-listing query, as the API's query string and the front page's filter form give it:
-//! every value optional and an empty value the same as a missing one (what a GET form sends), so
-//! one parser serves both. Values are checked here, with the parameter named in the error.
+//! The story-listing and search queries, as the API's query string and the pages' forms give
+//! them: every value optional and an empty value the same as a missing one (what a GET form
+//! sends), so one parser serves both. Values are checked here, with the parameter named in the
+//! error.
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use storyline_model::Date;
+use storyline_search::SearchRequest;
 use storyline_store::{StoryOrder, StoryQuery};
 use utoipa::{IntoParams, ToSchema};
 
@@ -101,6 +103,67 @@ impl ListParams {
     }
 }
 
+/// The query string of a search (`GET /api/v1/search`, the search page).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// The words: every word must match (stemmed), `"a phrase"` matches in order, `-word`
+    /// excludes, `OR` widens, `title:word` looks in one field.
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub q: Option<String>,
+    /// Only articles of this outlet (its exact name).
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub outlet: Option<String>,
+    /// Only articles published on or after this day (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub since: Option<String>,
+    /// Only articles published on or before this day (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub until: Option<String>,
+    /// Hits per page, 1 to 100 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub limit: Option<String>,
+    /// Hits of the ranked list to skip (default 0).
+    #[param(value_type = Option<u32>)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub offset: Option<String>,
+}
+
+impl SearchParams {
+    /// Whether words were given (a search page without them shows just the form).
+    pub fn has_query(&self) -> bool {
+        value(&self.q).is_some()
+    }
+
+    /// The search these parameters ask for, or a `bad_request` naming the bad parameter (a
+    /// blank or unparsable query is the search's own `bad_query`).
+    pub fn request(&self) -> Result<SearchRequest, ApiError> {
+        let mut request = SearchRequest::new(value(&self.q).unwrap_or_default());
+        request.outlet = value(&self.outlet).map(str::to_string);
+        request.since = day("since", &self.since)?;
+        request.until = day("until", &self.until)?;
+        request.offset = number("offset", &self.offset)?.unwrap_or(0);
+        request.limit = number("limit", &self.limit)?.unwrap_or(storyline_search::DEFAULT_LIMIT);
+        Ok(request)
+    }
+
+    /// The query string of these parameters changed by `change`, from the first page.
+    pub fn with(&self, change: impl FnOnce(&mut SearchParams)) -> String {
+        let mut params = self.clone();
+        params.offset = None;
+        change(&mut params);
+        serde_urlencoded::to_string(&params).unwrap_or_default()
+    }
+
+    /// The query string of the same search starting at `offset` (for paging links).
+    pub fn at_offset(&self, offset: usize) -> String {
+        self.with(|p| p.offset = (offset > 0).then(|| offset.to_string()))
+    }
+}
+
 /// The trimmed value, `None` when missing or blank.
 fn value(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
@@ -169,6 +232,27 @@ mod tests {
             assert_eq!(e.code, "bad_request");
             assert!(e.message.starts_with(named), "{pairs}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn search_parameters_become_a_request() {
+        let p: SearchParams =
+            serde_urlencoded::from_str("q=%22dock+strike%22&outlet=&since=2026-04-01&limit=5")
+                .unwrap();
+        let r = p.request().unwrap();
+        assert_eq!(
+            (r.query.as_str(), r.outlet, r.limit, r.offset),
+            ("\"dock strike\"", None, 5, 0)
+        );
+        assert_eq!(r.since.map(|d| d.to_string()).as_deref(), Some("2026-04-01"));
+        let bad: SearchParams = serde_urlencoded::from_str("q=dock&until=soon").unwrap();
+        assert!(bad.request().unwrap_err().message.starts_with("until"));
+        let paged: SearchParams = serde_urlencoded::from_str("q=dock&offset=20").unwrap();
+        assert_eq!(paged.at_offset(40), "q=dock&offset=40");
+        assert_eq!(
+            paged.with(|p| p.outlet = Some("Ledger & Co".into())),
+            "q=dock&outlet=Ledger+%26+Co"
+        );
     }
 
     #[test]

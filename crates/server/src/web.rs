@@ -1,8 +1,9 @@
 //! The web UI: server-rendered pages (askama templates in `templates/`, every value escaped by
 //! the template engine) that need no JavaScript — the front page (latest stories, filters as a GET
 //! form, paging), a story page (conflicts first, then summary, agreed facts with each outlet's own
-//! sentence, what one outlet alone reports, timeline, quotes, the articles side by side) and an
-//! article page (its text with entities and quotes marked). Handlers fetch on a blocking thread
+//! sentence, what one outlet alone reports, timeline, quotes, the articles side by side), an
+//! article page (its text with entities and quotes marked) and a search page (hits grouped by
+//! story with their snippets marked, facets as links that narrow the search). Handlers fetch on a blocking thread
 //! and hand plain view structs to the templates; errors are pages with the API's status and code.
 
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use storyline_model::{offsets, Date, Evidence, StoryReport, UNATTRIBUTED};
 use storyline_pipeline::{find_article, find_story, story_with_texts};
 
 use crate::error::ApiError;
-use crate::params::{ListParams, QueryOf};
+use crate::params::{ListParams, QueryOf, SearchParams};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(front_page))
         .route("/stories/{id}", get(story_page))
         .route("/articles/{id}", get(article_page))
+        .route("/search", get(search_page))
         .route("/assets/style.css", get(stylesheet))
         .fallback(|| async { PageError(ApiError::not_found("there is no page at this address")) })
 }
@@ -386,4 +388,164 @@ async fn article_page(
         body: highlighted(&a.text, &marks),
         entities,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search page
+
+/// A piece of a snippet: text, and whether it is a matched word.
+struct Part {
+    text: String,
+    hit: bool,
+}
+
+struct HitView {
+    id: String,
+    title: String,
+    outlet: String,
+    date: String,
+    snippet: Vec<Part>,
+}
+
+/// The hits of one story on this page (`story` is `None` for articles in no story).
+struct StoryHits {
+    story: Option<StoryRow>,
+    hits: Vec<HitView>,
+}
+
+/// One value of a facet as a link that narrows the search to it.
+struct FacetLink {
+    value: String,
+    count: u64,
+    query: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchResults {
+    form: SearchParams,
+    searched: bool,
+    total: usize,
+    first: usize,
+    last: usize,
+    groups: Vec<StoryHits>,
+    outlets: Vec<FacetLink>,
+    days: Vec<FacetLink>,
+    entities: Vec<FacetLink>,
+    pending: u64,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+async fn search_page(
+    State(state): State<AppState>,
+    form: Result<QueryOf<SearchParams>, ApiError>,
+) -> Result<Html<String>, PageError> {
+    let QueryOf(form) = form?;
+    if !form.has_query() {
+        return render(SearchResults::empty(form));
+    }
+    let request = form.request()?;
+    let page = state.with_search(move |index, store| Ok(index.search(store, &request)?)).await?;
+    render(SearchResults::new(form, page))
+}
+
+impl SearchResults {
+    /// The form alone, before any search.
+    fn empty(form: SearchParams) -> Self {
+        SearchResults {
+            form,
+            searched: false,
+            total: 0,
+            first: 0,
+            last: 0,
+            groups: Vec::new(),
+            outlets: Vec::new(),
+            days: Vec::new(),
+            entities: Vec::new(),
+            pending: 0,
+            previous: None,
+            next: None,
+        }
+    }
+
+    fn new(form: SearchParams, page: storyline_search::SearchPage) -> Self {
+        let (offset, limit, shown) = (page.offset, page.limit, page.hits.len());
+        let facet = |values: &[storyline_search::FacetCount],
+                     set: &dyn Fn(&mut SearchParams, &str)| {
+            values
+                .iter()
+                .map(|f| FacetLink {
+                    value: f.value.clone(),
+                    count: f.count,
+                    query: form.with(|p| set(p, &f.value)),
+                })
+                .collect()
+        };
+        let outlets = facet(&page.facets.outlets, &|p, v| p.outlet = Some(v.into()));
+        let days = facet(&page.facets.days, &|p, v| {
+            (p.since, p.until) = (Some(v.into()), Some(v.into()));
+        });
+        let entities = facet(&page.facets.entities, &|p, v| {
+            let q = p.q.clone().unwrap_or_default();
+            p.q = Some(format!("{q} \"{}\"", v.replace('"', " ")));
+        });
+        let previous = (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit)));
+        let next = (offset + shown < page.total).then(|| form.at_offset(offset + limit));
+        SearchResults {
+            searched: true,
+            total: page.total,
+            first: offset + 1,
+            last: offset + shown,
+            pending: page.pending,
+            groups: group_by_story(page),
+            outlets,
+            days,
+            entities,
+            previous,
+            next,
+            form,
+        }
+    }
+}
+
+/// The page's hits under their stories, stories in the order of their best hit.
+fn group_by_story(page: storyline_search::SearchPage) -> Vec<StoryHits> {
+    let mut groups: Vec<StoryHits> = page
+        .stories
+        .into_iter()
+        .map(|s| StoryHits {
+            story: Some(StoryRow {
+                date: day(s.date),
+                id: s.id,
+                headline: s.headline,
+                articles: s.articles,
+                sources: s.sources,
+            }),
+            hits: Vec::new(),
+        })
+        .collect();
+    for hit in page.hits {
+        let at = groups.iter().position(|g| {
+            g.story.as_ref().map(|s| &s.id) == hit.story.as_ref() && hit.story.is_some()
+        });
+        let view = HitView {
+            id: hit.id,
+            title: hit.title.unwrap_or_else(|| "(untitled)".into()),
+            outlet: hit.outlet,
+            date: day(hit.published),
+            snippet: hit
+                .snippet
+                .parts()
+                .into_iter()
+                .map(|(text, hit)| Part { text, hit })
+                .collect(),
+        };
+        match at {
+            Some(i) => groups[i].hits.push(view),
+            None => groups.push(StoryHits { story: None, hits: vec![view] }),
+        }
+    }
+    groups.retain(|g| !g.hits.is_empty());
+    groups
 }

@@ -1,8 +1,8 @@
 //! `storyline serve` end to end: a real server on an ephemeral port over a real SQLite store
 //! filled through `storyline_pipeline::ingest` with invented articles (invented outlets, places
 //! and events), queried over HTTP — the JSON API, its errors and OpenAPI document, the pages and
-//! their escaping of hostile article text, and (when Debian's `chromium` is installed) the story
-//! page as a headless browser renders it.
+//! their escaping of hostile article text, full-text search (API and page), and (when Debian's
+//! `chromium` is installed) the story page as a headless browser renders it.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 use storyline_ingest::Input;
+use storyline_search::SearchIndex;
 use storyline_store_sqlite::SqliteStore;
 
 const STRIKE_TITLE: &str = "Dock workers at Port Varnholm walk out";
@@ -89,12 +90,20 @@ fn server() -> &'static Server {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let store = SqliteStore::open(dir.join("store.db")).unwrap();
-        let report = storyline_pipeline::ingest(&store, inputs().into_iter().map(Ok), &()).unwrap();
-        assert_eq!((report.ingested, report.failed.len()), (5, 0), "{report:?}");
+        let mut inputs = inputs();
+        let late = inputs.pop().unwrap();
+        let report = storyline_pipeline::ingest(&store, inputs.into_iter().map(Ok), &()).unwrap();
+        assert_eq!((report.ingested, report.failed.len()), (4, 0), "{report:?}");
+        let (search, _) = SearchIndex::open(&dir.join("store.db.search"), &store).unwrap();
+        // Stored after the index opened: the first search must catch up with it.
+        let report = storyline_pipeline::ingest(&store, std::iter::once(Ok(late)), &()).unwrap();
+        assert_eq!(report.ingested, 1, "{report:?}");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         std::thread::spawn(move || {
-            storyline_server::run(listener, Arc::new(store), std::future::pending()).unwrap()
+            let search = Some(Arc::new(search));
+            storyline_server::run(listener, Arc::new(store), search, std::future::pending())
+                .unwrap()
         });
         Server { base }
     })
@@ -252,6 +261,7 @@ fn openapi_document_parses_and_lists_the_paths() {
         "/api/v1/stories/{id}",
         "/api/v1/stories/{id}/articles",
         "/api/v1/articles/{id}",
+        "/api/v1/search",
         "/api/v1/openapi.json",
     ] {
         assert!(paths.contains_key(path), "{path} missing from {:?}", paths.keys());
@@ -264,7 +274,9 @@ fn openapi_document_parses_and_lists_the_paths() {
         .collect();
     assert_eq!(params, ["limit", "offset", "sort", "min_sources", "since", "until", "outlet"]);
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for schema in ["StoryList", "StoryReport", "ArticleView", "ErrorBody", "Comparison"] {
+    for schema in
+        ["StoryList", "StoryReport", "ArticleView", "ErrorBody", "Comparison", "SearchPage", "Hit"]
+    {
         assert!(schemas.contains_key(schema), "schema {schema} missing");
     }
 }
@@ -353,6 +365,89 @@ fn responses_carry_a_script_free_content_security_policy() {
     assert!(kind.starts_with("text/css") && css.contains("mark.agreed"), "{kind}");
 }
 
+#[test]
+fn api_search_ranks_marks_labels_and_counts() {
+    let (status, page) = get_json("/api/v1/search?q=strike");
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 3, "{page}");
+    let strike = strike_id();
+    let hits = page["hits"].as_array().unwrap();
+    assert!(hits.iter().all(|h| h["story"] == strike.as_str()), "{page}");
+    assert_eq!(page["stories"][0]["id"], strike.as_str());
+    assert_eq!(page["facets"]["outlets"].as_array().unwrap().len(), 3, "{page}");
+    let snippet = &hits[0]["snippet"];
+    let marked = &snippet["highlights"][0];
+    let text: Vec<char> = snippet["text"].as_str().unwrap().chars().collect();
+    let (start, end) = (marked["start"].as_u64().unwrap(), marked["end"].as_u64().unwrap());
+    let word: String = text[start as usize..end as usize].iter().collect();
+    assert_eq!(word.to_lowercase(), "strike", "{snippet}");
+
+    // The festival was stored after the index opened: the search caught up with it.
+    let (_, festival) = get_json("/api/v1/search?q=orchard+festival");
+    assert_eq!(festival["total"], 1, "{festival}");
+
+    let (_, phrase) = get_json("/api/v1/search?q=%22harbour+master%22&outlet=Kestrel%20Courier");
+    assert_eq!(phrase["total"], 1, "{phrase}");
+    assert_eq!(phrase["hits"][0]["outlet"], "Kestrel Courier");
+    let (_, may) = get_json("/api/v1/search?q=ferry&since=2026-05-01&until=2026-05-31");
+    assert_eq!(may["total"], 1, "{may}");
+    let (_, none) = get_json("/api/v1/search?q=ferry&until=2026-04-30");
+    assert_eq!(none["total"], 0, "{none}");
+    let (_, paged) = get_json("/api/v1/search?q=strike&limit=1&offset=1");
+    assert_eq!((paged["total"].as_u64(), paged["hits"].as_array().unwrap().len()), (Some(3), 1));
+}
+
+#[test]
+fn api_search_refuses_malformed_queries_with_a_code() {
+    for (path, status, code) in [
+        ("/api/v1/search", 400, "bad_query"),
+        ("/api/v1/search?q=+", 400, "bad_query"),
+        ("/api/v1/search?q=nosuchfield:dock", 400, "bad_query"),
+        ("/api/v1/search?q=dock&limit=0", 400, "bad_request"),
+        ("/api/v1/search?q=dock&limit=101", 400, "bad_request"),
+        ("/api/v1/search?q=dock&since=soon", 400, "bad_request"),
+        ("/api/v1/search?q=dock&offset=-3", 400, "bad_request"),
+    ] {
+        let (got, body) = get_json(path);
+        assert_eq!(got, status, "{path}: {body}");
+        assert_eq!(body["error"]["code"], code, "{path}: {body}");
+    }
+}
+
+#[test]
+fn search_page_groups_hits_marks_words_links_facets_and_escapes() {
+    let (_, _, front) = get("/");
+    assert!(front.contains("action=\"/search\"") && front.contains("name=\"q\""), "{front}");
+    let (status, _, blank) = get("/search");
+    assert_eq!(status, 200);
+    assert!(blank.contains("name=\"q\""), "{blank}");
+
+    let (status, _, page) = get("/search?q=pay+strike");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(&format!("href=\"/stories/{}\"", strike_id())), "{page}");
+    assert!(page.contains("<mark>strike</mark>"), "{page}");
+    assert!(page.contains("Varnholm Ledger"), "{page}");
+    assert!(
+        page.contains("/search?q=pay+strike&#38;outlet=")
+            || page.contains("/search?q=pay+strike&amp;outlet="),
+        "facet links narrow the search: {page}"
+    );
+    assert_inert(&page);
+
+    // The hostile article's snippet shows its markup as text.
+    let (_, _, hostile) = get("/search?q=pay+alert&outlet=Northgate+%22Post%22+%3Ci%3E");
+    assert!(hostile.contains("Articles 1–1 of 1"), "{hostile}");
+    assert!(
+        hostile.contains("&lt;script&gt;") || hostile.contains("&#60;script&#62;"),
+        "{hostile}"
+    );
+    assert_inert(&hostile);
+
+    let (status, _, bad) = get("/search?q=nosuchfield:dock");
+    assert_eq!(status, 400);
+    assert!(bad.contains("bad_query"), "{bad}");
+}
+
 /// Runs Debian's headless Chromium with `args` then `url`; `None` (with a message) when it is not
 /// installed.
 fn chromium(args: &[&str], url: &str) -> Option<std::process::Output> {
@@ -373,11 +468,11 @@ fn chromium(args: &[&str], url: &str) -> Option<std::process::Output> {
     Some(output)
 }
 
-/// The story page as headless Chromium renders it: the headline is there and the hostile article
-/// added no element. Screenshots of the front and story pages are left in the test's temporary
-/// directory to look at. Skipped (with a message) when `chromium` is not installed.
+/// The story and search pages as headless Chromium renders them: the headline and the marked
+/// words are there and the hostile article added no element. Screenshots of the front, story and
+/// search pages are left in the test's temporary directory to look at. Skipped (with a message) when `chromium` is not installed.
 #[test]
-fn story_page_renders_in_headless_chromium() {
+fn story_and_search_pages_render_in_headless_chromium() {
     let url = format!("{}/stories/{}", server().base, strike_id());
     let Some(output) = chromium(&["--dump-dom"], &url) else { return };
     let dom = String::from_utf8_lossy(&output.stdout);
@@ -388,8 +483,15 @@ fn story_page_renders_in_headless_chromium() {
     );
     assert!(dom.contains("&lt;script&gt;alert(1)"), "{dom}");
 
+    let search = format!("{}/search?q=strike+OR+alert", server().base);
+    let Some(found) = chromium(&["--dump-dom"], &search) else { return };
+    let dom = String::from_utf8_lossy(&found.stdout);
+    assert!(dom.contains("<mark>strike</mark>"), "{dom}");
+    assert!(!dom.contains("<script") && !dom.contains("<img"), "hostile markup in search:\n{dom}");
+
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    for (name, url) in [("front", format!("{}/", server().base)), ("story", url)] {
+    let pages = [("front", format!("{}/", server().base)), ("story", url), ("search", search)];
+    for (name, url) in pages {
         let file = shots.join(format!("serve-{name}.png"));
         let shot = format!("--screenshot={}", file.display());
         chromium(&[&shot, "--window-size=1100,1600", "--hide-scrollbars"], &url);

@@ -453,7 +453,7 @@ impl Store for PostgresStore {
                 })
                 .collect())
         };
-        storyline_store::for_each_in_pages(page, |r| r.seq, each)
+        storyline_store::for_each_in_pages(0, page, |r| r.seq, each)
     }
 
     fn save_groupings(
@@ -480,11 +480,15 @@ impl Store for PostgresStore {
         })
     }
 
-    fn for_each_article(&self, each: &mut dyn FnMut(StoredArticle) -> Result<()>) -> Result<()> {
+    fn for_each_article_after(
+        &self,
+        after: u64,
+        each: &mut dyn FnMut(StoredArticle) -> Result<()>,
+    ) -> Result<()> {
         let sql =
             format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2");
         let page = |after: u64| self.query_articles(&sql, &[&clamp(after as usize), &PAGE]);
-        storyline_store::for_each_in_pages(page, |a| a.seq, each)
+        storyline_store::for_each_in_pages(after, page, |a| a.seq, each)
     }
 
     fn count(&self) -> Result<usize> {

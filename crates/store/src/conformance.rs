@@ -344,6 +344,22 @@ pub fn for_each_article_streams_in_order_and_stops_on_error(store: &dyn Store) {
         })
         .unwrap();
     assert_eq!(seen, [(1, "x1".to_string()), (2, "x2".into()), (3, "x3".into())]);
+    let mut after = Vec::new();
+    store
+        .for_each_article_after(1, &mut |a| {
+            after.push(a.seq);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(after, [2, 3], "only the articles after the given seq");
+    let mut none = 0;
+    store
+        .for_each_article_after(3, &mut |_| {
+            none += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(none, 0);
     let mut calls = 0;
     let stopped = store.for_each_article(&mut |_| {
         calls += 1;

@@ -84,15 +84,16 @@ impl std::error::Error for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// Streams rows in seq order a page at a time, for backends: `page(after)` reads the rows with
-/// a seq above `after` (in seq order, at most one page), `seq` says a row's seq, and `each`
-/// gets every row; stops at the first error either returns.
+/// Streams the rows with a seq above `start` in seq order a page at a time, for backends:
+/// `page(after)` reads the rows with a seq above `after` (in seq order, at most one page), `seq`
+/// says a row's seq, and `each` gets every row; stops at the first error either returns.
 pub fn for_each_in_pages<T>(
+    start: u64,
     mut page: impl FnMut(u64) -> Result<Vec<T>>,
     seq: impl Fn(&T) -> u64,
     each: &mut dyn FnMut(T) -> Result<()>,
 ) -> Result<()> {
-    let mut after = 0;
+    let mut after = start;
     loop {
         let rows = page(after)?;
         let Some(last) = rows.last() else { return Ok(()) };
@@ -265,7 +266,16 @@ pub trait Store: Send + Sync {
     ) -> Result<()>;
     /// Calls `each` on every stored article in seq order, one at a time (constant memory);
     /// stops at the first error `each` returns.
-    fn for_each_article(&self, each: &mut dyn FnMut(StoredArticle) -> Result<()>) -> Result<()>;
+    fn for_each_article(&self, each: &mut dyn FnMut(StoredArticle) -> Result<()>) -> Result<()> {
+        self.for_each_article_after(0, each)
+    }
+    /// Like [`Store::for_each_article`], but only the articles whose seq is greater than `after`
+    /// (what a derived index, caught up to `after`, has not seen yet).
+    fn for_each_article_after(
+        &self,
+        after: u64,
+        each: &mut dyn FnMut(StoredArticle) -> Result<()>,
+    ) -> Result<()>;
     /// Number of stored articles.
     fn count(&self) -> Result<usize>;
     /// What was remembered about `url` by the last fetch, if it was ever fetched.

@@ -456,9 +456,7 @@ fn print_status(store: &dyn Store, from: Option<&str>, json: bool) -> Result<Exi
     if json {
         print_json(&doc)?;
     } else {
-        for line in lines {
-            println!("{line}");
-        }
+        write_out(&(lines.join("\n") + "\n"))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -159,7 +159,9 @@ enum Command {
         json: bool,
     },
     /// Serve the stories over HTTP: a JSON API under /api/v1/ (OpenAPI document at
-    /// /api/v1/openapi.json) and a web UI, with full-text search.
+    /// /api/v1/openapi.json) and a web UI, with full-text search and a live stream of changed
+    /// stories. With STORYLINE_API_TOKEN set, POST /api/v1/articles takes new articles
+    /// (`Authorization: Bearer TOKEN`).
     Serve {
         /// The address to listen on (loopback by default; another address exposes the store).
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -253,6 +255,9 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// The environment variable holding the token `POST /api/v1/articles` needs.
+const INGEST_TOKEN_VAR: &str = "STORYLINE_API_TOKEN";
 
 fn run(cli: Cli) -> Result<ExitCode> {
     quiet_panics();
@@ -401,8 +406,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let search = search::for_serving(&db, &index, &*store)?;
             let listener = std::net::TcpListener::bind(addr)
                 .with_context(|| format!("cannot listen on {addr}"))?;
-            say!("Serving {} on http://{} (Ctrl-C stops)", db.display(), listener.local_addr()?);
-            storyline_server::run(listener, store, search, storyline_server::ctrl_c())?;
+            // The token comes from the environment, not a flag: flags show in `ps`.
+            let ingest_token =
+                std::env::var(INGEST_TOKEN_VAR).ok().filter(|t| !t.trim().is_empty());
+            let writes = if ingest_token.is_some() {
+                "POST /api/v1/articles takes articles with the token"
+            } else {
+                "read-only: set STORYLINE_API_TOKEN to take articles"
+            };
+            say!(
+                "Serving {} on http://{} ({writes}; Ctrl-C stops)",
+                db.display(),
+                listener.local_addr()?
+            );
+            let config = storyline_server::Config { search, ingest_token };
+            storyline_server::run(listener, store, config, storyline_server::ctrl_c())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { format: ExportFormat::Jsonl } => {

@@ -204,6 +204,30 @@ impl<'s> Ingestor<'s> {
         Ok(by_story.iter().map(|(id, members)| summarise(id, members)).collect())
     }
 
+    /// The sequence number of the last article this ingestor committed or restored: when the
+    /// store's [`Store::last_seq`] is past it, another writer committed since and this grouping
+    /// state is stale (reopen it).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq - 1
+    }
+
+    /// Runs `inputs` through the pipeline on the calling thread, commits them and returns what
+    /// this call did; the ingestor stays open with its grouping state for the next call (a
+    /// long-running writer, such as the HTTP server's, restores the store once).
+    pub fn ingest_inputs(
+        &mut self,
+        inputs: impl IntoIterator<Item = Result<Input, IngestError>>,
+        progress: &dyn Progress,
+    ) -> Result<IngestReport, StoreError> {
+        let mut inline = |_: usize, job: Job| Some(job.run());
+        Feed::new(self, progress).run(inputs, 1, &mut inline, &mut || None)?;
+        self.commit()?;
+        let mut report = std::mem::take(&mut self.report);
+        report.stories.sort();
+        report.stories.dedup();
+        Ok(report)
+    }
+
     /// Commits what is pending and returns what the run did.
     pub fn finish(mut self) -> Result<IngestReport, StoreError> {
         self.commit()?;

@@ -1,16 +1,21 @@
 //! The JSON API under `/api/v1/`: the story listing, one story's report, its articles, one
-//! article, full-text search over the articles, and the OpenAPI 3 document of all of them (generated from the annotations below by
-//! utoipa). Shapes are the contract's (`storyline-model`'s serde types); errors are
-//! [`ErrorBody`]s.
+//! article, full-text search over the articles, ingest of new articles (with the operator's
+//! token), the live stream of changed stories ([`crate::live`]), and the OpenAPI 3 document of
+//! all of them (generated from the annotations below by utoipa). Shapes are the contract's
+//! (`storyline-model`'s serde types); errors are [`ErrorBody`]s.
 
 use std::sync::OnceLock;
 
-use axum::extract::{Path, State};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use storyline_model::{Article, Grouping, StoryReport, StorySummary};
-use storyline_pipeline::{find_article, find_story, story_report};
+use storyline_ingest::Input;
+use storyline_model::{Article, ArticleId, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_pipeline::{find_article, find_story, story_report, IngestReport};
 use storyline_search::SearchPage;
 use storyline_store::StoredArticle;
 use utoipa::{OpenApi, ToSchema};
@@ -24,11 +29,17 @@ pub fn routes() -> Router<AppState> {
         .route("/stories", get(list_stories))
         .route("/stories/{id}", get(story))
         .route("/stories/{id}/articles", get(story_articles))
+        .route("/articles", axum::routing::post(post_articles))
         .route("/articles/{id}", get(article))
         .route("/search", get(search))
+        .route("/events", get(crate::live::events))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::not_found("no such endpoint; see /api/v1/openapi.json") })
+        .layer(DefaultBodyLimit::max(MAX_BODY))
 }
+
+/// The largest request body `POST /api/v1/articles` takes.
+pub const MAX_BODY: usize = 8 << 20;
 
 /// The OpenAPI document of this API.
 #[derive(OpenApi)]
@@ -38,9 +49,24 @@ pub fn routes() -> Router<AppState> {
         description = "Stories compiled from many outlets' articles: who agrees, who alone \
                        reports what, where they conflict. Ids may be given as a unique prefix."
     ),
-    paths(list_stories, story, story_articles, article, search, openapi)
+    paths(list_stories, story, story_articles, article, post_articles, search,
+          crate::live::events, openapi),
+    components(schemas(crate::live::ChangedStory)),
+    modifiers(&BearerToken)
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer token `POST /api/v1/articles` needs.
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let scheme =
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build());
+        doc.components.get_or_insert_with(Default::default).add_security_scheme("token", scheme);
+    }
+}
 
 /// A page of the story listing.
 #[derive(Debug, Serialize, ToSchema)]
@@ -157,6 +183,96 @@ async fn article(
 ) -> Result<Json<ArticleView>, ApiError> {
     let stored = state.with_store(move |s| Ok(find_article(s, &id)?)).await?;
     Ok(Json(stored.into()))
+}
+
+/// What `POST /api/v1/articles` stored: the ingest report of `storyline ingest --json`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ingested {
+    /// New articles stored (copies included).
+    pub ingested: usize,
+    /// Of the new articles, how many were linked as copies of another article.
+    pub duplicates: usize,
+    /// Records whose content was stored already (nothing written for them).
+    pub already_stored: usize,
+    /// Records that could not be ingested, each with its reason.
+    pub failed: Vec<FailedRecord>,
+    pub warnings: Vec<String>,
+    /// Ids of the new articles, in the body's order.
+    #[schema(value_type = Vec<String>)]
+    pub articles: Vec<ArticleId>,
+    /// Stories created or extended.
+    #[schema(value_type = Vec<String>)]
+    pub stories: Vec<StoryId>,
+}
+
+/// A record that could not be ingested (`request` or `request:LINE` names it).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailedRecord {
+    pub input: String,
+    pub reason: String,
+}
+
+impl From<IngestReport> for Ingested {
+    fn from(r: IngestReport) -> Self {
+        let failed = r
+            .failed
+            .into_iter()
+            .map(|f| FailedRecord { input: f.input, reason: f.reason })
+            .collect();
+        Ingested {
+            ingested: r.ingested,
+            duplicates: r.duplicates,
+            already_stored: r.already_stored,
+            failed,
+            warnings: r.warnings,
+            articles: r.articles,
+            stories: r.stories,
+        }
+    }
+}
+
+/// Ingest articles: a JSON record, JSON Lines, an HTML page, an RSS/Atom feed or plain text,
+/// recognised by content as `storyline ingest` does. Needs the operator's token. Records stored
+/// already are counted, not stored twice; a bad record is named with its reason and the others
+/// are stored.
+#[utoipa::path(
+    post, path = "/api/v1/articles",
+    request_body(content = String, description = "The articles (at most 8 MiB)",
+                 content_type = "application/json"),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "What was stored", body = Ingested),
+        (status = 401, description = "No token, or another one", body = ErrorBody),
+        (status = 403, description = "The server takes no articles (no token set)", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "No article could be read from the body", body = ErrorBody),
+        (status = 503, description = "The writer is busy, or the store is unavailable", body = ErrorBody),
+    )
+)]
+async fn post_articles(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Ingested>, ApiError> {
+    let Some((writer, token)) = state.ingest.as_ref() else {
+        return Err(ApiError::ingest_disabled());
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !crate::writer::token_matches(given.trim(), token) {
+        return Err(ApiError::unauthorized());
+    }
+    let body = body.map_err(|_| ApiError::too_large(MAX_BODY))?;
+    let report = writer.ingest(Input { name: "request".into(), bytes: body.to_vec() }).await?;
+    if report.ingested == 0 && report.already_stored == 0 && !report.failed.is_empty() {
+        let reasons: Vec<String> =
+            report.failed.iter().map(|f| format!("{}: {}", f.input, f.reason)).collect();
+        return Err(ApiError::bad_input(reasons.join("; ")));
+    }
+    Ok(Json(report.into()))
 }
 
 /// Full-text search over the articles: BM25-ranked hits with highlighted snippets, each labelled

@@ -67,6 +67,56 @@ impl ApiError {
         )
     }
 
+    /// A write endpoint called by a server started without an ingest token.
+    pub fn ingest_disabled() -> Self {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "ingest_disabled",
+            "this server takes no articles: start it with STORYLINE_API_TOKEN set to allow ingest",
+        )
+    }
+
+    /// A write request without the operator's token (or with another one).
+    pub fn unauthorized() -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send the ingest token as `Authorization: Bearer TOKEN`",
+        )
+    }
+
+    /// A request body over the limit, or one that could not be read.
+    pub fn too_large(limit: usize) -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the request body is larger than {limit} bytes; send fewer articles at once"),
+        )
+    }
+
+    /// A body from which no article could be read; `reason` names each failure.
+    pub fn bad_input(reason: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_input", reason)
+    }
+
+    /// The writer's queue is full (or the writer stopped).
+    pub fn writer_busy() -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "the server is still storing earlier requests; try again shortly",
+        )
+    }
+
+    /// Too many clients follow the live stream already.
+    pub fn too_many_streams() -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_streams",
+            "too many clients follow the live stream; try again later",
+        )
+    }
+
     pub fn body(&self) -> ErrorBody {
         ErrorBody { error: ErrorDetail { code: self.code.into(), message: self.message.clone() } }
     }

@@ -9,6 +9,11 @@
 //! Article text is hostile: templates escape everything, pages carry a Content-Security-Policy
 //! that allows no script at all.
 //!
+//! Writes: `POST /api/v1/articles` is allowed only when the operator set a token
+//! ([`Config::ingest_token`]); the articles go through the pipeline on the one writer thread
+//! ([`writer`]). The live stream ([`live`]) follows the store's sequence numbers, so it sees
+//! articles whoever committed them.
+//!
 //! Full-text search goes through `storyline-search`'s [`SearchIndex`] when the server was given
 //! one: each search first catches the index up with the store (under the index's own mutex), so
 //! articles committed by any process since are found.
@@ -16,12 +21,16 @@
 //! * [`api`]: the JSON endpoints and the OpenAPI document.
 //! * [`web`]: the HTML pages (askama templates in `templates/`).
 //! * [`params`]: the story-listing and search queries both share.
+//! * [`writer`]: the one thread that stores POSTed articles.
+//! * [`live`]: the server-sent events of changed stories.
 //! * [`error`]: errors as `{"error": {"code", "message"}}` with their status.
 
 pub mod api;
 pub mod error;
+pub mod live;
 pub mod params;
 pub mod web;
+pub mod writer;
 
 use std::future::Future;
 use std::net::TcpListener;
@@ -47,11 +56,25 @@ pub const MAX_BLOCKING_THREADS: usize = 16;
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    base-uri 'none'; frame-ancestors 'none'";
 
-/// What every handler shares: the store and, when there is one, the search index.
+/// How a server is set up beyond its store.
+#[derive(Clone, Default)]
+pub struct Config {
+    /// The search index, opened on the store (without one, searches answer
+    /// `search_unavailable`).
+    pub search: Option<Arc<SearchIndex>>,
+    /// The token `POST /api/v1/articles` must carry (`Authorization: Bearer TOKEN`); without
+    /// one the server takes no articles.
+    pub ingest_token: Option<String>,
+}
+
+/// What every handler shares: the store and, when there is one, the search index, the writer
+/// with its token, and the live stream's connection permits.
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<dyn Store>,
     search: Option<Arc<SearchIndex>>,
+    ingest: Option<(writer::Writer, Arc<str>)>,
+    streams: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -79,10 +102,14 @@ impl AppState {
 }
 
 /// The whole application: the API under `/api/v1`, the pages everywhere else, with the time
-/// limit and the security headers on every response. Without a search index, searches answer
-/// `search_unavailable`.
-pub fn router(store: Arc<dyn Store>, search: Option<Arc<SearchIndex>>) -> Router {
-    let state = AppState { store, search };
+/// limit and the security headers on every response. With an ingest token, starts the writer
+/// thread (it ends when the router is dropped).
+pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
+    let ingest = config
+        .ingest_token
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| (writer::Writer::start(Arc::clone(&store)), Arc::from(t.trim())));
+    let state = AppState { store, search: config.search, ingest, streams: live::streams() };
     Router::new()
         .nest("/api/v1", api::routes())
         .merge(web::routes())
@@ -111,13 +138,13 @@ async fn time_limit(request: Request, next: Next) -> Response {
     }
 }
 
-/// Serves `store` (and `search`, an index already opened on it) on `listener` until `shutdown`
-/// completes (then lets running requests finish). Builds its own runtime, so a synchronous caller
-/// (the `storyline` binary, a test thread) just calls it.
+/// Serves `store` (set up by `config`) on `listener` until `shutdown` completes (then lets
+/// running requests finish). Builds its own runtime, so a synchronous caller (the `storyline`
+/// binary, a test thread) just calls it.
 pub fn run(
     listener: TcpListener,
     store: Arc<dyn Store>,
-    search: Option<Arc<SearchIndex>>,
+    config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     listener.set_nonblocking(true)?;
@@ -127,7 +154,7 @@ pub fn run(
         .build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, router(store, search)).with_graceful_shutdown(shutdown).await
+        axum::serve(listener, router(store, config)).with_graceful_shutdown(shutdown).await
     })
 }
 

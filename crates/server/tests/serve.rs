@@ -101,8 +101,9 @@ fn server() -> &'static Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         std::thread::spawn(move || {
-            let search = Some(Arc::new(search));
-            storyline_server::run(listener, Arc::new(store), search, std::future::pending())
+            let config =
+                storyline_server::Config { search: Some(Arc::new(search)), ingest_token: None };
+            storyline_server::run(listener, Arc::new(store), config, std::future::pending())
                 .unwrap()
         });
         Server { base }
@@ -262,10 +263,15 @@ fn openapi_document_parses_and_lists_the_paths() {
         "/api/v1/stories/{id}/articles",
         "/api/v1/articles/{id}",
         "/api/v1/search",
+        "/api/v1/events",
         "/api/v1/openapi.json",
     ] {
         assert!(paths.contains_key(path), "{path} missing from {:?}", paths.keys());
     }
+    let post = &paths["/api/v1/articles"]["post"];
+    assert_eq!(post["security"][0]["token"], serde_json::json!([]), "{post}");
+    assert!(post["responses"]["401"].is_object(), "{post}");
+    assert_eq!(doc["components"]["securitySchemes"]["token"]["scheme"], "bearer");
     let params: Vec<&str> = paths["/api/v1/stories"]["get"]["parameters"]
         .as_array()
         .unwrap()
@@ -274,9 +280,17 @@ fn openapi_document_parses_and_lists_the_paths() {
         .collect();
     assert_eq!(params, ["limit", "offset", "sort", "min_sources", "since", "until", "outlet"]);
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for schema in
-        ["StoryList", "StoryReport", "ArticleView", "ErrorBody", "Comparison", "SearchPage", "Hit"]
-    {
+    for schema in [
+        "StoryList",
+        "StoryReport",
+        "ArticleView",
+        "ErrorBody",
+        "Comparison",
+        "SearchPage",
+        "Hit",
+        "Ingested",
+        "StoriesChanged",
+    ] {
         assert!(schemas.contains_key(schema), "schema {schema} missing");
     }
 }

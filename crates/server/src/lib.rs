@@ -1,13 +1,13 @@
 //! `storyline serve`: Storyline over HTTP — a JSON API under `/api/v1/` (with its OpenAPI 3
 //! document generated from the handlers' annotations) and a server-rendered web UI that needs no
-//! JavaScript.
+//! JavaScript (the front page's live notice is the one progressive enhancement).
 //!
 //! A thin caller of `storyline-pipeline`: every handler parses its request, runs one pipeline or
 //! store call on a blocking thread ([`AppState::with_store`]; the store is synchronous) and renders
 //! the result. Bounded: every request has a time limit ([`REQUEST_TIMEOUT`]), a listing page has a
 //! maximum size ([`params::MAX_LIMIT`]), blocking threads are capped ([`MAX_BLOCKING_THREADS`]).
 //! Article text is hostile: templates escape everything, pages carry a Content-Security-Policy
-//! that allows no script at all.
+//! that allows no inline script and nothing from another origin.
 //!
 //! Writes: `POST /api/v1/articles` is allowed only when the operator set a token
 //! ([`Config::ingest_token`]); the articles go through the pipeline on the one writer thread
@@ -52,9 +52,11 @@ use error::ApiError;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Most threads running store calls at once (the rest wait their turn).
 pub const MAX_BLOCKING_THREADS: usize = 16;
-/// No script, no plugin, no frame, nothing from another origin; styles only from `/assets/`.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-                   base-uri 'none'; frame-ancestors 'none'";
+/// No inline script, no plugin, no frame, nothing from another origin: styles and the one script
+/// (the front page's live notice, `/assets/live.js`) only from this origin, connections only to
+/// it (the live stream).
+const CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
+                   img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// How a server is set up beyond its store.
 #[derive(Clone, Default)]

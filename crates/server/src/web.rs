@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/articles/{id}", get(article_page))
         .route("/search", get(search_page))
         .route("/assets/style.css", get(stylesheet))
+        .route("/assets/live.js", get(live_script))
         .fallback(|| async { PageError(ApiError::not_found("there is no page at this address")) })
 }
 
@@ -39,6 +40,12 @@ async fn stylesheet() -> impl IntoResponse {
     static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let css = CSS.get_or_init(|| format!("{}\n{UI_STYLE}", storyline_compare::html::STYLE));
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css.as_str())
+}
+
+/// The front page's live notice ([`crate::live`]); the only script, served from this origin.
+async fn live_script() -> impl IntoResponse {
+    const LIVE: &str = include_str!("../templates/live.js");
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], LIVE)
 }
 
 /// An error shown as a page (same status and code as the API would give).

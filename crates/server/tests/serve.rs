@@ -370,10 +370,17 @@ fn story_and_article_pages_show_the_story_and_escape_hostile_text() {
 }
 
 #[test]
-fn responses_carry_a_script_free_content_security_policy() {
+fn responses_carry_a_content_security_policy_without_inline_or_foreign_script() {
     let response = request("/");
     let csp = response.header("content-security-policy");
-    assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    let script = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src")).unwrap();
+    assert_eq!(script, "script-src 'self'", "no inline script, nothing from elsewhere: {csp}");
+    assert!(response.body.contains(r#"<script src="/assets/live.js" defer></script>"#));
+    let (status, kind, js) = get("/assets/live.js");
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/javascript") && js.contains("EventSource"), "{kind}");
+    assert!(!js.contains("innerHTML"), "the live notice writes text only");
     let (status, kind, css) = get("/assets/style.css");
     assert_eq!(status, 200);
     assert!(kind.starts_with("text/css") && css.contains("mark.agreed"), "{kind}");

@@ -1,6 +1,8 @@
 //! The distributed commands end to end, against a real NATS server with JetStream
 //! (`STORYLINE_TEST_NATS`, default `nats://127.0.0.1:4222`): a worker and a committer started
-//! without `--until-idle` stop cleanly on SIGTERM, with everything they took committed. Where no
+//! without `--until-idle` stop cleanly on SIGTERM, with everything they took committed; a
+//! committer killed with SIGKILL mid-run resumes from the stream position it committed and ends
+//! with exactly the articles and stories of a clean one-process run. Where no
 //! server answers the tests say so and pass — unless `STORYLINE_REQUIRE_SERVICES` is set (as
 //! `.ci/run` does), when that is a failure.
 
@@ -91,4 +93,91 @@ fn worker_and_committer_stop_cleanly_on_sigterm() {
     assert_eq!(status["articles"], 3);
     assert_eq!(status["stream"]["inputs_waiting"], 0);
     assert_eq!(status["stream"]["committer_lag"], 0, "{status}");
+}
+
+/// `storyline ARGS…` run to its end; panics with its stderr when it fails.
+fn run_ok(db: &std::path::Path, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(out.status.success(), "storyline {args:?}: {}", stderr(&out));
+    stderr(&out)
+}
+
+/// Every stored article's story, keyed by id.
+fn stories_by_id(db: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    export(db)
+        .into_iter()
+        .map(|a| (a["id"].as_str().unwrap().to_string(), a["story"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn a_committer_killed_mid_run_resumes_and_stores_what_a_clean_run_stores() {
+    let Some(url) = server() else { return };
+    let stream = format!("{url}?prefix=KILL{}", std::process::id());
+    let dir = tempfile::tempdir().unwrap();
+    // 900 invented reports (several batches of the committer), a few per event.
+    let towns = ["Varnholm", "Kestrel Bay", "Lindqvist", "Ormsby", "Tilbury Vale", "Dunmere"];
+    let mut lines = String::new();
+    for i in 0..900 {
+        let (town, day) = (towns[i % towns.len()], 1 + (i / 60) % 28);
+        let event = i / 3;
+        let outlet = ["Fjord Post", "Harbour Ledger", "Valley Courier"][i % 3];
+        lines.push_str(
+            &serde_json::json!({
+                "title": format!("Storm damage report {event} from {town}"),
+                "source": outlet,
+                "published": format!("2026-07-{day:02}"),
+                "text": format!(
+                    "Storm {event} tore {n} roofs off in {town} on Monday, the council said. \
+                     Crews cleared {m} fallen trees and report number {i} lists the streets.",
+                    n = 10 + event % 50, m = 3 + event % 7
+                ),
+            })
+            .to_string(),
+        );
+        lines.push('\n');
+    }
+    let file = dir.path().join("reports.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    let file = file.to_str().unwrap();
+
+    // The clean run: one process, no stream.
+    let clean = dir.path().join("clean.db");
+    run_ok(&clean, &["ingest", file]);
+
+    let db = dir.path().join("s.db");
+    run_ok(&db, &["ingest", file, "--to", &stream]);
+    run_ok(&db, &["worker", "--from", &stream, "--until-idle"]);
+    let mut committer = spawn(&db, &["committer", "--from", &stream]);
+    let start = Instant::now();
+    let stored = loop {
+        let n = export(&db).len();
+        if n > 0 {
+            break n;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "the committer stored nothing");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    committer.kill().unwrap(); // SIGKILL: no chance to commit or clean up
+    committer.wait().unwrap();
+    assert!(stored < 900, "the committer finished before it could be killed ({stored})");
+
+    let err = run_ok(&db, &["committer", "--from", &stream, "--until-idle"]);
+    let after = stories_by_id(&db);
+    assert_eq!(after.len(), 900, "nothing lost, nothing twice: {err}");
+    let want = stories_by_id(&clean);
+    assert_eq!(after.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
+    // The same partition into stories (story ids are ids of members, so compare member sets).
+    assert_eq!(partition(&after), partition(&want), "stories differ from the clean run");
+}
+
+/// The articles of each story, as sorted sets of ids.
+fn partition(stories: &std::collections::BTreeMap<String, String>) -> Vec<Vec<String>> {
+    let mut by: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for (id, story) in stories {
+        by.entry(story.as_str()).or_default().push(id.clone());
+    }
+    let mut sets: Vec<Vec<String>> = by.into_values().collect();
+    sets.sort();
+    sets
 }

@@ -15,8 +15,9 @@ use crate::reports::summarise;
 /// Articles grouped and committed together (the evaluation of grouping uses the same batches).
 pub const BATCH: usize = 256;
 
-/// What one ingest run did.
+/// What one ingest run did (`storyline ingest --json`, `POST /api/v1/articles`).
 #[derive(Debug, Default, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IngestReport {
     /// New articles stored (copies included).
     pub ingested: usize,
@@ -29,13 +30,16 @@ pub struct IngestReport {
     /// Non-fatal notes (e.g. an input decoded from a legacy encoding).
     pub warnings: Vec<String>,
     /// Ids of the newly stored articles, in input order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub articles: Vec<ArticleId>,
     /// Stories created or extended by this run.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub stories: Vec<StoryId>,
 }
 
-/// An input or record that could not be ingested, and why.
+/// An input or record that could not be ingested, and why (`name` or `name:LINE` names it).
 #[derive(Debug, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Failure {
     pub input: String,
     pub reason: String,

@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use storyline_ingest::Input;
-use storyline_model::{Article, ArticleId, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_model::{Article, Grouping, StoryReport, StorySummary};
 use storyline_pipeline::{find_article, find_story, story_report, IngestReport};
 use storyline_search::SearchPage;
 use storyline_store::StoredArticle;
@@ -185,52 +185,6 @@ async fn article(
     Ok(Json(stored.into()))
 }
 
-/// What `POST /api/v1/articles` stored: the ingest report of `storyline ingest --json`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Ingested {
-    /// New articles stored (copies included).
-    pub ingested: usize,
-    /// Of the new articles, how many were linked as copies of another article.
-    pub duplicates: usize,
-    /// Records whose content was stored already (nothing written for them).
-    pub already_stored: usize,
-    /// Records that could not be ingested, each with its reason.
-    pub failed: Vec<FailedRecord>,
-    pub warnings: Vec<String>,
-    /// Ids of the new articles, in the body's order.
-    #[schema(value_type = Vec<String>)]
-    pub articles: Vec<ArticleId>,
-    /// Stories created or extended.
-    #[schema(value_type = Vec<String>)]
-    pub stories: Vec<StoryId>,
-}
-
-/// A record that could not be ingested (`request` or `request:LINE` names it).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FailedRecord {
-    pub input: String,
-    pub reason: String,
-}
-
-impl From<IngestReport> for Ingested {
-    fn from(r: IngestReport) -> Self {
-        let failed = r
-            .failed
-            .into_iter()
-            .map(|f| FailedRecord { input: f.input, reason: f.reason })
-            .collect();
-        Ingested {
-            ingested: r.ingested,
-            duplicates: r.duplicates,
-            already_stored: r.already_stored,
-            failed,
-            warnings: r.warnings,
-            articles: r.articles,
-            stories: r.stories,
-        }
-    }
-}
-
 /// Ingest articles: a JSON record, JSON Lines, an HTML page, an RSS/Atom feed or plain text,
 /// recognised by content as `storyline ingest` does. Needs the operator's token. Records stored
 /// already are counted, not stored twice; a bad record is named with its reason and the others
@@ -241,7 +195,7 @@ impl From<IngestReport> for Ingested {
                  content_type = "application/json"),
     security(("token" = [])),
     responses(
-        (status = 200, description = "What was stored", body = Ingested),
+        (status = 200, description = "What was stored", body = IngestReport),
         (status = 401, description = "No token, or another one", body = ErrorBody),
         (status = 403, description = "The server takes no articles (no token set)", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
@@ -253,7 +207,7 @@ async fn post_articles(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Ingested>, ApiError> {
+) -> Result<Json<IngestReport>, ApiError> {
     let Some((writer, token)) = state.ingest.as_ref() else {
         return Err(ApiError::ingest_disabled());
     };
@@ -272,7 +226,7 @@ async fn post_articles(
             report.failed.iter().map(|f| format!("{}: {}", f.input, f.reason)).collect();
         return Err(ApiError::bad_input(reasons.join("; ")));
     }
-    Ok(Json(report.into()))
+    Ok(Json(report))
 }
 
 /// Full-text search over the articles: BM25-ranked hits with highlighted snippets, each labelled

@@ -288,7 +288,7 @@ fn openapi_document_parses_and_lists_the_paths() {
         "Comparison",
         "SearchPage",
         "Hit",
-        "Ingested",
+        "IngestReport",
         "StoriesChanged",
     ] {
         assert!(schemas.contains_key(schema), "schema {schema} missing");

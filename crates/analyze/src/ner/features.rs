@@ -132,9 +132,17 @@ const T_HISTORY_MAJORITY: u64 = 45;
 
 /// Word shape: X upper, x lower, d digit, other chars kept; runs longer than 4 cut to 4.
 /// Returns (shape, short shape with every run collapsed to one char).
+#[cfg(test)]
 fn shapes(w: &str) -> (String, String) {
-    let mut full = String::with_capacity(w.len().min(16));
-    let mut short = String::with_capacity(8);
+    let (mut full, mut short) = (String::new(), String::new());
+    shapes_into(w, &mut full, &mut short);
+    (full, short)
+}
+
+/// [`shapes`] into buffers the caller reuses (cleared first).
+fn shapes_into(w: &str, full: &mut String, short: &mut String) {
+    full.clear();
+    short.clear();
     let (mut last, mut run) = ('\0', 0);
     for c in w.chars() {
         let m = if c.is_uppercase() {
@@ -157,7 +165,36 @@ fn shapes(w: &str) -> (String, String) {
             full.push(m);
         }
     }
-    (full, short)
+}
+
+/// `w` lower-cased into `buf` (cleared first): ASCII in place, anything else as
+/// [`str::to_lowercase`] does it (final sigma included).
+fn lower_into(w: &str, buf: &mut String) {
+    buf.clear();
+    if w.is_ascii() {
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&w.to_lowercase());
+    }
+}
+
+/// Hashes of the lower-cased word's prefixes and suffixes of 1 to 4 characters (as many as it
+/// has characters, at most 4), each `(prefix, suffix)` for one length.
+fn affixes(lower: &str) -> ([(u64, u64); 4], usize) {
+    let mut out = [(0, 0); 4];
+    // Byte offsets of the ends of the first four characters, and of the starts of the last four.
+    let mut ends = [lower.len(); 4];
+    let mut n = 0;
+    for (k, (i, c)) in lower.char_indices().take(4).enumerate() {
+        ends[k] = i + c.len_utf8();
+        n = k + 1;
+    }
+    for (k, slot) in out.iter_mut().enumerate().take(n) {
+        let start = lower.char_indices().rev().nth(k).map_or(0, |(i, _)| i);
+        *slot = (hash_str(&lower[..ends[k]]), hash_str(&lower[start..]));
+    }
+    (out, n)
 }
 
 fn starts_upper(w: &str) -> bool {
@@ -270,7 +307,9 @@ impl DocFeatures {
 struct TokInfo {
     word: u64,
     lower: u64,
-    lower_str: String,
+    /// Hashes of the lower-cased prefix and suffix of each length 1..=`n_affixes`.
+    affixes: [(u64, u64); 4],
+    n_affixes: usize,
     shape: u64,
     short: u64,
     upper: bool,
@@ -296,17 +335,20 @@ fn caps_sentence(words: &[&str]) -> bool {
 pub fn doc_features(sentences: &[Vec<&str>], gaz: &Gazetteer) -> DocFeatures {
     let sentinel_left = hash_str("<s>");
     let sentinel_right = hash_str("</s>");
+    let (mut lower, mut shape, mut short) = (String::new(), String::new(), String::new());
     let infos: Vec<Vec<TokInfo>> = sentences
         .iter()
         .map(|s| {
             s.iter()
                 .map(|w| {
-                    let lower_str = w.to_lowercase();
-                    let (shape, short) = shapes(w);
+                    lower_into(w, &mut lower);
+                    shapes_into(w, &mut shape, &mut short);
+                    let (affixes, n_affixes) = affixes(&lower);
                     TokInfo {
                         word: hash_str(w),
-                        lower: hash_str(&lower_str),
-                        lower_str,
+                        lower: hash_str(&lower),
+                        affixes,
+                        n_affixes,
                         shape: hash_str(&shape),
                         short: hash_str(&short),
                         upper: starts_upper(w),
@@ -381,13 +423,9 @@ pub fn doc_features(sentences: &[Vec<&str>], gaz: &Gazetteer) -> DocFeatures {
             f.push(feat(T_LOWER, t.lower));
             f.push(feat(T_SHAPE, t.shape));
             f.push(feat(T_SHORT, t.short));
-            let chars: Vec<(usize, char)> = t.lower_str.char_indices().collect();
-            let nc = chars.len();
-            for k in 1..=4.min(nc) {
-                let end = chars.get(k).map_or(t.lower_str.len(), |c| c.0);
-                f.push(feat(T_PREFIX, mix(k as u64, hash_str(&t.lower_str[..end]))));
-                let start = chars[nc - k].0;
-                f.push(feat(T_SUFFIX, mix(k as u64, hash_str(&t.lower_str[start..]))));
+            for (k, &(prefix, suffix)) in t.affixes[..t.n_affixes].iter().enumerate() {
+                f.push(feat(T_PREFIX, mix(k as u64 + 1, prefix)));
+                f.push(feat(T_SUFFIX, mix(k as u64 + 1, suffix)));
             }
             for (k, d) in [-2isize, -1, 1, 2].into_iter().enumerate() {
                 f.push(feat(T_LOWER_AT[k], lower_at(ii + d)));

@@ -646,6 +646,9 @@ pub fn decode<T: Tagger>(
                         std::cmp::Ordering::Less => false,
                         std::cmp::Ordering::Equal => (cand.1, cand.2) < (other.1, other.2),
                     };
+                    if top.len() == beam && !top.last().is_some_and(beats) {
+                        continue;
+                    }
                     let at = top.iter().position(beats).unwrap_or(top.len());
                     if at < beam {
                         top.insert(at, cand);

@@ -4,7 +4,11 @@
 # (../shared/bench/reference_pipeline: regex tokens + MinHash/LSH + TF-IDF clustering, no NER) on
 # the same records, in one run (the machine is noisy: compare ratios within a run).
 #
-#   bench/ingest.sh [REUTERS_DIR]       (default: ../shared/data/bench/reuters21578)
+#   bench/ingest.sh [REUTERS_DIR [TIMELINE17_DIR]]
+#       (defaults: ../shared/data/bench/reuters21578, ../shared/data/timelines/timeline17)
+#
+# Then Storyline alone on the Timeline17 input documents (every `*/InputDocs/*/*` file: about
+# 1,100 real articles of ~6 KB, far longer than Reuters' wire stories), 1 thread and every core.
 #
 # Reuters-21578's SGML is turned into the JSON Lines records `storyline ingest` reads (title,
 # dateline date, body); the reference reads the same JSONL. Prints wall time, articles/s and
@@ -13,6 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${1:-../shared/data/bench/reuters21578}"
+T17="${2:-../shared/data/timelines/timeline17}"
 REF=../shared/bench/reference_pipeline
 VENV="${BENCH_VENV:-target/bench-venv}"
 OUT="$(mktemp -d)"
@@ -42,10 +47,30 @@ fi
 rows+=("$(measure "reference pipeline (Python, no NER)" "$VENV/bin/python" "$REF/run.py" "$OUT/reuters.jsonl")")
 records=$(wc -l < "$OUT/reuters.jsonl")
 
-echo
-echo "Reuters-21578: $records records ($stored stored by Storyline; the rest are exact copies or refused), $(nproc) cores"
-printf '%-40s %8s %12s %10s\n' pipeline "wall s" "records/s" "peak MiB"
-for row in "${rows[@]}"; do
-    IFS='|' read -r label wall rss <<< "$row"
-    printf '%-40s %8.1f %12.0f %10.0f\n' "$label" "$wall" "$(echo "$records / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
-done
+
+t17_rows=()
+t17_records=0
+if [ -d "$T17" ]; then
+    mapfile -t t17_dirs < <(find "$T17" -mindepth 2 -maxdepth 2 -name InputDocs -type d | sort)
+    t17_records=$(find "${t17_dirs[@]}" -type f | wc -l)
+    for threads in 1 "$(nproc)"; do
+        rm -f "$OUT"/t.db*
+        t17_rows+=("$(measure "storyline ingest, $threads thread(s)" \
+            target/release/storyline --db "$OUT/t.db" ingest "${t17_dirs[@]}" --threads "$threads" --json)")
+    done
+fi
+
+table() { # TITLE RECORDS ROW…
+    local title=$1 n=$2; shift 2
+    echo
+    echo "$title"
+    printf '%-40s %8s %12s %10s\n' pipeline "wall s" "records/s" "peak MiB"
+    for row in "$@"; do
+        IFS='|' read -r label wall rss <<< "$row"
+        printf '%-40s %8.1f %12.0f %10.0f\n' "$label" "$wall" "$(echo "$n / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+    done
+}
+table "Reuters-21578: $records records ($stored stored by Storyline; the rest are exact copies or refused), $(nproc) cores" "$records" "${rows[@]}"
+if [ "${#t17_rows[@]}" -gt 0 ]; then
+    table "Timeline17 input documents: $t17_records files" "$t17_records" "${t17_rows[@]}"
+fi

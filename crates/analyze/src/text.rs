@@ -93,6 +93,10 @@ pub fn range_of(ranges: &[(usize, usize)], pos: usize) -> Option<usize> {
 
 /// Lowercases ASCII-ish for table look-ups, folding the curly apostrophe.
 pub fn lower(w: &str) -> String {
+    if w.is_ascii() {
+        // No curly apostrophe and nothing beyond ASCII case: one pass, one allocation.
+        return w.to_ascii_lowercase();
+    }
     w.to_lowercase().replace('’', "'")
 }
 

@@ -52,17 +52,10 @@ pub fn fingerprint(body: &str) -> Fingerprint {
     let norm = for_copies(body);
     let exact =
         if norm.is_empty() { String::new() } else { format!("{:016x}", fnv1a(norm.as_bytes())) };
-    let ws: Vec<&str> = copy_words(&norm).collect();
+    // Each word hashed once (a shingle folds the hashes of its five words).
+    let ws: Vec<u64> = copy_words(&norm).map(|w| fnv1a(w.as_bytes())).collect();
     let mut shingles: Vec<u64> = if ws.len() >= SHINGLE {
-        ws.windows(SHINGLE)
-            .map(|w| {
-                let mut h: u64 = 0;
-                for word in w {
-                    h = mix64(h ^ fnv1a(word.as_bytes()));
-                }
-                h
-            })
-            .collect()
+        ws.windows(SHINGLE).map(|w| w.iter().fold(0, |h, &word| mix64(h ^ word))).collect()
     } else {
         Vec::new()
     };

@@ -631,10 +631,17 @@ impl Stories {
             }
             ranked.push((s, cmax, csum, gap));
         }
-        ranked.sort_by(|a, b| {
+        // The TOP_STORIES best by (best cosine, then the older story), in that order: selected,
+        // then only they are sorted (the story's sequence number is unique, so the order is total
+        // and the same as sorting every touched story).
+        let order = |a: &(usize, f64, f64, i32), b: &(usize, f64, f64, i32)| {
             b.1.total_cmp(&a.1).then_with(|| self.story(a.0).seq.cmp(&self.story(b.0).seq))
-        });
-        ranked.truncate(TOP_STORIES);
+        };
+        if ranked.len() > TOP_STORIES {
+            ranked.select_nth_unstable_by(TOP_STORIES - 1, order);
+            ranked.truncate(TOP_STORIES);
+        }
+        ranked.sort_by(order);
         for s in by_entity {
             let story = self.story(s);
             let gap = match (day, story.span) {

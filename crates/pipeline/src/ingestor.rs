@@ -52,7 +52,12 @@ impl From<IngestError> for Failure {
 }
 
 /// Hooks for reporting progress while a batch runs (the CLI draws a progress bar with them).
+/// Records are what a rate means on one big file (a JSON Lines file or a WARC archive holds
+/// thousands): `records_found` when an input is parsed, `record_done` as each is settled —
+/// stored, skipped as stored already, or failed — in input order.
 pub trait Progress {
+    fn records_found(&self, _count: usize) {}
+    fn record_done(&self) {}
     fn input_done(&self, _name: &str) {}
     fn failed(&self, _failure: &Failure) {}
     fn warning(&self, _message: &str) {}
@@ -352,6 +357,7 @@ impl<'a, 's> Feed<'a, 's> {
                 }
             };
             let parsed = storyline_ingest::parse(&input);
+            self.progress.records_found(parsed.records.len());
             for w in parsed.warnings {
                 self.progress.warning(&w);
                 self.ingestor.warn(w);
@@ -361,11 +367,13 @@ impl<'a, 's> Feed<'a, 's> {
                     Ok(article) => article,
                     Err(e) => {
                         self.fail(e);
+                        self.progress.record_done();
                         continue;
                     }
                 };
                 if !self.ingestor.is_new(&article.id)? {
                     self.ingestor.skip_stored();
+                    self.progress.record_done();
                     continue;
                 }
                 while self.sent - self.added >= max_in_flight {
@@ -407,6 +415,7 @@ impl<'a, 's> Feed<'a, 's> {
                 }
                 Err(e) => self.fail(e),
             }
+            self.progress.record_done();
         }
         Ok(())
     }

@@ -132,9 +132,17 @@ const T_HISTORY_MAJORITY: u64 = 45;
 
 /// Word shape: X upper, x lower, d digit, other chars kept; runs longer than 4 cut to 4.
 /// Returns (shape, short shape with every run collapsed to one char).
+#[cfg(test)]
 fn shapes(w: &str) -> (String, String) {
-    let mut full = String::with_capacity(w.len().min(16));
-    let mut short = String::with_capacity(8);
+    let (mut full, mut short) = (String::new(), String::new());
+    shapes_into(w, &mut full, &mut short);
+    (full, short)
+}
+
+/// [`shapes`] into buffers the caller reuses (cleared first).
+fn shapes_into(w: &str, full: &mut String, short: &mut String) {
+    full.clear();
+    short.clear();
     let (mut last, mut run) = ('\0', 0);
     for c in w.chars() {
         let m = if c.is_uppercase() {
@@ -157,7 +165,36 @@ fn shapes(w: &str) -> (String, String) {
             full.push(m);
         }
     }
-    (full, short)
+}
+
+/// `w` lower-cased into `buf` (cleared first): ASCII in place, anything else as
+/// [`str::to_lowercase`] does it (final sigma included).
+fn lower_into(w: &str, buf: &mut String) {
+    buf.clear();
+    if w.is_ascii() {
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&w.to_lowercase());
+    }
+}
+
+/// Hashes of the lower-cased word's prefixes and suffixes of 1 to 4 characters (as many as it
+/// has characters, at most 4), each `(prefix, suffix)` for one length.
+fn affixes(lower: &str) -> ([(u64, u64); 4], usize) {
+    let mut out = [(0, 0); 4];
+    // Byte offsets of the ends of the first four characters, and of the starts of the last four.
+    let mut ends = [lower.len(); 4];
+    let mut n = 0;
+    for (k, (i, c)) in lower.char_indices().take(4).enumerate() {
+        ends[k] = i + c.len_utf8();
+        n = k + 1;
+    }
+    for (k, slot) in out.iter_mut().enumerate().take(n) {
+        let start = lower.char_indices().rev().nth(k).map_or(0, |(i, _)| i);
+        *slot = (hash_str(&lower[..ends[k]]), hash_str(&lower[start..]));
+    }
+    (out, n)
 }
 
 fn starts_upper(w: &str) -> bool {
@@ -270,7 +307,9 @@ impl DocFeatures {
 struct TokInfo {
     word: u64,
     lower: u64,
-    lower_str: String,
+    /// Hashes of the lower-cased prefix and suffix of each length 1..=`n_affixes`.
+    affixes: [(u64, u64); 4],
+    n_affixes: usize,
     shape: u64,
     short: u64,
     upper: bool,
@@ -296,17 +335,20 @@ fn caps_sentence(words: &[&str]) -> bool {
 pub fn doc_features(sentences: &[Vec<&str>], gaz: &Gazetteer) -> DocFeatures {
     let sentinel_left = hash_str("<s>");
     let sentinel_right = hash_str("</s>");
+    let (mut lower, mut shape, mut short) = (String::new(), String::new(), String::new());
     let infos: Vec<Vec<TokInfo>> = sentences
         .iter()
         .map(|s| {
             s.iter()
                 .map(|w| {
-                    let lower_str = w.to_lowercase();
-                    let (shape, short) = shapes(w);
+                    lower_into(w, &mut lower);
+                    shapes_into(w, &mut shape, &mut short);
+                    let (affixes, n_affixes) = affixes(&lower);
                     TokInfo {
                         word: hash_str(w),
-                        lower: hash_str(&lower_str),
-                        lower_str,
+                        lower: hash_str(&lower),
+                        affixes,
+                        n_affixes,
                         shape: hash_str(&shape),
                         short: hash_str(&short),
                         upper: starts_upper(w),
@@ -381,13 +423,9 @@ pub fn doc_features(sentences: &[Vec<&str>], gaz: &Gazetteer) -> DocFeatures {
             f.push(feat(T_LOWER, t.lower));
             f.push(feat(T_SHAPE, t.shape));
             f.push(feat(T_SHORT, t.short));
-            let chars: Vec<(usize, char)> = t.lower_str.char_indices().collect();
-            let nc = chars.len();
-            for k in 1..=4.min(nc) {
-                let end = chars.get(k).map_or(t.lower_str.len(), |c| c.0);
-                f.push(feat(T_PREFIX, mix(k as u64, hash_str(&t.lower_str[..end]))));
-                let start = chars[nc - k].0;
-                f.push(feat(T_SUFFIX, mix(k as u64, hash_str(&t.lower_str[start..]))));
+            for (k, &(prefix, suffix)) in t.affixes[..t.n_affixes].iter().enumerate() {
+                f.push(feat(T_PREFIX, mix(k as u64 + 1, prefix)));
+                f.push(feat(T_SUFFIX, mix(k as u64 + 1, suffix)));
             }
             for (k, d) in [-2isize, -1, 1, 2].into_iter().enumerate() {
                 f.push(feat(T_LOWER_AT[k], lower_at(ii + d)));
@@ -459,10 +497,49 @@ fn tag_features(p1: u8, p2: u8, lower: u64, short: u64) -> [u64; 4] {
     ]
 }
 
+/// One hypothesis of the beam: its score, its last two tags (`START` before the sentence's first
+/// tokens) and its node in the back-pointer arena (`NO_NODE` for the empty sequence).
+#[derive(Clone, Copy)]
+struct Hyp {
+    score: f32,
+    p1: u8,
+    p2: u8,
+    node: u32,
+}
+
+const NO_NODE: u32 = u32::MAX;
+
+/// `[prev][last]`: bit `c` set when tag `c` may follow `prev` ([`allowed`]).
+fn allowed_masks() -> [[u32; 2]; N_TAGS + 1] {
+    let mut masks = [[0u32; 2]; N_TAGS + 1];
+    for (prev, row) in masks.iter_mut().enumerate() {
+        for (last, mask) in row.iter_mut().enumerate() {
+            for c in 0..N_TAGS {
+                if allowed(prev as u8, c as u8, last == 1) {
+                    *mask |= 1 << c;
+                }
+            }
+        }
+    }
+    masks
+}
+
+/// Writes the tags of the sequence ending at `node` into `out` (its length is the sequence's).
+fn backtrack(nodes: &[(u32, u8)], mut node: u32, out: &mut [u8]) {
+    for slot in out.iter_mut().rev() {
+        let (parent, tag) = nodes[node as usize];
+        *slot = tag;
+        node = parent;
+    }
+}
+
 /// Left-to-right decoding of a document with previous-tag features and prediction-history
 /// features (the types predicted for the same capitalised word in earlier sentences of the
 /// document). `beam` 1 is greedy (and lets the tagger learn token by token); a wider beam keeps
 /// the best `beam` tag sequences per sentence, recombining those that agree on the last two tags.
+///
+/// Sequences are kept as back-pointers (a parent and a tag per step), not copied at every token;
+/// the candidates are not sorted: the best of each state is kept, then the `beam` best states.
 pub fn decode<T: Tagger>(
     t: &mut T,
     df: &DocFeatures,
@@ -479,12 +556,18 @@ pub fn decode<T: Tagger>(
             }
         }
     }
+    let masks = allowed_masks();
+    let temp = t.temperature();
     let mut feats: Vec<u64> = Vec::with_capacity(96);
-    let mut hyps: Vec<(f32, Vec<u8>)> = Vec::new();
-    let mut next: Vec<(f32, usize, u8)> = Vec::new();
+    let mut hyps: Vec<Hyp> = Vec::with_capacity(beam.max(1));
+    let mut kept: Vec<Hyp> = Vec::with_capacity(beam.max(1));
+    let mut nodes: Vec<(u32, u8)> = Vec::new();
+    let mut best_of_state: Vec<[Option<(f32, usize)>; N_TAGS]> = Vec::new();
+    let mut top: Vec<(f32, usize, u8)> = Vec::with_capacity(beam + 1);
     for &(sb, se) in &df.sentences {
         hyps.clear();
-        hyps.push((0.0, Vec::with_capacity(se - sb)));
+        nodes.clear();
+        hyps.push(Hyp { score: 0.0, p1: START, p2: START, node: NO_NODE });
         for i in sb..se {
             let (a, b) = df.ranges[i];
             feats.clear();
@@ -506,9 +589,7 @@ pub fn decode<T: Tagger>(
             let n_static = feats.len();
             let last = i + 1 == se;
             if beam <= 1 {
-                let seq = &hyps[0].1;
-                let p1 = seq.last().copied().unwrap_or(START);
-                let p2 = if seq.len() >= 2 { seq[seq.len() - 2] } else { START };
+                let Hyp { p1, p2, node, .. } = hyps[0];
                 feats.extend(tag_features(p1, p2, df.lower[i], df.short[i]));
                 let mut scores = [0f32; N_TAGS];
                 t.score(&feats, &mut scores);
@@ -521,57 +602,69 @@ pub fn decode<T: Tagger>(
                     }
                 }
                 t.observe(i, &feats, best);
-                hyps[0].1.push(best);
+                nodes.push((node, best));
+                hyps[0] = Hyp { score: 0.0, p1: best, p2: p1, node: nodes.len() as u32 - 1 };
                 continue;
             }
             let mut base = [0f32; N_TAGS];
             t.score(&feats[..n_static], &mut base);
-            next.clear();
-            for (h, (score, seq)) in hyps.iter().enumerate() {
-                let p1 = seq.last().copied().unwrap_or(START);
-                let p2 = if seq.len() >= 2 { seq[seq.len() - 2] } else { START };
+            // The best candidate of each state (its tag and the tag before): hypotheses ending
+            // in the same tag propose the same states, and of equals the earlier one stands.
+            best_of_state.clear();
+            best_of_state.resize(hyps.len(), [None; N_TAGS]);
+            for (h, hyp) in hyps.iter().enumerate() {
                 let mut scores = base;
-                t.score(&tag_features(p1, p2, df.lower[i], df.short[i]), &mut scores);
+                t.score(&tag_features(hyp.p1, hyp.p2, df.lower[i], df.short[i]), &mut scores);
                 // Local scores are only comparable within one context: normalise them to
                 // log-probabilities over the allowed tags before adding them up.
-                let temp = t.temperature();
-                let max = (0..N_TAGS)
-                    .filter(|&c| allowed(p1, c as u8, last))
-                    .map(|c| scores[c])
-                    .fold(f32::NEG_INFINITY, f32::max);
-                let z: f32 = (0..N_TAGS)
-                    .filter(|&c| allowed(p1, c as u8, last))
-                    .map(|c| ((scores[c] - max) * temp).exp())
-                    .sum();
+                let mask = masks[hyp.p1 as usize][usize::from(last)];
+                let ok = |c: &usize| mask & (1 << c) != 0;
+                let max =
+                    (0..N_TAGS).filter(ok).map(|c| scores[c]).fold(f32::NEG_INFINITY, f32::max);
+                let z: f32 = (0..N_TAGS).filter(ok).map(|c| ((scores[c] - max) * temp).exp()).sum();
                 let log_z = z.ln();
+                let group = (0..h).find(|&g| hyps[g].p1 == hyp.p1).unwrap_or(h);
                 for (c, &sc) in scores.iter().enumerate() {
-                    if allowed(p1, c as u8, last) {
-                        next.push((score + (sc - max) * temp - log_z, h, c as u8));
+                    if ok(&c) {
+                        let score = hyp.score + (sc - max) * temp - log_z;
+                        let slot = &mut best_of_state[group][c];
+                        if slot.is_none_or(|(best, _)| score.total_cmp(&best).is_gt()) {
+                            *slot = Some((score, h));
+                        }
                     }
                 }
             }
-            next.sort_by(|x, y| y.0.total_cmp(&x.0));
-            let mut kept: Vec<(f32, Vec<u8>)> = Vec::with_capacity(beam);
-            for &(score, h, c) in &next {
-                let prev = hyps[h].1.last().copied();
-                let same_state = |s: &Vec<u8>| {
-                    s.last() == Some(&c) && s.len().checked_sub(2).map(|k| s[k]) == prev
-                };
-                if kept.iter().any(|(_, s)| same_state(s)) {
-                    continue;
+            // The `beam` best states, best first; of equal scores the one proposed first (lower
+            // hypothesis, then lower tag), as a stable sort of the proposals would order them.
+            top.clear();
+            for states in &best_of_state {
+                for (c, slot) in states.iter().enumerate() {
+                    let Some((score, h)) = *slot else { continue };
+                    let cand = (score, h, c as u8);
+                    let beats = |other: &(f32, usize, u8)| match cand.0.total_cmp(&other.0) {
+                        std::cmp::Ordering::Greater => true,
+                        std::cmp::Ordering::Less => false,
+                        std::cmp::Ordering::Equal => (cand.1, cand.2) < (other.1, other.2),
+                    };
+                    if top.len() == beam && !top.last().is_some_and(beats) {
+                        continue;
+                    }
+                    let at = top.iter().position(beats).unwrap_or(top.len());
+                    if at < beam {
+                        top.insert(at, cand);
+                        top.truncate(beam);
+                    }
                 }
-                let mut seq = Vec::with_capacity(se - sb);
-                seq.extend_from_slice(&hyps[h].1);
-                seq.push(c);
-                kept.push((score, seq));
-                if kept.len() == beam {
-                    break;
-                }
+            }
+            kept.clear();
+            for &(score, h, c) in &top {
+                let parent = hyps[h];
+                nodes.push((parent.node, c));
+                kept.push(Hyp { score, p1: c, p2: parent.p1, node: nodes.len() as u32 - 1 });
             }
             std::mem::swap(&mut hyps, &mut kept);
         }
-        let best = &hyps[0].1;
-        tags[sb..se].copy_from_slice(best);
+        backtrack(&nodes, hyps[0].node, &mut tags[sb..se]);
         for i in (sb..se).filter(|_| prior.is_none()) {
             if df.upper_initial[i] {
                 let k = tag_type(tags[i]).map_or(0, |ty| ty + 1);

@@ -337,6 +337,11 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         if cue == Some(true) && perfect {
             return Some(false);
         }
+        // "the ministry said the levy rises on October 1": the verb of saying dates the
+        // report, not what it reports; a clause between it and the day has its own tense.
+        if cue == Some(false) && reports_a_clause(&recent, i) {
+            break;
+        }
         if cue.is_some() {
             return cue;
         }
@@ -351,6 +356,16 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         }
     }
     None
+}
+
+/// Whether `recent[i]` (the words before a mention, nearest first) is a verb of saying with a
+/// reported clause between it and the mention: a word other than a preposition, "that" or a
+/// time word ("said the levy rises on", not "said on", "said late on", "told reporters on").
+fn reports_a_clause(recent: &[&str], i: usize) -> bool {
+    const LINKS: &[&str] =
+        &["on", "that", "late", "early", "in", "at", "by", "this", "last", "reporters"];
+    crate::lexicon::is_speech_verb(&lower(recent[i]))
+        && recent[..i].iter().filter(|w| !LINKS.contains(&lower(w).as_str())).count() >= 2
 }
 
 /// Whether `recent[i]` (the words before a mention, nearest first) is the "to" of an

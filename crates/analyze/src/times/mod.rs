@@ -798,4 +798,20 @@ mod tests {
         assert_eq!(val(&v, "2009-10-01"), Some("2009-10-01".into()));
         assert!(!v.iter().any(|x| x.0 == "08" || x.0 == "95"), "{v:?}");
     }
+
+    /// Issue 15, dates: a verb of saying dates the report, not the clause it reports ("on
+    /// October 1" in a July article about a coming change is this year's, not last year's); a
+    /// day right after the verb is still the day of saying.
+    #[test]
+    fn reported_clause_keeps_its_own_tense() {
+        const JUL: Option<&str> = Some("2025-07-10");
+        let v = times("The Varrow ministry said the levy on ferries rises on October 1.", JUL);
+        assert_eq!(val(&v, "October 1"), Some("2025-10-01".into()));
+        let v = times("The Varrow ministry said the levy on ferries rose on March 1.", JUL);
+        assert_eq!(val(&v, "March 1"), Some("2025-03-01".into()));
+        let v = times("The ministry said on Tuesday that fares would rise.", JUL);
+        assert_eq!(val(&v, "Tuesday"), Some("2025-07-08".into()));
+        let v = times("Kessler told reporters on Monday the strike was over.", JUL);
+        assert_eq!(val(&v, "Monday"), Some("2025-07-07".into()));
+    }
 }

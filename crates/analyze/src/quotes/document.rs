@@ -177,6 +177,16 @@ const DETERMINERS: &[&str] = &[
     "its", "our", "some", "many", "several", "both", "each",
 ];
 
+/// Words that cannot end a noun phrase: conjunctions, prepositions, relatives, auxiliaries and
+/// adverbs of time.
+const FUNCTION_WORDS: &[&str] = &[
+    "and", "or", "but", "nor", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as",
+    "into", "about", "than", "that", "which", "who", "whom", "whose", "also", "then", "later",
+    "again", "still", "once", "not", "is", "was", "are", "were", "be", "been", "has", "had",
+    "have", "will", "would", "can", "could", "may", "might", "must", "should", "did", "does", "do",
+    "it", "he", "she", "they", "we", "i", "you", "there", "here", "now", "today",
+];
+
 /// The byte range of a noun phrase opened by a determiner that ends at the cue (`before_cue`:
 /// the last words of `toks`) or starts right after it: at most six words, no punctuation
 /// inside, its last word a noun-like word (not a function word or an adverb).
@@ -201,7 +211,23 @@ fn determiner_phrase_at_cue(text: &str, toks: &[Tok], before_cue: bool) -> Optio
         let end = run
             .iter()
             .skip(1)
-            .position(|t| matches!(lower(t.text(text)).as_str(), "who" | "which" | "that" | "as" | "in" | "on" | "at" | "after" | "before" | "of" | "to" | "and"))
+            .position(|t| {
+                matches!(
+                    lower(t.text(text)).as_str(),
+                    "who"
+                        | "which"
+                        | "that"
+                        | "as"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "after"
+                        | "before"
+                        | "of"
+                        | "to"
+                        | "and"
+                )
+            })
             .map_or(run.len(), |i| i + 1);
         (0, end.checked_sub(1)?)
     };
@@ -213,7 +239,7 @@ fn determiner_phrase_at_cue(text: &str, toks: &[Tok], before_cue: bool) -> Optio
         && !DETERMINERS.contains(&head.as_str())
         && !head.ends_with("ly")
         && !lexicon::is_speech_verb(&head)
-        && !matches!(head.as_str(), "also" | "then" | "later" | "again" | "still" | "once" | "not" | "is" | "was" | "has" | "had" | "will" | "would");
+        && !FUNCTION_WORDS.contains(&head.as_str());
     noun_like.then(|| (run[first].s, run[last].e))
 }
 

@@ -824,4 +824,23 @@ mod tests {
             ("Mirela Kovac", Some("Mirela Kovac"))
         );
     }
+
+    /// Issue 15, quotes: quote-first frames whose speaker is a common noun phrase ("the woman",
+    /// "the protesters") are resolved instead of abstaining; a phrase that is the object of
+    /// another verb is not taken.
+    #[test]
+    fn quote_first_with_a_noun_phrase_speaker() {
+        let t = "Shops in Varrow reopened on Monday.\n\n“We lost a week of trade and nobody has paid us,” said the woman, who runs a bakery near the harbour.\n\n“Open the port now!” the protesters shouted outside the Ostrel town hall.\n\n“It will take months to rebuild the quay,” the harbour engineer said.";
+        let qs = quotes(t);
+        assert_eq!(get(&qs, "We lost a week").speaker.as_deref(), Some("the woman"));
+        assert_eq!(get(&qs, "Open the port").speaker.as_deref(), Some("the protesters"));
+        assert_eq!(
+            get(&qs, "It will take months").speaker.as_deref(),
+            Some("the harbour engineer")
+        );
+        let t = "Mira Tal criticised the port's new rules and said traders were “still waiting for answers.”";
+        let qs = quotes(t);
+        let q = get(&qs, "still waiting");
+        assert!(q.speaker.as_deref().is_none_or(|s| !s.contains("rules")), "{:?}", q.speaker);
+    }
 }

@@ -248,6 +248,20 @@ fn could_of_past_ability(recent: &[&str], i: usize) -> bool {
     v.is_some_and(|v| PAST_ABILITY.contains(v.as_str()))
 }
 
+/// Present-simple verbs of a scheduled change ("the levy rises on October 1"); see the file.
+static FUTURATE_VERBS: &str = include_str!("../../words/futurate_verbs.txt");
+static FUTURATE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    FUTURATE_VERBS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+});
+
+/// Whether `w` (lower case) followed by `next` is a present simple telling a scheduled change:
+/// "rises", "reopens", "takes effect", "goes into effect", "comes into force".
+fn futurate_present(w: &str, next: Option<&str>) -> bool {
+    FUTURATE.contains(w)
+        || matches!(w, "takes" | "goes" | "comes")
+            && next.is_some_and(|n| matches!(n, "effect" | "into" | "force"))
+}
+
 /// A word's direction, given the words before and after it in the text: `Some(true)` forward,
 /// `Some(false)` back.
 fn word_direction(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<bool> {
@@ -267,7 +281,7 @@ fn word_direction(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<boo
     if w == "set" {
         return next.as_deref().is_some_and(|n| n == "to" || n == "for").then_some(true);
     }
-    if FUTURE.contains(&w.as_str()) {
+    if FUTURE.contains(&w.as_str()) || !capitalised && futurate_present(&w, next.as_deref()) {
         return Some(true);
     }
     if PAST.contains(&w.as_str()) || !capitalised && looks_past_tense(&w) {
@@ -337,11 +351,6 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         if cue == Some(true) && perfect {
             return Some(false);
         }
-        // "the ministry said the levy rises on October 1": the verb of saying dates the
-        // report, not what it reports; a clause between it and the day has its own tense.
-        if cue == Some(false) && reports_a_clause(&recent, i) {
-            break;
-        }
         if cue.is_some() {
             return cue;
         }
@@ -356,16 +365,6 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         }
     }
     None
-}
-
-/// Whether `recent[i]` (the words before a mention, nearest first) is a verb of saying with a
-/// reported clause between it and the mention: a word other than a preposition, "that" or a
-/// time word ("said the levy rises on", not "said on", "said late on", "told reporters on").
-fn reports_a_clause(recent: &[&str], i: usize) -> bool {
-    const LINKS: &[&str] =
-        &["on", "that", "late", "early", "in", "at", "by", "this", "last", "reporters"];
-    crate::lexicon::is_speech_verb(&lower(recent[i]))
-        && recent[..i].iter().filter(|w| !LINKS.contains(&lower(w).as_str())).count() >= 2
 }
 
 /// Whether `recent[i]` (the words before a mention, nearest first) is the "to" of an

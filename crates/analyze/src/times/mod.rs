@@ -799,11 +799,11 @@ mod tests {
         assert!(!v.iter().any(|x| x.0 == "08" || x.0 == "95"), "{v:?}");
     }
 
-    /// Issue 15, dates: a verb of saying dates the report, not the clause it reports ("on
-    /// October 1" in a July article about a coming change is this year's, not last year's); a
-    /// day right after the verb is still the day of saying.
+    /// Issue 15, dates: a present simple of a scheduled change points forward even in a report
+    /// told in the past ("on October 1" in a July article about a coming change is this year's,
+    /// not last year's); a day right after the verb of saying is still the day of saying.
     #[test]
-    fn reported_clause_keeps_its_own_tense() {
+    fn scheduled_present_points_forward_in_a_past_report() {
         const JUL: Option<&str> = Some("2025-07-10");
         let v = times("The Varrow ministry said the levy on ferries rises on October 1.", JUL);
         assert_eq!(val(&v, "October 1"), Some("2025-10-01".into()));
@@ -813,5 +813,9 @@ mod tests {
         assert_eq!(val(&v, "Tuesday"), Some("2025-07-08".into()));
         let v = times("Kessler told reporters on Monday the strike was over.", JUL);
         assert_eq!(val(&v, "Monday"), Some("2025-07-07".into()));
+        let v = times("The ministry said the new toll takes effect on September 15.", JUL);
+        assert_eq!(val(&v, "September 15"), Some("2025-09-15".into()));
+        let v = times("Officials said the Ostrel museum reopens on Friday.", JUL);
+        assert_eq!(val(&v, "Friday"), Some("2025-07-11".into()));
     }
 }

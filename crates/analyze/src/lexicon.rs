@@ -106,6 +106,13 @@ pub fn is_common_word(lower_word: &str) -> bool {
     COMMON_SET.contains(lower_word)
 }
 
+/// Words that open a photo or image credit line (lower case).
+static CREDIT_WORDS: &str = include_str!("../words/credit_words.txt");
+static CREDIT_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(CREDIT_WORDS));
+pub fn is_credit_word(lower_word: &str) -> bool {
+    CREDIT_SET.contains(lower_word)
+}
+
 pub fn is_pronoun_person(lower_word: &str) -> bool {
     matches!(lower_word, "he" | "she")
 }

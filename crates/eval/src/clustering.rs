@@ -141,7 +141,8 @@ pub fn read_ecb(dir: &Path) -> Result<Vec<Doc>, EvalError> {
 }
 
 /// Reads a Multi-News JSON Lines file: each of a record's `documents` is an article, its gold
-/// cluster the record's `idx`.
+/// cluster the record's `idx`. A record without `documents` (a header line) is skipped, as is a
+/// document without text.
 pub fn read_multinews(path: &Path) -> Result<Vec<Doc>, EvalError> {
     let mut docs = Vec::new();
     for (i, line) in util::read(path)?.lines().enumerate() {
@@ -150,8 +151,11 @@ pub fn read_multinews(path: &Path) -> Result<Vec<Doc>, EvalError> {
         }
         let v: Value = serde_json::from_str(line)
             .map_err(|e| EvalError::parse(path, Some(i + 1), format!("invalid JSON: {e}")))?;
-        let (Some(idx), Some(list)) = (v.get("idx"), v.get("documents").and_then(Value::as_array))
-        else {
+        let Some(list) = v.get("documents").and_then(Value::as_array) else {
+            // A record without documents (a header, metadata) has no text to group: skipped.
+            continue;
+        };
+        let Some(idx) = v.get("idx") else {
             return Err(EvalError::parse(
                 path,
                 Some(i + 1),
@@ -518,6 +522,24 @@ mod tests {
         assert!(e.text.starts_with("http") && e.text.contains("story\n\nFlood hits"), "{}", e.text);
         assert_eq!(e.source, None);
         assert_eq!(e.gold, "7/ecb");
+    }
+
+    /// A header record (no `documents`) is skipped, not an error; records after it are read.
+    #[test]
+    fn multinews_header_record_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("mn.jsonl");
+        std::fs::write(
+            &f,
+            "{\"source\": \"invented\", \"records\": 1}\n\
+             {\"idx\": 4, \"summary\": \"s\", \"documents\": [\"Ferry strike in Varrow.\", \"\"]}\n",
+        )
+        .unwrap();
+        let docs = read_multinews(&f).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!((docs[0].name.as_str(), docs[0].gold.as_str()), ("4/0", "4"));
+        std::fs::write(&f, "{\"documents\": [\"A text.\"]}\n").unwrap();
+        assert!(read_multinews(&f).is_err(), "documents without idx have no gold cluster");
     }
 
     #[test]

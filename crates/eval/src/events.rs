@@ -1,6 +1,7 @@
 //! Event types on PLOVER JSONL (one record a line: `text`, gold `event` type, `source`/`target`
 //! actor lists of `{actorText, …}`, optional `date`). Each text is analysed with its date; the
-//! predicted type is the type of the first event found ("NONE" when there is none).
+//! predicted type is the type of the first event found ("NONE" when there is none). A record
+//! without text (a header or metadata line) is skipped and counted in the notes, never an error.
 //!
 //! Metrics: type accuracy (headline), the majority-class baseline, actor and target match rates
 //! (the predicted actor/target shares a word, case-insensitively, with any gold actorText; over
@@ -43,9 +44,19 @@ fn actor_texts(v: Option<&Value>) -> Vec<String> {
     all.into_iter().filter(|s| !s.trim().is_empty()).collect()
 }
 
-/// Parses PLOVER JSON Lines; `path` names the file in errors.
-pub fn parse(jsonl: &str, path: &Path) -> Result<Vec<Record>, EvalError> {
-    let mut out = Vec::new();
+/// PLOVER records of one JSON Lines file, and how many lines were skipped as records without
+/// text (a header or metadata record: a JSON value with no non-empty string `text`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub records: Vec<Record>,
+    pub without_text: usize,
+}
+
+/// Parses PLOVER JSON Lines; `path` names the file in errors. A record without text (a header
+/// line, metadata) is skipped and counted, not an error; a line that is not JSON, or a record
+/// with text but no gold `event`, is an error naming the line.
+pub fn parse(jsonl: &str, path: &Path) -> Result<Parsed, EvalError> {
+    let mut out = Parsed::default();
     for (i, line) in jsonl.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -53,14 +64,18 @@ pub fn parse(jsonl: &str, path: &Path) -> Result<Vec<Record>, EvalError> {
         let v: Value = serde_json::from_str(line)
             .map_err(|e| EvalError::parse(path, Some(i + 1), format!("invalid JSON: {e}")))?;
         let field = |k: &str| v.get(k).and_then(Value::as_str);
-        let (Some(text), Some(event)) = (field("text"), field("event")) else {
+        let Some(text) = field("text").filter(|t| !t.trim().is_empty()) else {
+            out.without_text += 1;
+            continue;
+        };
+        let Some(event) = field("event") else {
             return Err(EvalError::parse(
                 path,
                 Some(i + 1),
                 "expected a PLOVER record with string fields `text` and `event`",
             ));
         };
-        out.push(Record {
+        out.records.push(Record {
             text: text.to_string(),
             event: event.trim().to_string(),
             date: field("date").and_then(|d| d.get(..10)).and_then(|d| d.parse().ok()),
@@ -191,8 +206,11 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
         .unwrap_or(10);
     let mut t = Tally { examples_wanted, ..Tally::default() };
     let mut panics = util::Panics::default();
+    let mut without_text = 0;
     for f in &files {
-        for r in parse(&util::read(f)?, f)? {
+        let parsed = parse(&util::read(f)?, f)?;
+        without_text += parsed.without_text;
+        for r in parsed.records {
             let p = predict(&r, &mut panics);
             t.add(&r, &p);
         }
@@ -201,6 +219,9 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
         return Err(EvalError::layout(data, "no PLOVER records found in the JSON Lines file(s)"));
     }
     let mut s = scores(data, &t);
+    if without_text > 0 {
+        s.notes.push(format!("{without_text} record(s) without text skipped (headers, metadata)"));
+    }
     panics.report(&mut s.extra, &mut s.notes);
     Ok(s)
 }
@@ -265,7 +286,7 @@ mod tests {
 
     #[test]
     fn parses_records() {
-        let r = parse(SAMPLE, Path::new("x.jsonl")).unwrap();
+        let r = parse(SAMPLE, Path::new("x.jsonl")).unwrap().records;
         assert_eq!(r.len(), 3);
         assert_eq!(r[0].date, Some("2001-03-04".parse().unwrap()));
         assert_eq!(r[0].targets, ["Sudmark rebels"]);
@@ -275,11 +296,36 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("bad.jsonl:1"));
+        assert!(parse("not json\n", Path::new("bad.jsonl")).is_err());
+    }
+
+    /// A header record (no `text`) and a record with empty text are skipped and counted; the
+    /// records after them are read, and `run` scores the file.
+    #[test]
+    fn records_without_text_are_skipped() {
+        let with_header = format!(
+            "{{\"dataset\": \"invented\", \"version\": 2, \"fields\": [\"text\", \"event\"]}}\n\
+             {{\"id\": \"x0\", \"text\": \"  \", \"event\": \"AGREE\"}}\n{SAMPLE}"
+        );
+        let p = parse(&with_header, Path::new("x.jsonl")).unwrap();
+        assert_eq!(p.records.len(), 3);
+        assert_eq!(p.without_text, 2);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x.jsonl"), &with_header).unwrap();
+        let s = run(dir.path()).unwrap();
+        assert_eq!(s.items, 3);
+        assert!(
+            s.notes.iter().any(|n| n.contains("2 record(s) without text skipped")),
+            "{:?}",
+            s.notes
+        );
+        std::fs::write(dir.path().join("x.jsonl"), "{\"header\": true}\n").unwrap();
+        assert!(run(dir.path()).is_err(), "a file of headers alone has no records to score");
     }
 
     #[test]
     fn accuracy_baseline_and_actor_match() {
-        let r = parse(SAMPLE, Path::new("x.jsonl")).unwrap();
+        let r = parse(SAMPLE, Path::new("x.jsonl")).unwrap().records;
         let p = |e: &str, a: Option<&str>, t: Option<&str>| Prediction {
             event: e.into(),
             actor: a.map(String::from),

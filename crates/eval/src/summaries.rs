@@ -19,7 +19,8 @@ pub struct Cluster {
     pub summary: String,
 }
 
-/// Reads a Multi-News JSON Lines file (`{idx, summary, documents: [text…]}`).
+/// Reads a Multi-News JSON Lines file (`{idx, summary, documents: [text…]}`); a record without
+/// `documents` (a header line) is skipped.
 pub fn read(path: &Path) -> Result<Vec<Cluster>, EvalError> {
     let mut out = Vec::new();
     for (i, line) in util::read(path)?.lines().enumerate() {
@@ -28,10 +29,11 @@ pub fn read(path: &Path) -> Result<Vec<Cluster>, EvalError> {
         }
         let v: Value = serde_json::from_str(line)
             .map_err(|e| EvalError::parse(path, Some(i + 1), format!("invalid JSON: {e}")))?;
-        let (Some(summary), Some(docs)) = (
-            v.get("summary").and_then(Value::as_str),
-            v.get("documents").and_then(Value::as_array),
-        ) else {
+        let Some(docs) = v.get("documents").and_then(Value::as_array) else {
+            // A record without documents (a header, metadata) has no text to summarise: skipped.
+            continue;
+        };
+        let Some(summary) = v.get("summary").and_then(Value::as_str) else {
             return Err(EvalError::parse(
                 path,
                 Some(i + 1),
@@ -206,4 +208,27 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
         notes,
         headline: Metric::new("ROUGE-1 F1", 100.0 * system.r1 / n),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header record (no `documents`) is skipped, not an error; records after it are read.
+    #[test]
+    fn header_record_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("mn.jsonl");
+        std::fs::write(
+            &f,
+            "{\"source\": \"invented\"}\n\
+             {\"idx\": 7, \"summary\": \"Ferries stop.\", \"documents\": [\"Ferries in Varrow stopped.\"]}\n",
+        )
+        .unwrap();
+        let c = read(&f).unwrap();
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].idx.as_str(), c[0].documents.len()), ("7", 1));
+        std::fs::write(&f, "{\"documents\": [\"A text.\"]}\n").unwrap();
+        assert!(read(&f).is_err(), "documents without a summary have no reference");
+    }
 }

@@ -6,6 +6,10 @@
 //! The text is the content of `<TEXT>…</TEXT>` with every tag stripped and the XML entities
 //! decoded; gold spans are character offsets into it. The publication date is the day of the
 //! TIMEX3 with `functionInDocument="CREATION_TIME"` (in `<DCT>`).
+//!
+//! The notes list a few wrong values, missed gold expressions and spurious predictions, each
+//! missed or spurious one with its document and the words around it, to show where the tagger
+//! differs from gold; `STORYLINE_EVAL_EXAMPLES=N` sets how many of each (default 5).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -190,6 +194,11 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
     let mut tally = Tally::default();
     let mut no_dct = 0;
     let mut panics = util::Panics::default();
+    let wanted = std::env::var("STORYLINE_EVAL_EXAMPLES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(5);
+    let mut unmatched = Unmatched { wanted, ..Unmatched::default() };
     for f in &files {
         let doc = parse(&util::read(f)?, f)?;
         if doc.dct.is_none() {
@@ -202,10 +211,81 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
             })
             .unwrap_or_default();
         tally.add(&doc.timexes, &pred);
+        unmatched.add(&util::file_name(f), &doc, &pred);
     }
     let mut s = scores(data, files.len(), no_dct, &tally);
+    let lists = [
+        ("wrong values", &unmatched.wrong),
+        ("missed", &unmatched.missed),
+        ("spurious", &unmatched.spurious),
+    ];
+    for (what, list) in lists {
+        if !list.is_empty() {
+            s.notes.push(format!(
+                "{what} (first {}; document: … [text] … | gold or predicted value):",
+                list.len()
+            ));
+            s.notes.extend(list.iter().map(|m| format!("  {m}")));
+        }
+    }
     panics.report(&mut s.extra, &mut s.notes);
     Ok(s)
+}
+
+/// Wrong values, gold expressions no prediction overlaps and predictions no gold expression
+/// overlaps, with their context (the first `wanted` of each).
+#[derive(Debug, Clone, Default)]
+struct Unmatched {
+    wanted: usize,
+    /// Overlapping pairs with different values: "gold → predicted".
+    wrong: Vec<String>,
+    missed: Vec<String>,
+    spurious: Vec<String>,
+}
+
+impl Unmatched {
+    fn add(&mut self, doc: &str, d: &TimeMl, pred: &[TimeExpr]) {
+        let chars: Vec<char> = d.text.chars().collect();
+        let show = |s: usize, e: usize, v: &str| {
+            let from = s.saturating_sub(50);
+            let to = (e + 30).min(chars.len());
+            let ctx = |a: usize, b: usize| {
+                chars[a.min(b)..b]
+                    .iter()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            format!(
+                "{doc}: …{} [{}] {}… | {v}",
+                ctx(from, s),
+                ctx(s, e.min(chars.len())),
+                ctx(e.min(chars.len()), to)
+            )
+        };
+        for g in &d.timexes {
+            let hit = pred.iter().find(|p| overlap((p.start, p.end), (g.start, g.end)) > 0);
+            if let Some(p) = hit.filter(|p| p.value.as_deref() != Some(g.value.as_str())) {
+                if self.wrong.len() < self.wanted {
+                    let v = format!("{} → {}", g.value, p.value.as_deref().unwrap_or("(none)"));
+                    self.wrong.push(show(g.start, g.end, &v));
+                }
+            }
+            if self.missed.len() < self.wanted
+                && !pred.iter().any(|p| overlap((p.start, p.end), (g.start, g.end)) > 0)
+            {
+                self.missed.push(show(g.start, g.end, &g.value));
+            }
+        }
+        for p in pred {
+            if self.spurious.len() < self.wanted
+                && !d.timexes.iter().any(|g| overlap((p.start, p.end), (g.start, g.end)) > 0)
+            {
+                self.spurious.push(show(p.start, p.end, p.value.as_deref().unwrap_or("(none)")));
+            }
+        }
+    }
 }
 
 fn scores(data: &Path, n_docs: usize, no_dct: usize, t: &Tally) -> Scores {

@@ -139,6 +139,12 @@ impl<'a> Document<'a> {
                 self.resolve_role(&role),
             ));
         }
+        // A noun phrase opened by a determiner, standing right at the cue ("“…,” the woman
+        // said", "said the real estate developer", "the protesters chanted"): whoever it names
+        // speaks, whatever the noun.
+        if let Some((ns, ne)) = determiner_phrase_at_cue(self.text, toks, before_cue) {
+            return Some(self.mk_speaker(ns, ne, None));
+        }
         // Capitalised words at the cue.
         let is_cap = |t: &Tok| {
             let w = t.text(self.text);
@@ -163,6 +169,78 @@ impl<'a> Document<'a> {
     pub fn mk_speaker(&self, s: usize, e: usize, canonical: Option<String>) -> Speaker {
         Speaker { start: s, end: e, text: self.text[s..e].to_string(), canonical }
     }
+}
+
+/// Words that open a noun phrase naming someone ("the", "a", "another", "one", "his" …).
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "another", "one", "this", "that", "these", "those", "his", "her", "their",
+    "its", "our", "some", "many", "several", "both", "each",
+];
+
+/// Words that cannot end a noun phrase: conjunctions, prepositions, relatives, auxiliaries and
+/// adverbs of time.
+const FUNCTION_WORDS: &[&str] = &[
+    "and", "or", "but", "nor", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as",
+    "into", "about", "than", "that", "which", "who", "whom", "whose", "also", "then", "later",
+    "again", "still", "once", "not", "is", "was", "are", "were", "be", "been", "has", "had",
+    "have", "will", "would", "can", "could", "may", "might", "must", "should", "did", "does", "do",
+    "it", "he", "she", "they", "we", "i", "you", "there", "here", "now", "today",
+];
+
+/// The byte range of a noun phrase opened by a determiner that ends at the cue (`before_cue`:
+/// the last words of `toks`) or starts right after it: at most six words, no punctuation
+/// inside, its last word a noun-like word (not a function word or an adverb).
+fn determiner_phrase_at_cue(text: &str, toks: &[Tok], before_cue: bool) -> Option<(usize, usize)> {
+    const MAX: usize = 6;
+    let run: Vec<&Tok> = if before_cue {
+        let mut r: Vec<&Tok> = toks.iter().rev().take_while(|t| t.word).take(MAX).collect();
+        r.reverse();
+        r
+    } else {
+        toks.iter().take_while(|t| t.word).take(MAX).collect()
+    };
+    let is_det = |t: &Tok| DETERMINERS.contains(&lower(t.text(text)).as_str());
+    let (first, last) = if before_cue {
+        let d = run.iter().position(|t| is_det(t))?;
+        (d, run.len().checked_sub(1)?)
+    } else {
+        if !run.first().is_some_and(|t| is_det(t)) {
+            return None;
+        }
+        // Up to the first word after the head noun that cannot belong to the phrase.
+        let end = run
+            .iter()
+            .skip(1)
+            .position(|t| {
+                matches!(
+                    lower(t.text(text)).as_str(),
+                    "who"
+                        | "which"
+                        | "that"
+                        | "as"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "after"
+                        | "before"
+                        | "of"
+                        | "to"
+                        | "and"
+                )
+            })
+            .map_or(run.len(), |i| i + 1);
+        (0, end.checked_sub(1)?)
+    };
+    if last <= first {
+        return None;
+    }
+    let head = lower(run[last].text(text));
+    let noun_like = head.chars().all(char::is_alphabetic)
+        && !DETERMINERS.contains(&head.as_str())
+        && !head.ends_with("ly")
+        && !lexicon::is_speech_verb(&head)
+        && !FUNCTION_WORDS.contains(&head.as_str());
+    noun_like.then(|| (run[first].s, run[last].e))
 }
 
 /// Whether a token is a speech verb ("said", "told").

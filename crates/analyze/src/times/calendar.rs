@@ -3,6 +3,9 @@
 //! "effective", "extended to"), the day a bare weekday names (past week by default, forward
 //! after a future cue), and the days of public holidays.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
 
@@ -206,6 +209,59 @@ const PAST: &[&str] = &[
     "stood", "chose", "grew", "drew", "threw", "flew", "fled", "shot",
 ];
 
+/// Verbs after which "could" is a past ability ("could be heard", "could see"); see the file.
+static PAST_ABILITY_VERBS: &str = include_str!("../../words/past_ability_verbs.txt");
+static PAST_ABILITY: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    PAST_ABILITY_VERBS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+});
+
+/// Whether `recent[i]` (the words before a mention, nearest first) is a "could" that tells what
+/// was possible at the time rather than what may happen: negated ("could not be reached", "couldn't
+/// say": news reports a future inability with "will not be able to") or followed by a verb of
+/// perception or of being reached ([`PAST_ABILITY_VERBS`]: "could be heard on Friday", "could see
+/// the smoke"). Any other "could" ("could begin on Thursday") points forward.
+fn could_of_past_ability(recent: &[&str], i: usize) -> bool {
+    let w = lower(recent[i]);
+    if w == "couldn't" || w == "couldn’t" {
+        return true;
+    }
+    if w != "could" {
+        return false;
+    }
+    // The words after "could", in text order.
+    let mut next = recent[..i].iter().rev().map(|w| lower(w));
+    let mut v = next.next();
+    if matches!(v.as_deref(), Some("not" | "never" | "n't")) {
+        return true;
+    }
+    if matches!(v.as_deref(), Some("still" | "clearly" | "already" | "only" | "barely" | "easily"))
+    {
+        v = next.next();
+    }
+    if v.as_deref() == Some("be") {
+        v = next.next();
+    }
+    v.is_some_and(|v| PAST_ABILITY.contains(v.as_str()))
+}
+
+/// Present-simple verbs of a scheduled change ("the levy rises on October 1"); see the file.
+static FUTURATE_VERBS: &str = include_str!("../../words/futurate_verbs.txt");
+static FUTURATE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    FUTURATE_VERBS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+});
+
+/// Whether `w` (lower case) followed by `next` is a present simple telling a scheduled change:
+/// "rises", "reopens", "takes effect", "goes into effect", "comes into force".
+fn futurate_present(w: &str, next: Option<&str>) -> bool {
+    FUTURATE.contains(w)
+        || matches!(w, "takes" | "goes" | "comes")
+            && next.is_some_and(|n| matches!(n, "effect" | "into" | "force"))
+}
+
 /// A word's direction, given the words before and after it in the text: `Some(true)` forward,
 /// `Some(false)` back.
 fn word_direction(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<bool> {
@@ -225,7 +281,7 @@ fn word_direction(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<boo
     if w == "set" {
         return next.as_deref().is_some_and(|n| n == "to" || n == "for").then_some(true);
     }
-    if FUTURE.contains(&w.as_str()) {
+    if FUTURE.contains(&w.as_str()) || !capitalised && futurate_present(&w, next.as_deref()) {
         return Some(true);
     }
     if PAST.contains(&w.as_str()) || !capitalised && looks_past_tense(&w) {
@@ -260,11 +316,34 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
     for (i, w) in recent.iter().enumerate() {
         let prev = recent.get(i + 1).copied();
         let next = i.checked_sub(1).map(|j| recent[j]);
+        // "could be heard on Friday", "could not be reached Friday": what was possible then.
+        if could_of_past_ability(&recent, i) {
+            return Some(false);
+        }
         let cue = word_direction(w, prev, next);
         // "will be held on Thursday", "to be signed on Friday": a participle after a bare "be"
-        // belongs to a modal or "to" construction, which points forward.
-        if prev.is_some_and(|b| lower(b) == "be") && cue == Some(false) {
+        // belongs to a modal or "to" construction, which points forward — unless the modal is a
+        // "could" of past ability ("could be heard"), which the next word decides.
+        let modal = (i + 2..recent.len().min(i + 5)).find(|&j| {
+            !matches!(
+                lower(recent[j]).as_str(),
+                "not"
+                    | "never"
+                    | "n't"
+                    | "still"
+                    | "clearly"
+                    | "already"
+                    | "only"
+                    | "barely"
+                    | "easily"
+            )
+        });
+        let past_could = modal.is_some_and(|j| could_of_past_ability(&recent, j));
+        if prev.is_some_and(|b| lower(b) == "be") && cue == Some(false) && !past_could {
             return Some(true);
+        }
+        if past_could && prev.is_some_and(|b| lower(b) == "be") {
+            return Some(false);
         }
         // "it had been due to expire Friday": a plan told in the past perfect is over.
         let perfect = prev.is_some_and(|b| lower(b) == "been")

@@ -8,6 +8,7 @@ use storyline_model::{Span, TimeType};
 
 use super::calendar::{forward_anchor, tense_cue};
 use super::learned::{context_features, Decision, DecisionKind, TimeModels};
+use crate::lexicon;
 use crate::text::{lower, range_of, spans_to_bytes};
 
 /// How far back (bytes) the sentence before a mention is read for tense cues.
@@ -202,4 +203,52 @@ pub(super) fn next_word_back(s: &str) -> String {
         .find(|(_, c)| !c.is_alphabetic())
         .map_or(0, |(i, c)| i + c.len_utf8());
     lower(&s[start..])
+}
+
+/// The word right after byte `e` when one space separates it (same line, no punctuation between).
+fn word_right_after(text: &str, e: usize) -> Option<&str> {
+    let r = text[e..].strip_prefix(' ')?;
+    let end = r.find(|c: char| !c.is_alphanumeric()).unwrap_or(r.len());
+    Some(&r[..end]).filter(|w| !w.is_empty())
+}
+
+/// Whether the word right after byte `e` carries on a proper name: a capitalised word one space
+/// away that is not a function word, a month or a weekday, nor an acronym such as a time zone
+/// ("the Sunday Clarion", "April Kessler", "March Madness"; not "Friday EST", "May The").
+pub(super) fn name_continues_after(text: &str, e: usize) -> bool {
+    word_right_after(text, e).is_some_and(|w| {
+        let mut cs = w.chars();
+        cs.next().is_some_and(char::is_uppercase)
+            && cs.clone().next().is_some()
+            && cs.any(char::is_lowercase)
+            && w.chars().all(char::is_alphabetic)
+            && !lexicon::is_stop_cap(w)
+    })
+}
+
+/// Whether the word right before byte `s` (one space away) is `word`, ignoring case.
+pub(super) fn word_right_before_is(text: &str, s: usize, word: &str) -> bool {
+    let head = window_before(text, s, word.len() + 2);
+    head.strip_suffix(' ').is_some_and(|h| {
+        h.len() >= word.len()
+            && h.is_char_boundary(h.len() - word.len())
+            && h[h.len() - word.len()..].eq_ignore_ascii_case(word)
+            && !h[..h.len() - word.len()].ends_with(|c: char| c.is_alphanumeric())
+    })
+}
+
+/// Whether the word right before byte `s` is a capitalised possessive that names what follows
+/// ("Women's March", "the People’s Friday Rally"): the month or weekday is part of a name.
+pub(super) fn capitalised_possessive_before(text: &str, s: usize) -> bool {
+    let head = window_before(text, s, 40);
+    let Some(h) = head.strip_suffix(' ') else { return false };
+    let Some(h) =
+        h.strip_suffix("'s").or_else(|| h.strip_suffix("’s")).or_else(|| h.strip_suffix("s'"))
+    else {
+        return false;
+    };
+    let start = h
+        .rfind(|c: char| !c.is_alphabetic())
+        .map_or(0, |i| i + h[i..].chars().next().map_or(1, char::len_utf8));
+    h[start..].starts_with(char::is_uppercase)
 }

@@ -10,7 +10,10 @@ use regex::Regex;
 use storyline_model::TimeType;
 
 use super::calendar::*;
-use super::context::{next_word_back, window_before, Candidate, Context, Val};
+use super::context::{
+    capitalised_possessive_before, name_continues_after, next_word_back, window_before, Candidate,
+    Context, Val,
+};
 use super::lex::*;
 use super::re;
 use crate::text::lower;
@@ -142,6 +145,9 @@ pub(super) fn months(cx: &mut Context, out: &mut Vec<Candidate>) {
         if mm.as_str() == "May" && prep.is_none() {
             continue; // the modal verb
         }
+        if prep.is_none() && month_names_something(cx.text, mm.start(), mm.end()) {
+            continue;
+        }
         let month = month_num(mm.as_str());
         let v = match (prep.as_deref(), published) {
             (Some("last"), Some(p)) => {
@@ -163,6 +169,31 @@ pub(super) fn months(cx: &mut Context, out: &mut Vec<Candidate>) {
         };
         out.push(Candidate::known(s, mm.end(), TimeType::Date, v));
     }
+}
+
+/// Whether a month word alone at `s..e` (no day, year or preposition) is part of a name rather
+/// than a date: a first name or a title going on with a capitalised word ("April Kessler said",
+/// "March Madness"), a capitalised possessive before it ("Women's March"), or a march named by
+/// what it is for or against ("the March for Dignity", "the March of the Mothers", "the March on
+/// Velmar").
+fn month_names_something(text: &str, s: usize, e: usize) -> bool {
+    if name_continues_after(text, e) || capitalised_possessive_before(text, s) {
+        return true;
+    }
+    let rest = &text[e..];
+    let Some(r) = rest.strip_prefix(' ') else { return false };
+    let prep_end = r.find(|c: char| !c.is_alphabetic()).unwrap_or(r.len());
+    if !matches!(&r[..prep_end], "for" | "of" | "on" | "against" | "through") {
+        return false;
+    }
+    let r = r[prep_end..].trim_start();
+    let r = r.strip_prefix("the ").unwrap_or(r);
+    let w_end = r.find(|c: char| !c.is_alphabetic()).unwrap_or(r.len());
+    let w = &r[..w_end];
+    w.chars().count() > 1
+        && w.starts_with(char::is_uppercase)
+        && w.chars().any(char::is_lowercase)
+        && !storyline_text::calendar::is_capitalised_month_or_weekday(w)
 }
 
 /// Public holidays, dated in the year the modifier or the tense points at.

@@ -10,7 +10,9 @@ use regex::Regex;
 use storyline_model::TimeType;
 
 use super::calendar::*;
-use super::context::{Candidate, Context};
+use super::context::{
+    capitalised_possessive_before, name_continues_after, word_right_before_is, Candidate, Context,
+};
 use super::learned::{context_features, DecisionKind};
 use super::lex::*;
 use super::re;
@@ -42,6 +44,14 @@ pub(super) fn weekdays(cx: &mut Context, out: &mut Vec<Candidate>) {
         let plural = !c[3].is_empty();
         let start =
             if matches!(modifier.as_deref(), Some("on")) { wd_m.start() } else { m.start() };
+        // "the Sunday Clarion", "The Friday Review": a weekday opening a name after "the".
+        let named = modifier.is_none()
+            && name_continues_after(text, wd_m.end())
+            && (word_right_before_is(text, wd_m.start(), "the")
+                || capitalised_possessive_before(text, wd_m.start()));
+        if named {
+            continue;
+        }
         let wd = weekday_of(wd_m.as_str());
         if plural || matches!(modifier.as_deref(), Some("every" | "each")) {
             let v = format!("XXXX-WXX-{}", wd.to_monday_one_offset());

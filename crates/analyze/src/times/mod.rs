@@ -67,7 +67,7 @@ type Rule = fn(&mut Context, &mut Vec<Candidate>);
 
 /// The rules, in the order they propose: of two candidates over the same span, the earlier
 /// rule's wins, and learned decisions are logged in this order.
-const RULES: [Rule; 28] = [
+const RULES: [Rule; 29] = [
     dates::iso_dates,
     dates::month_day_year,
     dates::day_month_year,
@@ -76,6 +76,7 @@ const RULES: [Rule; 28] = [
     days::weekdays,
     relative::relative_to_publication,
     days::parts_of_days,
+    years::year_ranges,
     years::years,
     years::decades,
     quarters::named_quarters,
@@ -132,9 +133,42 @@ fn run(
     for rule in RULES {
         rule(&mut cx, &mut cands);
     }
+    for c in &mut cands {
+        with_modifier(text, c);
+    }
     let kept = resolve::non_overlapping(cands);
     let exprs = resolve::resolve(&cx, kept);
     (exprs, cx.decisions)
+}
+
+/// "early", "late", "mid" right before a date or time, as TimeML marks them: inside the
+/// expression ("early December", "late Tuesday", "mid-1990"); the value stays the period's.
+/// Not "the late …" (a person who has died) and not a modifier the match holds already.
+static RE_MODIFIER_BEFORE: std::sync::LazyLock<Regex> =
+    std::sync::LazyLock::new(|| re(r"(?i)(^|[^\w])(early|late|mid)(\s+|-)$"));
+
+/// Widens a one-expression DATE or TIME candidate over the modifier right before it.
+fn with_modifier(text: &str, c: &mut Candidate) {
+    use storyline_model::TimeType;
+    let [(s, _, kind, _)] = c.exprs.as_slice() else { return };
+    if !matches!(kind, TimeType::Date | TimeType::Time) || *s != c.start {
+        return;
+    }
+    let head = context::window_before(text, c.start, 12);
+    let Some(m) = RE_MODIFIER_BEFORE.captures(head) else { return };
+    let window_start = c.start - head.len();
+    let mid_word = text[..window_start].ends_with(|ch: char| ch.is_alphanumeric());
+    if m.get(1).is_none_or(|b| b.is_empty()) && mid_word {
+        return; // the window cut a word ("timid 1990")
+    }
+    let word = m.get(2).expect("group 2");
+    let before = context::window_before(text, c.start - (head.len() - word.start()), 5);
+    if word.as_str().eq_ignore_ascii_case("late") && before.to_ascii_lowercase().ends_with("the ") {
+        return;
+    }
+    let start = c.start - (head.len() - word.start());
+    c.start = start;
+    c.exprs[0].0 = start;
 }
 
 #[cfg(test)]
@@ -677,5 +711,111 @@ mod tests {
             let v = times(sentence, SUN);
             assert_eq!(val(&v, "Thursday"), Some("2025-06-19".into()), "{sentence}");
         }
+    }
+
+    /// Issue 15, dates: a "could" of past ability (perception, being reached, negated) tells of
+    /// a day gone by; a "could" of possibility still points forward.
+    #[test]
+    fn could_of_past_ability_points_back() {
+        const SAT: Option<&str> = Some("2025-06-14"); // a Saturday
+        let v = times("Heavy shelling could be heard on Friday across the Drava valley.", SAT);
+        assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+        let v = times("Residents of Ostrel could see the smoke on Tuesday.", SAT);
+        assert_eq!(val(&v, "Tuesday"), Some("2025-06-10".into()));
+        let v = times("A spokesman for Varen Mining could not be reached on Wednesday.", SAT);
+        assert_eq!(val(&v, "Wednesday"), Some("2025-06-11".into()));
+        let v = times("The owners couldn't be located Thursday.", SAT);
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-12".into()));
+        // Possibility: forward, as before.
+        let v = times("The Pellan council could vote on Tuesday.", SAT);
+        assert_eq!(val(&v, "Tuesday"), Some("2025-06-17".into()));
+        let v = times("The accord could be signed on Monday.", SAT);
+        assert_eq!(val(&v, "Monday"), Some("2025-06-16".into()));
+        let v = times("The Ostrel miners will meet on Friday.", SAT);
+        assert_eq!(val(&v, "Friday"), Some("2025-06-20".into()));
+    }
+
+    /// Issue 15, dates: weekday and month words inside proper names are not dates.
+    #[test]
+    fn weekday_and_month_words_in_names_are_not_dates() {
+        let v = times("The Sunday Clarion reported that the mayor of Ostrel resigned.", SUN);
+        assert!(v.is_empty(), "{v:?}");
+        let v = times("Editors at the Friday Ledger said the story was accurate.", SUN);
+        assert!(v.is_empty(), "{v:?}");
+        let v =
+            times("April Kessler, a teacher in Varrow, joined the annual March for Dignity.", SUN);
+        assert!(v.is_empty(), "{v:?}");
+        let v = times(
+            "Organisers of the Women's March said turnout beat the March of the Lanterns.",
+            SUN,
+        );
+        assert!(v.is_empty(), "{v:?}");
+        let v = times("Fans call it March Madness.", SUN);
+        assert!(v.is_empty(), "{v:?}");
+        // Dates stay dates.
+        let v = times("The Sunday vote in Ostrel was close. Talks resumed in March, and on Sunday Kessler spoke.", SUN);
+        assert_eq!(val(&v, "Sunday"), Some("2025-06-15".into()));
+        assert_eq!(val(&v, "March"), Some("2025-03".into()));
+        let v = times("Shares of Varen fell in April. March sales rose.", SUN);
+        assert_eq!(val(&v, "April"), Some("2025-04".into()));
+        assert_eq!(val(&v, "March"), Some("2025-03".into()));
+    }
+
+    /// Issue 15, dates: "early", "late", "mid" belong to the expression (TimeML extents).
+    #[test]
+    fn modifiers_are_inside_the_extent() {
+        let v = times("The Ostrel plant closed in early December and reopened late Tuesday.", SUN);
+        assert_eq!(val(&v, "early December"), Some("2024-12".into()));
+        assert_eq!(val(&v, "late Tuesday"), Some("2025-06-10".into()));
+        let v = times("Prices peaked in mid-1990 and again in late 2003.", SUN);
+        assert_eq!(val(&v, "mid-1990"), Some("1990".into()));
+        assert_eq!(val(&v, "late 2003"), Some("2003".into()));
+        // "the late" is a person who has died, not a time.
+        let v = times("The widow of the late Tuesday Okoro spoke.", SUN);
+        assert!(v.iter().all(|t| !t.0.starts_with("late")), "{v:?}");
+    }
+
+    /// Issue 15, dates: a span of years is two years, never a year and a month.
+    #[test]
+    fn year_ranges_are_two_years() {
+        let v = times("Varrow won the 2009-10 title and the 1957–58 cup; the war of 1939-1945 and the 1998/99 season too.", SUN);
+        let got: Vec<(&str, Option<&str>)> =
+            v.iter().map(|x| (x.0.as_str(), x.2.as_deref())).collect();
+        for (text, value) in [
+            ("2009", "2009"),
+            ("10", "2010"),
+            ("1957", "1957"),
+            ("58", "1958"),
+            ("1939", "1939"),
+            ("1945", "1945"),
+            ("1998", "1998"),
+            ("99", "1999"),
+        ] {
+            assert!(got.contains(&(text, Some(value))), "{text} → {value} not in {got:?}");
+        }
+        // An ISO date and a year-month stay what they are; a score is no range.
+        let v = times("Filed 2009-10-01. Sales were 2012-08 figures. It cost $1990-95.", SUN);
+        assert_eq!(val(&v, "2009-10-01"), Some("2009-10-01".into()));
+        assert!(!v.iter().any(|x| x.0 == "08" || x.0 == "95"), "{v:?}");
+    }
+
+    /// Issue 15, dates: a present simple of a scheduled change points forward even in a report
+    /// told in the past ("on October 1" in a July article about a coming change is this year's,
+    /// not last year's); a day right after the verb of saying is still the day of saying.
+    #[test]
+    fn scheduled_present_points_forward_in_a_past_report() {
+        const JUL: Option<&str> = Some("2025-07-10");
+        let v = times("The Varrow ministry said the levy on ferries rises on October 1.", JUL);
+        assert_eq!(val(&v, "October 1"), Some("2025-10-01".into()));
+        let v = times("The Varrow ministry said the levy on ferries rose on March 1.", JUL);
+        assert_eq!(val(&v, "March 1"), Some("2025-03-01".into()));
+        let v = times("The ministry said on Tuesday that fares would rise.", JUL);
+        assert_eq!(val(&v, "Tuesday"), Some("2025-07-08".into()));
+        let v = times("Kessler told reporters on Monday the strike was over.", JUL);
+        assert_eq!(val(&v, "Monday"), Some("2025-07-07".into()));
+        let v = times("The ministry said the new toll takes effect on September 15.", JUL);
+        assert_eq!(val(&v, "September 15"), Some("2025-09-15".into()));
+        let v = times("Officials said the Ostrel museum reopens on Friday.", JUL);
+        assert_eq!(val(&v, "Friday"), Some("2025-07-11".into()));
     }
 }

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use storyline_model::TimeType;
 
-use super::context::{next_word, starts_with_word, window_before, Candidate, Context};
+use super::context::{next_word, starts_with_word, window_before, Candidate, Context, Val};
 use super::lex::*;
 use super::re;
 use crate::text::lower;
@@ -62,6 +62,54 @@ pub(super) fn years(cx: &mut Context, out: &mut Vec<Candidate>) {
             _ => m.start(),
         };
         out.push(Candidate::known(start, m.end(), TimeType::Date, Some(y.as_str().to_string())));
+    }
+}
+
+/// A span of years: "1957-58", "the 2009–10 season", "1939-1945", "1998/99" (not an ISO date
+/// "2009-10-01", nor "2012-08" whose second part does not come after the first).
+static RE_YEAR_RANGE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b((?:19|20)\d{2})(\s?[-–/]\s?)((?:19|20)\d{2}|\d{2})\b"));
+
+/// "1957-58" → two dates, 1957 and 1958 (as "May 12 to 13" gives two days); the second year
+/// must follow the first within twenty years.
+pub(super) fn year_ranges(cx: &mut Context, out: &mut Vec<Candidate>) {
+    let text = cx.text;
+    for c in RE_YEAR_RANGE.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let (y1, y2) = (c.get(1).unwrap(), c.get(3).unwrap());
+        let first: i64 = y1.as_str().parse().unwrap_or(0);
+        let second: i64 = match y2.as_str().parse::<i64>() {
+            Ok(n) if y2.as_str().len() == 2 => {
+                let n = first / 100 * 100 + n;
+                if n <= first {
+                    n + 100
+                } else {
+                    n
+                }
+            }
+            Ok(n) => n,
+            Err(_) => continue,
+        };
+        let after = &text[m.end()..];
+        let iso_date =
+            after.starts_with(['-', '/']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit());
+        let before = text[..m.start()].chars().next_back();
+        let in_number = before
+            .is_some_and(|ch| ch.is_ascii_digit() || matches!(ch, '$' | '.' | '-' | '/'))
+            || after.starts_with('%')
+            || starts_with_word(after, "percent");
+        if iso_date || in_number || second <= first || second - first > 20 {
+            continue;
+        }
+        let sep = c.get(2).unwrap();
+        out.push(Candidate {
+            start: m.start(),
+            end: m.end(),
+            exprs: vec![
+                (y1.start(), y1.end(), TimeType::Date, Val::Known(Some(format!("{first:04}")))),
+                (sep.end(), m.end(), TimeType::Date, Val::Known(Some(format!("{second:04}")))),
+            ],
+        });
     }
 }
 

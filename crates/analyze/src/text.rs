@@ -91,6 +91,17 @@ pub fn range_of(ranges: &[(usize, usize)], pos: usize) -> Option<usize> {
     (i < ranges.len() && ranges[i].0 <= pos).then_some(i)
 }
 
+/// The last `n` words of `text` (runs of letters and digits), lowercased with [`lower`], the
+/// nearest first.
+pub fn last_words(text: &str, n: usize) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(n)
+        .map(lower)
+        .collect()
+}
+
 /// Lowercases ASCII-ish for table look-ups, folding the curly apostrophe.
 pub fn lower(w: &str) -> String {
     if w.is_ascii() {

@@ -257,13 +257,7 @@ fn plausible_speaker(text: &str, f: &Found, sp: &Speaker) -> bool {
         return false;
     }
     // The one told: "told CNN", "speaking to the Gazette".
-    let before: Vec<String> = text[line_start..s]
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .rev()
-        .take(2)
-        .map(lower)
-        .collect();
+    let before = crate::text::last_words(&text[line_start..s], 2);
     let object_of_telling = match before.as_slice() {
         [w, ..] if w == "told" => true,
         [w, v, ..]

@@ -103,13 +103,7 @@ pub fn ended_date_value(month: u32, day: u32, published: Option<Date>) -> Option
 /// sentence: dividends "payable Dec. 15" to holders "of record Nov. 16", a pact "effective June
 /// 1", an offer "extended to Nov. 20" or "set to expire Nov. 6".
 pub fn forward_anchor(before: &str) -> bool {
-    let words: Vec<String> = before
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .rev()
-        .take(2)
-        .map(lower)
-        .collect();
+    let words = crate::text::last_words(before, 2);
     let (last, prev) = (words.first().map(String::as_str), words.get(1).map(String::as_str));
     matches!(
         last,

@@ -230,17 +230,19 @@ impl<'s> Ingestor<'s> {
     ) -> Result<IngestReport, StoreError> {
         let mut inline = |_: usize, job: Job| Some(job.run());
         Feed::new(self, progress).run(inputs, 1, &mut inline, &mut || None)?;
-        self.commit()?;
-        let mut report = std::mem::take(&mut self.report);
-        report.stories.sort();
-        report.stories.dedup();
-        Ok(report)
+        self.take_report()
     }
 
     /// Commits what is pending and returns what the run did.
     pub fn finish(mut self) -> Result<IngestReport, StoreError> {
+        self.take_report()
+    }
+
+    /// Commits what is pending and hands over the report so far (each story named once),
+    /// leaving an empty one.
+    fn take_report(&mut self) -> Result<IngestReport, StoreError> {
         self.commit()?;
-        let mut report = self.report;
+        let mut report = std::mem::take(&mut self.report);
         report.stories.sort();
         report.stories.dedup();
         Ok(report)
@@ -272,9 +274,7 @@ pub fn ingest_with_threads(
 ) -> Result<IngestReport, StoreError> {
     let mut ingestor = Ingestor::open(store)?;
     if threads <= 1 {
-        let mut inline = |_: usize, job: Job| Some(job.run());
-        Feed::new(&mut ingestor, progress).run(inputs, 1, &mut inline, &mut || None)?;
-        return ingestor.finish();
+        return ingestor.ingest_inputs(inputs, progress);
     }
     let (job_tx, job_rx) = std::sync::mpsc::channel::<(usize, Job)>();
     let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, Analysed)>();

@@ -220,7 +220,7 @@ async fn post_articles(
         return Err(ApiError::unauthorized());
     }
     let body = body.map_err(|_| ApiError::too_large(MAX_BODY))?;
-    let report = writer.ingest(Input { name: "request".into(), bytes: body.to_vec() }).await?;
+    let report = writer.ingest(Input { name: "request".into(), bytes: Vec::from(body) }).await?;
     if report.ingested == 0 && report.already_stored == 0 && !report.failed.is_empty() {
         let reasons: Vec<String> =
             report.failed.iter().map(|f| format!("{}: {}", f.input, f.reason)).collect();

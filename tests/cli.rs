@@ -725,3 +725,30 @@ fn search_on_postgres_needs_an_index_directory() {
     let err = stderr(&out);
     assert!(err.contains("give --index DIR"), "{err}");
 }
+
+/// Processes opening one new store at the same moment all get it: SQLite's switch of a new file
+/// to WAL can answer "database is locked" at once, without waiting, while another process
+/// creates the same file (seen as a committer and a reader starting together).
+#[test]
+fn processes_opening_a_new_store_at_once_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..25 {
+        let db = dir.path().join(format!("s{round}.db"));
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                Command::new(env!("CARGO_BIN_EXE_storyline"))
+                    .arg("--db")
+                    .arg(&db)
+                    .arg("status")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("the storyline binary starts")
+            })
+            .collect();
+        for opener in openers {
+            let out = opener.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}: {}", stderr(&out));
+        }
+    }
+}

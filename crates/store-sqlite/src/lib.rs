@@ -104,13 +104,22 @@ impl SqliteStore {
         let conn = self.conn();
         // The wait first: another process creating or writing the store holds a lock that
         // switching the journal mode must wait for.
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| self.e(e))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;",
-        )
-        .map_err(|e| self.e(e))
+        conn.busy_timeout(BUSY_WAIT).map_err(|e| self.e(e))?;
+        // Switching a new file to WAL can answer "busy" at once, without the busy handler, while
+        // another process is creating the same store: try again until the wait is over.
+        let start = std::time::Instant::now();
+        loop {
+            match conn.execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;",
+            ) {
+                Err(e) if is_busy(&e) && start.elapsed() < BUSY_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                done => return done.map_err(|e| self.e(e)),
+            }
+        }
     }
 
     /// Applies the missing migrations, each in a transaction that takes the write lock before it
@@ -206,13 +215,17 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// Runs `write` in one transaction: committed if it succeeds, rolled back otherwise.
+    /// Runs `write` in one transaction: committed if it succeeds, rolled back otherwise. The
+    /// transaction takes the write lock before its first read: a deferred one that read first
+    /// would fail at once, without waiting, if another process wrote in between.
     fn write<T>(
         &self,
         write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
     ) -> Result<T> {
         let mut conn = self.conn();
-        let tx = conn.transaction().map_err(|e| self.e(e))?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| self.e(e))?;
         let out = write(&tx).map_err(|e| self.e(e))?;
         tx.commit().map_err(|e| self.e(e))?;
         Ok(out)
@@ -242,6 +255,14 @@ fn upsert_stories(
         ])?;
     }
     Ok(())
+}
+
+/// How long a connection waits for another process's lock before it reports the store busy.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Whether SQLite answered "database is locked".
+fn is_busy(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
 }
 
 fn err(path: &str, source: rusqlite::Error) -> StoreError {

@@ -2,7 +2,9 @@
 //! (`STORYLINE_TEST_NATS`, default `nats://127.0.0.1:4222`): a worker and a committer started
 //! without `--until-idle` stop cleanly on SIGTERM, with everything they took committed; a
 //! committer killed with SIGKILL mid-run resumes from the stream position it committed and ends
-//! with exactly the articles and stories of a clean one-process run. Where no
+//! with exactly the articles and stories of a clean one-process run; the input of a worker
+//! killed with SIGKILL goes to another worker once the server's acknowledgement wait has passed,
+//! and nothing is lost. Where no
 //! server answers the tests say so and pass — unless `STORYLINE_REQUIRE_SERVICES` is set (as
 //! `.ci/run` does), when that is a failure.
 
@@ -116,27 +118,8 @@ fn a_committer_killed_mid_run_resumes_and_stores_what_a_clean_run_stores() {
     let stream = format!("{url}?prefix=KILL{}", std::process::id());
     let dir = tempfile::tempdir().unwrap();
     // 900 invented reports (several batches of the committer), a few per event.
-    let towns = ["Varnholm", "Kestrel Bay", "Lindqvist", "Ormsby", "Tilbury Vale", "Dunmere"];
-    let mut lines = String::new();
-    for i in 0..900 {
-        let (town, day) = (towns[i % towns.len()], 1 + (i / 60) % 28);
-        let event = i / 3;
-        let outlet = ["Fjord Post", "Harbour Ledger", "Valley Courier"][i % 3];
-        lines.push_str(
-            &serde_json::json!({
-                "title": format!("Storm damage report {event} from {town}"),
-                "source": outlet,
-                "published": format!("2026-07-{day:02}"),
-                "text": format!(
-                    "Storm {event} tore {n} roofs off in {town} on Monday, the council said. \
-                     Crews cleared {m} fallen trees and report number {i} lists the streets.",
-                    n = 10 + event % 50, m = 3 + event % 7
-                ),
-            })
-            .to_string(),
-        );
-        lines.push('\n');
-    }
+    let mut lines = storm_reports(900).join("\n");
+    lines.push('\n');
     let file = dir.path().join("reports.jsonl");
     std::fs::write(&file, lines).unwrap();
     let file = file.to_str().unwrap();
@@ -155,7 +138,17 @@ fn a_committer_killed_mid_run_resumes_and_stores_what_a_clean_run_stores() {
         if n > 0 {
             break n;
         }
-        assert!(start.elapsed() < Duration::from_secs(120), "the committer stored nothing");
+        if let Some(status) = committer.try_wait().unwrap() {
+            let err =
+                String::from_utf8_lossy(&committer.wait_with_output().unwrap().stderr).into_owned();
+            panic!("the committer ended ({status}) before storing anything: {err}");
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            committer.kill().unwrap();
+            let err =
+                String::from_utf8_lossy(&committer.wait_with_output().unwrap().stderr).into_owned();
+            panic!("the committer stored nothing in 120 s: {err}");
+        }
         std::thread::sleep(Duration::from_millis(50));
     };
     committer.kill().unwrap(); // SIGKILL: no chance to commit or clean up
@@ -169,6 +162,84 @@ fn a_committer_killed_mid_run_resumes_and_stores_what_a_clean_run_stores() {
     assert_eq!(after.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
     // The same partition into stories (story ids are ids of members, so compare member sets).
     assert_eq!(partition(&after), partition(&want), "stories differ from the clean run");
+}
+
+/// `n` invented storm reports as JSON lines, three outlets per storm.
+fn storm_reports(n: usize) -> Vec<String> {
+    let towns = ["Varnholm", "Kestrel Bay", "Lindqvist", "Ormsby", "Tilbury Vale", "Dunmere"];
+    (0..n)
+        .map(|i| {
+            let (town, day) = (towns[i % towns.len()], 1 + (i / 60) % 28);
+            let event = i / 3;
+            let outlet = ["Fjord Post", "Harbour Ledger", "Valley Courier"][i % 3];
+            serde_json::json!({
+                "title": format!("Storm damage report {event} from {town}"),
+                "source": outlet,
+                "published": format!("2026-07-{day:02}"),
+                "text": format!(
+                    "Storm {event} tore {n} roofs off in {town} on Monday, the council said. \
+                     Crews cleared {m} fallen trees and report number {i} lists the streets.",
+                    n = 10 + event % 50, m = 3 + event % 7
+                ),
+            })
+            .to_string()
+        })
+        .collect()
+}
+
+/// `status --from STREAM --json`.
+fn stream_status(db: &std::path::Path, stream: &str) -> serde_json::Value {
+    let out = run(db, &["status", "--from", stream, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_worker_killed_mid_input_hands_it_back_and_nothing_is_lost() {
+    let Some(url) = server() else { return };
+    let stream = format!("{url}?prefix=WKILL{}", std::process::id());
+    let dir = tempfile::tempdir().unwrap();
+    // Twelve inputs of 25 reports each: a worker is busy with one for a while.
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    for (i, chunk) in storm_reports(300).chunks(25).enumerate() {
+        std::fs::write(inputs.join(format!("{i:02}.jsonl")), chunk.join("\n")).unwrap();
+    }
+    let inputs = inputs.to_str().unwrap();
+    let clean = dir.path().join("clean.db");
+    run_ok(&clean, &["ingest", inputs]);
+
+    let db = dir.path().join("s.db");
+    run_ok(&db, &["ingest", inputs, "--to", &stream]);
+    let mut worker = spawn(&db, &["worker", "--from", &stream]);
+    let start = Instant::now();
+    while stream_status(&db, &stream)["stream"]["analysed_last"] == 0 {
+        assert!(worker.try_wait().unwrap().is_none(), "the worker ended early");
+        assert!(start.elapsed() < Duration::from_secs(120), "the worker published nothing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    worker.kill().unwrap(); // SIGKILL: the input it holds is never acknowledged
+    worker.wait().unwrap();
+
+    // A second worker takes what is waiting and, once the server's acknowledgement wait has
+    // passed, the input the killed one held.
+    let second = spawn(&db, &["worker", "--from", &stream]);
+    let start = Instant::now();
+    loop {
+        let status = stream_status(&db, &stream);
+        let stream = &status["stream"];
+        if stream["inputs_waiting"] == 0 && stream["inputs_in_flight"] == 0 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(180), "inputs left: {status}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let (status, err) = terminate(second);
+    assert!(status.success(), "worker: {status:?} {err}");
+    let err = run_ok(&db, &["committer", "--from", &stream, "--until-idle"]);
+    let (after, want) = (stories_by_id(&db), stories_by_id(&clean));
+    assert_eq!(after.len(), 300, "every article once: {err}");
+    assert_eq!(after.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
 }
 
 /// The articles of each story, as sorted sets of ids.

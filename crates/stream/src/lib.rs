@@ -48,6 +48,12 @@ const PULL_WAIT: Duration = Duration::from_secs(1);
 pub const MAX_DELIVER: i64 = 5;
 /// The header carrying why an input went to the dead-letter stream.
 const REASON_HEADER: &str = "Storyline-Reason";
+/// How long the server waits for a worker's answer before it hands the input to another worker:
+/// short, so the input of a worker that died is taken up again soon.
+const ACK_WAIT: Duration = Duration::from_secs(30);
+/// How often a worker still busy with an input tells the server so ("in progress"), which
+/// restarts the server's [`ACK_WAIT`] clock: a long input is not handed out twice.
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
 
 /// What can go wrong talking to the work stream.
 #[derive(Debug, thiserror::Error)]
@@ -311,7 +317,13 @@ impl WorkStream {
                         continue;
                     }
                     let input = Input { name, bytes: message.payload.to_vec() };
-                    for out in prepared_messages(&input) {
+                    let mut progress = Progress::new(&message);
+                    let prepared = progress
+                        .during(tokio::task::spawn_blocking(move || prepared_messages(&input)))
+                        .await
+                        .map_err(|e| self.err(e))?
+                        .map_err(|e| self.err(e))?;
+                    for out in prepared {
                         let counted = match &out {
                             Analysed::Article(_) => &mut report.articles,
                             Analysed::Failed { .. } => &mut report.failed,
@@ -319,6 +331,7 @@ impl WorkStream {
                         };
                         *counted += 1;
                         self.publish_analysed(js, &analysed, &out, max_payload).await?;
+                        progress.tick().await.map_err(|e| self.err(e))?;
                     }
                     message.ack().await.map_err(|e| self.err(e))?;
                     report.inputs += 1;
@@ -339,22 +352,24 @@ impl WorkStream {
         js: &jetstream::Context,
     ) -> Result<consumer::PullConsumer, StreamError> {
         let durable = self.prepare_durable();
-        js.get_stream(&self.inputs().0)
+        let config = consumer::pull::Config {
+            durable_name: Some(durable.clone()),
+            ack_policy: consumer::AckPolicy::Explicit,
+            ack_wait: ACK_WAIT,
+            max_ack_pending: 64,
+            max_deliver: MAX_DELIVER,
+            ..Default::default()
+        };
+        let stream = js.get_stream(&self.inputs().0).await.map_err(|e| self.err(e))?;
+        let mut consumer: consumer::PullConsumer = stream
+            .get_or_create_consumer(&durable, config.clone())
             .await
-            .map_err(|e| self.err(e))?
-            .get_or_create_consumer(
-                &durable,
-                consumer::pull::Config {
-                    durable_name: Some(durable.clone()),
-                    ack_policy: consumer::AckPolicy::Explicit,
-                    ack_wait: Duration::from_secs(600),
-                    max_ack_pending: 64,
-                    max_deliver: MAX_DELIVER,
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))?;
+        // A consumer made by an earlier version keeps its settings until they are updated.
+        if consumer.cached_info().config.ack_wait != ACK_WAIT {
+            consumer = stream.update_consumer(config).await.map_err(|e| self.err(e))?;
+        }
+        Ok(consumer)
     }
 
     /// Copies an input to the dead-letter stream with its name and the reason in headers.
@@ -522,6 +537,42 @@ impl WorkStream {
             }
         })?;
         Ok(ingestor.finish()?)
+    }
+}
+
+/// Tells the server a worker is still busy with one input, at most every [`PROGRESS_EVERY`].
+struct Progress<'a> {
+    message: &'a jetstream::Message,
+    last: tokio::time::Instant,
+}
+
+impl<'a> Progress<'a> {
+    fn new(message: &'a jetstream::Message) -> Self {
+        Progress { message, last: tokio::time::Instant::now() }
+    }
+
+    /// Says "in progress" if [`PROGRESS_EVERY`] has passed since it last did.
+    async fn tick(&mut self) -> Result<(), async_nats::Error> {
+        if self.last.elapsed() >= PROGRESS_EVERY {
+            self.message.ack_with(jetstream::AckKind::Progress).await?;
+            self.last = tokio::time::Instant::now();
+        }
+        Ok(())
+    }
+
+    /// Awaits `work`, saying "in progress" every [`PROGRESS_EVERY`] until it ends.
+    async fn during<T>(
+        &mut self,
+        work: impl std::future::Future<Output = T>,
+    ) -> Result<T, async_nats::Error> {
+        let mut work = std::pin::pin!(work);
+        loop {
+            let next = self.last + PROGRESS_EVERY;
+            tokio::select! {
+                done = &mut work => return Ok(done),
+                _ = tokio::time::sleep_until(next) => self.tick().await?,
+            }
+        }
     }
 }
 

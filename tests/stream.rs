@@ -4,7 +4,8 @@
 //! committer killed with SIGKILL mid-run resumes from the stream position it committed and ends
 //! with exactly the articles and stories of a clean one-process run; the input of a worker
 //! killed with SIGKILL goes to another worker once the server's acknowledgement wait has passed,
-//! and nothing is lost. Where no
+//! and nothing is lost; a worker and a committer keep going through a restart of the NATS
+//! server (one the test runs itself, stopped and started again). Where no
 //! server answers the tests say so and pass — unless `STORYLINE_REQUIRE_SERVICES` is set (as
 //! `.ci/run` does), when that is a failure.
 
@@ -240,6 +241,135 @@ fn a_worker_killed_mid_input_hands_it_back_and_nothing_is_lost() {
     let (after, want) = (stories_by_id(&db), stories_by_id(&clean));
     assert_eq!(after.len(), 300, "every article once: {err}");
     assert_eq!(after.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
+}
+
+/// A NATS server of the test's own (JetStream in its own directory, on a free port), which the
+/// test can kill and start again.
+struct OwnNats {
+    port: u16,
+    dir: std::path::PathBuf,
+    child: Option<Child>,
+}
+
+impl OwnNats {
+    /// `None` (the test is skipped) where no `nats-server` binary is installed, unless
+    /// `STORYLINE_REQUIRE_SERVICES` is set.
+    fn start(dir: std::path::PathBuf) -> Option<Self> {
+        if Command::new("nats-server").arg("--version").output().is_err() {
+            assert!(
+                std::env::var_os("STORYLINE_REQUIRE_SERVICES").is_none(),
+                "nats-server is required (STORYLINE_REQUIRE_SERVICES) but not installed"
+            );
+            eprintln!("skipping: no nats-server binary to run a server of the test's own");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut nats = OwnNats { port, dir, child: None };
+        nats.run();
+        Some(nats)
+    }
+
+    fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the server and waits (at most 10 s) until it accepts connections.
+    fn run(&mut self) {
+        let child = Command::new("nats-server")
+            .args(["-a", "127.0.0.1", "-p", &self.port.to_string(), "-js", "-sd"])
+            .arg(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("nats-server starts");
+        self.child = Some(child);
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(10), "nats-server did not come up");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// SIGTERM, as a service manager restarting it does: the server answers the pulls it holds
+    /// with "409 Server Shutdown" and goes.
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let term = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+            assert!(term.unwrap().success());
+            child.wait().unwrap();
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+}
+
+impl Drop for OwnNats {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Fails with the process's stderr if it has ended.
+fn assert_running(child: &mut Child, what: &str) {
+    if let Some(status) = child.try_wait().unwrap() {
+        let mut err = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+        panic!("the {what} ended ({status}): {err}");
+    }
+}
+
+#[test]
+fn worker_and_committer_ride_out_a_restart_of_the_nats_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(mut nats) = OwnNats::start(dir.path().join("nats")) else { return };
+    let stream = format!("{}?prefix=RESTART", nats.url());
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    for (i, chunk) in storm_reports(600).chunks(25).enumerate() {
+        std::fs::write(inputs.join(format!("{i:02}.jsonl")), chunk.join("\n")).unwrap();
+    }
+    let inputs = inputs.to_str().unwrap();
+    let clean = dir.path().join("clean.db");
+    run_ok(&clean, &["ingest", inputs]);
+
+    let db = dir.path().join("s.db");
+    run_ok(&db, &["ingest", inputs, "--to", &stream]);
+    let mut worker = spawn(&db, &["worker", "--from", &stream]);
+    let mut committer = spawn(&db, &["committer", "--from", &stream]);
+    let start = Instant::now();
+    while export(&db).is_empty() {
+        assert_running(&mut worker, "worker");
+        assert_running(&mut committer, "committer");
+        assert!(start.elapsed() < Duration::from_secs(120), "the committer stored nothing");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    nats.stop();
+    std::thread::sleep(Duration::from_secs(2));
+    nats.run();
+
+    let start = Instant::now();
+    while export(&db).len() < 600 {
+        assert_running(&mut worker, "worker");
+        assert_running(&mut committer, "committer");
+        assert!(start.elapsed() < Duration::from_secs(180), "articles missing after the restart");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (status, worker_err) = terminate(worker);
+    assert!(status.success(), "worker: {status:?} {worker_err}");
+    let (status, committer_err) = terminate(committer);
+    assert!(status.success(), "committer: {status:?} {committer_err}");
+    assert!(
+        format!("{worker_err}{committer_err}").contains("trying again"),
+        "the outage is reported: {worker_err} {committer_err}"
+    );
+    let (after, want) = (stories_by_id(&db), stories_by_id(&clean));
+    assert_eq!(after.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
+    assert_eq!(partition(&after), partition(&want), "stories differ from the clean run");
 }
 
 /// The articles of each story, as sorted sets of ids.

@@ -51,6 +51,11 @@ const REASON_HEADER: &str = "Storyline-Reason";
 /// How long the server waits for a worker's answer before it hands the input to another worker:
 /// short, so the input of a worker that died is taken up again soon.
 const ACK_WAIT: Duration = Duration::from_secs(30);
+/// How long a worker or the committer keeps trying to reach an unreachable work stream.
+const OUTAGE_LIMIT: Duration = Duration::from_secs(120);
+/// The first and the longest pause between two tries.
+const OUTAGE_PAUSE_MIN: Duration = Duration::from_millis(250);
+const OUTAGE_PAUSE_MAX: Duration = Duration::from_secs(5);
 /// How often a worker still busy with an input tells the server so ("in progress"), which
 /// restarts the server's [`ACK_WAIT`] clock: a long input is not handed out twice.
 const PROGRESS_EVERY: Duration = Duration::from_secs(10);
@@ -286,56 +291,39 @@ impl WorkStream {
     pub fn run_worker(&self, until: Until) -> Result<WorkerReport, StreamError> {
         let analysed = self.analysed().1;
         self.run(async |js, max_payload| {
-            let consumer = self.prepare_consumer(js).await?;
+            let mut consumer = None;
             let mut report = WorkerReport::default();
             let mut shutdown = Shutdown::listen();
+            let mut outage = Outage::new();
             loop {
-                let mut batch = self.pull(&consumer, 1).await?;
-                let mut got = 0;
-                while let Some(message) = batch.next().await {
-                    let message = message.map_err(|e| self.err(e))?;
-                    got += 1;
-                    let name = message
-                        .headers
-                        .as_ref()
-                        .and_then(|h| h.get(INPUT_HEADER))
-                        .map_or("(unnamed input)".to_string(), |v| v.as_str().to_string());
-                    let delivered = message.info().map_err(|e| self.err(e))?.delivered;
-                    if delivered >= MAX_DELIVER {
-                        let reason = format!(
-                            "taken by a worker {} times without an answer (the worker died or \
-                             timed out each time); moved to the dead-letter stream {}",
-                            delivered - 1,
-                            self.dead().0
-                        );
-                        self.dead_letter(js, &message, &reason).await?;
-                        let failed = Analysed::Failed { input: name, reason };
-                        self.publish_analysed(js, &analysed, &failed, max_payload).await?;
-                        message.ack().await.map_err(|e| self.err(e))?;
-                        report.failed += 1;
-                        report.inputs += 1;
+                let pulled = async {
+                    let consumer = match &consumer {
+                        Some(c) => c,
+                        None => consumer.insert(self.prepare_consumer(js).await?),
+                    };
+                    let mut batch = self.pull(consumer, 1).await?;
+                    let mut got = 0;
+                    while let Some(message) = batch.next().await {
+                        let message = message.map_err(|e| self.err(e))?;
+                        got += 1;
+                        self.prepare_input(js, &analysed, &message, max_payload, &mut report)
+                            .await?;
+                    }
+                    Ok(got)
+                }
+                .await;
+                let got = match pulled {
+                    Ok(got) => {
+                        outage.over();
+                        got
+                    }
+                    Err(e) => {
+                        // The input in hand, unacknowledged, comes back after the wait.
+                        consumer = None;
+                        outage.wait(e).await?;
                         continue;
                     }
-                    let input = Input { name, bytes: message.payload.to_vec() };
-                    let mut progress = Progress::new(&message);
-                    let prepared = progress
-                        .during(tokio::task::spawn_blocking(move || prepared_messages(&input)))
-                        .await
-                        .map_err(|e| self.err(e))?
-                        .map_err(|e| self.err(e))?;
-                    for out in prepared {
-                        let counted = match &out {
-                            Analysed::Article(_) => &mut report.articles,
-                            Analysed::Failed { .. } => &mut report.failed,
-                            Analysed::Warning(_) => &mut 0,
-                        };
-                        *counted += 1;
-                        self.publish_analysed(js, &analysed, &out, max_payload).await?;
-                        progress.tick().await.map_err(|e| self.err(e))?;
-                    }
-                    message.ack().await.map_err(|e| self.err(e))?;
-                    report.inputs += 1;
-                }
+                };
                 if (got == 0 && until.idle)
                     || until.messages.is_some_and(|n| report.inputs >= n)
                     || shutdown.requested()
@@ -344,6 +332,59 @@ impl WorkStream {
                 }
             }
         })
+    }
+
+    /// Prepares one input and publishes what it gives, then acknowledges it; an input delivered
+    /// [`MAX_DELIVER`] times goes to the dead letters instead.
+    async fn prepare_input(
+        &self,
+        js: &jetstream::Context,
+        analysed: &str,
+        message: &jetstream::Message,
+        max_payload: usize,
+        report: &mut WorkerReport,
+    ) -> Result<(), StreamError> {
+        let name = message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(INPUT_HEADER))
+            .map_or("(unnamed input)".to_string(), |v| v.as_str().to_string());
+        let delivered = message.info().map_err(|e| self.err(e))?.delivered;
+        if delivered >= MAX_DELIVER {
+            let reason = format!(
+                "taken by a worker {} times without an answer (the worker died or timed out \
+                 each time); moved to the dead-letter stream {}",
+                delivered - 1,
+                self.dead().0
+            );
+            self.dead_letter(js, message, &reason).await?;
+            let failed = Analysed::Failed { input: name, reason };
+            self.publish_analysed(js, analysed, &failed, max_payload).await?;
+            message.ack().await.map_err(|e| self.err(e))?;
+            report.failed += 1;
+            report.inputs += 1;
+            return Ok(());
+        }
+        let input = Input { name, bytes: message.payload.to_vec() };
+        let mut progress = Progress::new(message);
+        let prepared = progress
+            .during(tokio::task::spawn_blocking(move || prepared_messages(&input)))
+            .await
+            .map_err(|e| self.err(e))?
+            .map_err(|e| self.err(e))?;
+        for out in prepared {
+            let counted = match &out {
+                Analysed::Article(_) => &mut report.articles,
+                Analysed::Failed { .. } => &mut report.failed,
+                Analysed::Warning(_) => &mut 0,
+            };
+            *counted += 1;
+            self.publish_analysed(js, analysed, &out, max_payload).await?;
+            progress.tick().await.map_err(|e| self.err(e))?;
+        }
+        message.ack().await.map_err(|e| self.err(e))?;
+        report.inputs += 1;
+        Ok(())
     }
 
     /// The durable pull consumer of the inputs stream that all workers share.
@@ -469,6 +510,28 @@ impl WorkStream {
         Ok(())
     }
 
+    /// Hands one analysed-stream message to the ordered committer.
+    fn commit_message(
+        &self,
+        ingestor: &mut Ingestor<'_>,
+        analysed: &str,
+        position: u64,
+        message: &jetstream::Message,
+    ) -> Result<(), StreamError> {
+        match serde_json::from_slice::<Analysed>(&message.payload) {
+            Ok(Analysed::Article(prepared)) => {
+                ingestor.add_prepared(*prepared)?;
+            }
+            Ok(Analysed::Failed { input, reason }) => ingestor.fail(Failure { input, reason }),
+            Ok(Analysed::Warning(w)) => ingestor.warn(w),
+            Err(e) => ingestor.fail(Failure {
+                input: format!("{analysed} message {position}"),
+                reason: format!("not a Storyline work-stream message: {e}"),
+            }),
+        }
+        Ok(())
+    }
+
     /// Commits the analysed stream to `store` in stream order, from where the store's cursor
     /// says the last run stopped, until `until` says stop.
     pub fn run_committer(
@@ -481,62 +544,101 @@ impl WorkStream {
         let start = store.cursor(&cursor)?.unwrap_or(0) + 1;
         let mut ingestor = Ingestor::open(store)?;
         self.run(async |js, _| {
-            // An ephemeral consumer without acknowledgements: the store, not the server,
-            // remembers how far the committer got.
-            let consumer: consumer::PullConsumer = js
-                .get_stream(&analysed)
-                .await
-                .map_err(|e| self.err(e))?
-                .create_consumer(consumer::pull::Config {
-                    deliver_policy: consumer::DeliverPolicy::ByStartSequence {
-                        start_sequence: start,
-                    },
-                    ack_policy: consumer::AckPolicy::None,
-                    ..Default::default()
-                })
-                .await
-                .map_err(|e| self.err(e))?;
+            let mut next = start;
             let mut seen = 0;
             let mut shutdown = Shutdown::listen();
+            let mut outage = Outage::new();
             loop {
-                let mut batch = self.pull(&consumer, PULL).await?;
-                let mut got = 0;
-                while let Some(message) = batch.next().await {
-                    let message = message.map_err(|e| self.err(e))?;
-                    let position = message.info().map_err(|e| self.err(e))?.stream_sequence;
-                    got += 1;
-                    seen += 1;
-                    ingestor.set_cursor(Cursor { name: cursor.clone(), position });
-                    match serde_json::from_slice::<Analysed>(&message.payload) {
-                        Ok(Analysed::Article(prepared)) => {
-                            ingestor.add_prepared(*prepared)?;
+                let consumed = async {
+                    // An ephemeral consumer without acknowledgements: the store, not the
+                    // server, remembers how far the committer got. After an outage a new one
+                    // starts after the last message read.
+                    let consumer: consumer::PullConsumer = js
+                        .get_stream(&analysed)
+                        .await
+                        .map_err(|e| self.err(e))?
+                        .create_consumer(consumer::pull::Config {
+                            deliver_policy: consumer::DeliverPolicy::ByStartSequence {
+                                start_sequence: next,
+                            },
+                            ack_policy: consumer::AckPolicy::None,
+                            ..Default::default()
+                        })
+                        .await
+                        .map_err(|e| self.err(e))?;
+                    loop {
+                        let mut batch = self.pull(&consumer, PULL).await?;
+                        outage.over();
+                        let mut got = 0;
+                        while let Some(message) = batch.next().await {
+                            let message = message.map_err(|e| self.err(e))?;
+                            let position = message.info().map_err(|e| self.err(e))?.stream_sequence;
+                            got += 1;
+                            seen += 1;
+                            next = position + 1;
+                            ingestor.set_cursor(Cursor { name: cursor.clone(), position });
+                            self.commit_message(&mut ingestor, &analysed, position, &message)?;
+                            if until.messages.is_some_and(|n| seen >= n) {
+                                break;
+                            }
                         }
-                        Ok(Analysed::Failed { input, reason }) => {
-                            ingestor.fail(Failure { input, reason })
+                        if got == 0 {
+                            // Idle: what is pending is committed now, not when the next batch
+                            // fills.
+                            ingestor.commit()?;
                         }
-                        Ok(Analysed::Warning(w)) => ingestor.warn(w),
-                        Err(e) => ingestor.fail(Failure {
-                            input: format!("{analysed} message {position}"),
-                            reason: format!("not a Storyline work-stream message: {e}"),
-                        }),
-                    }
-                    if until.messages.is_some_and(|n| seen >= n) {
-                        break;
+                        if (got == 0 && until.idle)
+                            || until.messages.is_some_and(|n| seen >= n)
+                            || shutdown.requested()
+                        {
+                            return Ok(());
+                        }
                     }
                 }
-                if got == 0 {
-                    // Idle: what is pending is committed now, not when the next batch fills.
-                    ingestor.commit()?;
-                }
-                if (got == 0 && until.idle)
-                    || until.messages.is_some_and(|n| seen >= n)
-                    || shutdown.requested()
-                {
-                    return Ok(());
+                .await;
+                match consumed {
+                    Ok(()) => return Ok(()),
+                    Err(e) => outage.wait(e).await?,
                 }
             }
         })?;
         Ok(ingestor.finish()?)
+    }
+}
+
+/// Failures to reach the work stream in a row (its server restarting, the network down): tried
+/// again after a pause that grows to [`OUTAGE_PAUSE_MAX`], each said on stderr, until
+/// [`OUTAGE_LIMIT`] has passed since the first; then the last error is the answer. A store
+/// error is never tried again here.
+struct Outage {
+    since: Option<std::time::Instant>,
+    pause: Duration,
+}
+
+impl Outage {
+    fn new() -> Self {
+        Outage { since: None, pause: OUTAGE_PAUSE_MIN }
+    }
+
+    /// The stream answered: the next failure starts a new outage.
+    fn over(&mut self) {
+        *self = Outage::new();
+    }
+
+    /// Waits before the next try, or gives `e` back when the outage has lasted too long.
+    async fn wait(&mut self, e: StreamError) -> Result<(), StreamError> {
+        if matches!(e, StreamError::Store(_)) {
+            return Err(e);
+        }
+        let since = *self.since.get_or_insert_with(std::time::Instant::now);
+        if since.elapsed() >= OUTAGE_LIMIT {
+            return Err(e);
+        }
+        let e = header_safe(&e.to_string());
+        eprintln!("warning: {e}; trying again in {:.1} s", self.pause.as_secs_f32());
+        tokio::time::sleep(self.pause).await;
+        self.pause = (self.pause * 2).min(OUTAGE_PAUSE_MAX);
+        Ok(())
     }
 }
 

@@ -8,8 +8,10 @@
 //! Positive pairs: two sentences of one agreed claim in two different articles of an event.
 //! Negative pairs: sentences of two different articles of the same event that share no agreed
 //! or conflict claim (noise sentences left out). Prints ROC-AUC and the best-threshold F1 of
-//! the shipped table (and of each `--model` given), through the real runtime path, and of a
-//! content-word Jaccard baseline. Same pairs as `crates/embed/train/eval_pairs.py`, which also
+//! the shipped table (and of each `--model` given), through the real runtime path, of a soft
+//! token alignment over the shipped rows (each token matched to its most similar token of the
+//! other sentence, weighted by its row's norm; the F-measure of both directions), of the mean
+//! of that and the cosine, and of a content-word Jaccard baseline. Same pairs as `crates/embed/train/eval_pairs.py`, which also
 //! scores the teacher.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -175,6 +177,57 @@ fn main() {
         let scores: Vec<f32> = pairs.iter().map(|&(u, v, _)| cosine(&vecs[u], &vecs[v])).collect();
         report(&format!("{name} ({}-d)", e.dim()), &scores, &labels);
     }
+    // Soft token alignment (BERTScore-style over the table's rows): each token of one sentence
+    // matched to its most similar token of the other, weighted by the row's norm (its SIF
+    // weight); the F-measure of the two directions.
+    let tokens: Vec<Vec<(f32, Vec<f32>)>> = sents
+        .iter()
+        .map(|s| {
+            let mut t = Vec::new();
+            shipped.for_each_token(s, |id| {
+                let mut v = vec![0.0; shipped.dim()];
+                shipped.add_token(id, &mut v);
+                let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+                if n > 0.0 {
+                    v.iter_mut().for_each(|x| *x /= n);
+                    t.push((n, v));
+                }
+            });
+            t
+        })
+        .collect();
+    let recall = |a: &[(f32, Vec<f32>)], b: &[(f32, Vec<f32>)]| -> f32 {
+        let (mut num, mut den) = (0.0, 0.0);
+        for (w, v) in a {
+            let best = b.iter().map(|(_, u)| cosine(v, u)).fold(0.0f32, f32::max);
+            num += w * best;
+            den += w;
+        }
+        if den > 0.0 {
+            num / den
+        } else {
+            0.0
+        }
+    };
+    let soft: Vec<f32> = pairs
+        .iter()
+        .map(|&(u, v, _)| {
+            let (r, p) = (recall(&tokens[u], &tokens[v]), recall(&tokens[v], &tokens[u]));
+            if r + p > 0.0 {
+                2.0 * r * p / (r + p)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    report("soft token alignment", &soft, &labels);
+    let sent_vecs: Vec<Vec<f32>> = sents.iter().map(|s| shipped.embed(s)).collect();
+    let mixed: Vec<f32> = pairs
+        .iter()
+        .zip(&soft)
+        .map(|(&(u, v, _), s)| 0.5 * cosine(&sent_vecs[u], &sent_vecs[v]) + 0.5 * s)
+        .collect();
+    report("mean of cosine and soft", &mixed, &labels);
     let stop: HashSet<&str> = STOP.split_whitespace().collect();
     let bags: Vec<HashSet<String>> = sents
         .iter()

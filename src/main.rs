@@ -533,6 +533,7 @@ fn story_query(args: StoriesArgs) -> Result<StoryQuery> {
         since: day("--since", args.since)?,
         until: day("--until", args.until)?,
         outlet: args.outlet,
+        ..Default::default()
     })
 }
 

@@ -518,7 +518,11 @@ fn chromium(args: &[&str], url: &str) -> Option<std::process::Output> {
         eprintln!("SKIPPED: /usr/bin/chromium is not installed (apt-get install -y chromium)");
         return None;
     }
-    let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chromium-profile");
+    // A profile per run: tests run side by side, and Chromium locks its profile.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("chromium-profile-{}-{run}", std::process::id()));
     let output = std::process::Command::new(chromium)
         .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         .arg(format!("--user-data-dir={}", profile.display()))
@@ -526,6 +530,7 @@ fn chromium(args: &[&str], url: &str) -> Option<std::process::Output> {
         .arg(url)
         .output()
         .unwrap();
+    let _ = std::fs::remove_dir_all(&profile);
     assert!(output.status.success(), "chromium: {}", String::from_utf8_lossy(&output.stderr));
     Some(output)
 }
@@ -709,4 +714,42 @@ fn entity_and_storyline_pages_are_linked_from_the_story_and_escape_names() {
     let (status, _, bad) = get("/entities?kind=city");
     assert_eq!(status, 400);
     assert!(bad.contains("kind"), "{bad}");
+}
+
+/// The names, entity and storyline pages as headless Chromium renders them: the hostile "name"
+/// stays text, the story page's thread and chips are there; screenshots are left beside the
+/// others. Skipped (with a message) when `chromium` is not installed.
+#[test]
+fn entity_and_storyline_pages_render_in_headless_chromium() {
+    let base = &server().base;
+    let (_, _, names) = get("/entities");
+    let hostile = format!("{base}{}", hostile_entity_link(&names));
+    let Some(output) = chromium(&["--dump-dom"], &hostile) else { return };
+    let dom = String::from_utf8_lossy(&output.stdout);
+    assert!(dom.contains("src=x onerror=alert(2)&gt; The"), "{dom}");
+    assert!(!dom.contains("<img") && !dom.contains("<script"), "hostile markup:\n{dom}");
+
+    let story = format!("{base}/stories/{}", strike_id());
+    let dom = chromium(&["--dump-dom"], &story).unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains(&format!("href=\"/entities/{}\"", brandt_id())), "{dom}");
+    assert!(dom.contains("aria-current=\"page\""), "the thread marks this story:\n{dom}");
+
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let pages = [
+        ("names", format!("{base}/entities")),
+        ("entity", format!("{base}/entities/{}", brandt_id())),
+        ("storyline", format!("{base}/storylines/{}", strike_id())),
+    ];
+    for (name, url) in pages {
+        let dom = chromium(&["--dump-dom"], &url).unwrap();
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        assert!(dom.contains("<h1>"), "{name}: {dom}");
+        assert!(!dom.contains("<img") && !dom.contains("<script"), "{name}:\n{dom}");
+        let file = shots.join(format!("serve-{name}.png"));
+        let shot = format!("--screenshot={}", file.display());
+        chromium(&[&shot, "--window-size=1100,1200", "--hide-scrollbars"], &url);
+        assert!(file.exists(), "no screenshot at {}", file.display());
+        eprintln!("screenshot: {}", file.display());
+    }
 }

@@ -80,7 +80,7 @@ pub fn indexing_while<T>(dir: Option<PathBuf>, store: &dyn Store, work: impl FnO
     let Some(dir) = dir else { return work() };
     let (stop, stopped) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
-        let indexer = scope.spawn(|| {
+        let indexer = scope.spawn(move || {
             let index = match storyline_search::SearchIndex::load(&dir) {
                 Ok(index) => index,
                 Err(e) => return warn_unindexed(&dir, &e),

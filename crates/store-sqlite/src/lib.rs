@@ -580,8 +580,7 @@ impl Store for SqliteStore {
             }
             tx.execute("DELETE FROM stories WHERE id NOT IN (SELECT story FROM articles)", [])?;
             upsert_stories(tx, stories)?;
-            let regrouped =
-                groupings.iter().filter_map(|(id, g)| Some(g.story.as_deref().unwrap_or(id)));
+            let regrouped = groupings.iter().map(|(id, g)| g.story.as_deref().unwrap_or(id));
             let touched: std::collections::BTreeSet<&str> =
                 regrouped.chain(stories.iter().map(|s| s.id.as_str())).collect();
             refresh_storylines(tx, touched)

@@ -85,6 +85,7 @@ const MIGRATIONS: &[&str] = &[
         seq    INTEGER NOT NULL,
         PRIMARY KEY (entity, seq)
     ) WITHOUT ROWID;
+    CREATE INDEX articles_seq_story ON articles(seq, story);
     ALTER TABLE stories ADD COLUMN storyline TEXT;
     UPDATE stories SET storyline = COALESCE((SELECT a.storyline FROM articles a
         WHERE a.story = stories.id ORDER BY a.seq DESC LIMIT 1), id);
@@ -384,13 +385,15 @@ const STORY_FILTER: &str = "sources >= ?1 AND (?2 IS NULL OR date >= ?2)
     AND (?3 IS NULL OR date <= ?3)
     AND (?4 IS NULL OR EXISTS (SELECT 1 FROM articles a WHERE a.story = stories.id AND a.source = ?4))
     AND (?5 IS NULL OR id IN (SELECT a.story FROM article_entities e
-        JOIN articles a ON a.seq = e.seq WHERE e.entity = ?5))
+        JOIN articles a INDEXED BY articles_seq_story ON a.seq = e.seq WHERE e.entity = ?5))
     AND (?6 IS NULL OR storyline = ?6)";
 /// An entity's columns for [`entity_summary`] over `entities` (aliased `x`), with its count
-/// of stories.
+/// of stories. Joins from an entity's articles to their stories go through the covering index
+/// `articles_seq_story` (`INDEXED BY`: the row itself, behind its document, is three times
+/// slower to reach, and SQLite's planner prefers it).
 const ENTITY_COLUMNS: &str = "x.id, x.kind, x.name, x.articles,
-    (SELECT COUNT(DISTINCT a.story) FROM article_entities e JOIN articles a ON a.seq = e.seq
-     WHERE e.entity = x.id)";
+    (SELECT COUNT(DISTINCT a.story) FROM article_entities e
+     JOIN articles a INDEXED BY articles_seq_story ON a.seq = e.seq WHERE e.entity = x.id)";
 
 impl Store for SqliteStore {
     fn contains(&self, id: &str) -> Result<bool> {

@@ -719,14 +719,6 @@ fn search_finds_ranks_and_labels_demo_articles_and_reindex_agrees() {
 }
 
 #[test]
-fn search_on_postgres_needs_an_index_directory() {
-    let out = run(Path::new("postgres://nobody@127.0.0.1:1/none"), &["reindex"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("give --index DIR"), "{err}");
-}
-
-#[test]
 fn ingest_brings_the_search_index_up_to_date() {
     let Scratch { _dir, db, .. } = scratch();
     let articles = repo().join("examples/collection/articles");
@@ -743,4 +735,12 @@ fn ingest_brings_the_search_index_up_to_date() {
     let out = run(&bare, &["ingest", "--no-index", articles.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!bare.with_extension("db.search").exists(), "--no-index leaves the index alone");
+}
+
+#[test]
+fn search_on_postgres_needs_an_index_directory() {
+    let out = run(Path::new("postgres://nobody@127.0.0.1:1/none"), &["reindex"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("give --index DIR"), "{err}");
 }

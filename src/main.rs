@@ -72,6 +72,11 @@ enum Command {
         /// and the `committer` instead of ingesting them here.
         #[arg(long, value_name = "NATS_URL", conflicts_with = "threads")]
         to: Option<String>,
+        #[command(flatten)]
+        index: search::IndexArg,
+        /// Leave the search index alone (the next search brings it up to date).
+        #[arg(long)]
+        no_index: bool,
     },
     /// Prepare inputs from a work stream (parse, analyse, grouping features) and publish the
     /// analysed articles back to it; run as many as there are cores to spare, on any machine.
@@ -308,9 +313,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = stream.run_committer(&*open(&db)?, until)?;
             print_ingest_report(&report, args.json)
         }
-        Command::Ingest { paths, json, threads, to: None } => {
+        Command::Ingest { paths, json, threads, to: None, index, no_index } => {
             let store = &*open(&db)?;
-            let report = ingest(store, storyline_pipeline::read_paths(&paths), threads)?;
+            let dir = index.resolve(&db).filter(|_| !no_index);
+            let report = search::indexing_while(dir, store, || {
+                ingest(store, storyline_pipeline::read_paths(&paths), threads)
+            })?;
             print_ingest_report(&report, json)
         }
         Command::Status { from, json } => print_status(&*open(&db)?, from.as_deref(), json),
@@ -533,6 +541,7 @@ fn story_query(args: StoriesArgs) -> Result<StoryQuery> {
         since: day("--since", args.since)?,
         until: day("--until", args.until)?,
         outlet: args.outlet,
+        ..Default::default()
     })
 }
 

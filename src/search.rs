@@ -68,6 +68,53 @@ impl IndexArg {
     }
 }
 
+/// How often `ingest` brings the search index up to date while it commits.
+const INDEX_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs `work` (an ingest writing to `store`) while keeping the search index in `dir` caught up
+/// with what it commits: every [`INDEX_EVERY`] on a thread of its own, and once more when the
+/// work is done, so the first search after a large ingest finds the index up to date. The index
+/// stays derived: when it cannot be updated (another process holds its writer — a server, which
+/// catches up itself —, or it fails), this says so on stderr and the next search catches up.
+pub fn indexing_while<T>(dir: Option<PathBuf>, store: &dyn Store, work: impl FnOnce() -> T) -> T {
+    let Some(dir) = dir else { return work() };
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        let indexer = scope.spawn(move || {
+            let index = match storyline_search::SearchIndex::load(&dir) {
+                Ok(index) => index,
+                Err(e) => return warn_unindexed(&dir, &e),
+            };
+            let mut indexed = 0;
+            loop {
+                let done = stopped.recv_timeout(INDEX_EVERY);
+                match index.catch_up(store) {
+                    Ok(caught) => indexed += caught.indexed,
+                    Err(storyline_search::SearchError::Busy) => {}
+                    Err(e) => return warn_unindexed(&dir, &e),
+                }
+                if !matches!(done, Err(std::sync::mpsc::RecvTimeoutError::Timeout)) {
+                    break;
+                }
+            }
+            if indexed > 0 {
+                eprintln!("search: indexed {indexed} new articles ({})", dir.display());
+            }
+        });
+        let out = work();
+        let _ = stop.send(());
+        let _ = indexer.join();
+        out
+    })
+}
+
+fn warn_unindexed(dir: &Path, e: &storyline_search::SearchError) {
+    eprintln!(
+        "search: the index in {} was not updated ({e}); the next search catches up",
+        dir.display()
+    );
+}
+
 /// Opens (and catches up) the index in `dir`, saying on stderr what it indexed.
 pub fn open_index(dir: &Path, store: &dyn Store) -> Result<SearchIndex> {
     let (index, done) = SearchIndex::open(dir, store)?;

@@ -719,6 +719,25 @@ fn search_finds_ranks_and_labels_demo_articles_and_reindex_agrees() {
 }
 
 #[test]
+fn ingest_brings_the_search_index_up_to_date() {
+    let Scratch { _dir, db, .. } = scratch();
+    let articles = repo().join("examples/collection/articles");
+    let out = run(&db, &["ingest", articles.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("search: indexed 14 new articles"), "{}", stderr(&out));
+    assert!(db.with_extension("db.search").join("v1").is_dir(), "index beside the store");
+    let found = run(&db, &["search", "dock", "strike", "--json"]);
+    assert!(found.status.success(), "{}", stderr(&found));
+    assert!(!stderr(&found).contains("search: indexed"), "nothing left: {}", stderr(&found));
+    assert!(stdout_json(&found)["total"].as_u64().unwrap() >= 1);
+
+    let Scratch { _dir: _other, db: bare, .. } = scratch();
+    let out = run(&bare, &["ingest", "--no-index", articles.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!bare.with_extension("db.search").exists(), "--no-index leaves the index alone");
+}
+
+#[test]
 fn search_on_postgres_needs_an_index_directory() {
     let out = run(Path::new("postgres://nobody@127.0.0.1:1/none"), &["reindex"]);
     assert_eq!(out.status.code(), Some(2));

@@ -107,10 +107,10 @@ impl AppState {
 /// limit and the security headers on every response. With an ingest token, starts the writer
 /// thread (it ends when the router is dropped).
 pub fn router(store: Arc<dyn Store>, config: Config) -> Router {
-    let ingest = config
-        .ingest_token
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| (writer::Writer::start(Arc::clone(&store)), Arc::from(t.trim())));
+    let ingest = config.ingest_token.filter(|t| !t.trim().is_empty()).map(|t| {
+        let writer = writer::Writer::start(Arc::clone(&store), config.search.clone());
+        (writer, Arc::from(t.trim()))
+    });
     let state = AppState { store, search: config.search, ingest, streams: live::streams() };
     Router::new()
         .nest("/api/v1", api::routes())

@@ -1,4 +1,4 @@
-//! The story-listing and search queries, as the API's query string and the pages' forms give
+//! The story-listing, entity-lookup and search queries, as the API's query string and the pages' forms give
 //! them: every value optional and an empty value the same as a missing one (what a GET form
 //! sends), so one parser serves both. Values are checked here, with the parameter named in the
 //! error.
@@ -8,8 +8,10 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use storyline_model::Date;
+use storyline_model::EntityType;
 use storyline_search::SearchRequest;
-use storyline_store::{StoryOrder, StoryQuery};
+use storyline_store::entities::kind_from_str;
+use storyline_store::{EntityQuery, StoryOrder, StoryQuery};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
@@ -27,6 +29,8 @@ pub enum Sort {
     Date,
     /// Most outlets first, then most articles.
     Size,
+    /// Oldest first (undated stories last): a storyline's thread.
+    Oldest,
 }
 
 /// The query string of a story listing (`GET /api/v1/stories`, the front page).
@@ -60,6 +64,12 @@ pub struct ListParams {
     /// Only stories with an article from this outlet (its exact name).
     #[serde(default, skip_serializing_if = "is_blank")]
     pub outlet: Option<String>,
+    /// Only stories with an article naming this entity (an id from `/api/v1/entities`).
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub entity: Option<String>,
+    /// Only the stories of this storyline (an id from a story's `storyline`).
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub storyline: Option<String>,
 }
 
 fn is_blank(value: &Option<String>) -> bool {
@@ -69,18 +79,14 @@ fn is_blank(value: &Option<String>) -> bool {
 impl ListParams {
     /// The store query these parameters ask for, or a `bad_request` naming the bad parameter.
     pub fn query(&self) -> Result<StoryQuery, ApiError> {
-        let limit = number("limit", &self.limit)?.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::bad_request(format!(
-                "limit: expected 1 to {MAX_LIMIT}, got {limit}"
-            )));
-        }
+        let limit = limit(&self.limit)?;
         let order = match value(&self.sort) {
             None | Some("date") => StoryOrder::Newest,
             Some("size") => StoryOrder::Largest,
+            Some("oldest") => StoryOrder::Oldest,
             Some(other) => {
                 return Err(ApiError::bad_request(format!(
-                    "sort: expected `date` or `size`, got {other:?}"
+                    "sort: expected `date`, `size` or `oldest`, got {other:?}"
                 )))
             }
         };
@@ -92,6 +98,8 @@ impl ListParams {
             since: day("since", &self.since)?,
             until: day("until", &self.until)?,
             outlet: value(&self.outlet).map(str::to_string),
+            entity: value(&self.entity).map(str::to_string),
+            storyline: value(&self.storyline).map(str::to_string),
         })
     }
 
@@ -101,6 +109,66 @@ impl ListParams {
         params.offset = (offset > 0).then(|| offset.to_string());
         serde_urlencoded::to_string(&params).unwrap_or_default()
     }
+}
+
+/// The query string of an entity lookup (`GET /api/v1/entities`, the names page).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntityParams {
+    /// What the name must contain, in any case (missing: every name, most named first).
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub q: Option<String>,
+    /// Only names of this kind: `PER`, `ORG`, `LOC` or `MISC`.
+    #[param(value_type = Option<EntityType>)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub kind: Option<String>,
+    /// Names per page, 1 to 100 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub limit: Option<String>,
+    /// Names of the list to skip (default 0).
+    #[param(value_type = Option<u32>)]
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub offset: Option<String>,
+}
+
+impl EntityParams {
+    /// The store query these parameters ask for, or a `bad_request` naming the bad parameter.
+    pub fn query(&self) -> Result<EntityQuery, ApiError> {
+        let kind = value(&self.kind)
+            .map(|k| {
+                kind_from_str(&k.to_ascii_uppercase()).ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "kind: expected `PER`, `ORG`, `LOC` or `MISC`, got {k:?}"
+                    ))
+                })
+            })
+            .transpose()?;
+        Ok(EntityQuery {
+            text: value(&self.q).unwrap_or("").to_string(),
+            kind,
+            limit: limit(&self.limit)?,
+            offset: number("offset", &self.offset)?.unwrap_or(0),
+        })
+    }
+
+    /// The query string of the same lookup starting at `offset` (for paging links).
+    pub fn at_offset(&self, offset: usize) -> String {
+        let mut params = self.clone();
+        params.offset = (offset > 0).then(|| offset.to_string());
+        serde_urlencoded::to_string(&params).unwrap_or_default()
+    }
+}
+
+/// A page size: 1 to [`MAX_LIMIT`], [`DEFAULT_LIMIT`] when missing.
+fn limit(v: &Option<String>) -> Result<usize, ApiError> {
+    let limit = number("limit", v)?.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit: expected 1 to {MAX_LIMIT}, got {limit}"
+        )));
+    }
+    Ok(limit)
 }
 
 /// The query string of a search (`GET /api/v1/search`, the search page).
@@ -253,6 +321,31 @@ mod tests {
             paged.with(|p| p.outlet = Some("Ledger & Co".into())),
             "q=dock&outlet=Ledger+%26+Co"
         );
+    }
+
+    #[test]
+    fn entity_parameters_become_a_query() {
+        let p: EntityParams = serde_urlencoded::from_str("q=+Marsh+&kind=per&limit=5").unwrap();
+        let q = p.query().unwrap();
+        assert_eq!(
+            (q.text.as_str(), q.kind, q.limit, q.offset),
+            ("Marsh", Some(EntityType::Person), 5, 0)
+        );
+        let all: EntityParams = serde_urlencoded::from_str("q=&kind=").unwrap();
+        assert_eq!(
+            all.query().unwrap(),
+            EntityQuery { limit: DEFAULT_LIMIT, ..Default::default() }
+        );
+        for (pairs, named) in [("kind=city", "kind"), ("limit=0", "limit"), ("offset=x", "offset")]
+        {
+            let p: EntityParams = serde_urlencoded::from_str(pairs).unwrap();
+            assert!(p.query().unwrap_err().message.starts_with(named), "{pairs}");
+        }
+        assert_eq!(p.at_offset(20), "q=+Marsh+&kind=per&limit=5&offset=20");
+        let listing = params("entity=ab12&storyline=cd34&sort=oldest").query().unwrap();
+        assert_eq!(listing.entity.as_deref(), Some("ab12"));
+        assert_eq!(listing.storyline.as_deref(), Some("cd34"));
+        assert_eq!(listing.order, StoryOrder::Oldest);
     }
 
     #[test]

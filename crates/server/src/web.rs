@@ -1,10 +1,13 @@
 //! The web UI: server-rendered pages (askama templates in `templates/`, every value escaped by
-//! the template engine) that need no JavaScript — the front page (latest stories, filters as a GET
-//! form, paging), a story page (conflicts first, then summary, agreed facts with each outlet's own
-//! sentence, what one outlet alone reports, timeline, quotes, the articles side by side), an
-//! article page (its text with entities and quotes marked) and a search page (hits grouped by
-//! story with their snippets marked, facets as links that narrow the search). Handlers fetch on a blocking thread
-//! and hand plain view structs to the templates; errors are pages with the API's status and code.
+//! the template engine) that need no JavaScript — the front page (latest stories with their
+//! storyline badge, filters as a GET form, paging), a story page (conflicts first, then summary,
+//! agreed facts with each outlet's own sentence, what one outlet alone reports, timeline, quotes,
+//! the names as chips linking to their entity pages, the other stories of its storyline as a
+//! thread, the articles side by side), an article page (its text with entities and quotes marked),
+//! a search page (hits grouped by story with their snippets marked, facets as links that narrow
+//! the search), a names page (entity lookup), an entity page (its stories) and a storyline page
+//! (its stories, oldest first). Handlers fetch on a blocking thread and hand plain view structs
+//! to the templates; errors are pages with the API's status and code.
 
 use std::collections::BTreeMap;
 
@@ -15,11 +18,15 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use storyline_compare::html::{highlighted, side_by_side, Mark};
-use storyline_model::{offsets, Date, Evidence, StoryReport, UNATTRIBUTED};
-use storyline_pipeline::{find_article, find_story, story_with_texts};
+use storyline_model::{
+    offsets, Date, EntityType, Evidence, StoryReport, StorySummary, UNATTRIBUTED,
+};
+use storyline_pipeline::{find_article, find_story, story_with_texts, Store};
+use storyline_store::entity_id;
 
+use crate::api::{self, StorylineLink};
 use crate::error::ApiError;
-use crate::params::{ListParams, QueryOf, SearchParams};
+use crate::params::{EntityParams, ListParams, QueryOf, SearchParams};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -28,6 +35,9 @@ pub fn routes() -> Router<AppState> {
         .route("/stories/{id}", get(story_page))
         .route("/articles/{id}", get(article_page))
         .route("/search", get(search_page))
+        .route("/entities", get(entities_page))
+        .route("/entities/{id}", get(entity_page))
+        .route("/storylines/{id}", get(storyline_page))
         .route("/assets/style.css", get(stylesheet))
         .route("/assets/live.js", get(live_script))
         .fallback(|| async { PageError(ApiError::not_found("there is no page at this address")) })
@@ -100,6 +110,38 @@ struct StoryRow {
     date: String,
     articles: usize,
     sources: usize,
+    /// The storyline, when the story is one of several in it.
+    thread: Option<StorylineLink>,
+}
+
+impl StoryRow {
+    fn new(s: StorySummary, storyline: Option<StorylineLink>) -> Self {
+        StoryRow {
+            date: day(s.date),
+            id: s.id,
+            headline: s.headline,
+            articles: s.articles,
+            sources: s.sources,
+            thread: storyline.filter(|l| l.stories > 1),
+        }
+    }
+}
+
+/// Listing rows for `stories`, with their storylines.
+fn rows(store: &dyn Store, stories: Vec<StorySummary>) -> Result<Vec<StoryRow>, ApiError> {
+    let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
+    let lines = api::storylines(store, &ids)?;
+    Ok(stories.into_iter().zip(lines).map(|(s, l)| StoryRow::new(s, l)).collect())
+}
+
+/// What a kind of entity is called on the pages.
+fn kind_name(kind: EntityType) -> &'static str {
+    match kind {
+        EntityType::Person => "person",
+        EntityType::Organisation => "organisation",
+        EntityType::Location => "place",
+        EntityType::Misc => "other",
+    }
 }
 
 #[derive(Template)]
@@ -123,23 +165,17 @@ async fn front_page(
     let query = form.query()?;
     let (offset, limit) = (query.offset, query.limit);
     let size_order = query.order == storyline_store::StoryOrder::Largest;
-    let page = state.with_store(move |s| Ok(s.stories(&query)?)).await?;
-    let rows: Vec<StoryRow> = page
-        .stories
-        .into_iter()
-        .map(|s| StoryRow {
-            date: day(s.date),
-            id: s.id,
-            headline: s.headline,
-            articles: s.articles,
-            sources: s.sources,
+    let (total, rows) = state
+        .with_store(move |s| {
+            let page = s.stories(&query)?;
+            Ok((page.total, rows(s, page.stories)?))
         })
-        .collect();
+        .await?;
     let previous = (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit)));
-    let next = (offset + rows.len() < page.total).then(|| form.at_offset(offset + limit));
+    let next = (offset + rows.len() < total).then(|| form.at_offset(offset + limit));
     render(FrontPage {
         size_order,
-        total: page.total,
+        total,
         first: offset + 1,
         last: offset + rows.len(),
         rows,
@@ -213,19 +249,96 @@ struct StoryPage {
     articles: Vec<ArticleRow>,
     /// `storyline_compare::html::side_by_side`: an HTML fragment that escapes every text itself.
     side_by_side: String,
+    /// The story's names, most widely reported first.
+    chips: Vec<Chip>,
+    /// The stories of its storyline, oldest first (empty when the story stands alone).
+    thread: Vec<ThreadItem>,
+    /// The storyline's id and its number of stories (more than `thread` holds when it is long).
+    storyline: Option<StorylineLink>,
+}
+
+/// One of a story's names, linked to its entity page when the index holds it.
+struct Chip {
+    kind: &'static str,
+    name: String,
+    link: Option<String>,
+}
+
+/// One story of a storyline's thread.
+struct ThreadItem {
+    id: String,
+    headline: String,
+    date: String,
+    current: bool,
+}
+
+/// Names shown as chips on a story page.
+const MAX_CHIPS: usize = 40;
+
+/// The chips of a report's names: each links to the entity of its kind, or of another kind
+/// under the same name (the report's kind is the one its articles gave most often).
+fn chips(store: &dyn Store, r: &StoryReport) -> Result<Vec<Chip>, ApiError> {
+    const KINDS: [EntityType; 4] =
+        [EntityType::Person, EntityType::Organisation, EntityType::Location, EntityType::Misc];
+    let candidates: Vec<Vec<String>> = r
+        .entities
+        .iter()
+        .take(MAX_CHIPS)
+        .map(|e| {
+            let others = KINDS.into_iter().filter(|k| *k != e.kind);
+            std::iter::once(e.kind).chain(others).map(|k| entity_id(k, &e.canonical)).collect()
+        })
+        .collect();
+    let all: Vec<String> = candidates.iter().flatten().cloned().collect();
+    let known = store.known_entities(&all)?;
+    Ok(r.entities
+        .iter()
+        .zip(candidates)
+        .map(|(e, ids)| Chip {
+            kind: kind_name(e.kind),
+            name: e.canonical.clone(),
+            link: ids.into_iter().find(|id| known.contains(id)),
+        })
+        .collect())
+}
+
+/// The thread of the story `id`: its storyline's stories, oldest first (at most a page).
+fn thread(
+    store: &dyn Store,
+    id: &str,
+) -> Result<(Option<StorylineLink>, Vec<ThreadItem>), ApiError> {
+    let line = api::storylines(store, &[id.to_string()])?.pop().flatten();
+    let Some(line) = line.filter(|l| l.stories > 1) else { return Ok((None, Vec::new())) };
+    let limit = Some(crate::params::MAX_LIMIT.to_string());
+    let page = api::storyline_page(store, &line.id, &ListParams { limit, ..Default::default() })?;
+    let items = page
+        .stories
+        .into_iter()
+        .map(|s| ThreadItem {
+            current: s.id == id,
+            date: day(s.date),
+            id: s.id,
+            headline: s.headline,
+        })
+        .collect();
+    Ok((Some(line), items))
 }
 
 async fn story_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let (report, texts) = state
+    let (report, texts, chips, (storyline, thread)) = state
         .with_store(move |s| {
             let story = find_story(s, &id)?;
-            Ok(story_with_texts(s, &story.id)?)
+            let (report, texts) = story_with_texts(s, &story.id)?;
+            let chips = chips(s, &report)?;
+            Ok((report, texts, chips, thread(s, &story.id)?))
         })
         .await?;
-    render(StoryPage::new(&report, &texts))
+    let mut page = StoryPage::new(&report, &texts);
+    (page.chips, page.thread, page.storyline) = (chips, thread, storyline);
+    render(page)
 }
 
 impl StoryPage {
@@ -325,8 +438,181 @@ impl StoryPage {
                 })
                 .collect(),
             side_by_side: side_by_side(r, texts),
+            chips: Vec::new(),
+            thread: Vec::new(),
+            storyline: None,
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names (the entity index), an entity's stories, a storyline's stories
+
+struct EntityRow {
+    id: String,
+    name: String,
+    kind: &'static str,
+    articles: usize,
+    stories: usize,
+}
+
+impl From<api::EntityView> for EntityRow {
+    fn from(e: api::EntityView) -> Self {
+        EntityRow {
+            kind: kind_name(e.kind),
+            id: e.id,
+            name: e.name,
+            articles: e.articles,
+            stories: e.stories,
+        }
+    }
+}
+
+/// One choice of the kind menu.
+struct KindOption {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "entities.html")]
+struct EntitiesPage {
+    form: EntityParams,
+    kinds: Vec<KindOption>,
+    total: usize,
+    first: usize,
+    last: usize,
+    rows: Vec<EntityRow>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+async fn entities_page(
+    State(state): State<AppState>,
+    form: Result<QueryOf<EntityParams>, ApiError>,
+) -> Result<Html<String>, PageError> {
+    let QueryOf(form) = form?;
+    let query = form.query()?;
+    let (offset, limit) = (query.offset, query.limit);
+    let page = state.with_store(move |s| Ok(s.entities(&query)?)).await?;
+    let rows: Vec<EntityRow> =
+        page.entities.into_iter().map(|e| api::EntityView::from(e).into()).collect();
+    let previous = (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit)));
+    let next = (offset + rows.len() < page.total).then(|| form.at_offset(offset + limit));
+    let chosen = form.query()?.kind;
+    let kinds =
+        [EntityType::Person, EntityType::Organisation, EntityType::Location, EntityType::Misc]
+            .into_iter()
+            .map(|k| KindOption {
+                value: k.as_str(),
+                label: kind_name(k),
+                selected: chosen == Some(k),
+            })
+            .collect();
+    render(EntitiesPage {
+        kinds,
+        total: page.total,
+        first: offset + 1,
+        last: offset + rows.len(),
+        rows,
+        previous,
+        next,
+        form,
+    })
+}
+
+/// A page of stories under a heading: an entity's or a storyline's.
+#[derive(Template)]
+#[template(path = "stories_of.html")]
+struct StoriesOf {
+    /// `entity` or `storyline`.
+    what: &'static str,
+    title: String,
+    /// What the heading says under the title (the entity's kind and counts).
+    about: String,
+    json: String,
+    total: usize,
+    first: usize,
+    last: usize,
+    rows: Vec<StoryRow>,
+    /// The base of the paging links (the page's own path).
+    path: String,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+async fn entity_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<QueryOf<ListParams>, ApiError>,
+) -> Result<Html<String>, PageError> {
+    let QueryOf(form) = form?;
+    let params = form.clone();
+    let (page, rows) = state
+        .with_store(move |s| {
+            let mut page = api::entity_page(s, &id, &params)?;
+            let rows = rows(s, std::mem::take(&mut page.stories))?;
+            Ok((page, rows))
+        })
+        .await?;
+    let e = page.entity;
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let about = format!(
+        "{} · named in {} of {}",
+        kind_name(e.kind),
+        count(e.articles, "article", "articles"),
+        count(e.stories, "story", "stories")
+    );
+    let (offset, limit) = (page.offset, page.limit);
+    render(StoriesOf {
+        what: "entity",
+        title: e.name,
+        about,
+        json: format!("/api/v1/entities/{}/stories", e.id),
+        total: page.total,
+        first: offset + 1,
+        last: offset + rows.len(),
+        previous: (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit))),
+        next: (offset + rows.len() < page.total).then(|| form.at_offset(offset + limit)),
+        path: format!("/entities/{}", e.id),
+        rows,
+    })
+}
+
+async fn storyline_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<QueryOf<ListParams>, ApiError>,
+) -> Result<Html<String>, PageError> {
+    let QueryOf(form) = form?;
+    let params = form.clone();
+    let (page, rows) = state
+        .with_store(move |s| {
+            let mut page = api::storyline_page(s, &id, &params)?;
+            let rows = rows(s, std::mem::take(&mut page.stories))?;
+            Ok((page, rows))
+        })
+        .await?;
+    let title = match rows.first() {
+        Some(first) if page.offset == 0 => format!("Storyline: {}", first.headline),
+        _ => format!("Storyline {}", page.id),
+    };
+    let (offset, limit) = (page.offset, page.limit);
+    render(StoriesOf {
+        what: "storyline",
+        title,
+        about: format!("{} stories, oldest first", page.total),
+        json: format!("/api/v1/storylines/{}", page.id),
+        total: page.total,
+        first: offset + 1,
+        last: offset + rows.len(),
+        previous: (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit))),
+        next: (offset + rows.len() < page.total).then(|| form.at_offset(offset + limit)),
+        path: format!("/storylines/{}", page.id),
+        rows,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -521,16 +807,7 @@ fn group_by_story(page: storyline_search::SearchPage) -> Vec<StoryHits> {
     let mut groups: Vec<StoryHits> = page
         .stories
         .into_iter()
-        .map(|s| StoryHits {
-            story: Some(StoryRow {
-                date: day(s.date),
-                id: s.id,
-                headline: s.headline,
-                articles: s.articles,
-                sources: s.sources,
-            }),
-            hits: Vec::new(),
-        })
+        .map(|s| StoryHits { story: Some(StoryRow::new(s, None)), hits: Vec::new() })
         .collect();
     for hit in page.hits {
         let at = groups.iter().position(|g| {

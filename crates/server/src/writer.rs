@@ -7,11 +7,17 @@
 //! `storyline ingest`, a committer) has committed since, the state is stale and is restored
 //! again. A request whose commit fails drops the state too (it is restored from what the store
 //! really holds on the next request). The queue in front of the thread is bounded.
+//!
+//! With a search index, the writer catches the index up after each commit, before it answers:
+//! an article the server reports as stored is already searchable, and the first search after a
+//! large POST does not pay the indexing. (The index stays derived: a failed catch-up is left to
+//! the next search, which catches up anyway.)
 
 use std::sync::Arc;
 
 use storyline_ingest::Input;
 use storyline_pipeline::{IngestReport, Ingestor, Store};
+use storyline_search::{SearchError, SearchIndex};
 use storyline_store::StoreError;
 use tokio::sync::{mpsc, oneshot};
 
@@ -33,12 +39,12 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread over `store`.
-    pub fn start(store: Arc<dyn Store>) -> Writer {
+    /// Starts the writer thread over `store` (keeping `search` caught up, when given).
+    pub fn start(store: Arc<dyn Store>, search: Option<Arc<SearchIndex>>) -> Writer {
         let (jobs, queue) = mpsc::channel(QUEUE);
         std::thread::Builder::new()
             .name("storyline-writer".into())
-            .spawn(move || write_loop(&*store, queue))
+            .spawn(move || write_loop(&*store, search.as_deref(), queue))
             .expect("the writer thread starts");
         Writer { jobs }
     }
@@ -54,12 +60,20 @@ impl Writer {
 }
 
 /// Takes jobs until every [`Writer`] handle is dropped.
-fn write_loop(store: &dyn Store, mut queue: mpsc::Receiver<Job>) {
+fn write_loop(store: &dyn Store, search: Option<&SearchIndex>, mut queue: mpsc::Receiver<Job>) {
     let mut ingestor: Option<Ingestor<'_>> = None;
     while let Some(job) = queue.blocking_recv() {
         let result = ingest_one(store, &mut ingestor, job.input);
-        if result.is_err() {
-            ingestor = None;
+        match (&result, search) {
+            (Err(_), _) => ingestor = None,
+            (Ok(report), Some(index)) if report.ingested > 0 => match index.catch_up(store) {
+                // Another process holds the index's writer; it (or the next search) catches up.
+                Ok(_) | Err(SearchError::Busy) => {}
+                Err(e) => {
+                    eprintln!("search: the index was not updated ({e}); the next search catches up")
+                }
+            },
+            _ => {}
         }
         // The client may have gone (timed out): its report is dropped, the articles stay stored.
         let _ = job.reply.send(result);

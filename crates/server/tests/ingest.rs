@@ -12,12 +12,19 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use storyline_ingest::Input;
+use storyline_search::SearchIndex;
+use storyline_store::Store;
 use storyline_store_sqlite::SqliteStore;
 
 const TOKEN: &str = "test-token-4f1c";
 
 /// A server on a fresh store (named `name`), with `token` as its ingest token; its address.
 fn start(name: &str, token: Option<&str>) -> (String, PathBuf) {
+    start_with(name, token, false)
+}
+
+/// [`start`], with a search index beside the store (`store.db.search`) when `search` is set.
+fn start_with(name: &str, token: Option<&str>, search: bool) -> (String, PathBuf) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("ingest-test-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -25,7 +32,11 @@ fn start(name: &str, token: Option<&str>) -> (String, PathBuf) {
     let store = SqliteStore::open(&db).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
-    let config = storyline_server::Config { search: None, ingest_token: token.map(str::to_string) };
+    let search = search.then(|| {
+        let (index, _) = SearchIndex::open(&dir.join("store.db.search"), &store).unwrap();
+        Arc::new(index)
+    });
+    let config = storyline_server::Config { search, ingest_token: token.map(str::to_string) };
     std::thread::spawn(move || {
         storyline_server::run(listener, Arc::new(store), config, std::future::pending()).unwrap()
     });
@@ -97,6 +108,23 @@ fn posting_needs_the_operators_token() {
     let (closed, _) = start("no-token", None);
     let (status, v) = post(&closed, Some(TOKEN), body.as_bytes());
     assert_eq!((status, code(&v)), (403, "ingest_disabled"), "{v}");
+}
+
+#[test]
+fn posted_articles_are_indexed_before_the_answer() {
+    let (addr, db) = start_with("indexed", Some(TOKEN), true);
+    let (status, v) = post(&addr, Some(TOKEN), quarry_collapse("Dunmere Echo").as_bytes());
+    assert_eq!((status, &v["ingested"]), (200, &1.into()), "{v}");
+    // Read from disk by another handle, before any search: the writer committed the index.
+    let seq = SqliteStore::open(&db).unwrap().last_seq().unwrap();
+    let on_disk = SearchIndex::load(&db.with_extension("db.search")).unwrap();
+    assert_eq!((seq, on_disk.indexed_seq()), (1, 1));
+    let (status, found) = send(&addr, "GET", "/api/v1/search?q=quarry", &[], b"");
+    assert_eq!(
+        (status, &found["total"], &found["pending"]),
+        (200, &1.into(), &0.into()),
+        "{found}"
+    );
 }
 
 #[test]

@@ -15,6 +15,7 @@ use storyline_search::SearchIndex;
 use storyline_store_sqlite::SqliteStore;
 
 const STRIKE_TITLE: &str = "Dock workers at Port Varnholm walk out";
+const TALKS_TITLE: &str = "Port Varnholm pay talks resume after dock walkout";
 
 /// Invented articles: a three-outlet strike (one outlet's copy hostile, one giving another count
 /// of strikers), a ferry story whose
@@ -68,6 +69,16 @@ fn inputs() -> Vec<Input> {
              engine, the operator Bluewater Lines said. Fares are unchanged.",
         ),
         record(
+            "talks.json",
+            TALKS_TITLE,
+            "Varnholm Ledger",
+            "2026-04-21",
+            "Two weeks after the dock walkout at Port Varnholm, the union and the port operators \
+             resumed pay talks on Tuesday. Harbour master Ilse Brandt said cargo traffic at Port \
+             Varnholm had returned to normal and that ships were no longer diverted to Kestrel \
+             Bay. The union said its members would vote on any offer.",
+        ),
+        record(
             "festival.json",
             "Tilbury Vale orchard festival draws record crowd",
             "Northgate \"Post\" <i>",
@@ -93,7 +104,7 @@ fn server() -> &'static Server {
         let mut inputs = inputs();
         let late = inputs.pop().unwrap();
         let report = storyline_pipeline::ingest(&store, inputs.into_iter().map(Ok), &()).unwrap();
-        assert_eq!((report.ingested, report.failed.len()), (4, 0), "{report:?}");
+        assert_eq!((report.ingested, report.failed.len()), (5, 0), "{report:?}");
         let (search, _) = SearchIndex::open(&dir.join("store.db.search"), &store).unwrap();
         // Stored after the index opened: the first search must catch up with it.
         let report = storyline_pipeline::ingest(&store, std::iter::once(Ok(late)), &()).unwrap();
@@ -161,6 +172,11 @@ fn headlines(list: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The id of the invented harbour master, as the entity index gives it.
+fn brandt_id() -> String {
+    storyline_store::entity_id(storyline_model::EntityType::Person, "Ilse Brandt")
+}
+
 fn strike_id() -> String {
     let (_, list) = get_json("/api/v1/stories?min_sources=2");
     list["stories"][0]["id"].as_str().unwrap().to_string()
@@ -170,11 +186,11 @@ fn strike_id() -> String {
 fn api_lists_filters_and_pages_stories() {
     let (status, all) = get_json("/api/v1/stories");
     assert_eq!(status, 200);
-    assert_eq!(all["total"], 3, "{all}");
+    assert_eq!(all["total"], 4, "{all}");
     assert_eq!((all["limit"].as_u64(), all["offset"].as_u64()), (Some(20), Some(0)));
     let newest = headlines(&all);
     assert!(newest[0].starts_with("Lake Ormsby ferry"), "{newest:?}");
-    assert!(newest[2].starts_with("Tilbury Vale"), "{newest:?}");
+    assert!(newest[3].starts_with("Tilbury Vale"), "{newest:?}");
 
     let (_, big) = get_json("/api/v1/stories?min_sources=2");
     assert_eq!(big["total"], 1);
@@ -184,16 +200,18 @@ fn api_lists_filters_and_pages_stories() {
     let (_, by_size) = get_json("/api/v1/stories?sort=size&limit=1");
     assert_eq!(
         (by_size["total"].as_u64(), headlines(&by_size)),
-        (Some(3), vec![STRIKE_TITLE.into()])
+        (Some(4), vec![STRIKE_TITLE.into()])
     );
 
-    let (_, second) = get_json("/api/v1/stories?limit=1&offset=1");
+    let (_, second) = get_json("/api/v1/stories?limit=1&offset=2");
     assert_eq!(headlines(&second), [STRIKE_TITLE]);
     let (_, past_end) = get_json("/api/v1/stories?offset=10");
-    assert_eq!((past_end["total"].as_u64(), headlines(&past_end).len()), (Some(3), 0));
+    assert_eq!((past_end["total"].as_u64(), headlines(&past_end).len()), (Some(4), 0));
 
     let (_, april) = get_json("/api/v1/stories?since=2026-04-01&until=2026-04-30");
-    assert_eq!(headlines(&april), [STRIKE_TITLE]);
+    assert_eq!(headlines(&april), [TALKS_TITLE, STRIKE_TITLE]);
+    let (_, oldest) = get_json("/api/v1/stories?sort=oldest&limit=2");
+    assert!(headlines(&oldest)[0].starts_with("Tilbury Vale"), "{oldest}");
     let (_, outlet) = get_json("/api/v1/stories?outlet=Ormsby%20Gazette");
     assert_eq!(outlet["total"], 1);
     assert!(headlines(&outlet)[0].starts_with("Lake Ormsby ferry"));
@@ -262,6 +280,10 @@ fn openapi_document_parses_and_lists_the_paths() {
         "/api/v1/stories/{id}",
         "/api/v1/stories/{id}/articles",
         "/api/v1/articles/{id}",
+        "/api/v1/entities",
+        "/api/v1/entities/{id}",
+        "/api/v1/entities/{id}/stories",
+        "/api/v1/storylines/{id}",
         "/api/v1/search",
         "/api/v1/events",
         "/api/v1/openapi.json",
@@ -278,7 +300,20 @@ fn openapi_document_parses_and_lists_the_paths() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(params, ["limit", "offset", "sort", "min_sources", "since", "until", "outlet"]);
+    assert_eq!(
+        params,
+        [
+            "limit",
+            "offset",
+            "sort",
+            "min_sources",
+            "since",
+            "until",
+            "outlet",
+            "entity",
+            "storyline"
+        ]
+    );
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for schema in [
         "StoryList",
@@ -290,6 +325,12 @@ fn openapi_document_parses_and_lists_the_paths() {
         "Hit",
         "IngestReport",
         "StoriesChanged",
+        "StoryView",
+        "StorylineLink",
+        "StorylineStories",
+        "EntityList",
+        "EntityView",
+        "EntityStories",
     ] {
         assert!(schemas.contains_key(schema), "schema {schema} missing");
     }
@@ -477,7 +518,11 @@ fn chromium(args: &[&str], url: &str) -> Option<std::process::Output> {
         eprintln!("SKIPPED: /usr/bin/chromium is not installed (apt-get install -y chromium)");
         return None;
     }
-    let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chromium-profile");
+    // A profile per run: tests run side by side, and Chromium locks its profile.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("chromium-profile-{}-{run}", std::process::id()));
     let output = std::process::Command::new(chromium)
         .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         .arg(format!("--user-data-dir={}", profile.display()))
@@ -485,6 +530,7 @@ fn chromium(args: &[&str], url: &str) -> Option<std::process::Output> {
         .arg(url)
         .output()
         .unwrap();
+    let _ = std::fs::remove_dir_all(&profile);
     assert!(output.status.success(), "chromium: {}", String::from_utf8_lossy(&output.stderr));
     Some(output)
 }
@@ -516,6 +562,193 @@ fn story_and_search_pages_render_in_headless_chromium() {
         let file = shots.join(format!("serve-{name}.png"));
         let shot = format!("--screenshot={}", file.display());
         chromium(&[&shot, "--window-size=1100,1600", "--hide-scrollbars"], &url);
+        assert!(file.exists(), "no screenshot at {}", file.display());
+        eprintln!("screenshot: {}", file.display());
+    }
+}
+
+#[test]
+fn api_entities_look_up_names_and_list_their_stories() {
+    let (status, found) = get_json("/api/v1/entities?q=brandt");
+    assert_eq!(status, 200);
+    assert_eq!(found["total"], 1, "{found}");
+    let brandt = &found["entities"][0];
+    assert_eq!(brandt["id"], brandt_id().as_str());
+    assert_eq!(
+        (brandt["name"].as_str(), brandt["kind"].as_str()),
+        (Some("Ilse Brandt"), Some("PER"))
+    );
+    assert_eq!((brandt["articles"].as_u64(), brandt["stories"].as_u64()), (Some(4), Some(2)));
+
+    let (_, places) = get_json("/api/v1/entities?q=VARNHOLM&kind=loc");
+    let names: Vec<&str> = places["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Port Varnholm"]);
+    let (_, none) = get_json("/api/v1/entities?q=varnholm&kind=PER");
+    assert_eq!(none["total"], 0);
+    let (_, paged) = get_json("/api/v1/entities?limit=2&offset=1");
+    assert_eq!(
+        (paged["entities"].as_array().unwrap().len(), paged["offset"].as_u64()),
+        (2, Some(1))
+    );
+
+    let (status, one) = get_json(&format!("/api/v1/entities/{}", brandt_id()));
+    assert_eq!((status, &one), (200, brandt));
+
+    let (status, stories) = get_json(&format!("/api/v1/entities/{}/stories", brandt_id()));
+    assert_eq!(status, 200);
+    assert_eq!(stories["entity"], *brandt);
+    assert_eq!(
+        (stories["total"].as_u64(), headlines(&stories)),
+        (Some(2), vec![TALKS_TITLE.into(), STRIKE_TITLE.into()])
+    );
+    let (_, oldest) = get_json(&format!("/api/v1/entities/{}/stories?sort=oldest", brandt_id()));
+    assert_eq!(headlines(&oldest), [STRIKE_TITLE, TALKS_TITLE]);
+    let (_, wide) = get_json(&format!("/api/v1/entities/{}/stories?min_sources=2", brandt_id()));
+    assert_eq!(headlines(&wide), [STRIKE_TITLE], "the listing's filters apply");
+    let (_, listed) = get_json(&format!("/api/v1/stories?entity={}", brandt_id()));
+    assert_eq!(listed["total"], 2);
+
+    for (path, status, code) in [
+        ("/api/v1/entities/ffffffffffffffff", 404, "not_found"),
+        ("/api/v1/entities/ffffffffffffffff/stories", 404, "not_found"),
+        ("/api/v1/entities?kind=city", 400, "bad_request"),
+        ("/api/v1/entities?limit=0", 400, "bad_request"),
+        ("/api/v1/storylines/ffffffffffffffff", 404, "not_found"),
+        ("/api/v1/storylines/ffffffffffffffff?limit=many", 400, "bad_request"),
+    ] {
+        let (got, body) = get_json(path);
+        assert_eq!((got, body["error"]["code"].as_str()), (status, Some(code)), "{path}: {body}");
+    }
+}
+
+#[test]
+fn api_storylines_thread_the_stories_oldest_first() {
+    let strike = strike_id();
+    let (_, report) = get_json(&format!("/api/v1/stories/{strike}"));
+    assert_eq!(report["storyline"], serde_json::json!({"id": strike, "stories": 2}), "{report}");
+    assert_eq!(report["headline"], STRIKE_TITLE, "the report is still all there");
+
+    let (status, line) = get_json(&format!("/api/v1/storylines/{strike}"));
+    assert_eq!(status, 200);
+    assert_eq!((line["id"].as_str(), line["total"].as_u64()), (Some(strike.as_str()), Some(2)));
+    assert_eq!(headlines(&line), [STRIKE_TITLE, TALKS_TITLE]);
+    let (_, newest) = get_json(&format!("/api/v1/storylines/{strike}?sort=date&limit=1"));
+    assert_eq!(headlines(&newest), [TALKS_TITLE]);
+
+    let (_, list) = get_json("/api/v1/stories");
+    for story in list["stories"].as_array().unwrap() {
+        let threaded = story["headline"] == STRIKE_TITLE || story["headline"] == TALKS_TITLE;
+        let want = if threaded { (strike.as_str(), 2) } else { (story["id"].as_str().unwrap(), 1) };
+        let got = (
+            story["storyline"]["id"].as_str().unwrap(),
+            story["storyline"]["stories"].as_u64().unwrap(),
+        );
+        assert_eq!(got, want, "{story}");
+    }
+}
+
+/// The link to the entity page of the hostile "name" (markup the tagger took for a name).
+fn hostile_entity_link(names: &str) -> String {
+    let at = names.find("onerror").expect("the hostile name is listed");
+    let start = names[..at].rfind("href=\"/entities/").expect("as a link");
+    names[start + 6..].split('"').next().unwrap().to_string()
+}
+
+#[test]
+fn entity_and_storyline_pages_are_linked_from_the_story_and_escape_names() {
+    let strike = strike_id();
+    let (_, _, story) = get("/stories/{strike}".replace("{strike}", &strike).as_str());
+    let names = story.find("<h2 id=\"names\">Names</h2>").expect("a names section");
+    assert!(story[names..].contains(&format!("href=\"/entities/{}\"", brandt_id())), "{story}");
+    let thread = story.find("<h2 id=\"storyline\">Storyline</h2>").expect("a storyline section");
+    let thread = &story[thread..];
+    assert!(thread.contains(&format!("href=\"/storylines/{strike}\"")), "{thread}");
+    let (mine, talks) = (thread.find("(this story)").unwrap(), thread.find(TALKS_TITLE).unwrap());
+    assert!(mine < talks, "oldest first: {thread}");
+    assert_inert(&story);
+
+    let (_, _, front) = get("/");
+    assert!(
+        front.contains(&format!("href=\"/storylines/{strike}\"")),
+        "a storyline badge:\n{front}"
+    );
+    assert!(front.contains("href=\"/entities\""), "the names page is in the navigation");
+
+    let (status, _, entity) = get(&format!("/entities/{}", brandt_id()));
+    assert_eq!(status, 200, "{entity}");
+    assert!(entity.contains("<h1>Ilse Brandt</h1>"), "{entity}");
+    assert!(entity.contains("person · named in 4 articles of 2 stories"), "{entity}");
+    assert!(entity.find(TALKS_TITLE).unwrap() < entity.find(STRIKE_TITLE).unwrap(), "newest first");
+    let (_, _, paged) = get(&format!("/entities/{}?limit=1", brandt_id()));
+    assert!(
+        paged.contains(&format!("rel=\"next\" href=\"/entities/{}?limit=1", brandt_id())),
+        "{paged}"
+    );
+
+    let (status, _, line) = get(&format!("/storylines/{strike}"));
+    assert_eq!(status, 200, "{line}");
+    assert!(line.contains(&format!("<h1>Storyline: {STRIKE_TITLE}</h1>")), "{line}");
+    assert!(line.find(STRIKE_TITLE).unwrap() < line.find(TALKS_TITLE).unwrap(), "oldest first");
+
+    let (status, _, all) = get("/entities");
+    assert_eq!(status, 200);
+    assert!(all.contains("Ilse Brandt") && all.contains("Marta Quell"), "{all}");
+    assert_inert(&all);
+    let (_, _, hostile) = get(&hostile_entity_link(&all));
+    assert!(hostile.contains("onerror=alert(2)"), "shown as text:\n{hostile}");
+    assert_inert(&hostile);
+    let (_, _, people) = get("/entities?q=a&kind=PER");
+    assert!(people.contains("Marta Quell") && !people.contains("Port Varnholm"), "{people}");
+    assert!(people.contains("<option value=\"PER\" selected>"), "{people}");
+
+    for path in ["/entities/ffffffffffffffff", "/storylines/ffffffffffffffff"] {
+        let (status, kind, missing) = get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(kind.starts_with("text/html") && missing.contains("not_found"), "{missing}");
+    }
+    let (status, _, bad) = get("/entities?kind=city");
+    assert_eq!(status, 400);
+    assert!(bad.contains("kind"), "{bad}");
+}
+
+/// The names, entity and storyline pages as headless Chromium renders them: the hostile "name"
+/// stays text, the story page's thread and chips are there; screenshots are left beside the
+/// others. Skipped (with a message) when `chromium` is not installed.
+#[test]
+fn entity_and_storyline_pages_render_in_headless_chromium() {
+    let base = &server().base;
+    let (_, _, names) = get("/entities");
+    let hostile = format!("{base}{}", hostile_entity_link(&names));
+    let Some(output) = chromium(&["--dump-dom"], &hostile) else { return };
+    let dom = String::from_utf8_lossy(&output.stdout);
+    assert!(dom.contains("src=x onerror=alert(2)&gt; The"), "{dom}");
+    assert!(!dom.contains("<img") && !dom.contains("<script"), "hostile markup:\n{dom}");
+
+    let story = format!("{base}/stories/{}", strike_id());
+    let dom = chromium(&["--dump-dom"], &story).unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains(&format!("href=\"/entities/{}\"", brandt_id())), "{dom}");
+    assert!(dom.contains("aria-current=\"page\""), "the thread marks this story:\n{dom}");
+
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let pages = [
+        ("names", format!("{base}/entities")),
+        ("entity", format!("{base}/entities/{}", brandt_id())),
+        ("storyline", format!("{base}/storylines/{}", strike_id())),
+    ];
+    for (name, url) in pages {
+        let dom = chromium(&["--dump-dom"], &url).unwrap();
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        assert!(dom.contains("<h1>"), "{name}: {dom}");
+        assert!(!dom.contains("<img") && !dom.contains("<script"), "{name}:\n{dom}");
+        let file = shots.join(format!("serve-{name}.png"));
+        let shot = format!("--screenshot={}", file.display());
+        chromium(&[&shot, "--window-size=1100,1200", "--hide-scrollbars"], &url);
         assert!(file.exists(), "no screenshot at {}", file.display());
         eprintln!("screenshot: {}", file.display());
     }

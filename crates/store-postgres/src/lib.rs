@@ -14,10 +14,12 @@
 use postgres::types::ToSql;
 use postgres::{NoTls, Row, Transaction};
 use r2d2_postgres::PostgresConnectionManager;
-use storyline_model::{Article, ArticleId, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_model::{Article, ArticleId, Entity, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_store::entities::{entity_rows, fold, kind_from_str, EntityRow};
 use storyline_store::{
-    Batch, CachedReport, ErrorKind, FetchState, GroupingRecord, Result, Store, StoreError,
-    StoredArticle, StoryOrder, StoryPage, StoryQuery,
+    Batch, CachedReport, EntityPage, EntityQuery, EntitySummary, ErrorKind, FetchState,
+    GroupingRecord, Result, Store, StoreError, StoredArticle, StoryOrder, StoryPage, StoryQuery,
+    StorylineOf,
 };
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
@@ -71,7 +73,28 @@ const MIGRATIONS: &[&str] = &[
         name     TEXT PRIMARY KEY,
         position BIGINT NOT NULL
     );",
+    "CREATE TABLE entities (
+        id       TEXT COLLATE \"C\" PRIMARY KEY,
+        kind     TEXT NOT NULL,
+        name     TEXT NOT NULL,
+        folded   TEXT COLLATE \"C\" NOT NULL,
+        articles BIGINT NOT NULL
+    );
+    CREATE INDEX entities_articles ON entities(articles DESC, folded, id);
+    CREATE TABLE article_entities (
+        entity TEXT COLLATE \"C\" NOT NULL,
+        seq    BIGINT NOT NULL,
+        PRIMARY KEY (entity, seq)
+    );
+    ALTER TABLE stories ADD COLUMN storyline TEXT COLLATE \"C\";
+    UPDATE stories SET storyline = COALESCE((SELECT a.storyline FROM articles a
+        WHERE a.story = stories.id ORDER BY a.seq DESC LIMIT 1), id);
+    CREATE INDEX stories_storyline ON stories(storyline);",
 ];
+
+/// The schema version whose migration creates the entity index, filled in Rust from the stored
+/// documents right after its SQL ran (in the same transaction).
+const ENTITIES_VERSION: i64 = 5;
 
 /// Connections kept open by the pool.
 const POOL_SIZE: u32 = 4;
@@ -161,6 +184,9 @@ impl PostgresStore {
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             tx.batch_execute(sql).map_err(|e| self.e(e))?;
+            if i as i64 + 1 == ENTITIES_VERSION {
+                backfill_entities(&mut tx).map_err(|e| self.e(e))?;
+            }
             tx.execute("UPDATE storyline_schema SET version = $1", &[&(i as i64 + 1)])
                 .map_err(|e| self.e(e))?;
         }
@@ -264,6 +290,88 @@ fn summary(r: &Row) -> StorySummary {
     }
 }
 
+/// Fills the entity index from the documents of every stored article (a store made before it
+/// existed), a page at a time.
+fn backfill_entities(tx: &mut Transaction<'_>) -> std::result::Result<(), postgres::Error> {
+    let mut after = 0i64;
+    loop {
+        let rows = tx.query(
+            "SELECT seq, document FROM articles
+             WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&after, &PAGE],
+        )?;
+        let Some(last) = rows.last() else { return Ok(()) };
+        after = last.get(0);
+        let mut named = Vec::new();
+        for row in &rows {
+            let document: String = row.get(1);
+            // An unreadable document names nothing; reading the article itself reports it.
+            let entities: Vec<Entity> = serde_json::from_str::<serde_json::Value>(&document)
+                .ok()
+                .and_then(|mut d| d.pointer_mut("/entities").map(serde_json::Value::take))
+                .and_then(|e| serde_json::from_value(e).ok())
+                .unwrap_or_default();
+            named.push((row.get::<_, i64>(0), entity_rows(&entities)));
+        }
+        index_entities(tx, &named)?;
+    }
+}
+
+/// Adds newly stored articles (their seq and the entities they name) to the entity index, in
+/// two statements whatever their number.
+fn index_entities(
+    tx: &mut Transaction<'_>,
+    named: &[(i64, Vec<EntityRow>)],
+) -> std::result::Result<(), postgres::Error> {
+    let mut counts: std::collections::BTreeMap<&str, (&EntityRow, i64)> = Default::default();
+    let (mut entity, mut seq) = (Vec::new(), Vec::new());
+    for (at, rows) in named {
+        for row in rows {
+            counts.entry(&row.id).or_insert((row, 0)).1 += 1;
+            entity.push(row.id.as_str());
+            seq.push(*at);
+        }
+    }
+    if entity.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<&EntityRow> = counts.values().map(|(r, _)| *r).collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    let folded: Vec<&str> = rows.iter().map(|r| r.folded.as_str()).collect();
+    let articles: Vec<i64> = counts.values().map(|(_, n)| *n).collect();
+    tx.execute(
+        "INSERT INTO entities (id, kind, name, folded, articles)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+         ON CONFLICT (id) DO UPDATE SET articles = entities.articles + excluded.articles",
+        &[&ids, &kinds, &names, &folded, &articles],
+    )?;
+    tx.execute(
+        "INSERT INTO article_entities (entity, seq)
+         SELECT * FROM UNNEST($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING",
+        &[&entity, &seq],
+    )?;
+    Ok(())
+}
+
+/// Sets each listed story's storyline to its latest article's (its own id when none says one).
+fn refresh_storylines(
+    tx: &mut Transaction<'_>,
+    stories: &[&str],
+) -> std::result::Result<(), postgres::Error> {
+    if stories.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        "UPDATE stories SET storyline = COALESCE((SELECT a.storyline FROM articles a
+            WHERE a.story = stories.id ORDER BY a.seq DESC LIMIT 1), id)
+         WHERE id = ANY($1)",
+        &[&stories],
+    )?;
+    Ok(())
+}
+
 /// Writes story summaries (insert or update); every changed story gets a new revision and loses
 /// its cached report.
 fn upsert_stories(
@@ -290,11 +398,19 @@ fn upsert_stories(
 const ARTICLE_COLUMNS: &str =
     "seq, id, document, story, duplicate_of, duplicate_similarity, storyline";
 const STORY_COLUMNS: &str = "id, headline, date, articles, sources";
-/// The listing filters of [`StoryQuery`], over `stories` with parameters $1–$4.
+/// The listing filters of [`StoryQuery`], over `stories` with parameters $1–$6.
 const STORY_FILTER: &str = "sources >= $1 AND ($2::text IS NULL OR date >= $2)
     AND ($3::text IS NULL OR date <= $3)
     AND ($4::text IS NULL OR EXISTS
-        (SELECT 1 FROM articles a WHERE a.story = stories.id AND a.source = $4))";
+        (SELECT 1 FROM articles a WHERE a.story = stories.id AND a.source = $4))
+    AND ($5::text IS NULL OR id IN (SELECT a.story FROM article_entities e
+        JOIN articles a ON a.seq = e.seq WHERE e.entity = $5))
+    AND ($6::text IS NULL OR storyline = $6)";
+/// An entity's columns for [`entity_summary`] over `entities` (aliased `x`), with its count of
+/// stories.
+const ENTITY_COLUMNS: &str = "x.id, x.kind, x.name, x.articles,
+    (SELECT COUNT(DISTINCT a.story) FROM article_entities e JOIN articles a ON a.seq = e.seq
+     WHERE e.entity = x.id)";
 
 impl Store for PostgresStore {
     fn contains(&self, id: &str) -> Result<bool> {
@@ -317,6 +433,7 @@ impl Store for PostgresStore {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                  ON CONFLICT (id) DO NOTHING",
             )?;
+            let mut named = Vec::new();
             for new in &batch.articles {
                 let a = &new.article;
                 let g = &new.grouping;
@@ -324,7 +441,7 @@ impl Store for PostgresStore {
                 let published = a.published.map(|d| d.to_string());
                 let story = g.story.as_deref().unwrap_or(&a.id);
                 let similarity = g.duplicate_similarity.map(f64::from);
-                tx.execute(
+                let inserted = tx.execute(
                     &insert,
                     &[
                         &clamp(new.seq as usize),
@@ -344,7 +461,11 @@ impl Store for PostgresStore {
                         &g.storyline,
                     ],
                 )?;
+                if inserted == 1 {
+                    named.push((clamp(new.seq as usize), entity_rows(&a.analysis.entities)));
+                }
             }
+            index_entities(tx, &named)?;
             if let Some(cursor) = &batch.cursor {
                 tx.execute(
                     "INSERT INTO cursors (name, position) VALUES ($1, $2)
@@ -352,7 +473,9 @@ impl Store for PostgresStore {
                     &[&cursor.name, &clamp(cursor.position as usize)],
                 )?;
             }
-            upsert_stories(tx, &batch.stories)
+            upsert_stories(tx, &batch.stories)?;
+            let touched: Vec<&str> = batch.stories.iter().map(|s| s.id.as_str()).collect();
+            refresh_storylines(tx, &touched)
         })
     }
 
@@ -380,20 +503,23 @@ impl Store for PostgresStore {
         let order = match query.order {
             StoryOrder::Newest => "date IS NULL, date DESC, articles DESC, id",
             StoryOrder::Largest => "sources DESC, articles DESC, date IS NULL, date DESC, id",
+            StoryOrder::Oldest => "date IS NULL, date, articles DESC, id",
         };
         let min_sources = clamp(query.min_sources);
         let since = query.since.map(|d| d.to_string());
         let until = query.until.map(|d| d.to_string());
-        let filter: [&(dyn ToSql + Sync); 4] = [&min_sources, &since, &until, &query.outlet];
+        let (outlet, entity, storyline) = (&query.outlet, &query.entity, &query.storyline);
+        let filter: [&(dyn ToSql + Sync); 6] =
+            [&min_sources, &since, &until, outlet, entity, storyline];
         let count = format!("SELECT COUNT(*) FROM stories WHERE {STORY_FILTER}");
         let total: i64 = self.query(&count, &filter)?[0].get(0);
         let sql = format!(
             "SELECT {STORY_COLUMNS} FROM stories WHERE {STORY_FILTER} ORDER BY {order}
-             LIMIT $5 OFFSET $6"
+             LIMIT $7 OFFSET $8"
         );
         let (limit, offset) = (clamp(query.limit), clamp(query.offset));
-        let params: [&(dyn ToSql + Sync); 6] =
-            [&min_sources, &since, &until, &query.outlet, &limit, &offset];
+        let params: [&(dyn ToSql + Sync); 8] =
+            [&min_sources, &since, &until, outlet, entity, storyline, &limit, &offset];
         let stories = self.query(&sql, &params)?.iter().map(summary).collect();
         Ok(StoryPage { total: total as usize, stories })
     }
@@ -476,7 +602,11 @@ impl Store for PostgresStore {
                     (SELECT 1 FROM articles a WHERE a.story = stories.id)",
                 &[],
             )?;
-            upsert_stories(tx, stories)
+            upsert_stories(tx, stories)?;
+            let regrouped = groupings.iter().map(|(id, g)| g.story.as_deref().unwrap_or(id));
+            let touched: std::collections::BTreeSet<&str> =
+                regrouped.chain(stories.iter().map(|s| s.id.as_str())).collect();
+            refresh_storylines(tx, &touched.into_iter().collect::<Vec<_>>())
         })
     }
 
@@ -549,6 +679,67 @@ impl Store for PostgresStore {
         let rows = self.query("SELECT previous FROM revisions WHERE article = $1", &[&article])?;
         Ok(rows.first().map(|r| r.get(0)))
     }
+
+    fn entities(&self, query: &EntityQuery) -> Result<EntityPage> {
+        let text = fold(&query.text);
+        let kind = query.kind.map(|k| k.as_str());
+        let filter = "strpos(folded, $1) > 0 AND ($2::text IS NULL OR kind = $2)";
+        let count = format!("SELECT COUNT(*) FROM entities WHERE {filter}");
+        let total: i64 = self.query(&count, &[&text, &kind])?[0].get(0);
+        // The page first, then the story counts of its rows only.
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS} FROM (SELECT * FROM entities WHERE {filter}
+                ORDER BY articles DESC, folded, id LIMIT $3 OFFSET $4) x
+             ORDER BY x.articles DESC, x.folded, x.id"
+        );
+        let (limit, offset) = (clamp(query.limit), clamp(query.offset));
+        let rows = self.query(&sql, &[&text, &kind, &limit, &offset])?;
+        let entities = rows.iter().map(entity_summary).collect::<Result<_>>()?;
+        Ok(EntityPage { total: total as usize, entities })
+    }
+
+    fn entity(&self, id: &str) -> Result<Option<EntitySummary>> {
+        let sql = format!("SELECT {ENTITY_COLUMNS} FROM entities x WHERE x.id = $1");
+        self.query(&sql, &[&id])?.first().map(entity_summary).transpose()
+    }
+
+    fn known_entities(&self, ids: &[String]) -> Result<Vec<String>> {
+        let rows = self.query("SELECT id FROM entities WHERE id = ANY($1)", &[&ids])?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn storylines_of(&self, stories: &[StoryId]) -> Result<Vec<StorylineOf>> {
+        let rows = self.query(
+            "SELECT s.id, s.storyline,
+                (SELECT COUNT(*) FROM stories t WHERE t.storyline = s.storyline)
+             FROM stories s WHERE s.id = ANY($1)",
+            &[&stories],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| StorylineOf {
+                story: r.get(0),
+                storyline: r.get(1),
+                stories: r.get::<_, i64>(2) as usize,
+            })
+            .collect())
+    }
+}
+
+/// Reads an entity's [`ENTITY_COLUMNS`].
+fn entity_summary(r: &Row) -> Result<EntitySummary> {
+    let id: String = r.get(0);
+    let kind: String = r.get(1);
+    let kind = kind_from_str(&kind).ok_or_else(|| {
+        StoreError::new(ErrorKind::Corrupt, format!("entity {id} has an unknown kind {kind:?}"))
+    })?;
+    Ok(EntitySummary {
+        id,
+        kind,
+        name: r.get(2),
+        articles: r.get::<_, i64>(3) as usize,
+        stories: r.get::<_, i64>(4) as usize,
+    })
 }
 
 #[cfg(test)]

@@ -125,3 +125,57 @@ fn the_password_never_reaches_a_message() {
     );
     assert_eq!(crate::redact("postgres://db.example/news"), "postgres://db.example/news");
 }
+
+#[test]
+fn a_version_4_store_gains_its_entity_index_and_storylines() {
+    use storyline_model::{Entity, EntityType};
+    use storyline_store::EntityQuery;
+    let Some((schema, store)) = scratch() else { return };
+    let mut named = storyline_store::conformance::article("a1", 4, "Quay Courier");
+    named.analysis.entities = vec![Entity {
+        start: 4,
+        end: 9,
+        text: "ferry".into(),
+        kind: EntityType::Misc,
+        canonical: "Quay Ferry".into(),
+    }];
+    {
+        // Back to version 4: no entity index, no storyline column; then rows as v4 wrote them.
+        let mut conn = store.conn().unwrap();
+        conn.batch_execute(
+            "DROP TABLE entities; DROP TABLE article_entities;
+             ALTER TABLE stories DROP COLUMN storyline;
+             UPDATE storyline_schema SET version = 4;",
+        )
+        .unwrap();
+        let named = serde_json::to_string(&named).unwrap();
+        for (seq, id, story, storyline, doc) in [
+            (1i64, "a1", "a", Some("a"), named.as_str()),
+            (2, "b1", "b", Some("a"), "{not json"),
+            (3, "c1", "c", None, "{}"),
+        ] {
+            conn.execute(
+                "INSERT INTO articles (seq, id, document, features, story, storyline)
+                 VALUES ($1, $2, $3, '{}', $4, $5)",
+                &[&seq, &id, &doc, &story, &storyline],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO stories (id, headline, date, articles, sources)
+                 VALUES ($1, 'Ferry', '2026-03-04', 1, 1)",
+                &[&story],
+            )
+            .unwrap();
+        }
+    }
+    drop(store);
+    let s = PostgresStore::open(&url(), Some(&schema.0)).unwrap();
+    let quay = storyline_store::entity_id(EntityType::Misc, "quay ferry");
+    let found = s.entity(&quay).unwrap().expect("indexed from the stored document");
+    assert_eq!((found.name.as_str(), found.articles, found.stories), ("Quay Ferry", 1, 1));
+    assert_eq!(s.entities(&EntityQuery::default()).unwrap().total, 1);
+    let mut lines = s.storylines_of(&["a".into(), "b".into(), "c".into()]).unwrap();
+    lines.sort_by(|x, y| x.story.cmp(&y.story));
+    let got: Vec<(&str, usize)> = lines.iter().map(|l| (l.storyline.as_str(), l.stories)).collect();
+    assert_eq!(got, [("a", 2), ("a", 2), ("c", 1)]);
+}

@@ -9,10 +9,12 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use storyline_model::{Article, ArticleId, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_model::{Article, ArticleId, Entity, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_store::entities::{entity_rows, fold, kind_from_str};
 use storyline_store::{
-    Batch, CachedReport, ErrorKind, FetchState, GroupingRecord, Result, Store, StoreError,
-    StoredArticle, StoryOrder, StoryPage, StoryQuery,
+    Batch, CachedReport, EntityPage, EntityQuery, EntitySummary, ErrorKind, FetchState,
+    GroupingRecord, Result, Store, StoreError, StoredArticle, StoryOrder, StoryPage, StoryQuery,
+    StorylineOf,
 };
 
 /// Forward-only migrations; migration `i` brings the schema to version `i + 1`.
@@ -68,7 +70,31 @@ const MIGRATIONS: &[&str] = &[
         name     TEXT PRIMARY KEY,
         position INTEGER NOT NULL
     );",
+    // v5: the entity index (filled from the stored documents by `backfill_entities`) and each
+    // story's storyline (its latest article's).
+    "CREATE TABLE entities (
+        id       TEXT PRIMARY KEY,
+        kind     TEXT NOT NULL,
+        name     TEXT NOT NULL,
+        folded   TEXT NOT NULL,
+        articles INTEGER NOT NULL
+    );
+    CREATE INDEX entities_articles ON entities(articles DESC, folded, id);
+    CREATE TABLE article_entities (
+        entity TEXT NOT NULL,
+        seq    INTEGER NOT NULL,
+        PRIMARY KEY (entity, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX articles_seq_story ON articles(seq, story);
+    ALTER TABLE stories ADD COLUMN storyline TEXT;
+    UPDATE stories SET storyline = COALESCE((SELECT a.storyline FROM articles a
+        WHERE a.story = stories.id ORDER BY a.seq DESC LIMIT 1), id);
+    CREATE INDEX stories_storyline ON stories(storyline);",
 ];
+
+/// The schema version whose migration creates the entity index, filled in Rust from the stored
+/// documents right after its SQL ran (in the same transaction).
+const ENTITIES_VERSION: i64 = 5;
 
 /// Storyline's default store: a single SQLite file.
 pub struct SqliteStore {
@@ -146,6 +172,9 @@ impl SqliteStore {
             }
             let Some(sql) = MIGRATIONS.get(found as usize) else { return Ok(()) };
             tx.execute_batch(sql).map_err(|e| self.e(e))?;
+            if found + 1 == ENTITIES_VERSION {
+                backfill_entities(&tx).map_err(|e| self.e(e))?;
+            }
             tx.pragma_update(None, "user_version", found + 1).map_err(|e| self.e(e))?;
             tx.commit().map_err(|e| self.e(e))?;
         }
@@ -232,6 +261,66 @@ impl SqliteStore {
     }
 }
 
+/// Fills the entity index from the documents of every stored article (a store made before it
+/// existed), a page at a time.
+fn backfill_entities(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let mut after = 0i64;
+    loop {
+        let page: Vec<(i64, Option<String>)> = {
+            let mut stmt = tx.prepare(
+                "SELECT seq, CASE WHEN json_valid(document)
+                    THEN json_extract(document, '$.entities') END FROM articles
+                 WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![after, PAGE], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let Some(&(last, _)) = page.last() else { return Ok(()) };
+        for (seq, json) in page {
+            // An unreadable analysis names nothing; reading the article itself reports it.
+            let entities: Vec<Entity> =
+                json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+            index_entities(tx, seq, &entities)?;
+        }
+        after = last;
+    }
+}
+
+/// Adds one newly stored article (at `seq`) to the entity index.
+fn index_entities(
+    tx: &rusqlite::Transaction<'_>,
+    seq: i64,
+    entities: &[Entity],
+) -> rusqlite::Result<()> {
+    let mut entity = tx.prepare_cached(
+        "INSERT INTO entities (id, kind, name, folded, articles) VALUES (?1, ?2, ?3, ?4, 1)
+         ON CONFLICT(id) DO UPDATE SET articles = entities.articles + 1",
+    )?;
+    let mut named =
+        tx.prepare_cached("INSERT OR IGNORE INTO article_entities (entity, seq) VALUES (?1, ?2)")?;
+    for row in entity_rows(entities) {
+        entity.execute(params![row.id, row.kind.as_str(), row.name, row.folded])?;
+        named.execute(params![row.id, seq])?;
+    }
+    Ok(())
+}
+
+/// Sets each listed story's storyline to its latest article's (its own id when none says one).
+fn refresh_storylines<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    stories: impl IntoIterator<Item = &'a str>,
+) -> rusqlite::Result<()> {
+    let mut update = tx.prepare_cached(
+        "UPDATE stories SET storyline = COALESCE((SELECT a.storyline FROM articles a
+            WHERE a.story = stories.id ORDER BY a.seq DESC LIMIT 1), id)
+         WHERE id = ?1",
+    )?;
+    for story in stories {
+        update.execute([story])?;
+    }
+    Ok(())
+}
+
 /// Writes story summaries (insert or update) inside the caller's transaction; every changed
 /// story gets a new revision and loses its cached report.
 fn upsert_stories(
@@ -312,10 +401,20 @@ fn summary(r: &Row) -> rusqlite::Result<StorySummary> {
 const ARTICLE_COLUMNS: &str =
     "seq, id, document, story, duplicate_of, duplicate_similarity, storyline";
 const STORY_COLUMNS: &str = "id, headline, date, articles, sources";
-/// The listing filters of [`StoryQuery`], as SQL over `stories` with parameters ?1–?4.
+/// The listing filters of [`StoryQuery`], as SQL over `stories` with parameters ?1–?6.
 const STORY_FILTER: &str = "sources >= ?1 AND (?2 IS NULL OR date >= ?2)
     AND (?3 IS NULL OR date <= ?3)
-    AND (?4 IS NULL OR EXISTS (SELECT 1 FROM articles a WHERE a.story = stories.id AND a.source = ?4))";
+    AND (?4 IS NULL OR EXISTS (SELECT 1 FROM articles a WHERE a.story = stories.id AND a.source = ?4))
+    AND (?5 IS NULL OR id IN (SELECT a.story FROM article_entities e
+        JOIN articles a INDEXED BY articles_seq_story ON a.seq = e.seq WHERE e.entity = ?5))
+    AND (?6 IS NULL OR storyline = ?6)";
+/// An entity's columns for [`entity_summary`] over `entities` (aliased `x`), with its count
+/// of stories. Joins from an entity's articles to their stories go through the covering index
+/// `articles_seq_story` (`INDEXED BY`: the row itself, behind its document, is three times
+/// slower to reach, and SQLite's planner prefers it).
+const ENTITY_COLUMNS: &str = "x.id, x.kind, x.name, x.articles,
+    (SELECT COUNT(DISTINCT a.story) FROM article_entities e
+     JOIN articles a INDEXED BY articles_seq_story ON a.seq = e.seq WHERE e.entity = x.id)";
 
 impl Store for SqliteStore {
     fn contains(&self, id: &str) -> Result<bool> {
@@ -347,7 +446,7 @@ impl Store for SqliteStore {
                 let a = &new.article;
                 let g = &new.grouping;
                 let document = serde_json::to_string(a).expect("an Article always serialises");
-                insert.execute(params![
+                let inserted = insert.execute(params![
                     clamp(new.seq as usize),
                     a.id,
                     a.input_id,
@@ -364,6 +463,9 @@ impl Store for SqliteStore {
                     g.duplicate_similarity.map(f64::from),
                     g.storyline,
                 ])?;
+                if inserted == 1 {
+                    index_entities(tx, clamp(new.seq as usize), &a.analysis.entities)?;
+                }
             }
             if let Some(cursor) = &batch.cursor {
                 tx.execute(
@@ -372,7 +474,8 @@ impl Store for SqliteStore {
                     params![cursor.name, clamp(cursor.position as usize)],
                 )?;
             }
-            upsert_stories(tx, &batch.stories)
+            upsert_stories(tx, &batch.stories)?;
+            refresh_storylines(tx, batch.stories.iter().map(|s| s.id.as_str()))
         })
     }
 
@@ -405,22 +508,25 @@ impl Store for SqliteStore {
         let order = match query.order {
             StoryOrder::Newest => "date IS NULL, date DESC, articles DESC, id",
             StoryOrder::Largest => "sources DESC, articles DESC, date IS NULL, date DESC, id",
+            StoryOrder::Oldest => "date IS NULL, date, articles DESC, id",
         };
         let min_sources = clamp(query.min_sources);
         let since = query.since.map(|d| d.to_string());
         let until = query.until.map(|d| d.to_string());
         let (limit, offset) = (clamp(query.limit), clamp(query.offset));
-        let filter: [&dyn rusqlite::ToSql; 4] = [&min_sources, &since, &until, &query.outlet];
+        let (outlet, entity, storyline) = (&query.outlet, &query.entity, &query.storyline);
+        let filter: [&dyn rusqlite::ToSql; 6] =
+            [&min_sources, &since, &until, outlet, entity, storyline];
         let conn = self.conn();
         let count = format!("SELECT COUNT(*) FROM stories WHERE {STORY_FILTER}");
         let total: i64 =
             conn.query_row(&count, &filter[..], |r| r.get(0)).map_err(|e| self.e(e))?;
         let sql = format!(
             "SELECT {STORY_COLUMNS} FROM stories WHERE {STORY_FILTER} ORDER BY {order}
-             LIMIT ?5 OFFSET ?6"
+             LIMIT ?7 OFFSET ?8"
         );
-        let page: [&dyn rusqlite::ToSql; 6] =
-            [&min_sources, &since, &until, &query.outlet, &limit, &offset];
+        let page: [&dyn rusqlite::ToSql; 8] =
+            [&min_sources, &since, &until, outlet, entity, storyline, &limit, &offset];
         let mut stmt = conn.prepare_cached(&sql).map_err(|e| self.e(e))?;
         let rows = stmt.query_map(&page[..], summary).map_err(|e| self.e(e))?;
         let stories = rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))?;
@@ -497,7 +603,11 @@ impl Store for SqliteStore {
                 ])?;
             }
             tx.execute("DELETE FROM stories WHERE id NOT IN (SELECT story FROM articles)", [])?;
-            upsert_stories(tx, stories)
+            upsert_stories(tx, stories)?;
+            let regrouped = groupings.iter().map(|(id, g)| g.story.as_deref().unwrap_or(id));
+            let touched: std::collections::BTreeSet<&str> =
+                regrouped.chain(stories.iter().map(|s| s.id.as_str())).collect();
+            refresh_storylines(tx, touched)
         })
     }
 
@@ -583,6 +693,84 @@ impl Store for SqliteStore {
             .optional()
             .map_err(|e| self.e(e))
     }
+
+    fn entities(&self, query: &EntityQuery) -> Result<EntityPage> {
+        let text = fold(&query.text);
+        let kind = query.kind.map(|k| k.as_str());
+        let filter = "instr(folded, ?1) > 0 AND (?2 IS NULL OR kind = ?2)";
+        let conn = self.conn();
+        let total: i64 = conn
+            .query_row(
+                &format!("SELECT COUNT(*) FROM entities WHERE {filter}"),
+                params![text, kind],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.e(e))?;
+        // The page first, then the story counts of its rows only.
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS} FROM (SELECT * FROM entities WHERE {filter}
+                ORDER BY articles DESC, folded, id LIMIT ?3 OFFSET ?4) x
+             ORDER BY x.articles DESC, x.folded, x.id"
+        );
+        let mut stmt = conn.prepare_cached(&sql).map_err(|e| self.e(e))?;
+        let rows = stmt
+            .query_map(params![text, kind, clamp(query.limit), clamp(query.offset)], entity_summary)
+            .map_err(|e| self.e(e))?;
+        let entities = rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))?;
+        Ok(EntityPage { total: total as usize, entities })
+    }
+
+    fn entity(&self, id: &str) -> Result<Option<EntitySummary>> {
+        let sql = format!("SELECT {ENTITY_COLUMNS} FROM entities x WHERE x.id = ?1");
+        self.conn().query_row(&sql, [id], entity_summary).optional().map_err(|e| self.e(e))
+    }
+
+    fn known_entities(&self, ids: &[String]) -> Result<Vec<String>> {
+        let list = serde_json::to_string(ids).expect("strings always serialise");
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT id FROM entities WHERE id IN (SELECT value FROM json_each(?1))")
+            .map_err(|e| self.e(e))?;
+        let rows = stmt.query_map([list], |r| r.get(0)).map_err(|e| self.e(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
+    }
+
+    fn storylines_of(&self, stories: &[StoryId]) -> Result<Vec<StorylineOf>> {
+        let list = serde_json::to_string(stories).expect("strings always serialise");
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT s.id, s.storyline,
+                    (SELECT COUNT(*) FROM stories t WHERE t.storyline = s.storyline)
+                 FROM stories s WHERE s.id IN (SELECT value FROM json_each(?1))",
+            )
+            .map_err(|e| self.e(e))?;
+        let rows = stmt
+            .query_map([list], |r| {
+                Ok(StorylineOf {
+                    story: r.get(0)?,
+                    storyline: r.get(1)?,
+                    stories: r.get::<_, i64>(2)? as usize,
+                })
+            })
+            .map_err(|e| self.e(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
+    }
+}
+
+/// Reads an entity's [`ENTITY_COLUMNS`].
+fn entity_summary(r: &Row) -> rusqlite::Result<EntitySummary> {
+    let kind: String = r.get(1)?;
+    let kind = kind_from_str(&kind).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, kind.into())
+    })?;
+    Ok(EntitySummary {
+        id: r.get(0)?,
+        kind,
+        name: r.get(2)?,
+        articles: r.get::<_, i64>(3)? as usize,
+        stories: r.get::<_, i64>(4)? as usize,
+    })
 }
 
 #[cfg(test)]
@@ -657,6 +845,56 @@ mod tests {
         let e = SqliteStore::open(&path).err().unwrap();
         assert_eq!(e.kind, ErrorKind::TooNew);
         assert!(e.to_string().contains("newer"), "{e}");
+    }
+
+    #[test]
+    fn a_version_4_store_gains_its_entity_index_and_storylines() {
+        use storyline_model::{Entity, EntityType};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..4] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 4).unwrap();
+            let mut named = storyline_store::conformance::article("a1", 4, "Quay Courier");
+            named.analysis.entities = vec![Entity {
+                start: 4,
+                end: 9,
+                text: "ferry".into(),
+                kind: EntityType::Misc,
+                canonical: "Quay Ferry".into(),
+            }];
+            for (seq, id, story, storyline, doc) in [
+                (1, "a1", "a", Some("a"), serde_json::to_string(&named).unwrap()),
+                (2, "b1", "b", Some("a"), "{not json".to_string()),
+                (3, "c1", "c", None, "{}".to_string()),
+            ] {
+                conn.execute(
+                    "INSERT INTO articles (seq, id, document, features, story, storyline)
+                     VALUES (?1, ?2, ?3, '{}', ?4, ?5)",
+                    params![seq, id, doc, story, storyline],
+                )
+                .unwrap();
+                conn.execute(
+                    "INSERT INTO stories (id, headline, date, articles, sources)
+                     VALUES (?1, 'Ferry', '2026-03-04', 1, 1)",
+                    [story],
+                )
+                .unwrap();
+            }
+        }
+        let s = SqliteStore::open(&path).unwrap();
+        let quay = storyline_store::entity_id(EntityType::Misc, "quay ferry");
+        let found = s.entity(&quay).unwrap().expect("indexed from the stored document");
+        assert_eq!((found.name.as_str(), found.articles, found.stories), ("Quay Ferry", 1, 1));
+        assert_eq!(s.entities(&EntityQuery::default()).unwrap().total, 1);
+        let mut lines = s.storylines_of(&["a".into(), "b".into(), "c".into()]).unwrap();
+        lines.sort_by(|x, y| x.story.cmp(&y.story));
+        let got: Vec<(&str, usize)> =
+            lines.iter().map(|l| (l.storyline.as_str(), l.stories)).collect();
+        assert_eq!(got, [("a", 2), ("a", 2), ("c", 1)]);
     }
 
     #[test]

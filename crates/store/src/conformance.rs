@@ -4,9 +4,14 @@
 //!
 //! The articles are invented (an outlet and an event that do not exist).
 
-use storyline_model::{Analysis, Article, Grouping, StoryReport, StorySummary, TitleOrigin};
+use storyline_model::{
+    Analysis, Article, Entity, EntityType, Grouping, StoryReport, StorySummary, TitleOrigin,
+};
 
-use crate::{Batch, Cursor, FetchState, GroupingRecord, NewArticle, Store, StoryOrder, StoryQuery};
+use crate::{
+    entity_id, Batch, Cursor, EntityQuery, FetchState, GroupingRecord, NewArticle, Store,
+    StoryOrder, StoryQuery,
+};
 
 /// Generates one `#[test]` per conformance check. `$make` is an expression that, called with no
 /// argument, returns `Some((guard, store))`: a fresh, empty store and whatever must live as long
@@ -26,6 +31,8 @@ macro_rules! conformance_tests {
             for_each_article_streams_in_order_and_stops_on_error,
             a_cursor_moves_with_its_batch,
             grouping_records_stream_past_a_page_in_seq_order,
+            entity_index_counts_names_and_lists_their_stories,
+            storylines_follow_their_latest_article,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -409,4 +416,179 @@ pub fn grouping_records_stream_past_a_page_in_seq_order(store: &dyn Store) {
     });
     assert!(stopped.is_err(), "the error of `each` comes back");
     assert_eq!(seen, 300, "and nothing is read after it");
+}
+
+/// `article` naming `names` (kind, canonical name), each mentioned once.
+fn naming(mut article: NewArticle, names: &[(EntityType, &str)]) -> NewArticle {
+    article.article.analysis.entities = names
+        .iter()
+        .map(|&(kind, name)| Entity {
+            start: 0,
+            end: 0,
+            text: name.into(),
+            kind,
+            canonical: name.into(),
+        })
+        .collect();
+    article
+}
+
+pub fn entity_index_counts_names_and_lists_their_stories(store: &dyn Store) {
+    use EntityType::{Location, Organisation, Person};
+    let marsh = (Person, "Ingrid Marsh");
+    let articles = vec![
+        naming(new_article(1, "a1", "a", 2, "Quay Courier"), &[marsh, (Location, "Keldhaven")]),
+        // The same person twice in one article, and under another spelling of case and space.
+        naming(
+            new_article(2, "a2", "a", 2, "Harbour Gazette"),
+            &[marsh, (Person, "ingrid  MARSH")],
+        ),
+        naming(
+            new_article(3, "b1", "b", 5, "Quay Courier"),
+            &[marsh, (Organisation, "Keldhaven Port Authority")],
+        ),
+        naming(new_article(4, "c1", "c", 7, "Quay Courier"), &[(Person, "Keldhaven")]),
+        new_article(5, "d1", "d", 8, "Quay Courier"),
+    ];
+    let stories = vec![
+        summary("a", Some(2), 2, 2),
+        summary("b", Some(5), 1, 1),
+        summary("c", Some(7), 1, 1),
+        summary("d", Some(8), 1, 1),
+    ];
+    let batch = Batch { articles, stories, cursor: None };
+    store.save_batch(&batch).unwrap();
+    store.save_batch(&batch).unwrap();
+
+    let all = store.entities(&EntityQuery::default()).unwrap();
+    let listed: Vec<(&str, EntityType, usize, usize)> =
+        all.entities.iter().map(|e| (e.name.as_str(), e.kind, e.articles, e.stories)).collect();
+    assert_eq!(all.total, 4);
+    assert_eq!(
+        listed,
+        [
+            ("Ingrid Marsh", Person, 3, 2),
+            ("Keldhaven", Location, 1, 1),
+            ("Keldhaven", Person, 1, 1),
+            ("Keldhaven Port Authority", Organisation, 1, 1),
+        ],
+        "most named first, then by name; re-saving counted nothing twice"
+    );
+    assert_eq!(all.entities[0].id, entity_id(Person, "Ingrid Marsh"));
+    let ids = |page: &crate::EntityPage| -> Vec<String> {
+        page.entities.iter().map(|e| e.id.clone()).collect()
+    };
+    let kelds = store.entities(&EntityQuery { text: " KELDHAVEN".into(), ..Default::default() });
+    assert_eq!(kelds.unwrap().total, 3, "any case, any part of the name");
+    let places = EntityQuery { text: "keld".into(), kind: Some(Location), ..Default::default() };
+    assert_eq!(ids(&store.entities(&places).unwrap()), [entity_id(Location, "Keldhaven")]);
+    let page = EntityQuery { limit: 2, offset: 1, ..Default::default() };
+    let page = store.entities(&page).unwrap();
+    assert_eq!((page.total, page.entities.len()), (4, 2));
+    assert_eq!(page.entities[0].kind, Location);
+    let none = EntityQuery { text: "%".into(), ..Default::default() };
+    assert_eq!(store.entities(&none).unwrap().total, 0, "the text is not a pattern");
+
+    let one = store.entity(&entity_id(Person, "Ingrid Marsh")).unwrap().expect("indexed");
+    assert_eq!((one.articles, one.stories), (3, 2));
+    assert_eq!(store.entity("0000000000000000").unwrap(), None);
+    let mut known = store
+        .known_entities(&[
+            entity_id(Location, "Keldhaven"),
+            "nope".into(),
+            entity_id(Person, "ingrid marsh"),
+        ])
+        .unwrap();
+    known.sort();
+    let mut want = vec![entity_id(Location, "Keldhaven"), entity_id(Person, "Ingrid Marsh")];
+    want.sort();
+    assert_eq!(known, want);
+
+    let of = |id: String| StoryQuery { entity: Some(id), ..Default::default() };
+    let marsh_stories = store.stories(&of(entity_id(Person, "Ingrid Marsh"))).unwrap();
+    assert_eq!((marsh_stories.total, ids_of(&marsh_stories)), (2, vec!["b", "a"]));
+    let paged = StoryQuery { limit: 1, offset: 1, ..of(entity_id(Person, "Ingrid Marsh")) };
+    assert_eq!(ids_of(&store.stories(&paged).unwrap()), ["a"]);
+    let with_outlet = StoryQuery {
+        outlet: Some("Harbour Gazette".into()),
+        ..of(entity_id(Person, "Ingrid Marsh"))
+    };
+    assert_eq!(ids_of(&store.stories(&with_outlet).unwrap()), ["a"], "filters combine");
+    assert_eq!(store.stories(&of("nope".into())).unwrap().total, 0);
+
+    // Regrouping moves an article's story, and its entities with it.
+    let moved =
+        Grouping { story: Some("b".into()), storyline: Some("b".into()), ..Default::default() };
+    store
+        .save_groupings(
+            &[("a2".into(), moved)],
+            &[summary("a", Some(2), 1, 1), summary("b", Some(5), 2, 2)],
+        )
+        .unwrap();
+    let stories = store.entity(&entity_id(Person, "Ingrid Marsh")).unwrap().unwrap().stories;
+    assert_eq!(stories, 2);
+    let loc = store.stories(&of(entity_id(Location, "Keldhaven"))).unwrap();
+    assert_eq!(ids_of(&loc), ["a"]);
+}
+
+fn ids_of(page: &crate::StoryPage) -> Vec<&str> {
+    page.stories.iter().map(|s| s.id.as_str()).collect()
+}
+
+/// A new article of `story` in `storyline`.
+fn in_storyline(seq: u64, id: &str, story: &str, storyline: Option<&str>, day: u8) -> NewArticle {
+    let mut a = new_article(seq, id, story, day, "Quay Courier");
+    a.grouping.storyline = storyline.map(str::to_string);
+    a
+}
+
+pub fn storylines_follow_their_latest_article(store: &dyn Store) {
+    store
+        .save_batch(&Batch {
+            articles: vec![
+                in_storyline(1, "s1", "s", Some("s"), 3),
+                in_storyline(2, "t1", "t", Some("s"), 9),
+                in_storyline(3, "u1", "u", Some("s"), 6),
+                in_storyline(4, "v1", "v", None, 4),
+                in_storyline(5, "w1", "w", Some("w"), 5),
+            ],
+            stories: vec![
+                summary("s", Some(3), 1, 1),
+                summary("t", Some(9), 1, 1),
+                summary("u", Some(6), 1, 1),
+                summary("v", Some(4), 1, 1),
+                summary("w", Some(5), 1, 1),
+            ],
+            cursor: None,
+        })
+        .unwrap();
+    let mut of = store.storylines_of(&["t".into(), "v".into(), "nope".into()]).unwrap();
+    of.sort_by(|a, b| a.story.cmp(&b.story));
+    let got: Vec<(&str, &str, usize)> =
+        of.iter().map(|o| (o.story.as_str(), o.storyline.as_str(), o.stories)).collect();
+    assert_eq!(got, [("t", "s", 3), ("v", "v", 1)], "no storyline said: the story's own");
+
+    let thread =
+        StoryQuery { storyline: Some("s".into()), order: StoryOrder::Oldest, ..Default::default() };
+    let page = store.stories(&thread).unwrap();
+    assert_eq!((page.total, ids_of(&page)), (3, vec!["s", "u", "t"]), "oldest first");
+    let all = StoryQuery { order: StoryOrder::Oldest, ..Default::default() };
+    assert_eq!(ids_of(&store.stories(&all).unwrap()), ["s", "v", "w", "u", "t"]);
+
+    // A later article of `w` continues storyline `s`: the story follows its latest article.
+    store
+        .save_batch(&Batch {
+            articles: vec![in_storyline(6, "w2", "w", Some("s"), 10)],
+            stories: vec![summary("w", Some(5), 2, 1)],
+            cursor: None,
+        })
+        .unwrap();
+    assert_eq!(store.stories(&thread).unwrap().total, 4);
+    // Regrouping can take it out again.
+    let alone =
+        Grouping { story: Some("w".into()), storyline: Some("w".into()), ..Default::default() };
+    store.save_groupings(&[("w2".into(), alone)], &[]).unwrap();
+    assert_eq!(ids_of(&store.stories(&thread).unwrap()), ["s", "u", "t"]);
+    let w = store.storylines_of(&["w".into()]).unwrap();
+    assert_eq!((w[0].storyline.as_str(), w[0].stories), ("w", 1));
 }

@@ -3,8 +3,10 @@
 //! default single-file store); each runs the same [`conformance`] suite in its tests.
 //!
 //! A store keeps what the pipeline computed — articles with their analysis, the grouping features
-//! and decisions, one summary row (and a cached report) per story, what the fetcher remembers —
-//! and knows nothing about how any of it is computed.
+//! and decisions, one summary row (and a cached report) per story with its storyline, what the
+//! fetcher remembers — and knows nothing about how any of it is computed. Beside them it keeps
+//! two lookups derived from what it stores: the [`entities`] the articles name, and each story's
+//! storyline (its latest article's).
 //!
 //! Invariants every backend keeps:
 //! * every method is one consistent read or one atomic write; a failed write changes nothing;
@@ -19,6 +21,9 @@
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod entities;
+
+pub use entities::{entity_id, EntityPage, EntityQuery, EntitySummary};
 
 use std::fmt;
 
@@ -173,6 +178,8 @@ pub enum StoryOrder {
     Newest,
     /// Most outlets first, then most articles, then newest, then by id.
     Largest,
+    /// Oldest first (undated stories last), then larger first, then by id: a storyline's thread.
+    Oldest,
 }
 
 /// A page of the story listing, filtered. The default lists every story, newest first.
@@ -191,6 +198,10 @@ pub struct StoryQuery {
     pub until: Option<Date>,
     /// Only stories with an article from this outlet (exact name).
     pub outlet: Option<String>,
+    /// Only stories with an article naming this entity (its [`entity_id`]).
+    pub entity: Option<String>,
+    /// Only the stories of this storyline.
+    pub storyline: Option<String>,
 }
 
 impl Default for StoryQuery {
@@ -203,8 +214,19 @@ impl Default for StoryQuery {
             since: None,
             until: None,
             outlet: None,
+            entity: None,
+            storyline: None,
         }
     }
+}
+
+/// The storyline a story belongs to and how many stories it holds (the story included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorylineOf {
+    pub story: StoryId,
+    /// The storyline's id (the id of the story that began it).
+    pub storyline: String,
+    pub stories: usize,
 }
 
 /// One page of stories and how many match the query in all.
@@ -288,4 +310,13 @@ pub trait Store: Send + Sync {
     fn save_revision(&self, article: &str, previous: &str) -> Result<()>;
     /// The article `article` revises, if it is a revision.
     fn previous_revision(&self, article: &str) -> Result<Option<ArticleId>>;
+    /// A page of the entity index (what stored articles name), as `query` asks.
+    fn entities(&self, query: &EntityQuery) -> Result<EntityPage>;
+    /// One entity of the index by its id.
+    fn entity(&self, id: &str) -> Result<Option<EntitySummary>>;
+    /// Which of `ids` are entities of the index (in any order; cheap: no counting).
+    fn known_entities(&self, ids: &[String]) -> Result<Vec<String>>;
+    /// The storylines of the given stories (unknown stories are left out), in any order. A
+    /// story's storyline is its latest article's (its own id when no article says one).
+    fn storylines_of(&self, stories: &[StoryId]) -> Result<Vec<StorylineOf>>;
 }

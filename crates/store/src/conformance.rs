@@ -26,6 +26,7 @@ macro_rules! conformance_tests {
             for_each_article_streams_in_order_and_stops_on_error,
             a_cursor_moves_with_its_batch,
             grouping_records_stream_past_a_page_in_seq_order,
+            one_writer_at_a_time,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -409,4 +410,31 @@ pub fn grouping_records_stream_past_a_page_in_seq_order(store: &dyn Store) {
     });
     assert!(stopped.is_err(), "the error of `each` comes back");
     assert_eq!(seen, 300, "and nothing is read after it");
+}
+
+pub fn one_writer_at_a_time(store: &dyn Store) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let first = store.lock_writer().unwrap();
+    // The holder writes and anyone reads while the lock is held.
+    store.save_batch(&one_story(1, "w1")).unwrap();
+    let taken = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| {
+            let second = store.lock_writer().unwrap();
+            taken.store(true, Ordering::SeqCst);
+            // What the first writer committed is there when the second gets the lock.
+            assert_eq!(store.last_seq().unwrap(), 1);
+            drop(second);
+        });
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        assert!(
+            !taken.load(Ordering::SeqCst),
+            "a second writer waits while the first holds the lock"
+        );
+        assert_eq!(store.count().unwrap(), 1, "readers are not blocked by the writer lock");
+        drop(first);
+        waiter.join().unwrap();
+    });
+    assert!(taken.load(Ordering::SeqCst), "the waiting writer got the lock once it was released");
+    drop(store.lock_writer().unwrap());
 }

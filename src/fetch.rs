@@ -40,11 +40,14 @@ pub struct FetchArgs {
 }
 
 pub fn run(db: &Path, args: FetchArgs) -> Result<ExitCode> {
+    if args.timeout.is_nan() || args.timeout <= 0.0 {
+        anyhow::bail!("--timeout must be a positive number of seconds");
+    }
     let store = &*crate::open(db)?;
     let cfg = Config {
         allow_private: args.allow_private,
         delay: Duration::from_secs_f64(args.delay.max(0.0)),
-        timeout: Duration::from_secs_f64(args.timeout.max(0.1).min(86_400.0)),
+        timeout: Duration::from_secs_f64(args.timeout.clamp(0.1, 86_400.0)),
         ..Config::default()
     };
     let mut fetcher = Fetcher::new(cfg)?;

@@ -27,6 +27,10 @@ pub struct FetchArgs {
     /// Seconds between two requests to the same host (robots.txt's Crawl-delay can raise it).
     #[arg(long, default_value_t = 2.0)]
     pub delay: f64,
+    /// Seconds one request may take in all, from connecting to the body's last byte (a server
+    /// sending slowly is cut off).
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub timeout: f64,
     /// Fetch feed entries again even when their URL is already stored.
     #[arg(long)]
     pub refresh: bool,
@@ -36,10 +40,14 @@ pub struct FetchArgs {
 }
 
 pub fn run(db: &Path, args: FetchArgs) -> Result<ExitCode> {
+    if args.timeout.is_nan() || args.timeout <= 0.0 {
+        anyhow::bail!("--timeout must be a positive number of seconds");
+    }
     let store = &*crate::open(db)?;
     let cfg = Config {
         allow_private: args.allow_private,
         delay: Duration::from_secs_f64(args.delay.max(0.0)),
+        timeout: Duration::from_secs_f64(args.timeout.clamp(0.1, 86_400.0)),
         ..Config::default()
     };
     let mut fetcher = Fetcher::new(cfg)?;

@@ -10,7 +10,8 @@
 //!   Last-Modified ([`Validators`]), `304 Not Modified` reported as such;
 //! * **retries** with exponential back-off on connection errors, timeouts, 429 and 5xx (honouring
 //!   a numeric Retry-After up to 60 s); a **size limit** (50 MB, checked on Content-Length and
-//!   while reading) and a **time limit** per request;
+//!   while reading) and a **total time limit** per request ([`Config::timeout`], from connecting to
+//!   the body's last byte: a server dripping bytes is cut off at it, and not asked again);
 //! * **SSRF safety**: unless [`Config::allow_private`], no connection to loopback, private,
 //!   link-local, shared, multicast, broadcast or unspecified addresses. Host names are checked
 //!   after DNS resolution in reqwest's resolver hook (the connection goes to the checked
@@ -41,7 +42,8 @@ pub struct Config {
     pub user_agent: String,
     /// Minimum time between two requests to the same host.
     pub delay: Duration,
-    /// Time limit of one request (connect + headers + body).
+    /// Total time limit of one request, from connecting to the last byte of the body (a server
+    /// that keeps sending a little at a time is cut off when it is reached; default 30 s).
     pub timeout: Duration,
     pub max_bytes: u64,
     /// Retries after the first attempt.
@@ -437,7 +439,10 @@ impl Fetcher {
     }
 
     fn request_once(&self, url: &reqwest::Url, validators: Option<&Validators>) -> Attempt {
-        let mut req = self.client.get(url.clone());
+        let started = Instant::now();
+        // The client's own timeout bounds each read of a blocking body, not the whole body; the
+        // request's is documented as total, and the body loop below checks the clock as well.
+        let mut req = self.client.get(url.clone()).timeout(self.cfg.timeout);
         if let Some(v) = validators {
             if let Some(e) = &v.etag {
                 req = req.header(reqwest::header::IF_NONE_MATCH, e);
@@ -496,13 +501,28 @@ impl Fetcher {
             }
         }
         let mut body = Vec::new();
-        match resp.take(self.cfg.max_bytes + 1).read_to_end(&mut body) {
-            Ok(_) if body.len() as u64 > self.cfg.max_bytes => {
-                return Attempt::Final(Step::Done(Outcome::Failed(too_large(self.cfg.max_bytes))))
+        let mut resp = resp;
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            if started.elapsed() >= self.cfg.timeout {
+                return Attempt::Final(Step::Done(Outcome::Failed(too_slow(self.cfg.timeout))));
             }
-            Ok(_) => {}
-            Err(e) => {
-                return Attempt::Retry { reason: format!("reading the body: {e}"), after: None }
+            match resp.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    body.extend_from_slice(&chunk[..n]);
+                    if body.len() as u64 > self.cfg.max_bytes {
+                        let reason = too_large(self.cfg.max_bytes);
+                        return Attempt::Final(Step::Done(Outcome::Failed(reason)));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) if started.elapsed() >= self.cfg.timeout => {
+                    return Attempt::Final(Step::Done(Outcome::Failed(too_slow(self.cfg.timeout))))
+                }
+                Err(e) => {
+                    return Attempt::Retry { reason: format!("reading the body: {e}"), after: None }
+                }
             }
         }
         let validators =
@@ -531,6 +551,10 @@ enum Attempt {
         reason: String,
         after: Option<Duration>,
     },
+}
+
+fn too_slow(limit: Duration) -> String {
+    format!("too slow: the response took longer than the {limit:?} time limit")
 }
 
 fn too_large(max: u64) -> String {

@@ -129,3 +129,56 @@ fn local_addresses_are_refused_without_allow_private() {
     let requests = server.requests();
     assert!(requests.is_empty(), "the server saw a request: {requests:?}");
 }
+
+/// A server of its own that answers with headers at once, then drips its body a byte every
+/// 100 ms (10 s for all of it); the number of connections it accepted is counted.
+fn dripping_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 && line.trim() != "" {
+                    line.clear();
+                }
+                let head =
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\n\r\n";
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                for _ in 0..100 {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if stream.write_all(b"x").and_then(|()| stream.flush()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (base, accepted)
+}
+
+/// Each read of the dripping body returns within the per-read wait, so only a total deadline
+/// stops the request: it fails at the time limit, says why, and is not tried again.
+#[test]
+fn a_dripping_server_is_cut_off_at_the_total_time_limit() {
+    let (base, accepted) = dripping_server();
+    let mut f =
+        local(Config { timeout: Duration::from_secs(1), robots: false, ..Config::default() });
+    let start = Instant::now();
+    let outcome = f.fetch(&format!("{base}/slow"), None);
+    let took = start.elapsed();
+    assert!(
+        matches!(&outcome, Outcome::Failed(r) if r.contains("time limit")),
+        "{outcome:?} after {took:?}"
+    );
+    assert!(took < Duration::from_secs(3), "held for {took:?}, past the 1 s limit");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "not retried");
+}

@@ -281,12 +281,94 @@ pub const INTERNAL_ERROR: &str = "internal error while reading this input (pleas
 /// Parses one input into articles (a JSON Lines file holds many; a bad record is one error and
 /// the others still come through). A panic while reading is caught: inside one record of a JSON,
 /// JSON Lines, feed or WARC input it is that record's error ([`INTERNAL_ERROR`]), elsewhere the
-/// input's.
+/// input's. [`records`] gives the same records one at a time.
 pub fn parse(input: &Input) -> Parsed {
-    std::panic::catch_unwind(|| parse_unguarded(input)).unwrap_or_else(|_| Parsed {
-        records: vec![Err(IngestError::new(input.name.as_str(), INTERNAL_ERROR))],
-        ..Default::default()
-    })
+    let mut records = records(input);
+    let all = records.by_ref().collect();
+    Parsed { records: all, warnings: records.warnings, links: records.links }
+}
+
+/// The records of one input, read lazily: a JSON Lines file is read line by line as the caller
+/// asks for the next record (memory holds the input and one record, so a caller that commits as
+/// it goes commits a big file in batches); the other formats are read whole when the input is
+/// opened. The same records, errors and warnings as [`parse`], in the same order.
+pub fn records(input: &Input) -> Records {
+    match std::panic::catch_unwind(|| open_records(input)) {
+        Ok(records) => records,
+        Err(_) => Records::ready(Parsed {
+            records: vec![Err(IngestError::new(input.name.as_str(), INTERNAL_ERROR))],
+            ..Default::default()
+        }),
+    }
+}
+
+/// An iterator over the records of one input ([`records`]). Warnings gather in
+/// [`Records::warnings`] as records are read (take them with [`Records::take_warnings`]).
+pub struct Records {
+    /// Notes about the input or its records read so far.
+    pub warnings: Vec<String>,
+    /// Links a feed only points at (entries without their article): for the fetcher.
+    pub links: Vec<String>,
+    /// How many records the input holds (for JSON Lines, its non-blank lines).
+    pub count: usize,
+    source: Source,
+}
+
+enum Source {
+    /// Read already.
+    Ready(std::vec::IntoIter<Result<Article, IngestError>>),
+    /// JSON Lines text and where the next line starts (`line` lines read before it).
+    Lines { name: String, text: String, pos: usize, line: usize },
+}
+
+impl Records {
+    fn ready(parsed: Parsed) -> Self {
+        Records {
+            warnings: parsed.warnings,
+            links: parsed.links,
+            count: parsed.records.len(),
+            source: Source::Ready(parsed.records.into_iter()),
+        }
+    }
+
+    /// The warnings gathered so far, leaving none.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+}
+
+impl Iterator for Records {
+    type Item = Result<Article, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (name, text, pos, line) = match &mut self.source {
+            Source::Ready(records) => return records.next(),
+            Source::Lines { name, text, pos, line } => (name, text, pos, line),
+        };
+        // The next non-blank line, as `str::lines` splits them (a trailing `\r` dropped).
+        loop {
+            if *pos >= text.len() {
+                return None;
+            }
+            let rest = &text[*pos..];
+            let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+            let raw = &rest[..end];
+            *pos += end;
+            *line += 1;
+            let l = raw.strip_suffix('\n').unwrap_or(raw);
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            if l.trim().is_empty() {
+                continue;
+            }
+            let rname = format!("{name}:{line}");
+            let warnings = &mut self.warnings;
+            return Some(isolated(&rname, || {
+                let r = record::jsonl_record(l, *line - 1)
+                    .map_err(|reason| IngestError::new(rname.as_str(), reason))?;
+                from_record(&rname, &r, warnings)
+            }));
+        }
+    }
 }
 
 /// Reads one record with `read`; a panic there is this record's error, named `name`.
@@ -298,12 +380,14 @@ fn isolated(
         .unwrap_or_else(|_| Err(IngestError::new(name, INTERNAL_ERROR)))
 }
 
-fn parse_unguarded(input: &Input) -> Parsed {
+fn open_records(input: &Input) -> Records {
     let name = input.name.as_str();
     let mut parsed = Parsed::default();
-    let fail = |reason: String| Parsed {
-        records: vec![Err(IngestError::new(name, reason))],
-        ..Default::default()
+    let fail = |reason: String| {
+        Records::ready(Parsed {
+            records: vec![Err(IngestError::new(name, reason))],
+            ..Default::default()
+        })
     };
     let mut bytes: std::borrow::Cow<[u8]> = std::borrow::Cow::Borrowed(&input.bytes);
     if let Err(reason) = check_size(bytes.len() as u64) {
@@ -322,19 +406,20 @@ fn parse_unguarded(input: &Input) -> Parsed {
         return fail("empty input".into());
     }
     if warc::is_warc(&bytes) {
-        return parse_warc(name, &bytes);
+        return Records::ready(parse_warc(name, &bytes));
     }
     if sniff::is_binary(&bytes) {
         return fail("binary content, not text".into());
     }
     let decoded = decode::decode(&bytes);
+    drop(bytes);
     parsed.warnings.extend(decoded.warning);
     let text = decoded.text;
     if sniff::is_blank(&text) {
         return fail("empty input".into());
     }
     match sniff::sniff(&text) {
-        sniff::Format::Feed => return parse_feed(name, text.as_bytes(), None),
+        sniff::Format::Feed => return Records::ready(parse_feed(name, text.as_bytes(), None)),
         sniff::Format::Html => {
             parsed.records.push(from_html(
                 name,
@@ -351,20 +436,24 @@ fn parse_unguarded(input: &Input) -> Parsed {
                 &mut parsed.warnings,
             ));
         }
-        f @ (sniff::Format::Json | sniff::Format::JsonLines) => {
-            let recs = if f == sniff::Format::Json {
-                record::parse_json(name, &text)
-            } else {
-                record::parse_jsonl(name, &text)
-            };
-            for (rname, rec) in recs {
+        sniff::Format::Json => {
+            for (rname, rec) in record::parse_json(name, &text) {
                 let warnings = &mut parsed.warnings;
                 let art = rec.and_then(|r| isolated(&rname, || from_record(&rname, &r, warnings)));
                 parsed.records.push(art);
             }
         }
+        sniff::Format::JsonLines => {
+            let count = text.lines().filter(|l| !l.trim().is_empty()).count();
+            return Records {
+                warnings: parsed.warnings,
+                links: Vec::new(),
+                count,
+                source: Source::Lines { name: name.to_string(), text, pos: 0, line: 0 },
+            };
+        }
     }
-    parsed
+    Records::ready(parsed)
 }
 
 /// The article of one JSON record: its `html` read as a page when it has no `text`.

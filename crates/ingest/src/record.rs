@@ -110,12 +110,17 @@ pub fn parse_jsonl(name: &str, text: &str) -> Vec<(String, Result<Record, Ingest
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, line)| {
             let n = format!("{name}:{}", i + 1);
-            let r = match serde_json::from_str::<Value>(line) {
-                Err(e) => Err(json_error(&e, i)),
-                Ok(v) => record_from_value(&v),
-            };
-            let r = r.map_err(|reason| IngestError { input: n.clone(), reason });
+            let r =
+                jsonl_record(line, i).map_err(|reason| IngestError { input: n.clone(), reason });
             (n, r)
         })
         .collect()
+}
+
+/// One line of JSON Lines (`line0` lines before it), read as a record.
+pub fn jsonl_record(line: &str, line0: usize) -> Result<Record, String> {
+    match serde_json::from_str::<Value>(line) {
+        Err(e) => Err(json_error(&e, line0)),
+        Ok(v) => record_from_value(&v),
+    }
 }

@@ -831,3 +831,27 @@ fn glued_trailer_with_a_huge_title_is_linear() {
     assert_eq!(a.author.as_deref(), Some("Maria Lopez"));
     assert_eq!(a.text, BODY);
 }
+
+/// JSON Lines are read one line per record asked for (a caller committing as it goes commits a
+/// big file in batches), with the line numbers, blank lines and CRLF endings `parse` gives.
+#[test]
+fn jsonl_records_are_read_as_they_are_asked_for() {
+    let line = |n: usize| {
+        format!(
+            "{{\"title\": \"Quay crane {n} repaired\", \"text\": \"Crews repaired quay crane {n} at the port of Velmora on Monday, the harbour office said.\"}}"
+        )
+    };
+    let text = format!("{}\r\n\r\n{}\nnot json\n{}\n", line(1), line(2), line(3));
+    let mut records = records(&input("cranes.jsonl", text.clone()));
+    assert_eq!(records.count, 4, "non-blank lines");
+    let first = records.next().unwrap().unwrap();
+    assert_eq!(first.input_id.as_deref(), Some("cranes.jsonl:1"));
+    let Source::Lines { pos, .. } = &records.source else { panic!("JSON Lines are streamed") };
+    assert_eq!(*pos, line(1).len() + 2, "only the first line was read");
+    let rest: Vec<_> = records.collect();
+    assert_eq!(rest.len(), 3);
+    assert_eq!(rest[0].as_ref().unwrap().input_id.as_deref(), Some("cranes.jsonl:3"));
+    assert_eq!(rest[1].as_ref().unwrap_err().input, "cranes.jsonl:4");
+    assert_eq!(rest[2].as_ref().unwrap().input_id.as_deref(), Some("cranes.jsonl:5"));
+    assert_eq!(parse(&input("cranes.jsonl", text)).records.len(), 4);
+}

@@ -1,13 +1,19 @@
 //! The ordered committer: groups analysed articles in batches and commits each batch, with the
 //! summaries of the stories it touched, in one store transaction. A crash mid-ingest leaves every
 //! earlier batch stored and nothing half-written.
+//!
+//! It is the store's one writer: it holds the store's writer lock ([`Store::lock_writer`]) from
+//! reading the grouping state to committing, so two ingests into one store wait for each other
+//! and store what running them one after the other would. A long-lived ingestor (the server's)
+//! [`Ingestor::unlock`]s between requests and takes the lock again on the next article, restoring
+//! its grouping state first when another writer committed in between.
 
 use std::collections::{BTreeMap, HashSet};
 
 use storyline_group::{Features, Grouper};
 use storyline_ingest::{IngestError, Input};
 use storyline_model::{Article, ArticleId, Grouping, StoryId};
-use storyline_store::{Batch, Cursor, GroupingRecord, NewArticle, Store, StoreError};
+use storyline_store::{Batch, Cursor, GroupingRecord, NewArticle, Store, StoreError, WriterLock};
 
 use crate::prepare::{prepare_article, record_name, PreparedArticle};
 use crate::reports::summarise;
@@ -78,25 +84,48 @@ pub struct Ingestor<'s> {
     /// Where the consumed work stream stands, saved with the next commit.
     cursor: Option<Cursor>,
     report: IngestReport,
+    /// The store's writer lock, while this ingestor holds it.
+    lock: Option<WriterLock>,
 }
 
 impl<'s> Ingestor<'s> {
-    /// Restores the grouping state from what `store` holds, so new articles extend its stories.
+    /// Takes the store's writer lock (waiting while another writer holds it) and restores the
+    /// grouping state from what `store` holds, so new articles extend its stories.
     pub fn open(store: &'s dyn Store) -> Result<Self, StoreError> {
-        let mut grouper = Grouper::new();
-        store.for_each_grouping_record(&mut |record| {
-            grouper.restore(&record.id, record_features(&record)?, &record.grouping);
-            Ok(())
-        })?;
+        let lock = store.lock_writer()?;
+        let (grouper, next_seq) = restore(store)?;
         Ok(Ingestor {
             store,
             grouper,
             pending: Vec::new(),
             seen: HashSet::new(),
-            next_seq: store.last_seq()? + 1,
+            next_seq,
             cursor: None,
             report: IngestReport::default(),
+            lock: Some(lock),
         })
+    }
+
+    /// Commits what is pending and releases the writer lock, so another writer can go on; the
+    /// next article added takes it again (see [`Ingestor::lock`]).
+    pub fn unlock(&mut self) -> Result<(), StoreError> {
+        self.commit()?;
+        self.lock = None;
+        Ok(())
+    }
+
+    /// Takes the writer lock again if [`Ingestor::unlock`] released it; when another writer
+    /// committed in the meantime, the grouping state is restored from the store first.
+    pub fn lock(&mut self) -> Result<(), StoreError> {
+        if self.lock.is_some() {
+            return Ok(());
+        }
+        let lock = self.store.lock_writer()?;
+        if self.store.last_seq()? != self.last_seq() {
+            (self.grouper, self.next_seq) = restore(self.store)?;
+        }
+        self.lock = Some(lock);
+        Ok(())
     }
 
     /// Whether an article with this id is neither stored nor added in this run.
@@ -114,6 +143,7 @@ impl<'s> Ingestor<'s> {
     /// [`Ingestor::add`] for an article prepared already (by a worker thread or process: its
     /// features are a pure function of the article).
     pub fn add_prepared(&mut self, prepared: PreparedArticle) -> Result<bool, StoreError> {
+        self.lock()?;
         if !self.is_new(&prepared.article.id)? {
             self.report.already_stored += 1;
             return Ok(false);
@@ -165,6 +195,9 @@ impl<'s> Ingestor<'s> {
     /// stories of a batch do not depend on the order its articles arrived in — gives them their
     /// sequence numbers and commits them with the refreshed summaries of the stories they touch.
     pub fn commit(&mut self) -> Result<(), StoreError> {
+        if !self.pending.is_empty() || self.cursor.is_some() {
+            self.lock()?;
+        }
         if self.pending.is_empty() {
             if let Some(cursor) = self.cursor.take() {
                 self.store.save_batch(&Batch { cursor: Some(cursor), ..Batch::default() })?;
@@ -228,6 +261,7 @@ impl<'s> Ingestor<'s> {
         inputs: impl IntoIterator<Item = Result<Input, IngestError>>,
         progress: &dyn Progress,
     ) -> Result<IngestReport, StoreError> {
+        self.lock()?;
         let mut inline = |_: usize, job: Job| Some(job.run());
         Feed::new(self, progress).run(inputs, 1, &mut inline, &mut || None)?;
         self.take_report()
@@ -356,13 +390,14 @@ impl<'a, 's> Feed<'a, 's> {
                     continue;
                 }
             };
-            let parsed = storyline_ingest::parse(&input);
-            self.progress.records_found(parsed.records.len());
-            for w in parsed.warnings {
-                self.progress.warning(&w);
-                self.ingestor.warn(w);
-            }
-            for record in parsed.records {
+            // Read record by record: a big JSON Lines file is committed in batches as it goes.
+            let mut records = storyline_ingest::records(&input);
+            let Input { name, bytes } = input;
+            drop(bytes); // the records hold what they still need
+            self.progress.records_found(records.count);
+            self.warn(records.take_warnings());
+            while let Some(record) = records.next() {
+                self.warn(records.take_warnings());
                 let article = match record {
                     Ok(article) => article,
                     Err(e) => {
@@ -382,13 +417,13 @@ impl<'a, 's> Feed<'a, 's> {
                 let index = self.sent;
                 self.sent += 1;
                 if let Some(done) =
-                    dispatch(index, Job { input: record_name(&input.name, &article), article })
+                    dispatch(index, Job { input: record_name(&name, &article), article })
                 {
                     self.waiting.insert(index, done);
                     self.add_ready()?;
                 }
             }
-            self.progress.input_done(&input.name);
+            self.progress.input_done(&name);
         }
         while self.added < self.sent {
             self.wait(collect)?;
@@ -420,11 +455,28 @@ impl<'a, 's> Feed<'a, 's> {
         Ok(())
     }
 
+    fn warn(&mut self, warnings: Vec<String>) {
+        for w in warnings {
+            self.progress.warning(&w);
+            self.ingestor.warn(w);
+        }
+    }
+
     fn fail(&mut self, e: IngestError) {
         let failure = Failure::from(e);
         self.progress.failed(&failure);
         self.ingestor.fail(failure);
     }
+}
+
+/// The grouping state of everything `store` holds, and the sequence number the next article gets.
+fn restore(store: &dyn Store) -> Result<(Grouper, u64), StoreError> {
+    let mut grouper = Grouper::new();
+    store.for_each_grouping_record(&mut |record| {
+        grouper.restore(&record.id, record_features(&record)?, &record.grouping);
+        Ok(())
+    })?;
+    Ok((grouper, store.last_seq()? + 1))
 }
 
 /// The grouping features a record stores (JSON written by [`Ingestor`]).

@@ -31,6 +31,8 @@ pub fn regroup(
     store: &dyn Store,
     since: Option<storyline_model::Date>,
 ) -> Result<RegroupReport, StoreError> {
+    // One writer at a time: an ingest must not commit between the read and the rewrite.
+    let _lock = store.lock_writer()?;
     let since = since.map(storyline_group::text::day_number);
     let mut grouper = Grouper::new();
     let mut redo: Vec<(ArticleId, Features)> = Vec::new();

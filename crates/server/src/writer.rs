@@ -2,11 +2,12 @@
 //! ordered committer ([`Ingestor`]) on one thread, one request after another, so grouping sees
 //! them in the order they were accepted and the store has a single writer in this process.
 //!
-//! The grouping state is restored from the store once and kept between requests. Before each
-//! request the writer checks the store's last sequence number: when another process (a
-//! `storyline ingest`, a committer) has committed since, the state is stale and is restored
-//! again. A request whose commit fails drops the state too (it is restored from what the store
-//! really holds on the next request). The queue in front of the thread is bounded.
+//! The grouping state is restored from the store once and kept between requests. Each request
+//! takes the store's writer lock (so a `storyline ingest` or a committer on the same store waits,
+//! and is waited for) and releases it when its articles are committed; when another process
+//! committed in between, the ingestor restores its state from the store before grouping
+//! ([`Ingestor::lock`]). A request whose commit fails drops the state too (it is restored from what
+//! the store really holds on the next request). The queue in front of the thread is bounded.
 //!
 //! With a search index, the writer catches the index up after each commit, before it answers:
 //! an article the server reports as stored is already searchable, and the first search after a
@@ -86,12 +87,13 @@ fn ingest_one<'s>(
     ingestor: &mut Option<Ingestor<'s>>,
     input: Input,
 ) -> Result<IngestReport, StoreError> {
-    let last = store.last_seq()?;
-    if ingestor.as_ref().is_none_or(|i| i.last_seq() != last) {
+    if ingestor.is_none() {
         *ingestor = Some(Ingestor::open(store)?);
     }
     let open = ingestor.as_mut().expect("opened above");
-    open.ingest_inputs([Ok(input)], &())
+    let report = open.ingest_inputs([Ok(input)], &())?;
+    open.unlock()?;
+    Ok(report)
 }
 
 /// Whether `given` is the operator's token, compared in time that does not depend on where the

@@ -6,6 +6,9 @@
 //!   than this program is refused (`ErrorKind::TooNew`). Migrations take an advisory lock, so
 //!   two processes opening a fresh database do not race.
 //! * A connection pool (r2d2); every write is one transaction.
+//! * One writer at a time ([`Store::lock_writer`]): a session advisory lock keyed by the store's
+//!   schema, held on a connection of its own for as long as the writer runs; the server releases
+//!   it when that connection closes — when the lock is dropped, or the process dies.
 //! * Ids and dates are `TEXT COLLATE "C"`: listings and prefix scans order bytewise, exactly as
 //!   SQLite does, whatever the database's locale.
 //! * `schema` (optional) puts every table in a PostgreSQL schema of that name (created if
@@ -19,7 +22,7 @@ use storyline_store::entities::{entity_rows, fold, kind_from_str, EntityRow};
 use storyline_store::{
     Batch, CachedReport, EntityPage, EntityQuery, EntitySummary, ErrorKind, FetchState,
     GroupingRecord, Result, Store, StoreError, StoredArticle, StoryOrder, StoryPage, StoryQuery,
-    StorylineOf,
+    StorylineOf, WriterLock,
 };
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
@@ -104,6 +107,8 @@ const PAGE: i64 = 256;
 /// A store in a PostgreSQL database.
 pub struct PostgresStore {
     pool: Pool,
+    /// How to open a connection outside the pool (the writer lock holds one of its own).
+    config: postgres::Config,
     /// What the error messages call this store (the URL without a password).
     name: String,
 }
@@ -129,7 +134,7 @@ impl PostgresStore {
                 .map_err(|e| pg(&name, e))?;
             config.options(&format!("-c search_path={schema}"));
         }
-        let manager = PostgresConnectionManager::new(config, NoTls);
+        let manager = PostgresConnectionManager::new(config.clone(), NoTls);
         let pool = r2d2::Pool::builder()
             .max_size(POOL_SIZE)
             .connection_timeout(std::time::Duration::from_secs(10))
@@ -137,7 +142,7 @@ impl PostgresStore {
             .map_err(|e| {
                 StoreError::backend(ErrorKind::Unavailable, format!("{name}: no connection"), e)
             })?;
-        let store = PostgresStore { pool, name };
+        let store = PostgresStore { pool, config, name };
         store.migrate()?;
         Ok(store)
     }
@@ -412,7 +417,21 @@ const ENTITY_COLUMNS: &str = "x.id, x.kind, x.name, x.articles,
     (SELECT COUNT(DISTINCT a.story) FROM article_entities e JOIN articles a ON a.seq = e.seq
      WHERE e.entity = x.id)";
 
+/// The first key of the writer lock (the second is the hash of the store's schema name).
+const WRITER_LOCK: i32 = 7157302;
+
 impl Store for PostgresStore {
+    fn lock_writer(&self) -> Result<WriterLock> {
+        // A connection of its own, not the pool's: session locks are re-entrant within a session,
+        // so a pooled connection handed to a second writer of this process would not exclude it,
+        // and closing the connection is what releases the lock, whatever happens to the process.
+        let mut client = self.config.connect(NoTls).map_err(|e| self.e(e))?;
+        client
+            .execute("SELECT pg_advisory_lock($1, hashtext(current_schema()))", &[&WRITER_LOCK])
+            .map_err(|e| self.e(e))?;
+        Ok(WriterLock::new(client))
+    }
+
     fn contains(&self, id: &str) -> Result<bool> {
         Ok(!self.query("SELECT 1 FROM articles WHERE id = $1", &[&id])?.is_empty())
     }

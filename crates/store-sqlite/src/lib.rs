@@ -4,8 +4,16 @@
 //! One connection behind a mutex makes the store `Send + Sync`; SQLite serialises writers anyway,
 //! and WAL lets other processes read while one writes. Long reads ([`Store::for_each_article`])
 //! page through the table so the lock is never held while the caller works.
+//!
+//! The one-writer lock ([`Store::lock_writer`]) is an advisory lock (`flock`, through std's
+//! `File::lock`) on `<db>.lock` beside the store, not a SQLite transaction: a writer holds it for
+//! a whole run while committing batch after batch (each its own transaction, so a crash keeps the
+//! batches before it), another writer waits for it however long that takes (SQLite's busy timeout
+//! would give up), readers never notice it, and the kernel releases it when the process ends, even
+//! by `kill -9`, so it can never be left stale. The lock file is never deleted (deleting it would
+//! let two writers lock two different files).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -14,7 +22,7 @@ use storyline_store::entities::{entity_rows, fold, kind_from_str};
 use storyline_store::{
     Batch, CachedReport, EntityPage, EntityQuery, EntitySummary, ErrorKind, FetchState,
     GroupingRecord, Result, Store, StoreError, StoredArticle, StoryOrder, StoryPage, StoryQuery,
-    StorylineOf,
+    StorylineOf, WriterLock,
 };
 
 /// Forward-only migrations; migration `i` brings the schema to version `i + 1`.
@@ -100,6 +108,8 @@ const ENTITIES_VERSION: i64 = 5;
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     path: String,
+    /// `<db>.lock`: the file whose lock makes one writer at a time.
+    lock_path: PathBuf,
 }
 
 /// Rows read per query by [`Store::for_each_article`].
@@ -110,7 +120,10 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path_str = path.as_ref().display().to_string();
         let conn = Connection::open(path.as_ref()).map_err(|e| err(&path_str, e))?;
-        let store = SqliteStore { conn: Mutex::new(conn), path: path_str };
+        let mut lock_path = path.as_ref().as_os_str().to_owned();
+        lock_path.push(".lock");
+        let store =
+            SqliteStore { conn: Mutex::new(conn), path: path_str, lock_path: lock_path.into() };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -417,6 +430,21 @@ const ENTITY_COLUMNS: &str = "x.id, x.kind, x.name, x.articles,
      JOIN articles a INDEXED BY articles_seq_story ON a.seq = e.seq WHERE e.entity = x.id)";
 
 impl Store for SqliteStore {
+    fn lock_writer(&self) -> Result<WriterLock> {
+        let failed = |e| {
+            let what = format!("{}: writer lock {}", self.path, self.lock_path.display());
+            StoreError::backend(ErrorKind::Unavailable, what, e)
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&self.lock_path)
+            .map_err(failed)?;
+        file.lock().map_err(failed)?;
+        Ok(WriterLock::new(file))
+    }
+
     fn contains(&self, id: &str) -> Result<bool> {
         let conn = self.conn();
         let mut stmt =

@@ -33,6 +33,7 @@ macro_rules! conformance_tests {
             grouping_records_stream_past_a_page_in_seq_order,
             entity_index_counts_names_and_lists_their_stories,
             storylines_follow_their_latest_article,
+            one_writer_at_a_time,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -591,4 +592,29 @@ pub fn storylines_follow_their_latest_article(store: &dyn Store) {
     assert_eq!(ids_of(&store.stories(&thread).unwrap()), ["s", "u", "t"]);
     let w = store.storylines_of(&["w".into()]).unwrap();
     assert_eq!((w[0].storyline.as_str(), w[0].stories), ("w", 1));
+pub fn one_writer_at_a_time(store: &dyn Store) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let first = store.lock_writer().unwrap();
+    // The holder writes and anyone reads while the lock is held.
+    store.save_batch(&one_story(1, "w1")).unwrap();
+    let taken = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| {
+            let second = store.lock_writer().unwrap();
+            taken.store(true, Ordering::SeqCst);
+            // What the first writer committed is there when the second gets the lock.
+            assert_eq!(store.last_seq().unwrap(), 1);
+            drop(second);
+        });
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        assert!(
+            !taken.load(Ordering::SeqCst),
+            "a second writer waits while the first holds the lock"
+        );
+        assert_eq!(store.count().unwrap(), 1, "readers are not blocked by the writer lock");
+        drop(first);
+        waiter.join().unwrap();
+    });
+    assert!(taken.load(Ordering::SeqCst), "the waiting writer got the lock once it was released");
+    drop(store.lock_writer().unwrap());
 }

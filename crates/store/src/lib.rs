@@ -17,7 +17,9 @@
 //! * a batch's cursor moves with the batch, never without it;
 //! * a story's cached report is dropped whenever the story changes, and a report computed from an
 //!   older state of the story is never saved over a newer one ([`Store::save_story_report`]);
-//! * `Send + Sync` with `&self` methods: one store value serves many threads.
+//! * `Send + Sync` with `&self` methods: one store value serves many threads;
+//! * one writer at a time: [`Store::lock_writer`] is exclusive across processes (and across calls
+//!   in one process), so the grouping state a writer read is still the store's when it commits.
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -245,8 +247,31 @@ pub struct CachedReport {
     pub report: Option<StoryReport>,
 }
 
+/// Proof of being a store's one writer ([`Store::lock_writer`]): held from reading the grouping
+/// state to the last commit, released when dropped — and by the operating system or the database
+/// server when the process dies, so a killed writer never leaves the store locked.
+pub struct WriterLock {
+    _held: Box<dyn Send>,
+}
+
+impl WriterLock {
+    /// A lock released when `held` is dropped (for backends).
+    pub fn new(held: impl Send + 'static) -> Self {
+        WriterLock { _held: Box::new(held) }
+    }
+}
+
+impl fmt::Debug for WriterLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WriterLock")
+    }
+}
+
 /// A storage backend. Every method is one consistent read or one atomic write.
 pub trait Store: Send + Sync {
+    /// Waits until no other writer — in any process, or an earlier call in this one — holds the
+    /// store's writer lock, then takes it. Readers are never blocked by it.
+    fn lock_writer(&self) -> Result<WriterLock>;
     /// Whether an article with this content id is already stored.
     fn contains(&self, id: &str) -> Result<bool>;
     /// The highest sequence number stored (0 for an empty store).

@@ -584,8 +584,10 @@ impl WorkStream {
                         }
                         if got == 0 {
                             // Idle: what is pending is committed now, not when the next batch
-                            // fills.
-                            ingestor.commit()?;
+                            // fills, and the store's writer lock is free for another writer
+                            // until the next message (the ingestor takes it again, restoring
+                            // its state if need be).
+                            ingestor.unlock()?;
                         }
                         if (got == 0 && until.idle)
                             || until.messages.is_some_and(|n| seen >= n)

@@ -592,6 +592,8 @@ pub fn storylines_follow_their_latest_article(store: &dyn Store) {
     assert_eq!(ids_of(&store.stories(&thread).unwrap()), ["s", "u", "t"]);
     let w = store.storylines_of(&["w".into()]).unwrap();
     assert_eq!((w[0].storyline.as_str(), w[0].stories), ("w", 1));
+}
+
 pub fn one_writer_at_a_time(store: &dyn Store) {
     use std::sync::atomic::{AtomicBool, Ordering};
     let first = store.lock_writer().unwrap();

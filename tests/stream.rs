@@ -188,6 +188,23 @@ fn storm_reports(n: usize) -> Vec<String> {
         .collect()
 }
 
+/// `n` storm reports as inputs of 25 reports each (a worker is busy with one for a while) under
+/// `dir/in`, and a clean one-process ingest of them into `dir/clean.db`: what a run through the
+/// work stream must end with.
+fn inputs_and_clean_run(
+    dir: &std::path::Path,
+    n: usize,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let inputs = dir.join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    for (i, chunk) in storm_reports(n).chunks(25).enumerate() {
+        std::fs::write(inputs.join(format!("{i:02}.jsonl")), chunk.join("\n")).unwrap();
+    }
+    let clean = dir.join("clean.db");
+    run_ok(&clean, &["ingest", inputs.to_str().unwrap()]);
+    (inputs, clean)
+}
+
 /// `status --from STREAM --json`.
 fn stream_status(db: &std::path::Path, stream: &str) -> serde_json::Value {
     let out = run(db, &["status", "--from", stream, "--json"]);
@@ -200,15 +217,8 @@ fn a_worker_killed_mid_input_hands_it_back_and_nothing_is_lost() {
     let Some(url) = server() else { return };
     let stream = format!("{url}?prefix=WKILL{}", std::process::id());
     let dir = tempfile::tempdir().unwrap();
-    // Twelve inputs of 25 reports each: a worker is busy with one for a while.
-    let inputs = dir.path().join("in");
-    std::fs::create_dir(&inputs).unwrap();
-    for (i, chunk) in storm_reports(300).chunks(25).enumerate() {
-        std::fs::write(inputs.join(format!("{i:02}.jsonl")), chunk.join("\n")).unwrap();
-    }
+    let (inputs, clean) = inputs_and_clean_run(dir.path(), 300);
     let inputs = inputs.to_str().unwrap();
-    let clean = dir.path().join("clean.db");
-    run_ok(&clean, &["ingest", inputs]);
 
     let db = dir.path().join("s.db");
     run_ok(&db, &["ingest", inputs, "--to", &stream]);
@@ -328,14 +338,8 @@ fn worker_and_committer_ride_out_a_restart_of_the_nats_server() {
     let dir = tempfile::tempdir().unwrap();
     let Some(mut nats) = OwnNats::start(dir.path().join("nats")) else { return };
     let stream = format!("{}?prefix=RESTART", nats.url());
-    let inputs = dir.path().join("in");
-    std::fs::create_dir(&inputs).unwrap();
-    for (i, chunk) in storm_reports(600).chunks(25).enumerate() {
-        std::fs::write(inputs.join(format!("{i:02}.jsonl")), chunk.join("\n")).unwrap();
-    }
+    let (inputs, clean) = inputs_and_clean_run(dir.path(), 600);
     let inputs = inputs.to_str().unwrap();
-    let clean = dir.path().join("clean.db");
-    run_ok(&clean, &["ingest", inputs]);
 
     let db = dir.path().join("s.db");
     run_ok(&db, &["ingest", inputs, "--to", &stream]);

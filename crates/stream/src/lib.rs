@@ -208,9 +208,19 @@ impl WorkStream {
         StreamError::Nats { url: self.url.clone(), message: e.to_string() }
     }
 
-    /// Runs `work` on a runtime of its own with a JetStream context.
+    /// Runs `work` on a runtime of its own with a JetStream context, creating the streams first
+    /// where they are missing.
     fn run<T>(
         &self,
+        work: impl AsyncFnOnce(&jetstream::Context, usize) -> Result<T, StreamError>,
+    ) -> Result<T, StreamError> {
+        self.connect(true, work)
+    }
+
+    /// [`WorkStream::run`], creating the streams only when `create` says so.
+    fn connect<T>(
+        &self,
+        create: bool,
         work: impl AsyncFnOnce(&jetstream::Context, usize) -> Result<T, StreamError>,
     ) -> Result<T, StreamError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -223,7 +233,9 @@ impl WorkStream {
                 .map_err(|e| self.err(e))?;
             let max_payload = client.server_info().max_payload;
             let js = jetstream::new(client.clone());
-            for (name, subject) in [self.inputs(), self.analysed(), self.dead()] {
+            let streams =
+                if create { vec![self.inputs(), self.analysed(), self.dead()] } else { vec![] };
+            for (name, subject) in streams {
                 js.get_or_create_stream(stream::Config {
                     name,
                     subjects: vec![subject],
@@ -431,28 +443,36 @@ impl WorkStream {
     }
 
     /// What is waiting, in flight and dead in the work stream.
+    /// A probe: it creates nothing, so asking about a mistyped stream is an error, not a new
+    /// empty stream.
     pub fn status(&self) -> Result<Status, StreamError> {
-        self.run(async |js, _| {
-            let mut consumer = self.prepare_consumer(js).await?;
-            let info = consumer.info().await.map_err(|e| self.err(e))?.clone();
+        self.connect(false, async |js, _| {
             let stream_state = async |name: String| {
-                js.get_stream(&name)
-                    .await
-                    .map_err(|e| self.err(e))?
-                    .info()
-                    .await
-                    .map(|i| i.state.clone())
-                    .map_err(|e| self.err(e))
+                let mut stream = js.get_stream(&name).await.map_err(|e| {
+                    self.err(format!("no stream {name} ({e}): nothing was published here yet"))
+                })?;
+                stream.info().await.map(|i| i.state.clone()).map_err(|e| self.err(e))
             };
+            let inputs = stream_state(self.inputs().0).await?;
             let dead = stream_state(self.dead().0).await?;
             let analysed = stream_state(self.analysed().0).await?;
-            Ok(Status {
-                inputs_waiting: info.num_pending,
-                inputs_in_flight: info.num_ack_pending as u64,
-                workers_waiting: info.num_waiting as u64,
+            let stream = js.get_stream(&self.inputs().0).await.map_err(|e| self.err(e))?;
+            let mut status = Status {
+                inputs_waiting: inputs.messages,
                 dead_letters: dead.messages,
                 analysed_last: analysed.last_sequence,
-            })
+                ..Status::default()
+            };
+            // No worker has run yet when the workers' consumer is missing: every input waits.
+            let durable = self.prepare_durable();
+            if let Ok(mut consumer) = stream.get_consumer::<consumer::pull::Config>(&durable).await
+            {
+                let info = consumer.info().await.map_err(|e| self.err(e))?;
+                status.inputs_waiting = info.num_pending;
+                status.inputs_in_flight = info.num_ack_pending as u64;
+                status.workers_waiting = info.num_waiting as u64;
+            }
+            Ok(status)
         })
     }
 

@@ -169,3 +169,16 @@ fn urls_name_the_server_and_the_streams() {
     assert!(WorkStream::parse("http://10.0.0.5").is_err());
     assert!(WorkStream::parse("nats://h:1?prefix=a.b").is_err());
 }
+
+#[test]
+fn status_of_a_stream_never_published_to_is_an_error_and_creates_nothing() {
+    let Some(url) = server() else { return };
+    let streams = Streams::new(url, "probe");
+    let ws = streams.work_stream();
+    let err = ws.status().unwrap_err().to_string();
+    assert!(err.contains("nothing was published here yet"), "{err}");
+    let inputs = ws.inputs().0;
+    let created =
+        ws.connect(false, async |js, _| Ok(js.get_stream(&inputs).await.is_ok())).unwrap();
+    assert!(!created, "the probe created the stream {inputs}");
+}

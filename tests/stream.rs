@@ -367,10 +367,9 @@ fn worker_and_committer_ride_out_a_restart_of_the_nats_server() {
     assert!(status.success(), "worker: {status:?} {worker_err}");
     let (status, committer_err) = terminate(committer);
     assert!(status.success(), "committer: {status:?} {committer_err}");
-    assert!(
-        format!("{worker_err}{committer_err}").contains("trying again"),
-        "the outage is reported: {worker_err} {committer_err}"
-    );
+    // Whether either says "trying again" depends on timing: a pull the stopping server answers
+    // with "409 Server Shutdown" is an outage; a pull sent while it is down is held by the
+    // client until it reconnects.
     // Nothing lost, nothing twice. (The stories may differ from the clean run's: an input the
     // worker held when the server went comes back later in the analysed stream, and grouping
     // still depends on arrival order — issue 12.)

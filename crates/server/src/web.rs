@@ -127,6 +127,34 @@ impl StoryRow {
     }
 }
 
+/// Where one page of a list stands: the numbers of its first and last rows (1-based) and the
+/// query strings of the pages before and after it, where there are such pages.
+struct Paging {
+    first: usize,
+    last: usize,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl Paging {
+    /// A page of `shown` rows at `offset`, `limit` rows a page, of `total`; `at` gives the query
+    /// string of the list starting at an offset.
+    fn new(
+        offset: usize,
+        limit: usize,
+        shown: usize,
+        total: usize,
+        at: impl Fn(usize) -> String,
+    ) -> Self {
+        Paging {
+            first: offset + 1,
+            last: offset + shown,
+            previous: (offset > 0).then(|| at(offset.saturating_sub(limit))),
+            next: (offset + shown < total).then(|| at(offset + limit)),
+        }
+    }
+}
+
 /// Listing rows for `stories`, with their storylines.
 fn rows(store: &dyn Store, stories: Vec<StorySummary>) -> Result<Vec<StoryRow>, ApiError> {
     let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
@@ -171,18 +199,9 @@ async fn front_page(
             Ok((page.total, rows(s, page.stories)?))
         })
         .await?;
-    let previous = (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit)));
-    let next = (offset + rows.len() < total).then(|| form.at_offset(offset + limit));
-    render(FrontPage {
-        size_order,
-        total,
-        first: offset + 1,
-        last: offset + rows.len(),
-        rows,
-        previous,
-        next,
-        form,
-    })
+    let Paging { first, last, previous, next } =
+        Paging::new(offset, limit, rows.len(), total, |o| form.at_offset(o));
+    render(FrontPage { size_order, total, first, last, rows, previous, next, form })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -498,8 +517,8 @@ async fn entities_page(
     let page = state.with_store(move |s| Ok(s.entities(&query)?)).await?;
     let rows: Vec<EntityRow> =
         page.entities.into_iter().map(|e| api::EntityView::from(e).into()).collect();
-    let previous = (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit)));
-    let next = (offset + rows.len() < page.total).then(|| form.at_offset(offset + limit));
+    let Paging { first, last, previous, next } =
+        Paging::new(offset, limit, rows.len(), page.total, |o| form.at_offset(o));
     let chosen = form.query()?.kind;
     let kinds =
         [EntityType::Person, EntityType::Organisation, EntityType::Location, EntityType::Misc]
@@ -510,16 +529,7 @@ async fn entities_page(
                 selected: chosen == Some(k),
             })
             .collect();
-    render(EntitiesPage {
-        kinds,
-        total: page.total,
-        first: offset + 1,
-        last: offset + rows.len(),
-        rows,
-        previous,
-        next,
-        form,
-    })
+    render(EntitiesPage { kinds, total: page.total, first, last, rows, previous, next, form })
 }
 
 /// A page of stories under a heading: an entity's or a storyline's.
@@ -565,17 +575,18 @@ async fn entity_page(
         count(e.articles, "article", "articles"),
         count(e.stories, "story", "stories")
     );
-    let (offset, limit) = (page.offset, page.limit);
+    let Paging { first, last, previous, next } =
+        Paging::new(page.offset, page.limit, rows.len(), page.total, |o| form.at_offset(o));
     render(StoriesOf {
         what: "entity",
         title: e.name,
         about,
         json: format!("/api/v1/entities/{}/stories", e.id),
         total: page.total,
-        first: offset + 1,
-        last: offset + rows.len(),
-        previous: (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit))),
-        next: (offset + rows.len() < page.total).then(|| form.at_offset(offset + limit)),
+        first,
+        last,
+        previous,
+        next,
         path: format!("/entities/{}", e.id),
         rows,
     })
@@ -599,17 +610,18 @@ async fn storyline_page(
         Some(first) if page.offset == 0 => format!("Storyline: {}", first.headline),
         _ => format!("Storyline {}", page.id),
     };
-    let (offset, limit) = (page.offset, page.limit);
+    let Paging { first, last, previous, next } =
+        Paging::new(page.offset, page.limit, rows.len(), page.total, |o| form.at_offset(o));
     render(StoriesOf {
         what: "storyline",
         title,
         about: format!("{} stories, oldest first", page.total),
         json: format!("/api/v1/storylines/{}", page.id),
         total: page.total,
-        first: offset + 1,
-        last: offset + rows.len(),
-        previous: (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit))),
-        next: (offset + rows.len() < page.total).then(|| form.at_offset(offset + limit)),
+        first,
+        last,
+        previous,
+        next,
         path: format!("/storylines/{}", page.id),
         rows,
     })
@@ -783,13 +795,13 @@ impl SearchResults {
             let q = p.q.clone().unwrap_or_default();
             p.q = Some(format!("{q} \"{}\"", v.replace('"', " ")));
         });
-        let previous = (offset > 0).then(|| form.at_offset(offset.saturating_sub(limit)));
-        let next = (offset + shown < page.total).then(|| form.at_offset(offset + limit));
+        let Paging { first, last, previous, next } =
+            Paging::new(offset, limit, shown, page.total, |o| form.at_offset(o));
         SearchResults {
             searched: true,
             total: page.total,
-            first: offset + 1,
-            last: offset + shown,
+            first,
+            last,
             pending: page.pending,
             groups: group_by_story(page),
             outlets,

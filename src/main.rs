@@ -77,6 +77,10 @@ enum Command {
         /// Leave the search index alone (the next search brings it up to date).
         #[arg(long)]
         no_index: bool,
+        /// Do not regroup the days this run touched at its end (what makes its stories the same
+        /// however its articles were cut into runs and batches); `regroup` can do it later.
+        #[arg(long)]
+        no_settle: bool,
     },
     /// Prepare inputs from a work stream (parse, analyse, grouping features) and publish the
     /// analysed articles back to it; run as many as there are cores to spare, on any machine.
@@ -101,6 +105,10 @@ enum Command {
         /// stories.
         #[arg(long)]
         since: Option<String>,
+        /// Only articles published on or before this day (YYYY-MM-DD); later and undated ones
+        /// keep their stories.
+        #[arg(long)]
+        until: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -313,21 +321,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = stream.run_committer(&*open(&db)?, until)?;
             print_ingest_report(&report, args.json)
         }
-        Command::Ingest { paths, json, threads, to: None, index, no_index } => {
+        Command::Ingest { paths, json, threads, to: None, index, no_index, no_settle } => {
             let store = &*open(&db)?;
             let dir = index.resolve(&db).filter(|_| !no_index);
             let report = search::indexing_while(dir, store, || {
-                ingest(store, storyline_pipeline::read_paths(&paths), threads)
+                ingest(store, storyline_pipeline::read_paths(&paths), threads, !no_settle)
             })?;
             print_ingest_report(&report, json)
         }
         Command::Status { from, json } => print_status(&*open(&db)?, from.as_deref(), json),
-        Command::Regroup { since, json } => {
-            let since: Option<Date> = since
-                .map(|s| s.parse().map_err(|_| anyhow!("--since: expected YYYY-MM-DD, got {s:?}")))
-                .transpose()?;
+        Command::Regroup { since, until, json } => {
+            let days = storyline_pipeline::Days {
+                since: parse_day("--since", since)?,
+                until: parse_day("--until", until)?,
+            };
             let store = &*open(&db)?;
-            let report = storyline_pipeline::regroup(store, since)?;
+            let report = storyline_pipeline::regroup(store, days)?;
             if json {
                 let mut doc = serde_json::to_value(&report)?;
                 doc["schema"] = json!(SCHEMA_VERSION);
@@ -510,10 +519,13 @@ fn sqlite_path(db: &std::path::Path) -> Option<PathBuf> {
 
 /// Runs the pipeline with a progress bar when stderr is a terminal (counting inputs against
 /// their total when it is known).
+/// Ingests `inputs` with a progress bar; with `settle`, then regroups the days the run touched
+/// ([`storyline_pipeline::settle`]).
 fn ingest(
     store: &dyn Store,
     inputs: storyline_pipeline::Inputs,
     threads: Option<usize>,
+    settle: bool,
 ) -> Result<IngestReport> {
     let bar = progress::Bar::new(inputs.count.unwrap_or(0), std::io::stderr().is_terminal());
     let threads = threads
@@ -521,15 +533,25 @@ fn ingest(
         .max(1);
     let report = storyline_pipeline::ingest_with_threads(store, inputs.iter, &bar, threads)?;
     bar.finish();
+    if settle {
+        if let Some(settled) = storyline_pipeline::settle(store, &report)? {
+            say!(
+                "settled the days this run touched: regrouped {} articles, {} changed",
+                settled.regrouped,
+                settled.changed
+            );
+        }
+    }
     Ok(report)
+}
+
+/// A day given to option `flag` (`YYYY-MM-DD`).
+fn parse_day(flag: &str, s: Option<String>) -> Result<Option<Date>> {
+    s.map(|s| s.parse().map_err(|_| anyhow!("{flag}: expected YYYY-MM-DD, got {s:?}"))).transpose()
 }
 
 /// The listing query the `stories` options ask for.
 fn story_query(args: StoriesArgs) -> Result<StoryQuery> {
-    let day = |flag: &str, s: Option<String>| -> Result<Option<Date>> {
-        s.map(|s| s.parse().map_err(|_| anyhow!("{flag}: expected YYYY-MM-DD, got {s:?}")))
-            .transpose()
-    };
     Ok(StoryQuery {
         order: match args.sort {
             SortBy::Date => StoryOrder::Newest,
@@ -538,8 +560,8 @@ fn story_query(args: StoriesArgs) -> Result<StoryQuery> {
         limit: args.limit.unwrap_or(usize::MAX),
         offset: args.offset,
         min_sources: args.min_sources,
-        since: day("--since", args.since)?,
-        until: day("--until", args.until)?,
+        since: parse_day("--since", args.since)?,
+        until: parse_day("--until", args.until)?,
         outlet: args.outlet,
         ..Default::default()
     })
@@ -578,6 +600,7 @@ fn demo(db: &std::path::Path, json: bool) -> Result<ExitCode> {
         store,
         storyline_pipeline::Inputs { count, iter: Box::new(inputs.into_iter()) },
         None,
+        true,
     )?;
     if !json {
         say!("Bundled example collection ({} files) -> {}", demo::FILES.len(), db.display());

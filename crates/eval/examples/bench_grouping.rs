@@ -9,6 +9,14 @@
 //! Prints articles/s end to end (raw article → analysis → features → grouping) and for grouping
 //! alone (the same features fed to a fresh grouper), the working-set size at the end, and the
 //! peak resident memory (VmHWM) of the process.
+//!
+//! `STORYLINE_FEATURES_CACHE=FILE` keeps the grouping features (JSON Lines) after a first run;
+//! later runs read them and time grouping alone — what to profile it with:
+//!
+//! ```text
+//! STORYLINE_FEATURES_CACHE=/tmp/features.jsonl valgrind --tool=callgrind \
+//!     target/release/examples/bench_grouping REUTERS_DIR MULTINEWS_JSONL
+//! ```
 
 use std::path::Path;
 use std::time::Instant;
@@ -49,6 +57,31 @@ fn main() {
         std::process::exit(2);
     }
     let limit: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(usize::MAX);
+    let cache = std::env::var_os("STORYLINE_FEATURES_CACHE").map(std::path::PathBuf::from);
+    let features = match cache.as_deref().filter(|c| c.exists()) {
+        Some(cached) => read_features(cached, limit),
+        None => analysed_features(&args, limit, cache.as_deref()),
+    };
+    group_alone(features);
+    println!("peak memory (VmHWM): {}", vm_hwm());
+}
+
+/// The cached features, one JSON `[id, features]` per line.
+fn read_features(path: &Path, limit: usize) -> Vec<(String, Features)> {
+    let text = std::fs::read_to_string(path).expect("the features cache");
+    let rows = text.lines().take(limit).map(|l| serde_json::from_str(l).expect("a cached row"));
+    let features: Vec<(String, Features)> = rows.collect();
+    eprintln!("{} articles from {}", features.len(), path.display());
+    features
+}
+
+/// Reads and analyses the articles, grouping them as it goes (the end-to-end rate), and returns
+/// their features (saved to `cache` when given).
+fn analysed_features(
+    args: &[String],
+    limit: usize,
+    cache: Option<&Path>,
+) -> Vec<(String, Features)> {
     let mut wires = copies::read_reuters(Path::new(&args[0])).expect("Reuters-21578");
     wires.sort_by_key(|w| w.date);
     let mut articles: Vec<Article> = wires
@@ -84,7 +117,33 @@ fn main() {
     let end_to_end = t0.elapsed().as_secs_f64();
     let end_to_end_cpu = cpu_seconds() - c0;
     drop(articles);
+    println!("articles: {n}");
+    println!(
+        "end to end (analysis + features + grouping): {:.0} articles/s wall ({end_to_end:.1} s), {:.0} per CPU second",
+        rate(n, end_to_end),
+        rate(n, end_to_end_cpu)
+    );
+    if let Some(cache) = cache {
+        let rows: Vec<String> = features
+            .iter()
+            .map(|row| serde_json::to_string(row).expect("features serialise"))
+            .collect();
+        std::fs::write(cache, rows.join("\n") + "\n").expect("write the features cache");
+    }
+    features
+}
 
+fn rate(n: usize, secs: f64) -> f64 {
+    if secs > 0.0 {
+        n as f64 / secs
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// Feeds the features to a fresh grouper and prints the rate and what it found.
+fn group_alone(features: Vec<(String, Features)>) {
+    let n = features.len();
     let (t1, c1) = (Instant::now(), cpu_seconds());
     let mut alone = Grouper::new();
     let mut copies = 0;
@@ -96,17 +155,10 @@ fn main() {
     }
     let grouping = t1.elapsed().as_secs_f64();
     let grouping_cpu = cpu_seconds() - c1;
-    println!("articles: {n}");
-    let rate = |secs: f64| if secs > 0.0 { n as f64 / secs } else { f64::INFINITY };
-    println!(
-        "end to end (analysis + features + grouping): {:.0} articles/s wall ({end_to_end:.1} s), {:.0} per CPU second",
-        rate(end_to_end),
-        rate(end_to_end_cpu)
-    );
     println!(
         "grouping alone: {:.0} articles/s wall ({grouping:.2} s), {:.0} per CPU second",
-        rate(grouping),
-        rate(grouping_cpu)
+        rate(n, grouping),
+        rate(n, grouping_cpu)
     );
     println!("stories: {}, copies linked: {copies}", stories.len());
     println!(
@@ -114,5 +166,4 @@ fn main() {
         alone.stories().active_members(),
         alone.stories().active_stories()
     );
-    println!("peak memory (VmHWM): {}", vm_hwm());
 }

@@ -33,7 +33,12 @@ use storyline_model::{Article, ArticleId, EntityType, Grouping, TimeType, TitleO
 
 use crate::copies::NEAR_THRESHOLD;
 use crate::model::Model;
-use crate::stories::{Stories, WINDOW_DAYS};
+use crate::stories::{Stories, STORYLINE_DAYS, WINDOW_DAYS};
+
+/// An article is late ([`Grouper::is_late`]) when it is older than the newest day seen by more
+/// than this many days: the stories it could join (first dated within [`WINDOW_DAYS`] of it) may
+/// have left the working set, which keeps [`STORYLINE_DAYS`].
+pub const LATE_DAYS: i32 = STORYLINE_DAYS - WINDOW_DAYS;
 
 /// How many weighted terms [`Features::terms`] keeps.
 pub const MAX_TERMS: usize = 48;
@@ -260,6 +265,30 @@ impl Grouper {
     /// The working set, mutable (scoring uses scratch space).
     pub fn stories_mut(&mut self) -> &mut Stories {
         &mut self.stories
+    }
+
+    /// The same rule with an empty working set (a second grouper over other days).
+    pub fn empty_like(&self) -> Self {
+        Self::with_model(self.model)
+    }
+
+    /// Whether an article published on `day` is *late*: older than the newest day seen by more
+    /// than [`LATE_DAYS`], so the stories of its own days it could join or continue may have left
+    /// the working set (a backfill, a second archive, a slow feed). A late article is grouped
+    /// among the stored stories of its own days instead (see `storyline_pipeline`), unless
+    /// it is a copy of an article this grouper knows ([`Grouper::knows_a_copy_of`]).
+    pub fn is_late(&self, day: Option<i32>) -> bool {
+        matches!((day, self.stories.now()), (Some(day), Some(now)) if day < now - LATE_DAYS)
+    }
+
+    /// Whether the working set or the copy archive holds an article `features` copies.
+    pub fn knows_a_copy_of(&self, features: &Features) -> bool {
+        self.find_copy(features).is_some()
+            || self
+                .stories
+                .archive
+                .find(&features.exact, &features.minhash, features.shingles)
+                .is_some()
     }
 
     /// Re-adds an article grouped in an earlier run, keeping its grouping as it was. An id already

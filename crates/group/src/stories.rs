@@ -349,6 +349,11 @@ impl Stories {
         self.stories[keep] = Some(into);
     }
 
+    /// The newest publication day seen (the stream's "now"), if any article was dated.
+    pub fn now(&self) -> Option<i32> {
+        self.now
+    }
+
     /// The day an article counts as published on: its own, else the newest seen.
     pub fn effective_day(&self, f: &Features) -> Option<i32> {
         f.published.or(self.now)

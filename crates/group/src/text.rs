@@ -89,6 +89,15 @@ pub fn day_number(date: jiff::civil::Date) -> i32 {
     (era * 146_097 + doe - 719_468) as i32
 }
 
+/// The date of a [`day_number`], clamped to the dates `jiff` represents.
+pub fn date_of_day(day: i32) -> jiff::civil::Date {
+    let epoch = jiff::civil::date(1970, 1, 1);
+    jiff::Span::new()
+        .try_days(day as i64)
+        .and_then(|span| epoch.checked_add(span))
+        .unwrap_or(if day < 0 { jiff::civil::Date::MIN } else { jiff::civil::Date::MAX })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +125,9 @@ mod tests {
         assert_eq!(day_number(jiff::civil::date(2000, 3, 1)), 11_017);
         let a = day_number(jiff::civil::date(2024, 2, 28));
         assert_eq!(day_number(jiff::civil::date(2024, 3, 1)) - a, 2);
+        for date in [jiff::civil::date(1970, 1, 1), jiff::civil::date(2009, 4, 28)] {
+            assert_eq!(date_of_day(day_number(date)), date, "the inverse of day_number");
+        }
+        assert_eq!(date_of_day(i32::MAX), jiff::civil::Date::MAX);
     }
 }

@@ -12,9 +12,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use storyline_group::{Features, Grouper};
 use storyline_ingest::{IngestError, Input};
-use storyline_model::{Article, ArticleId, Grouping, StoryId};
+use storyline_model::{Article, ArticleId, Date, Grouping, StoryId};
 use storyline_store::{Batch, Cursor, GroupingRecord, NewArticle, Store, StoreError, WriterLock};
 
+use crate::late::{self, LateGrouper};
 use crate::prepare::{prepare_article, record_name, PreparedArticle};
 use crate::reports::summarise;
 
@@ -41,6 +42,9 @@ pub struct IngestReport {
     /// Stories created or extended by this run.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub stories: Vec<StoryId>,
+    /// The first and last publication day of the new articles (what [`crate::settle`] regroups).
+    #[serde(skip)]
+    pub published: Option<(Date, Date)>,
 }
 
 /// An input or record that could not be ingested, and why (`name` or `name:LINE` names it).
@@ -86,6 +90,8 @@ pub struct Ingestor<'s> {
     report: IngestReport,
     /// The store's writer lock, while this ingestor holds it.
     lock: Option<WriterLock>,
+    /// The grouper of late articles (a backfill), kept between batches ([`crate::late`]).
+    late: Option<LateGrouper>,
 }
 
 impl<'s> Ingestor<'s> {
@@ -103,6 +109,7 @@ impl<'s> Ingestor<'s> {
             cursor: None,
             report: IngestReport::default(),
             lock: Some(lock),
+            late: None,
         })
     }
 
@@ -123,6 +130,7 @@ impl<'s> Ingestor<'s> {
         let lock = self.store.lock_writer()?;
         if self.store.last_seq()? != self.last_seq() {
             (self.grouper, self.next_seq) = restore(self.store)?;
+            self.late = None;
         }
         self.lock = Some(lock);
         Ok(())
@@ -160,6 +168,10 @@ impl<'s> Ingestor<'s> {
             return Ok(false);
         }
         let json = serde_json::to_string(&features).expect("features always serialise");
+        if let Some(day) = article.published {
+            let (first, last) = self.report.published.get_or_insert((day, day));
+            (*first, *last) = ((*first).min(day), (*last).max(day));
+        }
         self.report.ingested += 1;
         self.report.articles.push(article.id.clone());
         let new = NewArticle { seq: 0, article, features: json, grouping: Grouping::default() };
@@ -192,7 +204,8 @@ impl<'s> Ingestor<'s> {
     }
 
     /// Groups the pending articles — by publication day, then id ([`Grouper::add_batch`]), so the
-    /// stories of a batch do not depend on the order its articles arrived in — gives them their
+    /// stories of a batch do not depend on the order its articles arrived in; late articles
+    /// among the stored stories of their own days ([`crate::late`]) — gives them their
     /// sequence numbers and commits them with the refreshed summaries of the stories they touch.
     pub fn commit(&mut self) -> Result<(), StoreError> {
         if !self.pending.is_empty() || self.cursor.is_some() {
@@ -209,7 +222,7 @@ impl<'s> Ingestor<'s> {
             .iter_mut()
             .map(|(n, f)| (n.article.id.clone(), std::mem::take(f)))
             .collect();
-        let groupings = self.grouper.add_batch(&batch);
+        let groupings = late::group_batch(&mut self.grouper, &mut self.late, self.store, &batch)?;
         let mut articles: Vec<NewArticle> = Vec::with_capacity(self.pending.len());
         for ((mut new, _), grouping) in self.pending.drain(..).zip(groupings) {
             if grouping.duplicate_of.is_some() {

@@ -14,7 +14,9 @@
 //!   gives every new article the next sequence number and commits the batch with the summaries of
 //!   the stories it touched, in one transaction.
 //! * [`ingest`]: `prepare` then `Ingestor` over a sequence of inputs (what `storyline ingest` runs).
-//! * [`regroup()`]: recomputes stored stories in date order.
+//! * [`regroup()`]: recomputes the stored stories of a range of days in date order; [`settle`]
+//!   does it for the days an ingest run touched, so its stories do not depend on how its
+//!   articles were cut into batches or runs.
 //! * [`reports`]: story reports (computed when a story changed, then read from the store's cache)
 //!   and lookups by id prefix.
 //! * [`crawl`]: fetches pages and feeds politely and ingests them (what `storyline fetch` runs).
@@ -24,6 +26,7 @@
 pub mod crawl;
 mod ingestor;
 mod inputs;
+mod late;
 mod prepare;
 pub mod regroup;
 pub mod reports;
@@ -31,7 +34,7 @@ pub mod reports;
 pub use ingestor::{ingest, ingest_with_threads, Failure, IngestReport, Ingestor, Progress, BATCH};
 pub use inputs::{read_paths, Inputs};
 pub use prepare::{analyse, prepare, prepare_article, Prepared, PreparedArticle};
-pub use regroup::{regroup, RegroupReport};
+pub use regroup::{regroup, settle, Days, RegroupReport};
 pub use reports::{
     find_article, find_story, story_report, story_with_texts, summarise, LookupError,
 };

@@ -3,10 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use storyline_group::stories::{STORYLINE_DAYS, WINDOW_DAYS};
+use storyline_group::text::{date_of_day, day_number};
 use storyline_group::{Features, Grouper};
-use storyline_model::{Article, ArticleId, Grouping, StoryId, StorySummary};
-use storyline_store::{Store, StoreError};
+use storyline_model::{Article, ArticleId, Date, Grouping, StoryId, StorySummary};
+use storyline_store::{GroupingRecord, Store, StoreError};
 
+use crate::ingestor::{record_features, IngestReport, BATCH};
 use crate::reports::summarise;
 
 /// What one `regroup` run did.
@@ -14,7 +17,7 @@ use crate::reports::summarise;
 pub struct RegroupReport {
     /// Stored articles.
     pub articles: usize,
-    /// Articles grouped again (published on or after `since`, or undated; all without `since`).
+    /// Articles grouped again (published in the days asked, and undated ones when no `until`).
     pub regrouped: usize,
     /// Of those, how many changed story, storyline or copy link.
     pub changed: usize,
@@ -22,34 +25,59 @@ pub struct RegroupReport {
     pub stories: usize,
 }
 
-/// Recomputes the stories of the stored articles published on or after `since` (all of them when
-/// `None`) as one batch — by publication day, then id ([`Grouper::add_batch`]), so the result does
-/// not depend on the order the articles were ingested in — after restoring the earlier ones as
-/// they are. A recomputed story with exactly the members of a stored story keeps that story's id
-/// (and storylines follow), so ids stay stable where membership does not change.
-pub fn regroup(
-    store: &dyn Store,
-    since: Option<storyline_model::Date>,
-) -> Result<RegroupReport, StoreError> {
+/// The publication days a [`regroup`] recomputes (both ends included; `None`: unbounded). With
+/// no `until`, undated articles are recomputed too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Days {
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+}
+
+/// Recomputes the stories of the stored articles published in `days` as one batch — by
+/// publication day, then id ([`Grouper::add_batch`]), so the result does not depend on the order
+/// the articles were ingested in — after restoring, as they are, the articles of the
+/// [`STORYLINE_DAYS`] before `days.since` (every story those articles could join or continue).
+/// A recomputed story with exactly the members of a stored story keeps that story's id (and
+/// storylines follow), so ids stay stable where membership does not change. Memory holds the
+/// articles of those days, not the store.
+pub fn regroup(store: &dyn Store, days: Days) -> Result<RegroupReport, StoreError> {
     // One writer at a time: an ingest must not commit between the read and the rewrite.
     let _lock = store.lock_writer()?;
-    let since = since.map(storyline_group::text::day_number);
+    let since = days.since.map(day_number);
+    let until = days.until.map(day_number);
     let mut grouper = Grouper::new();
     let mut redo: Vec<(ArticleId, Features)> = Vec::new();
     let mut old: BTreeMap<ArticleId, Grouping> = BTreeMap::new();
-    let mut report = RegroupReport::default();
-    store.for_each_grouping_record(&mut |record| {
-        let features = crate::ingestor::record_features(&record)?;
-        report.articles += 1;
-        let before = since.is_some_and(|s| features.published.is_some_and(|p| p < s));
-        if before {
-            grouper.restore(&record.id, features, &record.grouping);
-        } else {
+    let mut report = RegroupReport { articles: store.count()?, ..RegroupReport::default() };
+    if let Some(since) = since {
+        let (from, to) = (date_of_day(since - STORYLINE_DAYS), date_of_day(since - 1));
+        store.for_each_grouping_record_published(from, to, &mut |record| {
+            grouper.restore(&record.id, record_features(&record)?, &record.grouping);
+            old.insert(record.id, record.grouping);
+            Ok(())
+        })?;
+    }
+    let mut keep = |record: GroupingRecord| -> Result<(), StoreError> {
+        let features = record_features(&record)?;
+        let inside = match features.published {
+            Some(day) => since.is_none_or(|s| day >= s) && until.is_none_or(|u| day <= u),
+            None => until.is_none(),
+        };
+        if inside {
             redo.push((record.id.clone(), features));
+            old.insert(record.id, record.grouping);
         }
-        old.insert(record.id, record.grouping);
         Ok(())
-    })?;
+    };
+    match until {
+        // Only the dated articles of the days: read them by date.
+        Some(until) => store.for_each_grouping_record_published(
+            date_of_day(since.unwrap_or(i32::MIN)),
+            date_of_day(until),
+            &mut keep,
+        )?,
+        None => store.for_each_grouping_record(&mut keep)?,
+    }
     report.regrouped = redo.len();
     let mut new_groupings: BTreeMap<ArticleId, Grouping> = old.clone();
     for ((id, _), g) in redo.iter().zip(grouper.add_batch(&redo)) {
@@ -69,27 +97,34 @@ pub fn regroup(
         }
     }
     report.changed = changed.len();
-
-    // Summaries of the stories whose membership changed (a story an article left or joined);
-    // the others' stored summaries stand. Only those stories' articles are read into memory.
-    let touched: BTreeSet<StoryId> =
-        changed.iter().flat_map(|(id, g)| [story_of(g, id), story_of(&old[id], id)]).collect();
-    let mut by_story: BTreeMap<StoryId, Vec<(Article, Grouping)>> = BTreeMap::new();
-    store.for_each_article(&mut |stored| {
-        let id = stored.article.id.clone();
-        let g = new_groupings.get(&id).cloned().unwrap_or(stored.grouping);
-        let story = story_of(&g, &id);
-        if touched.contains(&story) {
-            by_story.entry(story).or_default().push((stored.article, g));
-        }
-        Ok(())
-    })?;
-    let summaries: Vec<StorySummary> =
-        by_story.iter().map(|(id, members)| summarise(id, members)).collect();
+    let summaries = touched_summaries(store, &changed, &old, &new_groupings)?;
     store.save_groupings(&changed, &summaries)?;
     report.stories =
         store.stories(&storyline_store::StoryQuery { limit: 0, ..Default::default() })?.total;
     Ok(report)
+}
+
+/// Summaries of the stories whose membership changed (a story an article left or joined), from
+/// their stored members under the new groupings; the other stories' stored summaries stand.
+fn touched_summaries(
+    store: &dyn Store,
+    changed: &[(ArticleId, Grouping)],
+    old: &BTreeMap<ArticleId, Grouping>,
+    new: &BTreeMap<ArticleId, Grouping>,
+) -> Result<Vec<StorySummary>, StoreError> {
+    let touched: BTreeSet<StoryId> =
+        changed.iter().flat_map(|(id, g)| [story_of(g, id), story_of(&old[id], id)]).collect();
+    // Every article of a touched story under the new groupings was stored in a touched story
+    // (the story it left, or the one it stays in).
+    let mut by_story: BTreeMap<StoryId, Vec<(Article, Grouping)>> = BTreeMap::new();
+    for story in &touched {
+        for stored in store.story_articles(story)? {
+            let id = stored.article.id.clone();
+            let g = new.get(&id).cloned().unwrap_or(stored.grouping);
+            by_story.entry(story_of(&g, &id)).or_default().push((stored.article, g));
+        }
+    }
+    Ok(by_story.iter().map(|(id, members)| summarise(id, members)).collect())
 }
 
 fn story_of(g: &Grouping, id: &ArticleId) -> StoryId {
@@ -118,4 +153,21 @@ fn stable_ids(
             owner.get(m).filter(|o| **o != id).map(|o| (id.clone(), (*o).clone()))
         })
         .collect()
+}
+
+/// Regroups the days an ingest run touched — its articles' publication days, widened by
+/// [`WINDOW_DAYS`] either side (every story they could join) — so the stories do not depend on
+/// how the run's articles were cut into batches or runs, nor on the order they came in. Nothing
+/// to do when the run stored nothing, or when it went into an empty store in one batch (it was
+/// grouped whole already); returns what the regroup did otherwise.
+pub fn settle(store: &dyn Store, run: &IngestReport) -> Result<Option<RegroupReport>, StoreError> {
+    let Some((first, last)) = run.published else { return Ok(None) };
+    if run.ingested <= BATCH && store.count()? <= run.ingested {
+        return Ok(None);
+    }
+    let days = Days {
+        since: Some(date_of_day(day_number(first) - WINDOW_DAYS)),
+        until: Some(date_of_day(day_number(last) + WINDOW_DAYS)),
+    };
+    regroup(store, days).map(Some)
 }

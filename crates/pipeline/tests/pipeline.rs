@@ -108,3 +108,166 @@ fn the_result_is_the_same_whatever_the_number_of_threads() {
     let listing = |s: &SqliteStore| s.stories(&StoryQuery::default()).unwrap();
     assert_eq!(listing(&one), listing(&many));
 }
+
+/// A record of `outlet` published on `date` (`YYYY-MM-DD`).
+fn dated(
+    name: &str,
+    outlet: &str,
+    date: &str,
+    title: &str,
+    body: &str,
+) -> Result<Input, IngestError> {
+    let record =
+        serde_json::json!({"title": title, "source": outlet, "published": date, "text": body});
+    Ok(Input { name: name.into(), bytes: record.to_string().into_bytes() })
+}
+
+/// The story each stored article belongs to, by input name.
+fn story_of(store: &SqliteStore, input: &str) -> String {
+    let mut found = None;
+    store
+        .for_each_article(&mut |a| {
+            if a.article.input_id.as_deref() == Some(input) {
+                found = a.grouping.story.clone();
+            }
+            Ok(())
+        })
+        .unwrap();
+    found.unwrap_or_else(|| panic!("{input} is stored"))
+}
+
+#[test]
+fn a_report_backfilled_months_later_joins_the_story_of_its_own_days() {
+    let (_dir, store) = store();
+    let title = "Dock workers at Port Varnholm walk out";
+    // The stream has moved on by five months when the second outlet's archive arrives.
+    let mut first = vec![dated("ledger.json", "Varnholm Ledger", "2026-04-07", title, STRIKE)];
+    for (i, town) in ["Orla", "Brenn", "Tessaly"].iter().enumerate() {
+        let body = format!(
+            "The council of {town} approved a new library on Thursday after a vote of {n} to \
+             {m}, the mayor of {town} said. Building starts in spring, council officials said.",
+            n = 7 + i,
+            m = 2 + i
+        );
+        let date = format!("2026-09-{:02}", 10 + i);
+        first.push(dated(&format!("{town}.json"), "Quay Post", &date, "A library vote", &body));
+    }
+    ingest(&store, first, &()).unwrap();
+
+    let late = dated("courier.json", "Kestrel Courier", "2026-04-08", title, STRIKE_AGAIN);
+    let report = ingest(&store, vec![late], &()).unwrap();
+    assert_eq!(report.ingested, 1);
+    assert_eq!(
+        story_of(&store, "courier.json"),
+        story_of(&store, "ledger.json"),
+        "the late report joins the April story, not a story of its own"
+    );
+    let story = store.story(&story_of(&store, "ledger.json")).unwrap().unwrap();
+    assert_eq!((story.articles, story.sources), (2, 2), "both outlets in one story: {story:?}");
+    assert_ne!(story_of(&store, "courier.json"), story_of(&store, "Orla.json"));
+}
+
+/// The stories of `store` as sorted sets of input names.
+fn partition(store: &SqliteStore) -> Vec<Vec<String>> {
+    let mut by: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    store
+        .for_each_article(&mut |a| {
+            let story = a.grouping.story.clone().unwrap_or(a.article.id.clone());
+            by.entry(story).or_default().push(a.article.input_id.clone().unwrap_or_default());
+            Ok(())
+        })
+        .unwrap();
+    let mut out: Vec<Vec<String>> = by.into_values().collect();
+    out.iter_mut().for_each(|m| m.sort());
+    out.sort();
+    out
+}
+
+/// Monday: dockers strike at an invented port, and a nearby town's council passes its budget.
+/// Tuesday: a regional live blog of both, closer to the budget story. Told together, the blog
+/// joins the budget story; told after the strike alone, it joins the strike story.
+fn strike_budget_blog() -> [Result<Input, IngestError>; 3] {
+    [
+        dated(
+            "strike.json",
+            "Korvast Herald",
+            "2031-06-02",
+            "Korvast dockers walk out over pay, halting container traffic",
+            "Dockworkers at the port of Korvast walked out on Monday in a dispute over pay, \
+             halting container traffic at the country's busiest harbour. The Dockers' Union said \
+             3,400 members had joined the strike and that pickets would stay at the gates until \
+             the Port Authority improved its offer. Union leader Mira Telland said the walkout \
+             was open-ended.",
+        ),
+        dated(
+            "budget.json",
+            "Korvast Herald",
+            "2031-06-02",
+            "Almsby council passes budget with cuts to school meals",
+            "The Almsby city council passed its budget on Monday after a long night session, \
+             cutting spending on school meals by a fifth and raising parking charges in the old \
+             town. Mayor Enno Halvard said the cuts were painful but unavoidable. Teachers' groups \
+             said they would protest outside the town hall.",
+        ),
+        dated(
+            "blog.json",
+            "Coast Wire",
+            "2031-06-03",
+            "Coast live: Korvast dockers strike, Almsby council passes budget with school meal cuts",
+            "Dockworkers at the port of Korvast walked out on Monday over pay, and the Dockers' \
+             Union said pickets would stay at the harbour gates. The Almsby city council passed \
+             its budget on Monday, cutting spending on school meals. Mira Telland, the union \
+             leader, and Mayor Enno Halvard both spoke to reporters.",
+        ),
+    ]
+}
+
+#[test]
+fn settling_a_run_gives_the_stories_of_one_ingest_whatever_the_runs() {
+    let [strike, budget, blog] = strike_budget_blog();
+    let (_whole_dir, whole) = store();
+    ingest(&whole, vec![strike.clone(), budget.clone(), blog.clone()], &()).unwrap();
+
+    // The budget story arrives in a second run, after the blog joined the strike story.
+    let split = |settle: bool| {
+        let (dir, s) = store();
+        ingest(&s, vec![strike.clone(), blog.clone()], &()).unwrap();
+        let second = ingest(&s, vec![budget.clone()], &()).unwrap();
+        if settle {
+            let settled = storyline_pipeline::settle(&s, &second).unwrap().expect("regrouped");
+            assert_eq!(settled.regrouped, 3, "the three articles of those days");
+        }
+        (dir, s)
+    };
+    let (_dir, unsettled) = split(false);
+    assert_ne!(
+        partition(&unsettled),
+        partition(&whole),
+        "split runs group differently: whole {:?}",
+        partition(&whole)
+    );
+    let (_dir, settled) = split(true);
+    assert_eq!(partition(&settled), partition(&whole));
+    assert_eq!(dump(&settled).len(), dump(&whole).len());
+}
+
+#[test]
+fn regrouping_some_days_leaves_the_others_alone() {
+    let (_dir, store) = store();
+    let [strike, budget, blog] = strike_budget_blog();
+    ingest(&store, vec![strike, blog], &()).unwrap();
+    ingest(&store, vec![budget], &()).unwrap();
+    let before = partition(&store);
+    let days = |since: &str, until: &str| storyline_pipeline::Days {
+        since: Some(since.parse().unwrap()),
+        until: Some(until.parse().unwrap()),
+    };
+    // Days without an article: nothing is regrouped, nothing moves.
+    let none = storyline_pipeline::regroup(&store, days("2031-05-01", "2031-05-31")).unwrap();
+    assert_eq!((none.articles, none.regrouped, none.changed), (3, 0, 0));
+    assert_eq!(partition(&store), before);
+    let all = storyline_pipeline::regroup(&store, days("2031-06-01", "2031-06-30")).unwrap();
+    assert_eq!((all.articles, all.regrouped), (3, 3));
+    let again = storyline_pipeline::regroup(&store, days("2031-06-01", "2031-06-30")).unwrap();
+    assert_eq!(again.changed, 0, "a second regroup of the same days changes nothing");
+}

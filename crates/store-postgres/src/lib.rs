@@ -17,7 +17,9 @@
 use postgres::types::ToSql;
 use postgres::{NoTls, Row, Transaction};
 use r2d2_postgres::PostgresConnectionManager;
-use storyline_model::{Article, ArticleId, Entity, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_model::{
+    Article, ArticleId, Date, Entity, Grouping, StoryId, StoryReport, StorySummary,
+};
 use storyline_store::entities::{entity_rows, fold, kind_from_str, EntityRow};
 use storyline_store::{
     Batch, CachedReport, EntityPage, EntityQuery, EntitySummary, ErrorKind, FetchState,
@@ -93,6 +95,8 @@ const MIGRATIONS: &[&str] = &[
     UPDATE stories SET storyline = COALESCE((SELECT a.storyline FROM articles a
         WHERE a.story = stories.id ORDER BY a.seq DESC LIMIT 1), id);
     CREATE INDEX stories_storyline ON stories(storyline);",
+    // v6: the articles of a range of days (what a late article is grouped among).
+    "CREATE INDEX articles_published ON articles(published, seq);",
 ];
 
 /// The schema version whose migration creates the entity index, filled in Rust from the stored
@@ -420,6 +424,42 @@ const ENTITY_COLUMNS: &str = "x.id, x.kind, x.name, x.articles,
 /// The first key of the writer lock (the second is the hash of the store's schema name).
 const WRITER_LOCK: i32 = 7157302;
 
+impl PostgresStore {
+    /// The grouping records of the next [`PAGE`] articles after seq `after`, of every day or of
+    /// the days `from..=until` (ISO dates compare as text under `COLLATE "C"`).
+    fn grouping_page(
+        &self,
+        after: u64,
+        days: Option<(&String, &String)>,
+    ) -> Result<Vec<GroupingRecord>> {
+        let columns = "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, \
+                       storyline FROM articles";
+        let after = clamp(after as usize);
+        let rows = match days {
+            None => self.query(
+                &format!("{columns} WHERE seq > $1 ORDER BY seq LIMIT $2"),
+                &[&after, &PAGE],
+            )?,
+            Some((from, until)) => self.query(
+                &format!(
+                    "{columns} WHERE published >= $3 AND published <= $4 AND seq > $1 \
+                     ORDER BY seq LIMIT $2"
+                ),
+                &[&after, &PAGE, from, until],
+            )?,
+        };
+        Ok(rows
+            .iter()
+            .map(|r| GroupingRecord {
+                seq: r.get::<_, i64>(0) as u64,
+                id: r.get(1),
+                features: r.get(2),
+                grouping: grouping(r, 3),
+            })
+            .collect())
+    }
+}
+
 impl Store for PostgresStore {
     fn lock_writer(&self) -> Result<WriterLock> {
         // A connection of its own, not the pool's: session locks are re-entrant within a session,
@@ -582,22 +622,18 @@ impl Store for PostgresStore {
         &self,
         each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
     ) -> Result<()> {
-        let page = |after: u64| {
-            let rows = self.query(
-                "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, storyline
-                 FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2",
-                &[&clamp(after as usize), &PAGE],
-            )?;
-            Ok(rows
-                .iter()
-                .map(|r| GroupingRecord {
-                    seq: r.get::<_, i64>(0) as u64,
-                    id: r.get(1),
-                    features: r.get(2),
-                    grouping: grouping(r, 3),
-                })
-                .collect())
-        };
+        let page = |after: u64| self.grouping_page(after, None);
+        storyline_store::for_each_in_pages(0, page, |r| r.seq, each)
+    }
+
+    fn for_each_grouping_record_published(
+        &self,
+        from: Date,
+        until: Date,
+        each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
+    ) -> Result<()> {
+        let (from, until) = (from.to_string(), until.to_string());
+        let page = |after: u64| self.grouping_page(after, Some((&from, &until)));
         storyline_store::for_each_in_pages(0, page, |r| r.seq, each)
     }
 

@@ -140,10 +140,11 @@ fn a_version_4_store_gains_its_entity_index_and_storylines() {
         canonical: "Quay Ferry".into(),
     }];
     {
-        // Back to version 4: no entity index, no storyline column; then rows as v4 wrote them.
+        // Back to version 4: no entity index, no storyline column, no publication-day index;
+        // then rows as v4 wrote them.
         let mut conn = store.conn().unwrap();
         conn.batch_execute(
-            "DROP TABLE entities; DROP TABLE article_entities;
+            "DROP INDEX articles_published; DROP TABLE entities; DROP TABLE article_entities;
              ALTER TABLE stories DROP COLUMN storyline;
              UPDATE storyline_schema SET version = 4;",
         )

@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use storyline_model::{Article, ArticleId, Entity, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_model::{
+    Article, ArticleId, Date, Entity, Grouping, StoryId, StoryReport, StorySummary,
+};
 use storyline_store::entities::{entity_rows, fold, kind_from_str};
 use storyline_store::{
     Batch, CachedReport, EntityPage, EntityQuery, EntitySummary, ErrorKind, FetchState,
@@ -98,6 +100,8 @@ const MIGRATIONS: &[&str] = &[
     UPDATE stories SET storyline = COALESCE((SELECT a.storyline FROM articles a
         WHERE a.story = stories.id ORDER BY a.seq DESC LIMIT 1), id);
     CREATE INDEX stories_storyline ON stories(storyline);",
+    // v6: the articles of a range of days (what a late article is grouped among).
+    "CREATE INDEX articles_published ON articles(published, seq);",
 ];
 
 /// The schema version whose migration creates the entity index, filled in Rust from the stored
@@ -193,26 +197,34 @@ impl SqliteStore {
         }
     }
 
-    /// The grouping records of the next [`PAGE`] articles after seq `after`.
-    fn grouping_page(&self, after: i64) -> Result<Vec<GroupingRecord>> {
+    /// The grouping records of the next [`PAGE`] articles after seq `after`, of every day or
+    /// of the days `from..=until` (ISO dates compare as text).
+    fn grouping_page(&self, after: i64, days: Option<(&str, &str)>) -> Result<Vec<GroupingRecord>> {
         let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, storyline
-                 FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-            )
-            .map_err(|e| self.e(e))?;
-        let rows = stmt
-            .query_map(params![after, PAGE], |r| {
-                Ok(GroupingRecord {
-                    seq: r.get::<_, i64>(0)? as u64,
-                    id: r.get(1)?,
-                    features: r.get(2)?,
-                    grouping: grouping(r, 3)?,
-                })
+        let columns = "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, \
+                       storyline FROM articles";
+        let record = |r: &rusqlite::Row<'_>| {
+            Ok(GroupingRecord {
+                seq: r.get::<_, i64>(0)? as u64,
+                id: r.get(1)?,
+                features: r.get(2)?,
+                grouping: grouping(r, 3)?,
             })
-            .map_err(|e| self.e(e))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
+        };
+        let rows: rusqlite::Result<Vec<GroupingRecord>> = match days {
+            None => conn
+                .prepare_cached(&format!("{columns} WHERE seq > ?1 ORDER BY seq LIMIT ?2"))
+                .and_then(|mut stmt| stmt.query_map(params![after, PAGE], record)?.collect()),
+            Some((from, until)) => conn
+                .prepare_cached(&format!(
+                    "{columns} WHERE published >= ?3 AND published <= ?4 AND seq > ?1 \
+                     ORDER BY seq LIMIT ?2"
+                ))
+                .and_then(|mut stmt| {
+                    stmt.query_map(params![after, PAGE, from, until], record)?.collect()
+                }),
+        };
+        rows.map_err(|e| self.e(e))
     }
 
     fn query_articles(
@@ -607,7 +619,20 @@ impl Store for SqliteStore {
         &self,
         each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
     ) -> Result<()> {
-        let page = |after: u64| self.grouping_page(clamp(after as usize));
+        let page = |after: u64| self.grouping_page(clamp(after as usize), None);
+        storyline_store::for_each_in_pages(0, page, |r| r.seq, each)
+    }
+
+    fn for_each_grouping_record_published(
+        &self,
+        from: Date,
+        until: Date,
+        each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
+    ) -> Result<()> {
+        let (from, until) = (from.to_string(), until.to_string());
+        let page = |after: u64| {
+            self.grouping_page(clamp(after as usize), Some((from.as_str(), until.as_str())))
+        };
         storyline_store::for_each_in_pages(0, page, |r| r.seq, each)
     }
 

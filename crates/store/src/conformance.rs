@@ -31,6 +31,7 @@ macro_rules! conformance_tests {
             for_each_article_streams_in_order_and_stops_on_error,
             a_cursor_moves_with_its_batch,
             grouping_records_stream_past_a_page_in_seq_order,
+            grouping_records_of_a_date_range,
             entity_index_counts_names_and_lists_their_stories,
             storylines_follow_their_latest_article,
             one_writer_at_a_time,
@@ -417,6 +418,42 @@ pub fn grouping_records_stream_past_a_page_in_seq_order(store: &dyn Store) {
     });
     assert!(stopped.is_err(), "the error of `each` comes back");
     assert_eq!(seen, 300, "and nothing is read after it");
+}
+
+pub fn grouping_records_of_a_date_range(store: &dyn Store) {
+    // Days 1..=28 of March, four articles a day, the seqs running against the days; one undated.
+    let mut articles: Vec<NewArticle> = (0..112u64)
+        .map(|i| {
+            let day = 28 - (i / 4) as u8;
+            new_article(i + 1, &format!("d{i:03}"), "s", day, "Quay Courier")
+        })
+        .collect();
+    let mut undated = new_article(113, "undated", "s", 10, "Quay Courier");
+    undated.article.published = None;
+    articles.push(undated);
+    let batch = Batch { articles, stories: vec![summary("s", Some(1), 113, 1)], cursor: None };
+    store.save_batch(&batch).unwrap();
+    let day = |d: &str| d.parse().expect("a valid day");
+    let mut seen = Vec::new();
+    store
+        .for_each_grouping_record_published(day("2026-03-09"), day("2026-03-11"), &mut |r| {
+            seen.push((r.seq, r.id));
+            Ok(())
+        })
+        .unwrap();
+    let ids: Vec<&str> = seen.iter().map(|(_, id)| id.as_str()).collect();
+    // Day 11 is i 68..=71, day 10 is 72..=75, day 9 is 76..=79: both ends included, no undated.
+    let expected: Vec<String> = (68..80).map(|i| format!("d{i:03}")).collect();
+    assert_eq!(ids, expected, "the articles of the three days, in seq order");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0));
+    let mut none = 0;
+    store
+        .for_each_grouping_record_published(day("2026-04-01"), day("2026-04-30"), &mut |_| {
+            none += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(none, 0, "no article of April");
 }
 
 /// `article` naming `names` (kind, canonical name), each mentioned once.

@@ -303,6 +303,15 @@ pub trait Store: Send + Sync {
         &self,
         each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
     ) -> Result<()>;
+    /// Like [`Store::for_each_grouping_record`], but only the articles published from `from` to
+    /// `until` (both days included; undated articles are left out), in seq order: the stories of
+    /// an old article's own days, which a late article (a backfill) is grouped among.
+    fn for_each_grouping_record_published(
+        &self,
+        from: Date,
+        until: Date,
+        each: &mut dyn FnMut(GroupingRecord) -> Result<()>,
+    ) -> Result<()>;
     /// Replaces the groupings of stored articles and the story summaries (what `regroup`
     /// recomputed), atomically: every listed article gets its new grouping, every story no
     /// stored article belongs to any more is dropped, and `stories` replace the stored ones.

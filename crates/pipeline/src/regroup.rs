@@ -157,17 +157,29 @@ fn stable_ids(
 
 /// Regroups the days an ingest run touched — its articles' publication days, widened by
 /// [`WINDOW_DAYS`] either side (every story they could join) — so the stories do not depend on
-/// how the run's articles were cut into batches or runs, nor on the order they came in. Nothing
-/// to do when the run stored nothing, or when it went into an empty store in one batch (it was
-/// grouped whole already); returns what the regroup did otherwise.
+/// how the run's articles were cut into batches or runs, nor on the order they came in. The days
+/// are regrouped [`SETTLE_DAYS`] at a time in date order (each chunk after restoring the 42 days
+/// before it, the previous chunk's new stories included), so memory holds those days, not the
+/// run. Nothing to do when the run stored nothing, or when it went into an empty store in one
+/// batch (it was grouped whole already); returns what the regroups did otherwise, summed.
 pub fn settle(store: &dyn Store, run: &IngestReport) -> Result<Option<RegroupReport>, StoreError> {
     let Some((first, last)) = run.published else { return Ok(None) };
     if run.ingested <= BATCH && store.count()? <= run.ingested {
         return Ok(None);
     }
-    let days = Days {
-        since: Some(date_of_day(day_number(first) - WINDOW_DAYS)),
-        until: Some(date_of_day(day_number(last) + WINDOW_DAYS)),
-    };
-    regroup(store, days).map(Some)
+    let (first, last) = (day_number(first) - WINDOW_DAYS, day_number(last) + WINDOW_DAYS);
+    let mut total = RegroupReport::default();
+    for start in (first..=last).step_by(SETTLE_DAYS as usize) {
+        let end = (start + SETTLE_DAYS - 1).min(last);
+        let days = Days { since: Some(date_of_day(start)), until: Some(date_of_day(end)) };
+        let report = regroup(store, days)?;
+        total.articles = report.articles;
+        total.regrouped += report.regrouped;
+        total.changed += report.changed;
+        total.stories = report.stories;
+    }
+    Ok(Some(total))
 }
+
+/// How many days [`settle`] regroups at a time.
+pub const SETTLE_DAYS: i32 = 28;

@@ -7,9 +7,10 @@
 #   BENCH_CORPUS=reuters bench/serve.sh  Reuters-21578 alone (about 19,000 articles; quicker)
 #
 # The large corpus is Reuters-21578 and the Multi-News validation articles (about 34,400 with a
-# body, from ../shared/data), each also carried by two invented syndicating outlets
-# (bench/serve_corpus.py: a copy per outlet, linked to its original by grouping), 103,080
-# articles in all; $BENCH_ARTICLES (default 100000) sets the least. The store and its search
+# body, from ../shared/data), each also carried by three invented syndicating outlets
+# (bench/serve_corpus.py: a copy per outlet, linked to its original by grouping): 137,440
+# records, 131,956 stored (the rest are pages of nothing but site notices, or the same document
+# twice); $BENCH_ARTICLES (default 100000) sets the least. The store and its search
 # index are built once, by `storyline ingest --threads $BENCH_INGEST_THREADS` (default 2, which
 # also brings the index up to date), under $BENCH_STORE (default target/bench-serve/large.db or
 # reuters.db; delete it to rebuild; an existing store is reused as it is). Each endpoint gets a

@@ -25,5 +25,5 @@ shot() { # FILE WIDTHxHEIGHT PATH
     echo "docs/$1"
 }
 shot front-page.png 1000,760 /
-shot story-page.png 1000,900 "/stories/$STORY"
+shot story-page.png 1000,1100 "/stories/$STORY"
 shot front-page-phone.png 390,844 /

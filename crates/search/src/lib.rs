@@ -17,7 +17,9 @@
 //! * [`sync`]: the commit mark and catching up.
 //! * [`query`]: [`SearchRequest`] and the query it parses into.
 //! * [`results`]: ranking, snippets, facets, stories.
+//! * [`facets`]: the facet counts.
 
+pub mod facets;
 pub mod query;
 pub mod results;
 pub mod schema;

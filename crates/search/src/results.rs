@@ -14,11 +14,12 @@ use serde::Serialize;
 use storyline_model::{Date, Span, StoryId, StorySummary};
 use storyline_store::Store;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
-use tantivy::schema::{Facet, Value};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
+use crate::facets::{FacetTops, RootCounts};
 use crate::query::{Parsed, SearchRequest};
 use crate::schema::{day_of_number, Fields, DAY_FACET, ENTITY_FACET, OUTLET_FACET};
 use crate::SearchError;
@@ -161,11 +162,8 @@ pub fn run(
         SortBySimilarityScore,
         (SortByStaticFastValue::<u64>::for_field("seq"), Order::Asc),
     ));
-    let mut facets = FacetCollector::for_field("facets");
-    for root in [OUTLET_FACET, DAY_FACET, ENTITY_FACET] {
-        facets.add_facet(Facet::from_path([root]));
-    }
-    let (top, total, counts) = searcher.search(&*parsed.filtered, &(ranked, Count, facets))?;
+    let facets = FacetTops::new("facets", &[OUTLET_FACET, DAY_FACET, ENTITY_FACET]);
+    let (top, total, mut counts) = searcher.search(&*parsed.filtered, &(ranked, Count, facets))?;
     let mut snippets = SnippetGenerator::create(searcher, &*parsed.words, fields.text)?;
     snippets.set_max_num_chars(SNIPPET_CHARS);
     let hits = top
@@ -180,9 +178,9 @@ pub fn run(
         hits,
         stories: Vec::new(),
         facets: Facets {
-            outlets: facet_values(&counts, OUTLET_FACET),
-            days: facet_values(&counts, DAY_FACET),
-            entities: facet_values(&counts, ENTITY_FACET),
+            outlets: facet_values(&mut counts, 0),
+            days: facet_values(&mut counts, 1),
+            entities: facet_values(&mut counts, 2),
         },
         pending: 0,
     })
@@ -247,15 +245,12 @@ fn opening(text: &str) -> String {
     format!("{}…", cut[..end].trim_end())
 }
 
-/// The counts under one facet root, most frequent first (ties by value), at most
+/// The counts of the `root`th facet root, most frequent first (ties by value), at most
 /// [`FACET_VALUES`].
-fn facet_values(counts: &FacetCounts, root: &str) -> Vec<FacetCount> {
-    let mut values: Vec<FacetCount> = counts
-        .get(Facet::from_path([root]))
-        .filter_map(|(facet, count)| {
-            let value = facet.to_path().last()?.to_string();
-            Some(FacetCount { value, count })
-        })
+fn facet_values(counts: &mut RootCounts, root: usize) -> Vec<FacetCount> {
+    let mut values: Vec<FacetCount> = std::mem::take(&mut counts[root])
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
         .collect();
     values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     values.truncate(FACET_VALUES);
@@ -263,11 +258,14 @@ fn facet_values(counts: &FacetCounts, root: &str) -> Vec<FacetCount> {
 }
 
 /// Gives each hit the story its article belongs to now and lists those stories, in the order of
-/// their best hit (one store read per hit and per story of the page).
+/// their best hit (one store read for the page's articles, then one per story of the page).
 pub fn label_stories(store: &dyn Store, page: &mut SearchPage) -> Result<(), SearchError> {
+    let ids: Vec<String> = page.hits.iter().map(|h| h.id.clone()).collect();
+    let story_of: std::collections::HashMap<String, StoryId> =
+        store.stories_of_articles(&ids)?.into_iter().collect();
     let mut seen: BTreeSet<StoryId> = BTreeSet::new();
     for hit in &mut page.hits {
-        hit.story = store.article(&hit.id)?.and_then(|s| s.grouping.story);
+        hit.story = story_of.get(&hit.id).cloned();
         if let Some(id) = &hit.story {
             if seen.insert(id.clone()) {
                 if let Some(summary) = store.story(id)? {

@@ -104,6 +104,14 @@ pub fn index_after(
     if done.indexed > 0 || rebuild || unmarked {
         commit(&mut writer, &mark)?;
     }
+    if done.indexed >= COMMIT_EVERY {
+        // After a bulk load (a rebuild, a big ingest), one segment: a search then ranks, counts
+        // facets and names them once instead of once per segment (the commit's mark is kept).
+        let segments = index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+        }
+    }
     writer.wait_merging_threads()?;
     done.seq = mark.seq;
     Ok((done, mark))

@@ -155,6 +155,34 @@ impl Paging {
     }
 }
 
+/// One entry of the front page: a story and, beneath it, the other stories of its storyline
+/// that the same page lists (in the page's order), so a storyline reads as one thread.
+struct Thread {
+    lead: StoryRow,
+    rest: Vec<StoryRow>,
+}
+
+/// The page's rows as threads: each row joins the first row of its storyline on the page (a
+/// story alone in its storyline is a thread of one). The rows, their order within a thread and
+/// the order of the threads' first rows are the page's; nothing is fetched.
+fn threads(rows: Vec<StoryRow>) -> Vec<Thread> {
+    let mut threads: Vec<Thread> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for row in rows {
+        let line = row.thread.as_ref().map(|t| t.id.clone());
+        match line.as_ref().and_then(|l| at.get(l)) {
+            Some(&i) => threads[i].rest.push(row),
+            None => {
+                if let Some(l) = line {
+                    at.insert(l, threads.len());
+                }
+                threads.push(Thread { lead: row, rest: Vec::new() });
+            }
+        }
+    }
+    threads
+}
+
 /// Listing rows for `stories`, with their storylines.
 fn rows(store: &dyn Store, stories: Vec<StorySummary>) -> Result<Vec<StoryRow>, ApiError> {
     let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
@@ -180,7 +208,7 @@ struct FrontPage {
     total: usize,
     first: usize,
     last: usize,
-    rows: Vec<StoryRow>,
+    threads: Vec<Thread>,
     previous: Option<String>,
     next: Option<String>,
 }
@@ -201,7 +229,8 @@ async fn front_page(
         .await?;
     let Paging { first, last, previous, next } =
         Paging::new(offset, limit, rows.len(), total, |o| form.at_offset(o));
-    render(FrontPage { size_order, total, first, last, rows, previous, next, form })
+    let threads = threads(rows);
+    render(FrontPage { size_order, total, first, last, threads, previous, next, form })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -375,6 +375,31 @@ fn front_page_lists_headlines_filters_and_escapes() {
 }
 
 #[test]
+fn front_page_threads_a_storylines_stories_under_its_first_listed() {
+    // Newest first: the ferry, then the pay talks with the strike they follow beneath them (one
+    // storyline), then the festival. Paging still counts every story.
+    let (_, _, page) = get("/");
+    assert!(page.contains("Stories 1–4 of 4"), "{page}");
+    let entries: Vec<&str> = page.split("<li data-story=").skip(1).collect();
+    assert_eq!(entries.len(), 4, "{page}");
+    let talks = page.find(TALKS_TITLE).expect("the talks are listed");
+    let strike = page.find(STRIKE_TITLE).expect("the strike is listed");
+    assert!(talks < strike, "the strike comes after the talks it led to");
+    let talks_entry = &page[talks..].split("</ul></li>").next().unwrap();
+    assert!(
+        talks_entry.contains("class=\"thread-rest\"") && talks_entry.contains(STRIKE_TITLE),
+        "the strike is listed inside the talks' entry: {talks_entry}"
+    );
+    assert_eq!(page.matches("class=\"thread-rest\"").count(), 1, "one thread: {page}");
+
+    // By size the strike (three outlets) leads, with the talks beneath it.
+    let (_, _, by_size) = get("/?sort=size");
+    let strike = by_size.find(STRIKE_TITLE).unwrap();
+    let entry = &by_size[strike..].split("</ul></li>").next().unwrap();
+    assert!(entry.contains("thread-rest") && entry.contains(TALKS_TITLE), "{by_size}");
+}
+
+#[test]
 fn story_and_article_pages_show_the_story_and_escape_hostile_text() {
     let id = strike_id();
     let (status, _, page) = get(&format!("/stories/{id}"));

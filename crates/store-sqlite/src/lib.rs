@@ -1,9 +1,11 @@
 //! Storyline's default store: one SQLite file (WAL journal), schema versioned with
 //! `PRAGMA user_version` and forward-only migrations, every write in one transaction.
 //!
-//! One connection behind a mutex makes the store `Send + Sync`; SQLite serialises writers anyway,
-//! and WAL lets other processes read while one writes. Long reads ([`Store::for_each_article`])
-//! page through the table so the lock is never held while the caller works.
+//! Writes go through one connection behind a mutex (SQLite serialises writers anyway); reads go
+//! through a small pool of read-only connections ([`readers`]), so they run side by side — and,
+//! WAL letting readers see the last commit while a write is under way, beside a write in this or
+//! another process. Long reads ([`Store::for_each_article`]) page through the table so no
+//! connection is held while the caller works.
 //!
 //! The one-writer lock ([`Store::lock_writer`]) is an advisory lock (`flock`, through std's
 //! `File::lock`) on `<db>.lock` beside the store, not a SQLite transaction: a writer holds it for
@@ -13,9 +15,12 @@
 //! by `kill -9`, so it can never be left stale. The lock file is never deleted (deleting it would
 //! let two writers lock two different files).
 
+mod readers;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use readers::Readers;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use storyline_model::{
     Article, ArticleId, Date, Entity, Grouping, StoryId, StoryReport, StorySummary,
@@ -104,16 +109,46 @@ const MIGRATIONS: &[&str] = &[
     "CREATE INDEX articles_published ON articles(published, seq);",
 ];
 
+/// Indexes that only speed reads up, made when missing each time a store is opened, outside the
+/// versioned migrations (a store with them reads the same to any version): the story listing's
+/// three orders, so the planner walks one and stops at the page instead of sorting every story.
+const READ_INDEXES: &str = "
+    CREATE INDEX IF NOT EXISTS stories_newest ON stories(date IS NULL, date DESC, articles DESC, id);
+    CREATE INDEX IF NOT EXISTS stories_largest
+        ON stories(sources DESC, articles DESC, date IS NULL, date DESC, id);
+    CREATE INDEX IF NOT EXISTS stories_oldest ON stories(date IS NULL, date, articles DESC, id);";
+
 /// The schema version whose migration creates the entity index, filled in Rust from the stored
 /// documents right after its SQL ran (in the same transaction).
 const ENTITIES_VERSION: i64 = 5;
 
 /// Storyline's default store: a single SQLite file.
 pub struct SqliteStore {
+    /// The connection every write goes through (and every read of an in-memory store).
     conn: Mutex<Connection>,
+    /// Read-only connections for the reads (`None` for an in-memory store, whose every
+    /// connection would be another, empty database).
+    readers: Option<Readers>,
     path: String,
     /// `<db>.lock`: the file whose lock makes one writer at a time.
     lock_path: PathBuf,
+}
+
+/// A connection lent for one read.
+enum Read<'a> {
+    Pooled(readers::Reader<'a>),
+    Writer(MutexGuard<'a, Connection>),
+}
+
+impl std::ops::Deref for Read<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Read::Pooled(reader) => reader,
+            Read::Writer(conn) => conn,
+        }
+    }
 }
 
 /// Rows read per query by [`Store::for_each_article`].
@@ -126,8 +161,16 @@ impl SqliteStore {
         let conn = Connection::open(path.as_ref()).map_err(|e| err(&path_str, e))?;
         let mut lock_path = path.as_ref().as_os_str().to_owned();
         lock_path.push(".lock");
-        let store =
-            SqliteStore { conn: Mutex::new(conn), path: path_str, lock_path: lock_path.into() };
+        let in_memory = path_str.is_empty()
+            || path_str == ":memory:"
+            || (path_str.starts_with("file:") && path_str.contains("memory"));
+        let readers = (!in_memory).then(|| Readers::new(path.as_ref(), readers::MAX_READERS));
+        let store = SqliteStore {
+            conn: Mutex::new(conn),
+            readers,
+            path: path_str,
+            lock_path: lock_path.into(),
+        };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -137,6 +180,15 @@ impl SqliteStore {
     /// transaction rolls back), so a poisoned lock is safe to take over.
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A connection for one read: a read-only one of the pool, so reads do not wait for each
+    /// other nor for a write in progress (each sees the last commit).
+    fn read(&self) -> Result<Read<'_>> {
+        match &self.readers {
+            Some(readers) => readers.get().map(Read::Pooled).map_err(|e| self.e(e)),
+            None => Ok(Read::Writer(self.conn())),
+        }
     }
 
     fn e(&self, source: rusqlite::Error) -> StoreError {
@@ -187,7 +239,10 @@ impl SqliteStore {
                     ),
                 ));
             }
-            let Some(sql) = MIGRATIONS.get(found as usize) else { return Ok(()) };
+            let Some(sql) = MIGRATIONS.get(found as usize) else {
+                tx.execute_batch(READ_INDEXES).map_err(|e| self.e(e))?;
+                return tx.commit().map_err(|e| self.e(e));
+            };
             tx.execute_batch(sql).map_err(|e| self.e(e))?;
             if found + 1 == ENTITIES_VERSION {
                 backfill_entities(&tx).map_err(|e| self.e(e))?;
@@ -200,7 +255,7 @@ impl SqliteStore {
     /// The grouping records of the next [`PAGE`] articles after seq `after`, of every day or
     /// of the days `from..=until` (ISO dates compare as text).
     fn grouping_page(&self, after: i64, days: Option<(&str, &str)>) -> Result<Vec<GroupingRecord>> {
-        let conn = self.conn();
+        let conn = self.read()?;
         let columns = "SELECT seq, id, features, story, duplicate_of, duplicate_similarity, \
                        storyline FROM articles";
         let record = |r: &rusqlite::Row<'_>| {
@@ -232,7 +287,7 @@ impl SqliteStore {
         sql: &str,
         params: impl rusqlite::Params,
     ) -> Result<Vec<StoredArticle>> {
-        let conn = self.conn();
+        let conn = self.read()?;
         let mut stmt = conn.prepare_cached(sql).map_err(|e| self.e(e))?;
         let rows = stmt
             .query_map(params, |r| {
@@ -253,7 +308,7 @@ impl SqliteStore {
     /// Ids starting with `prefix` from one id column, in id order (a range scan on its index:
     /// the matching ids are the first ones at or after the prefix).
     fn ids_with_prefix(&self, sql: &str, prefix: &str, limit: usize) -> Result<Vec<String>> {
-        let conn = self.conn();
+        let conn = self.read()?;
         let mut stmt = conn.prepare_cached(sql).map_err(|e| self.e(e))?;
         let rows = stmt
             .query_map(params![prefix, clamp(limit)], |r| r.get::<_, String>(0))
@@ -426,13 +481,44 @@ fn summary(r: &Row) -> rusqlite::Result<StorySummary> {
 const ARTICLE_COLUMNS: &str =
     "seq, id, document, story, duplicate_of, duplicate_similarity, storyline";
 const STORY_COLUMNS: &str = "id, headline, date, articles, sources";
-/// The listing filters of [`StoryQuery`], as SQL over `stories` with parameters ?1–?6.
-const STORY_FILTER: &str = "sources >= ?1 AND (?2 IS NULL OR date >= ?2)
-    AND (?3 IS NULL OR date <= ?3)
-    AND (?4 IS NULL OR EXISTS (SELECT 1 FROM articles a WHERE a.story = stories.id AND a.source = ?4))
-    AND (?5 IS NULL OR id IN (SELECT a.story FROM article_entities e
-        JOIN articles a INDEXED BY articles_seq_story ON a.seq = e.seq WHERE e.entity = ?5))
-    AND (?6 IS NULL OR storyline = ?6)";
+/// The listing filters a [`StoryQuery`] sets, as SQL over `stories` (`"1"` when it sets none)
+/// and their parameters, in order. Only the filters given are in the SQL: the planner then walks
+/// an index in the listing's order (`stories_newest`, `stories_largest`, `stories_oldest`) and
+/// stops at the page, and the count of an unfiltered listing reads one index.
+fn story_filter(query: &StoryQuery) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+    let mut clauses: Vec<&str> = Vec::new();
+    let mut values: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    if query.min_sources > 0 {
+        clauses.push("sources >= ?");
+        values.push(Box::new(clamp(query.min_sources)));
+    }
+    if let Some(since) = query.since {
+        clauses.push("date >= ?");
+        values.push(Box::new(since.to_string()));
+    }
+    if let Some(until) = query.until {
+        clauses.push("date <= ?");
+        values.push(Box::new(until.to_string()));
+    }
+    if let Some(outlet) = &query.outlet {
+        clauses
+            .push("EXISTS (SELECT 1 FROM articles a WHERE a.story = stories.id AND a.source = ?)");
+        values.push(Box::new(outlet.clone()));
+    }
+    if let Some(entity) = &query.entity {
+        clauses.push(
+            "id IN (SELECT a.story FROM article_entities e
+                JOIN articles a INDEXED BY articles_seq_story ON a.seq = e.seq WHERE e.entity = ?)",
+        );
+        values.push(Box::new(entity.clone()));
+    }
+    if let Some(storyline) = &query.storyline {
+        clauses.push("storyline = ?");
+        values.push(Box::new(storyline.clone()));
+    }
+    let sql = if clauses.is_empty() { "1".to_string() } else { clauses.join(" AND ") };
+    (sql, values)
+}
 /// An entity's columns for [`entity_summary`] over `entities` (aliased `x`), with its count
 /// of stories. Joins from an entity's articles to their stories go through the covering index
 /// `articles_seq_story` (`INDEXED BY`: the row itself, behind its document, is three times
@@ -458,14 +544,14 @@ impl Store for SqliteStore {
     }
 
     fn contains(&self, id: &str) -> Result<bool> {
-        let conn = self.conn();
+        let conn = self.read()?;
         let mut stmt =
             conn.prepare_cached("SELECT 1 FROM articles WHERE id = ?1").map_err(|e| self.e(e))?;
         stmt.exists([id]).map_err(|e| self.e(e))
     }
 
     fn last_seq(&self) -> Result<u64> {
-        self.conn()
+        self.read()?
             .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get::<_, i64>(0))
             .map(|n| n as u64)
             .map_err(|e| self.e(e))
@@ -520,7 +606,7 @@ impl Store for SqliteStore {
     }
 
     fn cursor(&self, name: &str) -> Result<Option<u64>> {
-        self.conn()
+        self.read()?
             .query_row("SELECT position FROM cursors WHERE name = ?1", [name], |r| {
                 r.get::<_, i64>(0)
             })
@@ -550,31 +636,31 @@ impl Store for SqliteStore {
             StoryOrder::Largest => "sources DESC, articles DESC, date IS NULL, date DESC, id",
             StoryOrder::Oldest => "date IS NULL, date, articles DESC, id",
         };
-        let min_sources = clamp(query.min_sources);
-        let since = query.since.map(|d| d.to_string());
-        let until = query.until.map(|d| d.to_string());
-        let (limit, offset) = (clamp(query.limit), clamp(query.offset));
-        let (outlet, entity, storyline) = (&query.outlet, &query.entity, &query.storyline);
-        let filter: [&dyn rusqlite::ToSql; 6] =
-            [&min_sources, &since, &until, outlet, entity, storyline];
-        let conn = self.conn();
-        let count = format!("SELECT COUNT(*) FROM stories WHERE {STORY_FILTER}");
-        let total: i64 =
-            conn.query_row(&count, &filter[..], |r| r.get(0)).map_err(|e| self.e(e))?;
+        let (filter, mut values) = story_filter(query);
+        let read = self.read()?;
+        // One snapshot for the count and the page.
+        let conn = read.unchecked_transaction().map_err(|e| self.e(e))?;
+        let count = format!("SELECT COUNT(*) FROM stories WHERE {filter}");
+        let params = rusqlite::params_from_iter(values.iter());
+        let total: i64 = conn
+            .prepare_cached(&count)
+            .and_then(|mut stmt| stmt.query_row(params, |r| r.get(0)))
+            .map_err(|e| self.e(e))?;
         let sql = format!(
-            "SELECT {STORY_COLUMNS} FROM stories WHERE {STORY_FILTER} ORDER BY {order}
-             LIMIT ?7 OFFSET ?8"
+            "SELECT {STORY_COLUMNS} FROM stories WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"
         );
-        let page: [&dyn rusqlite::ToSql; 8] =
-            [&min_sources, &since, &until, outlet, entity, storyline, &limit, &offset];
+        values.push(Box::new(clamp(query.limit)));
+        values.push(Box::new(clamp(query.offset)));
         let mut stmt = conn.prepare_cached(&sql).map_err(|e| self.e(e))?;
-        let rows = stmt.query_map(&page[..], summary).map_err(|e| self.e(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(values.iter()), summary)
+            .map_err(|e| self.e(e))?;
         let stories = rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))?;
         Ok(StoryPage { total: total as usize, stories })
     }
 
     fn story(&self, id: &StoryId) -> Result<Option<StorySummary>> {
-        self.conn()
+        self.read()?
             .query_row(&format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ?1"), [id], summary)
             .optional()
             .map_err(|e| self.e(e))
@@ -587,7 +673,7 @@ impl Store for SqliteStore {
 
     fn cached_report(&self, story: &StoryId) -> Result<Option<CachedReport>> {
         let row: Option<(i64, Option<String>)> = self
-            .conn()
+            .read()?
             .query_row("SELECT revision, report FROM stories WHERE id = ?1", [story], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
@@ -676,14 +762,14 @@ impl Store for SqliteStore {
     }
 
     fn count(&self) -> Result<usize> {
-        self.conn()
+        self.read()?
             .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))
             .map(|n| n as usize)
             .map_err(|e| self.e(e))
     }
 
     fn fetch_state(&self, url: &str) -> Result<Option<FetchState>> {
-        self.conn()
+        self.read()?
             .query_row(
                 "SELECT url, etag, last_modified, fetched_at, status FROM fetch_state WHERE url = ?1",
                 [url],
@@ -722,7 +808,7 @@ impl Store for SqliteStore {
     }
 
     fn articles_at_url(&self, url: &str) -> Result<Vec<String>> {
-        let conn = self.conn();
+        let conn = self.read()?;
         let mut stmt = conn
             .prepare_cached("SELECT id FROM articles WHERE url = ?1 ORDER BY seq")
             .map_err(|e| self.e(e))?;
@@ -741,7 +827,7 @@ impl Store for SqliteStore {
     }
 
     fn previous_revision(&self, article: &str) -> Result<Option<String>> {
-        self.conn()
+        self.read()?
             .query_row("SELECT previous FROM revisions WHERE article = ?1", [article], |r| r.get(0))
             .optional()
             .map_err(|e| self.e(e))
@@ -751,7 +837,9 @@ impl Store for SqliteStore {
         let text = fold(&query.text);
         let kind = query.kind.map(|k| k.as_str());
         let filter = "instr(folded, ?1) > 0 AND (?2 IS NULL OR kind = ?2)";
-        let conn = self.conn();
+        let read = self.read()?;
+        // One snapshot for the count and the page.
+        let conn = read.unchecked_transaction().map_err(|e| self.e(e))?;
         let total: i64 = conn
             .query_row(
                 &format!("SELECT COUNT(*) FROM entities WHERE {filter}"),
@@ -775,12 +863,12 @@ impl Store for SqliteStore {
 
     fn entity(&self, id: &str) -> Result<Option<EntitySummary>> {
         let sql = format!("SELECT {ENTITY_COLUMNS} FROM entities x WHERE x.id = ?1");
-        self.conn().query_row(&sql, [id], entity_summary).optional().map_err(|e| self.e(e))
+        self.read()?.query_row(&sql, [id], entity_summary).optional().map_err(|e| self.e(e))
     }
 
     fn known_entities(&self, ids: &[String]) -> Result<Vec<String>> {
         let list = serde_json::to_string(ids).expect("strings always serialise");
-        let conn = self.conn();
+        let conn = self.read()?;
         let mut stmt = conn
             .prepare_cached("SELECT id FROM entities WHERE id IN (SELECT value FROM json_each(?1))")
             .map_err(|e| self.e(e))?;
@@ -790,7 +878,7 @@ impl Store for SqliteStore {
 
     fn storylines_of(&self, stories: &[StoryId]) -> Result<Vec<StorylineOf>> {
         let list = serde_json::to_string(stories).expect("strings always serialise");
-        let conn = self.conn();
+        let conn = self.read()?;
         let mut stmt = conn
             .prepare_cached(
                 "SELECT s.id, s.storyline,
@@ -807,6 +895,18 @@ impl Store for SqliteStore {
                 })
             })
             .map_err(|e| self.e(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
+    }
+
+    fn stories_of_articles(&self, articles: &[ArticleId]) -> Result<Vec<(ArticleId, StoryId)>> {
+        let list = serde_json::to_string(articles).expect("strings always serialise");
+        let conn = self.read()?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, story FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
+            )
+            .map_err(|e| self.e(e))?;
+        let rows = stmt.query_map([list], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.e(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
     }
 }
@@ -864,6 +964,65 @@ mod tests {
         let s = SqliteStore::open(&path).unwrap();
         s.save_batch(&one_story(1, "a1")).unwrap();
         assert_eq!(s.count().unwrap(), 1);
+    }
+
+    #[test]
+    fn reads_go_on_while_a_write_is_under_way_and_see_the_last_commit() {
+        let (_dir, s) = fresh();
+        s.save_batch(&one_story(1, "a1")).unwrap();
+        let (started, is_started) = std::sync::mpsc::channel();
+        let (go_on, may_go_on) = std::sync::mpsc::channel::<()>();
+        let store = &s;
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(move || {
+                store.write(|tx| {
+                    tx.execute("UPDATE stories SET headline = 'Changed' WHERE id = 'a1'", [])?;
+                    started.send(()).unwrap();
+                    // Holds the transaction open until the reader has answered (or 10 s).
+                    let _ = may_go_on.recv_timeout(std::time::Duration::from_secs(10));
+                    Ok(())
+                })
+            });
+            is_started.recv().unwrap();
+            let began = std::time::Instant::now();
+            let story = s.story(&"a1".into()).unwrap().unwrap();
+            let listed = s.stories(&StoryQuery::default()).unwrap();
+            assert!(began.elapsed() < std::time::Duration::from_secs(5), "the reads waited");
+            assert_eq!(
+                story.headline, "Harbour ferry story a1",
+                "the uncommitted change is unseen"
+            );
+            assert_eq!(listed.total, 1);
+            go_on.send(()).unwrap();
+            writer.join().unwrap().unwrap();
+        });
+        assert_eq!(s.story(&"a1".into()).unwrap().unwrap().headline, "Changed");
+    }
+
+    #[test]
+    fn more_readers_than_connections_all_get_their_answer() {
+        let (_dir, s) = fresh();
+        for seq in 1..=3 {
+            s.save_batch(&one_story(seq, &format!("a{seq}"))).unwrap();
+        }
+        std::thread::scope(|scope| {
+            let readers: Vec<_> = (0..4 * readers::MAX_READERS)
+                .map(|_| {
+                    scope.spawn(|| {
+                        (0..20)
+                            .map(|_| s.stories(&StoryQuery::default()).unwrap().total)
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for r in readers {
+                assert!(r.join().unwrap().iter().all(|&n| n == 3));
+            }
+        });
+        // Reads after a write see it at once, whichever connection answers.
+        s.save_batch(&one_story(4, "a4")).unwrap();
+        assert_eq!(s.count().unwrap(), 4);
+        assert_eq!(s.stories(&StoryQuery::default()).unwrap().total, 4);
     }
 
     #[test]

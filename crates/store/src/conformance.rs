@@ -299,6 +299,10 @@ pub fn regrouping_replaces_groupings_and_drops_empty_stories(store: &dyn Store) 
     assert_eq!(store.story(&"a".into()).unwrap(), Some(summary("a", Some(3), 2, 2)));
     assert_eq!(store.story_articles(&"a".into()).unwrap().len(), 2);
     assert_eq!(store.stories(&StoryQuery::default()).unwrap().total, 1);
+    let mut labels = store.stories_of_articles(&["b".into(), "zz".into(), "a".into()]).unwrap();
+    labels.sort();
+    let expected = [("a".to_string(), "a".to_string()), ("b".into(), "a".into())];
+    assert_eq!(labels, expected, "each article's story after the regroup; unknown left out");
 }
 
 pub fn fetch_state_and_revisions_round_trip(store: &dyn Store) {

@@ -353,4 +353,17 @@ pub trait Store: Send + Sync {
     /// The storylines of the given stories (unknown stories are left out), in any order. A
     /// story's storyline is its latest article's (its own id when no article says one).
     fn storylines_of(&self, stories: &[StoryId]) -> Result<Vec<StorylineOf>>;
+    /// The story each of the given articles belongs to now, as `(article, story)` in any order
+    /// (articles the store lacks are left out): what a search labels its hits with. The default
+    /// reads each article whole; a backend answers from its grouping columns alone.
+    fn stories_of_articles(&self, articles: &[ArticleId]) -> Result<Vec<(ArticleId, StoryId)>> {
+        let mut found = Vec::with_capacity(articles.len());
+        for id in articles {
+            if let Some(stored) = self.article(id)? {
+                let story = stored.grouping.story.unwrap_or_else(|| id.clone());
+                found.push((id.clone(), story));
+            }
+        }
+        Ok(found)
+    }
 }

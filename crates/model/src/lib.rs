@@ -136,12 +136,19 @@ pub struct Analysis {
     pub quotes: Vec<Quote>,
     #[serde(default)]
     pub events: Vec<Event>,
+    /// The bounds of the per-document work budget that cut this analysis short, each with what
+    /// was left out ("sentences: 3 cut at 2000 characters", "quotes: the first 1000 of 4000
+    /// kept"); empty — and absent from JSON — for any ordinary article.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<String>,
 }
 
 impl Analysis {
-    /// Index of the sentence that contains character offset `pos`.
+    /// Index of the sentence that contains character offset `pos` (sentences in text order, not
+    /// overlapping, as the analysis gives them: a binary search).
     pub fn sentence_of(&self, pos: usize) -> Option<usize> {
-        self.sentences.iter().position(|s| s.start <= pos && pos < s.end)
+        let i = self.sentences.partition_point(|s| s.end <= pos);
+        self.sentences.get(i).is_some_and(|s| s.start <= pos && pos < s.end).then_some(i)
     }
 }
 

@@ -122,7 +122,12 @@ fn double_pairs(line: &str) -> Vec<Pair> {
 /// boundaries.
 fn single_pairs(line: &str, dq: &[Pair]) -> Vec<Pair> {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let inside = |b: usize| dq.iter().any(|&(o, e, _, _)| o < b && b < e);
+    // The double pairs are in line order and never overlap: the one that may hold `b` is the
+    // first ending after it.
+    let inside = |b: usize| {
+        let i = dq.partition_point(|&(_, e, _, _)| e <= b);
+        dq.get(i).is_some_and(|&(o, _, _, _)| o < b)
+    };
     let mut pairs = Vec::new();
     let mut sopen: Option<(usize, char)> = None;
     for (i, &(b, c)) in chars.iter().enumerate() {

@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 use storyline_model::EntityType;
 
 use super::document::Document;
+use crate::budget::MAX_CANDIDATES;
 use crate::lexicon;
 use crate::text::{lower, range_of, tokenize, Tok};
 
@@ -120,8 +121,26 @@ pub(super) struct RuleView {
     pub prev_span: Option<(usize, usize)>,
 }
 
+/// Every candidate mention of a document, and how often each canonical name is mentioned.
+pub(super) struct Mentions {
+    pub list: Vec<Mention>,
+    salience: HashMap<String, usize>,
+}
+
+impl Mentions {
+    /// Every candidate mention of the text outside quoted stretches, sorted by start.
+    pub fn new(cx: &Document, quoted: &[(usize, usize)]) -> Self {
+        let list = mentions(cx, quoted);
+        let mut salience: HashMap<String, usize> = HashMap::new();
+        for c in list.iter().filter_map(|m| m.canonical.as_ref()) {
+            *salience.entry(c.clone()).or_default() += 1;
+        }
+        Mentions { list, salience }
+    }
+}
+
 /// Every candidate mention of the text outside quoted stretches, sorted by start.
-pub(super) fn mentions(cx: &Document, quoted: &[(usize, usize)]) -> Vec<Mention> {
+fn mentions(cx: &Document, quoted: &[(usize, usize)]) -> Vec<Mention> {
     let text = cx.text;
     let inside = |s: usize, e: usize| {
         let i = quoted.partition_point(|q| q.1 <= s);
@@ -206,12 +225,24 @@ fn relative_antecedent(cx: &Document, pos: usize, pronoun: &str) -> Option<Strin
     (only_spaces_and_a_comma && fits).then(|| ent.canonical.clone())
 }
 
-/// Whether the line holding byte `pos` is written in Title Case (a headline, a caption): at least
-/// three words of four letters or more, nearly all capitalised.
-fn in_title_case_line(text: &str, pos: usize) -> bool {
-    let ls = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let le = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-    let long: Vec<&str> = text[ls..le]
+/// Whether the line holding byte `pos` is written in Title Case (see [`title_case_line`]); each
+/// line is read once per document.
+fn in_title_case_line(doc: &Document, pos: usize) -> bool {
+    let title = doc.title_lines.get_or_init(|| {
+        (0..doc.lines.len())
+            .map(|i| {
+                let (s, e) = doc.lines.range(i);
+                title_case_line(&doc.text[s..e])
+            })
+            .collect()
+    });
+    title[doc.lines.line_of(pos)]
+}
+
+/// Whether a line is written in Title Case (a headline, a caption): at least three words of four
+/// letters or more, nearly all capitalised.
+fn title_case_line(line: &str) -> bool {
+    let long: Vec<&str> = line
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| w.chars().count() >= 4)
@@ -241,7 +272,7 @@ fn bucket(n: usize) -> &'static str {
 /// quoted stretches (open, close end).
 pub(super) fn choice(
     doc: &Document,
-    mentions: &[Mention],
+    mentions: &Mentions,
     quoted: &[(usize, usize)],
     q: &RuleView,
 ) -> Choice {
@@ -264,7 +295,7 @@ struct Scene<'a> {
     doc: &'a Document<'a>,
     q: &'a RuleView,
     /// Every mention of the document (for how often a name is mentioned).
-    mentions: &'a [Mention],
+    mentions: &'a Mentions,
     quoted: &'a [(usize, usize)],
     /// The sentence holding the quote.
     sentence: Option<usize>,
@@ -285,14 +316,14 @@ struct Scene<'a> {
 impl<'a> Scene<'a> {
     fn new(
         doc: &'a Document<'a>,
-        mentions: &'a [Mention],
+        mentions: &'a Mentions,
         quoted: &'a [(usize, usize)],
         q: &'a RuleView,
     ) -> Self {
         let text = doc.text;
         let sentence =
             range_of(&doc.sents, q.open).or_else(|| range_of(&doc.sents, q.close_end - 1));
-        let window = candidate_window(doc, mentions, q, sentence);
+        let window = candidate_window(doc, &mentions.list, q, sentence);
         let mut sent_firsts: HashMap<usize, usize> = HashMap::new();
         for (i, m) in window.iter().enumerate() {
             if let Some(sj) = range_of(&doc.sents, m.s) {
@@ -318,7 +349,7 @@ impl<'a> Scene<'a> {
         let ends_punct = last_inner.is_some_and(|c| matches!(c, '.' | ',' | '!' | '?' | '—' | ':'));
         let starts_cap = content.chars().next().is_some_and(char::is_uppercase);
         let shape = format!("{}_{starts_cap}_{ends_punct}", bucket(q.words.min(6)));
-        let headline_end = text.find('\n').unwrap_or(text.len());
+        let headline_end = doc.lines.end(0);
         Scene {
             doc,
             q,
@@ -340,7 +371,7 @@ impl<'a> Scene<'a> {
 
     /// How often a name is mentioned in the article: the people quoted are its main actors.
     fn salience(&self, canonical: &str) -> usize {
-        self.mentions.iter().filter(|m| m.canonical.as_deref() == Some(canonical)).count()
+        self.mentions.salience.get(canonical).copied().unwrap_or(0)
     }
 
     /// Where mention `m` (`window[i]`) stands from the quote: its sentence (`same_before`,
@@ -465,7 +496,7 @@ impl<'a> Scene<'a> {
         if q.title_case {
             f.push(format!("title_{k}"));
         }
-        if in_title_case_line(text, m.s) {
+        if in_title_case_line(self.doc, m.s) {
             f.push(format!("title_line_{k}"));
         }
         if let Some(c) = &m.canonical {
@@ -532,7 +563,7 @@ fn candidate_window(
     };
     let first = mentions.partition_point(|m| m.s < lo);
     let last = mentions.partition_point(|m| m.s < hi);
-    let mut window: Vec<Mention> = mentions[first..last].to_vec();
+    let mut window: Vec<Mention> = nearest(&mentions[first..last], q, MAX_CANDIDATES);
     if let Some((rs, re)) = q.speaker {
         if !window.iter().any(|m| m.s < re && rs < m.e) {
             let canonical = q.speaker_canonical.clone();
@@ -541,6 +572,30 @@ fn candidate_window(
         }
     }
     window
+}
+
+/// The `max` mentions of `window` (sorted by start) nearest the quote, in their order; the rules'
+/// own speaker among them whatever its distance (the work budget: a quotation amid thousands of
+/// names reads a few).
+fn nearest(window: &[Mention], q: &RuleView, max: usize) -> Vec<Mention> {
+    if window.len() <= max {
+        return window.to_vec();
+    }
+    let distance = |m: &Mention| {
+        let rule = q.speaker.is_some_and(|(s, e)| m.s < e && s < m.e);
+        if rule {
+            0
+        } else if m.e <= q.open {
+            q.open - m.e + 1
+        } else {
+            m.s.saturating_sub(q.close_end) + 1
+        }
+    };
+    let mut by_distance: Vec<usize> = (0..window.len()).collect();
+    by_distance.sort_by_key(|&i| (distance(&window[i]), i));
+    by_distance.truncate(max);
+    by_distance.sort_unstable();
+    by_distance.into_iter().map(|i| window[i].clone()).collect()
 }
 
 /// Where a mention stands from the quote.

@@ -37,13 +37,10 @@ pub fn analyze(text: &str, published: Option<Date>) -> Analysis {
     }
     let entities = entities::extract(text, &sentences);
     let times = times::extract(text, &sentences, published);
-    let prepared = quotes::prepare(text, &sentences, &entities);
-    if let Some((all, kept)) = prepared.left_out() {
+    let (quotes, left_out) = quotes::extract_within_budget(text, &sentences, &entities);
+    if let Some((all, kept)) = left_out {
         limits.push(format!("quotes: {all} quoted stretches, the first {kept} attributed"));
     }
-    let model = quotes::speaker::model();
-    let quotes = quotes::finish(text, &prepared, model, model.thresholds);
-    drop(prepared);
     let mut a = Analysis { sentences, entities, times, quotes, events: Vec::new(), limits };
     a.events = events::extract(text, &a);
     a

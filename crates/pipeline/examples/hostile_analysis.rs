@@ -344,12 +344,11 @@ fn main() {
     step("entities", &mut secs, &mut || a.entities = entities::extract(text, &a.sentences));
     step("times", &mut secs, &mut || a.times = times::extract(text, &a.sentences, published));
     step("quotes", &mut secs, &mut || {
-        let prepared = quotes::prepare(text, &a.sentences, &a.entities);
-        if prepared.left_out().is_some() {
+        let (q, left_out) = quotes::extract_within_budget(text, &a.sentences, &a.entities);
+        a.quotes = q;
+        if left_out.is_some() {
             a.limits.push("quotes left out".into());
         }
-        let model = quotes::speaker::model();
-        a.quotes = quotes::finish(text, &prepared, model, model.thresholds);
     });
     step("events", &mut secs, &mut || a.events = events::extract(text, &a));
     let peak_kb = status_kb("VmHWM:").saturating_sub(rss_before);

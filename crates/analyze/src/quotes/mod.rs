@@ -87,8 +87,52 @@ pub fn prepare(text: &str, sentences: &[Span], entities: &[Entity]) -> Prepared 
 
 /// Extracts quotations (character offsets).
 pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote> {
+    extract_within_budget(text, sentences, entities).0
+}
+
+/// [`extract`], and when the text held more quoted stretches than the budget attributes, how
+/// many it held and how many (the first) were attributed. The speaker model decides each
+/// quotation as soon as its candidates are known, so their features are never all held at once
+/// (what [`prepare`] + [`finish`] do for tuning).
+pub fn extract_within_budget(
+    text: &str,
+    sentences: &[Span],
+    entities: &[Entity],
+) -> (Vec<Quote>, Option<(usize, usize)>) {
     let model = speaker::model();
-    finish(text, &prepare(text, sentences, entities), model, model.thresholds)
+    let idx = CharIndex::new(text);
+    let doc = Document::new(text, &idx, sentences, entities);
+    let (marks, marks_found) = bounded_marks(text);
+    let found = attribution::attribute_all(&doc, &marks);
+    let mut decisions = Vec::with_capacity(found.len());
+    for_each_choice(&doc, &marks, &found, |i, c| {
+        decisions.push(decide(text, &found[i], &c, model, model.thresholds));
+    });
+    drop(doc);
+    let left_out = marks_found.map(|all| (all, crate::budget::MAX_QUOTES));
+    (build(text, &idx, found, decisions), left_out)
+}
+
+/// What the speaker model decided for one quotation: nothing (no model, or a frame the rules
+/// keep), or the mention it chose (`None`: no speaker).
+enum Decision {
+    Rules,
+    Chosen(Option<speaker::Mention>),
+}
+
+fn decide(
+    text: &str,
+    f: &Found,
+    c: &speaker::Choice,
+    model: &speaker::Model,
+    th: speaker::Thresholds,
+) -> Decision {
+    if model.is_empty() || rule_frame(text, f).is_some() {
+        return Decision::Rules;
+    }
+    let rule = f.speaker.as_ref().map(|sp| (sp.start, sp.end));
+    let bare = f.cue.is_none() && (f.words < 3 || is_title_case(&text[f.m.cs..f.m.ce]));
+    Decision::Chosen(model.decide(c, rule, bare, th).map(|i| c.candidates[i].mention.clone()))
 }
 
 /// Lets `model` decide each speaker of `prepared` under thresholds `th` and builds the quotations.
@@ -99,15 +143,25 @@ pub fn finish(
     th: speaker::Thresholds,
 ) -> Vec<Quote> {
     let idx = CharIndex::new(text);
-    let mut found = prepared.found.clone();
-    if !model.is_empty() {
-        for (f, c) in found.iter_mut().zip(&prepared.choices) {
-            if rule_frame(text, f).is_some() {
-                continue;
-            }
-            let rule = f.speaker.as_ref().map(|sp| (sp.start, sp.end));
-            let bare = f.cue.is_none() && (f.words < 3 || is_title_case(&text[f.m.cs..f.m.ce]));
-            apply_choice(text, f, c, model.decide(c, rule, bare, th));
+    let decisions = prepared
+        .found
+        .iter()
+        .zip(&prepared.choices)
+        .map(|(f, c)| decide(text, f, c, model, th))
+        .collect();
+    build(text, &idx, prepared.found.clone(), decisions)
+}
+
+/// Applies the model's decisions and the plausibility checks, and builds the quotations.
+fn build(
+    text: &str,
+    idx: &CharIndex,
+    mut found: Vec<Found>,
+    decisions: Vec<Decision>,
+) -> Vec<Quote> {
+    for (f, d) in found.iter_mut().zip(decisions) {
+        if let Decision::Chosen(m) = d {
+            apply_choice(text, f, m.as_ref());
         }
     }
     let lines = Lines::new(text);
@@ -203,12 +257,11 @@ fn opens_sentence(text: &str, pos: usize) -> bool {
 
 /// Sets the speaker the model chose (`None`: no speaker). A speaker other than the rules' takes
 /// the cue verb next to it, if any.
-fn apply_choice(text: &str, f: &mut Found, c: &speaker::Choice, chosen: Option<usize>) {
-    let Some(i) = chosen else {
+fn apply_choice(text: &str, f: &mut Found, chosen: Option<&speaker::Mention>) {
+    let Some(m) = chosen else {
         f.speaker = None;
         return;
     };
-    let m = &c.candidates[i].mention;
     let same = f.speaker.as_ref().is_some_and(|sp| sp.start == m.s && sp.end == m.e);
     if same {
         return;
@@ -455,22 +508,35 @@ fn find_quotes(
     entities: &[Entity],
 ) -> (Vec<Found>, Vec<speaker::Choice>, Option<usize>) {
     let doc = Document::new(text, idx, sentences, entities);
-    let mut marks = marks::find_marks(text);
-    let marks_found = (marks.len() > crate::budget::MAX_QUOTES).then_some(marks.len());
-    marks.truncate(crate::budget::MAX_QUOTES);
+    let (marks, marks_found) = bounded_marks(text);
     let found = attribution::attribute_all(&doc, &marks);
-    let choices = model_choices(&doc, &marks, &found);
+    let mut choices = Vec::with_capacity(found.len());
+    for_each_choice(&doc, &marks, &found, |_, c| choices.push(c));
     (found, choices, marks_found)
 }
 
-/// The speaker model's candidates for each quotation the rules found.
-fn model_choices(doc: &Document, marks: &[Marks], found: &[Found]) -> Vec<speaker::Choice> {
+/// The first [`crate::budget::MAX_QUOTES`] quoted stretches of `text`, and how many it holds when
+/// there are more.
+fn bounded_marks(text: &str) -> (Vec<Marks>, Option<usize>) {
+    let mut marks = marks::find_marks(text);
+    let marks_found = (marks.len() > crate::budget::MAX_QUOTES).then_some(marks.len());
+    marks.truncate(crate::budget::MAX_QUOTES);
+    (marks, marks_found)
+}
+
+/// The speaker model's candidates for each quotation the rules found, handed to `each` in order
+/// with the quotation's index.
+fn for_each_choice(
+    doc: &Document,
+    marks: &[Marks],
+    found: &[Found],
+    mut each: impl FnMut(usize, speaker::Choice),
+) {
     let quoted: Vec<(usize, usize)> = marks.iter().map(|m| (m.open, m.close_end)).collect();
     let mentions = speaker::Mentions::new(doc, &quoted);
     let mut prev_canonical: Option<String> = None;
     let mut prev_span: Option<(usize, usize)> = None;
-    let mut choices = Vec::with_capacity(found.len());
-    for f in found {
+    for (i, f) in found.iter().enumerate() {
         let view = speaker::RuleView {
             open: f.m.open,
             close_end: f.m.close_end,
@@ -483,7 +549,7 @@ fn model_choices(doc: &Document, marks: &[Marks], found: &[Found]) -> Vec<speake
             prev_canonical: prev_canonical.clone(),
             prev_span,
         };
-        choices.push(speaker::choice(doc, &mentions, &quoted, &view));
+        each(i, speaker::choice(doc, &mentions, &quoted, &view));
         if let Some(sp) = &f.speaker {
             prev_span = Some((sp.start, sp.end));
             if sp.canonical.is_some() {
@@ -491,7 +557,6 @@ fn model_choices(doc: &Document, marks: &[Marks], found: &[Found]) -> Vec<speake
             }
         }
     }
-    choices
 }
 
 #[cfg(test)]

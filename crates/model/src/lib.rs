@@ -486,7 +486,8 @@ pub mod offsets {
         /// Texts of 4 GiB or more: the byte offset of every char boundary, then `text.len()`.
         dense: Vec<usize>,
         chars: usize,
-        len: usize,
+        /// The text's length in bytes.
+        text_len: usize,
     }
 
     impl CharIndex {
@@ -508,7 +509,7 @@ pub mod offsets {
                 chars = dense.len();
                 dense.push(text.len());
             }
-            CharIndex { multi, dense, chars, len: text.len() }
+            CharIndex { multi, dense, chars, text_len: text.len() }
         }
 
         /// Extra bytes of the multi-byte chars before `multi[k]`.
@@ -528,7 +529,7 @@ pub mod offsets {
                     Ok(i) | Err(i) => i,
                 };
             }
-            if byte > self.len {
+            if byte > self.text_len {
                 return self.chars + 1;
             }
             // The last multi-byte char starting before `byte`.
@@ -557,7 +558,7 @@ pub mod offsets {
                 return self.dense[ch.min(self.dense.len() - 1)];
             }
             if ch >= self.chars {
-                return self.len;
+                return self.text_len;
             }
             // Multi-byte chars before char `ch` add their extra bytes.
             let k = self.multi.partition_point(|&(c, _)| (c as usize) < ch);

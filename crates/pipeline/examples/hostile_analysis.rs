@@ -286,6 +286,11 @@ fn status_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+thread_local! {
+    /// The highest VmHWM seen during the analysis (kB).
+    static PEAK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// Resets the peak resident size (VmHWM) to the current one.
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -325,10 +330,20 @@ fn main() {
 
     let rss_before = status_kb("VmRSS:");
     reset_peak();
+    // Each step's time, and the most memory resident during it above the start of the analysis.
     let step = |label: &str, secs: &mut Vec<(String, f64)>, f: &mut dyn FnMut()| {
+        let hwm = status_kb("VmHWM:");
+        reset_peak();
         let t = Instant::now();
         f();
         secs.push((label.to_string(), t.elapsed().as_secs_f64()));
+        let peak = status_kb("VmHWM:");
+        secs.push((format!("mb_{label}"), peak.saturating_sub(rss_before) as f64 / 1024.0));
+        if hwm > peak {
+            // Keep the analysis's peak so far for the total below.
+            PEAK.with(|p| p.set(p.get().max(hwm)));
+        }
+        PEAK.with(|p| p.set(p.get().max(peak)));
     };
     let mut secs = Vec::new();
     let mut a = Analysis::default();
@@ -351,9 +366,20 @@ fn main() {
         }
     });
     step("events", &mut secs, &mut || a.events = events::extract(text, &a));
-    let peak_kb = status_kb("VmHWM:").saturating_sub(rss_before);
-    let total: f64 = secs.iter().map(|(_, s)| s).sum();
-    let steps: Vec<String> = secs.iter().map(|(l, s)| format!("t_{l}={s:.3}")).collect();
+    let peak_kb = PEAK.with(|p| p.get()).saturating_sub(rss_before);
+    let total: f64 = secs.iter().filter(|(l, _)| !l.starts_with("mb_")).map(|(_, s)| s).sum();
+    let steps: Vec<String> = secs
+        .iter()
+        .map(
+            |(l, s)| {
+                if l.starts_with("mb_") {
+                    format!("{l}={s:.1}")
+                } else {
+                    format!("t_{l}={s:.3}")
+                }
+            },
+        )
+        .collect();
     println!(
         "kind={kind} size={size} bytes={n_bytes} text={} parse={parse_s:.3} analyse={total:.3} {} \
          sentences={} entities={} times={} quotes={} events={} limits={} peak_mb={:.1} \

@@ -20,8 +20,9 @@ pub(super) struct Document<'a> {
     /// The text's lines.
     pub lines: Lines,
     /// For each lower-cased word, the canonical name of the first person it stands among the
-    /// last three words before (within 40 bytes): whom "the spokesperson" is.
-    roles: HashMap<String, String>,
+    /// last three words before (within 40 bytes): whom "the spokesperson" is (built when first
+    /// asked).
+    roles: std::cell::OnceCell<HashMap<String, String>>,
     /// Whether each line is written in Title Case (computed when first asked).
     pub title_lines: std::cell::OnceCell<Vec<bool>>,
 }
@@ -32,23 +33,12 @@ impl<'a> Document<'a> {
         let sents = spans_to_bytes(idx, sentences);
         let ents: Vec<(usize, usize, &Entity)> =
             entities.iter().map(|e| (idx.byte_of(e.start), idx.byte_of(e.end), e)).collect();
-        let mut roles: HashMap<String, String> = HashMap::new();
-        for x in ents.iter().filter(|x| x.2.kind == EntityType::Person) {
-            let mut from = x.0.saturating_sub(40);
-            while !text.is_char_boundary(from) {
-                from += 1;
-            }
-            for w in text[from..x.0].split_whitespace().rev().take(3) {
-                let w = lower(w.trim_matches(|c: char| !c.is_alphanumeric()));
-                roles.entry(w).or_insert_with(|| x.2.canonical.clone());
-            }
-        }
         Document {
             text,
             ents,
             sents,
             lines: Lines::new(text),
-            roles,
+            roles: Default::default(),
             title_lines: Default::default(),
         }
     }
@@ -80,7 +70,21 @@ impl<'a> Document<'a> {
     /// A PER introduced with a role word ("Spokesperson Dmitry X" ← "the spokesperson"): the
     /// first person with `role` among the three words before it.
     pub fn resolve_role(&self, role: &str) -> Option<String> {
-        self.roles.get(role).cloned()
+        let roles = self.roles.get_or_init(|| {
+            let mut roles: HashMap<String, String> = HashMap::new();
+            for x in self.ents.iter().filter(|x| x.2.kind == EntityType::Person) {
+                let mut from = x.0.saturating_sub(40);
+                while !self.text.is_char_boundary(from) {
+                    from += 1;
+                }
+                for w in self.text[from..x.0].split_whitespace().rev().take(3) {
+                    let w = lower(w.trim_matches(|c: char| !c.is_alphanumeric()));
+                    roles.entry(w).or_insert_with(|| x.2.canonical.clone());
+                }
+            }
+            roles
+        });
+        roles.get(role).cloned()
     }
 
     /// Speaker from tokens `toks` (an attribution phrase without the cue). `before_cue`: the

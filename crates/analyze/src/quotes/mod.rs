@@ -100,9 +100,12 @@ pub fn extract_within_budget(
     entities: &[Entity],
 ) -> (Vec<Quote>, Option<(usize, usize)>) {
     let model = speaker::model();
+    let (marks, marks_found) = bounded_marks(text);
+    if marks.is_empty() {
+        return (Vec::new(), None);
+    }
     let idx = CharIndex::new(text);
     let doc = Document::new(text, &idx, sentences, entities);
-    let (marks, marks_found) = bounded_marks(text);
     let found = attribution::attribute_all(&doc, &marks);
     let mut decisions = Vec::with_capacity(found.len());
     for_each_choice(&doc, &marks, &found, |i, c| {

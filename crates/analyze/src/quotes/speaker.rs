@@ -159,52 +159,83 @@ fn mentions(cx: &Document, quoted: &[(usize, usize)]) -> Vec<Mention> {
         };
         out.push(Mention { s, e, kind, canonical: Some(ent.canonical.clone()), antecedent: None });
     }
-    let toks = tokenize(text, 0, text.len());
     let in_entity = |t: &Tok| {
         let i = cx.ents.partition_point(|x| x.1 <= t.s);
         i < cx.ents.len() && cx.ents[i].0 <= t.s
     };
-    let words: Vec<&Tok> = toks.iter().filter(|t| t.word).collect();
-    for (wi, t) in words.iter().enumerate() {
-        if in_entity(t) || inside(t.s, t.e) {
-            continue;
+    // The text's words in chunks of about 64 kB cut at white space (no token crosses one), with
+    // the last four words before each kept for the look back: the words of the whole text are
+    // never all held at once.
+    const CHUNK: usize = 1 << 16;
+    let mut recent: std::collections::VecDeque<Tok> = std::collections::VecDeque::with_capacity(5);
+    let mut a = 0;
+    while a < text.len() {
+        let mut b = (a + CHUNK).min(text.len());
+        while b < text.len()
+            && !(text.is_char_boundary(b) && text[b..].starts_with(char::is_whitespace))
+        {
+            b += 1;
         }
-        let w = lower(t.text(text));
-        let kind = match w.as_str() {
-            "he" | "she" => "he",
-            "they" => "they",
-            "it" => "it",
-            "who" | "which" => "wh",
-            "his" | "her" | "their" | "its" => "poss",
-            _ if lexicon::is_role_noun(&w) => "role",
-            _ if DOC_NOUNS.contains(&w.as_str()) => "doc",
-            _ => continue,
-        };
-        let (mut s, canonical) = match kind {
-            "he" => (t.s, cx.resolve_pronoun(t.s)),
-            "role" => (t.s, cx.resolve_role(&w)),
-            _ => (t.s, None),
-        };
-        if matches!(kind, "role" | "doc") {
-            // Extend back over a determiner and modifiers: "the former White House spokesman".
-            let from = wi.saturating_sub(4);
-            if let Some(d) = (from..wi).rev().find(|&j| {
-                matches!(
-                    lower(words[j].text(text)).as_str(),
-                    "the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "that"
-                )
-            }) {
-                let gap = &text[words[d].e..t.s];
-                if !gap.contains(['.', ',', ';', ':', '\n', '"', '“', '”']) {
-                    s = words[d].s;
-                }
+        for t in tokenize(text, a, b).into_iter().filter(|t| t.word) {
+            if let Some(m) = mention_at(cx, &t, &recent, &inside, &in_entity) {
+                out.push(m);
             }
+            if recent.len() == 4 {
+                recent.pop_front();
+            }
+            recent.push_back(t);
         }
-        let antecedent = if kind == "wh" { relative_antecedent(cx, t.s, &w) } else { None };
-        out.push(Mention { s, e: t.e, kind, canonical, antecedent });
+        a = b;
     }
     out.sort_by_key(|m| (m.s, m.e));
     out
+}
+
+/// The mention word `t` makes, if any (not inside an entity or a quotation); `recent`: the four
+/// words before it.
+fn mention_at(
+    cx: &Document,
+    t: &Tok,
+    recent: &std::collections::VecDeque<Tok>,
+    inside: &impl Fn(usize, usize) -> bool,
+    in_entity: &impl Fn(&Tok) -> bool,
+) -> Option<Mention> {
+    let text = cx.text;
+    if in_entity(t) || inside(t.s, t.e) {
+        return None;
+    }
+    let w = lower(t.text(text));
+    let kind = match w.as_str() {
+        "he" | "she" => "he",
+        "they" => "they",
+        "it" => "it",
+        "who" | "which" => "wh",
+        "his" | "her" | "their" | "its" => "poss",
+        _ if lexicon::is_role_noun(&w) => "role",
+        _ if DOC_NOUNS.contains(&w.as_str()) => "doc",
+        _ => return None,
+    };
+    let (mut s, canonical) = match kind {
+        "he" => (t.s, cx.resolve_pronoun(t.s)),
+        "role" => (t.s, cx.resolve_role(&w)),
+        _ => (t.s, None),
+    };
+    if matches!(kind, "role" | "doc") {
+        // Extend back over a determiner and modifiers: "the former White House spokesman".
+        if let Some(d) = recent.iter().rev().find(|x| {
+            matches!(
+                lower(x.text(text)).as_str(),
+                "the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "that"
+            )
+        }) {
+            let gap = &text[d.e..t.s];
+            if !gap.contains(['.', ',', ';', ':', '\n', '"', '“', '”']) {
+                s = d.s;
+            }
+        }
+    }
+    let antecedent = if kind == "wh" { relative_antecedent(cx, t.s, &w) } else { None };
+    Some(Mention { s, e: t.e, kind, canonical, antecedent })
 }
 
 /// The canonical name a relative pronoun at byte `pos` stands for: the entity ending right before

@@ -323,6 +323,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Ingest { paths, json, threads, to: None, index, no_index, no_settle } => {
             let store = &*open(&db)?;
+            note_another_writer(&db);
             let dir = index.resolve(&db).filter(|_| !no_index);
             let report = search::indexing_while(dir, store, || {
                 ingest(store, storyline_pipeline::read_paths(&paths), threads, !no_settle)
@@ -336,6 +337,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 until: parse_day("--until", until)?,
             };
             let store = &*open(&db)?;
+            note_another_writer(&db);
             let report = storyline_pipeline::regroup(store, days)?;
             if json {
                 let mut doc = serde_json::to_value(&report)?;
@@ -506,6 +508,44 @@ fn open(db: &std::path::Path) -> Result<Box<dyn Store>> {
         None => (name.as_ref(), None),
     };
     Ok(Box::new(PostgresStore::open(url, schema)?))
+}
+
+/// Says on stderr that this command will wait for another writer when one holds the writer
+/// lock of the SQLite store `db` (`<db>.lock`, see `storyline_store_sqlite`), naming its process
+/// when the system tells (`/proc/locks`). The wait itself is the pipeline's
+/// (`Store::lock_writer`); this only looks, and lets go at once.
+fn note_another_writer(db: &std::path::Path) {
+    let Some(path) = sqlite_path(db) else { return };
+    let mut lock = path.into_os_string();
+    lock.push(".lock");
+    let lock = PathBuf::from(lock);
+    let Ok(file) = std::fs::OpenOptions::new().write(true).open(&lock) else { return };
+    if let Err(std::fs::TryLockError::WouldBlock) = file.try_lock() {
+        let holder = lock_holder(&file).map(|pid| format!("pid {pid}, ")).unwrap_or_default();
+        say!("waiting for another writer ({holder}{})…", lock.display());
+    }
+}
+
+/// The process holding a `flock` on `file`, from `/proc/locks` (Linux; `None` elsewhere).
+fn lock_holder(file: &std::fs::File) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode = file.metadata().ok()?.ino();
+        let locks = std::fs::read_to_string("/proc/locks").ok()?;
+        // "1: FLOCK  ADVISORY  WRITE 4242 08:01:1234567 0 EOF"
+        locks.lines().find_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let (kind, pid, dev_ino) = (f.get(1)?, f.get(4)?, f.get(5)?);
+            let ino: u64 = dev_ino.rsplit(':').next()?.parse().ok()?;
+            (*kind == "FLOCK" && ino == inode).then(|| pid.parse().ok()).flatten()
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        None
+    }
 }
 
 /// The SQLite file `--db` names, or `None` when it names a PostgreSQL database.

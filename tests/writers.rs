@@ -196,6 +196,41 @@ fn concurrent_ingests_store_what_a_sequential_run_stores() {
     assert!(joined > 0, "some story has articles of both runs: {:?}", partition(&sequential));
 }
 
+/// An ingest and a regroup that find the writer lock held say so on stderr, naming the process
+/// that holds it and the lock file, wait, and go on once it is released.
+#[test]
+fn a_waiting_writer_says_whom_it_waits_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.jsonl");
+    write_jsonl(&input, 0..2, 2, 1);
+    let db = dir.path().join("held.db");
+    assert!(run(&db, &["stories"]).status.success());
+    let lock_path = dir.path().join("held.db.lock");
+    let store = SqliteStore::open(&db).unwrap();
+    for args in [vec!["ingest", input.to_str().unwrap()], vec!["regroup"]] {
+        let held = store.lock_writer().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_storyline"));
+        child.arg("--db").arg(&db).args(&args).stdout(Stdio::null()).stderr(Stdio::piped());
+        let mut child = child.spawn().unwrap();
+        // Still waiting after a moment: the lock is held.
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(child.try_wait().unwrap().is_none(), "{args:?} did not wait");
+        drop(held);
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let err = stderr(&out);
+        let expected = format!(
+            "waiting for another writer (pid {}, {})…",
+            std::process::id(),
+            lock_path.display()
+        );
+        assert!(err.contains(&expected), "{args:?}: {err}");
+    }
+    // Nobody holds it: nothing said.
+    let out = run(&db, &["regroup"]);
+    assert!(!stderr(&out).contains("waiting"), "{}", stderr(&out));
+}
+
 /// A JSON Lines file of 1,000 invented articles, ingested by a process killed with SIGKILL once
 /// the store holds some of them: what is stored is whole batches of 256 (each committed as the
 /// file was read, in one transaction), every story row matches its articles, and a re-run stores

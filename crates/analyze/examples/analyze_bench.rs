@@ -101,7 +101,7 @@ fn one_file(path: &Path) {
         entities: e,
         times: tm,
         quotes: q,
-        events: vec![],
+        ..Default::default()
     };
     let t = Instant::now();
     let ev = events::extract(&text, &a);

@@ -305,17 +305,35 @@ fn surnames_are_persons(
     if full.is_empty() {
         return;
     }
-    let is_surname = |w: &str| full.iter().any(|f| same_person(f, w));
+    let mut index = NameIndex::default();
+    for (i, f) in full.iter().enumerate() {
+        index.insert(f, i);
+    }
+    let mut cands = Vec::new();
+    let mut is_surname = |w: &str| {
+        index.candidates(w, &mut cands);
+        cands.iter().any(|&i| checked_same_person(full[i], w))
+    };
     for m in ms.iter_mut() {
         if m.kind != EntityType::Person && m.ntok == 1 && is_surname(&text[m.s..m.e]) {
             m.kind = EntityType::Person;
         }
     }
+    // The mentions' ranges by start, with the furthest end so far: whether a token overlaps one
+    // is a binary search.
     let mut covered: Vec<(usize, usize)> = ms.iter().map(|m| (m.s, m.e)).collect();
     covered.sort_unstable();
+    let mut reach = Vec::with_capacity(covered.len());
+    for &(_, b) in &covered {
+        reach.push(reach.last().map_or(b, |&r: &usize| r.max(b)));
+    }
+    let overlaps = |s: usize, e: usize| {
+        let n = covered.partition_point(|&(a, _)| a < e);
+        n > 0 && reach[n - 1] > s
+    };
     for (t, w) in toks.iter().zip(words) {
         for (i, &(s, e)) in t.iter().enumerate() {
-            let inside = covered.iter().any(|&(a, b)| a < e && s < b);
+            let inside = overlaps(s, e);
             if inside || !is_capitalised(w[i]) || w[i].chars().count() < 3 || !is_surname(w[i]) {
                 continue;
             }
@@ -326,6 +344,71 @@ fn surnames_are_persons(
             }
             ms.push(Mention { s, e, ntok: 1, kind: EntityType::Person });
         }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Name pairs compared by [`checked_same_person`] on this thread (the tests count work).
+    static SAME_PERSON_CHECKS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// [`same_person`], counted in tests.
+fn checked_same_person(a: &str, b: &str) -> bool {
+    #[cfg(test)]
+    SAME_PERSON_CHECKS.with(|c| c.set(c.get() + 1));
+    same_person(a, b)
+}
+
+/// Person names found by their surname: each name is filed under the last word of its
+/// [`name_key`] and, when that word is long enough for [`same_person`]'s spelling tolerance (one
+/// edit from six letters), under each of its one-letter deletions. Two names `same_person` can
+/// match share a file, so the names to check against a name are a few, not all (the check itself
+/// stays `same_person`'s).
+#[derive(Default)]
+struct NameIndex {
+    files: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl NameIndex {
+    /// At most this many names are checked against one (the first filed): a bound for a
+    /// document naming thousands of people with one surname.
+    const MAX_CANDIDATES: usize = 256;
+
+    fn keys(name: &str) -> Vec<String> {
+        let key = name_key(name);
+        let Some(last) = key.rsplit(' ').next().filter(|w| !w.is_empty()) else {
+            return Vec::new();
+        };
+        let chars: Vec<char> = last.chars().collect();
+        let mut keys = vec![last.to_string()];
+        if chars.len() >= 6 {
+            for skip in 0..chars.len() {
+                let k: String =
+                    chars.iter().enumerate().filter(|&(j, _)| j != skip).map(|(_, c)| c).collect();
+                keys.push(k);
+            }
+        }
+        keys
+    }
+
+    fn insert(&mut self, name: &str, id: usize) {
+        for k in Self::keys(name) {
+            self.files.entry(k).or_default().push(id);
+        }
+    }
+
+    /// The ids of the names that may be the same person as `name`, ascending, without repeats.
+    fn candidates(&self, name: &str, out: &mut Vec<usize>) {
+        out.clear();
+        for k in Self::keys(name) {
+            if let Some(ids) = self.files.get(&k) {
+                out.extend(ids.iter().take(Self::MAX_CANDIDATES));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.truncate(Self::MAX_CANDIDATES);
     }
 }
 
@@ -340,18 +423,27 @@ fn canonicalise(text: &str, idx: &CharIndex, ms: &[Mention]) -> Vec<Entity> {
         (0..ms.len()).filter(|&i| ms[i].kind == EntityType::Person).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(ms[i].ntok.min(2)), i));
     let mut by_text: std::collections::HashMap<(&str, usize), usize> = Default::default();
+    // Every name of every cluster, found by its surname: (cluster, name).
+    let mut index = NameIndex::default();
+    let mut names: Vec<(usize, &str)> = Vec::new();
+    let mut cands = Vec::new();
     for &i in &order {
         let t = &text[ms[i].s..ms[i].e];
         if let Some(&c) = by_text.get(&(t, ms[i].ntok)) {
             cluster_of[i] = Some(c);
             continue;
         }
-        let found = clusters.iter().position(|c| {
-            c.names.iter().any(|(_, n)| {
+        // The first cluster holding a name of the same person.
+        index.candidates(t, &mut cands);
+        let found = cands
+            .iter()
+            .map(|&k| names[k])
+            .filter(|&(_, n)| {
                 let multi = n.split_whitespace().count() > 1;
-                (multi || ms[i].ntok == 1) && same_person(n, t)
+                (multi || ms[i].ntok == 1) && checked_same_person(n, t)
             })
-        });
+            .map(|(c, _)| c)
+            .min();
         let c = match found {
             Some(c) => c,
             None => {
@@ -360,6 +452,8 @@ fn canonicalise(text: &str, idx: &CharIndex, ms: &[Mention]) -> Vec<Entity> {
             }
         };
         clusters[c].names.push((i, t.to_string()));
+        index.insert(t, names.len());
+        names.push((c, t));
         cluster_of[i] = Some(c);
         by_text.insert((t, ms[i].ntok), c);
     }
@@ -497,6 +591,38 @@ mod tests {
         let per: Vec<_> = es.iter().filter(|e| e.kind == EntityType::Person).collect();
         assert_eq!(per.len(), 3, "{per:?}");
         assert!(per.iter().all(|e| e.canonical == "Volodymyr Zelenskiy"), "{per:?}");
+    }
+
+    /// Issue 14: with thousands of people named, the name comparisons grow with the number of
+    /// names, not with its square (they compared every pair before: "real articles" of 16 MB
+    /// took minutes).
+    #[test]
+    fn name_comparisons_grow_linearly() {
+        const SYLL: [&str; 10] =
+            ["Bak", "Dor", "Fim", "Gus", "Hel", "Jon", "Kap", "Lir", "Mot", "Nev"];
+        let doc = |n: usize| {
+            let mut t = String::new();
+            for i in 0..n {
+                let surname = format!(
+                    "{}{}{}",
+                    SYLL[i % 10],
+                    SYLL[i / 10 % 10].to_lowercase(),
+                    SYLL[i / 100 % 10].to_lowercase()
+                );
+                t.push_str(&format!("Mayor Ilse {surname} spoke in Velmora. {surname} left.\n\n"));
+            }
+            t
+        };
+        let checks = |n: usize| {
+            let t = doc(n);
+            SAME_PERSON_CHECKS.with(|c| c.set(0));
+            let es = ents(&t);
+            let persons = es.iter().filter(|e| e.kind == EntityType::Person).count();
+            assert!(persons >= n * 2 * 9 / 10, "{persons} of {}", 2 * n);
+            SAME_PERSON_CHECKS.with(|c| c.get())
+        };
+        let (small, large) = (checks(200), checks(800));
+        assert!(large <= small * 5, "{small} checks for 200 people, {large} for 800");
     }
 
     #[test]

@@ -85,6 +85,48 @@ pub fn spans_to_bytes(idx: &CharIndex, spans: &[Span]) -> Vec<(usize, usize)> {
     spans.iter().map(|s| (idx.byte_of(s.start), idx.byte_of(s.end))).collect()
 }
 
+/// The lines of a text (split at `\n`), found by binary search: what `rfind('\n')` and
+/// `find('\n')` around a position give, without reading the line each time.
+pub struct Lines {
+    /// Byte offset of each line's start (0 first).
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        Lines { starts, len: text.len() }
+    }
+
+    /// Index of the line holding byte `pos` (a `\n` belongs to the line it ends).
+    pub fn line_of(&self, pos: usize) -> usize {
+        self.starts.partition_point(|&s| s <= pos).saturating_sub(1)
+    }
+
+    /// Where the line holding byte `pos` starts: after the last `\n` before `pos`.
+    pub fn start(&self, pos: usize) -> usize {
+        self.starts[self.line_of(pos)]
+    }
+
+    /// Where the line holding byte `pos` ends: at the first `\n` at or after `pos`, else the
+    /// text's end.
+    pub fn end(&self, pos: usize) -> usize {
+        let next = self.starts.partition_point(|&s| s <= pos);
+        self.starts.get(next).map_or(self.len, |&s| s - 1)
+    }
+
+    /// Byte range of line `i` (without its `\n`).
+    pub fn range(&self, i: usize) -> (usize, usize) {
+        (self.starts[i], self.starts.get(i + 1).map_or(self.len, |&s| s - 1))
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+}
+
 /// Index of the byte range containing byte `pos` (ranges sorted, non-overlapping).
 pub fn range_of(ranges: &[(usize, usize)], pos: usize) -> Option<usize> {
     let i = ranges.partition_point(|r| r.1 <= pos);
@@ -114,6 +156,20 @@ pub fn lower(w: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_agree_with_find_and_rfind() {
+        for t in ["", "\n", "one", "one\ntwo\n\nthree", "\n\nx\n", "é\nü"] {
+            let lines = Lines::new(t);
+            for pos in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
+                let start = t[..pos].rfind('\n').map_or(0, |i| i + 1);
+                let end = t[pos..].find('\n').map_or(t.len(), |i| pos + i);
+                assert_eq!((lines.start(pos), lines.end(pos)), (start, end), "{t:?} at {pos}");
+                let (a, b) = lines.range(lines.line_of(pos));
+                assert!(a <= pos && pos <= b.max(a) + 1, "{t:?} at {pos}");
+            }
+        }
+    }
 
     #[test]
     fn tokenizes_initials_possessives_and_hyphens() {

@@ -136,12 +136,19 @@ pub struct Analysis {
     pub quotes: Vec<Quote>,
     #[serde(default)]
     pub events: Vec<Event>,
+    /// The bounds of the per-document work budget that cut this analysis short, each with what
+    /// was left out ("sentences: 3 cut at 2000 characters", "quotes: the first 1000 of 4000
+    /// kept"); empty — and absent from JSON — for any ordinary article.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<String>,
 }
 
 impl Analysis {
-    /// Index of the sentence that contains character offset `pos`.
+    /// Index of the sentence that contains character offset `pos` (sentences in text order, not
+    /// overlapping, as the analysis gives them: a binary search).
     pub fn sentence_of(&self, pos: usize) -> Option<usize> {
-        self.sentences.iter().position(|s| s.start <= pos && pos < s.end)
+        let i = self.sentences.partition_point(|s| s.end <= pos);
+        self.sentences.get(i).is_some_and(|s| s.start <= pos && pos < s.end).then_some(i)
     }
 }
 
@@ -468,31 +475,99 @@ pub mod offsets {
     }
 
     /// Maps byte offsets to char offsets in O(log n) after an O(n) build; use when converting many.
+    ///
+    /// Only the characters of more than one byte are kept (with the bytes they add up to), so
+    /// an English text costs next to nothing and any text at most 8 bytes per such character —
+    /// not 8 bytes per character of the text.
     pub struct CharIndex {
-        /// Byte offset of each char boundary, plus `text.len()` at the end.
-        bytes: Vec<usize>,
+        /// For each character of more than one byte, in order: its char offset and the extra
+        /// bytes (beyond one per char) of all multi-byte chars up to and including it.
+        multi: Vec<(u32, u32)>,
+        /// Texts of 4 GiB or more: the byte offset of every char boundary, then `text.len()`.
+        dense: Vec<usize>,
+        chars: usize,
+        /// The text's length in bytes.
+        text_len: usize,
     }
 
     impl CharIndex {
         pub fn new(text: &str) -> Self {
-            let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-            bytes.push(text.len());
-            CharIndex { bytes }
+            let (mut multi, mut dense) = (Vec::new(), Vec::new());
+            let mut chars = 0;
+            if u32::try_from(text.len()).is_ok() {
+                let mut extra = 0u32;
+                for c in text.chars() {
+                    if c.len_utf8() > 1 {
+                        extra += c.len_utf8() as u32 - 1;
+                        // Fits: a char offset is at most a byte offset.
+                        multi.push((chars as u32, extra));
+                    }
+                    chars += 1;
+                }
+            } else {
+                dense = text.char_indices().map(|(b, _)| b).collect();
+                chars = dense.len();
+                dense.push(text.len());
+            }
+            CharIndex { multi, dense, chars, text_len: text.len() }
         }
-        /// Char offset of a byte offset that lies on a char boundary.
-        pub fn char_of(&self, byte: usize) -> usize {
-            match self.bytes.binary_search(&byte) {
-                Ok(i) => i,
-                Err(i) => i, // not on a boundary: the next char
+
+        /// Extra bytes of the multi-byte chars before `multi[k]`.
+        fn extra_before(&self, k: usize) -> usize {
+            if k == 0 {
+                0
+            } else {
+                self.multi[k - 1].1 as usize
             }
         }
-        /// Byte offset of a char offset.
-        pub fn byte_of(&self, ch: usize) -> usize {
-            self.bytes[ch.min(self.bytes.len() - 1)]
+
+        /// Char offset of a byte offset that lies on a char boundary (inside a char: the next
+        /// char's offset).
+        pub fn char_of(&self, byte: usize) -> usize {
+            if !self.dense.is_empty() {
+                return match self.dense.binary_search(&byte) {
+                    Ok(i) | Err(i) => i,
+                };
+            }
+            if byte > self.text_len {
+                return self.chars + 1;
+            }
+            // The last multi-byte char starting before `byte`.
+            let start_of = |k: usize| self.multi[k].0 as usize + self.extra_before(k);
+            let (mut lo, mut hi) = (0, self.multi.len());
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if start_of(mid) < byte {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            let Some(k) = lo.checked_sub(1) else { return byte };
+            let end = start_of(k) + 1 + self.multi[k].1 as usize - self.extra_before(k);
+            if byte < end {
+                self.multi[k].0 as usize + 1
+            } else {
+                byte - self.multi[k].1 as usize
+            }
         }
+
+        /// Byte offset of a char offset (the text's length past its end).
+        pub fn byte_of(&self, ch: usize) -> usize {
+            if !self.dense.is_empty() {
+                return self.dense[ch.min(self.dense.len() - 1)];
+            }
+            if ch >= self.chars {
+                return self.text_len;
+            }
+            // Multi-byte chars before char `ch` add their extra bytes.
+            let k = self.multi.partition_point(|&(c, _)| (c as usize) < ch);
+            ch + self.extra_before(k)
+        }
+
         /// Number of chars in the text.
         pub fn len(&self) -> usize {
-            self.bytes.len() - 1
+            self.chars
         }
         pub fn is_empty(&self) -> bool {
             self.len() == 0
@@ -511,6 +586,29 @@ pub mod offsets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index gives what counting characters gives, at every byte and char offset.
+    #[test]
+    fn char_index_agrees_with_counting() {
+        for t in
+            ["", "plain ascii", "“Kyiv” — Zelenskiy", "ééé", "a😀b€c", "日本語のテキスト x", "x€"]
+        {
+            let idx = offsets::CharIndex::new(t);
+            let bounds: Vec<usize> = t.char_indices().map(|(b, _)| b).chain([t.len()]).collect();
+            assert_eq!(idx.len(), bounds.len() - 1, "{t}");
+            for (ch, &b) in bounds.iter().enumerate() {
+                assert_eq!(idx.byte_of(ch), b, "{t}: byte_of({ch})");
+                assert_eq!(idx.char_of(b), ch, "{t}: char_of({b})");
+            }
+            assert_eq!(idx.byte_of(bounds.len() + 3), t.len());
+            for b in 0..=t.len() {
+                // Inside a char: the next char.
+                let expect = bounds.partition_point(|&x| x < b);
+                assert_eq!(idx.char_of(b), expect, "{t}: char_of({b})");
+            }
+            assert_eq!(idx.char_of(t.len() + 5), bounds.len());
+        }
+    }
 
     #[test]
     fn slice_counts_chars_not_bytes() {

@@ -331,71 +331,107 @@ fn caps_sentence(words: &[&str]) -> bool {
     all >= 4 && up * 10 >= all * 8
 }
 
-/// Computes the static features of a document given as sentences of tokens.
-pub fn doc_features(sentences: &[Vec<&str>], gaz: &Gazetteer) -> DocFeatures {
-    let sentinel_left = hash_str("<s>");
-    let sentinel_right = hash_str("</s>");
-    let (mut lower, mut shape, mut short) = (String::new(), String::new(), String::new());
-    let infos: Vec<Vec<TokInfo>> = sentences
-        .iter()
-        .map(|s| {
-            s.iter()
-                .map(|w| {
-                    lower_into(w, &mut lower);
-                    shapes_into(w, &mut shape, &mut short);
-                    let (affixes, n_affixes) = affixes(&lower);
-                    TokInfo {
-                        word: hash_str(w),
-                        lower: hash_str(&lower),
-                        affixes,
-                        n_affixes,
-                        shape: hash_str(&shape),
-                        short: hash_str(&short),
-                        upper: starts_upper(w),
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    let caps: Vec<bool> = sentences.iter().map(|s| caps_sentence(s)).collect();
-    // Result lines of sports tables and market reports: mostly numbers.
-    let table: Vec<bool> = sentences
-        .iter()
-        .map(|s| {
-            let nums =
-                s.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit())).count();
-            nums * 3 >= s.len() && nums >= 2
-        })
-        .collect();
-    // Document context: words seen capitalised where case is informative, words seen lower-case.
-    let mut cap_mid = IdSet::default();
-    let mut lower_seen = IdSet::default();
-    for (si, s) in sentences.iter().enumerate() {
-        for (i, t) in infos[si].iter().enumerate() {
-            let initial = i == 0 || is_opening_token(s[i - 1]);
-            if t.upper && !initial && !caps[si] {
-                cap_mid.insert(t.lower);
-            }
-            if s[i].chars().next().is_some_and(char::is_lowercase) {
-                lower_seen.insert(t.lower);
+/// What the features of any sentence need from the whole document: the words seen capitalised
+/// where case is informative and those seen lower-case, and each sentence's kind (a capitals-only
+/// line, a table row). Built in one pass; the features themselves are computed a sentence at a
+/// time ([`DocContext::sentence_into`]), so tagging holds one sentence's features, not the
+/// document's (≈ 280 bytes a token).
+pub struct DocContext<'a> {
+    sentences: &'a [Vec<&'a str>],
+    gaz: &'a Gazetteer,
+    cap_mid: IdSet,
+    lower_seen: IdSet,
+    caps: Vec<bool>,
+    table: Vec<bool>,
+    /// Hash of each token's lower-cased form, in document order.
+    lower: Vec<u64>,
+}
+
+impl<'a> DocContext<'a> {
+    /// The document-level context of `sentences` (tokens) with gazetteer `gaz`.
+    pub fn new(sentences: &'a [Vec<&'a str>], gaz: &'a Gazetteer) -> Self {
+        let mut buf = String::new();
+        let lower: Vec<u64> = sentences
+            .iter()
+            .flatten()
+            .map(|w| {
+                lower_into(w, &mut buf);
+                hash_str(&buf)
+            })
+            .collect();
+        let caps: Vec<bool> = sentences.iter().map(|s| caps_sentence(s)).collect();
+        // Result lines of sports tables and market reports: mostly numbers.
+        let table: Vec<bool> = sentences
+            .iter()
+            .map(|s| {
+                let nums = s
+                    .iter()
+                    .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+                    .count();
+                nums * 3 >= s.len() && nums >= 2
+            })
+            .collect();
+        // Document context: words seen capitalised where case is informative, words seen
+        // lower-case.
+        let mut cap_mid = IdSet::default();
+        let mut lower_seen = IdSet::default();
+        let mut k = 0;
+        for (si, s) in sentences.iter().enumerate() {
+            for (i, w) in s.iter().enumerate() {
+                let initial = i == 0 || is_opening_token(s[i - 1]);
+                if starts_upper(w) && !initial && !caps[si] {
+                    cap_mid.insert(lower[k]);
+                }
+                if w.chars().next().is_some_and(char::is_lowercase) {
+                    lower_seen.insert(lower[k]);
+                }
+                k += 1;
             }
         }
+        DocContext { sentences, gaz, cap_mid, lower_seen, caps, table, lower }
     }
 
-    let mut df = DocFeatures::default();
-    let mut spans_bits: Vec<u16> = Vec::new();
-    let mut word_bits: Vec<u8> = Vec::new();
-    for (si, s) in sentences.iter().enumerate() {
-        let info = &infos[si];
+    /// Number of sentences.
+    pub fn len(&self) -> usize {
+        self.sentences.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sentences.is_empty()
+    }
+
+    /// Appends the static features of sentence `si` (its tokens starting at document token
+    /// `first`) to `df`, as one more sentence of it.
+    pub fn sentence_into(&self, si: usize, first: usize, df: &mut DocFeatures) {
+        let sentinel_left = hash_str("<s>");
+        let sentinel_right = hash_str("</s>");
+        let (mut lower, mut shape, mut short) = (String::new(), String::new(), String::new());
+        let s = &self.sentences[si];
+        let info: Vec<TokInfo> = s
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                lower_into(w, &mut lower);
+                shapes_into(w, &mut shape, &mut short);
+                let (affixes, n_affixes) = affixes(&lower);
+                TokInfo {
+                    word: hash_str(w),
+                    lower: self.lower[first + i],
+                    affixes,
+                    n_affixes,
+                    shape: hash_str(&shape),
+                    short: hash_str(&short),
+                    upper: starts_upper(w),
+                }
+            })
+            .collect();
         let n = s.len();
         let start = df.ranges.len();
         df.sentences.push((start, start + n));
-        let lowers: Vec<u64> = info.iter().map(|t| t.lower).collect();
-        spans_bits.clear();
-        spans_bits.resize(n, 0);
-        word_bits.clear();
-        word_bits.resize(n, 0);
-        gaz.mark(&lowers, &mut spans_bits, &mut word_bits);
+        let lowers = &self.lower[first..first + n];
+        let mut spans_bits = vec![0u16; n];
+        let mut word_bits = vec![0u8; n];
+        self.gaz.mark(lowers, &mut spans_bits, &mut word_bits);
         let lower_at = |j: isize| -> u64 {
             if j < 0 {
                 sentinel_left
@@ -438,20 +474,20 @@ pub fn doc_features(sentences: &[Vec<&str>], gaz: &Gazetteer) -> DocFeatures {
             f.push(feat(T_SHAPE_RIGHT_WORD, mix(t.short, lower_at(ii + 1))));
             f.push(feat(T_WORD_LEFT, if i > 0 { info[i - 1].word } else { sentinel_left }));
             f.push(feat(T_WORD_RIGHT, info.get(i + 1).map_or(sentinel_right, |x| x.word)));
-            if table[si] {
+            if self.table[si] {
                 f.push(feat(T_TABLE, t.short));
             }
             let initial = i == 0 || is_opening_token(s[i - 1]);
             f.push(feat(T_INITIAL, mix(u64::from(initial), t.short)));
-            if caps[si] {
+            if self.caps[si] {
                 f.push(feat(T_CAPS_SENTENCE, t.short));
                 f.push(feat(T_CAPS_SENTENCE_WORD, t.lower));
             }
             if t.upper {
-                let uninformative = initial || caps[si];
+                let uninformative = initial || self.caps[si];
                 let v = u64::from(uninformative)
-                    | u64::from(cap_mid.contains(&t.lower)) << 1
-                    | u64::from(lower_seen.contains(&t.lower)) << 2;
+                    | u64::from(self.cap_mid.contains(&t.lower)) << 1
+                    | u64::from(self.lower_seen.contains(&t.lower)) << 2;
                 f.push(feat(T_DOC_CASE, v));
             }
             for b in 0..16 {
@@ -470,6 +506,18 @@ pub fn doc_features(sentences: &[Vec<&str>], gaz: &Gazetteer) -> DocFeatures {
             df.short.push(t.short);
             df.upper_initial.push(t.upper);
         }
+    }
+}
+
+/// Computes the static features of a whole document given as sentences of tokens (training
+/// reads each document many times; tagging computes them a sentence at a time, [`tag_document`]).
+pub fn doc_features(sentences: &[Vec<&str>], gaz: &Gazetteer) -> DocFeatures {
+    let cx = DocContext::new(sentences, gaz);
+    let mut df = DocFeatures::default();
+    let mut first = 0;
+    for (si, s) in sentences.iter().enumerate() {
+        cx.sentence_into(si, first, &mut df);
+        first += s.len();
     }
     df
 }
@@ -533,38 +581,58 @@ fn backtrack(nodes: &[(u32, u8)], mut node: u32, out: &mut [u8]) {
     }
 }
 
-/// Left-to-right decoding of a document with previous-tag features and prediction-history
-/// features (the types predicted for the same capitalised word in earlier sentences of the
-/// document). `beam` 1 is greedy (and lets the tagger learn token by token); a wider beam keeps
-/// the best `beam` tag sequences per sentence, recombining those that agree on the last two tags.
-///
-/// Sequences are kept as back-pointers (a parent and a tag per step), not copied at every token;
-/// the candidates are not sorted: the best of each state is kept, then the `beam` best states.
-pub fn decode<T: Tagger>(
-    t: &mut T,
-    df: &DocFeatures,
+/// The state of left-to-right decoding carried from one sentence to the next (the
+/// prediction-history features) and the buffers each sentence reuses.
+struct Decoder {
     beam: usize,
-    prior: Option<&[u8]>,
-) -> Vec<u8> {
-    let mut tags = vec![O; df.n_tokens()];
-    let mut history: IdMap<[u16; 5]> = IdMap::default();
-    if let Some(p) = prior {
-        for (i, &tg) in p.iter().enumerate() {
-            if df.upper_initial[i] {
-                let k = tag_type(tg).map_or(0, |ty| ty + 1);
-                history.entry(df.lower[i]).or_default()[k] += 1;
+    history: IdMap<[u16; 5]>,
+    masks: [[u32; 2]; N_TAGS + 1],
+    feats: Vec<u64>,
+    hyps: Vec<Hyp>,
+    kept: Vec<Hyp>,
+    nodes: Vec<(u32, u8)>,
+    best_of_state: Vec<[Option<(f32, usize)>; N_TAGS]>,
+    top: Vec<(f32, usize, u8)>,
+}
+
+impl Decoder {
+    fn new(beam: usize) -> Self {
+        Decoder {
+            beam,
+            history: IdMap::default(),
+            masks: allowed_masks(),
+            feats: Vec::with_capacity(96),
+            hyps: Vec::with_capacity(beam.max(1)),
+            kept: Vec::with_capacity(beam.max(1)),
+            nodes: Vec::new(),
+            best_of_state: Vec::new(),
+            top: Vec::with_capacity(beam + 1),
+        }
+    }
+
+    /// Counts the type predicted for each capitalised token of `tags` (tokens `sb..` of `df`).
+    fn remember(&mut self, df: &DocFeatures, sb: usize, tags: &[u8]) {
+        for (k, &tg) in tags.iter().enumerate() {
+            if df.upper_initial[sb + k] {
+                let ty = tag_type(tg).map_or(0, |ty| ty + 1);
+                self.history.entry(df.lower[sb + k]).or_default()[ty] += 1;
             }
         }
     }
-    let masks = allowed_masks();
-    let temp = t.temperature();
-    let mut feats: Vec<u64> = Vec::with_capacity(96);
-    let mut hyps: Vec<Hyp> = Vec::with_capacity(beam.max(1));
-    let mut kept: Vec<Hyp> = Vec::with_capacity(beam.max(1));
-    let mut nodes: Vec<(u32, u8)> = Vec::new();
-    let mut best_of_state: Vec<[Option<(f32, usize)>; N_TAGS]> = Vec::new();
-    let mut top: Vec<(f32, usize, u8)> = Vec::with_capacity(beam + 1);
-    for &(sb, se) in &df.sentences {
+
+    /// Decodes tokens `sb..se` of `df` (one sentence) into `out` (its length is the sentence's);
+    /// the tagger observes token `i` as `offset + i`.
+    fn sentence<T: Tagger>(
+        &mut self,
+        t: &mut T,
+        df: &DocFeatures,
+        (sb, se): (usize, usize),
+        offset: usize,
+        out: &mut [u8],
+    ) {
+        let beam = self.beam;
+        let temp = t.temperature();
+        let Decoder { history, masks, feats, hyps, kept, nodes, best_of_state, top, .. } = self;
         hyps.clear();
         nodes.clear();
         hyps.push(Hyp { score: 0.0, p1: START, p2: START, node: NO_NODE });
@@ -592,7 +660,7 @@ pub fn decode<T: Tagger>(
                 let Hyp { p1, p2, node, .. } = hyps[0];
                 feats.extend(tag_features(p1, p2, df.lower[i], df.short[i]));
                 let mut scores = [0f32; N_TAGS];
-                t.score(&feats, &mut scores);
+                t.score(feats, &mut scores);
                 let mut best = O;
                 let mut best_score = f32::NEG_INFINITY;
                 for (c, &sc) in scores.iter().enumerate() {
@@ -601,7 +669,7 @@ pub fn decode<T: Tagger>(
                         best_score = sc;
                     }
                 }
-                t.observe(i, &feats, best);
+                t.observe(offset + i, feats, best);
                 nodes.push((node, best));
                 hyps[0] = Hyp { score: 0.0, p1: best, p2: p1, node: nodes.len() as u32 - 1 };
                 continue;
@@ -637,7 +705,7 @@ pub fn decode<T: Tagger>(
             // The `beam` best states, best first; of equal scores the one proposed first (lower
             // hypothesis, then lower tag), as a stable sort of the proposals would order them.
             top.clear();
-            for states in &best_of_state {
+            for states in best_of_state.iter() {
                 for (c, slot) in states.iter().enumerate() {
                     let Some((score, h)) = *slot else { continue };
                     let cand = (score, h, c as u8);
@@ -657,20 +725,65 @@ pub fn decode<T: Tagger>(
                 }
             }
             kept.clear();
-            for &(score, h, c) in &top {
+            for &(score, h, c) in top.iter() {
                 let parent = hyps[h];
                 nodes.push((parent.node, c));
                 kept.push(Hyp { score, p1: c, p2: parent.p1, node: nodes.len() as u32 - 1 });
             }
-            std::mem::swap(&mut hyps, &mut kept);
+            std::mem::swap(hyps, kept);
         }
-        backtrack(&nodes, hyps[0].node, &mut tags[sb..se]);
-        for i in (sb..se).filter(|_| prior.is_none()) {
-            if df.upper_initial[i] {
-                let k = tag_type(tags[i]).map_or(0, |ty| ty + 1);
-                history.entry(df.lower[i]).or_default()[k] += 1;
-            }
+        backtrack(nodes, hyps[0].node, out);
+    }
+}
+
+/// Left-to-right decoding of a document with previous-tag features and prediction-history
+/// features (the types predicted for the same capitalised word in earlier sentences of the
+/// document). `beam` 1 is greedy (and lets the tagger learn token by token); a wider beam keeps
+/// the best `beam` tag sequences per sentence, recombining those that agree on the last two tags.
+///
+/// Sequences are kept as back-pointers (a parent and a tag per step), not copied at every token;
+/// the candidates are not sorted: the best of each state is kept, then the `beam` best states.
+pub fn decode<T: Tagger>(
+    t: &mut T,
+    df: &DocFeatures,
+    beam: usize,
+    prior: Option<&[u8]>,
+) -> Vec<u8> {
+    let mut tags = vec![O; df.n_tokens()];
+    let mut decoder = Decoder::new(beam);
+    if let Some(p) = prior {
+        decoder.remember(df, 0, &p[..p.len().min(df.n_tokens())]);
+    }
+    for &(sb, se) in &df.sentences {
+        decoder.sentence(t, df, (sb, se), 0, &mut tags[sb..se]);
+        if prior.is_none() {
+            decoder.remember(df, sb, &tags[sb..se]);
         }
+    }
+    tags
+}
+
+/// [`decode`] of a whole document with its features computed a sentence at a time from `cx`
+/// (the same tags, without holding the document's features).
+pub fn tag_document<T: Tagger>(t: &mut T, cx: &DocContext, beam: usize) -> Vec<u8> {
+    let mut tags = Vec::with_capacity(cx.lower.len());
+    let mut decoder = Decoder::new(beam);
+    let mut df = DocFeatures::default();
+    let mut first = 0;
+    for si in 0..cx.len() {
+        df.feats.clear();
+        df.ranges.clear();
+        df.lower.clear();
+        df.short.clear();
+        df.upper_initial.clear();
+        df.sentences.clear();
+        cx.sentence_into(si, first, &mut df);
+        let n = df.n_tokens();
+        let from = tags.len();
+        tags.resize(from + n, O);
+        decoder.sentence(t, &df, (0, n), first, &mut tags[from..]);
+        decoder.remember(&df, 0, &tags[from..]);
+        first += n;
     }
     tags
 }

@@ -63,10 +63,13 @@ pub fn tag(
         .collect();
     let words: Vec<Vec<&str>> =
         toks.iter().map(|s| s.iter().map(|&(a, b)| &text[a..b]).collect()).collect();
-    let df = features::doc_features(&words, &model.gazetteer);
-    let tags = features::decode(&mut &*model, &df, BEAM, None);
+    let cx = features::DocContext::new(&words, &model.gazetteer);
+    let tags = features::tag_document(&mut &*model, &cx, BEAM);
+    drop(cx);
     let mut spans = Vec::new();
-    for (si, &(sb, se)) in df.sentences.iter().enumerate() {
+    let mut sb = 0;
+    for (si, sentence) in words.iter().enumerate() {
+        let se = sb + sentence.len();
         let mut open: Option<(usize, usize)> = None;
         for (i, &t) in tags.iter().enumerate().take(se).skip(sb) {
             let Some(ty) = features::tag_type(t) else {
@@ -91,6 +94,7 @@ pub fn tag(
                 _ => spans.push(TaggedSpan { sentence: si, start: i - sb, end: i + 1 - sb, ty }),
             }
         }
+        sb = se;
     }
     (toks, spans)
 }

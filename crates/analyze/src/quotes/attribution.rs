@@ -41,19 +41,20 @@ impl<'a> Site<'a> {
         let sentence = range_of(&doc.sents, m.open).or_else(|| range_of(&doc.sents, m.cs));
         let (ss, se) = sentence.map_or((m.open, m.close_end), |i| doc.sents[i]);
         // Segment before: from the previous quote's close (same sentence) or sentence start.
+        // The stretches are in text order and never overlap, so the previous one is the last
+        // to close before this one opens.
         let seg_start = marks[..qi]
-            .iter()
-            .rev()
-            .find(|p| p.close_end > ss && p.close_end <= m.open)
+            .last()
+            .filter(|p| p.close_end > ss && p.close_end <= m.open)
             .map_or(ss, |p| p.close_end);
         let seg_end =
             marks.get(qi + 1).filter(|n| n.open < se).map_or(se, |n| n.open).max(m.close_end);
         let before: Vec<Tok> = tokenize(text, seg_start, m.open);
         let after: Vec<Tok> = tokenize(text, m.close_end, seg_end.min(text.len()));
-        // Tokens of the whole sentence before the quote, outside quoted stretches.
-        let in_sent: Vec<&Marks> =
-            marks.iter().filter(|q| q.close_end > ss && q.open < m.open).collect();
-        let outside = |t: &Tok| !in_sent.iter().any(|q| q.open <= t.s && t.e <= q.close_end);
+        // Tokens of the whole sentence before the quote, outside quoted stretches (those closing
+        // in the sentence before this one: a binary search).
+        let in_sent = &marks[marks[..qi].partition_point(|q| q.close_end <= ss)..qi];
+        let outside = |t: &Tok| !inside_any(in_sent, t);
         let sent_before: Vec<Tok> =
             tokenize(text, ss, m.open).into_iter().filter(outside).collect();
         Site { m, sentence, before, after, sent_before }
@@ -255,12 +256,35 @@ fn signature(doc: &Document, site: &Site) -> Option<Speaker> {
     let text = doc.text;
     let after = &site.after;
     let dash = after.first().is_some_and(|t| matches!(t.text(text), "―" | "—" | "–"));
-    let line_rest = text[site.m.close_end..].split('\n').next().unwrap_or("");
-    if !(dash && line_rest.split_whitespace().count() <= 8) {
+    if !(dash && words_to_line_end_at_most(&text[site.m.close_end..], 8)) {
         return None;
     }
     let name: Vec<Tok> = after[1..].iter().take_while(|t| t.word).take(6).copied().collect();
     doc.speaker_in(&name, false)
+}
+
+/// Whether `s` holds at most `n` words before its first line break (read no further than the
+/// word after the `n`th).
+fn words_to_line_end_at_most(s: &str, n: usize) -> bool {
+    let (mut words, mut in_word) = (0, false);
+    for c in s.chars().take_while(|&c| c != '\n') {
+        if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            if words > n {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether token `t` lies inside one of `marks` (in text order, not overlapping).
+fn inside_any(marks: &[Marks], t: &Tok) -> bool {
+    let i = marks.partition_point(|q| q.close_end < t.e);
+    marks.get(i).is_some_and(|q| q.open <= t.s && t.e <= q.close_end)
 }
 
 /// Rule 2c: a paragraph-opening quote after a paragraph ending "NAME CUE:" ("Smith added:").
@@ -274,7 +298,7 @@ fn colon_paragraph_before(doc: &Document, marks: &[Marks], m: &Marks) -> Option<
     let par_start = head.rfind('\n').map_or(0, |i| i + 1);
     let prev: Vec<Tok> = tokenize(text, par_start, head.len())
         .into_iter()
-        .filter(|t| !marks.iter().any(|q| q.open <= t.s && t.e <= q.close_end))
+        .filter(|t| !inside_any(marks, t))
         .collect();
     let n = prev.len();
     let ci = (n.saturating_sub(5)..n).rev().find(|&i| is_cue_tok(text, &prev[i]))?;

@@ -3,11 +3,13 @@
 //! organisation, a place at the cue, a role phrase resolved to the person introduced with it, or
 //! a run of capitalised words the entity step missed).
 
+use std::collections::HashMap;
+
 use storyline_model::offsets::CharIndex;
 use storyline_model::{Entity, EntityType, Span, Speaker};
 
 use crate::lexicon;
-use crate::text::{lower, range_of, spans_to_bytes, Tok};
+use crate::text::{lower, range_of, spans_to_bytes, Lines, Tok};
 
 pub(super) struct Document<'a> {
     pub text: &'a str,
@@ -15,14 +17,30 @@ pub(super) struct Document<'a> {
     pub ents: Vec<(usize, usize, &'a Entity)>,
     /// Sentence byte ranges.
     pub sents: Vec<(usize, usize)>,
+    /// The text's lines.
+    pub lines: Lines,
+    /// For each lower-cased word, the canonical name of the first person it stands among the
+    /// last three words before (within 40 bytes): whom "the spokesperson" is (built when first
+    /// asked).
+    roles: std::cell::OnceCell<HashMap<String, String>>,
+    /// Whether each line is written in Title Case (computed when first asked).
+    pub title_lines: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl<'a> Document<'a> {
     /// The document's entities and sentences (character offsets) by byte offset.
     pub fn new(text: &'a str, idx: &CharIndex, sentences: &[Span], entities: &'a [Entity]) -> Self {
         let sents = spans_to_bytes(idx, sentences);
-        let ents = entities.iter().map(|e| (idx.byte_of(e.start), idx.byte_of(e.end), e)).collect();
-        Document { text, ents, sents }
+        let ents: Vec<(usize, usize, &Entity)> =
+            entities.iter().map(|e| (idx.byte_of(e.start), idx.byte_of(e.end), e)).collect();
+        Document {
+            text,
+            ents,
+            sents,
+            lines: Lines::new(text),
+            roles: Default::default(),
+            title_lines: Default::default(),
+        }
     }
 
     /// Entities starting within `s..e` (sorted by start).
@@ -36,9 +54,11 @@ impl<'a> Document<'a> {
     pub fn resolve_pronoun(&self, pos: usize) -> Option<String> {
         let si = range_of(&self.sents, pos)?;
         let per_in = |s: usize, e: usize| {
-            self.ents
+            let from = self.ents.partition_point(|x| x.0 < s);
+            self.ents[from..]
                 .iter()
-                .find(|x| x.0 >= s && x.1 <= e && x.2.kind == EntityType::Person)
+                .take_while(|x| x.0 <= e)
+                .find(|x| x.1 <= e && x.2.kind == EntityType::Person)
                 .map(|x| x.2.canonical.clone())
         };
         if let Some(c) = per_in(self.sents[si].0, pos) {
@@ -47,21 +67,24 @@ impl<'a> Document<'a> {
         (0..si).rev().take(4).find_map(|j| per_in(self.sents[j].0, self.sents[j].1))
     }
 
-    /// A PER introduced with a role word ("Spokesperson Dmitry X" ← "the spokesperson").
+    /// A PER introduced with a role word ("Spokesperson Dmitry X" ← "the spokesperson"): the
+    /// first person with `role` among the three words before it.
     pub fn resolve_role(&self, role: &str) -> Option<String> {
-        self.ents.iter().filter(|x| x.2.kind == EntityType::Person).find_map(|x| {
-            let mut from = x.0.saturating_sub(40);
-            while !self.text.is_char_boundary(from) {
-                from += 1;
+        let roles = self.roles.get_or_init(|| {
+            let mut roles: HashMap<String, String> = HashMap::new();
+            for x in self.ents.iter().filter(|x| x.2.kind == EntityType::Person) {
+                let mut from = x.0.saturating_sub(40);
+                while !self.text.is_char_boundary(from) {
+                    from += 1;
+                }
+                for w in self.text[from..x.0].split_whitespace().rev().take(3) {
+                    let w = lower(w.trim_matches(|c: char| !c.is_alphanumeric()));
+                    roles.entry(w).or_insert_with(|| x.2.canonical.clone());
+                }
             }
-            let before = &self.text[from..x.0];
-            let hit = before
-                .split_whitespace()
-                .rev()
-                .take(3)
-                .any(|w| lower(w.trim_matches(|c: char| !c.is_alphanumeric())) == role);
-            hit.then(|| x.2.canonical.clone())
-        })
+            roles
+        });
+        roles.get(role).cloned()
     }
 
     /// Speaker from tokens `toks` (an attribution phrase without the cue). `before_cue`: the

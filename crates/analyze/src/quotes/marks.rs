@@ -121,13 +121,15 @@ fn double_pairs(line: &str) -> Vec<Pair> {
 /// Single-quoted pairs (‘…’, '…') of one line outside the double-quoted stretches `dq`, at word
 /// boundaries.
 fn single_pairs(line: &str, dq: &[Pair]) -> Vec<Pair> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let inside = |b: usize| dq.iter().any(|&(o, e, _, _)| o < b && b < e);
+    // The double pairs are in line order and never overlap: the one that may hold `b` is the
+    // first ending after it.
+    let inside = |b: usize| {
+        let i = dq.partition_point(|&(_, e, _, _)| e <= b);
+        dq.get(i).is_some_and(|&(o, _, _, _)| o < b)
+    };
     let mut pairs = Vec::new();
     let mut sopen: Option<(usize, char)> = None;
-    for (i, &(b, c)) in chars.iter().enumerate() {
-        let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
-        let next = chars.get(i + 1).map(|x| x.1);
+    for (b, c, prev, next) in with_neighbours(line) {
         let opener = matches!(c, '‘' | '\'')
             && prev.is_none_or(|p| !p.is_alphanumeric() && p != '\'')
             && next.is_some_and(char::is_alphanumeric);
@@ -149,33 +151,47 @@ fn single_pairs(line: &str, dq: &[Pair]) -> Vec<Pair> {
     pairs
 }
 
+/// Each character of `line` with its byte offset and the characters before and after it (the
+/// line is read once, never copied into a vector of characters).
+fn with_neighbours(
+    line: &str,
+) -> impl Iterator<Item = (usize, char, Option<char>, Option<char>)> + '_ {
+    let mut it = line.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    std::iter::from_fn(move || {
+        let (b, c) = it.next()?;
+        let next = it.peek().map(|&(_, n)| n);
+        let out = (b, c, prev, next);
+        prev = Some(c);
+        Some(out)
+    })
+}
+
 /// Double quotation marks of one line: (byte offset in the line, byte length, role).
 fn double_marks(line: &str) -> Vec<(usize, usize, Role)> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (b, c) = chars[i];
-        let prev = i.checked_sub(1).map(|j| chars[j].1);
+    let mut skip = false;
+    for (b, c, prev, next) in with_neighbours(line) {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
         match c {
             '“' | '«' => out.push((b, c.len_utf8(), Role::Open)),
             // A right mark opening a paragraph or following a space before a word is a misused
             // opener ("”Fear. I am…").
             '”' => {
-                let next = chars.get(i + 1).map(|x| x.1);
                 let opens =
                     prev.is_none_or(char::is_whitespace) && next.is_some_and(char::is_alphanumeric);
                 out.push((b, c.len_utf8(), if opens { Role::Open } else { Role::Close }));
             }
             '»' => out.push((b, c.len_utf8(), Role::Close)),
             '"' => out.push((b, 1, Role::Either)),
-            '\'' if chars.get(i + 1).is_some_and(|x| x.1 == '\'') => {
+            '\'' if next == Some('\'') => {
                 out.push((b, 2, Role::Either));
-                i += 1;
+                skip = true;
             }
             _ => {}
         }
-        i += 1;
     }
     out
 }

@@ -34,7 +34,7 @@ mod marks;
 pub mod speaker;
 
 use crate::lexicon;
-use crate::text::{lower, tokenize};
+use crate::text::{lower, tokenize, Lines};
 use document::{is_cue_tok, Document};
 use marks::Marks;
 
@@ -64,19 +64,78 @@ impl Found {
 pub struct Prepared {
     found: Vec<Found>,
     choices: Vec<speaker::Choice>,
+    /// Quoted stretches in the text, when more than [`crate::budget::MAX_QUOTES`].
+    marks_found: Option<usize>,
 }
 
-/// Finds the quotations and their speaker candidates (see [`finish`]).
+impl Prepared {
+    /// When the text holds more quoted stretches than the budget attributes: how many it holds
+    /// and how many (the first) were attributed.
+    pub fn left_out(&self) -> Option<(usize, usize)> {
+        self.marks_found.map(|all| (all, crate::budget::MAX_QUOTES))
+    }
+}
+
+/// Finds the quotations and their speaker candidates (see [`finish`]): the first
+/// [`crate::budget::MAX_QUOTES`] quoted stretches of the text ([`Prepared::left_out`] tells when
+/// there were more).
 pub fn prepare(text: &str, sentences: &[Span], entities: &[Entity]) -> Prepared {
     let idx = CharIndex::new(text);
-    let (found, choices) = find_quotes(text, &idx, sentences, entities);
-    Prepared { found, choices }
+    let (found, choices, marks_found) = find_quotes(text, &idx, sentences, entities);
+    Prepared { found, choices, marks_found }
 }
 
 /// Extracts quotations (character offsets).
 pub fn extract(text: &str, sentences: &[Span], entities: &[Entity]) -> Vec<Quote> {
+    extract_within_budget(text, sentences, entities).0
+}
+
+/// [`extract`], and when the text held more quoted stretches than the budget attributes, how
+/// many it held and how many (the first) were attributed. The speaker model decides each
+/// quotation as soon as its candidates are known, so their features are never all held at once
+/// (what [`prepare`] + [`finish`] do for tuning).
+pub fn extract_within_budget(
+    text: &str,
+    sentences: &[Span],
+    entities: &[Entity],
+) -> (Vec<Quote>, Option<(usize, usize)>) {
     let model = speaker::model();
-    finish(text, &prepare(text, sentences, entities), model, model.thresholds)
+    let (marks, marks_found) = bounded_marks(text);
+    if marks.is_empty() {
+        return (Vec::new(), None);
+    }
+    let idx = CharIndex::new(text);
+    let doc = Document::new(text, &idx, sentences, entities);
+    let found = attribution::attribute_all(&doc, &marks);
+    let mut decisions = Vec::with_capacity(found.len());
+    for_each_choice(&doc, &marks, &found, |i, c| {
+        decisions.push(decide(text, &found[i], &c, model, model.thresholds));
+    });
+    drop(doc);
+    let left_out = marks_found.map(|all| (all, crate::budget::MAX_QUOTES));
+    (build(text, &idx, found, decisions), left_out)
+}
+
+/// What the speaker model decided for one quotation: nothing (no model, or a frame the rules
+/// keep), or the mention it chose (`None`: no speaker).
+enum Decision {
+    Rules,
+    Chosen(Option<speaker::Mention>),
+}
+
+fn decide(
+    text: &str,
+    f: &Found,
+    c: &speaker::Choice,
+    model: &speaker::Model,
+    th: speaker::Thresholds,
+) -> Decision {
+    if model.is_empty() || rule_frame(text, f).is_some() {
+        return Decision::Rules;
+    }
+    let rule = f.speaker.as_ref().map(|sp| (sp.start, sp.end));
+    let bare = f.cue.is_none() && (f.words < 3 || is_title_case(&text[f.m.cs..f.m.ce]));
+    Decision::Chosen(model.decide(c, rule, bare, th).map(|i| c.candidates[i].mention.clone()))
 }
 
 /// Lets `model` decide each speaker of `prepared` under thresholds `th` and builds the quotations.
@@ -87,23 +146,34 @@ pub fn finish(
     th: speaker::Thresholds,
 ) -> Vec<Quote> {
     let idx = CharIndex::new(text);
-    let mut found = prepared.found.clone();
-    if !model.is_empty() {
-        for (f, c) in found.iter_mut().zip(&prepared.choices) {
-            if rule_frame(text, f).is_some() {
-                continue;
-            }
-            let rule = f.speaker.as_ref().map(|sp| (sp.start, sp.end));
-            let bare = f.cue.is_none() && (f.words < 3 || is_title_case(&text[f.m.cs..f.m.ce]));
-            apply_choice(text, f, c, model.decide(c, rule, bare, th));
+    let decisions = prepared
+        .found
+        .iter()
+        .zip(&prepared.choices)
+        .map(|(f, c)| decide(text, f, c, model, th))
+        .collect();
+    build(text, &idx, prepared.found.clone(), decisions)
+}
+
+/// Applies the model's decisions and the plausibility checks, and builds the quotations.
+fn build(
+    text: &str,
+    idx: &CharIndex,
+    mut found: Vec<Found>,
+    decisions: Vec<Decision>,
+) -> Vec<Quote> {
+    for (f, d) in found.iter_mut().zip(decisions) {
+        if let Decision::Chosen(m) = d {
+            apply_choice(text, f, m.as_ref());
         }
     }
+    let lines = Lines::new(text);
     for f in &mut found {
-        if f.speaker.as_ref().is_some_and(|sp| !plausible_speaker(text, f, sp)) {
+        if f.speaker.as_ref().is_some_and(|sp| !plausible_speaker(text, &lines, f, sp)) {
             f.speaker = None;
         }
         if let Some(sp) = f.speaker.as_mut() {
-            widen_to_title(text, sp);
+            widen_to_title(text, &lines, sp);
         }
     }
     found
@@ -190,12 +260,11 @@ fn opens_sentence(text: &str, pos: usize) -> bool {
 
 /// Sets the speaker the model chose (`None`: no speaker). A speaker other than the rules' takes
 /// the cue verb next to it, if any.
-fn apply_choice(text: &str, f: &mut Found, c: &speaker::Choice, chosen: Option<usize>) {
-    let Some(i) = chosen else {
+fn apply_choice(text: &str, f: &mut Found, chosen: Option<&speaker::Mention>) {
+    let Some(m) = chosen else {
         f.speaker = None;
         return;
     };
-    let m = &c.candidates[i].mention;
     let same = f.speaker.as_ref().is_some_and(|sp| sp.start == m.s && sp.end == m.e);
     if same {
         return;
@@ -224,14 +293,13 @@ fn apply_choice(text: &str, f: &mut Found, c: &speaker::Choice, chosen: Option<u
 /// "Photo: …" line); a dateline ("Tue Jul 27": only calendar words and numbers); a heading's
 /// words (a short title-case or capital line without a full stop, other than the quote's own
 /// line); the object of a verb of telling ("an official told Nordic Radio": the outlet heard it).
-fn plausible_speaker(text: &str, f: &Found, sp: &Speaker) -> bool {
+fn plausible_speaker(text: &str, lines: &Lines, f: &Found, sp: &Speaker) -> bool {
     let (s, e) = (sp.start, sp.end);
     if f.m.open <= s && e <= f.m.close_end {
         return false;
     }
     let words = &text[s..e];
-    let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[e..].find('\n').map_or(text.len(), |i| e + i);
+    let (line_start, line_end) = (lines.start(s), lines.end(e));
     let line = &text[line_start..line_end];
     // Credit lines.
     if words.contains('/') || text[..s].ends_with('/') || text[e..].starts_with('/') {
@@ -298,6 +366,10 @@ fn capitalise(l: &str) -> String {
 /// every word of four letters or more capitalised (Title Case or CAPITALS).
 fn is_heading(line: &str) -> bool {
     let t = line.trim();
+    // Fourteen words fit in far less (and reading on would make a long line costly per quote).
+    if t.len() > 1_000 {
+        return false;
+    }
     let words: Vec<&str> = t.split_whitespace().collect();
     let long: Vec<&str> = words
         .iter()
@@ -316,14 +388,13 @@ fn is_heading(line: &str) -> bool {
 /// title right before it ("Assistant Attorney General Nadia Orlov", "Foreign Minister Ivo
 /// Brandt", "campaign spokeswoman Lea Marr": role words and their modifiers, one space apart, on
 /// the same line). The canonical name stays the name (a name cut short gets the whole name).
-fn widen_to_title(text: &str, sp: &mut Speaker) {
+fn widen_to_title(text: &str, lines: &Lines, sp: &mut Speaker) {
     if lexicon::is_pronoun_person(&lower(&sp.text))
         || matches!(lower(&sp.text).as_str(), "who" | "which" | "they" | "it")
     {
         return;
     }
-    let line_end = text[sp.end..].find('\n').map_or(text.len(), |i| sp.end + i);
-    let line_start = text[..sp.start].rfind('\n').map_or(0, |i| i + 1);
+    let (line_start, line_end) = (lines.start(sp.start), lines.end(sp.end));
     if !is_heading(&text[line_start..line_end]) {
         let mut end = sp.end;
         for _ in 0..4 {
@@ -431,28 +502,44 @@ pub fn speaker_choices(text: &str, prepared: &Prepared) -> Vec<QuoteChoice> {
         .collect()
 }
 
-/// The rules' quotations and, for each, the speaker model's candidates.
+/// The rules' quotations and, for each, the speaker model's candidates; with the number of
+/// quoted stretches when there were more than the budget's (only the first are read).
 fn find_quotes(
     text: &str,
     idx: &CharIndex,
     sentences: &[Span],
     entities: &[Entity],
-) -> (Vec<Found>, Vec<speaker::Choice>) {
+) -> (Vec<Found>, Vec<speaker::Choice>, Option<usize>) {
     let doc = Document::new(text, idx, sentences, entities);
-    let marks = marks::find_marks(text);
+    let (marks, marks_found) = bounded_marks(text);
     let found = attribution::attribute_all(&doc, &marks);
-    let choices = model_choices(&doc, &marks, &found);
-    (found, choices)
+    let mut choices = Vec::with_capacity(found.len());
+    for_each_choice(&doc, &marks, &found, |_, c| choices.push(c));
+    (found, choices, marks_found)
 }
 
-/// The speaker model's candidates for each quotation the rules found.
-fn model_choices(doc: &Document, marks: &[Marks], found: &[Found]) -> Vec<speaker::Choice> {
+/// The first [`crate::budget::MAX_QUOTES`] quoted stretches of `text`, and how many it holds when
+/// there are more.
+fn bounded_marks(text: &str) -> (Vec<Marks>, Option<usize>) {
+    let mut marks = marks::find_marks(text);
+    let marks_found = (marks.len() > crate::budget::MAX_QUOTES).then_some(marks.len());
+    marks.truncate(crate::budget::MAX_QUOTES);
+    (marks, marks_found)
+}
+
+/// The speaker model's candidates for each quotation the rules found, handed to `each` in order
+/// with the quotation's index.
+fn for_each_choice(
+    doc: &Document,
+    marks: &[Marks],
+    found: &[Found],
+    mut each: impl FnMut(usize, speaker::Choice),
+) {
     let quoted: Vec<(usize, usize)> = marks.iter().map(|m| (m.open, m.close_end)).collect();
-    let mentions = speaker::mentions(doc, &quoted);
+    let mentions = speaker::Mentions::new(doc, &quoted);
     let mut prev_canonical: Option<String> = None;
     let mut prev_span: Option<(usize, usize)> = None;
-    let mut choices = Vec::with_capacity(found.len());
-    for f in found {
+    for (i, f) in found.iter().enumerate() {
         let view = speaker::RuleView {
             open: f.m.open,
             close_end: f.m.close_end,
@@ -465,7 +552,7 @@ fn model_choices(doc: &Document, marks: &[Marks], found: &[Found]) -> Vec<speake
             prev_canonical: prev_canonical.clone(),
             prev_span,
         };
-        choices.push(speaker::choice(doc, &mentions, &quoted, &view));
+        each(i, speaker::choice(doc, &mentions, &quoted, &view));
         if let Some(sp) = &f.speaker {
             prev_span = Some((sp.start, sp.end));
             if sp.canonical.is_some() {
@@ -473,7 +560,6 @@ fn model_choices(doc: &Document, marks: &[Marks], found: &[Found]) -> Vec<speake
             }
         }
     }
-    choices
 }
 
 #[cfg(test)]
@@ -783,7 +869,7 @@ mod tests {
         ];
         for (t, speaker, expected) in cases {
             let (f, sp) = found_with_speaker(t, speaker, 0);
-            assert_eq!(plausible_speaker(t, &f, &sp), expected, "{t} / {speaker}");
+            assert_eq!(plausible_speaker(t, &Lines::new(t), &f, &sp), expected, "{t} / {speaker}");
         }
         // End to end: the photographer of a credit line never speaks.
         let t = "Storm Hits Varrow Harbour\n\nKESTRELPRESS/Jan Vik\n\n“The pier is gone. We lost everything in one night.”\n\nBoats were thrown onto the quay, residents said.";
@@ -812,7 +898,7 @@ mod tests {
         sp.end = s + "Mirela".len();
         sp.text = "Mirela".into();
         sp.canonical = Some("Mirela".into());
-        widen_to_title(t, &mut sp);
+        widen_to_title(t, &Lines::new(t), &mut sp);
         assert_eq!(
             (sp.text.as_str(), sp.canonical.as_deref()),
             ("Mirela Kovac", Some("Mirela Kovac"))

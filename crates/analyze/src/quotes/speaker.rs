@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 use storyline_model::EntityType;
 
 use super::document::Document;
+use crate::budget::MAX_CANDIDATES;
 use crate::lexicon;
 use crate::text::{lower, range_of, tokenize, Tok};
 
@@ -120,8 +121,26 @@ pub(super) struct RuleView {
     pub prev_span: Option<(usize, usize)>,
 }
 
+/// Every candidate mention of a document, and how often each canonical name is mentioned.
+pub(super) struct Mentions {
+    pub list: Vec<Mention>,
+    salience: HashMap<String, usize>,
+}
+
+impl Mentions {
+    /// Every candidate mention of the text outside quoted stretches, sorted by start.
+    pub fn new(cx: &Document, quoted: &[(usize, usize)]) -> Self {
+        let list = mentions(cx, quoted);
+        let mut salience: HashMap<String, usize> = HashMap::new();
+        for c in list.iter().filter_map(|m| m.canonical.as_ref()) {
+            *salience.entry(c.clone()).or_default() += 1;
+        }
+        Mentions { list, salience }
+    }
+}
+
 /// Every candidate mention of the text outside quoted stretches, sorted by start.
-pub(super) fn mentions(cx: &Document, quoted: &[(usize, usize)]) -> Vec<Mention> {
+fn mentions(cx: &Document, quoted: &[(usize, usize)]) -> Vec<Mention> {
     let text = cx.text;
     let inside = |s: usize, e: usize| {
         let i = quoted.partition_point(|q| q.1 <= s);
@@ -140,52 +159,83 @@ pub(super) fn mentions(cx: &Document, quoted: &[(usize, usize)]) -> Vec<Mention>
         };
         out.push(Mention { s, e, kind, canonical: Some(ent.canonical.clone()), antecedent: None });
     }
-    let toks = tokenize(text, 0, text.len());
     let in_entity = |t: &Tok| {
         let i = cx.ents.partition_point(|x| x.1 <= t.s);
         i < cx.ents.len() && cx.ents[i].0 <= t.s
     };
-    let words: Vec<&Tok> = toks.iter().filter(|t| t.word).collect();
-    for (wi, t) in words.iter().enumerate() {
-        if in_entity(t) || inside(t.s, t.e) {
-            continue;
+    // The text's words in chunks of about 64 kB cut at white space (no token crosses one), with
+    // the last four words before each kept for the look back: the words of the whole text are
+    // never all held at once.
+    const CHUNK: usize = 1 << 16;
+    let mut recent: std::collections::VecDeque<Tok> = std::collections::VecDeque::with_capacity(5);
+    let mut a = 0;
+    while a < text.len() {
+        let mut b = (a + CHUNK).min(text.len());
+        while b < text.len()
+            && !(text.is_char_boundary(b) && text[b..].starts_with(char::is_whitespace))
+        {
+            b += 1;
         }
-        let w = lower(t.text(text));
-        let kind = match w.as_str() {
-            "he" | "she" => "he",
-            "they" => "they",
-            "it" => "it",
-            "who" | "which" => "wh",
-            "his" | "her" | "their" | "its" => "poss",
-            _ if lexicon::is_role_noun(&w) => "role",
-            _ if DOC_NOUNS.contains(&w.as_str()) => "doc",
-            _ => continue,
-        };
-        let (mut s, canonical) = match kind {
-            "he" => (t.s, cx.resolve_pronoun(t.s)),
-            "role" => (t.s, cx.resolve_role(&w)),
-            _ => (t.s, None),
-        };
-        if matches!(kind, "role" | "doc") {
-            // Extend back over a determiner and modifiers: "the former White House spokesman".
-            let from = wi.saturating_sub(4);
-            if let Some(d) = (from..wi).rev().find(|&j| {
-                matches!(
-                    lower(words[j].text(text)).as_str(),
-                    "the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "that"
-                )
-            }) {
-                let gap = &text[words[d].e..t.s];
-                if !gap.contains(['.', ',', ';', ':', '\n', '"', '“', '”']) {
-                    s = words[d].s;
-                }
+        for t in tokenize(text, a, b).into_iter().filter(|t| t.word) {
+            if let Some(m) = mention_at(cx, &t, &recent, &inside, &in_entity) {
+                out.push(m);
             }
+            if recent.len() == 4 {
+                recent.pop_front();
+            }
+            recent.push_back(t);
         }
-        let antecedent = if kind == "wh" { relative_antecedent(cx, t.s, &w) } else { None };
-        out.push(Mention { s, e: t.e, kind, canonical, antecedent });
+        a = b;
     }
     out.sort_by_key(|m| (m.s, m.e));
     out
+}
+
+/// The mention word `t` makes, if any (not inside an entity or a quotation); `recent`: the four
+/// words before it.
+fn mention_at(
+    cx: &Document,
+    t: &Tok,
+    recent: &std::collections::VecDeque<Tok>,
+    inside: &impl Fn(usize, usize) -> bool,
+    in_entity: &impl Fn(&Tok) -> bool,
+) -> Option<Mention> {
+    let text = cx.text;
+    if in_entity(t) || inside(t.s, t.e) {
+        return None;
+    }
+    let w = lower(t.text(text));
+    let kind = match w.as_str() {
+        "he" | "she" => "he",
+        "they" => "they",
+        "it" => "it",
+        "who" | "which" => "wh",
+        "his" | "her" | "their" | "its" => "poss",
+        _ if lexicon::is_role_noun(&w) => "role",
+        _ if DOC_NOUNS.contains(&w.as_str()) => "doc",
+        _ => return None,
+    };
+    let (mut s, canonical) = match kind {
+        "he" => (t.s, cx.resolve_pronoun(t.s)),
+        "role" => (t.s, cx.resolve_role(&w)),
+        _ => (t.s, None),
+    };
+    if matches!(kind, "role" | "doc") {
+        // Extend back over a determiner and modifiers: "the former White House spokesman".
+        if let Some(d) = recent.iter().rev().find(|x| {
+            matches!(
+                lower(x.text(text)).as_str(),
+                "the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "that"
+            )
+        }) {
+            let gap = &text[d.e..t.s];
+            if !gap.contains(['.', ',', ';', ':', '\n', '"', '“', '”']) {
+                s = d.s;
+            }
+        }
+    }
+    let antecedent = if kind == "wh" { relative_antecedent(cx, t.s, &w) } else { None };
+    Some(Mention { s, e: t.e, kind, canonical, antecedent })
 }
 
 /// The canonical name a relative pronoun at byte `pos` stands for: the entity ending right before
@@ -206,12 +256,24 @@ fn relative_antecedent(cx: &Document, pos: usize, pronoun: &str) -> Option<Strin
     (only_spaces_and_a_comma && fits).then(|| ent.canonical.clone())
 }
 
-/// Whether the line holding byte `pos` is written in Title Case (a headline, a caption): at least
-/// three words of four letters or more, nearly all capitalised.
-fn in_title_case_line(text: &str, pos: usize) -> bool {
-    let ls = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let le = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-    let long: Vec<&str> = text[ls..le]
+/// Whether the line holding byte `pos` is written in Title Case (see [`title_case_line`]); each
+/// line is read once per document.
+fn in_title_case_line(doc: &Document, pos: usize) -> bool {
+    let title = doc.title_lines.get_or_init(|| {
+        (0..doc.lines.len())
+            .map(|i| {
+                let (s, e) = doc.lines.range(i);
+                title_case_line(&doc.text[s..e])
+            })
+            .collect()
+    });
+    title[doc.lines.line_of(pos)]
+}
+
+/// Whether a line is written in Title Case (a headline, a caption): at least three words of four
+/// letters or more, nearly all capitalised.
+fn title_case_line(line: &str) -> bool {
+    let long: Vec<&str> = line
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| w.chars().count() >= 4)
@@ -241,7 +303,7 @@ fn bucket(n: usize) -> &'static str {
 /// quoted stretches (open, close end).
 pub(super) fn choice(
     doc: &Document,
-    mentions: &[Mention],
+    mentions: &Mentions,
     quoted: &[(usize, usize)],
     q: &RuleView,
 ) -> Choice {
@@ -264,7 +326,7 @@ struct Scene<'a> {
     doc: &'a Document<'a>,
     q: &'a RuleView,
     /// Every mention of the document (for how often a name is mentioned).
-    mentions: &'a [Mention],
+    mentions: &'a Mentions,
     quoted: &'a [(usize, usize)],
     /// The sentence holding the quote.
     sentence: Option<usize>,
@@ -285,14 +347,14 @@ struct Scene<'a> {
 impl<'a> Scene<'a> {
     fn new(
         doc: &'a Document<'a>,
-        mentions: &'a [Mention],
+        mentions: &'a Mentions,
         quoted: &'a [(usize, usize)],
         q: &'a RuleView,
     ) -> Self {
         let text = doc.text;
         let sentence =
             range_of(&doc.sents, q.open).or_else(|| range_of(&doc.sents, q.close_end - 1));
-        let window = candidate_window(doc, mentions, q, sentence);
+        let window = candidate_window(doc, &mentions.list, q, sentence);
         let mut sent_firsts: HashMap<usize, usize> = HashMap::new();
         for (i, m) in window.iter().enumerate() {
             if let Some(sj) = range_of(&doc.sents, m.s) {
@@ -318,7 +380,7 @@ impl<'a> Scene<'a> {
         let ends_punct = last_inner.is_some_and(|c| matches!(c, '.' | ',' | '!' | '?' | '—' | ':'));
         let starts_cap = content.chars().next().is_some_and(char::is_uppercase);
         let shape = format!("{}_{starts_cap}_{ends_punct}", bucket(q.words.min(6)));
-        let headline_end = text.find('\n').unwrap_or(text.len());
+        let headline_end = doc.lines.end(0);
         Scene {
             doc,
             q,
@@ -340,7 +402,7 @@ impl<'a> Scene<'a> {
 
     /// How often a name is mentioned in the article: the people quoted are its main actors.
     fn salience(&self, canonical: &str) -> usize {
-        self.mentions.iter().filter(|m| m.canonical.as_deref() == Some(canonical)).count()
+        self.mentions.salience.get(canonical).copied().unwrap_or(0)
     }
 
     /// Where mention `m` (`window[i]`) stands from the quote: its sentence (`same_before`,
@@ -465,7 +527,7 @@ impl<'a> Scene<'a> {
         if q.title_case {
             f.push(format!("title_{k}"));
         }
-        if in_title_case_line(text, m.s) {
+        if in_title_case_line(self.doc, m.s) {
             f.push(format!("title_line_{k}"));
         }
         if let Some(c) = &m.canonical {
@@ -532,7 +594,7 @@ fn candidate_window(
     };
     let first = mentions.partition_point(|m| m.s < lo);
     let last = mentions.partition_point(|m| m.s < hi);
-    let mut window: Vec<Mention> = mentions[first..last].to_vec();
+    let mut window: Vec<Mention> = nearest(&mentions[first..last], q, MAX_CANDIDATES);
     if let Some((rs, re)) = q.speaker {
         if !window.iter().any(|m| m.s < re && rs < m.e) {
             let canonical = q.speaker_canonical.clone();
@@ -541,6 +603,30 @@ fn candidate_window(
         }
     }
     window
+}
+
+/// The `max` mentions of `window` (sorted by start) nearest the quote, in their order; the rules'
+/// own speaker among them whatever its distance (the work budget: a quotation amid thousands of
+/// names reads a few).
+fn nearest(window: &[Mention], q: &RuleView, max: usize) -> Vec<Mention> {
+    if window.len() <= max {
+        return window.to_vec();
+    }
+    let distance = |m: &Mention| {
+        let rule = q.speaker.is_some_and(|(s, e)| m.s < e && s < m.e);
+        if rule {
+            0
+        } else if m.e <= q.open {
+            q.open - m.e + 1
+        } else {
+            m.s.saturating_sub(q.close_end) + 1
+        }
+    };
+    let mut by_distance: Vec<usize> = (0..window.len()).collect();
+    by_distance.sort_by_key(|&i| (distance(&window[i]), i));
+    by_distance.truncate(max);
+    by_distance.sort_unstable();
+    by_distance.into_iter().map(|i| window[i].clone()).collect()
 }
 
 /// Where a mention stands from the quote.

@@ -95,6 +95,7 @@ distributed() { # WORKERS STORE(sqlite|postgres) NAME
     local n=$1 store=$2 name=$3 db stream t0 t1 peaks=() i
     if [ "$store" = sqlite ]; then db="$OUT/$name.db"; else db="$PG?schema=$name"; fi
     stream="$NATS?prefix=$name"
+    "$BIN" --db "$db" status > /dev/null # creates the store before the processes share it
     local p0; p0=$(now)
     "$BIN" ingest "$OUT/in" --to "$stream" > /dev/null 2>&1
     publish=$(echo "$(now) - $p0" | bc -l)
@@ -102,6 +103,10 @@ distributed() { # WORKERS STORE(sqlite|postgres) NAME
     for i in $(seq 1 "$n"); do start "$name-w$i" worker --from "$stream"; done
     start "$name-c" --db "$db" committer --from "$stream"
     wait_committed "$db" "$stream"
+    if [ "$name" = d3 ]; then
+        size=$(psql -tA "$PG" -c "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'd3' AND c.relkind = 'r'")
+    fi
     t1=$(now)
     for i in $(seq 1 "$n"); do stop "$name-w$i"; peaks+=("$(peak "$name-w$i")"); done
     stop "$name-c"
@@ -147,6 +152,7 @@ ceiling sqlite c1s
 stream="$NATS?prefix=lag"
 db="$PG?schema=lag"
 period=$(echo "100 / $RATE" | bc -l)
+"$BIN" --db "$db" status > /dev/null
 start lag-w1 worker --from "$stream"
 start lag-c --db "$db" committer --from "$stream"
 : > "$OUT/lag.samples"
@@ -182,6 +188,6 @@ for row in "${rows[@]}"; do
     IFS='|' read -r label wall r peak <<< "$row"
     printf '%-44s %8.1f %10s  %s\n' "$label" "$wall" "$r" "$peak"
 done
-echo "3 workers + committer (PostgreSQL) vs one process (SQLite): export and stories $equal"
+echo "3 workers + committer (PostgreSQL) vs one process (SQLite): export and stories $equal; PostgreSQL store (tables, indexes, TOAST): $size for $N records"
 printf 'sustained publish, %s articles/s for %.0f s (%d inputs), 1 worker + committer: committer lag %s; drained %.1f s after the last publish; peak worker %s MiB, committer %s MiB\n' \
     "$RATE" "$published_for" "$i" "$lag_stats" "$drain" "$wpeak" "$cpeak"

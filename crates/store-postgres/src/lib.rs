@@ -129,9 +129,16 @@ impl PostgresStore {
                 ));
             }
             let mut client = config.connect(NoTls).map_err(|e| pg(&name, e))?;
-            client
-                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
-                .map_err(|e| pg(&name, e))?;
+            if let Err(e) = client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}")) {
+                // Two processes opening a new schema at once (a committer and `status`): the
+                // loser's IF NOT EXISTS can still trip over the catalog's unique index. The
+                // schema is there either way.
+                use postgres::error::SqlState;
+                let raced = [SqlState::UNIQUE_VIOLATION, SqlState::DUPLICATE_SCHEMA];
+                if !e.code().is_some_and(|code| raced.contains(code)) {
+                    return Err(pg(&name, e));
+                }
+            }
             config.options(&format!("-c search_path={schema}"));
         }
         let manager = PostgresConnectionManager::new(config.clone(), NoTls);

@@ -481,7 +481,7 @@ fn print_status(store: &dyn Store, from: Option<&str>, json: bool) -> Result<Exi
         let lag = stream.committer_lag(store, &status)?;
         lines.push(format!(
             "work stream: {} inputs waiting, {} in flight, {} idle worker pulls, {} dead letters; \
-             committer {lag} messages behind",
+             committer {lag} inputs behind",
             status.inputs_waiting,
             status.inputs_in_flight,
             status.workers_waiting,

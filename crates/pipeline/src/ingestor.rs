@@ -87,6 +87,10 @@ pub struct Ingestor<'s> {
     next_seq: u64,
     /// Where the consumed work stream stands, saved with the next commit.
     cursor: Option<Cursor>,
+    /// The position of the last cursor this ingestor saved.
+    saved: Option<u64>,
+    /// The report's counts as of the last commit: what [`Ingestor::abandon`] keeps.
+    committed: [usize; 4],
     report: IngestReport,
     /// The store's writer lock, while this ingestor holds it.
     lock: Option<WriterLock>,
@@ -107,6 +111,8 @@ impl<'s> Ingestor<'s> {
             seen: HashSet::new(),
             next_seq,
             cursor: None,
+            saved: None,
+            committed: [0; 4],
             report: IngestReport::default(),
             lock: Some(lock),
             late: None,
@@ -193,6 +199,27 @@ impl<'s> Ingestor<'s> {
         self.cursor = Some(cursor);
     }
 
+    /// The position of the last cursor this ingestor committed ([`Ingestor::set_cursor`]), if any.
+    pub fn saved_cursor(&self) -> Option<u64> {
+        self.saved
+    }
+
+    /// Gives up on what is pending (after a store failure: nothing of it was committed) and
+    /// returns the report without the pending articles. The writer lock is released.
+    /// (The failures and warnings noted since the last commit stay: they may be reported again
+    /// when the same input is read again.)
+    pub fn abandon(mut self) -> IngestReport {
+        let mut report = std::mem::take(&mut self.report);
+        let [ingested, articles, duplicates, stories] = self.committed;
+        report.ingested = ingested;
+        report.articles.truncate(articles);
+        report.duplicates = duplicates;
+        report.stories.truncate(stories);
+        report.stories.sort();
+        report.stories.dedup();
+        report
+    }
+
     /// Records an input or record that failed.
     pub fn fail(&mut self, failure: Failure) {
         self.report.failed.push(failure);
@@ -213,7 +240,9 @@ impl<'s> Ingestor<'s> {
         }
         if self.pending.is_empty() {
             if let Some(cursor) = self.cursor.take() {
+                let position = cursor.position;
                 self.store.save_batch(&Batch { cursor: Some(cursor), ..Batch::default() })?;
+                self.saved = Some(position);
             }
             return Ok(());
         }
@@ -235,7 +264,13 @@ impl<'s> Ingestor<'s> {
         }
         let stories = self.touched_summaries(&articles)?;
         self.report.stories.extend(stories.iter().map(|s| s.id.clone()));
-        self.store.save_batch(&Batch { articles, stories, cursor: self.cursor.take() })
+        let cursor = self.cursor.take();
+        let position = cursor.as_ref().map(|c| c.position);
+        self.store.save_batch(&Batch { articles, stories, cursor })?;
+        self.saved = position.or(self.saved);
+        let r = &self.report;
+        self.committed = [r.ingested, r.articles.len(), r.duplicates, r.stories.len()];
+        Ok(())
     }
 
     /// The summaries of the stories `articles` join, with their stored members.
@@ -290,6 +325,7 @@ impl<'s> Ingestor<'s> {
     fn take_report(&mut self) -> Result<IngestReport, StoreError> {
         self.commit()?;
         let mut report = std::mem::take(&mut self.report);
+        self.committed = [0; 4];
         report.stories.sort();
         report.stories.dedup();
         Ok(report)

@@ -133,9 +133,16 @@ impl PostgresStore {
                 ));
             }
             let mut client = config.connect(NoTls).map_err(|e| pg(&name, e))?;
-            client
-                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
-                .map_err(|e| pg(&name, e))?;
+            if let Err(e) = client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}")) {
+                // Two processes opening a new schema at once (a committer and `status`): the
+                // loser's IF NOT EXISTS can still trip over the catalog's unique index. The
+                // schema is there either way.
+                use postgres::error::SqlState;
+                let raced = [SqlState::UNIQUE_VIOLATION, SqlState::DUPLICATE_SCHEMA];
+                if !e.code().is_some_and(|code| raced.contains(code)) {
+                    return Err(pg(&name, e));
+                }
+            }
             config.options(&format!("-c search_path={schema}"));
         }
         let manager = PostgresConnectionManager::new(config.clone(), NoTls);
@@ -262,13 +269,26 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// A PostgreSQL error as a store error: `Unavailable` only for what trying again on a new
+/// connection can cure (the connection lost or refused, the server shutting down or out of
+/// resources, a serialization failure or deadlock), so a writer retries those and never a
+/// refused write.
 fn pg(name: &str, source: postgres::Error) -> StoreError {
-    let kind = match source.code() {
-        Some(code) if code.code().starts_with("XX") => ErrorKind::Corrupt,
-        Some(code) if code.code().starts_with("42") || code.code().starts_with("22") => {
-            ErrorKind::Invalid
+    let kind = match source.code().map(|c| c.code()) {
+        // No SQLSTATE: the connection closed or failed (I/O), or a client-side error.
+        None if source.is_closed()
+            || std::error::Error::source(&source).is_some_and(|e| e.is::<std::io::Error>()) =>
+        {
+            ErrorKind::Unavailable
         }
-        _ => ErrorKind::Unavailable,
+        None => ErrorKind::Invalid,
+        Some(code) if code.starts_with("XX") => ErrorKind::Corrupt,
+        Some(code)
+            if ["08", "53", "57", "58", "40"].iter().any(|class| code.starts_with(class)) =>
+        {
+            ErrorKind::Unavailable
+        }
+        Some(_) => ErrorKind::Invalid,
     };
     StoreError::backend(kind, name.to_string(), source)
 }

@@ -86,9 +86,11 @@ fn a_clashing_sequence_number_is_an_error_not_a_lost_article() {
     let first = new_article(1, "a1", "a1", 4, "Quay Courier");
     store.save_batch(&Batch { articles: vec![first], stories: vec![], cursor: None }).unwrap();
     let clash = new_article(1, "b1", "b1", 4, "Quay Courier");
-    assert!(store
+    let err = store
         .save_batch(&Batch { articles: vec![clash], stories: vec![], cursor: None })
-        .is_err());
+        .unwrap_err();
+    // A write the database refused: a committer must stop, not try it again as an outage.
+    assert!(matches!(err.kind, ErrorKind::Invalid), "{err:?}");
     assert_eq!(store.count().unwrap(), 1);
 }
 
@@ -179,4 +181,20 @@ fn a_version_4_store_gains_its_entity_index_and_storylines() {
     lines.sort_by(|x, y| x.story.cmp(&y.story));
     let got: Vec<(&str, usize)> = lines.iter().map(|l| (l.storyline.as_str(), l.stories)).collect();
     assert_eq!(got, [("a", 2), ("a", 2), ("c", 1)]);
+}
+
+#[test]
+fn processes_opening_a_new_schema_at_once_all_succeed() {
+    // `storyline committer` and `storyline status` started together on a new schema.
+    let Some((schema, _)) = scratch() else { return };
+    let fresh = Schema(format!("{}_b", schema.0));
+    let opened: Vec<_> = (0..4)
+        .map(|_| {
+            let name = fresh.0.clone();
+            std::thread::spawn(move || PostgresStore::open(&url(), Some(&name)).map(|_| ()))
+        })
+        .collect();
+    for open in opened {
+        open.join().unwrap().unwrap();
+    }
 }

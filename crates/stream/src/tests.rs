@@ -46,13 +46,7 @@ impl Streams {
 
 impl Drop for Streams {
     fn drop(&mut self) {
-        let ws = self.work_stream();
-        let _ = ws.run(async |js, _| {
-            for name in [ws.inputs().0, ws.analysed().0, ws.dead().0] {
-                let _ = js.delete_stream(&name).await;
-            }
-            Ok(())
-        });
+        let _ = self.work_stream().delete_streams();
     }
 }
 
@@ -181,4 +175,99 @@ fn status_of_a_stream_never_published_to_is_an_error_and_creates_nothing() {
     let created =
         ws.connect(false, async |js, _| Ok(js.get_stream(&inputs).await.is_ok())).unwrap();
     assert!(!created, "the probe created the stream {inputs}");
+}
+
+/// `inputs` JSON Lines inputs of `per_input` invented reports each: a few reports per
+/// happening, from three outlets, so stories span inputs and batches.
+fn report_inputs(inputs: usize, per_input: usize) -> Vec<Result<Input, IngestError>> {
+    let towns = ["Varnholm", "Kestrel Bay", "Lindqvist", "Ormsby", "Dunmere"];
+    let outlets = ["Varnholm Ledger", "Kestrel Courier", "Fjord Post"];
+    (0..inputs)
+        .map(|i| {
+            let lines: Vec<String> = (0..per_input)
+                .map(|j| {
+                    let n = i * per_input + j;
+                    let (event, town) = (n / 3, towns[n % towns.len()]);
+                    serde_json::json!({
+                        "title": format!("Landslide {event} closes the road near {town}"),
+                        "source": outlets[n % 3],
+                        "published": format!("2026-08-{:02}", 1 + (n / 40) % 28),
+                        "text": format!(
+                            "A landslide numbered {event} buried {m} metres of the coast road \
+                             near {town} on Sunday, the roads agency said. Report {n} adds \
+                             that {k} cars were turned back.",
+                            m = 20 + event % 40, k = 3 + event % 11
+                        ),
+                    })
+                    .to_string()
+                })
+                .collect();
+            Ok(Input { name: format!("{i:03}.jsonl"), bytes: lines.join("\n").into_bytes() })
+        })
+        .collect()
+}
+
+#[test]
+fn inputs_finished_in_any_order_are_committed_in_the_order_they_were_published() {
+    let Some(url) = server() else { return };
+    let streams = Streams::new(url, "order");
+    let ws = streams.work_stream();
+    // 300 reports: two batches of the committer, so the order of the inputs decides the stories.
+    let published = ws.publish_inputs(report_inputs(4, 75)).unwrap();
+    assert_eq!(published.published, 4);
+    // Workers finish the inputs last first: so they come in the analysed stream.
+    ws.run(async |js, max_payload| {
+        use futures::StreamExt;
+        let consumer = ws.prepare_consumer(js).await?;
+        let mut messages = Vec::new();
+        while messages.len() < 4 {
+            let mut batch = ws.pull(&consumer, 4).await?;
+            while let Some(message) = batch.next().await {
+                messages.push(message.unwrap());
+            }
+        }
+        let mut report = crate::WorkerReport::default();
+        for message in messages.iter().rev() {
+            ws.prepare_input(js, &ws.analysed().1, message, max_payload, &mut report).await?;
+        }
+        assert_eq!(report.articles, 300);
+        Ok(())
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
+    let report = ws.run_committer(&store, Until { idle: true, messages: None }).unwrap();
+    assert_eq!(report.ingested, 300);
+    let direct = SqliteStore::open(dir.path().join("direct.db")).unwrap();
+    storyline_pipeline::ingest_with_threads(&direct, report_inputs(4, 75), &(), 1).unwrap();
+    assert_eq!(dump(&store), dump(&direct));
+    assert_eq!(store.cursor(&ws.cursor_name()).unwrap(), Some(4));
+    let status = ws.status().unwrap();
+    assert_eq!(ws.committer_lag(&store, &status).unwrap(), 0);
+}
+
+#[test]
+fn an_input_gone_from_the_stream_does_not_hold_up_the_ones_after_it() {
+    let Some(url) = server() else { return };
+    let streams = Streams::new(url, "gap");
+    let ws = streams.work_stream();
+    let three: Vec<_> = inputs().into_iter().take(3).collect();
+    ws.publish_inputs(three).unwrap();
+    // The second input is deleted before a worker takes it: nothing will ever come for it.
+    let inputs_stream = ws.inputs().0;
+    ws.run(async |js, _| {
+        let stream = js.get_stream(&inputs_stream).await.unwrap();
+        assert!(stream.delete_message(2).await.unwrap());
+        Ok(())
+    })
+    .unwrap();
+    let worked = ws.run_worker(Until { idle: true, messages: None }).unwrap();
+    assert_eq!(worked.inputs, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
+    let report = ws.run_committer(&store, Until { idle: true, messages: None }).unwrap();
+    assert_eq!(report.ingested, 2, "{report:?}");
+    let notice = report.warnings.iter().find(|w| w.contains("input 2 of"));
+    assert!(notice.is_some_and(|w| w.contains("no longer in the inputs stream")), "{report:?}");
+    assert_eq!(store.cursor(&ws.cursor_name()).unwrap(), Some(3));
 }

@@ -26,7 +26,9 @@ pub mod model;
 pub mod stories;
 pub mod text;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use serde::{Deserialize, Serialize};
 use storyline_model::{Article, ArticleId, EntityType, Grouping, TimeType, TitleOrigin};

@@ -55,7 +55,9 @@
 //!
 //! Copies join their original's story without adding weight (they extend its dates only).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::HashMap;
 
 use storyline_model::{ArticleId, EntityType, Grouping, StoryId};
 

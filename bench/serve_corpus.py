@@ -15,8 +15,10 @@ first round) and no date. The records go to OUT_DIR/part-NNN.jsonl, a part endin
 
     python3 bench/serve_corpus.py REUTERS_DIR MULTINEWS_JSONL OUT_DIR [TARGET]
 """
-import glob, html, json, math, os, re, sys
-from datetime import datetime
+import json, math, os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reuters_jsonl import reuters_records  # noqa: E402
 
 reuters_dir, multinews, out = sys.argv[1], sys.argv[2], sys.argv[3]
 target = int(sys.argv[4]) if len(sys.argv) > 4 else 100_000
@@ -24,21 +26,7 @@ target = int(sys.argv[4]) if len(sys.argv) > 4 else 100_000
 SYNDICATES = ["Harbour Wire", "Lakeside Daily", "Northgate Herald", "Valley Courier",
               "Ridge Gazette", "Coastline Post", "Meadow Times"]
 
-rec = re.compile(r"<REUTERS\b.*?</REUTERS>", re.S)
-field = lambda tag, r: (m := re.search(rf"<{tag}>(.*?)</{tag}>", r, re.S)) and html.unescape(m.group(1)).strip()
-records = []
-for path in sorted(glob.glob(os.path.join(reuters_dir, "reut2-*.sgm"))):
-    for r in rec.findall(open(path, encoding="latin-1").read()):
-        body = field("BODY", r)
-        if not body:
-            continue
-        date = field("DATE", r) or ""
-        try:
-            published = datetime.strptime(date.split(".")[0], "%d-%b-%Y %H:%M:%S").date().isoformat()
-        except ValueError:
-            published = None
-        records.append({"title": field("TITLE", r), "source": "Reuters",
-                        "published": published, "text": body})
+records = list(reuters_records(reuters_dir))
 with open(multinews, encoding="utf-8") as f:
     for line in f:
         for doc in json.loads(line)["documents"]:

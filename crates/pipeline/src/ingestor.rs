@@ -85,6 +85,10 @@ pub struct Ingestor<'s> {
     /// Ids added in this run (not yet necessarily committed).
     seen: HashSet<ArticleId>,
     next_seq: u64,
+    /// How many regroups the store had seen when the grouping state was restored
+    /// ([`REGROUPS_CURSOR`]): another process's `regroup` moves stored articles without adding
+    /// any, so `last_seq` alone would not show the state is stale.
+    regroups: u64,
     /// Where the consumed work stream stands, saved with the next commit.
     cursor: Option<Cursor>,
     /// The position of the last cursor this ingestor saved.
@@ -103,6 +107,7 @@ impl<'s> Ingestor<'s> {
     /// grouping state from what `store` holds, so new articles extend its stories.
     pub fn open(store: &'s dyn Store) -> Result<Self, StoreError> {
         let lock = store.lock_writer()?;
+        let regroups = regroups(store)?;
         let (grouper, next_seq) = restore(store)?;
         Ok(Ingestor {
             store,
@@ -110,6 +115,7 @@ impl<'s> Ingestor<'s> {
             pending: Vec::new(),
             seen: HashSet::new(),
             next_seq,
+            regroups,
             cursor: None,
             saved: None,
             committed: [0; 4],
@@ -134,8 +140,10 @@ impl<'s> Ingestor<'s> {
             return Ok(());
         }
         let lock = self.store.lock_writer()?;
-        if self.store.last_seq()? != self.last_seq() {
+        let regroups = regroups(self.store)?;
+        if self.store.last_seq()? != self.last_seq() || regroups != self.regroups {
             (self.grouper, self.next_seq) = restore(self.store)?;
+            self.regroups = regroups;
             self.late = None;
         }
         self.lock = Some(lock);
@@ -516,6 +524,15 @@ impl<'a, 's> Feed<'a, 's> {
         self.progress.failed(&failure);
         self.ingestor.fail(failure);
     }
+}
+
+/// The store cursor counting the regroups that moved stored articles (bumped by
+/// [`crate::regroup()`] after it saved them), so a writer holding grouping state notices.
+pub const REGROUPS_CURSOR: &str = "storyline.regroups";
+
+/// How many regroups moved stored articles so far.
+pub(crate) fn regroups(store: &dyn Store) -> Result<u64, StoreError> {
+    Ok(store.cursor(REGROUPS_CURSOR)?.unwrap_or(0))
 }
 
 /// The grouping state of everything `store` holds, and the sequence number the next article gets.

@@ -31,7 +31,9 @@ mod prepare;
 pub mod regroup;
 pub mod reports;
 
-pub use ingestor::{ingest, ingest_with_threads, Failure, IngestReport, Ingestor, Progress, BATCH};
+pub use ingestor::{
+    ingest, ingest_with_threads, Failure, IngestReport, Ingestor, Progress, BATCH, REGROUPS_CURSOR,
+};
 pub use inputs::{read_paths, Inputs};
 pub use prepare::{analyse, prepare, prepare_article, Prepared, PreparedArticle};
 pub use regroup::{regroup, settle, Days, RegroupReport};

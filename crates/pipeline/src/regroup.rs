@@ -7,9 +7,9 @@ use storyline_group::stories::{STORYLINE_DAYS, WINDOW_DAYS};
 use storyline_group::text::{date_of_day, day_number};
 use storyline_group::{Features, Grouper};
 use storyline_model::{Article, ArticleId, Date, Grouping, StoryId, StorySummary};
-use storyline_store::{GroupingRecord, Store, StoreError};
+use storyline_store::{Batch, Cursor, GroupingRecord, Store, StoreError};
 
-use crate::ingestor::{record_features, IngestReport, BATCH};
+use crate::ingestor::{record_features, regroups, IngestReport, BATCH, REGROUPS_CURSOR};
 use crate::reports::summarise;
 
 /// What one `regroup` run did.
@@ -99,6 +99,12 @@ pub fn regroup(store: &dyn Store, days: Days) -> Result<RegroupReport, StoreErro
     report.changed = changed.len();
     let summaries = touched_summaries(store, &changed, &old, &new_groupings)?;
     store.save_groupings(&changed, &summaries)?;
+    if !changed.is_empty() {
+        // Writers holding grouping state (the server's) restore it when they next lock.
+        let position = regroups(store)? + 1;
+        let cursor = Some(Cursor { name: REGROUPS_CURSOR.into(), position });
+        store.save_batch(&Batch { cursor, ..Batch::default() })?;
+    }
     report.stories =
         store.stories(&storyline_store::StoryQuery { limit: 0, ..Default::default() })?.total;
     Ok(report)

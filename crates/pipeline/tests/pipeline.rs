@@ -271,3 +271,30 @@ fn regrouping_some_days_leaves_the_others_alone() {
     let again = storyline_pipeline::regroup(&store, days("2031-06-01", "2031-06-30")).unwrap();
     assert_eq!(again.changed, 0, "a second regroup of the same days changes nothing");
 }
+
+#[test]
+fn a_writer_holding_grouping_state_notices_a_regroup_by_another() {
+    let (_dir, store) = store();
+    let [strike, budget, blog] = strike_budget_blog();
+    // A long-running writer (the server's) commits the strike and the blog, then the budget
+    // story: the blog sits in the strike story, as the runs left it.
+    let mut writer = storyline_pipeline::Ingestor::open(&store).unwrap();
+    writer.ingest_inputs(vec![strike, blog.clone()], &()).unwrap();
+    writer.ingest_inputs(vec![budget], &()).unwrap();
+    writer.unlock().unwrap();
+    assert_eq!(story_of(&store, "blog.json"), story_of(&store, "strike.json"));
+    // Another process regroups those days: the blog moves to the budget story.
+    let days = storyline_pipeline::Days {
+        since: Some("2031-06-01".parse().unwrap()),
+        until: Some("2031-06-30".parse().unwrap()),
+    };
+    assert!(storyline_pipeline::regroup(&store, days).unwrap().changed > 0);
+    assert_eq!(story_of(&store, "blog.json"), story_of(&store, "budget.json"));
+    // The writer's next article, another outlet's copy of the blog, joins the blog's story as
+    // it is now, not as the writer last saw it.
+    let Ok(Input { bytes, .. }) = blog else { unreachable!() };
+    let copy = String::from_utf8(bytes).unwrap().replace("Coast Wire", "Gull Bay Times");
+    let copy = Ok(Input { name: "copy.json".into(), bytes: copy.into_bytes() });
+    writer.ingest_inputs(vec![copy], &()).unwrap();
+    assert_eq!(story_of(&store, "copy.json"), story_of(&store, "blog.json"));
+}

@@ -855,3 +855,20 @@ fn jsonl_records_are_read_as_they_are_asked_for() {
     assert_eq!(rest[2].as_ref().unwrap().input_id.as_deref(), Some("cranes.jsonl:5"));
     assert_eq!(parse(&input("cranes.jsonl", text)).records.len(), 4);
 }
+
+#[test]
+fn a_page_nested_thousands_deep_still_gives_its_text() {
+    // Hostile nesting skips the readability pass (quadratic in the depth); the text is read all
+    // the same.
+    let depth = 3_000;
+    let page = format!(
+        "<html><head><title>Orla votes for a library</title></head><body>{}<p>The council of \
+         Orla approved a new library on Thursday, the mayor said. Building starts in spring, \
+         council officials said.</p>{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let article = one("deep.html", page);
+    assert!(article.text.contains("The council of Orla approved a new library"), "{article:?}");
+    assert!(!article.text.contains("<div>"));
+}

@@ -78,6 +78,12 @@ pub fn regroup(store: &dyn Store, days: Days) -> Result<RegroupReport, StoreErro
         )?,
         None => store.for_each_grouping_record(&mut keep)?,
     }
+    // A copy whose original is not among the articles read (published long before) keeps its
+    // grouping as it is: the copy archive that found it is not restored here, and copies are
+    // never dropped.
+    redo.retain(|(id, _)| {
+        old[id].duplicate_of.as_ref().is_none_or(|original| old.contains_key(original))
+    });
     report.regrouped = redo.len();
     let mut new_groupings: BTreeMap<ArticleId, Grouping> = old.clone();
     for ((id, _), g) in redo.iter().zip(grouper.add_batch(&redo)) {

@@ -298,3 +298,34 @@ fn a_writer_holding_grouping_state_notices_a_regroup_by_another() {
     writer.ingest_inputs(vec![copy], &()).unwrap();
     assert_eq!(story_of(&store, "copy.json"), story_of(&store, "blog.json"));
 }
+
+#[test]
+fn regrouping_a_copy_s_days_keeps_its_link_to_an_original_months_older() {
+    let (_dir, store) = store();
+    let title = "Dock workers at Port Varnholm walk out";
+    ingest(&store, vec![dated("ledger.json", "Varnholm Ledger", "2026-01-10", title, STRIKE)], &())
+        .unwrap();
+    // Another outlet republishes the report word for word four months later.
+    let copy = dated("reprint.json", "Kestrel Courier", "2026-05-20", title, STRIKE);
+    ingest(&store, vec![copy], &()).unwrap();
+    let link = |store: &SqliteStore| {
+        let mut link = None;
+        store
+            .for_each_article(&mut |a| {
+                if a.article.input_id.as_deref() == Some("reprint.json") {
+                    link = Some(a.grouping.duplicate_of.clone());
+                }
+                Ok(())
+            })
+            .unwrap();
+        link.expect("the reprint is stored")
+    };
+    assert!(link(&store).is_some(), "linked as a copy across the gap");
+    let days = storyline_pipeline::Days {
+        since: Some("2026-05-01".parse().unwrap()),
+        until: Some("2026-05-31".parse().unwrap()),
+    };
+    storyline_pipeline::regroup(&store, days).unwrap();
+    assert!(link(&store).is_some(), "still a copy after its days are regrouped");
+    assert_eq!(story_of(&store, "reprint.json"), story_of(&store, "ledger.json"));
+}

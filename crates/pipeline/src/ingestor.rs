@@ -538,11 +538,17 @@ pub(crate) fn regroups(store: &dyn Store) -> Result<u64, StoreError> {
 /// The grouping state of everything `store` holds, and the sequence number the next article gets.
 fn restore(store: &dyn Store) -> Result<(Grouper, u64), StoreError> {
     let mut grouper = Grouper::new();
-    store.for_each_grouping_record(&mut |record| {
-        grouper.restore(&record.id, record_features(&record)?, &record.grouping);
-        Ok(())
-    })?;
+    store.for_each_grouping_record(&mut |record| restore_record(&mut grouper, &record))?;
     Ok((grouper, store.last_seq()? + 1))
+}
+
+/// Re-adds a stored article to `grouper` with the grouping it has ([`Grouper::restore`]).
+pub(crate) fn restore_record(
+    grouper: &mut Grouper,
+    record: &GroupingRecord,
+) -> Result<(), StoreError> {
+    grouper.restore(&record.id, record_features(record)?, &record.grouping);
+    Ok(())
 }
 
 /// The grouping features a record stores (JSON written by [`Ingestor`]).

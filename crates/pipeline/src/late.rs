@@ -18,7 +18,7 @@ use storyline_group::{Features, Grouper};
 use storyline_model::{ArticleId, Grouping};
 use storyline_store::{Store, StoreError};
 
-use crate::ingestor::record_features;
+use crate::ingestor::restore_record;
 
 /// The grouper of late articles, with the days of stored articles it holds.
 #[derive(Debug)]
@@ -100,10 +100,7 @@ fn restored<'g>(
         store.for_each_grouping_record_published(
             date_of_day(kept.until + 1),
             date_of_day(until),
-            &mut |record| {
-                grouper.restore(&record.id, record_features(&record)?, &record.grouping);
-                Ok(())
-            },
+            &mut |record| restore_record(grouper, &record),
         )?;
         kept.until = until;
     }

@@ -9,7 +9,9 @@ use storyline_group::{Features, Grouper};
 use storyline_model::{Article, ArticleId, Date, Grouping, StoryId, StorySummary};
 use storyline_store::{Batch, Cursor, GroupingRecord, Store, StoreError};
 
-use crate::ingestor::{record_features, regroups, IngestReport, BATCH, REGROUPS_CURSOR};
+use crate::ingestor::{
+    record_features, regroups, restore_record, IngestReport, BATCH, REGROUPS_CURSOR,
+};
 use crate::reports::summarise;
 
 /// What one `regroup` run did.
@@ -52,7 +54,7 @@ pub fn regroup(store: &dyn Store, days: Days) -> Result<RegroupReport, StoreErro
     if let Some(since) = since {
         let (from, to) = (date_of_day(since - STORYLINE_DAYS), date_of_day(since - 1));
         store.for_each_grouping_record_published(from, to, &mut |record| {
-            grouper.restore(&record.id, record_features(&record)?, &record.grouping);
+            restore_record(&mut grouper, &record)?;
             old.insert(record.id, record.grouping);
             Ok(())
         })?;

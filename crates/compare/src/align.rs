@@ -151,9 +151,29 @@ fn meaning(a: &Claim, b: &Claim) -> f64 {
     if a.vector.len() != b.vector.len() {
         return 0.0;
     }
-    // Eight running sums, so the compiler can use vector instructions.
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU has just been found to support AVX.
+        return unsafe { dot_avx(&a.vector, &b.vector) };
+    }
+    dot(&a.vector, &b.vector)
+}
+
+/// [`dot`] compiled for AVX: the same eight running sums in one register instead of two, so the
+/// same result bit for bit (no fused multiply-add), in about half the instructions. Every pair
+/// of a story's sentences is compared, so this is the report's innermost loop.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn dot_avx(a: &[f32], b: &[f32]) -> f64 {
+    dot(a, b)
+}
+
+/// Dot product of two vectors of one length, in eight running sums so the compiler can use
+/// vector instructions.
+#[inline(always)]
+fn dot(a: &[f32], b: &[f32]) -> f64 {
     let mut acc = [0.0f32; 8];
-    let (ca, cb) = (a.vector.chunks_exact(8), b.vector.chunks_exact(8));
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
     for (x, y) in ca.zip(cb) {
         for k in 0..8 {

@@ -126,6 +126,10 @@ pub(crate) fn descriptions(sentence: &str) -> BTreeSet<(&'static str, &'static s
     let toks = tokens::words(&plain, 0);
     let words: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
     let mut out = BTreeSet::new();
+    // Most sentences hold no word any description starts with.
+    if !words.iter().any(|w| first_words().contains(w)) {
+        return out;
+    }
     for kind in KINDS {
         for (value, phrases) in kind.values {
             let asserted = phrases.iter().any(|ph| {
@@ -143,6 +147,19 @@ pub(crate) fn descriptions(sentence: &str) -> BTreeSet<(&'static str, &'static s
         }
     }
     out
+}
+
+/// The first word of every description phrase in [`KINDS`].
+fn first_words() -> &'static BTreeSet<&'static str> {
+    static FIRST: std::sync::OnceLock<BTreeSet<&'static str>> = std::sync::OnceLock::new();
+    FIRST.get_or_init(|| {
+        KINDS
+            .iter()
+            .flat_map(|k| k.values.iter())
+            .flat_map(|(_, phrases)| phrases.iter())
+            .filter_map(|p| p.split(' ').next())
+            .collect()
+    })
 }
 
 fn values_of<'c>(c: &'c Claim, kind: &str) -> BTreeSet<&'c str> {

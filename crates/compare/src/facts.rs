@@ -140,13 +140,15 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
     let mut claims = Vec::new();
     for ai in (0..story.len()).filter(|&i| story.is_original(i)) {
         let a = story.arts[ai];
-        let skip: Vec<Span> = a
-            .analysis
-            .times
-            .iter()
-            .filter(|t| t.kind != TimeType::Duration)
-            .map(|t| t.span())
-            .collect();
+        // The article's times, entities, quotations and events by position, so each sentence
+        // looks only at its own (a long page has thousands of each).
+        let times = ByStart::new(&a.analysis.times, |t| t.start);
+        let entities = ByStart::new(&a.analysis.entities, |e| e.start);
+        let quotes = ByStart::new(&a.analysis.quotes, |q| q.content.start);
+        let mut events: BTreeMap<usize, Vec<&storyline_model::Event>> = BTreeMap::new();
+        for ev in &a.analysis.events {
+            events.entry(ev.sentence).or_default().push(ev);
+        }
         for (si, &span) in story.sentences[ai].iter().enumerate() {
             if span.is_empty() {
                 continue;
@@ -155,6 +157,13 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
             if crate::furniture::is_furniture(text) {
                 continue;
             }
+            let sentence_times: Vec<&storyline_model::TimeExpr> =
+                times.within(span).map(|(_, t)| t).collect();
+            let skip: Vec<Span> = sentence_times
+                .iter()
+                .filter(|t| t.kind != TimeType::Duration)
+                .map(|t| t.span())
+                .collect();
             let mut c = Claim {
                 art: ai,
                 span,
@@ -167,7 +176,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 events: BTreeSet::new(),
                 quotes: BTreeSet::new(),
                 words: content_words(text),
-                n_words: tokens::words(text, 0).len(),
+                n_words: tokens::count_words(text),
                 event_types: BTreeSet::new(),
                 event_days: BTreeSet::new(),
                 future: false,
@@ -179,8 +188,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 terms: Vec::new(),
                 term_norm: 0.0,
             };
-            let inside = |pos: usize| span.start <= pos && pos < span.end;
-            for t in a.analysis.times.iter().filter(|t| inside(t.start)) {
+            for t in sentence_times {
                 if let Some(y) =
                     t.value.as_deref().filter(|v| v.len() == 4).and_then(|v| v.parse().ok())
                 {
@@ -193,7 +201,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                     c.days.insert(d);
                 }
             }
-            for (ei, _) in a.analysis.entities.iter().enumerate().filter(|(_, e)| inside(e.start)) {
+            for (ei, _) in entities.within(span) {
                 if let Some(id) = index.of_mention(ai, ei) {
                     c.entities.insert(id);
                     match index.clusters[id].kind {
@@ -212,7 +220,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                     }
                 }
             }
-            for q in a.analysis.quotes.iter().filter(|q| inside(q.content.start)) {
+            for (_, q) in quotes.within(span) {
                 let quoted = normalise::words(story.slice(ai, q.content));
                 if quoted.split(' ').count() >= 3 {
                     let speaker = q
@@ -225,7 +233,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 }
             }
             c.quotes.extend(quoted_segments(text));
-            for ev in a.analysis.events.iter().filter(|ev| ev.sentence == si) {
+            for ev in events.get(&si).into_iter().flatten() {
                 c.event_types.insert(ev.kind.clone());
                 if let Some(d) = event_day(ev.date.as_deref()) {
                     c.days.insert(d);
@@ -247,6 +255,32 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
         }
     }
     claims
+}
+
+/// Items of an article (times, entities, quotations) ordered by their start, to find those that
+/// start inside a span without scanning them all.
+struct ByStart<'a, T> {
+    items: &'a [T],
+    /// (start, index into `items`), sorted.
+    order: Vec<(usize, usize)>,
+}
+
+impl<'a, T> ByStart<'a, T> {
+    fn new(items: &'a [T], start: impl Fn(&T) -> usize) -> Self {
+        let mut order: Vec<(usize, usize)> =
+            items.iter().enumerate().map(|(i, x)| (start(x), i)).collect();
+        order.sort_unstable();
+        ByStart { items, order }
+    }
+
+    /// The items starting inside `span`, with their indices, in the items' own order.
+    fn within(&self, span: Span) -> impl Iterator<Item = (usize, &'a T)> + '_ {
+        let from = self.order.partition_point(|&(s, _)| s < span.start);
+        let to = self.order.partition_point(|&(s, _)| s < span.end);
+        let mut found: Vec<usize> = self.order[from..to].iter().map(|&(_, i)| i).collect();
+        found.sort_unstable();
+        found.into_iter().map(|i| (i, &self.items[i]))
+    }
 }
 
 /// The one person a sentence names outside a quotation it carries: the speaker when the analysis

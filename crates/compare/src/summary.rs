@@ -65,7 +65,7 @@ pub(crate) fn summary(story: &Story, compared: &Compared) -> Vec<SummarySentence
             break;
         }
         let text = story.slice(hl, span);
-        if tokens::words(text, 0).len() < 6 {
+        if tokens::count_words(text) < 6 {
             continue; // a dateline or a fragment
         }
         push(text, sources_of(span), &mut out);

@@ -13,6 +13,23 @@ pub struct Token {
 pub fn words(text: &str, base: usize) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
+    for_each_word(&chars, |start, end| {
+        let lower: String = chars[start..end].iter().collect::<String>().to_lowercase();
+        out.push(Token { start: base + start, end: base + end, lower });
+    });
+    out
+}
+
+/// How many [`words`] `text` has, without building them.
+pub fn count_words(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    let mut n = 0;
+    for_each_word(&chars, |_, _| n += 1);
+    n
+}
+
+/// Calls `each(start, end)` with the character range of every word of `chars`, in order.
+fn for_each_word(chars: &[char], mut each: impl FnMut(usize, usize)) {
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].is_alphanumeric() {
@@ -39,10 +56,8 @@ pub fn words(text: &str, base: usize) -> Vec<Token> {
                 break;
             }
         }
-        let lower: String = chars[start..i].iter().collect::<String>().to_lowercase();
-        out.push(Token { start: base + start, end: base + i, lower });
+        each(start, i);
     }
-    out
 }
 
 #[cfg(test)]
@@ -54,5 +69,7 @@ mod tests {
         let t = words("“Kyiv’s” 1,200 troops", 3);
         let found: Vec<_> = t.iter().map(|t| (t.start, t.end, t.lower.as_str())).collect();
         assert_eq!(found, vec![(4, 10, "kyiv’s"), (12, 17, "1,200"), (18, 24, "troops")]);
+        assert_eq!(count_words("“Kyiv’s” 1,200 troops"), 3);
+        assert_eq!(count_words(" ,. "), 0);
     }
 }

@@ -38,8 +38,7 @@ pub fn stories_table(stories: &[StorySummary]) -> String {
 /// Cleaned text of each article, by id: what evidence spans point into.
 pub type Texts = BTreeMap<String, String>;
 
-/// Facts one outlet carries alone shown per article in the terminal view (the JSON has them all).
-const UNIQUE_SHOWN_PER_ARTICLE: usize = 5;
+use storyline_compare::shown;
 
 /// `storyline story ID`: the report, section by section, conflicts first. Agreed facts show each
 /// outlet's own sentence, so a reader sees how differently the same fact was put.
@@ -121,7 +120,7 @@ impl StoryView<'_> {
         let c = &r.comparison;
         if !c.conflicts.is_empty() {
             section(out, "CONFLICTS");
-            for conflict in &c.conflicts {
+            for conflict in c.conflicts.iter().take(shown::CONFLICTS) {
                 let kind =
                     if conflict.kind.is_empty() { "conflict" } else { conflict.kind.as_str() };
                 let _ = writeln!(out, "! [{kind}] {}", conflict.about);
@@ -140,6 +139,13 @@ impl StoryView<'_> {
                     );
                 }
             }
+            if c.conflicts.len() > shown::CONFLICTS {
+                let _ = writeln!(
+                    out,
+                    "… {} more conflicts, less sure or carried by fewer outlets (--json lists them all)",
+                    c.conflicts.len() - shown::CONFLICTS
+                );
+            }
         }
     }
 
@@ -151,12 +157,17 @@ impl StoryView<'_> {
         if c.agreed.is_empty() {
             out.push_str("(none found)\n");
         }
-        for f in &c.agreed {
+        for f in c.agreed.iter().take(shown::AGREED) {
             let _ = writeln!(out, "= {} {}", clip(&f.fact, 160), self.cite(&f.articles));
+            let mut lines = 0;
             for ev in &f.evidence {
                 let Some(text) = self.texts.get(&ev.article) else { continue };
                 let sentence = offsets::slice(text, ev.start, ev.end);
-                if sentence.trim() != f.fact.trim() {
+                if sentence.trim() == f.fact.trim() {
+                    continue;
+                }
+                lines += 1;
+                if lines <= shown::EVIDENCE {
                     let _ = writeln!(
                         out,
                         "    {} {}",
@@ -165,6 +176,18 @@ impl StoryView<'_> {
                     );
                 }
             }
+            if lines > shown::EVIDENCE {
+                let more = lines - shown::EVIDENCE;
+                let what = if more == 1 { "outlet's sentence" } else { "outlets' sentences" };
+                let _ = writeln!(out, "    … and {more} more {what}");
+            }
+        }
+        if c.agreed.len() > shown::AGREED {
+            let _ = writeln!(
+                out,
+                "… {} more agreed facts, carried by fewer outlets (--json lists them all)",
+                c.agreed.len() - shown::AGREED
+            );
         }
     }
 
@@ -181,7 +204,7 @@ impl StoryView<'_> {
         for f in &c.unique {
             let n = shown.entry(f.article.as_str()).or_default();
             *n += 1;
-            if *n <= UNIQUE_SHOWN_PER_ARTICLE {
+            if *n <= shown::UNIQUE {
                 let _ = writeln!(
                     out,
                     "+ {} {}",
@@ -191,11 +214,11 @@ impl StoryView<'_> {
             }
         }
         for (article, n) in &shown {
-            if *n > UNIQUE_SHOWN_PER_ARTICLE {
+            if *n > shown::UNIQUE {
                 let _ = writeln!(
                     out,
                     "  … {} more from {} (--json lists them all)",
-                    n - UNIQUE_SHOWN_PER_ARTICLE,
+                    n - shown::UNIQUE,
                     self.cite(&[article.to_string()])
                 );
             }
@@ -482,5 +505,58 @@ mod tests {
         assert!(!safe.chars().any(super::is_unsafe_for_terminal));
         assert!(safe.contains("\\u009b") && safe.contains("\\u202e") && safe.contains("\\u007f"));
         assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), v);
+    }
+}
+
+#[cfg(test)]
+mod reading_limits {
+    use super::{story, Texts};
+    use storyline_compare::shown;
+    use storyline_model::{AgreedFact, ArticleRef, Comparison, Evidence, StoryReport};
+
+    /// A story of many outlets agreeing on many facts: the terminal report shows the first
+    /// facts, a few outlets' sentences under each, and says how much more the JSON holds.
+    #[test]
+    fn a_large_story_report_stays_readable() {
+        let outlets = 9;
+        let ids: Vec<String> = (0..outlets).map(|i| format!("art{i}")).collect();
+        let texts: Texts = ids
+            .iter()
+            .map(|id| (id.clone(), format!("The river ferry of {id} was late again today.")))
+            .collect();
+        let agreed: Vec<AgreedFact> = (0..shown::AGREED + 7)
+            .map(|k| AgreedFact {
+                fact: format!("Fact number {k} that every outlet carries."),
+                articles: ids.iter().map(|id| id.as_str().into()).collect(),
+                evidence: ids
+                    .iter()
+                    .map(|id| Evidence { article: id.as_str().into(), start: 0, end: 20 })
+                    .collect(),
+            })
+            .collect();
+        let report = StoryReport {
+            id: "story1".into(),
+            headline: "Ferries late again".into(),
+            articles: ids
+                .iter()
+                .map(|id| ArticleRef {
+                    id: id.as_str().into(),
+                    source: Some(format!("Outlet {id}")),
+                    title: None,
+                    published: None,
+                    duplicate_of: None,
+                    inferred_published: None,
+                })
+                .collect(),
+            comparison: Comparison { agreed, ..Default::default() },
+            ..Default::default()
+        };
+        let out = story(&report, &texts);
+        let facts = out.lines().filter(|l| l.starts_with("= ")).count();
+        assert_eq!(facts, shown::AGREED, "{out}");
+        assert!(out.contains("… 7 more agreed facts"), "{out}");
+        let more = outlets - shown::EVIDENCE;
+        assert!(out.contains(&format!("… and {more} more outlets' sentences")), "{out}");
+        assert!(!out.contains("Fact number 20 "), "{out}");
     }
 }

@@ -34,6 +34,20 @@ pub use align::{FEATURE_NAMES, N_FEATURES};
 pub use summary::summary_of;
 pub use timeline::{timeline_of, DatedSummary, TimelineOptions};
 
+/// How much of a report a reader is shown at once, in the terminal and on the web page: a
+/// 50-article story agrees on hundreds of facts, and the page must stay something a person reads.
+/// The JSON report keeps everything; the views say how much more there is.
+pub mod shown {
+    /// Conflicts, the surest first (the report's order).
+    pub const CONFLICTS: usize = 12;
+    /// Agreed facts, those most outlets carry first (the report's order).
+    pub const AGREED: usize = 20;
+    /// Outlets' own sentences under one agreed fact.
+    pub const EVIDENCE: usize = 4;
+    /// Facts one outlet alone carries, per article (terminal) or per outlet (web page).
+    pub const UNIQUE: usize = 5;
+}
+
 /// The story's headline and date (for listings): the title of its most representative original
 /// article, and the earliest publication date among its articles.
 pub fn headline(articles: &[(Article, Grouping)]) -> (String, Option<Date>) {

@@ -18,6 +18,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use storyline_compare::html::{highlighted, side_by_side, Mark};
+use storyline_compare::shown;
 use storyline_model::{
     offsets, Date, EntityType, Evidence, StoryReport, StorySummary, UNATTRIBUTED,
 };
@@ -253,12 +254,18 @@ struct ConflictView {
 
 struct FactView {
     fact: String,
+    /// The first [`shown::EVIDENCE`] outlets' sentences …
     said: Vec<Said>,
+    /// … and how many more there are.
+    more: usize,
 }
 
 struct OutletFacts {
     outlet: String,
+    /// The first [`shown::UNIQUE`] facts …
     facts: Vec<String>,
+    /// … and how many more the outlet carries alone.
+    more: usize,
 }
 
 struct Dated {
@@ -289,8 +296,14 @@ struct StoryPage {
     headline: String,
     date: String,
     summary: Vec<String>,
+    /// The first [`shown::CONFLICTS`] conflicts …
     conflicts: Vec<ConflictView>,
+    /// … and how many more the report holds.
+    conflicts_more: usize,
+    /// The first [`shown::AGREED`] agreed facts …
     agreed: Vec<FactView>,
+    /// … and how many more the report holds.
+    agreed_more: usize,
     unique: Vec<OutletFacts>,
     timeline: Vec<Dated>,
     quotes: Vec<QuoteView>,
@@ -425,9 +438,11 @@ impl StoryPage {
             headline: r.headline.clone(),
             date: day(r.date),
             summary: r.summary.iter().map(|s| s.text.clone()).collect(),
+            conflicts_more: c.conflicts.len().saturating_sub(shown::CONFLICTS),
             conflicts: c
                 .conflicts
                 .iter()
+                .take(shown::CONFLICTS)
                 .map(|k| ConflictView {
                     about: k.about.clone(),
                     kind: k.kind.clone(),
@@ -446,14 +461,21 @@ impl StoryPage {
             agreed: c
                 .agreed
                 .iter()
+                .take(shown::AGREED)
                 .map(|f| FactView {
                     fact: f.fact.clone(),
-                    said: f.evidence.iter().map(&said).collect(),
+                    said: f.evidence.iter().take(shown::EVIDENCE).map(&said).collect(),
+                    more: f.evidence.len().saturating_sub(shown::EVIDENCE),
                 })
                 .collect(),
+            agreed_more: c.agreed.len().saturating_sub(shown::AGREED),
             unique: unique
                 .into_iter()
-                .map(|(outlet, facts)| OutletFacts { outlet, facts })
+                .map(|(outlet, mut facts)| {
+                    let more = facts.len().saturating_sub(shown::UNIQUE);
+                    facts.truncate(shown::UNIQUE);
+                    OutletFacts { outlet, facts, more }
+                })
                 .collect(),
             timeline: r
                 .timeline
@@ -873,4 +895,75 @@ fn group_by_story(page: storyline_search::SearchPage) -> Vec<StoryHits> {
     }
     groups.retain(|g| !g.hits.is_empty());
     groups
+}
+
+#[cfg(test)]
+mod reading_limits {
+    use super::{shown, StoryPage};
+    use askama::Template;
+    use storyline_model::{
+        AgreedFact, ArticleRef, Comparison, Conflict, ConflictClaim, Evidence, Span, StoryReport,
+        UniqueFact,
+    };
+
+    /// A story of many outlets with many facts and conflicts: the page shows the first of each
+    /// and says how many more the JSON report holds.
+    #[test]
+    fn a_large_story_page_stays_readable() {
+        let ids: Vec<String> = (0..9).map(|i| format!("art{i}")).collect();
+        let texts = ids.iter().map(|id| (id.clone(), format!("Ferry {id} was late."))).collect();
+        let evidence = |id: &String| Evidence { article: id.as_str().into(), start: 0, end: 10 };
+        let agreed = (0..shown::AGREED + 3)
+            .map(|k| AgreedFact {
+                fact: format!("Agreed fact {k}."),
+                articles: ids.iter().map(|id| id.as_str().into()).collect(),
+                evidence: ids.iter().map(evidence).collect(),
+            })
+            .collect();
+        let conflicts = (0..shown::CONFLICTS + 2)
+            .map(|k| Conflict {
+                about: format!("delay {k}"),
+                kind: "number".into(),
+                claims: ids[..2]
+                    .iter()
+                    .map(|id| ConflictClaim {
+                        article: id.as_str().into(),
+                        value: format!("{k} minutes"),
+                        evidence: Span::new(0, 10),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let unique = (0..shown::UNIQUE + 4)
+            .map(|k| UniqueFact {
+                fact: format!("Only here {k}."),
+                article: ids[0].as_str().into(),
+                evidence: vec![evidence(&ids[0])],
+            })
+            .collect();
+        let report = StoryReport {
+            id: "story1".into(),
+            headline: "Ferries late".into(),
+            articles: ids
+                .iter()
+                .map(|id| ArticleRef {
+                    id: id.as_str().into(),
+                    source: Some(format!("Outlet {id}")),
+                    title: None,
+                    published: None,
+                    duplicate_of: None,
+                    inferred_published: None,
+                })
+                .collect(),
+            comparison: Comparison { agreed, unique, conflicts },
+            ..Default::default()
+        };
+        let html = StoryPage::new(&report, &texts).render().expect("renders");
+        assert!(html.contains("3 more agreed facts"), "{html}");
+        assert!(html.contains("2 more conflicts"), "{html}");
+        assert!(html.contains("and 5 more outlets"), "{html}");
+        assert!(html.contains("and 4 more</li>"), "{html}");
+        assert!(!html.contains(&format!("Agreed fact {}.", shown::AGREED)), "{html}");
+        assert!(!html.contains(&format!("Only here {}.", shown::UNIQUE)), "{html}");
+    }
 }

@@ -735,7 +735,7 @@ fn analyze(
     };
     if published.is_some() {
         article.published = published;
-        article.published_origin = Some("argument".into());
+        article.published_origin = Some(storyline_model::DateOrigin::Argument);
     }
     if source.is_some() {
         article.source = source;

@@ -7,8 +7,8 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use storyline_model::Date;
 use storyline_model::EntityType;
+use storyline_model::{Date, StorylineId};
 use storyline_search::SearchRequest;
 use storyline_store::entities::kind_from_str;
 use storyline_store::{EntityQuery, StoryOrder, StoryQuery};
@@ -99,7 +99,7 @@ impl ListParams {
             until: day("until", &self.until)?,
             outlet: value(&self.outlet).map(str::to_string),
             entity: value(&self.entity).map(str::to_string),
-            storyline: value(&self.storyline).map(str::to_string),
+            storyline: value(&self.storyline).map(StorylineId::from),
         })
     }
 

@@ -582,7 +582,7 @@ impl WorkStream {
         if payload.len() + 256 > max_payload {
             let Some(Analysed::Article(a)) = message else { return Ok(()) };
             let failed = Analysed::Failed {
-                input: a.article.input_id.clone().unwrap_or_else(|| a.article.id.clone()),
+                input: a.article.input_id.clone().unwrap_or_else(|| a.article.id.to_string()),
                 reason: format!("analysed article larger than the work stream's message limit ({max_payload} bytes)"),
             };
             payload = serde_json::to_vec(&failed).expect("messages always serialise");

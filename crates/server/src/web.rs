@@ -27,7 +27,7 @@ use storyline_store::entity_id;
 
 use crate::api::{self, StorylineLink};
 use crate::error::ApiError;
-use crate::params::{EntityParams, ListParams, QueryOf, SearchParams};
+use crate::params::{EntityParams, ListParams, Paged, QueryOf, SearchParams};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {

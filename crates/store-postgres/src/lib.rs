@@ -247,12 +247,10 @@ impl PostgresStore {
 
     /// Ids starting with `prefix` from one id column, in id order (the matching ids are the
     /// first ones at or after the prefix).
-    fn ids_with_prefix<T: From<String>>(
-        &self,
-        sql: &str,
-        prefix: &str,
-        limit: usize,
-    ) -> Result<Vec<T>> {
+    fn ids_with_prefix<T>(&self, sql: &str, prefix: &str, limit: usize) -> Result<Vec<T>>
+    where
+        T: From<String>,
+    {
         let rows = self.query(sql, &[&prefix, &clamp(limit)])?;
         Ok(rows
             .iter()

@@ -307,12 +307,10 @@ impl SqliteStore {
 
     /// Ids starting with `prefix` from one id column, in id order (a range scan on its index:
     /// the matching ids are the first ones at or after the prefix).
-    fn ids_with_prefix<T: From<String>>(
-        &self,
-        sql: &str,
-        prefix: &str,
-        limit: usize,
-    ) -> Result<Vec<T>> {
+    fn ids_with_prefix<T>(&self, sql: &str, prefix: &str, limit: usize) -> Result<Vec<T>>
+    where
+        T: From<String>,
+    {
         let conn = self.read()?;
         let mut stmt = conn.prepare_cached(sql).map_err(|e| self.e(e))?;
         let rows = stmt

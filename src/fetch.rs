@@ -37,6 +37,8 @@ pub struct FetchArgs {
     /// Print the ingest report with a `fetch` section as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub store: crate::StoreArg,
 }
 
 pub fn run(db: &Path, args: FetchArgs) -> Result<ExitCode> {

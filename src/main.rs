@@ -38,14 +38,23 @@ use storyline_store_sqlite::SqliteStore;
     after_help = "Start with `storyline demo`, then `storyline ingest DIR` on your own articles."
 )]
 struct Cli {
+    /// The store, for the commands that use one (each also takes `--db` after its name).
+    #[arg(long, visible_alias = "store", value_name = "DB")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The store option of the commands that read or write one (`analyze`, `eval` and `worker` use
+/// none, so they do not offer it).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StoreArg {
     /// The store to read and write: a SQLite file (a path or `sqlite://PATH`) or a PostgreSQL
     /// database (`postgres://USER@HOST:PORT/DB`, optionally `?schema=NAME`) [default:
     /// storyline.db; for `demo`, storyline-demo.db, so the example collection stays apart from
     /// your own articles].
-    #[arg(long, visible_alias = "store", global = true, env = "STORYLINE_DB")]
-    db: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
+    #[arg(long = "db", visible_alias = "store", value_name = "DB", env = "STORYLINE_DB")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -54,6 +63,8 @@ enum Command {
     Demo {
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        store: StoreArg,
     },
     /// Ingest files, directories (recursively) or standard input (`-`).
     Ingest {
@@ -81,13 +92,15 @@ enum Command {
         /// however its articles were cut into runs and batches); `regroup` can do it later.
         #[arg(long)]
         no_settle: bool,
+        #[command(flatten)]
+        store: StoreArg,
     },
     /// Prepare inputs from a work stream (parse, analyse, grouping features) and publish the
     /// analysed articles back to it; run as many as there are cores to spare, on any machine.
     Worker(StreamArgs),
     /// Group and store the analysed articles of a work stream, in stream order (run exactly one
     /// per store); a restart resumes after the last committed message.
-    Committer(StreamArgs),
+    Committer(CommitterArgs),
     /// What the store holds and, with --from, how far the work stream's workers and committer
     /// are behind.
     Status {
@@ -96,6 +109,8 @@ enum Command {
         from: Option<String>,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        store: StoreArg,
     },
     /// Recompute the stories of the stored articles (published on or after --since, or all) in
     /// date order, whatever order they were ingested in; story ids stay where membership does
@@ -111,6 +126,8 @@ enum Command {
         until: Option<String>,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        store: StoreArg,
     },
     /// List stories, newest first.
     Stories(StoriesArgs),
@@ -123,6 +140,8 @@ enum Command {
         /// `text` (default) or `html`: a self-contained page with the outlets side by side.
         #[arg(long, value_enum, default_value_t = StoryFormat::Text)]
         format: StoryFormat,
+        #[command(flatten)]
+        store: StoreArg,
     },
     /// Print one stored article: metadata and cleaned text.
     Article {
@@ -130,6 +149,8 @@ enum Command {
         id: String,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        store: StoreArg,
     },
     /// Analyse one document and print the analysis as JSON (nothing is stored).
     Analyze {
@@ -170,6 +191,8 @@ enum Command {
         /// Print what was indexed as JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        store: StoreArg,
     },
     /// Serve the stories over HTTP: a JSON API under /api/v1/ (OpenAPI document at
     /// /api/v1/openapi.json) and a web UI, with full-text search and a live stream of changed
@@ -181,12 +204,47 @@ enum Command {
         addr: std::net::SocketAddr,
         #[command(flatten)]
         index: search::IndexArg,
+        #[command(flatten)]
+        store: StoreArg,
     },
     /// Export every stored article, one JSON line each.
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
+        #[command(flatten)]
+        store: StoreArg,
     },
+}
+
+impl Command {
+    /// The store option, for the commands that use a store.
+    fn store(&self) -> Option<&StoreArg> {
+        match self {
+            Command::Demo { store, .. }
+            | Command::Ingest { store, .. }
+            | Command::Status { store, .. }
+            | Command::Regroup { store, .. }
+            | Command::Story { store, .. }
+            | Command::Article { store, .. }
+            | Command::Reindex { store, .. }
+            | Command::Serve { store, .. }
+            | Command::Export { store, .. } => Some(store),
+            Command::Committer(args) => Some(&args.store),
+            Command::Stories(args) => Some(&args.store),
+            Command::Fetch(args) => Some(&args.store),
+            Command::Search(args) => Some(&args.store),
+            Command::Worker(_) | Command::Analyze { .. } | Command::Eval { .. } => None,
+        }
+    }
+}
+
+/// The options of `storyline committer`: a work stream and the store it commits to.
+#[derive(clap::Args)]
+struct CommitterArgs {
+    #[command(flatten)]
+    stream: StreamArgs,
+    #[command(flatten)]
+    store: StoreArg,
 }
 
 /// The options of `storyline worker` and `storyline committer`.
@@ -237,6 +295,8 @@ struct StoriesArgs {
     /// Only stories with an article from this outlet (its exact name).
     #[arg(long)]
     outlet: Option<String>,
+    #[command(flatten)]
+    store: StoreArg,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -278,9 +338,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo { .. } => "storyline-demo.db",
         _ => "storyline.db",
     };
-    let db = cli.db.unwrap_or_else(|| PathBuf::from(default_db));
+    let given = cli.db.clone().or_else(|| cli.command.store().and_then(|s| s.db.clone()));
+    let db = given.unwrap_or_else(|| PathBuf::from(default_db));
     match cli.command {
-        Command::Demo { json } => demo(&db, json),
+        Command::Demo { json, .. } => demo(&db, json),
         Command::Ingest { paths, json, to: Some(url), .. } => {
             let stream = storyline_stream::WorkStream::parse(&url)?;
             let report = stream.publish_inputs(storyline_pipeline::read_paths(&paths).iter)?;
@@ -316,12 +377,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Committer(args) => {
+        Command::Committer(CommitterArgs { stream: args, .. }) => {
             let (stream, until) = args.open()?;
             let report = stream.run_committer(&*open(&db)?, until)?;
             print_ingest_report(&report, args.json)
         }
-        Command::Ingest { paths, json, threads, to: None, index, no_index, no_settle } => {
+        Command::Ingest { paths, json, threads, to: None, index, no_index, no_settle, .. } => {
             let store = &*open(&db)?;
             note_another_writer(&db);
             let dir = index.resolve(&db).filter(|_| !no_index);
@@ -330,8 +391,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })?;
             print_ingest_report(&report, json)
         }
-        Command::Status { from, json } => print_status(&*open(&db)?, from.as_deref(), json),
-        Command::Regroup { since, until, json } => {
+        Command::Status { from, json, .. } => print_status(&*open(&db)?, from.as_deref(), json),
+        Command::Regroup { since, until, json, .. } => {
             let days = storyline_pipeline::Days {
                 since: parse_day("--since", since)?,
                 until: parse_day("--until", until)?,
@@ -370,7 +431,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Story { id, json, format } => {
+        Command::Story { id, json, format, .. } => {
             let store = &*open(&db)?;
             let story = storyline_pipeline::find_story(store, &id)
                 .map_err(|e| hint(e, "see `storyline stories`"))?;
@@ -389,7 +450,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Article { id, json } => {
+        Command::Article { id, json, .. } => {
             let store = &*open(&db)?;
             let stored = storyline_pipeline::find_article(store, &id)
                 .map_err(|e| hint(e, "see `storyline export`"))?;
@@ -419,8 +480,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Fetch(args) => fetch::run(&db, args),
         Command::Search(args) => search::search(&db, args),
-        Command::Reindex { index, json } => search::reindex(&db, index, json),
-        Command::Serve { addr, index } => {
+        Command::Reindex { index, json, .. } => search::reindex(&db, index, json),
+        Command::Serve { addr, index, .. } => {
             let store: std::sync::Arc<dyn Store> = open(&db)?.into();
             let search = search::for_serving(&db, &index, &*store)?;
             let listener = std::net::TcpListener::bind(addr)
@@ -442,7 +503,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             storyline_server::run(listener, store, config, storyline_server::ctrl_c())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { format: ExportFormat::Jsonl } => {
+        Command::Export { format: ExportFormat::Jsonl, .. } => {
             export_jsonl(&*open(&db)?)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -735,7 +796,7 @@ fn analyze(
     };
     if published.is_some() {
         article.published = published;
-        article.published_origin = Some("argument".into());
+        article.published_origin = Some(storyline_model::DateOrigin::Argument);
     }
     if source.is_some() {
         article.source = source;

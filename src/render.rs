@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use storyline_model::{offsets, StoryReport, StorySummary, UNATTRIBUTED};
+use storyline_model::{offsets, ArticleId, ConflictKind, StoryReport, StorySummary, UNATTRIBUTED};
 use storyline_search::{Hit, SearchPage};
 use storyline_store::StoredArticle;
 
@@ -36,7 +36,7 @@ pub fn stories_table(stories: &[StorySummary]) -> String {
 }
 
 /// Cleaned text of each article, by id: what evidence spans point into.
-pub type Texts = BTreeMap<String, String>;
+pub type Texts = BTreeMap<ArticleId, String>;
 
 use storyline_compare::shown;
 
@@ -74,7 +74,7 @@ struct StoryView<'a> {
 
 impl StoryView<'_> {
     /// The labels of `ids`, as `[1][3]`.
-    fn cite(&self, ids: &[String]) -> String {
+    fn cite(&self, ids: &[ArticleId]) -> String {
         ids.iter().filter_map(|id| self.label.get(id.as_str())).map(|n| format!("[{n}]")).collect()
     }
 
@@ -121,8 +121,10 @@ impl StoryView<'_> {
         if !c.conflicts.is_empty() {
             section(out, "CONFLICTS");
             for conflict in c.conflicts.iter().take(shown::CONFLICTS) {
-                let kind =
-                    if conflict.kind.is_empty() { "conflict" } else { conflict.kind.as_str() };
+                let kind = match conflict.kind {
+                    ConflictKind::Unspecified => "conflict",
+                    kind => kind.as_str(),
+                };
                 let _ = writeln!(out, "! [{kind}] {}", conflict.about);
                 for claim in &conflict.claims {
                     let sentence = self
@@ -200,9 +202,9 @@ impl StoryView<'_> {
             out.push_str("(none found)\n");
         }
         // Per article, its first facts (the report ranks them), then how many more it has.
-        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut shown: BTreeMap<&ArticleId, usize> = BTreeMap::new();
         for f in &c.unique {
-            let n = shown.entry(f.article.as_str()).or_default();
+            let n = shown.entry(&f.article).or_default();
             *n += 1;
             if *n <= shown::UNIQUE {
                 let _ = writeln!(
@@ -219,7 +221,7 @@ impl StoryView<'_> {
                     out,
                     "  … {} more from {} (--json lists them all)",
                     n - shown::UNIQUE,
-                    self.cite(&[article.to_string()])
+                    self.cite(std::slice::from_ref(*article))
                 );
             }
         }
@@ -235,7 +237,7 @@ impl StoryView<'_> {
                 let _ = writeln!(
                     out,
                     "{:<16} {when}{} {}",
-                    t.date,
+                    t.date.to_string(),
                     clip(&t.text, 120),
                     self.cite(&t.articles)
                 );
@@ -325,15 +327,15 @@ pub fn article(s: &StoredArticle) -> String {
             let _ = writeln!(out, "{name:<10} {v}");
         }
     };
-    field(&mut out, "id", Some(a.id.clone()));
+    field(&mut out, "id", Some(a.id.to_string()));
     field(&mut out, "title", a.title.clone());
     field(&mut out, "source", a.source.clone());
     field(&mut out, "author", a.author.clone());
     field(&mut out, "published", a.published.map(|d| d.to_string()));
     field(&mut out, "language", a.language.clone());
     field(&mut out, "input", a.input_id.clone());
-    field(&mut out, "story", s.grouping.story.clone());
-    field(&mut out, "copy of", s.grouping.duplicate_of.clone());
+    field(&mut out, "story", s.grouping.story.as_ref().map(ToString::to_string));
+    field(&mut out, "copy of", s.grouping.duplicate_of.as_ref().map(ToString::to_string));
     let _ = writeln!(
         out,
         "{:<10} {} sentences, {} entities, {} dates, {} quotes, {} events",

@@ -39,6 +39,8 @@ pub struct SearchArgs {
     pub json: bool,
     #[command(flatten)]
     pub index: IndexArg,
+    #[command(flatten)]
+    pub store: crate::StoreArg,
 }
 
 /// Where the search index is.

@@ -771,3 +771,18 @@ fn processes_opening_a_new_store_at_once_all_succeed() {
         }
     }
 }
+
+/// `--db` is an option of the commands that use a store — after the command's name or before
+/// it — and is not offered where it would mean nothing (`analyze`).
+#[test]
+fn db_is_offered_where_a_store_is_used() {
+    let Scratch { _dir, db, .. } = scratch();
+    let bin = env!("CARGO_BIN_EXE_storyline");
+    let after = Command::new(bin).args(["stories", "--json", "--db"]).arg(&db).output().unwrap();
+    assert!(after.status.success(), "{}", stderr(&after));
+    assert_eq!(after.stdout, run(&db, &["stories", "--json"]).stdout, "before or after the name");
+    let help = Command::new(bin).args(["analyze", "--help"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&help.stdout).contains("--db"));
+    let refused = Command::new(bin).args(["analyze", "--db"]).arg(&db).arg("-").output().unwrap();
+    assert!(!refused.status.success() && stderr(&refused).contains("--db"), "{}", stderr(&refused));
+}

@@ -109,7 +109,7 @@ fn dump(db: &Path) -> Vec<(u64, String, String)> {
         .for_each_grouping_record(&mut |r| {
             let g = &r.grouping;
             let grouping = format!("{:?} {:?} {:?}", g.story, g.duplicate_of, g.storyline);
-            rows.push((r.seq, r.id, grouping));
+            rows.push((r.seq, r.id.into_string(), grouping));
             Ok(())
         })
         .unwrap();

@@ -23,7 +23,11 @@ fn pub_date() -> Option<Date> {
 }
 
 fn time_value(a: &Analysis, text: &str) -> Vec<Option<String>> {
-    a.times.iter().filter(|t| t.text == text).map(|t| t.value.clone()).collect()
+    a.times
+        .iter()
+        .filter(|t| t.text == text)
+        .map(|t| t.value.as_ref().map(ToString::to_string))
+        .collect()
 }
 
 fn quote_speaker(a: &Analysis, body: &str, starts: &str) -> Option<String> {

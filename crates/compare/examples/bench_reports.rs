@@ -16,7 +16,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use storyline_model::{Article, Grouping};
+use storyline_model::{Article, Grouping, StoryId};
 
 /// The documents of the first Multi-News clusters, in file order, until `needed` are read.
 fn documents(path: &Path, needed: usize) -> Vec<String> {
@@ -76,7 +76,7 @@ fn main() {
     let analyse_secs = t.elapsed().as_secs_f64();
     let mut times: Vec<(f64, usize, usize)> = Vec::new();
     for chunk in articles.chunks(per_story).filter(|c| c.len() == per_story) {
-        let id = chunk[0].0.id.clone();
+        let id = StoryId::started_by(&chunk[0].0.id);
         let sentences: usize = chunk.iter().map(|(a, _)| a.analysis.sentences.len()).sum();
         let t = Instant::now();
         let report = storyline_compare::report(&id, chunk);

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use storyline_model::{Conflict, ConflictClaim, Date};
+use storyline_model::{Conflict, ConflictClaim, ConflictKind, Date, Timex};
 
 use crate::entities::EntityIndex;
 use crate::facts::Claim;
@@ -205,7 +205,7 @@ fn same_announcement(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
 }
 
 fn claim(story: &Story, c: &Claim, value: String) -> ConflictClaim {
-    ConflictClaim { article: story.id(c.art).to_string(), value, evidence: c.span }
+    ConflictClaim { article: story.id(c.art).clone(), value, evidence: c.span }
 }
 
 fn days_apart(a: Date, b: Date) -> i32 {
@@ -259,7 +259,11 @@ fn description_conflicts(story: &Story, claims: &[Claim]) -> (Vec<Conflict>, Vec
             }
         }
         disputed.extend(members);
-        out.push(Conflict { about: kind.name.to_string(), claims: cl, kind: "description".into() });
+        out.push(Conflict {
+            about: kind.name.to_string(),
+            claims: cl,
+            kind: ConflictKind::Description,
+        });
     }
     (out, disputed)
 }
@@ -347,7 +351,7 @@ fn attribution_conflicts(
                 .iter()
                 .map(|&(ci, sp)| claim(story, &claims[ci], index.clusters[sp].canonical.clone()))
                 .collect(),
-            kind: "attribution".into(),
+            kind: ConflictKind::Attribution,
         });
     }
     (out, disputed)
@@ -384,7 +388,7 @@ fn date_conflicts(story: &Story, claims: &[Claim]) -> (Vec<Conflict>, Vec<usize>
         out.push(Conflict {
             about: "date of the announced event".into(),
             claims: cl,
-            kind: "date".into(),
+            kind: ConflictKind::Date,
         });
     }
     (out, disputed)
@@ -510,10 +514,11 @@ fn starts(story: &Story, claims: &[Claim]) -> Vec<(usize, Date, bool, &'static s
         let span = claim.span;
         let times = &story.arts[ai].analysis.times;
         for t in times.iter().filter(|t| span.start <= t.start && t.start < span.end) {
-            let Some(v) = t.value.as_deref() else { continue };
-            let parsed = match v.len() {
-                10 => v.parse::<Date>().ok().map(|d| (d, true)),
-                7 => format!("{v}-01").parse::<Date>().ok().map(|d| (d, false)),
+            let parsed = match t.value {
+                Some(Timex::Day(d)) => Some((d, true)),
+                Some(Timex::Month { year, month }) => {
+                    Date::new(year, month as i8, 1).ok().map(|d| (d, false))
+                }
                 _ => None,
             };
             if let Some((d, precise)) = parsed {
@@ -567,23 +572,23 @@ fn internal(
                 continue;
             }
             let other = claims[start_claim].art;
-            let kind = if other == ai { "internal" } else { "date" };
+            let kind = if other == ai { ConflictKind::Internal } else { ConflictKind::Date };
             involved.extend([c, start_claim]);
             out.push(Conflict {
                 about: format!("{unit} count since {begun} (start date given in the story)"),
                 claims: vec![
                     ConflictClaim {
-                        article: story.id(ai).to_string(),
+                        article: story.id(ai).clone(),
                         value: format!("its {nth} {unit}"),
                         evidence: claims[c].span,
                     },
                     ConflictClaim {
-                        article: story.id(other).to_string(),
+                        article: story.id(other).clone(),
                         value: format!("began {begun}: its {} {unit}", ordinal_word(expected)),
                         evidence: claims[start_claim].span,
                     },
                 ],
-                kind: kind.into(),
+                kind,
             });
         }
     }
@@ -600,21 +605,21 @@ fn ordinal_word(n: i64) -> String {
 /// Orders conflicts: numbers and dates first, then descriptions, attribution, internal; within a
 /// kind, more outlets first (stable otherwise).
 pub(crate) fn rank(story: &Story, conflicts: &mut [Conflict]) {
-    let priority = |k: &str| match k {
-        "number" => 0,
-        "date" => 1,
-        "description" => 2,
-        "attribution" => 3,
-        _ => 4,
+    let priority = |k: ConflictKind| match k {
+        ConflictKind::Number => 0,
+        ConflictKind::Date => 1,
+        ConflictKind::Description => 2,
+        ConflictKind::Attribution => 3,
+        ConflictKind::Internal | ConflictKind::Unspecified => 4,
     };
     conflicts.sort_by_cached_key(|c| {
         let outlets: BTreeSet<&str> = c
             .claims
             .iter()
-            .filter_map(|cl| (0..story.len()).find(|&i| story.id(i) == cl.article))
+            .filter_map(|cl| (0..story.len()).find(|&i| *story.id(i) == cl.article))
             .map(|i| story.outlet[i].as_str())
             .collect();
-        (priority(&c.kind), std::cmp::Reverse(outlets.len()))
+        (priority(c.kind), std::cmp::Reverse(outlets.len()))
     });
 }
 
@@ -694,7 +699,7 @@ pub(crate) fn figures(
         };
         let names = crate::facts::names(index, anchors.remove(&kind).unwrap_or_default());
         let about = if names.is_empty() { what } else { format!("{what} · {names}") };
-        out.push(Conflict { about, claims: cl, kind: "number".into() });
+        out.push(Conflict { about, claims: cl, kind: ConflictKind::Number });
     }
     (out, disputed)
 }
@@ -836,7 +841,7 @@ pub(crate) fn denials(
                 claim(story, a, pa[&word].1.clone()),
                 claim(story, b, pb[&word].1.clone()),
             ],
-            kind: "description".into(),
+            kind: ConflictKind::Description,
         });
     }
     (out, disputed)
@@ -882,7 +887,7 @@ pub(crate) fn days_and_years(
         }
         let one = |s: &BTreeSet<Date>| (s.len() == 1).then(|| *s.first().expect("one"));
         let conflict = if let (Some(da), Some(db)) = (one(&a.days), one(&b.days)) {
-            (da != db).then(|| ("date", da.to_string(), db.to_string()))
+            (da != db).then(|| (ConflictKind::Date, da.to_string(), db.to_string()))
         } else if let (1, 1) = (a.years.len(), b.years.len()) {
             let (ya, yb) = (a.years.first().expect("one"), b.years.first().expect("one"));
             // The same word before both years ("since 1979" / "since 1978"): one thing dated.
@@ -890,7 +895,7 @@ pub(crate) fn days_and_years(
                 |c: &Claim, y: i16| word_before(story.slice(c.art, c.span), &y.to_string());
             let same_role = before(a, *ya).is_some() && before(a, *ya) == before(b, *yb);
             (ya != yb && same_role && a.days.is_empty() && b.days.is_empty())
-                .then(|| ("date", ya.to_string(), yb.to_string()))
+                .then(|| (ConflictKind::Date, ya.to_string(), yb.to_string()))
         } else {
             None
         };
@@ -903,11 +908,7 @@ pub(crate) fn days_and_years(
         if words.len() > 10 {
             about.push('…');
         }
-        out.push(Conflict {
-            about,
-            claims: vec![claim(story, a, va), claim(story, b, vb)],
-            kind: kind.into(),
-        });
+        out.push(Conflict { about, claims: vec![claim(story, a, va), claim(story, b, vb)], kind });
     }
     (out, disputed)
 }

@@ -256,7 +256,7 @@ impl EntityIndex {
                 canonical: c.canonical.clone(),
                 kind: c.kind,
                 aliases: c.aliases.iter().cloned().collect(),
-                articles: c.articles.iter().map(|&a| story.id(a).to_string()).collect(),
+                articles: c.articles.iter().map(|&a| story.id(a).clone()).collect(),
                 mentions: c.mentions,
             })
             .collect();

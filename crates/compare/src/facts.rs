@@ -24,8 +24,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use storyline_model::{
-    AgreedFact, Comparison, Conflict, ConflictClaim, Date, EntityType, Evidence, Span, TimeType,
-    UniqueFact,
+    AgreedFact, Comparison, Conflict, ConflictClaim, ConflictKind, Date, EntityType, EventType,
+    Evidence, Span, TimeType, Timex, UniqueFact,
 };
 
 use crate::align;
@@ -53,13 +53,13 @@ pub(crate) struct Claim {
     pub(crate) places: BTreeSet<usize>,
     pub(crate) entities: BTreeSet<usize>,
     /// (event type, actor entity, target entity if any).
-    pub(crate) events: BTreeSet<(String, usize, Option<usize>)>,
+    pub(crate) events: BTreeSet<(EventType, usize, Option<usize>)>,
     /// Normalised texts of the quotations it carries (three words or more).
     pub(crate) quotes: BTreeSet<String>,
     pub(crate) words: BTreeSet<String>,
     pub(crate) n_words: usize,
     /// PLOVER types of its events.
-    pub event_types: BTreeSet<String>,
+    pub event_types: BTreeSet<EventType>,
     /// Days other than the article's publication day (the day of the event, not of the report).
     pub event_days: BTreeSet<Date>,
     /// Whether every event day lies after the publication day (an announcement).
@@ -189,9 +189,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                 term_norm: 0.0,
             };
             for t in sentence_times {
-                if let Some(y) =
-                    t.value.as_deref().filter(|v| v.len() == 4).and_then(|v| v.parse().ok())
-                {
+                if let Some(Timex::Year(y)) = t.value {
                     c.years.insert(y);
                 }
                 if t.kind == TimeType::Time && !names_a_day(&t.text) {
@@ -234,13 +232,13 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
             }
             c.quotes.extend(quoted_segments(text));
             for ev in events.get(&si).into_iter().flatten() {
-                c.event_types.insert(ev.kind.clone());
-                if let Some(d) = event_day(ev.date.as_deref()) {
+                c.event_types.insert(ev.kind);
+                if let Some(d) = ev.date.as_ref().and_then(Timex::day) {
                     c.days.insert(d);
                 }
                 if let Some(actor) = ev.actor.as_deref().and_then(|n| index.resolve(n)) {
                     let target = ev.target.as_deref().and_then(|n| index.resolve(n));
-                    c.events.insert((ev.kind.clone(), actor, target));
+                    c.events.insert((ev.kind, actor, target));
                 }
                 if let Some(place) = ev.place.as_deref().and_then(|n| index.resolve(n)) {
                     c.anchors.insert(place);
@@ -313,10 +311,6 @@ fn names_a_day(text: &str) -> bool {
     calendar::WEEKDAYS.iter().chain(DAYS).any(|w| lower.contains(w))
         || lower.chars().any(|c| c.is_ascii_digit())
             && lower.split(|c: char| !c.is_alphabetic()).any(calendar::is_month)
-}
-
-fn event_day(value: Option<&str>) -> Option<Date> {
-    value?.get(..10)?.parse().ok()
 }
 
 /// Pairs of claims of different articles that share a key: a day, a figure, an anchor, a
@@ -502,7 +496,7 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         .sort_by_key(|m| (std::cmp::Reverse(outlets(m)), std::cmp::Reverse(m.len()), m[0]));
 
     let evidence = |c: usize| Evidence {
-        article: story.id(claims[c].art).to_string(),
+        article: story.id(claims[c].art).clone(),
         start: claims[c].span.start,
         end: claims[c].span.end,
     };
@@ -510,7 +504,7 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         .iter()
         .map(|m| AgreedFact {
             fact: fact_text(story, &claims, m),
-            articles: m.iter().map(|&c| story.id(claims[c].art).to_string()).collect(),
+            articles: m.iter().map(|&c| story.id(claims[c].art).clone()).collect(),
             evidence: m.iter().map(|&c| evidence(c)).collect(),
         })
         .collect();
@@ -527,7 +521,7 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
     disputed.extend(more_disputed);
     for c in date_conflicts(story, index) {
         let covered = conflicts.iter().any(|k| {
-            k.kind == "date"
+            k.kind == ConflictKind::Date
                 && c.claims.iter().all(|x| {
                     k.claims.iter().any(|y| y.article == x.article && y.evidence == x.evidence)
                 })
@@ -562,7 +556,7 @@ pub(crate) fn compare(story: &Story, index: &EntityIndex) -> Compared {
         .iter()
         .map(|&c| UniqueFact {
             fact: story.slice(claims[c].art, claims[c].span).to_string(),
-            article: story.id(claims[c].art).to_string(),
+            article: story.id(claims[c].art).clone(),
             evidence: vec![evidence(c)],
         })
         .collect();
@@ -602,15 +596,16 @@ pub(crate) fn names(index: &EntityIndex, ids: impl IntoIterator<Item = usize>) -
 /// One event (type, actor, target) dated on different days by different outlets.
 fn date_conflicts(story: &Story, index: &EntityIndex) -> Vec<Conflict> {
     /// (event type, actor entity, target).
-    type Key = (String, usize, Option<String>);
+    type Key = (EventType, usize, Option<String>);
     /// How one article dates an event: its days, places, and the first evidence sentence.
     type Dating = (BTreeSet<Date>, BTreeSet<String>, Span);
     let mut seen: BTreeMap<Key, BTreeMap<usize, Dating>> = BTreeMap::new();
     for ai in (0..story.len()).filter(|&i| story.is_original(i)) {
         for ev in &story.arts[ai].analysis.events {
-            let (Some(actor), Some(day)) =
-                (ev.actor.as_deref().and_then(|n| index.resolve(n)), event_day(ev.date.as_deref()))
-            else {
+            let (Some(actor), Some(day)) = (
+                ev.actor.as_deref().and_then(|n| index.resolve(n)),
+                ev.date.as_ref().and_then(Timex::day),
+            ) else {
                 continue;
             };
             let target = ev
@@ -620,11 +615,11 @@ fn date_conflicts(story: &Story, index: &EntityIndex) -> Vec<Conflict> {
             let Some(&span) = story.sentences[ai].get(ev.sentence) else {
                 continue;
             };
-            let entry = seen
-                .entry((ev.kind.clone(), actor, target))
-                .or_default()
-                .entry(ai)
-                .or_insert((BTreeSet::new(), BTreeSet::new(), span));
+            let entry = seen.entry((ev.kind, actor, target)).or_default().entry(ai).or_insert((
+                BTreeSet::new(),
+                BTreeSet::new(),
+                span,
+            ));
             entry.0.insert(day);
             if let Some(p) = &ev.place {
                 entry.1.insert(p.to_lowercase());
@@ -646,12 +641,12 @@ fn date_conflicts(story: &Story, index: &EntityIndex) -> Vec<Conflict> {
             continue;
         }
         out.push(Conflict {
-            kind: "date".into(),
+            kind: ConflictKind::Date,
             about: format!("date of {kind} by {}", index.clusters[actor].canonical),
             claims: dated
                 .iter()
                 .map(|&(a, d, _, s)| ConflictClaim {
-                    article: story.id(a).to_string(),
+                    article: story.id(a).clone(),
                     value: d.to_string(),
                     evidence: s,
                 })

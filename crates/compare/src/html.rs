@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use storyline_model::{offsets::CharIndex, StoryReport, UNATTRIBUTED};
+use storyline_model::{offsets::CharIndex, ArticleId, StoryReport, UNATTRIBUTED};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -42,9 +42,9 @@ top:.35em;width:.7em;height:.7em;border-radius:50%;background:#555}\
 
 /// The page for `report`; `texts` maps article ids to their cleaned text (what evidence spans
 /// point into). Articles without a text are listed without a column.
-pub fn render(report: &StoryReport, texts: &BTreeMap<String, String>) -> String {
+pub fn render(report: &StoryReport, texts: &BTreeMap<ArticleId, String>) -> String {
     let label = labels(report);
-    let cite = |ids: &mut dyn Iterator<Item = &String>| cite(&label, ids);
+    let cite = |ids: &mut dyn Iterator<Item = &ArticleId>| cite(&label, ids);
     let mut out = String::new();
     let title = escape(&report.headline);
     let _ = write!(
@@ -65,7 +65,7 @@ pub fn render(report: &StoryReport, texts: &BTreeMap<String, String>) -> String 
                 out,
                 "<div class=\"conflict-box\"><b>{}</b> <span class=\"meta\">({})</span><ul>",
                 escape(&k.about),
-                escape(&k.kind)
+                escape(k.kind.as_str())
             );
             for cl in &k.claims {
                 let sentence = texts
@@ -106,7 +106,7 @@ pub fn render(report: &StoryReport, texts: &BTreeMap<String, String>) -> String 
             let _ = write!(
                 out,
                 "<div{class}><span class=\"date\">{}</span>{}{note} <span class=\"src\">{}</span></div>",
-                escape(&t.date),
+                t.date,
                 escape(&t.text),
                 cite(&mut t.articles.iter())
             );
@@ -136,9 +136,9 @@ pub fn render(report: &StoryReport, texts: &BTreeMap<String, String>) -> String 
 /// The "outlets side by side" section: one column per article with a text, its claims highlighted
 /// (agreed, unique, in conflict), with a legend. An HTML fragment, every text escaped; the web UI
 /// embeds it in its story page.
-pub fn side_by_side(report: &StoryReport, texts: &BTreeMap<String, String>) -> String {
+pub fn side_by_side(report: &StoryReport, texts: &BTreeMap<ArticleId, String>) -> String {
     let label = labels(report);
-    let cite = |ids: &mut dyn Iterator<Item = &String>| cite(&label, ids);
+    let cite = |ids: &mut dyn Iterator<Item = &ArticleId>| cite(&label, ids);
     let c = &report.comparison;
     let mut out = String::new();
     // Highlights per article: (start, end, class, note); conflicts win over agreed over unique.
@@ -210,7 +210,7 @@ fn labels(report: &StoryReport) -> BTreeMap<&str, usize> {
 }
 
 /// The labels of `ids`, as `[1][3]`.
-fn cite(label: &BTreeMap<&str, usize>, ids: &mut dyn Iterator<Item = &String>) -> String {
+fn cite(label: &BTreeMap<&str, usize>, ids: &mut dyn Iterator<Item = &ArticleId>) -> String {
     ids.filter_map(|id| label.get(id.as_str())).map(|n| format!("[{n}]")).collect()
 }
 
@@ -256,7 +256,7 @@ mod tests {
     #[test]
     fn hostile_text_is_escaped_and_claims_marked() {
         let text = "<script>alert(1)</script> Talks open on Thursday. Other & more.".to_string();
-        let id = "a1".to_string();
+        let id = ArticleId::new("a1");
         let start = text.chars().position(|c| c == 'T').unwrap();
         let report = StoryReport {
             id: "s1".into(),

@@ -26,8 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use storyline_model::offsets::CharIndex;
 use storyline_model::{
-    Article, ArticleRef, Date, Evidence, Grouping, InferredDate, OutletCoverage, Span, StoryId,
-    StoryReport, TitleOrigin, UNATTRIBUTED,
+    Article, ArticleId, ArticleRef, Date, Evidence, Grouping, InferredDate, OutletCoverage, Span,
+    StoryId, StoryReport, Timex, TitleOrigin, UNATTRIBUTED,
 };
 
 pub use align::{FEATURE_NAMES, N_FEATURES};
@@ -106,8 +106,8 @@ pub fn alignment_pairs(articles: &[(Article, Grouping)]) -> Vec<AlignmentPair> {
     facts::pair_features(&story, &index)
         .into_iter()
         .map(|(x, y, features)| AlignmentPair {
-            a: Evidence { article: story.id(x.0).to_string(), start: x.1.start, end: x.1.end },
-            b: Evidence { article: story.id(y.0).to_string(), start: y.1.start, end: y.1.end },
+            a: Evidence { article: story.id(x.0).clone(), start: x.1.start, end: x.1.end },
+            b: Evidence { article: story.id(y.0).clone(), start: y.1.start, end: y.1.end },
             probability: align::probability(&features),
             features,
         })
@@ -150,7 +150,7 @@ fn infer_published(story: &Story, compared: &facts::Compared, i: usize) -> Optio
         .iter()
         .take(2)
         .map(|&c| Evidence {
-            article: story.id(i).to_string(),
+            article: story.id(i).clone(),
             start: compared.claims[c].span.start,
             end: compared.claims[c].span.end,
         })
@@ -159,7 +159,7 @@ fn infer_published(story: &Story, compared: &facts::Compared, i: usize) -> Optio
         .analysis
         .times
         .iter()
-        .filter(|t| t.value.as_deref().is_some_and(|v| v.starts_with("XXXX-")))
+        .filter(|t| t.value.as_ref().is_some_and(Timex::year_unknown))
         .filter_map(|t| story.day_of(i, t).map(|d| (d, t)))
         .filter(|(d, _)| *d > date && d.since(date).is_ok_and(|s| s.get_days() <= 7))
         .max_by_key(|(d, _)| *d);
@@ -189,11 +189,7 @@ fn infer_published(story: &Story, compared: &facts::Compared, i: usize) -> Optio
         if past {
             date = d;
             reason = format!("{reason}; it reports {} ({d}) as past", t.text);
-            evidence.push(Evidence {
-                article: story.id(i).to_string(),
-                start: t.start,
-                end: t.end,
-            });
+            evidence.push(Evidence { article: story.id(i).clone(), start: t.start, end: t.end });
         }
     }
     Some(InferredDate { date, reason, evidence })
@@ -210,13 +206,13 @@ fn outlets(story: &Story, compared: &facts::Compared) -> Vec<OutletCoverage> {
     let mut out: Vec<OutletCoverage> = by_outlet
         .values()
         .map(|arts| {
-            let ids: BTreeSet<&str> = arts.iter().map(|&i| story.id(i)).collect();
+            let ids: BTreeSet<&ArticleId> = arts.iter().map(|&i| story.id(i)).collect();
             let name = arts
                 .iter()
                 .find_map(|&i| story.arts[story.original_of[i].unwrap_or(i)].source.clone())
                 .unwrap_or_else(|| UNATTRIBUTED.to_string());
             let agreed: Vec<usize> = (0..comparison.agreed.len())
-                .filter(|&f| comparison.agreed[f].articles.iter().any(|a| ids.contains(a.as_str())))
+                .filter(|&f| comparison.agreed[f].articles.iter().any(|a| ids.contains(a)))
                 .collect();
             // Left out only when no article of the outlet carries the fact in any words.
             let missing: Vec<usize> = (0..comparison.agreed.len())
@@ -224,20 +220,13 @@ fn outlets(story: &Story, compared: &facts::Compared) -> Vec<OutletCoverage> {
                 .collect();
             OutletCoverage {
                 outlet: name,
-                articles: ids.iter().map(|s| s.to_string()).collect(),
+                articles: ids.iter().map(|&id| id.clone()).collect(),
                 agreed,
                 missing,
-                unique: comparison
-                    .unique
-                    .iter()
-                    .filter(|u| ids.contains(u.article.as_str()))
-                    .count(),
+                unique: comparison.unique.iter().filter(|u| ids.contains(&u.article)).count(),
                 conflicts: (0..comparison.conflicts.len())
                     .filter(|&c| {
-                        comparison.conflicts[c]
-                            .claims
-                            .iter()
-                            .any(|cl| ids.contains(cl.article.as_str()))
+                        comparison.conflicts[c].claims.iter().any(|cl| ids.contains(&cl.article))
                     })
                     .collect(),
             }
@@ -330,7 +319,7 @@ impl<'a> Story<'a> {
         self.arts.len()
     }
 
-    pub fn id(&self, i: usize) -> &'a str {
+    pub fn id(&self, i: usize) -> &'a ArticleId {
         &self.arts[i].id
     }
 
@@ -378,11 +367,9 @@ impl<'a> Story<'a> {
             }
         }
         let anchor = inferred.or_else(|| self.date())?;
-        let rest = t.value.as_deref()?.strip_prefix("XXXX-")?;
-        let (month, day) = rest.get(..5)?.split_once('-')?;
-        let (month, day): (i8, i8) = (month.parse().ok()?, day.parse().ok()?);
+        let Some(Timex::UnanchoredDay { month, day, .. }) = t.value else { return None };
         (anchor.year() - 1..=anchor.year() + 1)
-            .filter_map(|y| Date::new(y, month, day).ok())
+            .filter_map(|y| Date::new(y, month as i8, day as i8).ok())
             .min_by_key(|d| d.since(anchor).map_or(i32::MAX, |s| s.get_days().abs()))
     }
 

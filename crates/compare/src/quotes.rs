@@ -107,12 +107,12 @@ pub(crate) fn quotes(story: &Story, index: &EntityIndex) -> Vec<StoryQuote> {
             StoryQuote {
                 speaker: g.speaker.clone(),
                 text: g.text.clone(),
-                articles: articles_of(g).into_iter().map(|a| story.id(a).to_string()).collect(),
+                articles: articles_of(g).into_iter().map(|a| story.id(a).clone()).collect(),
                 evidence: g
                     .members
                     .iter()
                     .map(|&(a, s)| Evidence {
-                        article: story.id(a).to_string(),
+                        article: story.id(a).clone(),
                         start: s.start,
                         end: s.end,
                     })

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use storyline_model::{Span, SummarySentence};
+use storyline_model::{ArticleId, Span, SummarySentence};
 
 use crate::facts::Compared;
 use storyline_text::{stem, stop, tokens};
@@ -26,7 +26,7 @@ fn overlaps(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
 pub(crate) fn summary(story: &Story, compared: &Compared) -> Vec<SummarySentence> {
     let mut out: Vec<SummarySentence> = Vec::new();
     let mut chosen: Vec<BTreeSet<String>> = Vec::new();
-    let mut push = |text: &str, sources: Vec<String>, out: &mut Vec<SummarySentence>| {
+    let mut push = |text: &str, sources: Vec<ArticleId>, out: &mut Vec<SummarySentence>| {
         let words = content_words(text);
         if out.len() >= MAX_SENTENCES
             || words.is_empty()
@@ -48,7 +48,7 @@ pub(crate) fn summary(story: &Story, compared: &Compared) -> Vec<SummarySentence
         return out;
     };
     // The agreed fact (if any) a sentence of the headline article belongs to gives its sources.
-    let sources_of = |span: Span| -> Vec<String> {
+    let sources_of = |span: Span| -> Vec<ArticleId> {
         compared
             .agreed_members
             .iter()
@@ -57,7 +57,7 @@ pub(crate) fn summary(story: &Story, compared: &Compared) -> Vec<SummarySentence
                 m.iter().any(|&c| compared.claims[c].art == hl && compared.claims[c].span == span)
             })
             .map(|(_, f)| f.articles.clone())
-            .unwrap_or_else(|| vec![story.id(hl).to_string()])
+            .unwrap_or_else(|| vec![story.id(hl).clone()])
     };
     let mut lead_taken = false;
     for &span in &story.sentences[hl] {

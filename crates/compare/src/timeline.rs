@@ -60,14 +60,14 @@ pub(crate) fn timeline(story: &Story) -> Vec<TimelineEntry> {
     days.into_iter()
         .map(|(day, e)| TimelineEntry {
             future: latest.is_some_and(|l| day > l),
-            date: day.to_string(),
+            date: day,
             text: e.text,
-            articles: e.articles.iter().map(|&a| story.id(a).to_string()).collect(),
+            articles: e.articles.iter().map(|&a| story.id(a).clone()).collect(),
             evidence: e
                 .evidence
                 .iter()
                 .map(|&(a, s)| Evidence {
-                    article: story.id(a).to_string(),
+                    article: story.id(a).clone(),
                     start: s.start,
                     end: s.end,
                 })
@@ -126,7 +126,7 @@ pub fn timeline_of(
             }
             let Some(day) = t.day() else { continue };
             // Only values that name one day ("2009-05-04", not a month or a week).
-            if t.value.as_deref().is_some_and(|v| v.len() != 10) || !in_range(day) {
+            if !matches!(t.value, Some(storyline_model::Timex::Day(_))) || !in_range(day) {
                 continue;
             }
             if let Some(si) = a.analysis.sentence_of(t.start) {

@@ -27,7 +27,7 @@ fn article(id: &str, outlet: &str, date: &str, sentences: &[&str]) -> (Article, 
         title: Some("Floods force thousands from Brenmoor".into()),
         title_origin: TitleOrigin::Given,
         published: Some(published),
-        published_origin: Some("record".into()),
+        published_origin: Some(storyline_model::DateOrigin::Record),
         source: Some(outlet.into()),
         author: None,
         language: Some("en".into()),
@@ -54,7 +54,7 @@ fn probe_dated(
         article("a", "Harbor Ledger", "2026-03-08", &BASE),
         article("b", "Valley Courier", second_date, &other),
     ];
-    let report = storyline_compare::report(&"s".to_string(), &arts);
+    let report = storyline_compare::report(&"s".into(), &arts);
     (arts, report)
 }
 
@@ -119,7 +119,7 @@ fn a_different_amount_of_money_is_a_conflict_and_the_fact_stays_agreed() {
     let (arts, r) = probe(2, changed);
     let found = conflicts_on(&arts, &r, 2, changed);
     assert_eq!(found.len(), 1, "{:#?}", r.comparison.conflicts);
-    assert_eq!(found[0].kind, "number");
+    assert_eq!(found[0].kind.as_str(), "number");
     assert!(agreed(&arts, &r, 2, changed));
     assert!(!unique_sentences(&arts, &r).contains(&changed));
 }
@@ -142,7 +142,7 @@ fn a_different_day_for_one_statement_is_a_conflict() {
     let (arts, r) = probe(4, changed);
     let found = conflicts_on(&arts, &r, 4, changed);
     assert_eq!(found.len(), 1, "{:#?}", r.comparison.conflicts);
-    assert_eq!(found[0].kind, "date");
+    assert_eq!(found[0].kind.as_str(), "date");
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn a_denied_description_is_a_conflict() {
     let (arts, r) = probe(1, changed);
     let found = conflicts_on(&arts, &r, 1, changed);
     assert_eq!(found.len(), 1, "{:#?}", r.comparison.conflicts);
-    assert_eq!(found[0].kind, "description");
+    assert_eq!(found[0].kind.as_str(), "description");
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn an_outlet_leaves_out_only_what_it_carries_in_no_words() {
         article("b", "Valley Courier", "2026-03-08", &BASE),
         article("c", "Coast Post", "2026-03-08", &BASE[..3]),
     ];
-    let r = storyline_compare::report(&"s".to_string(), &arts);
+    let r = storyline_compare::report(&"s".into(), &arts);
     for o in &r.outlets {
         let carries_all = o.articles.iter().any(|a| a != "c");
         if carries_all {

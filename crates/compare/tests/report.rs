@@ -42,7 +42,7 @@ impl B {
             title: Some(title.into()),
             title_origin: TitleOrigin::Given,
             published: Some(published.parse().unwrap()),
-            published_origin: Some("record".into()),
+            published_origin: Some(storyline_model::DateOrigin::Record),
             source: Some(source.into()),
             author: None,
             language: Some("en".into()),
@@ -102,7 +102,7 @@ impl B {
 
     fn event(mut self, kind: &str, actor: &str, date: Option<&str>, sentence: usize) -> Self {
         self.0.analysis.events.push(Event {
-            kind: kind.into(),
+            kind: kind.parse().expect("a PLOVER type"),
             trigger: None,
             actor: Some(actor.into()),
             target: None,
@@ -211,7 +211,7 @@ fn text_of<'a>(arts: &'a [(Article, Grouping)], id: &str) -> &'a str {
 #[test]
 fn articles_originals_first_by_date_and_headline() {
     let arts = story();
-    let r = report(&"s1".to_string(), &arts);
+    let r = report(&"s1".into(), &arts);
     let ids: Vec<&str> = r.articles.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["aaaa", "bbbb", "cccc", "dddd"]);
     assert_eq!(r.articles[3].duplicate_of.as_deref(), Some("cccc"));
@@ -223,7 +223,7 @@ fn articles_originals_first_by_date_and_headline() {
 
 #[test]
 fn entities_merge_spelling_variants_across_articles() {
-    let r = report(&"s1".to_string(), &story());
+    let r = report(&"s1".into(), &story());
     let mayor: Vec<&StoryEntity> = r.entities.iter().filter(|e| e.kind == PER).collect();
     assert_eq!(mayor.len(), 1, "{mayor:#?}");
     let m = mayor[0];
@@ -243,7 +243,7 @@ fn entities_merge_spelling_variants_across_articles() {
 #[test]
 fn quotes_grouped_by_speaker_across_articles() {
     let arts = story();
-    let r = report(&"s1".to_string(), &arts);
+    let r = report(&"s1".into(), &arts);
     assert_eq!(r.quotes.len(), 2, "{:#?}", r.quotes);
     let speaker = &r.quotes[0].speaker;
     assert!(
@@ -264,8 +264,8 @@ fn quotes_grouped_by_speaker_across_articles() {
 #[test]
 fn timeline_groups_days_sorted_with_evidence() {
     let arts = story();
-    let r = report(&"s1".to_string(), &arts);
-    let dates: Vec<&str> = r.timeline.iter().map(|t| t.date.as_str()).collect();
+    let r = report(&"s1".into(), &arts);
+    let dates: Vec<String> = r.timeline.iter().map(|t| t.date.to_string()).collect();
     assert_eq!(dates, ["2025-03-03", "2025-03-05"], "month-only values are not days");
     let inquiry = &r.timeline[1];
     assert_eq!(inquiry.articles, ["aaaa", "bbbb", "cccc", "dddd"]);
@@ -280,13 +280,13 @@ fn timeline_groups_days_sorted_with_evidence() {
 #[test]
 fn agreed_fact_matches_different_words_by_date_and_place() {
     let arts = story();
-    let r = report(&"s1".to_string(), &arts);
+    let r = report(&"s1".into(), &arts);
     let inquiry = r
         .comparison
         .agreed
         .iter()
         .find(|f| {
-            f.articles.contains(&"bbbb".to_string())
+            f.articles.contains(&"bbbb".into())
                 && f.evidence.iter().any(|e| {
                     e.article == "aaaa"
                         && slice(text_of(&arts, "aaaa"), e.start, e.end).contains("inquiry")
@@ -307,7 +307,7 @@ fn agreed_fact_matches_different_words_by_date_and_place() {
 #[test]
 fn unique_fact_and_syndicated_copy_stays_unique() {
     let arts = story();
-    let r = report(&"s1".to_string(), &arts);
+    let r = report(&"s1".into(), &arts);
     let storage = r
         .comparison
         .unique
@@ -329,7 +329,7 @@ fn unique_fact_and_syndicated_copy_stays_unique() {
 #[test]
 fn numeric_conflict_found_and_different_details_are_not_conflicts() {
     let arts = story();
-    let r = report(&"s1".to_string(), &arts);
+    let r = report(&"s1".into(), &arts);
     assert_eq!(r.comparison.conflicts.len(), 1, "{:#?}", r.comparison.conflicts);
     let c = &r.comparison.conflicts[0];
     assert!(c.about.contains("injured"), "{}", c.about);
@@ -345,7 +345,7 @@ fn numeric_conflict_found_and_different_details_are_not_conflicts() {
 
 #[test]
 fn summary_has_supported_distinct_sentences() {
-    let r = report(&"s1".to_string(), &story());
+    let r = report(&"s1".into(), &story());
     assert!((3..=5).contains(&r.summary.len()), "{:#?}", r.summary);
     assert!(r.summary[0].sources.len() >= 2, "agreed facts come first: {:#?}", r.summary);
     for (i, s) in r.summary.iter().enumerate() {
@@ -359,7 +359,7 @@ fn summary_has_supported_distinct_sentences() {
 #[test]
 fn every_evidence_span_slices_to_its_fact() {
     let arts = story();
-    let r = report(&"s1".to_string(), &arts);
+    let r = report(&"s1".into(), &arts);
     let check = |article: &str, start: usize, end: usize| -> String {
         let text = text_of(&arts, article);
         assert!(start < end && end <= text.chars().count(), "{article} {start}..{end}");
@@ -398,15 +398,15 @@ fn every_evidence_span_slices_to_its_fact() {
 #[test]
 fn report_is_deterministic_and_order_independent() {
     let mut arts = story();
-    let r1 = report(&"s1".to_string(), &arts);
+    let r1 = report(&"s1".into(), &arts);
     arts.reverse();
-    let r2 = report(&"s1".to_string(), &arts);
+    let r2 = report(&"s1".into(), &arts);
     assert_eq!(serde_json::to_string(&r1).unwrap(), serde_json::to_string(&r2).unwrap());
 }
 
 #[test]
 fn empty_and_single_article_stories() {
-    let r = report(&"s0".to_string(), &[]);
+    let r = report(&"s0".into(), &[]);
     assert_eq!(r.headline, "");
     assert!(r.articles.is_empty() && r.summary.is_empty());
     let one = vec![B::new(
@@ -417,7 +417,7 @@ fn empty_and_single_article_stories() {
         "Nothing dated here at all. Just words.",
     )
     .done()];
-    let r = report(&"s1".to_string(), &one);
+    let r = report(&"s1".into(), &one);
     assert_eq!(r.headline, "Solo title");
     assert!(r.comparison.agreed.is_empty() && r.comparison.conflicts.is_empty());
 }
@@ -463,7 +463,7 @@ fn talks() -> Vec<(Article, Grouping)> {
 #[test]
 fn same_day_and_place_match_across_wordings() {
     let arts = talks();
-    let r = report(&"s2".to_string(), &arts);
+    let r = report(&"s2".into(), &arts);
     let istanbul = r
         .comparison
         .agreed
@@ -480,14 +480,14 @@ fn same_day_and_place_match_across_wordings() {
 #[test]
 fn conflicting_durations_and_event_dates() {
     let arts = talks();
-    let r = report(&"s2".to_string(), &arts);
+    let r = report(&"s2".into(), &arts);
     assert_eq!(r.comparison.conflicts.len(), 2, "{:#?}", r.comparison.conflicts);
     let days = &r.comparison.conflicts[0];
     assert!(days.about.contains("ceasefire"), "{}", days.about);
     let values: Vec<&str> = days.claims.iter().map(|c| c.value.as_str()).collect();
     assert_eq!(values, ["30-day ceasefire", "60-day ceasefire"]);
     let date = &r.comparison.conflicts[1];
-    assert_eq!(date.kind, "date");
+    assert_eq!(date.kind, storyline_model::ConflictKind::Date);
     assert!(date.about.contains("proposal"), "{}", date.about);
     let values: Vec<(&str, &str)> =
         date.claims.iter().map(|c| (c.article.as_str(), c.value.as_str())).collect();
@@ -527,7 +527,7 @@ fn same_count_in_different_places_is_neither_agreed_nor_conflict() {
     .ent("Ukraine", LOC, "Ukraine")
     .time("Sunday", "2025-06-01")
     .done();
-    let r = report(&"s3".to_string(), &[k, o]);
+    let r = report(&"s3".into(), &[k, o]);
     assert!(r.comparison.conflicts.is_empty(), "{:#?}", r.comparison.conflicts);
     assert!(r.comparison.agreed.is_empty(), "{:#?}", r.comparison.agreed);
     assert_eq!(r.comparison.unique.len(), 2);
@@ -556,9 +556,9 @@ fn undated_article_dates_take_the_story_year() {
     .time("May 15", "XXXX-05-15")
     .done();
     undated.0.published = None;
-    let r = report(&"s3".to_string(), &[dated, undated]);
+    let r = report(&"s3".into(), &[dated, undated]);
     assert_eq!(r.timeline.len(), 1, "{:#?}", r.timeline);
-    assert_eq!(r.timeline[0].date, "2025-05-15");
+    assert_eq!(r.timeline[0].date.to_string(), "2025-05-15");
     assert_eq!(r.timeline[0].articles, ["d1", "u1"]);
     assert_eq!(r.comparison.agreed.len(), 1, "{:#?}", r.comparison.agreed);
 }

@@ -13,7 +13,7 @@ fn art(id: &str, source: &str, date: &str, title: &str, text: &str) -> (Article,
         title: Some(title.into()),
         title_origin: TitleOrigin::Given,
         published: Some(published),
-        published_origin: Some("record".into()),
+        published_origin: Some(storyline_model::DateOrigin::Record),
         source: Some(source.into()),
         author: None,
         language: Some("en".into()),
@@ -45,7 +45,7 @@ fn analysed_articles_give_a_consistent_report() {
              said: \"We are ready to meet.\" Russia launched 100 drones overnight, according to the air force.",
         ),
     ];
-    let r = storyline_compare::report(&"s".to_string(), &arts);
+    let r = storyline_compare::report(&"s".into(), &arts);
     let text = |id: &str| &arts.iter().find(|(a, _)| a.id == id).unwrap().0.text;
     let spans = r
         .comparison
@@ -81,6 +81,6 @@ fn analysed_articles_give_a_consistent_report() {
             .iter()
             .all(|e| slice(text(&e.article), e.start, e.end).contains("ready to meet"))));
     assert_eq!(r.headline, "Talks set for Istanbul");
-    let again = storyline_compare::report(&"s".to_string(), &[arts[1].clone(), arts[0].clone()]);
+    let again = storyline_compare::report(&"s".into(), &[arts[1].clone(), arts[0].clone()]);
     assert_eq!(again, r);
 }

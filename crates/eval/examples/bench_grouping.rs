@@ -67,10 +67,10 @@ fn main() {
 }
 
 /// The cached features, one JSON `[id, features]` per line.
-fn read_features(path: &Path, limit: usize) -> Vec<(String, Features)> {
+fn read_features(path: &Path, limit: usize) -> Vec<(storyline_model::ArticleId, Features)> {
     let text = std::fs::read_to_string(path).expect("the features cache");
     let rows = text.lines().take(limit).map(|l| serde_json::from_str(l).expect("a cached row"));
-    let features: Vec<(String, Features)> = rows.collect();
+    let features: Vec<(storyline_model::ArticleId, Features)> = rows.collect();
     eprintln!("{} articles from {}", features.len(), path.display());
     features
 }
@@ -81,14 +81,14 @@ fn analysed_features(
     args: &[String],
     limit: usize,
     cache: Option<&Path>,
-) -> Vec<(String, Features)> {
+) -> Vec<(storyline_model::ArticleId, Features)> {
     let mut wires = copies::read_reuters(Path::new(&args[0])).expect("Reuters-21578");
     wires.sort_by_key(|w| w.date);
     let mut articles: Vec<Article> = wires
         .iter()
         .map(|w| {
             let mut a = storyline_ingest::raw_article(&format!("reuters-{}", w.id), &w.body);
-            a.id = format!("reuters-{}", w.id);
+            a.id = format!("reuters-{}", w.id).into();
             a.title = Some(w.title.clone());
             a.title_origin = storyline_model::TitleOrigin::Given;
             a.published = w.date;
@@ -97,7 +97,7 @@ fn analysed_features(
         .collect();
     for d in clustering::read_multinews(Path::new(&args[1])).expect("Multi-News") {
         let mut a = storyline_ingest::body_article(&d.name, &d.text);
-        a.id = format!("mn-{}", d.name);
+        a.id = format!("mn-{}", d.name).into();
         articles.push(a);
     }
     articles.truncate(limit);
@@ -106,7 +106,7 @@ fn analysed_features(
 
     let (t0, c0) = (Instant::now(), cpu_seconds());
     let mut grouper = Grouper::new();
-    let mut features: Vec<(String, Features)> = Vec::with_capacity(n);
+    let mut features: Vec<(storyline_model::ArticleId, Features)> = Vec::with_capacity(n);
     for a in &mut articles {
         a.analysis = storyline_analyze::analyze(&a.text, a.published);
         let f = storyline_group::features(a);
@@ -142,7 +142,7 @@ fn rate(n: usize, secs: f64) -> f64 {
 }
 
 /// Feeds the features to a fresh grouper and prints the rate and what it found.
-fn group_alone(features: Vec<(String, Features)>) {
+fn group_alone(features: Vec<(storyline_model::ArticleId, Features)>) {
     let n = features.len();
     let (t1, c1) = (Instant::now(), cpu_seconds());
     let mut alone = Grouper::new();

@@ -256,8 +256,8 @@ pub fn group_features(
     for &i in order {
         let (id, f) = &features[i];
         let g = grouper.add(id, f.clone());
-        stories[i] = g.story.unwrap_or_else(|| id.clone());
-        storylines[i] = g.storyline.unwrap_or_else(|| stories[i].clone());
+        stories[i] = g.story.map_or_else(|| id.to_string(), String::from);
+        storylines[i] = g.storyline.map_or_else(|| stories[i].clone(), String::from);
     }
     (stories, storylines, t0.elapsed().as_secs_f64())
 }

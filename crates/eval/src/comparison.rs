@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use storyline_model::offsets::{char_index, slice};
-use storyline_model::{Article, Grouping, Span, StoryReport};
+use storyline_model::{Article, ArticleId, Grouping, Span, StoryId, StoryReport};
 
 use crate::rouge::Prf;
 use crate::{util, EvalError, Metric, Row, Scores};
@@ -19,7 +19,7 @@ use crate::{util, EvalError, Metric, Row, Scores};
 /// A gold claim: an article (by id) and the character span of its phrase.
 #[derive(Debug, Clone)]
 struct Claim {
-    article: String,
+    article: ArticleId,
     span: Span,
     label: String,
 }
@@ -153,7 +153,7 @@ fn score(
     let mut found = vec![false; gold.agreed.len()];
     for f in &report.comparison.agreed {
         agreed.predicted += 1;
-        let spans: Vec<(String, Span)> =
+        let spans: Vec<(ArticleId, Span)> =
             f.evidence.iter().map(|e| (e.article.clone(), Span::new(e.start, e.end))).collect();
         let mut ok = false;
         for (g, claims) in gold.agreed.iter().enumerate() {
@@ -278,7 +278,7 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
         let gold = read_gold(dir, &arts)?;
         let input: Vec<(Article, Grouping)> =
             arts.values().map(|a| (a.clone(), Grouping::default())).collect();
-        let report = storyline_compare::report(&name, &input);
+        let report = storyline_compare::report(&StoryId::from(name.as_str()), &input);
         let text_of = |id: &str, s: Span| -> String {
             arts.values()
                 .find(|a| a.id == id)

@@ -110,9 +110,11 @@ pub fn predict(r: &Record, panics: &mut util::Panics) -> Prediction {
         .guard(&name, || storyline_analyze::analyze(&r.text, r.date).events)
         .unwrap_or_default();
     match events.first() {
-        Some(e) => {
-            Prediction { event: e.kind.clone(), actor: e.actor.clone(), target: e.target.clone() }
-        }
+        Some(e) => Prediction {
+            event: e.kind.to_string(),
+            actor: e.actor.clone(),
+            target: e.target.clone(),
+        },
         None => Prediction { event: "NONE".into(), actor: None, target: None },
     }
 }

@@ -154,12 +154,12 @@ impl Tally {
             if type_name(p.kind) == g.kind {
                 self.type_ok += 1;
             }
-            let pv = p.value.as_deref().unwrap_or("");
+            let pv = p.value.as_ref().map(ToString::to_string).unwrap_or_default();
             if pv == g.value {
                 self.value_ok += 1;
             } else {
                 *self.wrong_by_type.entry(g.kind.clone()).or_insert(0) += 1;
-                self.examples.push((g.text.clone(), g.value.clone(), pv.to_string()));
+                self.examples.push((g.text.clone(), g.value.clone(), pv));
             }
         }
     }
@@ -266,9 +266,13 @@ impl Unmatched {
         };
         for g in &d.timexes {
             let hit = pred.iter().find(|p| overlap((p.start, p.end), (g.start, g.end)) > 0);
-            if let Some(p) = hit.filter(|p| p.value.as_deref() != Some(g.value.as_str())) {
+            let value =
+                |p: &TimeExpr| p.value.as_ref().map_or("(none)".into(), ToString::to_string);
+            if let Some(p) =
+                hit.filter(|p| p.value.as_ref().is_none_or(|v| v.to_string() != g.value))
+            {
                 if self.wrong.len() < self.wanted {
-                    let v = format!("{} → {}", g.value, p.value.as_deref().unwrap_or("(none)"));
+                    let v = format!("{} → {}", g.value, value(p));
                     self.wrong.push(show(g.start, g.end, &v));
                 }
             }
@@ -282,7 +286,8 @@ impl Unmatched {
             if self.spurious.len() < self.wanted
                 && !d.timexes.iter().any(|g| overlap((p.start, p.end), (g.start, g.end)) > 0)
             {
-                self.spurious.push(show(p.start, p.end, p.value.as_deref().unwrap_or("(none)")));
+                let value = p.value.as_ref().map_or("(none)".into(), ToString::to_string);
+                self.spurious.push(show(p.start, p.end, &value));
             }
         }
     }
@@ -367,7 +372,13 @@ The Ostrava &amp; Brno <EVENT eid="e1" class="OCCURRENCE">fair</EVENT> opened <T
     }
 
     fn pred(start: usize, end: usize, kind: TimeType, value: Option<&str>) -> TimeExpr {
-        TimeExpr { start, end, text: String::new(), kind, value: value.map(String::from) }
+        TimeExpr {
+            start,
+            end,
+            text: String::new(),
+            kind,
+            value: value.map(storyline_model::Timex::from),
+        }
     }
 
     /// Gold: A (right value), B (wrong value), C (missed). Predicted: A exact, B overlapping with a

@@ -220,7 +220,7 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
         let fifty: Vec<(Article, storyline_model::Grouping)> =
             articles.iter().take(50).map(|a| (a.clone(), Default::default())).collect();
         let t = Instant::now();
-        let report = storyline_compare::report(&"timing".to_string(), &fifty);
+        let report = storyline_compare::report(&"timing".into(), &fifty);
         report_secs = report_secs.max(t.elapsed().as_secs_f64());
         notes.push(format!(
             "{}: report on {} articles in {:.0} ms ({} agreed, {} unique, {} conflicts)",

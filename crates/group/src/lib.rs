@@ -13,7 +13,7 @@
 //! ```
 //! use storyline_group::{Features, Grouper};
 //! let mut g = Grouper::new();
-//! let a = g.add(&"a1".to_string(), Features::default());
+//! let a = g.add(&"a1".into(), Features::default());
 //! assert_eq!(a.story.as_deref(), Some("a1"));
 //! ```
 //!
@@ -31,7 +31,9 @@ use std::collections::BTreeMap;
 use foldhash::HashMap;
 
 use serde::{Deserialize, Serialize};
-use storyline_model::{Article, ArticleId, EntityType, Grouping, TimeType, TitleOrigin};
+use storyline_model::{
+    Article, ArticleId, EntityType, Grouping, StoryId, StorylineId, TimeType, Timex, TitleOrigin,
+};
 
 use crate::copies::NEAR_THRESHOLD;
 use crate::model::Model;
@@ -149,8 +151,8 @@ pub fn features(article: &Article) -> Features {
             if let Some(d) = t.day() {
                 *day_counts.entry(text::day_number(d)).or_insert(0) += 1;
             }
-            if let Some(y) = t.value.as_deref().and_then(value_year) {
-                *year_counts.entry(y).or_insert(0) += 1;
+            if let Some(y) = t.value.as_ref().and_then(Timex::year) {
+                *year_counts.entry(i32::from(y)).or_insert(0) += 1;
             }
         }
     }
@@ -196,17 +198,6 @@ pub fn features(article: &Article) -> Features {
         days,
         years,
     }
-}
-
-/// The calendar year a TIMEX3 date value starts with (`2025-05-15`, `2025-W20`, `2025-05`,
-/// `2025`), if any.
-fn value_year(value: &str) -> Option<i32> {
-    let head = value.get(..4)?;
-    let rest = &value[4..];
-    if !head.bytes().all(|b| b.is_ascii_digit()) || !(rest.is_empty() || rest.starts_with('-')) {
-        return None;
-    }
-    head.parse().ok()
 }
 
 /// The order [`Grouper::add_batch`] groups a batch in: dated articles by publication day, then
@@ -299,8 +290,8 @@ impl Grouper {
         if self.ids.contains_key(id) {
             return;
         }
-        let story_id = grouping.story.clone().unwrap_or_else(|| id.clone());
-        let story = self.stories.get_or_create(&story_id, grouping.storyline.as_deref());
+        let story_id = grouping.story.clone().unwrap_or_else(|| StoryId::started_by(id));
+        let story = self.stories.get_or_create(&story_id, grouping.storyline.as_ref());
         let mut grouping = grouping.clone();
         grouping.story = Some(story_id);
         let copy = grouping.duplicate_of.is_some();
@@ -362,10 +353,10 @@ impl Grouper {
             self.stories.merge(keep, gone);
             merged = true;
             // Stories of this batch that continued the merged story's storyline follow it.
-            let storyline = self.stories.storyline(keep).to_string();
+            let storyline = self.stories.storyline(keep).clone();
             for &j in founders {
                 if let Some(s) = self.stories.find(&batch[j].0) {
-                    if self.stories.storyline(s) == gone_id.as_str() {
+                    if *self.stories.storyline(s) == StorylineId::started_by(&gone_id) {
                         self.stories.set_storyline(s, &storyline);
                     }
                 }
@@ -428,7 +419,7 @@ impl Grouper {
                 duplicate_of: Some(m.id.clone()),
                 duplicate_similarity: Some(sim),
                 story: Some(self.stories.id(story).clone()),
-                storyline: Some(self.stories.storyline(story).to_string()),
+                storyline: Some(self.stories.storyline(story).clone()),
             };
             self.insert(id, &features, grouping.clone(), story, true);
             return Decision { grouping, join_probability: None };
@@ -445,7 +436,7 @@ impl Grouper {
                 duplicate_of: Some(orig.id.clone()),
                 duplicate_similarity: Some(sim),
                 story: Some(orig.story.clone()),
-                storyline: Some(self.stories.storyline(story).to_string()),
+                storyline: Some(self.stories.storyline(story).clone()),
             };
             self.insert(id, &features, grouping.clone(), story, true);
             return Decision { grouping, join_probability: None };
@@ -461,15 +452,15 @@ impl Grouper {
                         && model.storyline_gate(&c.x, c.lead_known, c.dated)
                 };
                 let storyline = best_of(&scored, &continues, model.storyline)
-                    .map(|(_, s)| self.stories.storyline(s).to_string());
-                (self.stories.get_or_create(id, storyline.as_deref()), None)
+                    .map(|(_, s)| self.stories.storyline(s).clone());
+                (self.stories.get_or_create(&StoryId::started_by(id), storyline.as_ref()), None)
             }
         };
         let grouping = Grouping {
             duplicate_of: None,
             duplicate_similarity: None,
             story: Some(self.stories.id(story).clone()),
-            storyline: Some(self.stories.storyline(story).to_string()),
+            storyline: Some(self.stories.storyline(story).clone()),
         };
         self.insert(id, &features, grouping.clone(), story, false);
         Decision { grouping, join_probability: prob }

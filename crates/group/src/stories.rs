@@ -59,7 +59,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::HashMap;
 
-use storyline_model::{ArticleId, EntityType, Grouping, StoryId};
+use storyline_model::{ArticleId, EntityType, Grouping, StoryId, StorylineId};
 
 use crate::copies::CopyIndex;
 use crate::model::NF;
@@ -128,7 +128,7 @@ pub struct Member {
 #[derive(Debug, Default)]
 struct Story {
     id: StoryId,
-    storyline: String,
+    storyline: StorylineId,
     /// Creation order (ties go to the older story).
     seq: u64,
     /// Member slots, originals and copies.
@@ -243,7 +243,7 @@ impl Stories {
         &self.story(story).id
     }
 
-    pub fn storyline(&self, story: usize) -> &str {
+    pub fn storyline(&self, story: usize) -> &StorylineId {
         &self.story(story).storyline
     }
 
@@ -257,14 +257,14 @@ impl Stories {
 
     /// The active story with this id, created (in storyline `storyline`, default its own id)
     /// when absent.
-    pub fn get_or_create(&mut self, id: &StoryId, storyline: Option<&str>) -> usize {
+    pub fn get_or_create(&mut self, id: &StoryId, storyline: Option<&StorylineId>) -> usize {
         if let Some(&s) = self.by_id.get(id) {
             return s;
         }
         self.story_seq += 1;
         let story = Story {
             id: id.clone(),
-            storyline: storyline.unwrap_or(id).to_string(),
+            storyline: storyline.cloned().unwrap_or_else(|| StorylineId::started_by(id)),
             seq: self.story_seq,
             ..Default::default()
         };
@@ -289,12 +289,12 @@ impl Stories {
     }
 
     /// Moves a story into another storyline (the story and its members' groupings).
-    pub fn set_storyline(&mut self, s: usize, storyline: &str) {
+    pub fn set_storyline(&mut self, s: usize, storyline: &StorylineId) {
         let story = self.stories[s].as_mut().expect("live story");
-        story.storyline = storyline.to_string();
+        story.storyline = storyline.clone();
         for &m in &story.members {
             if let Some(member) = self.members[m as usize].as_mut() {
-                member.grouping.storyline = Some(storyline.to_string());
+                member.grouping.storyline = Some(storyline.clone());
             }
         }
     }
@@ -1005,7 +1005,7 @@ pub const ARCHIVE_MAX: usize = 65_536;
 pub struct Archived {
     pub id: ArticleId,
     pub story: StoryId,
-    pub storyline: String,
+    pub storyline: StorylineId,
     pub shingles: u32,
     pub minhash: Vec<u32>,
     exact: String,

@@ -27,6 +27,7 @@ use dom_query::{Document, NodeRef, Selection};
 use jiff::civil::Date;
 use regex::Regex;
 use serde_json::Value;
+use storyline_model::DateOrigin;
 
 /// What an HTML page yields before the plain-text cleaner runs over its text.
 #[derive(Debug, Default)]
@@ -34,9 +35,9 @@ pub struct HtmlDoc {
     pub text: String,
     pub title: Option<String>,
     pub published: Option<Date>,
-    /// Which signal gave `published`: "json-ld", "html-meta", "html-time", "url", or the
-    /// "-modified" variants of the first three when only a modification date was found.
-    pub published_origin: Option<String>,
+    /// Which signal gave `published`: JSON-LD, a meta tag, a time element, the URL, or the
+    /// "-modified" variants of the first two when only a modification date was found.
+    pub published_origin: Option<DateOrigin>,
     pub source: Option<String>,
     pub author: Option<String>,
     pub url: Option<String>,
@@ -829,25 +830,24 @@ pub fn extract(html: &str) -> HtmlDoc {
     out.title =
         raw_title.map(|t| strip_site_suffix(&t, out.source.as_deref())).filter(|t| !t.is_empty());
 
-    let signals: [(Option<&str>, &str); 8] = [
-        (ld.published.as_deref(), "json-ld"),
-        (published_meta.as_deref(), "html-meta"),
-        (time_published.as_deref(), "html-time"),
-        (None, "url"),
-        (time_any.as_deref(), "html-time"),
-        (ld.modified.as_deref(), "json-ld-modified"),
-        (modified_meta.as_deref(), "html-meta-modified"),
-        (None, ""),
+    let signals: [(Option<&str>, DateOrigin); 7] = [
+        (ld.published.as_deref(), DateOrigin::JsonLd),
+        (published_meta.as_deref(), DateOrigin::HtmlMeta),
+        (time_published.as_deref(), DateOrigin::HtmlTime),
+        (None, DateOrigin::Url),
+        (time_any.as_deref(), DateOrigin::HtmlTime),
+        (ld.modified.as_deref(), DateOrigin::JsonLdModified),
+        (modified_meta.as_deref(), DateOrigin::HtmlMetaModified),
     ];
     for (value, origin) in signals {
-        let date = if origin == "url" {
+        let date = if origin == DateOrigin::Url {
             canonical.as_deref().and_then(date_from_url)
         } else {
             value.and_then(parse_date)
         };
         if let Some(d) = date {
             out.published = Some(d);
-            out.published_origin = Some(origin.to_string());
+            out.published_origin = Some(origin);
             break;
         }
     }
@@ -896,7 +896,7 @@ mod tests {
         </script></head><body><article><p>The dam held through the night, engineers of the valley authority said on Wednesday morning after the inspection.</p></article></body></html>"#;
         let d = extract(page);
         assert_eq!(d.published.unwrap().to_string(), "2026-03-04");
-        assert_eq!(d.published_origin.as_deref(), Some("json-ld"));
+        assert_eq!(d.published_origin, Some(DateOrigin::JsonLd));
         assert_eq!(d.author.as_deref(), Some("Ida Brook, Tom Vale"));
         assert_eq!(d.source.as_deref(), Some("Valley Herald"));
         assert_eq!(d.title.as_deref(), Some("Dam holds"));
@@ -909,11 +909,11 @@ mod tests {
         <body><p>The storm passed over the coast in the night and left thousands without power until the morning.</p></body></html>"#;
         let d = extract(page);
         assert_eq!(d.published.unwrap().to_string(), "2025-12-30");
-        assert_eq!(d.published_origin.as_deref(), Some("url"));
+        assert_eq!(d.published_origin, Some(DateOrigin::Url));
         assert_eq!(d.source.as_deref(), Some("news.example"));
         let page = page.replace("/2025/12/30/", "/");
         let d = extract(&page);
-        assert_eq!(d.published_origin.as_deref(), Some("html-meta-modified"));
+        assert_eq!(d.published_origin, Some(DateOrigin::HtmlMetaModified));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub mod warc;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use storyline_model::{Analysis, Article, TitleOrigin};
+use storyline_model::{Analysis, Article, ArticleId, DateOrigin, RemovedKind, TitleOrigin};
 use storyline_text::normalise;
 
 /// Inputs larger than this are refused with a clear error.
@@ -124,7 +124,7 @@ fn io_reason(e: &std::io::Error) -> String {
 
 /// Content address: first 16 hex chars of SHA-256 over the [hashed form](normalise::for_article_id)
 /// of the title, "\n", source, "\n", the hashed form of the text.
-pub fn article_id(title: Option<&str>, source: Option<&str>, text: &str) -> String {
+pub fn article_id(title: Option<&str>, source: Option<&str>, text: &str) -> ArticleId {
     let norm = normalise::for_article_id;
     let mut h = Sha256::new();
     h.update(norm(title.unwrap_or("")).as_bytes());
@@ -133,7 +133,7 @@ pub fn article_id(title: Option<&str>, source: Option<&str>, text: &str) -> Stri
     h.update(b"\n");
     h.update(norm(text).as_bytes());
     let digest = h.finalize();
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    ArticleId::new(digest.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 /// ISO 639-1 code of the text's language, when whatlang is confident (None for short text).
@@ -234,7 +234,7 @@ pub fn body_article(name: &str, text: &str) -> Article {
     a.id = article_id(None, None, text);
     a.removed = removed
         .into_iter()
-        .map(|text| storyline_model::Removed { kind: "site notice".into(), text })
+        .map(|text| storyline_model::Removed { kind: RemovedKind::SiteNotice, text })
         .collect();
     a
 }
@@ -506,7 +506,7 @@ fn feed_articles(name: &str, bytes: &[u8], feed_url: Option<&str>, warn_links: b
         let mut art = isolated(&rname, || from_html(&rname, &e.html, &r, warnings));
         if let Ok(a) = &mut art {
             if e.published.is_some() {
-                a.published_origin = Some("feed".into());
+                a.published_origin = Some(DateOrigin::Feed);
             }
         }
         parsed.records.push(art);
@@ -629,10 +629,10 @@ pub fn article_from_warc(
         if a.published.is_none() {
             if let Some(d) = rec.header(FEED_PUBLISHED_HEADER).and_then(dates::parse_date) {
                 a.published = Some(d);
-                a.published_origin = Some("feed".into());
+                a.published_origin = Some(DateOrigin::Feed);
             } else if let Some(d) = rec.date().and_then(dates::parse_date) {
                 a.published = Some(d);
-                a.published_origin = Some("warc-date".into());
+                a.published_origin = Some(DateOrigin::WarcDate);
             }
         }
         if a.source.is_none() {
@@ -680,10 +680,10 @@ fn from_html(
 ) -> Result<Article, IngestError> {
     let mut known = known_from_record(name, r, warnings);
     let page = html::extract(html_text);
-    let mut published_origin = known.published.map(|_| "record".to_string());
+    let mut published_origin = known.published.map(|_| DateOrigin::Record);
     if known.published.is_none() && page.published.is_some() {
         known.published = page.published;
-        published_origin = page.published_origin.clone();
+        published_origin = page.published_origin;
     }
     known.title = known.title.or(page.title);
     known.source = known.source.or(page.source);
@@ -705,7 +705,7 @@ fn from_html(
 
 fn finish(name: &str, c: text::Cleaned, r: &record::Record) -> Result<Article, IngestError> {
     if c.text.trim().is_empty() {
-        if let Some(notice) = c.removed.iter().find(|r| r.kind == "site notice") {
+        if let Some(notice) = c.removed.iter().find(|r| r.kind == RemovedKind::SiteNotice) {
             let first: String = notice.text.chars().take(60).collect();
             return Err(IngestError::new(
                 name,

@@ -158,7 +158,7 @@ fn site_notices_are_removed_and_recorded() {
     let a = one("ferry.txt", raw);
     assert!(a.text.starts_with("The Harwick ferry will stop running"), "{}", a.text);
     assert!(!a.text.contains("transcript"));
-    assert_eq!(a.removed.iter().filter(|r| r.kind == "site notice").count(), 2);
+    assert_eq!(a.removed.iter().filter(|r| r.kind == RemovedKind::SiteNotice).count(), 2);
 }
 
 #[test]
@@ -221,7 +221,7 @@ fn jsonl_bad_line_is_one_error() {
     assert_eq!(a.title_origin, TitleOrigin::Given);
     assert_eq!(a.source.as_deref(), Some("Velmora Post"));
     assert_eq!(a.published.unwrap().to_string(), "2025-05-11");
-    assert_eq!(a.published_origin.as_deref(), Some("record"));
+    assert_eq!(a.published_origin, Some(DateOrigin::Record));
     let e = p.records[1].as_ref().unwrap_err();
     assert_eq!(e.input, "batch.jsonl:2");
     assert!(e.reason.starts_with("invalid JSON at line 2"), "{}", e.reason);
@@ -239,7 +239,7 @@ fn json_array_and_record_html() {
     let b = p.records[1].as_ref().unwrap();
     assert_eq!(b.source.as_deref(), Some("Oster Gazette"));
     assert_eq!(b.published.unwrap().to_string(), "2025-05-16");
-    assert_eq!(b.published_origin.as_deref(), Some("record"));
+    assert_eq!(b.published_origin, Some(DateOrigin::Record));
     assert!(b.text.starts_with("The Oster bridge reopened"));
     assert_eq!(b.input_id.as_deref(), Some("arr.json[1]"));
 }
@@ -249,7 +249,7 @@ fn header_prefix_on_first_line() {
     let t = format!(" date 2025-05-11 {BODY}");
     let a = one("h.txt", t);
     assert_eq!(a.published.unwrap().to_string(), "2025-05-11");
-    assert_eq!(a.published_origin.as_deref(), Some("header"));
+    assert_eq!(a.published_origin, Some(DateOrigin::Header));
     assert!(a.text.starts_with("The harbour council of Velmora voted"), "{}", a.text);
     assert_eq!(a.title_origin, TitleOrigin::Synthesised);
     assert_eq!(
@@ -408,7 +408,7 @@ fn html_page_main_text_and_metadata() {
     assert_eq!(a.source.as_deref(), Some("Velmora Post"));
     assert_eq!(a.author.as_deref(), Some("Anna Lindqvist"));
     assert_eq!(a.published.unwrap().to_string(), "2025-05-13");
-    assert_eq!(a.published_origin.as_deref(), Some("html-meta"));
+    assert_eq!(a.published_origin, Some(DateOrigin::HtmlMeta));
     assert!(a.text.starts_with("The harbour council of Velmora"), "{}", a.text);
     assert!(a.text.contains("\n\n\"We cannot keep patching"));
     assert!(!a.text.contains("Copyright"));
@@ -484,7 +484,7 @@ fn real_seeds() {
     if let Some(p) = find("004_") {
         let a = one(&p.display().to_string(), std::fs::read(&p).unwrap());
         assert_eq!(a.published.unwrap().to_string(), "2025-05-11");
-        assert_eq!(a.published_origin.as_deref(), Some("header"));
+        assert_eq!(a.published_origin, Some(DateOrigin::Header));
         assert_eq!(a.title_origin, TitleOrigin::Synthesised);
         assert!(a.title.as_deref().unwrap().starts_with("Russian President Vladimir Putin"));
         assert!(a.text.starts_with("Russian President Vladimir Putin"));
@@ -545,7 +545,7 @@ fn rss_feed_entries_with_content_become_articles_and_links_are_queued() {
     assert_eq!(a.author.as_deref(), Some("Ada Quill"));
     assert_eq!(a.url.as_deref(), Some("https://ledger.example/2026/03/pier"));
     assert_eq!(a.published.unwrap().to_string(), "2026-03-03");
-    assert_eq!(a.published_origin.as_deref(), Some("feed"));
+    assert_eq!(a.published_origin, Some(DateOrigin::Feed));
     assert!(a.text.contains("Paragraph 5 on the pier"), "{}", a.text);
     assert_eq!(p.links, vec!["https://ledger.example/2026/03/ferry".to_string()]);
     assert!(p.warnings.iter().any(|w| w.contains("1 feed entries only link")), "{:?}", p.warnings);
@@ -584,7 +584,7 @@ fn warc_response_record_becomes_an_article_with_its_url() {
     assert_eq!(a.source.as_deref(), Some("Northgate Courier"));
     assert_eq!(a.author.as_deref(), Some("Ben Oak"));
     assert_eq!(a.published.unwrap().to_string(), "2026-04-01");
-    assert_eq!(a.published_origin.as_deref(), Some("json-ld"));
+    assert_eq!(a.published_origin, Some(DateOrigin::JsonLd));
     // Without any date in the page, the record's date is the fallback, labelled as such; the
     // host names the outlet when the page does not.
     let page = news_html("Bridge reopens", "the bridge", "");
@@ -598,7 +598,7 @@ fn warc_response_record_becomes_an_article_with_its_url() {
     );
     let a = one("x", rec.to_bytes());
     assert_eq!(a.published.unwrap().to_string(), "2026-04-02");
-    assert_eq!(a.published_origin.as_deref(), Some("warc-date"));
+    assert_eq!(a.published_origin, Some(DateOrigin::WarcDate));
     assert_eq!(a.source.as_deref(), Some("courier.example"));
     // A 404 or a non-HTML payload yields nothing.
     let rec = warc::response_record(

@@ -8,7 +8,7 @@ use crate::dates::parse_date_prefix;
 use jiff::civil::Date;
 use regex::Regex;
 use std::sync::LazyLock;
-use storyline_model::{Removed, TitleOrigin};
+use storyline_model::{DateOrigin, Removed, RemovedKind, TitleOrigin};
 use storyline_text::normalise::{char_marks_unified, marks_unified};
 
 /// Metadata already known from a record or HTML page; known values win over recovered ones.
@@ -28,7 +28,7 @@ pub struct Cleaned {
     pub title: Option<String>,
     pub title_origin: TitleOrigin,
     pub published: Option<Date>,
-    pub published_origin: Option<String>,
+    pub published_origin: Option<DateOrigin>,
     pub source: Option<String>,
     pub author: Option<String>,
     pub url: Option<String>,
@@ -451,8 +451,8 @@ struct Cleaner {
 }
 
 impl Cleaner {
-    fn remove(&mut self, kind: &str, text: impl Into<String>) {
-        self.out.removed.push(Removed { kind: kind.into(), text: text.into() });
+    fn remove(&mut self, kind: RemovedKind, text: impl Into<String>) {
+        self.out.removed.push(Removed { kind, text: text.into() });
     }
 
     fn apply_header(&mut self, h: Header) {
@@ -461,7 +461,7 @@ impl Cleaner {
             Header::Date(d) => {
                 if o.published.is_none() {
                     o.published = Some(d);
-                    o.published_origin = Some("header".into());
+                    o.published_origin = Some(DateOrigin::Header);
                 }
             }
             Header::Title(t) => {
@@ -489,7 +489,7 @@ impl Cleaner {
         while !self.lines.is_empty() && steps < 12 {
             steps += 1;
             if let Some((h, consumed, rest)) = header_line(&self.lines[0]) {
-                self.remove("header", consumed);
+                self.remove(RemovedKind::Header, consumed);
                 self.apply_header(h);
                 if rest.is_empty() {
                     self.lines.remove(0);
@@ -524,7 +524,7 @@ impl Cleaner {
         let mut kept = Vec::with_capacity(self.lines.len());
         for l in std::mem::take(&mut self.lines) {
             if marks_unified(&l) == t {
-                self.remove("repeated title", l);
+                self.remove(RemovedKind::RepeatedTitle, l);
             } else {
                 kept.push(l);
             }
@@ -542,13 +542,13 @@ impl Cleaner {
             let last = self.lines[n - 1].clone();
             if self.title_norm().is_some_and(|t| t == marks_unified(&last)) {
                 self.lines.pop();
-                self.remove("repeated title", last);
+                self.remove(RemovedKind::RepeatedTitle, last);
                 continue;
             }
             if let Some(rest) = self.out.title.as_deref().and_then(|t| strip_title(&last, t)) {
                 if let Some((outlet, author)) = split_glued(&rest) {
                     self.lines.pop();
-                    self.remove("trailer", last);
+                    self.remove(RemovedKind::Trailer, last);
                     if let Some(o) = outlet {
                         self.out.source.get_or_insert(o);
                     }
@@ -560,7 +560,7 @@ impl Cleaner {
             }
             if let Some(names) = BYLINE.captures(&last).and_then(|c| byline_names(&c[1])) {
                 self.lines.pop();
-                self.remove("byline", last);
+                self.remove(RemovedKind::Byline, last);
                 self.out.author.get_or_insert(names);
                 continue;
             }
@@ -577,7 +577,7 @@ impl Cleaner {
                     && (ends_properly(prev) || BYLINE.is_match(prev)))
             {
                 self.lines.pop();
-                self.remove("trailer", last.clone());
+                self.remove(RemovedKind::Trailer, last.clone());
                 self.out.source.get_or_insert(last);
                 continue;
             }
@@ -603,7 +603,7 @@ impl Cleaner {
             return false;
         }
         let teaser: Vec<String> = self.lines.drain(j..).collect();
-        self.remove("teaser", teaser.join("\n"));
+        self.remove(RemovedKind::Teaser, teaser.join("\n"));
         true
     }
 
@@ -615,7 +615,7 @@ impl Cleaner {
             return;
         }
         for r in removed {
-            self.remove("site notice", r);
+            self.remove(RemovedKind::SiteNotice, r);
         }
         self.lines = rest.split("\n\n").map(str::to_string).filter(|l| !l.is_empty()).collect();
     }
@@ -629,10 +629,10 @@ impl Cleaner {
                 let first = first_sentence(note_body);
                 let rest = note_body[first.len()..].trim();
                 if word_count(rest) > 30 {
-                    self.remove("editor's note", l[..m.end() + first.len()].trim());
+                    self.remove(RemovedKind::EditorsNote, l[..m.end() + first.len()].trim());
                     kept.push(rest.to_string());
                 } else {
-                    self.remove("editor's note", l);
+                    self.remove(RemovedKind::EditorsNote, l);
                 }
             } else {
                 kept.push(l);
@@ -653,7 +653,7 @@ pub fn clean(raw: &str, known: &Known) -> Cleaned {
     c.out.author = known.author.clone();
     c.out.published = known.published;
     if known.published.is_some() {
-        c.out.published_origin = Some("record".into());
+        c.out.published_origin = Some(DateOrigin::Record);
     }
     c.top();
     c.repeated_titles();

@@ -16,15 +16,17 @@
 
 use serde::{Deserialize, Serialize};
 
+mod ids;
+mod kinds;
+mod timex;
+
+pub use ids::{ArticleId, StoryId, StorylineId};
 pub use jiff::civil::Date;
+pub use kinds::{ConflictKind, DateOrigin, EventType, RemovedKind, UnknownName};
+pub use timex::{TimeReference, Timex};
 
 /// Version of every JSON document Storyline prints (the `schema` field).
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// Content-addressed article id (hex, 16 chars).
-pub type ArticleId = String;
-/// Story id (hex, 16 chars, `s` prefix-free); stable across re-runs.
-pub type StoryId = String;
 
 /// A character-offset range into an article's `text`, end-exclusive.
 #[derive(
@@ -84,8 +86,8 @@ pub struct Article {
     /// How the title was obtained.
     pub title_origin: TitleOrigin,
     pub published: Option<Date>,
-    /// Where `published` came from ("record", "header", "html-meta", "inferred", …).
-    pub published_origin: Option<String>,
+    /// Where `published` came from.
+    pub published_origin: Option<DateOrigin>,
     /// The outlet.
     pub source: Option<String>,
     pub author: Option<String>,
@@ -104,7 +106,7 @@ pub struct Article {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Removed {
-    pub kind: String,
+    pub kind: RemovedKind,
     pub text: String,
 }
 
@@ -216,7 +218,7 @@ pub struct TimeExpr {
     pub kind: TimeType,
     /// TIMEX3 value: `2025-05-15`, `2025-W20`, `2025-05`, `P30D`, `2025-05-08T24:00`, `PRESENT_REF`…
     /// `None` when it cannot be resolved (e.g. a weekday in an undated article).
-    pub value: Option<String>,
+    pub value: Option<Timex>,
 }
 
 impl TimeExpr {
@@ -225,9 +227,7 @@ impl TimeExpr {
     }
     /// The calendar day this expression fixes, when its value names one day.
     pub fn day(&self) -> Option<Date> {
-        let v = self.value.as_deref()?;
-        let day = v.get(..10)?;
-        day.parse().ok()
+        self.value.as_ref()?.day()
     }
 }
 
@@ -272,14 +272,14 @@ pub struct Speaker {
 pub struct Event {
     /// PLOVER type: CONSULT, DEMAND, THREATEN, ACCUSE, AGREE, …
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: EventType,
     /// The word(s) that signal the event ("proposed", "demanded").
     pub trigger: Option<TextSpan>,
     /// Canonical entity names.
     pub actor: Option<String>,
     pub target: Option<String>,
     /// TIMEX3 value of the event's date.
-    pub date: Option<String>,
+    pub date: Option<Timex>,
     pub place: Option<String>,
     /// Index into `Analysis::sentences`.
     pub sentence: usize,
@@ -294,7 +294,7 @@ pub struct Grouping {
     /// Similarity to `duplicate_of` (1.0 for an exact copy).
     pub duplicate_similarity: Option<f32>,
     pub story: Option<StoryId>,
-    pub storyline: Option<String>,
+    pub storyline: Option<StorylineId>,
 }
 
 /// A story as listed by `storyline stories`.
@@ -403,8 +403,8 @@ pub struct StoryQuote {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
-    /// TIMEX3 value (usually a day).
-    pub date: String,
+    /// The day.
+    pub date: Date,
     /// The sentence that mentions the date (from the first article that does).
     pub text: String,
     pub articles: Vec<ArticleId>,
@@ -453,10 +453,9 @@ pub struct UniqueFact {
 pub struct Conflict {
     pub about: String,
     pub claims: Vec<ConflictClaim>,
-    /// What differs: `date`, `number`, `description`, `attribution` or `internal` (a claim
-    /// contradicting what the article itself lets one compute).
+    /// What differs.
     #[serde(default)]
-    pub kind: String,
+    pub kind: ConflictKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -630,7 +629,7 @@ mod tests {
             title: Some("T".into()),
             title_origin: TitleOrigin::Given,
             published: Some("2025-05-11".parse().unwrap()),
-            published_origin: Some("record".into()),
+            published_origin: Some(DateOrigin::Record),
             source: None,
             author: None,
             language: Some("en".into()),

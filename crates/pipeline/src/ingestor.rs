@@ -286,7 +286,9 @@ impl<'s> Ingestor<'s> {
         &self,
         articles: &[NewArticle],
     ) -> Result<Vec<storyline_model::StorySummary>, StoreError> {
-        let story_of = |n: &NewArticle| n.grouping.story.clone().unwrap_or(n.article.id.clone());
+        let story_of = |n: &NewArticle| {
+            n.grouping.story.clone().unwrap_or_else(|| StoryId::started_by(&n.article.id))
+        };
         let mut by_story: BTreeMap<StoryId, Vec<(Article, Grouping)>> = BTreeMap::new();
         for new in articles {
             by_story.entry(story_of(new)).or_default();

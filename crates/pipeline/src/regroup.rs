@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use storyline_group::stories::{STORYLINE_DAYS, WINDOW_DAYS};
 use storyline_group::text::{date_of_day, day_number};
 use storyline_group::{Features, Grouper};
-use storyline_model::{Article, ArticleId, Date, Grouping, StoryId, StorySummary};
+use storyline_model::{Article, ArticleId, Date, Grouping, StoryId, StorySummary, StorylineId};
 use storyline_store::{Batch, Cursor, GroupingRecord, Store, StoreError};
 
 use crate::ingestor::{
@@ -93,13 +93,15 @@ pub fn regroup(store: &dyn Store, days: Days) -> Result<RegroupReport, StoreErro
     }
     drop(redo);
     let rename = stable_ids(&old, &new_groupings);
-    let renamed = |s: &Option<String>| {
-        s.as_ref().map(|s| rename.get(s).cloned().unwrap_or_else(|| s.clone()))
-    };
+    let renamed = |s: &StoryId| rename.get(s).cloned().unwrap_or_else(|| s.clone());
     let mut changed: Vec<(ArticleId, Grouping)> = Vec::new();
     for (id, g) in new_groupings.iter_mut() {
-        g.story = renamed(&g.story);
-        g.storyline = renamed(&g.storyline);
+        g.story = g.story.as_ref().map(renamed);
+        // A storyline is named by the story that began it, so it is renamed with that story.
+        g.storyline = g.storyline.as_ref().map(|line| match rename.get(line.as_str()) {
+            Some(story) => StorylineId::started_by(story),
+            None => line.clone(),
+        });
         if old.get(id) != Some(g) {
             changed.push((id.clone(), g.clone()));
         }
@@ -142,7 +144,7 @@ fn touched_summaries(
 }
 
 fn story_of(g: &Grouping, id: &ArticleId) -> StoryId {
-    g.story.clone().unwrap_or_else(|| id.clone())
+    g.story.clone().unwrap_or_else(|| StoryId::started_by(id))
 }
 
 /// Story ids to rename so that a recomputed story with exactly a stored story's members keeps

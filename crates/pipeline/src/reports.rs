@@ -54,7 +54,7 @@ pub fn story_with_texts(
 }
 
 fn not_found(id: &StoryId) -> LookupError {
-    LookupError::NotFound { kind: "story", id: id.clone() }
+    LookupError::NotFound { kind: "story", id: id.to_string() }
 }
 
 fn cached(store: &dyn Store, id: &StoryId) -> Result<storyline_store::CachedReport, LookupError> {
@@ -83,11 +83,11 @@ fn compute(
 
 /// Finds a story by id or unique id prefix.
 pub fn find_story(store: &dyn Store, id: &str) -> Result<StorySummary, LookupError> {
-    if let Some(s) = store.story(&id.to_string())? {
+    if let Some(s) = store.story(&StoryId::from(id))? {
         return Ok(s);
     }
     let id = unique(store.story_ids(id, 2)?, "story", id)?;
-    store.story(&id)?.ok_or(LookupError::NotFound { kind: "story", id })
+    store.story(&id)?.ok_or_else(|| LookupError::NotFound { kind: "story", id: id.to_string() })
 }
 
 /// Finds an article by id or unique id prefix.
@@ -96,11 +96,11 @@ pub fn find_article(store: &dyn Store, id: &str) -> Result<StoredArticle, Lookup
         return Ok(a);
     }
     let id = unique(store.article_ids(id, 2)?, "article", id)?;
-    store.article(&id)?.ok_or(LookupError::NotFound { kind: "article", id })
+    store.article(&id)?.ok_or_else(|| LookupError::NotFound { kind: "article", id: id.to_string() })
 }
 
 /// The one id of `matches` (at most two were asked for), or why there is not one.
-fn unique(matches: Vec<String>, kind: &'static str, id: &str) -> Result<String, LookupError> {
+fn unique<T>(matches: Vec<T>, kind: &'static str, id: &str) -> Result<T, LookupError> {
     match matches.len() {
         1 => Ok(matches.into_iter().next().expect("one match")),
         0 => Err(LookupError::NotFound { kind, id: id.to_string() }),

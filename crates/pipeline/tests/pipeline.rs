@@ -2,6 +2,7 @@
 //! reports and lookups by prefix. The articles are invented.
 
 use storyline_ingest::{IngestError, Input};
+use storyline_model::StoryId;
 use storyline_pipeline::{find_article, find_story, ingest, story_report, LookupError, Store};
 use storyline_store::conformance::dump;
 use storyline_store::StoryQuery;
@@ -123,7 +124,7 @@ fn dated(
 }
 
 /// The story each stored article belongs to, by input name.
-fn story_of(store: &SqliteStore, input: &str) -> String {
+fn story_of(store: &SqliteStore, input: &str) -> StoryId {
     let mut found = None;
     store
         .for_each_article(&mut |a| {
@@ -172,8 +173,11 @@ fn partition(store: &SqliteStore) -> Vec<Vec<String>> {
     let mut by: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     store
         .for_each_article(&mut |a| {
-            let story = a.grouping.story.clone().unwrap_or(a.article.id.clone());
-            by.entry(story).or_default().push(a.article.input_id.clone().unwrap_or_default());
+            let story =
+                a.grouping.story.clone().unwrap_or_else(|| StoryId::started_by(&a.article.id));
+            by.entry(story.into_string())
+                .or_default()
+                .push(a.article.input_id.clone().unwrap_or_default());
             Ok(())
         })
         .unwrap();

@@ -14,7 +14,7 @@
 use std::io::BufRead;
 use std::time::Instant;
 
-use storyline_model::StorySummary;
+use storyline_model::{StoryId, StorySummary};
 use storyline_search::{SearchIndex, SearchRequest};
 use storyline_store::conformance::new_article;
 use storyline_store::{Batch, NewArticle, Store};
@@ -82,7 +82,7 @@ fn store_all(store: &SqliteStore, articles: &[NewArticle]) {
         let stories = chunk
             .iter()
             .map(|a| StorySummary {
-                id: a.article.id.clone(),
+                id: StoryId::started_by(&a.article.id),
                 headline: a.article.title.clone().unwrap_or_default(),
                 date: a.article.published,
                 articles: 1,

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use storyline_model::{Date, Span, StoryId, StorySummary};
+use storyline_model::{ArticleId, Date, Span, StoryId, StorySummary};
 use storyline_store::Store;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
@@ -54,7 +54,7 @@ pub struct SearchPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     /// The article's id.
-    pub id: String,
+    pub id: ArticleId,
     /// Its place in the store's order.
     pub seq: u64,
     /// BM25 relevance (higher is better).
@@ -198,7 +198,7 @@ fn hit(
     let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
     let number = |field| doc.get_first(field).and_then(|v| v.as_u64());
     Ok(Hit {
-        id: text(fields.id).unwrap_or_default(),
+        id: text(fields.id).unwrap_or_default().into(),
         seq: number(fields.seq).unwrap_or_default(),
         score,
         title: text(fields.title),
@@ -260,8 +260,8 @@ fn facet_values(counts: &mut RootCounts, root: usize) -> Vec<FacetCount> {
 /// Gives each hit the story its article belongs to now and lists those stories, in the order of
 /// their best hit (one store read for the page's articles, then one per story of the page).
 pub fn label_stories(store: &dyn Store, page: &mut SearchPage) -> Result<(), SearchError> {
-    let ids: Vec<String> = page.hits.iter().map(|h| h.id.clone()).collect();
-    let story_of: std::collections::HashMap<String, StoryId> =
+    let ids: Vec<ArticleId> = page.hits.iter().map(|h| h.id.clone()).collect();
+    let story_of: std::collections::HashMap<ArticleId, StoryId> =
         store.stories_of_articles(&ids)?.into_iter().collect();
     let mut seen: BTreeSet<StoryId> = BTreeSet::new();
     for hit in &mut page.hits {

@@ -12,6 +12,7 @@
 //! is behind the index, the index is rebuilt from scratch rather than trusted.
 
 use serde::{Deserialize, Serialize};
+use storyline_model::ArticleId;
 use storyline_store::{ErrorKind, Store, StoreError};
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
@@ -30,7 +31,7 @@ pub struct Mark {
     /// The seq of the last article indexed (0: none).
     pub seq: u64,
     /// That article's id (empty when none).
-    pub id: String,
+    pub id: ArticleId,
 }
 
 /// What a catch-up did.

@@ -15,7 +15,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use storyline_ingest::Input;
-use storyline_model::{Article, EntityType, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_model::{
+    Article, EntityType, Grouping, StoryId, StoryReport, StorySummary, StorylineId,
+};
 use storyline_pipeline::{find_article, find_story, story_report, IngestReport, Store};
 use storyline_search::SearchPage;
 use storyline_store::{EntitySummary, StoredArticle, StoryOrder, StoryQuery};
@@ -95,7 +97,7 @@ pub struct ListedStory {
 /// stories it holds, this one included (1: the story stands alone).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StorylineLink {
-    pub id: String,
+    pub id: StorylineId,
     pub stories: usize,
 }
 
@@ -192,10 +194,10 @@ pub(crate) fn storyline_page(
     if params.sort.as_deref().is_none_or(|s| s.trim().is_empty()) {
         query.order = StoryOrder::Oldest;
     }
-    query.storyline = Some(id.to_string());
+    query.storyline = Some(StorylineId::from(id));
     let page = store.stories(&query)?;
     if page.total == 0 {
-        let any = StoryQuery { storyline: Some(id.to_string()), limit: 0, ..Default::default() };
+        let any = StoryQuery { storyline: query.storyline.clone(), limit: 0, ..Default::default() };
         if store.stories(&any)?.total == 0 {
             return Err(ApiError::not_found(format!("no storyline {id:?}")));
         }

@@ -165,7 +165,7 @@ fn poll(store: &dyn storyline_pipeline::Store, after: u64) -> storyline_store::R
     let (mut seq, mut counts) = (after, BTreeMap::<StoryId, usize>::new());
     store.for_each_article_after(after, &mut |a| {
         seq = seq.max(a.seq);
-        let story = a.grouping.story.unwrap_or(a.article.id);
+        let story = a.grouping.story.unwrap_or_else(|| StoryId::started_by(&a.article.id));
         *counts.entry(story).or_default() += 1;
         Ok(())
     })?;

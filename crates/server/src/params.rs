@@ -7,8 +7,8 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use storyline_model::Date;
 use storyline_model::EntityType;
+use storyline_model::{Date, StorylineId};
 use storyline_search::SearchRequest;
 use storyline_store::entities::kind_from_str;
 use storyline_store::{EntityQuery, StoryOrder, StoryQuery};
@@ -20,6 +20,20 @@ use crate::error::ApiError;
 pub const DEFAULT_LIMIT: usize = 20;
 /// The largest page a client may ask for.
 pub const MAX_LIMIT: usize = 100;
+
+/// The query parameters of a paged page (a listing, the names, a search): the same parameters
+/// at another offset are its paging links.
+pub trait Paged: Clone + Serialize {
+    /// The `offset` parameter.
+    fn offset_mut(&mut self) -> &mut Option<String>;
+
+    /// The query string of the same parameters starting at `offset` (none on the first page).
+    fn at_offset(&self, offset: usize) -> String {
+        let mut params = self.clone();
+        *params.offset_mut() = (offset > 0).then(|| offset.to_string());
+        serde_urlencoded::to_string(&params).unwrap_or_default()
+    }
+}
 
 /// How a listing is sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -99,15 +113,14 @@ impl ListParams {
             until: day("until", &self.until)?,
             outlet: value(&self.outlet).map(str::to_string),
             entity: value(&self.entity).map(str::to_string),
-            storyline: value(&self.storyline).map(str::to_string),
+            storyline: value(&self.storyline).map(StorylineId::from),
         })
     }
+}
 
-    /// The query string of the same listing starting at `offset` (for paging links).
-    pub fn at_offset(&self, offset: usize) -> String {
-        let mut params = self.clone();
-        params.offset = (offset > 0).then(|| offset.to_string());
-        serde_urlencoded::to_string(&params).unwrap_or_default()
+impl Paged for ListParams {
+    fn offset_mut(&mut self) -> &mut Option<String> {
+        &mut self.offset
     }
 }
 
@@ -151,12 +164,11 @@ impl EntityParams {
             offset: number("offset", &self.offset)?.unwrap_or(0),
         })
     }
+}
 
-    /// The query string of the same lookup starting at `offset` (for paging links).
-    pub fn at_offset(&self, offset: usize) -> String {
-        let mut params = self.clone();
-        params.offset = (offset > 0).then(|| offset.to_string());
-        serde_urlencoded::to_string(&params).unwrap_or_default()
+impl Paged for EntityParams {
+    fn offset_mut(&mut self) -> &mut Option<String> {
+        &mut self.offset
     }
 }
 
@@ -225,10 +237,11 @@ impl SearchParams {
         change(&mut params);
         serde_urlencoded::to_string(&params).unwrap_or_default()
     }
+}
 
-    /// The query string of the same search starting at `offset` (for paging links).
-    pub fn at_offset(&self, offset: usize) -> String {
-        self.with(|p| p.offset = (offset > 0).then(|| offset.to_string()))
+impl Paged for SearchParams {
+    fn offset_mut(&mut self) -> &mut Option<String> {
+        &mut self.offset
     }
 }
 

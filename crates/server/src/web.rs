@@ -20,14 +20,15 @@ use axum::Router;
 use storyline_compare::html::{highlighted, side_by_side, Mark};
 use storyline_compare::shown;
 use storyline_model::{
-    offsets, Date, EntityType, Evidence, StoryReport, StorySummary, UNATTRIBUTED,
+    offsets, ArticleId, Date, EntityType, Evidence, StoryId, StoryReport, StorySummary,
+    StorylineId, UNATTRIBUTED,
 };
 use storyline_pipeline::{find_article, find_story, story_with_texts, Store};
 use storyline_store::entity_id;
 
 use crate::api::{self, StorylineLink};
 use crate::error::ApiError;
-use crate::params::{EntityParams, ListParams, QueryOf, SearchParams};
+use crate::params::{EntityParams, ListParams, Paged, QueryOf, SearchParams};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -119,7 +120,7 @@ impl StoryRow {
     fn new(s: StorySummary, storyline: Option<StorylineLink>) -> Self {
         StoryRow {
             date: day(s.date),
-            id: s.id,
+            id: s.id.into_string(),
             headline: s.headline,
             articles: s.articles,
             sources: s.sources,
@@ -168,7 +169,7 @@ struct Thread {
 /// the order of the threads' first rows are the page's; nothing is fetched.
 fn threads(rows: Vec<StoryRow>) -> Vec<Thread> {
     let mut threads: Vec<Thread> = Vec::new();
-    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut at: std::collections::HashMap<StorylineId, usize> = std::collections::HashMap::new();
     for row in rows {
         let line = row.thread.as_ref().map(|t| t.id.clone());
         match line.as_ref().and_then(|l| at.get(l)) {
@@ -186,7 +187,7 @@ fn threads(rows: Vec<StoryRow>) -> Vec<Thread> {
 
 /// Listing rows for `stories`, with their storylines.
 fn rows(store: &dyn Store, stories: Vec<StorySummary>) -> Result<Vec<StoryRow>, ApiError> {
-    let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
+    let ids: Vec<StoryId> = stories.iter().map(|s| s.id.clone()).collect();
     let lines = api::storylines(store, &ids)?;
     Ok(stories.into_iter().zip(lines).map(|(s, l)| StoryRow::new(s, l)).collect())
 }
@@ -368,7 +369,7 @@ fn thread(
     store: &dyn Store,
     id: &str,
 ) -> Result<(Option<StorylineLink>, Vec<ThreadItem>), ApiError> {
-    let line = api::storylines(store, &[id.to_string()])?.pop().flatten();
+    let line = api::storylines(store, &[StoryId::from(id)])?.pop().flatten();
     let Some(line) = line.filter(|l| l.stories > 1) else { return Ok((None, Vec::new())) };
     let limit = Some(crate::params::MAX_LIMIT.to_string());
     let page = api::storyline_page(store, &line.id, &ListParams { limit, ..Default::default() })?;
@@ -378,7 +379,7 @@ fn thread(
         .map(|s| ThreadItem {
             current: s.id == id,
             date: day(s.date),
-            id: s.id,
+            id: s.id.into_string(),
             headline: s.headline,
         })
         .collect();
@@ -403,14 +404,14 @@ async fn story_page(
 }
 
 impl StoryPage {
-    fn new(r: &StoryReport, texts: &BTreeMap<String, String>) -> Self {
+    fn new(r: &StoryReport, texts: &BTreeMap<ArticleId, String>) -> Self {
         let outlet_of: BTreeMap<&str, &str> = r
             .articles
             .iter()
             .map(|a| (a.id.as_str(), a.source.as_deref().unwrap_or(UNATTRIBUTED)))
             .collect();
         let outlet = |id: &str| outlet_of.get(id).copied().unwrap_or(UNATTRIBUTED).to_string();
-        let outlets = |ids: &[String]| {
+        let outlets = |ids: &[ArticleId]| {
             let mut names: Vec<String> = ids.iter().map(|id| outlet(id)).collect();
             names.sort();
             names.dedup();
@@ -424,7 +425,7 @@ impl StoryPage {
         };
         let said = |e: &Evidence| Said {
             outlet: outlet(&e.article),
-            article: e.article.clone(),
+            article: e.article.to_string(),
             sentence: sentence(&e.article, e.start, e.end),
             value: String::new(),
         };
@@ -434,7 +435,7 @@ impl StoryPage {
             unique.entry(outlet(&u.article)).or_default().push(u.fact.clone());
         }
         StoryPage {
-            id: r.id.clone(),
+            id: r.id.to_string(),
             headline: r.headline.clone(),
             date: day(r.date),
             summary: r.summary.iter().map(|s| s.text.clone()).collect(),
@@ -445,13 +446,13 @@ impl StoryPage {
                 .take(shown::CONFLICTS)
                 .map(|k| ConflictView {
                     about: k.about.clone(),
-                    kind: k.kind.clone(),
+                    kind: k.kind.to_string(),
                     claims: k
                         .claims
                         .iter()
                         .map(|cl| Said {
                             outlet: outlet(&cl.article),
-                            article: cl.article.clone(),
+                            article: cl.article.to_string(),
                             sentence: sentence(&cl.article, cl.evidence.start, cl.evidence.end),
                             value: cl.value.clone(),
                         })
@@ -481,7 +482,7 @@ impl StoryPage {
                 .timeline
                 .iter()
                 .map(|t| Dated {
-                    date: t.date.clone(),
+                    date: t.date.to_string(),
                     text: t.text.clone(),
                     future: t.future,
                     outlets: outlets(&t.articles),
@@ -500,11 +501,11 @@ impl StoryPage {
                 .articles
                 .iter()
                 .map(|a| ArticleRow {
-                    id: a.id.clone(),
+                    id: a.id.to_string(),
                     outlet: outlet(&a.id),
                     title: a.title.clone().unwrap_or_default(),
                     date: day(a.published),
-                    copy_of: a.duplicate_of.clone(),
+                    copy_of: a.duplicate_of.as_ref().map(ToString::to_string),
                 })
                 .collect(),
             side_by_side: side_by_side(r, texts),
@@ -731,7 +732,7 @@ async fn article_page(
     let link =
         url.as_deref().is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"));
     render(ArticlePage {
-        id: a.id.clone(),
+        id: a.id.to_string(),
         title: a.title.clone().unwrap_or_else(|| "(untitled)".into()),
         outlet: a.source.clone().unwrap_or_else(|| UNATTRIBUTED.into()),
         author: a.author.clone(),
@@ -739,8 +740,8 @@ async fn article_page(
         language: a.language.clone(),
         url,
         link,
-        story: stored.grouping.story.clone(),
-        copy_of: stored.grouping.duplicate_of.clone(),
+        story: stored.grouping.story.as_ref().map(ToString::to_string),
+        copy_of: stored.grouping.duplicate_of.as_ref().map(ToString::to_string),
         body: highlighted(&a.text, &marks),
         entities,
     })
@@ -874,10 +875,10 @@ fn group_by_story(page: storyline_search::SearchPage) -> Vec<StoryHits> {
         .collect();
     for hit in page.hits {
         let at = groups.iter().position(|g| {
-            g.story.as_ref().map(|s| &s.id) == hit.story.as_ref() && hit.story.is_some()
+            g.story.as_ref().map(|s| s.id.as_str()) == hit.story.as_deref() && hit.story.is_some()
         });
         let view = HitView {
-            id: hit.id,
+            id: hit.id.into_string(),
             title: hit.title.unwrap_or_else(|| "(untitled)".into()),
             outlet: hit.outlet,
             date: day(hit.published),
@@ -902,8 +903,8 @@ mod reading_limits {
     use super::{shown, StoryPage};
     use askama::Template;
     use storyline_model::{
-        AgreedFact, ArticleRef, Comparison, Conflict, ConflictClaim, Evidence, Span, StoryReport,
-        UniqueFact,
+        AgreedFact, ArticleRef, Comparison, Conflict, ConflictClaim, ConflictKind, Evidence, Span,
+        StoryReport, UniqueFact,
     };
 
     /// A story of many outlets with many facts and conflicts: the page shows the first of each
@@ -923,7 +924,7 @@ mod reading_limits {
         let conflicts = (0..shown::CONFLICTS + 2)
             .map(|k| Conflict {
                 about: format!("delay {k}"),
-                kind: "number".into(),
+                kind: ConflictKind::Number,
                 claims: ids[..2]
                     .iter()
                     .map(|id| ConflictClaim {

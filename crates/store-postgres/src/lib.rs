@@ -247,12 +247,16 @@ impl PostgresStore {
 
     /// Ids starting with `prefix` from one id column, in id order (the matching ids are the
     /// first ones at or after the prefix).
-    fn ids_with_prefix(&self, sql: &str, prefix: &str, limit: usize) -> Result<Vec<String>> {
+    fn ids_with_prefix<T>(&self, sql: &str, prefix: &str, limit: usize) -> Result<Vec<T>>
+    where
+        T: From<String>,
+    {
         let rows = self.query(sql, &[&prefix, &clamp(limit)])?;
         Ok(rows
             .iter()
             .map(|r| r.get::<_, String>(0))
             .take_while(|id| id.starts_with(prefix))
+            .map(T::from)
             .collect())
     }
 }
@@ -301,17 +305,27 @@ fn clamp(n: usize) -> i64 {
 /// Reads the four grouping columns starting at column `at`.
 fn grouping(r: &Row, at: usize) -> Grouping {
     Grouping {
-        story: Some(r.get(at)),
-        duplicate_of: r.get(at + 1),
+        story: Some(id(r, at)),
+        duplicate_of: optional_id(r, at + 1),
         duplicate_similarity: r.get::<_, Option<f64>>(at + 2).map(|s| s as f32),
-        storyline: r.get(at + 3),
+        storyline: optional_id(r, at + 3),
     }
+}
+
+/// Reads an id column (ids are stored as their text).
+fn id<T: From<String>>(r: &Row, at: usize) -> T {
+    T::from(r.get::<_, String>(at))
+}
+
+/// Reads an id column that may be NULL.
+fn optional_id<T: From<String>>(r: &Row, at: usize) -> Option<T> {
+    r.get::<_, Option<String>>(at).map(T::from)
 }
 
 fn summary(r: &Row) -> StorySummary {
     let date: Option<String> = r.get(2);
     StorySummary {
-        id: r.get(0),
+        id: id(r, 0),
         headline: r.get(1),
         date: date.and_then(|d| d.parse().ok()),
         articles: r.get::<_, i64>(3) as usize,
@@ -418,7 +432,7 @@ fn upsert_stories(
         let date = s.date.map(|d| d.to_string());
         tx.execute(
             &upsert,
-            &[&s.id, &s.headline, &date, &(s.articles as i64), &(s.sources as i64)],
+            &[&s.id.as_str(), &s.headline, &date, &(s.articles as i64), &(s.sources as i64)],
         )?;
     }
     Ok(())
@@ -472,7 +486,7 @@ impl PostgresStore {
             .iter()
             .map(|r| GroupingRecord {
                 seq: r.get::<_, i64>(0) as u64,
-                id: r.get(1),
+                id: id(r, 1),
                 features: r.get(2),
                 grouping: grouping(r, 3),
             })
@@ -519,12 +533,13 @@ impl Store for PostgresStore {
                 let document = serde_json::to_string(a).expect("an Article always serialises");
                 let published = a.published.map(|d| d.to_string());
                 let story = g.story.as_deref().unwrap_or(&a.id);
+                let (duplicate_of, storyline) = (g.duplicate_of.as_deref(), g.storyline.as_deref());
                 let similarity = g.duplicate_similarity.map(f64::from);
                 let inserted = tx.execute(
                     &insert,
                     &[
                         &clamp(new.seq as usize),
-                        &a.id,
+                        &a.id.as_str(),
                         &a.input_id,
                         &a.url,
                         &a.title,
@@ -535,9 +550,9 @@ impl Store for PostgresStore {
                         &document,
                         &new.features,
                         &story,
-                        &g.duplicate_of,
+                        &duplicate_of,
                         &similarity,
-                        &g.storyline,
+                        &storyline,
                     ],
                 )?;
                 if inserted == 1 {
@@ -575,7 +590,7 @@ impl Store for PostgresStore {
 
     fn story_articles(&self, story: &StoryId) -> Result<Vec<StoredArticle>> {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE story = $1 ORDER BY seq");
-        self.query_articles(&sql, &[story])
+        self.query_articles(&sql, &[&story.as_str()])
     }
 
     fn stories(&self, query: &StoryQuery) -> Result<StoryPage> {
@@ -587,7 +602,8 @@ impl Store for PostgresStore {
         let min_sources = clamp(query.min_sources);
         let since = query.since.map(|d| d.to_string());
         let until = query.until.map(|d| d.to_string());
-        let (outlet, entity, storyline) = (&query.outlet, &query.entity, &query.storyline);
+        let storyline = query.storyline.as_deref();
+        let (outlet, entity, storyline) = (&query.outlet, &query.entity, &storyline);
         let filter: [&(dyn ToSql + Sync); 6] =
             [&min_sources, &since, &until, outlet, entity, storyline];
         let count = format!("SELECT COUNT(*) FROM stories WHERE {STORY_FILTER}");
@@ -605,7 +621,7 @@ impl Store for PostgresStore {
 
     fn story(&self, id: &StoryId) -> Result<Option<StorySummary>> {
         let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = $1");
-        Ok(self.query(&sql, &[id])?.first().map(summary))
+        Ok(self.query(&sql, &[&id.as_str()])?.first().map(summary))
     }
 
     fn story_ids(&self, prefix: &str, limit: usize) -> Result<Vec<StoryId>> {
@@ -614,7 +630,8 @@ impl Store for PostgresStore {
     }
 
     fn cached_report(&self, story: &StoryId) -> Result<Option<CachedReport>> {
-        let rows = self.query("SELECT revision, report FROM stories WHERE id = $1", &[story])?;
+        let rows =
+            self.query("SELECT revision, report FROM stories WHERE id = $1", &[&story.as_str()])?;
         let Some(row) = rows.first() else { return Ok(None) };
         let report: Option<String> = row.get(1);
         let report = report
@@ -632,7 +649,7 @@ impl Store for PostgresStore {
             .conn()?
             .execute(
                 "UPDATE stories SET report = $3 WHERE id = $1 AND revision = $2",
-                &[&report.id, &clamp(revision as usize), &json],
+                &[&report.id.as_str(), &clamp(revision as usize), &json],
             )
             .map_err(|e| self.e(e))?;
         Ok(changed == 1)
@@ -669,8 +686,12 @@ impl Store for PostgresStore {
             )?;
             for (id, g) in groupings {
                 let story = g.story.as_deref().unwrap_or(id);
+                let (duplicate_of, storyline) = (g.duplicate_of.as_deref(), g.storyline.as_deref());
                 let similarity = g.duplicate_similarity.map(f64::from);
-                tx.execute(&update, &[id, &story, &g.duplicate_of, &similarity, &g.storyline])?;
+                tx.execute(
+                    &update,
+                    &[&id.as_str(), &story, &duplicate_of, &similarity, &storyline],
+                )?;
             }
             tx.execute(
                 "DELETE FROM stories WHERE NOT EXISTS
@@ -736,7 +757,7 @@ impl Store for PostgresStore {
 
     fn articles_at_url(&self, url: &str) -> Result<Vec<ArticleId>> {
         let rows = self.query("SELECT id FROM articles WHERE url = $1 ORDER BY seq", &[&url])?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        Ok(rows.iter().map(|r| id(r, 0)).collect())
     }
 
     fn save_revision(&self, article: &str, previous: &str) -> Result<()> {
@@ -752,7 +773,7 @@ impl Store for PostgresStore {
 
     fn previous_revision(&self, article: &str) -> Result<Option<ArticleId>> {
         let rows = self.query("SELECT previous FROM revisions WHERE article = $1", &[&article])?;
-        Ok(rows.first().map(|r| r.get(0)))
+        Ok(rows.first().map(|r| id(r, 0)))
     }
 
     fn entities(&self, query: &EntityQuery) -> Result<EntityPage> {
@@ -788,13 +809,13 @@ impl Store for PostgresStore {
             "SELECT s.id, s.storyline,
                 (SELECT COUNT(*) FROM stories t WHERE t.storyline = s.storyline)
              FROM stories s WHERE s.id = ANY($1)",
-            &[&stories],
+            &[&stories.iter().map(|s| s.as_str()).collect::<Vec<_>>()],
         )?;
         Ok(rows
             .iter()
             .map(|r| StorylineOf {
-                story: r.get(0),
-                storyline: r.get(1),
+                story: id(r, 0),
+                storyline: id(r, 1),
                 stories: r.get::<_, i64>(2) as usize,
             })
             .collect())

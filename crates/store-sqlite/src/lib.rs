@@ -261,7 +261,7 @@ impl SqliteStore {
         let record = |r: &rusqlite::Row<'_>| {
             Ok(GroupingRecord {
                 seq: r.get::<_, i64>(0)? as u64,
-                id: r.get(1)?,
+                id: id(r, 1)?,
                 features: r.get(2)?,
                 grouping: grouping(r, 3)?,
             })
@@ -307,7 +307,10 @@ impl SqliteStore {
 
     /// Ids starting with `prefix` from one id column, in id order (a range scan on its index:
     /// the matching ids are the first ones at or after the prefix).
-    fn ids_with_prefix(&self, sql: &str, prefix: &str, limit: usize) -> Result<Vec<String>> {
+    fn ids_with_prefix<T>(&self, sql: &str, prefix: &str, limit: usize) -> Result<Vec<T>>
+    where
+        T: From<String>,
+    {
         let conn = self.read()?;
         let mut stmt = conn.prepare_cached(sql).map_err(|e| self.e(e))?;
         let rows = stmt
@@ -319,7 +322,7 @@ impl SqliteStore {
             if !id.starts_with(prefix) {
                 break;
             }
-            out.push(id);
+            out.push(T::from(id));
         }
         Ok(out)
     }
@@ -416,7 +419,7 @@ fn upsert_stories(
     )?;
     for s in stories {
         upsert.execute(params![
-            s.id,
+            s.id.as_str(),
             s.headline,
             s.date.map(|d| d.to_string()),
             s.articles as i64,
@@ -460,17 +463,27 @@ fn clamp(n: usize) -> i64 {
 /// Reads the four grouping columns starting at column `at`.
 fn grouping(r: &Row, at: usize) -> rusqlite::Result<Grouping> {
     Ok(Grouping {
-        story: Some(r.get(at)?),
-        duplicate_of: r.get(at + 1)?,
+        story: Some(id(r, at)?),
+        duplicate_of: optional_id(r, at + 1)?,
         duplicate_similarity: r.get::<_, Option<f64>>(at + 2)?.map(|s| s as f32),
-        storyline: r.get(at + 3)?,
+        storyline: optional_id(r, at + 3)?,
     })
+}
+
+/// Reads an id column (ids are stored as their text).
+fn id<T: From<String>>(r: &Row, at: usize) -> rusqlite::Result<T> {
+    r.get::<_, String>(at).map(T::from)
+}
+
+/// Reads an id column that may be NULL.
+fn optional_id<T: From<String>>(r: &Row, at: usize) -> rusqlite::Result<Option<T>> {
+    Ok(r.get::<_, Option<String>>(at)?.map(T::from))
 }
 
 fn summary(r: &Row) -> rusqlite::Result<StorySummary> {
     let date: Option<String> = r.get(2)?;
     Ok(StorySummary {
-        id: r.get(0)?,
+        id: id(r, 0)?,
         headline: r.get(1)?,
         date: date.and_then(|d| d.parse().ok()),
         articles: r.get::<_, i64>(3)? as usize,
@@ -514,7 +527,7 @@ fn story_filter(query: &StoryQuery) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
     }
     if let Some(storyline) = &query.storyline {
         clauses.push("storyline = ?");
-        values.push(Box::new(storyline.clone()));
+        values.push(Box::new(storyline.to_string()));
     }
     let sql = if clauses.is_empty() { "1".to_string() } else { clauses.join(" AND ") };
     (sql, values)
@@ -574,7 +587,7 @@ impl Store for SqliteStore {
                 let document = serde_json::to_string(a).expect("an Article always serialises");
                 let inserted = insert.execute(params![
                     clamp(new.seq as usize),
-                    a.id,
+                    a.id.as_str(),
                     a.input_id,
                     a.url,
                     a.title,
@@ -585,9 +598,9 @@ impl Store for SqliteStore {
                     document,
                     new.features,
                     g.story.as_deref().unwrap_or(&a.id),
-                    g.duplicate_of,
+                    g.duplicate_of.as_deref(),
                     g.duplicate_similarity.map(f64::from),
-                    g.storyline,
+                    g.storyline.as_deref(),
                 ])?;
                 if inserted == 1 {
                     index_entities(tx, clamp(new.seq as usize), &a.analysis.entities)?;
@@ -627,7 +640,7 @@ impl Store for SqliteStore {
 
     fn story_articles(&self, story: &StoryId) -> Result<Vec<StoredArticle>> {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE story = ?1 ORDER BY seq");
-        self.query_articles(&sql, [story])
+        self.query_articles(&sql, [story.as_str()])
     }
 
     fn stories(&self, query: &StoryQuery) -> Result<StoryPage> {
@@ -661,7 +674,11 @@ impl Store for SqliteStore {
 
     fn story(&self, id: &StoryId) -> Result<Option<StorySummary>> {
         self.read()?
-            .query_row(&format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ?1"), [id], summary)
+            .query_row(
+                &format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ?1"),
+                [id.as_str()],
+                summary,
+            )
             .optional()
             .map_err(|e| self.e(e))
     }
@@ -674,9 +691,11 @@ impl Store for SqliteStore {
     fn cached_report(&self, story: &StoryId) -> Result<Option<CachedReport>> {
         let row: Option<(i64, Option<String>)> = self
             .read()?
-            .query_row("SELECT revision, report FROM stories WHERE id = ?1", [story], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT revision, report FROM stories WHERE id = ?1",
+                [story.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()
             .map_err(|e| self.e(e))?;
         let Some((revision, report)) = row else { return Ok(None) };
@@ -695,7 +714,7 @@ impl Store for SqliteStore {
             .conn()
             .execute(
                 "UPDATE stories SET report = ?3 WHERE id = ?1 AND revision = ?2",
-                params![report.id, clamp(revision as usize), json],
+                params![report.id.as_str(), clamp(revision as usize), json],
             )
             .map_err(|e| self.e(e))?;
         Ok(changed == 1)
@@ -734,11 +753,11 @@ impl Store for SqliteStore {
             )?;
             for (id, g) in groupings {
                 update.execute(params![
-                    id,
+                    id.as_str(),
                     g.story.as_deref().unwrap_or(id),
-                    g.duplicate_of,
+                    g.duplicate_of.as_deref(),
                     g.duplicate_similarity.map(f64::from),
-                    g.storyline,
+                    g.storyline.as_deref(),
                 ])?;
             }
             tx.execute("DELETE FROM stories WHERE id NOT IN (SELECT story FROM articles)", [])?;
@@ -807,12 +826,12 @@ impl Store for SqliteStore {
             .map_err(|e| self.e(e))
     }
 
-    fn articles_at_url(&self, url: &str) -> Result<Vec<String>> {
+    fn articles_at_url(&self, url: &str) -> Result<Vec<ArticleId>> {
         let conn = self.read()?;
         let mut stmt = conn
             .prepare_cached("SELECT id FROM articles WHERE url = ?1 ORDER BY seq")
             .map_err(|e| self.e(e))?;
-        let rows = stmt.query_map([url], |r| r.get(0)).map_err(|e| self.e(e))?;
+        let rows = stmt.query_map([url], |r| id(r, 0)).map_err(|e| self.e(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
     }
 
@@ -826,9 +845,9 @@ impl Store for SqliteStore {
             .map_err(|e| self.e(e))
     }
 
-    fn previous_revision(&self, article: &str) -> Result<Option<String>> {
+    fn previous_revision(&self, article: &str) -> Result<Option<ArticleId>> {
         self.read()?
-            .query_row("SELECT previous FROM revisions WHERE article = ?1", [article], |r| r.get(0))
+            .query_row("SELECT previous FROM revisions WHERE article = ?1", [article], |r| id(r, 0))
             .optional()
             .map_err(|e| self.e(e))
     }
@@ -889,8 +908,8 @@ impl Store for SqliteStore {
         let rows = stmt
             .query_map([list], |r| {
                 Ok(StorylineOf {
-                    story: r.get(0)?,
-                    storyline: r.get(1)?,
+                    story: id(r, 0)?,
+                    storyline: id(r, 1)?,
                     stories: r.get::<_, i64>(2)? as usize,
                 })
             })
@@ -906,7 +925,7 @@ impl Store for SqliteStore {
                 "SELECT id, story FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
             )
             .map_err(|e| self.e(e))?;
-        let rows = stmt.query_map([list], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.e(e))?;
+        let rows = stmt.query_map([list], |r| Ok((id(r, 0)?, id(r, 1)?))).map_err(|e| self.e(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.e(e))
     }
 }

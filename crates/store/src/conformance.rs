@@ -5,7 +5,8 @@
 //! The articles are invented (an outlet and an event that do not exist).
 
 use storyline_model::{
-    Analysis, Article, Entity, EntityType, Grouping, StoryReport, StorySummary, TitleOrigin,
+    Analysis, Article, ArticleId, Entity, EntityType, Grouping, StoryId, StoryReport, StorySummary,
+    StorylineId, TitleOrigin,
 };
 
 use crate::{
@@ -57,7 +58,7 @@ pub fn article(id: &str, day: u8, outlet: &str) -> Article {
         title: Some(format!("Harbour ferry {id} leaves at dawn")),
         title_origin: TitleOrigin::Detected,
         published: Some(format!("2026-03-{day:02}").parse().expect("a valid day")),
-        published_origin: Some("header".into()),
+        published_origin: Some(storyline_model::DateOrigin::Header),
         source: Some(outlet.into()),
         author: None,
         language: Some("en".into()),
@@ -180,10 +181,10 @@ pub fn articles_come_back_in_seq_order(store: &dyn Store) {
             cursor: None,
         })
         .unwrap();
-    let order: Vec<String> =
+    let order: Vec<ArticleId> =
         store.story_articles(&"s".into()).unwrap().into_iter().map(|a| a.article.id).collect();
     assert_eq!(order, ["c", "b", "a"]);
-    let order: Vec<String> = grouping_records(store).into_iter().map(|r| r.id).collect();
+    let order: Vec<ArticleId> = grouping_records(store).into_iter().map(|r| r.id).collect();
     assert_eq!(order, ["c", "b", "a"]);
     assert_eq!(store.last_seq().unwrap(), 3);
 }
@@ -301,7 +302,7 @@ pub fn regrouping_replaces_groupings_and_drops_empty_stories(store: &dyn Store) 
     assert_eq!(store.stories(&StoryQuery::default()).unwrap().total, 1);
     let mut labels = store.stories_of_articles(&["b".into(), "zz".into(), "a".into()]).unwrap();
     labels.sort();
-    let expected = [("a".to_string(), "a".to_string()), ("b".into(), "a".into())];
+    let expected: [(ArticleId, StoryId); 2] = [("a".into(), "a".into()), ("b".into(), "a".into())];
     assert_eq!(labels, expected, "each article's story after the regroup; unknown left out");
 }
 
@@ -356,7 +357,7 @@ pub fn for_each_article_streams_in_order_and_stops_on_error(store: &dyn Store) {
             Ok(())
         })
         .unwrap();
-    assert_eq!(seen, [(1, "x1".to_string()), (2, "x2".into()), (3, "x3".into())]);
+    assert_eq!(seen, [(1, "x1".into()), (2, "x2".into()), (3, "x3".into())]);
     let mut after = Vec::new();
     store
         .for_each_article_after(1, &mut |a| {
@@ -580,7 +581,7 @@ fn ids_of(page: &crate::StoryPage) -> Vec<&str> {
 /// A new article of `story` in `storyline`.
 fn in_storyline(seq: u64, id: &str, story: &str, storyline: Option<&str>, day: u8) -> NewArticle {
     let mut a = new_article(seq, id, story, day, "Quay Courier");
-    a.grouping.storyline = storyline.map(str::to_string);
+    a.grouping.storyline = storyline.map(StorylineId::from);
     a
 }
 

@@ -29,7 +29,9 @@ pub use entities::{entity_id, EntityPage, EntityQuery, EntitySummary};
 
 use std::fmt;
 
-use storyline_model::{Article, ArticleId, Date, Grouping, StoryId, StoryReport, StorySummary};
+use storyline_model::{
+    Article, ArticleId, Date, Grouping, StoryId, StoryReport, StorySummary, StorylineId,
+};
 
 /// What kind of failure a [`StoreError`] is, for callers that react differently (an HTTP status,
 /// a retry).
@@ -203,7 +205,7 @@ pub struct StoryQuery {
     /// Only stories with an article naming this entity (its [`entity_id`]).
     pub entity: Option<String>,
     /// Only the stories of this storyline.
-    pub storyline: Option<String>,
+    pub storyline: Option<StorylineId>,
 }
 
 impl Default for StoryQuery {
@@ -227,7 +229,7 @@ impl Default for StoryQuery {
 pub struct StorylineOf {
     pub story: StoryId,
     /// The storyline's id (the id of the story that began it).
-    pub storyline: String,
+    pub storyline: StorylineId,
     pub stories: usize,
 }
 
@@ -360,7 +362,7 @@ pub trait Store: Send + Sync {
         let mut found = Vec::with_capacity(articles.len());
         for id in articles {
             if let Some(stored) = self.article(id)? {
-                let story = stored.grouping.story.unwrap_or_else(|| id.clone());
+                let story = stored.grouping.story.unwrap_or_else(|| StoryId::started_by(id));
                 found.push((id.clone(), story));
             }
         }

@@ -48,7 +48,7 @@ use storyline_group::model::{
 };
 use storyline_group::stories::Stories;
 use storyline_group::{Features, Grouper};
-use storyline_model::{Article, ArticleId, Grouping};
+use storyline_model::{Article, ArticleId, Grouping, StoryId};
 use storyline_train::logistic::{fit_logistic, Example};
 
 struct Set {
@@ -138,8 +138,9 @@ fn examples(set: &Set, order: &[usize]) -> Vec<Example<NF>> {
             let same = stories.id(c.story) == gold;
             out.push(Example { x: c.x, same, weight: 1.0 });
         }
-        let s = stories.get_or_create(gold, None);
-        let grouping = Grouping { story: Some(gold.clone()), ..Default::default() };
+        let gold = StoryId::from(gold.as_str());
+        let s = stories.get_or_create(&gold, None);
+        let grouping = Grouping { story: Some(gold), ..Default::default() };
         stories.join(s, id, f, grouping, false);
     }
     let w = 1.0 / out.len().max(1) as f64;
@@ -480,7 +481,9 @@ fn errors(set: &Set) {
         // Candidates before the decision.
         let cands = grouper.stories_mut().candidates(f);
         let gold_cand = cands.iter().find(|c| {
-            story_gold.get(grouper.stories().id(c.story)).is_some_and(|g| g.contains_key(gold))
+            story_gold
+                .get(grouper.stories().id(c.story).as_str())
+                .is_some_and(|g| g.contains_key(gold))
         });
         let first = !gold_seen.contains_key(gold);
         if !first {
@@ -526,7 +529,8 @@ fn errors(set: &Set) {
                 first_merges.push((d.join_probability.unwrap_or(0.0), i, maj.clone(), x));
             }
         }
-        *story_gold.entry(story).or_default().entry(gold.to_string()).or_insert(0) += 1;
+        *story_gold.entry(story.into_string()).or_default().entry(gold.to_string()).or_insert(0) +=
+            1;
         *gold_seen.entry(gold).or_insert(0) += 1;
     }
     eprintln!("== {}", set.name);

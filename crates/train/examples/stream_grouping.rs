@@ -142,10 +142,10 @@ fn print_decisions(
         let cands = g.stories_mut().candidates(f);
         let scored: Vec<Scored> = cands
             .iter()
-            .map(|c| (model.prob(&c.x), g.stories().id(c.story).clone(), c.x))
+            .map(|c| (model.prob(&c.x), g.stories().id(c.story).to_string(), c.x))
             .collect();
         let d = g.decide(id, f.clone());
-        let s = d.grouping.story.clone().unwrap();
+        let s = d.grouping.story.clone().unwrap().into_string();
         let chosen_gold = golds_in(&story_of, items, &s);
         let wrong_join = !chosen_gold.is_empty() && !chosen_gold.contains(&items[i].story);
         let gold_earlier: Vec<&String> = story_of
@@ -325,12 +325,12 @@ fn pairs(items: &[stream::Item], features: &[(ArticleId, Features)], order: &[us
     let mut slot_item: BTreeMap<String, usize> = BTreeMap::new();
     for &i in order {
         let d = g.add(&features[i].0, features[i].1.clone());
-        slot_item.insert(d.story.unwrap(), i);
+        slot_item.insert(d.story.unwrap().into_string(), i);
     }
     let mut rows = Vec::new();
     for &i in order {
         for c in g.stories_mut().candidates(&features[i].1) {
-            let j = slot_item[g.stories().id(c.story)];
+            let j = slot_item[g.stories().id(c.story).as_str()];
             if j == i || features[j].0 <= features[i].0 {
                 continue;
             }

@@ -175,14 +175,14 @@ fn with_modifier(text: &str, c: &mut Candidate) {
 mod tests {
     use super::*;
     use learned::DecisionKind;
-    use storyline_model::TimeType;
+    use storyline_model::{TimeType, Timex};
     use storyline_text::sentences;
 
-    fn times(t: &str, p: Option<&str>) -> Vec<(String, TimeType, Option<String>)> {
+    fn times(t: &str, p: Option<&str>) -> Vec<(String, TimeType, Option<Timex>)> {
         let p = p.map(|d| d.parse().unwrap());
         extract(t, &sentences::split(t), p).into_iter().map(|x| (x.text, x.kind, x.value)).collect()
     }
-    fn val(v: &[(String, TimeType, Option<String>)], text: &str) -> Option<String> {
+    fn val(v: &[(String, TimeType, Option<Timex>)], text: &str) -> Option<Timex> {
         v.iter().find(|x| x.0 == text).unwrap_or_else(|| panic!("{text} not in {v:?}")).2.clone()
     }
     const SUN: Option<&str> = Some("2025-06-15"); // a Sunday
@@ -779,8 +779,8 @@ mod tests {
     #[test]
     fn year_ranges_are_two_years() {
         let v = times("Varrow won the 2009-10 title and the 1957–58 cup; the war of 1939-1945 and the 1998/99 season too.", SUN);
-        let got: Vec<(&str, Option<&str>)> =
-            v.iter().map(|x| (x.0.as_str(), x.2.as_deref())).collect();
+        let got: Vec<(&str, Option<String>)> =
+            v.iter().map(|x| (x.0.as_str(), x.2.as_ref().map(ToString::to_string))).collect();
         for (text, value) in [
             ("2009", "2009"),
             ("10", "2010"),
@@ -791,7 +791,7 @@ mod tests {
             ("1998", "1998"),
             ("99", "1999"),
         ] {
-            assert!(got.contains(&(text, Some(value))), "{text} → {value} not in {got:?}");
+            assert!(got.contains(&(text, Some(value.into()))), "{text} → {value} not in {got:?}");
         }
         // An ISO date and a year-month stay what they are; a score is no range.
         let v = times("Filed 2009-10-01. Sales were 2012-08 figures. It cost $1990-95.", SUN);

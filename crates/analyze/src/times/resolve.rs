@@ -4,7 +4,7 @@
 //! the last year and day named.
 
 use jiff::civil::Date;
-use storyline_model::TimeExpr;
+use storyline_model::{TimeExpr, Timex};
 
 use super::calendar::*;
 use super::context::{Candidate, Context, Expr, Val};
@@ -41,7 +41,7 @@ pub(super) fn resolve(cx: &Context, kept: Vec<Expr>) -> Vec<TimeExpr> {
             end: cx.idx.char_of(e),
             text: cx.text[s..e].to_string(),
             kind,
-            value,
+            value: value.map(Timex::from),
         });
     }
     out
@@ -129,11 +129,11 @@ impl Discourse {
             }
             self.quarters_discussed = true;
         }
-        if let Some(v) = v {
-            if let Some(y) = v.get(..4).and_then(|y| y.parse().ok()) {
-                self.last_year = Some(y);
+        if let Some(v) = v.map(Timex::from) {
+            if let Some(y) = v.year() {
+                self.last_year = Some(y.into());
             }
-            if let Some(d) = v.get(..10).and_then(|d| d.parse().ok()) {
+            if let Some(d) = v.day() {
                 self.last_day = Some(d);
             }
         }

@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
-use storyline_model::{Article, Date};
+use storyline_model::{Article, ArticleId, Date};
 
 use crate::util::{self, unescape};
 use crate::{EvalError, Metric, Row, Scores};
@@ -259,7 +259,7 @@ struct Item {
 
 fn article(i: usize, item: &Item) -> Article {
     let mut a = storyline_ingest::raw_article(&format!("item-{i}"), &item.body);
-    a.id = format!("{i:06}");
+    a.id = format!("{i:06}").into();
     a.title = Some(item.title.clone());
     a.title_origin = storyline_model::TitleOrigin::Given;
     a.published = item.date;
@@ -344,7 +344,7 @@ fn score_pool(originals: &[&Wire]) -> PoolScore {
 
     let t0 = Instant::now();
     let mut grouper = storyline_group::Grouper::new();
-    let mut family_of: BTreeMap<String, usize> = BTreeMap::new();
+    let mut family_of: BTreeMap<ArticleId, usize> = BTreeMap::new();
     let (mut predicted, mut correct) = (0usize, 0usize);
     let (mut found_reworded, mut found_boilerplate) = (0usize, 0usize);
     let mut wrong: Vec<String> = Vec::new();

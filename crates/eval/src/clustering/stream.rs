@@ -127,8 +127,8 @@ pub fn group_in_order(
         let batch: Vec<(ArticleId, Features)> =
             chunk.iter().map(|&i| features[i].clone()).collect();
         for (&i, g) in chunk.iter().zip(grouper.add_batch(&batch)) {
-            story[i] = g.story.unwrap_or_else(|| features[i].0.clone());
-            line[i] = g.storyline.unwrap_or_else(|| story[i].clone());
+            story[i] = g.story.map_or_else(|| features[i].0.to_string(), String::from);
+            line[i] = g.storyline.map_or_else(|| story[i].clone(), String::from);
         }
     }
     (story, line)

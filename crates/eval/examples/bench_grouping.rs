@@ -148,9 +148,14 @@ fn group_alone(features: Vec<(storyline_model::ArticleId, Features)>) {
     let mut alone = Grouper::new();
     let mut copies = 0;
     let mut stories = std::collections::HashSet::new();
+    // A digest of every decision, so a change meant to be faster only can be checked to give
+    // the same groupings.
+    let mut digest = std::hash::DefaultHasher::new();
     for (id, f) in features {
         let g = alone.add(&id, f);
         copies += g.duplicate_of.is_some() as usize;
+        std::hash::Hash::hash(&(&id, &g.story, &g.storyline, &g.duplicate_of), &mut digest);
+        std::hash::Hash::hash(&g.duplicate_similarity.map(f32::to_bits), &mut digest);
         stories.insert(g.story.unwrap_or_default());
     }
     let grouping = t1.elapsed().as_secs_f64();
@@ -161,6 +166,7 @@ fn group_alone(features: Vec<(storyline_model::ArticleId, Features)>) {
         rate(n, grouping_cpu)
     );
     println!("stories: {}, copies linked: {copies}", stories.len());
+    println!("groupings digest: {:016x}", std::hash::Hasher::finish(&digest));
     println!(
         "working set at the end: {} articles, {} stories",
         alone.stories().active_members(),

@@ -120,10 +120,21 @@ pub struct Member {
     terms: Vec<(u32, f32)>,
     /// (term id, sublinear tf) of an original member's lead (empty for a copy), sorted.
     lead: Vec<(u32, f32)>,
+}
+
+/// What retrieval reads of every member it touches, by member slot, packed apart from the
+/// [`Member`] (a few cache lines further) so the scoring loop walks a dense array.
+#[derive(Debug)]
+struct Slot {
+    /// The member's story slot; [`NO_STORY`] for an empty slot.
+    story: u32,
     /// Cached (body norm, lead norm, member sequence number when computed) under the weights of
     /// that time: recomputed when more than [`NORM_REFRESH`] articles have joined since.
     norms: std::cell::Cell<(f32, f32, u64)>,
 }
+
+/// [`Slot::story`] of an empty member slot.
+const NO_STORY: u32 = u32::MAX;
 
 #[derive(Debug, Default)]
 struct Story {
@@ -177,6 +188,10 @@ pub struct Stories {
     df: Vec<u32>,
     /// Background document frequency by term id, scaled to [`BACKGROUND_DOCS`] documents.
     prior_df: Vec<f32>,
+    /// (`docs` when computed, idf) by term id: a term's idf changes only when `docs` does (its
+    /// `df` grows only with it), so it is computed once per term and article, however many
+    /// member norms need it.
+    idf_memo: Vec<std::cell::Cell<(u32, f64)>>,
     /// Original articles seen (all time).
     docs: u32,
     entity_ids: HashMap<String, u32>,
@@ -185,6 +200,8 @@ pub struct Stories {
     /// The active stories (slots) naming an entity, by entity id (for retrieval by entity).
     entity_stories: Vec<Vec<u32>>,
     members: Vec<Option<Member>>,
+    /// By member slot, beside `members`.
+    slots: Vec<Slot>,
     free_members: Vec<usize>,
     /// Evicted member slots still listed in postings; freed at the next sweep.
     pending_members: Vec<usize>,
@@ -325,6 +342,7 @@ impl Stories {
         for &m in &from.members {
             let member = self.members[m as usize].as_mut().expect("live member");
             member.story = keep;
+            self.slots[m as usize].story = keep as u32;
             member.grouping.story = Some(into.id.clone());
             member.grouping.storyline = Some(into.storyline.clone());
         }
@@ -390,6 +408,7 @@ impl Stories {
         }
         for m in story.members {
             let member = self.members[m as usize].take().expect("live member");
+            self.slots[m as usize].story = NO_STORY;
             self.copies.remove(m as usize, &member.exact);
             if member.grouping.duplicate_of.is_none() {
                 self.archive.push(Archived {
@@ -413,7 +432,9 @@ impl Stories {
             self.pending_members.push(m as usize);
             self.live_members -= 1;
         }
-        if self.pending_members.len() > 1024 && self.pending_members.len() > self.live_members {
+        // Evicted members cost every retrieval that walks their postings until swept: sweep
+        // once they are an eighth of the working set (a sweep is one pass over the postings).
+        if self.pending_members.len() > 1024 && self.pending_members.len() > self.live_members / 8 {
             self.sweep();
         }
     }
@@ -436,7 +457,14 @@ impl Stories {
     }
 
     fn idf(&self, t: u32) -> f64 {
-        idf(self.docs, self.df[t as usize], self.prior_df[t as usize])
+        let memo = &self.idf_memo[t as usize];
+        let (at, value) = memo.get();
+        if at == self.docs {
+            return value;
+        }
+        let value = idf(self.docs, self.df[t as usize], self.prior_df[t as usize]);
+        memo.set((self.docs, value));
+        value
     }
 
     /// A term's weight: its idf times its share of the working window's articles *not* naming
@@ -491,7 +519,7 @@ impl Stories {
                 continue;
             }
             n += 1;
-            let mnorm = self.norms(member).1;
+            let mnorm = self.norms(m as usize, member).1;
             if mnorm > 0.0 {
                 // Merge of the two sorted term lists.
                 let (mut dot, mut k) = (0.0, 0);
@@ -514,9 +542,10 @@ impl Stories {
         (best, if n > 0 { sum / n as f64 } else { 0.0 })
     }
 
-    /// A member's body and lead norms under the current weights (cached; see [`Member::norms`]).
-    fn norms(&self, m: &Member) -> (f64, f64) {
-        let (body, lead, at) = m.norms.get();
+    /// A member's body and lead norms under the current weights (cached; see [`Slot::norms`]).
+    fn norms(&self, slot: usize, m: &Member) -> (f64, f64) {
+        let cache = &self.slots[slot].norms;
+        let (body, lead, at) = cache.get();
         let refresh = NORM_REFRESH.max(self.wdocs as u64 / 8);
         if at != u64::MAX && self.member_seq.saturating_sub(at) <= refresh {
             return (body as f64, lead as f64);
@@ -529,7 +558,7 @@ impl Stories {
             .map(|&(t, tf)| (tf as f64 * self.lead_weight(t)).powi(2))
             .sum::<f64>()
             .sqrt();
-        m.norms.set((body as f32, lead as f32, self.member_seq));
+        cache.set((body as f32, lead as f32, self.member_seq));
         (body, lead)
     }
 
@@ -599,36 +628,56 @@ impl Stories {
             self.story_acc.resize(self.stories.len(), (0.0, 0.0));
         }
         let touched = std::mem::take(&mut self.touched);
+        // The fast path of `norms` (a cached body norm still fresh), inline.
+        let refresh = NORM_REFRESH.max(self.wdocs as u64 / 8);
         for &m in &touched {
-            let dot = std::mem::take(&mut self.acc[m as usize]);
-            let Some(member) = &self.members[m as usize] else { continue };
-            let member_norm = self.norms(member).0;
+            let m = m as usize;
+            let dot = std::mem::take(&mut self.acc[m]);
+            let slot = &self.slots[m];
+            if slot.story == NO_STORY {
+                continue;
+            }
+            let story = slot.story as usize;
+            let (body, _, at) = slot.norms.get();
+            let member_norm = if at != u64::MAX && self.member_seq.saturating_sub(at) <= refresh {
+                body as f64
+            } else {
+                self.norms(m, self.member(m)).0
+            };
             if member_norm <= 0.0 {
                 continue;
             }
             let cos = (dot / (norm * member_norm)).min(1.0);
-            let e = &mut self.story_acc[member.story];
+            let e = &mut self.story_acc[story];
             if e.1 == 0.0 {
-                self.touched_stories.push(member.story);
+                self.touched_stories.push(story);
             }
             e.0 = e.0.max(cos);
             e.1 += cos;
         }
         self.touched = touched;
         self.touched.clear();
-        let mut per_story = Vec::with_capacity(self.touched_stories.len());
-        for s in self.touched_stories.drain(..) {
-            per_story.push((s, std::mem::take(&mut self.story_acc[s])));
-        }
-        let by_entity = self.entity_candidates(f, &per_story);
+        let story_acc = &self.story_acc;
+        let by_entity = self.entity_candidates(f, &|s| story_acc[s].1 > 0.0);
 
+        // The TOP_STORIES best by (best cosine, then the older story), in that order, kept
+        // sorted as the touched stories are read (the story's sequence number is unique, so the
+        // order is total and the same as sorting every touched story).
         let day = f.published;
-        let mut ranked: Vec<(usize, f64, f64, i32)> = Vec::new();
-        for (s, (cmax, csum)) in per_story {
-            if csum <= 0.0 {
+        let mut ranked: Vec<(usize, f64, f64, i32, u64)> = Vec::with_capacity(TOP_STORIES + 1);
+        let before = |a: &(usize, f64, f64, i32, u64), cmax: f64, seq: u64| {
+            a.1.total_cmp(&cmax).then_with(|| seq.cmp(&a.4)).is_gt()
+        };
+        let mut touched_stories = std::mem::take(&mut self.touched_stories);
+        for s in touched_stories.drain(..) {
+            let (cmax, csum) = std::mem::take(&mut self.story_acc[s]);
+            if csum <= 0.0 || ranked.len() == TOP_STORIES && cmax < ranked[TOP_STORIES - 1].1 {
                 continue;
             }
             let story = self.story(s);
+            if ranked.len() == TOP_STORIES && !before_last(&ranked, cmax, story.seq) {
+                continue;
+            }
             let gap = match (day, story.span) {
                 (Some(d), Some((a, b))) => gap(d, a, b),
                 _ => 0,
@@ -636,19 +685,13 @@ impl Stories {
             if gap > STORYLINE_DAYS {
                 continue;
             }
-            ranked.push((s, cmax, csum, gap));
-        }
-        // The TOP_STORIES best by (best cosine, then the older story), in that order: selected,
-        // then only they are sorted (the story's sequence number is unique, so the order is total
-        // and the same as sorting every touched story).
-        let order = |a: &(usize, f64, f64, i32), b: &(usize, f64, f64, i32)| {
-            b.1.total_cmp(&a.1).then_with(|| self.story(a.0).seq.cmp(&self.story(b.0).seq))
-        };
-        if ranked.len() > TOP_STORIES {
-            ranked.select_nth_unstable_by(TOP_STORIES - 1, order);
+            let at = ranked.partition_point(|r| before(r, cmax, story.seq));
+            ranked.insert(at, (s, cmax, csum, gap, story.seq));
             ranked.truncate(TOP_STORIES);
         }
-        ranked.sort_by(order);
+        self.touched_stories = touched_stories;
+        let mut ranked: Vec<(usize, f64, f64, i32)> =
+            ranked.into_iter().map(|(s, cmax, csum, gap, _)| (s, cmax, csum, gap)).collect();
         for s in by_entity {
             let story = self.story(s);
             let gap = match (day, story.span) {
@@ -661,6 +704,7 @@ impl Stories {
         }
         let lead = self.lead_vector(f);
         let lead_known = lead.1 > 0.0;
+        let entity_ids = self.article_entity_ids(f);
         ranked
             .into_iter()
             .map(|(s, cmax, csum, gap)| {
@@ -669,7 +713,7 @@ impl Stories {
                     (Some(d), Some((first, _))) => (d - first).abs(),
                     _ => 0,
                 };
-                let mut x = self.pair_features(story, f, cmax, csum, gap);
+                let mut x = self.pair_features(story, f, &entity_ids, cmax, csum, gap);
                 if lead_known && need_lead(&x) {
                     let (max, mean) = self.lead_cosines(story, &lead);
                     x[crate::model::LEAD_MAX] = max;
@@ -692,7 +736,8 @@ impl Stories {
     /// places or organisations (named by at most [`ENTITY_RETRIEVAL_MAX`] active stories): at
     /// most [`ENTITY_STORIES`], those sharing the most such entity weight first (ties to the older
     /// story). A paraphrase that shares the protagonist but few words is still compared.
-    fn entity_candidates(&self, f: &Features, by_terms: &[(usize, (f64, f64))]) -> Vec<usize> {
+    /// `by_terms`: whether a story was found by its terms (a positive sum of cosines).
+    fn entity_candidates(&self, f: &Features, by_terms: &dyn Fn(usize) -> bool) -> Vec<usize> {
         let mut found: BTreeMap<usize, f64> = BTreeMap::new();
         for e in &f.entities {
             if e.kind == EntityType::Misc {
@@ -706,7 +751,7 @@ impl Stories {
             let w = kind_weight(e.kind) * (1.0 + (e.mentions.max(1) as f64).ln());
             for &s in list {
                 let s = s as usize;
-                if !by_terms.iter().any(|&(t, (_, csum))| t == s && csum > 0.0) {
+                if !by_terms(s) {
                     *found.entry(s).or_insert(0.0) += w;
                 }
             }
@@ -727,7 +772,7 @@ impl Stories {
         Some(c.into_iter().find(|c| c.story == s).map_or_else(
             || {
                 let st = self.story(s);
-                let mut x = self.pair_features(st, f, 0.0, 0.0, 0);
+                let mut x = self.pair_features(st, f, &self.article_entity_ids(f), 0.0, 0.0, 0);
                 let (max, mean) = self.lead_cosines(st, &self.lead_vector(f));
                 x[crate::model::LEAD_MAX] = max;
                 x[crate::model::LEAD_MEAN] = mean;
@@ -741,10 +786,17 @@ impl Stories {
         self.candidates(f)
     }
 
+    /// The entity ids of an article's entities, in its order (None: an entity no story named).
+    fn article_entity_ids(&self, f: &Features) -> Vec<Option<u32>> {
+        f.entities.iter().map(|e| self.entity_ids.get(&e.name).copied()).collect()
+    }
+
+    /// The pair features; `entity_ids`: [`Self::article_entity_ids`] of `f`.
     fn pair_features(
         &self,
         story: &Story,
         f: &Features,
+        entity_ids: &[Option<u32>],
         cmax: f64,
         csum: f64,
         gap: i32,
@@ -757,8 +809,7 @@ impl Stories {
         let (mut shared_w, mut total_w, mut specific) = (0.0, 0.0, false);
         let (mut art_places, mut shared_place) = (false, false);
         let mut art_ids: Vec<u32> = Vec::with_capacity(f.entities.len());
-        for e in &f.entities {
-            let id = self.entity_ids.get(&e.name).copied();
+        for (e, &id) in f.entities.iter().zip(entity_ids) {
             art_ids.extend(id);
             let sf = id.map_or(0, |i| self.entity_sf[i as usize]);
             let w = kind_weight(e.kind)
@@ -801,12 +852,12 @@ impl Stories {
         let lead = f
             .entities
             .iter()
-            .filter(|e| e.kind == EntityType::Person && e.mentions >= 2)
-            .max_by(|a, b| a.mentions.cmp(&b.mentions).then_with(|| b.name.cmp(&a.name)));
+            .zip(entity_ids)
+            .filter(|(e, _)| e.kind == EntityType::Person && e.mentions >= 2)
+            .max_by(|(a, _), (b, _)| a.mentions.cmp(&b.mentions).then_with(|| b.name.cmp(&a.name)));
         let story_has_person = story.entities.values().any(|&(bits, _)| bits & PER_BIT != 0);
-        let lead_person_new = lead.is_some_and(|e| {
-            story_has_person
-                && self.entity_ids.get(&e.name).is_none_or(|id| !story.entities.contains_key(id))
+        let lead_person_new = lead.is_some_and(|(_, id)| {
+            story_has_person && id.is_none_or(|id| !story.entities.contains_key(&id))
         });
         // Years: both name years and share none.
         let year_conflict = !f.years.is_empty()
@@ -875,9 +926,13 @@ impl Stories {
             Some(m) => m,
             None => {
                 self.members.push(None);
+                let cache = std::cell::Cell::new((0.0, 0.0, u64::MAX));
+                self.slots.push(Slot { story: NO_STORY, norms: cache });
                 self.members.len() - 1
             }
         };
+        self.slots[slot] =
+            Slot { story: s as u32, norms: std::cell::Cell::new((0.0, 0.0, u64::MAX)) };
         self.copies.insert(slot, &f.exact, &f.minhash);
         for &(t, tf) in &vector {
             self.postings[t as usize].push((slot as u32, tf));
@@ -897,7 +952,6 @@ impl Stories {
             exact: f.exact.clone(),
             terms: vector,
             lead,
-            norms: std::cell::Cell::new((0.0, 0.0, u64::MAX)),
         });
         self.live_members += 1;
 
@@ -974,6 +1028,7 @@ impl Stories {
                 self.vocab.insert(term.to_string(), id);
                 self.df.push(0);
                 self.prior_df.push(prior_df(term));
+                self.idf_memo.push(std::cell::Cell::new((u32::MAX, 0.0)));
                 self.postings.push(Vec::new());
                 self.wdf.push(0);
                 self.lwdf.push(0);
@@ -1092,6 +1147,12 @@ fn prior_df(term: &str) -> f32 {
 /// `ln((N + B + 1) / (df + prior + 1)) + 1` over the N documents seen and the B background ones.
 fn idf(docs: u32, df: u32, prior: f32) -> f64 {
     ((docs as f64 + BACKGROUND_DOCS + 1.0) / (df as f64 + prior as f64 + 1.0)).ln() + 1.0
+}
+
+/// Whether a story of best cosine `cmax` and creation order `seq` ranks before the last of
+/// `ranked` (best cosine first, ties to the older story).
+fn before_last(ranked: &[(usize, f64, f64, i32, u64)], cmax: f64, seq: u64) -> bool {
+    ranked.last().is_none_or(|l| cmax.total_cmp(&l.1).then_with(|| l.4.cmp(&seq)).is_gt())
 }
 
 /// Days between `day` and the interval `first..=last`.

@@ -40,11 +40,71 @@ pub struct Days {
 /// the articles were ingested in — after restoring, as they are, the articles of the
 /// [`STORYLINE_DAYS`] before `days.since` (every story those articles could join or continue).
 /// A recomputed story with exactly the members of a stored story keeps that story's id (and
-/// storylines follow), so ids stay stable where membership does not change. Memory holds the
-/// articles of those days, not the store.
+/// storylines follow), so ids stay stable where membership does not change.
+///
+/// With no `until` the days are taken [`REGROUP_DAYS`] at a time in date order, from `since` (or
+/// the first stored day) to the last stored day — the last chunk open-ended when there are
+/// undated articles, so they are recomputed with it — each chunk after restoring the [`STORYLINE_DAYS`] before it (the
+/// previous chunk's stories included), as [`settle`] does. Memory holds the articles of those
+/// days, not the store.
 pub fn regroup(store: &dyn Store, days: Days) -> Result<RegroupReport, StoreError> {
     // One writer at a time: an ingest must not commit between the read and the rewrite.
     let _lock = store.lock_writer()?;
+    if days.until.is_some() {
+        return regroup_days(store, days);
+    }
+    let (stored, undated) = published_days(store, days.since.map(day_number))?;
+    let mut total = RegroupReport::default();
+    let mut since = stored.first().copied();
+    loop {
+        let start = since;
+        let end = start.map(|s| s + REGROUP_DAYS - 1);
+        // The next stored day after this chunk, if any: the chunk ends at `end`; otherwise it is
+        // the last, open-ended when there are undated articles (read by a pass over the store;
+        // the other chunks are read by date).
+        since = end.and_then(|e| stored.range(e + 1..).next().copied());
+        let until = if since.is_some() || !undated { end } else { None };
+        let chunk =
+            Days { since: start.map(date_of_day).or(days.since), until: until.map(date_of_day) };
+        let report = regroup_days(store, chunk)?;
+        total.articles = report.articles;
+        total.regrouped += report.regrouped;
+        total.changed += report.changed;
+        total.stories = report.stories;
+        if since.is_none() {
+            return Ok(total);
+        }
+    }
+}
+
+/// How many days [`regroup`] without `until` recomputes at a time.
+pub const REGROUP_DAYS: i32 = SETTLE_DAYS;
+
+/// The publication days (day numbers, `since` or later) of the stored articles, and whether any
+/// is undated, read from their grouping features (only the date is parsed).
+fn published_days(
+    store: &dyn Store,
+    since: Option<i32>,
+) -> Result<(BTreeSet<i32>, bool), StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Published {
+        #[serde(default)]
+        published: Option<i32>,
+    }
+    let (mut days, mut undated) = (BTreeSet::new(), false);
+    store.for_each_grouping_record(&mut |record| {
+        let p: Published = serde_json::from_str(&record.features)
+            .map_err(|e| StoreError::corrupt(&record.id, format!("grouping features: {e}")))?;
+        undated |= p.published.is_none();
+        days.extend(p.published.filter(|&d| since.is_none_or(|s| d >= s)));
+        Ok(())
+    })?;
+    Ok((days, undated))
+}
+
+/// [`regroup`] of one chunk of days (all of them from `since` on when there is no `until`); the
+/// caller holds the writer lock.
+fn regroup_days(store: &dyn Store, days: Days) -> Result<RegroupReport, StoreError> {
     let since = days.since.map(day_number);
     let until = days.until.map(day_number);
     let mut grouper = Grouper::new();

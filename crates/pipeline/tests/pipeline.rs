@@ -333,3 +333,45 @@ fn regrouping_a_copy_s_days_keeps_its_link_to_an_original_months_older() {
     assert!(link(&store).is_some(), "still a copy after its days are regrouped");
     assert_eq!(story_of(&store, "reprint.json"), story_of(&store, "ledger.json"));
 }
+
+#[test]
+fn regrouping_the_whole_store_goes_a_few_weeks_at_a_time() {
+    let (_dir, store) = store();
+    let title = "Dock workers at Port Varnholm walk out";
+    // Two outlets' reports of a strike in January, each in its own run, a library vote in March,
+    // a word-for-word reprint of the strike report in May and an undated record: a regroup of
+    // every day takes them a chunk of days at a time.
+    let runs = [
+        dated("ledger.json", "Varnholm Ledger", "2026-01-10", title, STRIKE),
+        dated("courier.json", "Kestrel Courier", "2026-01-10", title, STRIKE_AGAIN),
+        dated(
+            "library.json",
+            "Quay Post",
+            "2026-03-12",
+            "A library vote",
+            "The council of Orla approved a new library on Thursday after a vote of 7 to 2, the \
+             mayor of Orla said. Building starts in spring, council officials said.",
+        ),
+        dated("reprint.json", "Gull Bay Times", "2026-05-20", title, STRIKE),
+        Ok(Input {
+            name: "undated.json".into(),
+            bytes: serde_json::json!({"title": "A ferry timetable", "source": "Quay Post",
+                "text": "The ferry to Orla leaves twice a day from the north pier, the operator \
+                         said. Tickets are sold on board."})
+            .to_string()
+            .into_bytes(),
+        }),
+    ];
+    for run in runs {
+        storyline_pipeline::ingest(&store, vec![run], &()).unwrap();
+    }
+    let before = partition(&store);
+    let report = storyline_pipeline::regroup(&store, storyline_pipeline::Days::default()).unwrap();
+    // The reprint's original is months older than the reprint's chunk: it keeps its link.
+    assert_eq!((report.articles, report.regrouped, report.changed), (5, 4, 0));
+    assert_eq!(partition(&store), before);
+    assert_eq!(story_of(&store, "reprint.json"), story_of(&store, "ledger.json"));
+    assert_eq!(story_of(&store, "courier.json"), story_of(&store, "ledger.json"));
+    assert_ne!(story_of(&store, "library.json"), story_of(&store, "ledger.json"));
+    assert_eq!(report.stories, store.stories(&StoryQuery::default()).unwrap().total);
+}

@@ -524,7 +524,9 @@ mod reading_limits {
         let ids: Vec<String> = (0..outlets).map(|i| format!("art{i}")).collect();
         let texts: Texts = ids
             .iter()
-            .map(|id| (id.clone(), format!("The river ferry of {id} was late again today.")))
+            .map(|id| {
+                (id.as_str().into(), format!("The river ferry of {id} was late again today."))
+            })
             .collect();
         let agreed: Vec<AgreedFact> = (0..shown::AGREED + 7)
             .map(|k| AgreedFact {

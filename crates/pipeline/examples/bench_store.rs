@@ -54,7 +54,7 @@ fn main() {
             if replay > 0 && f.published.is_none() {
                 continue;
             }
-            batch.push((format!("{id}.{replay}"), replayed(f, replay)));
+            batch.push((format!("{id}.{replay}").into(), replayed(f, replay)));
             stored += 1;
             if batch.len() == BATCH {
                 writer.commit(&mut grouper, &mut batch);
@@ -106,7 +106,7 @@ impl Writer<'_> {
             let g = &groupings[i];
             let article = stub(id, f);
             self.seq += 1;
-            let story = g.story.clone().unwrap_or_else(|| id.clone());
+            let story = g.story.clone().unwrap_or_else(|| StoryId::started_by(id));
             let day = f.published.unwrap_or(self.now);
             self.now = self.now.max(day);
             let entry = self.members.entry(story.clone()).or_insert((day, Vec::new()));
@@ -134,7 +134,7 @@ impl Writer<'_> {
 fn stub(id: &str, f: &Features) -> Article {
     let words: Vec<&str> = f.terms.iter().map(|(t, _)| t.as_str()).collect();
     Article {
-        id: id.to_string(),
+        id: id.into(),
         title: Some(words.iter().take(8).copied().collect::<Vec<_>>().join(" ")),
         title_origin: TitleOrigin::Given,
         published: f.published.map(date_of_day),

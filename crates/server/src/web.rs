@@ -912,7 +912,8 @@ mod reading_limits {
     #[test]
     fn a_large_story_page_stays_readable() {
         let ids: Vec<String> = (0..9).map(|i| format!("art{i}")).collect();
-        let texts = ids.iter().map(|id| (id.clone(), format!("Ferry {id} was late."))).collect();
+        let texts =
+            ids.iter().map(|id| (id.as_str().into(), format!("Ferry {id} was late."))).collect();
         let evidence = |id: &String| Evidence { article: id.as_str().into(), start: 0, end: 10 };
         let agreed = (0..shown::AGREED + 3)
             .map(|k| AgreedFact {

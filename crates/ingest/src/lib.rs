@@ -148,6 +148,15 @@ pub fn detect_language(text: &str) -> Option<String> {
     iso639_1(info.lang().code()).map(str::to_string)
 }
 
+/// Detects the language of an article read by [`records_with`] without detection: the detected
+/// language, else the one its record declared — what [`records`] gives. (Detection is a
+/// function of the text, so completing an article read with detection changes nothing.)
+pub fn complete_language(article: &mut Article) {
+    if let Some(language) = detect_language(&article.text) {
+        article.language = Some(language);
+    }
+}
+
 /// ISO 639-3 (whatlang's codes) → ISO 639-1.
 fn iso639_1(code3: &str) -> Option<&'static str> {
     const TABLE: &[(&str, &str)] = &[
@@ -293,7 +302,15 @@ pub fn parse(input: &Input) -> Parsed {
 /// it goes commits a big file in batches); the other formats are read whole when the input is
 /// opened. The same records, errors and warnings as [`parse`], in the same order.
 pub fn records(input: &Input) -> Records {
-    match std::panic::catch_unwind(|| open_records(input)) {
+    records_with(input, true)
+}
+
+/// [`records`]; with `detect_language` false, the records of a text, HTML, JSON or JSON Lines
+/// input keep only the language their record declares and leave detecting it to the caller
+/// ([`complete_language`], the same value), so a caller that analyses on other threads can run
+/// that costly step there ([`Records::language_deferred`] says whether it was left).
+pub fn records_with(input: &Input, detect_language: bool) -> Records {
+    match std::panic::catch_unwind(|| open_records(input, detect_language)) {
         Ok(records) => records,
         Err(_) => Records::ready(Parsed {
             records: vec![Err(IngestError::new(input.name.as_str(), INTERNAL_ERROR))],
@@ -311,6 +328,8 @@ pub struct Records {
     pub links: Vec<String>,
     /// How many records the input holds (for JSON Lines, its non-blank lines).
     pub count: usize,
+    /// Whether the records leave their language to [`complete_language`] ([`records_with`]).
+    pub language_deferred: bool,
     source: Source,
 }
 
@@ -318,7 +337,7 @@ enum Source {
     /// Read already.
     Ready(std::vec::IntoIter<Result<Article, IngestError>>),
     /// JSON Lines text and where the next line starts (`line` lines read before it).
-    Lines { name: String, text: String, pos: usize, line: usize },
+    Lines { name: String, text: String, pos: usize, line: usize, detect: bool },
 }
 
 impl Records {
@@ -327,6 +346,7 @@ impl Records {
             warnings: parsed.warnings,
             links: parsed.links,
             count: parsed.records.len(),
+            language_deferred: false,
             source: Source::Ready(parsed.records.into_iter()),
         }
     }
@@ -341,9 +361,9 @@ impl Iterator for Records {
     type Item = Result<Article, IngestError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (name, text, pos, line) = match &mut self.source {
+        let (name, text, pos, line, detect) = match &mut self.source {
             Source::Ready(records) => return records.next(),
-            Source::Lines { name, text, pos, line } => (name, text, pos, line),
+            Source::Lines { name, text, pos, line, detect } => (name, text, pos, line, *detect),
         };
         // The next non-blank line, as `str::lines` splits them (a trailing `\r` dropped).
         loop {
@@ -365,7 +385,7 @@ impl Iterator for Records {
             return Some(isolated(&rname, || {
                 let r = record::jsonl_record(l, *line - 1)
                     .map_err(|reason| IngestError::new(rname.as_str(), reason))?;
-                from_record(&rname, &r, warnings)
+                from_record(&rname, &r, warnings, detect)
             }));
         }
     }
@@ -380,7 +400,7 @@ fn isolated(
         .unwrap_or_else(|_| Err(IngestError::new(name, INTERNAL_ERROR)))
 }
 
-fn open_records(input: &Input) -> Records {
+fn open_records(input: &Input, detect: bool) -> Records {
     let name = input.name.as_str();
     let mut parsed = Parsed::default();
     let fail = |reason: String| {
@@ -426,6 +446,7 @@ fn open_records(input: &Input) -> Records {
                 &text,
                 &record::Record::default(),
                 &mut parsed.warnings,
+                detect,
             ));
         }
         sniff::Format::Text => {
@@ -434,12 +455,14 @@ fn open_records(input: &Input) -> Records {
                 &text,
                 &record::Record::default(),
                 &mut parsed.warnings,
+                detect,
             ));
         }
         sniff::Format::Json => {
             for (rname, rec) in record::parse_json(name, &text) {
                 let warnings = &mut parsed.warnings;
-                let art = rec.and_then(|r| isolated(&rname, || from_record(&rname, &r, warnings)));
+                let art = rec
+                    .and_then(|r| isolated(&rname, || from_record(&rname, &r, warnings, detect)));
                 parsed.records.push(art);
             }
         }
@@ -449,11 +472,14 @@ fn open_records(input: &Input) -> Records {
                 warnings: parsed.warnings,
                 links: Vec::new(),
                 count,
-                source: Source::Lines { name: name.to_string(), text, pos: 0, line: 0 },
+                language_deferred: !detect,
+                source: Source::Lines { name: name.to_string(), text, pos: 0, line: 0, detect },
             };
         }
     }
-    Records::ready(parsed)
+    let mut records = Records::ready(parsed);
+    records.language_deferred = !detect;
+    records
 }
 
 /// The article of one JSON record: its `html` read as a page when it has no `text`.
@@ -461,10 +487,11 @@ fn from_record(
     name: &str,
     r: &record::Record,
     warnings: &mut Vec<String>,
+    detect: bool,
 ) -> Result<Article, IngestError> {
     match (&r.html, &r.text) {
-        (Some(h), None) => from_html(name, h, r, warnings),
-        (_, t) => from_text(name, t.as_deref().unwrap_or_default(), r, warnings),
+        (Some(h), None) => from_html(name, h, r, warnings, detect),
+        (_, t) => from_text(name, t.as_deref().unwrap_or_default(), r, warnings, detect),
     }
 }
 
@@ -503,7 +530,7 @@ fn feed_articles(name: &str, bytes: &[u8], feed_url: Option<&str>, warn_links: b
             ..Default::default()
         };
         let warnings = &mut parsed.warnings;
-        let mut art = isolated(&rname, || from_html(&rname, &e.html, &r, warnings));
+        let mut art = isolated(&rname, || from_html(&rname, &e.html, &r, warnings, true));
         if let Ok(a) = &mut art {
             if e.published.is_some() {
                 a.published_origin = Some(DateOrigin::Feed);
@@ -624,7 +651,7 @@ pub fn article_from_warc(
         return None;
     }
     let r = record::Record { id: Some(url.clone()), url: Some(url.clone()), ..Default::default() };
-    let mut art = isolated(&url, || from_html(&url, &decoded, &r, warnings));
+    let mut art = isolated(&url, || from_html(&url, &decoded, &r, warnings, true));
     if let Ok(a) = &mut art {
         if a.published.is_none() {
             if let Some(d) = rec.header(FEED_PUBLISHED_HEADER).and_then(dates::parse_date) {
@@ -666,10 +693,11 @@ fn from_text(
     raw: &str,
     r: &record::Record,
     warnings: &mut Vec<String>,
+    detect: bool,
 ) -> Result<Article, IngestError> {
     let known = known_from_record(name, r, warnings);
     let c = text::clean(raw, &known);
-    finish(name, c, r)
+    finish(name, c, r, detect)
 }
 
 fn from_html(
@@ -677,6 +705,7 @@ fn from_html(
     html_text: &str,
     r: &record::Record,
     warnings: &mut Vec<String>,
+    detect: bool,
 ) -> Result<Article, IngestError> {
     let mut known = known_from_record(name, r, warnings);
     let page = html::extract(html_text);
@@ -700,10 +729,17 @@ fn from_html(
             (l.len() == 2).then_some(l)
         });
     }
-    finish(name, c, &r)
+    finish(name, c, &r, detect)
 }
 
-fn finish(name: &str, c: text::Cleaned, r: &record::Record) -> Result<Article, IngestError> {
+/// The article of a cleaned record; its language detected when `detect` (else the record's
+/// declared language, for [`complete_language`]).
+fn finish(
+    name: &str,
+    c: text::Cleaned,
+    r: &record::Record,
+    detect: bool,
+) -> Result<Article, IngestError> {
     if c.text.trim().is_empty() {
         if let Some(notice) = c.removed.iter().find(|r| r.kind == RemovedKind::SiteNotice) {
             let first: String = notice.text.chars().take(60).collect();
@@ -714,7 +750,11 @@ fn finish(name: &str, c: text::Cleaned, r: &record::Record) -> Result<Article, I
         }
         return Err(IngestError::new(name, "no article text found"));
     }
-    let language = detect_language(&c.text).or_else(|| r.language.clone());
+    let language = if detect {
+        detect_language(&c.text).or_else(|| r.language.clone())
+    } else {
+        r.language.clone()
+    };
     Ok(Article {
         id: article_id(c.title.as_deref(), c.source.as_deref(), &c.text),
         input_id: Some(r.id.clone().unwrap_or_else(|| name.to_string())),

@@ -400,17 +400,29 @@ pub fn ingest_with_threads(
     ingestor.finish()
 }
 
-/// One record to analyse, and the input it came from (named if its analysis fails).
+/// One record to analyse, and the input it came from (named if its analysis fails); with
+/// `language`, its language is still to be detected ([`storyline_ingest::records_with`]: that
+/// costly step runs on the workers, not on the thread reading the input).
 struct Job {
     input: String,
     article: Article,
+    language: bool,
 }
 
 /// A record after the stateless step, or why it failed.
 type Analysed = Result<PreparedArticle, IngestError>;
 
 impl Job {
-    fn run(self) -> Analysed {
+    fn run(mut self) -> Analysed {
+        if self.language {
+            let article = &mut self.article;
+            let detect =
+                std::panic::AssertUnwindSafe(|| storyline_ingest::complete_language(article));
+            if std::panic::catch_unwind(detect).is_err() {
+                let reason = storyline_ingest::INTERNAL_ERROR.to_string();
+                return Err(IngestError { input: self.input, reason });
+            }
+        }
         prepare_article(&self.input, self.article)
     }
 }
@@ -450,7 +462,8 @@ impl<'a, 's> Feed<'a, 's> {
                 }
             };
             // Read record by record: a big JSON Lines file is committed in batches as it goes.
-            let mut records = storyline_ingest::records(&input);
+            let mut records = storyline_ingest::records_with(&input, false);
+            let language = records.language_deferred;
             let Input { name, bytes } = input;
             drop(bytes); // the records hold what they still need
             self.progress.records_found(records.count);
@@ -476,7 +489,7 @@ impl<'a, 's> Feed<'a, 's> {
                 let index = self.sent;
                 self.sent += 1;
                 if let Some(done) =
-                    dispatch(index, Job { input: record_name(&name, &article), article })
+                    dispatch(index, Job { input: record_name(&name, &article), article, language })
                 {
                     self.waiting.insert(index, done);
                     self.add_ready()?;

@@ -546,10 +546,7 @@ mod reading_limits {
                 .map(|id| ArticleRef {
                     id: id.as_str().into(),
                     source: Some(format!("Outlet {id}")),
-                    title: None,
-                    published: None,
-                    duplicate_of: None,
-                    inferred_published: None,
+                    ..Default::default()
                 })
                 .collect(),
             comparison: Comparison { agreed, ..Default::default() },

@@ -355,7 +355,7 @@ pub struct SummarySentence {
     pub sources: Vec<ArticleId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArticleRef {
     pub id: ArticleId,

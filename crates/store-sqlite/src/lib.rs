@@ -751,7 +751,14 @@ impl Store for SqliteStore {
                 "UPDATE articles SET story = ?2, duplicate_of = ?3, duplicate_similarity = ?4,
                     storyline = ?5 WHERE id = ?1",
             )?;
+            // The stories the regrouped articles leave: the only ones that can be left empty
+            // (a sweep of every story made each chunk of a large regroup slower).
+            let mut story_of = tx.prepare_cached("SELECT story FROM articles WHERE id = ?1")?;
+            let mut left: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
             for (id, g) in groupings {
+                let old: Option<String> =
+                    story_of.query_row([id.as_str()], |r| r.get(0)).optional()?;
+                left.extend(old);
                 update.execute(params![
                     id.as_str(),
                     g.story.as_deref().unwrap_or(id),
@@ -760,7 +767,13 @@ impl Store for SqliteStore {
                     g.storyline.as_deref(),
                 ])?;
             }
-            tx.execute("DELETE FROM stories WHERE id NOT IN (SELECT story FROM articles)", [])?;
+            let mut drop_if_empty = tx.prepare_cached(
+                "DELETE FROM stories WHERE id = ?1
+                    AND NOT EXISTS (SELECT 1 FROM articles WHERE story = ?1)",
+            )?;
+            for story in &left {
+                drop_if_empty.execute([story])?;
+            }
             upsert_stories(tx, stories)?;
             let regrouped = groupings.iter().map(|(id, g)| g.story.as_deref().unwrap_or(id));
             let touched: std::collections::BTreeSet<&str> =

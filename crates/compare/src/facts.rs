@@ -225,7 +225,7 @@ fn build_claims(story: &Story, index: &EntityIndex) -> Vec<Claim> {
                         .speaker
                         .as_ref()
                         .and_then(|sp| sp.canonical.as_deref().and_then(|n| index.resolve(n)))
-                        .or_else(|| sole_person_outside(story, index, ai, span, q.content));
+                        .or_else(|| sole_person_outside(index, ai, &entities, span, q.content));
                     c.quote_speakers.push((quoted.clone(), speaker));
                     c.quotes.insert(quoted);
                 }
@@ -284,18 +284,14 @@ impl<'a, T> ByStart<'a, T> {
 /// The one person a sentence names outside a quotation it carries: the speaker when the analysis
 /// left it unresolved ("\"…,\" said the warehouse owner, Henrik Sol.").
 fn sole_person_outside(
-    story: &Story,
     index: &EntityIndex,
     ai: usize,
+    entities: &ByStart<'_, storyline_model::Entity>,
     sentence: Span,
     quote: Span,
 ) -> Option<usize> {
-    let people: BTreeSet<usize> = story.arts[ai]
-        .analysis
-        .entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| sentence.start <= e.start && e.start < sentence.end)
+    let people: BTreeSet<usize> = entities
+        .within(sentence)
         .filter(|(_, e)| !(quote.start <= e.start && e.start < quote.end))
         .filter_map(|(ei, _)| index.of_mention(ai, ei))
         .filter(|&id| index.clusters[id].kind == EntityType::Person)

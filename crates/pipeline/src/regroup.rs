@@ -27,6 +27,17 @@ pub struct RegroupReport {
     pub stories: usize,
 }
 
+impl RegroupReport {
+    /// Adds the next chunk's run (of several that regroup consecutive days): counts of articles
+    /// regrouped and changed add up; the store's articles and stories are as after the last.
+    fn then(&mut self, next: RegroupReport) {
+        self.articles = next.articles;
+        self.regrouped += next.regrouped;
+        self.changed += next.changed;
+        self.stories = next.stories;
+    }
+}
+
 /// The publication days a [`regroup`] recomputes (both ends included; `None`: unbounded). With
 /// no `until`, undated articles are recomputed too.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,11 +77,7 @@ pub fn regroup(store: &dyn Store, days: Days) -> Result<RegroupReport, StoreErro
         let until = if since.is_some() || !undated { end } else { None };
         let chunk =
             Days { since: start.map(date_of_day).or(days.since), until: until.map(date_of_day) };
-        let report = regroup_days(store, chunk)?;
-        total.articles = report.articles;
-        total.regrouped += report.regrouped;
-        total.changed += report.changed;
-        total.stories = report.stories;
+        total.then(regroup_days(store, chunk)?);
         if since.is_none() {
             return Ok(total);
         }
@@ -248,11 +255,7 @@ pub fn settle(store: &dyn Store, run: &IngestReport) -> Result<Option<RegroupRep
     for start in (first..=last).step_by(SETTLE_DAYS as usize) {
         let end = (start + SETTLE_DAYS - 1).min(last);
         let days = Days { since: Some(date_of_day(start)), until: Some(date_of_day(end)) };
-        let report = regroup(store, days)?;
-        total.articles = report.articles;
-        total.regrouped += report.regrouped;
-        total.changed += report.changed;
-        total.stories = report.stories;
+        total.then(regroup(store, days)?);
     }
     Ok(Some(total))
 }

@@ -23,7 +23,7 @@ mod render;
 mod search;
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -347,32 +347,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let db = given.unwrap_or_else(|| PathBuf::from(default_db));
     match cli.command {
         Command::Demo { json, .. } => demo(&db, json),
-        Command::Ingest { paths, json, to: Some(url), .. } => {
-            let stream = storyline_stream::WorkStream::parse(&url)?;
-            let report = stream.publish_inputs(storyline_pipeline::read_paths(&paths).iter)?;
-            if json {
-                let mut doc = serde_json::to_value(&report)?;
-                doc["schema"] = json!(SCHEMA_VERSION);
-                print_json(&doc)?;
-            }
-            for f in &report.failed {
-                say!("failed: {}: {}", f.input, f.reason);
-            }
-            say!(
-                "published {}, already in the stream {}, failed {}",
-                report.published,
-                report.duplicates,
-                report.failed.len()
-            );
-            Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
-        }
+        Command::Ingest { paths, json, to: Some(url), .. } => publish_inputs(&url, &paths, json),
         Command::Worker(args) => {
             let (stream, until) = args.open()?;
             let report = stream.run_worker(until)?;
             if args.json {
-                let mut doc = serde_json::to_value(&report)?;
-                doc["schema"] = json!(SCHEMA_VERSION);
-                print_json(&doc)?;
+                print_with_schema(&report)?;
             }
             say!(
                 "prepared {} inputs: {} articles, {} failed",
@@ -397,87 +377,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_ingest_report(&report, json)
         }
         Command::Status { from, json, .. } => print_status(&*open(&db)?, from.as_deref(), json),
-        Command::Regroup { since, until, json, .. } => {
-            let days = storyline_pipeline::Days {
-                since: parse_day("--since", since)?,
-                until: parse_day("--until", until)?,
-            };
-            let store = &*open(&db)?;
-            note_another_writer(&db);
-            let report = storyline_pipeline::regroup(store, days)?;
-            if json {
-                let mut doc = serde_json::to_value(&report)?;
-                doc["schema"] = json!(SCHEMA_VERSION);
-                print_json(&doc)?;
-            } else {
-                say!(
-                    "regrouped {} of {} articles: {} changed, {} stories",
-                    report.regrouped,
-                    report.articles,
-                    report.changed,
-                    report.stories
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Stories(args) => {
-            let store = &*open(&db)?;
-            let json = args.json;
-            let page = store.stories(&story_query(args)?)?;
-            if json {
-                print_json(
-                    &json!({"schema": SCHEMA_VERSION, "total": page.total, "stories": page.stories}),
-                )?;
-            } else {
-                write_out(&render::stories_table(&page.stories))?;
-                if page.stories.len() < page.total {
-                    say!("{} of {} stories shown", page.stories.len(), page.total);
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Story { id, json, format, .. } => {
-            let store = &*open(&db)?;
-            let story = storyline_pipeline::find_story(store, &id)
-                .map_err(|e| hint(e, "see `storyline stories`"))?;
-            let (report, texts) = storyline_pipeline::story_with_texts(store, &story.id)?;
-            if json {
-                print_json(&with_schema(&report)?)?;
-            } else if format == StoryFormat::Html {
-                let page = storyline_compare::html::render(&report, &texts);
-                if std::io::stdout().is_terminal() {
-                    write_out(&page)?;
-                } else {
-                    write_raw(&page)?;
-                }
-            } else {
-                write_out(&render::story(&report, &texts))?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Article { id, json, .. } => {
-            let store = &*open(&db)?;
-            let stored = storyline_pipeline::find_article(store, &id)
-                .map_err(|e| hint(e, "see `storyline export`"))?;
-            if json {
-                let mut doc = with_schema(&stored.article)?;
-                doc["story"] = json!(stored.grouping.story);
-                doc["duplicate_of"] = json!(stored.grouping.duplicate_of);
-                print_json(&doc)?;
-            } else {
-                write_out(&render::article(&stored))?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Regroup { since, until, json, .. } => regroup(&db, since, until, json),
+        Command::Stories(args) => list_stories(&*open(&db)?, args),
+        Command::Story { id, json, format, .. } => show_story(&*open(&db)?, &id, json, format),
+        Command::Article { id, json, .. } => show_article(&*open(&db)?, &id, json),
         Command::Analyze { file, raw, published, source, json: _ } => {
             analyze(file, raw, published, source)
         }
         Command::Eval { task, data, json } => {
             let scores = storyline_eval::run(task, &data)?;
             if json {
-                let mut doc = serde_json::to_value(&scores)?;
-                doc["schema"] = json!(SCHEMA_VERSION);
-                print_json(&doc)?;
+                print_with_schema(&scores)?;
             } else {
                 write_out(&format!("{}\n", scores.render()))?;
             }
@@ -486,33 +396,137 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Fetch(args) => fetch::run(&db, args),
         Command::Search(args) => search::search(&db, args),
         Command::Reindex { index, json, .. } => search::reindex(&db, index, json),
-        Command::Serve { addr, index, .. } => {
-            let store: std::sync::Arc<dyn Store> = open(&db)?.into();
-            let search = search::for_serving(&db, &index, &*store)?;
-            let listener = std::net::TcpListener::bind(addr)
-                .with_context(|| format!("cannot listen on {addr}"))?;
-            // The token comes from the environment, not a flag: flags show in `ps`.
-            let ingest_token =
-                std::env::var(INGEST_TOKEN_VAR).ok().filter(|t| !t.trim().is_empty());
-            let writes = if ingest_token.is_some() {
-                "POST /api/v1/articles takes articles with the token"
-            } else {
-                "read-only: set STORYLINE_API_TOKEN to take articles"
-            };
-            say!(
-                "Serving {} on http://{} ({writes}; Ctrl-C stops)",
-                db.display(),
-                listener.local_addr()?
-            );
-            let config = storyline_server::Config { search, ingest_token };
-            storyline_server::run(listener, store, config, storyline_server::ctrl_c())?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Serve { addr, index, .. } => serve(&db, addr, &index),
         Command::Export { format: ExportFormat::Jsonl, .. } => {
             export_jsonl(&*open(&db)?)?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `ingest --to nats://…`: publishes the inputs to the work stream for the workers.
+fn publish_inputs(url: &str, paths: &[PathBuf], json: bool) -> Result<ExitCode> {
+    let stream = storyline_stream::WorkStream::parse(url)?;
+    let report = stream.publish_inputs(storyline_pipeline::read_paths(paths).iter)?;
+    if json {
+        print_with_schema(&report)?;
+    }
+    for f in &report.failed {
+        say!("failed: {}: {}", f.input, f.reason);
+    }
+    say!(
+        "published {}, already in the stream {}, failed {}",
+        report.published,
+        report.duplicates,
+        report.failed.len()
+    );
+    Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `regroup`: recomputes the stories of the days asked for.
+fn regroup(
+    db: &Path,
+    since: Option<String>,
+    until: Option<String>,
+    json: bool,
+) -> Result<ExitCode> {
+    let days = storyline_pipeline::Days {
+        since: parse_day("--since", since)?,
+        until: parse_day("--until", until)?,
+    };
+    let store = &*open(db)?;
+    note_another_writer(db);
+    let report = storyline_pipeline::regroup(store, days)?;
+    if json {
+        print_with_schema(&report)?;
+    } else {
+        say!(
+            "regrouped {} of {} articles: {} changed, {} stories",
+            report.regrouped,
+            report.articles,
+            report.changed,
+            report.stories
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `stories`: one page of the stored stories.
+fn list_stories(store: &dyn Store, args: StoriesArgs) -> Result<ExitCode> {
+    let json = args.json;
+    let page = store.stories(&story_query(args)?)?;
+    if json {
+        print_json(
+            &json!({"schema": SCHEMA_VERSION, "total": page.total, "stories": page.stories}),
+        )?;
+    } else {
+        write_out(&render::stories_table(&page.stories))?;
+        if page.stories.len() < page.total {
+            say!("{} of {} stories shown", page.stories.len(), page.total);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `story ID`: the story's report, as JSON, HTML or for the terminal.
+fn show_story(store: &dyn Store, id: &str, json: bool, format: StoryFormat) -> Result<ExitCode> {
+    let story = storyline_pipeline::find_story(store, id)
+        .map_err(|e| hint(e, "see `storyline stories`"))?;
+    let (report, texts) = storyline_pipeline::story_with_texts(store, &story.id)?;
+    if json {
+        print_json(&with_schema(&report)?)?;
+    } else if format == StoryFormat::Html {
+        let page = storyline_compare::html::render(&report, &texts);
+        if std::io::stdout().is_terminal() {
+            write_out(&page)?;
+        } else {
+            write_raw(&page)?;
+        }
+    } else {
+        write_out(&render::story(&report, &texts))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `article ID`: one stored article with its analysis.
+fn show_article(store: &dyn Store, id: &str, json: bool) -> Result<ExitCode> {
+    let stored = storyline_pipeline::find_article(store, id)
+        .map_err(|e| hint(e, "see `storyline export`"))?;
+    if json {
+        let mut doc = with_schema(&stored.article)?;
+        doc["story"] = json!(stored.grouping.story);
+        doc["duplicate_of"] = json!(stored.grouping.duplicate_of);
+        print_json(&doc)?;
+    } else {
+        write_out(&render::article(&stored))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `serve`: the HTTP API and web UI over the store until Ctrl-C.
+fn serve(db: &Path, addr: std::net::SocketAddr, index: &search::IndexArg) -> Result<ExitCode> {
+    let store: std::sync::Arc<dyn Store> = open(db)?.into();
+    let search = search::for_serving(db, index, &*store)?;
+    let listener =
+        std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    // The token comes from the environment, not a flag: flags show in `ps`.
+    let ingest_token = std::env::var(INGEST_TOKEN_VAR).ok().filter(|t| !t.trim().is_empty());
+    let writes = if ingest_token.is_some() {
+        "POST /api/v1/articles takes articles with the token"
+    } else {
+        "read-only: set STORYLINE_API_TOKEN to take articles"
+    };
+    say!("Serving {} on http://{} ({writes}; Ctrl-C stops)", db.display(), listener.local_addr()?);
+    let config = storyline_server::Config { search, ingest_token };
+    storyline_server::run(listener, store, config, storyline_server::ctrl_c())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `value` as JSON with the contract's `schema` field added.
+fn print_with_schema<T: serde::Serialize>(value: &T) -> Result<()> {
+    let mut doc = serde_json::to_value(value)?;
+    doc["schema"] = json!(SCHEMA_VERSION);
+    print_json(&doc)
 }
 
 /// Reports a panic caught inside a stage (the eval scorers and the pipeline isolate them per
@@ -683,9 +697,7 @@ fn hint(e: storyline_pipeline::LookupError, hint: &str) -> anyhow::Error {
 
 fn print_ingest_report(report: &IngestReport, json: bool) -> Result<ExitCode> {
     if json {
-        let mut doc = serde_json::to_value(report)?;
-        doc["schema"] = json!(SCHEMA_VERSION);
-        print_json(&doc)?;
+        print_with_schema(report)?;
     }
     say!(
         "ingested {}, duplicates {}, failed {} (already stored {}, stories touched {})",

@@ -19,6 +19,8 @@
 //! many real copies just under 0.8); at 0.7 precision stays 1.000 with recall 0.922; at 0.6 the
 //! first links between different stories appear.
 
+use std::collections::hash_map::Entry;
+
 use foldhash::HashMap;
 
 use storyline_text::normalise::{copy_words, for_copies};
@@ -92,10 +94,18 @@ pub fn similarity(a: &[u32], a_len: u32, b: &[u32], b_len: u32) -> f32 {
 }
 
 /// Exact-hash and LSH indexes over the articles of the working set, by member slot.
+///
+/// Almost every band key is filed under one article (two bodies share a band only when they
+/// are near copies, or by chance), so the first slot of a key sits inline in `bands` and only
+/// the keys shared by several articles keep a list in `more`: no allocation per key, which made
+/// inserting and sweeping most of the cost of restoring a large store.
 #[derive(Debug, Default)]
 pub struct CopyIndex {
     exact: HashMap<String, usize>,
-    bands: HashMap<u64, Vec<usize>>,
+    /// The first slot filed under each band key …
+    bands: HashMap<u64, u32>,
+    /// … and the further slots of the keys that several articles share, in insertion order.
+    more: HashMap<u64, Vec<u32>>,
 }
 
 fn band_keys(sig: &[u32]) -> impl Iterator<Item = u64> + '_ {
@@ -113,11 +123,21 @@ impl CopyIndex {
         if !exact.is_empty() {
             self.exact.entry(exact.to_string()).or_insert(idx);
         }
-        if minhash.len() == NUM_HASHES {
-            for key in band_keys(minhash) {
-                let bucket = self.bands.entry(key).or_default();
-                if bucket.last() != Some(&idx) {
-                    bucket.push(idx);
+        if minhash.len() != NUM_HASHES {
+            return;
+        }
+        let slot = u32::try_from(idx).expect("fewer than 2^32 slots");
+        for key in band_keys(minhash) {
+            match self.bands.entry(key) {
+                Entry::Vacant(v) => {
+                    v.insert(slot);
+                }
+                Entry::Occupied(first) if *first.get() == slot => {}
+                Entry::Occupied(_) => {
+                    let further = self.more.entry(key).or_default();
+                    if further.last() != Some(&slot) {
+                        further.push(slot);
+                    }
                 }
             }
         }
@@ -133,9 +153,22 @@ impl CopyIndex {
 
     /// Keeps only the LSH entries of the slots `live` accepts.
     pub fn retain(&mut self, live: impl Fn(usize) -> bool) {
-        self.bands.retain(|_, bucket| {
-            bucket.retain(|&i| live(i));
-            !bucket.is_empty()
+        let CopyIndex { bands, more, .. } = self;
+        more.retain(|_, further| {
+            further.retain(|&i| live(i as usize));
+            !further.is_empty()
+        });
+        bands.retain(|key, first| {
+            if live(*first as usize) {
+                return true;
+            }
+            // The key's next live slot moves up inline.
+            let Some(further) = more.get_mut(key) else { return false };
+            *first = further.remove(0);
+            if further.is_empty() {
+                more.remove(key);
+            }
+            true
         });
     }
 
@@ -154,8 +187,15 @@ impl CopyIndex {
         if minhash.len() != NUM_HASHES {
             return Vec::new();
         }
-        let mut out: Vec<usize> =
-            band_keys(minhash).filter_map(|k| self.bands.get(&k)).flatten().copied().collect();
+        let mut out = Vec::new();
+        for key in band_keys(minhash) {
+            if let Some(&first) = self.bands.get(&key) {
+                out.push(first as usize);
+                if let Some(further) = self.more.get(&key) {
+                    out.extend(further.iter().map(|&i| i as usize));
+                }
+            }
+        }
         out.sort_unstable();
         out.dedup();
         out

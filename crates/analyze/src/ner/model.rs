@@ -4,7 +4,9 @@
 //! `i16` weights (row per feature, quantised: the scale does not matter for the arg-max); `u32`
 //! name count; per name a `u8` type (0 PER, 1 ORG, 2 LOC, 3 MISC), a `u16` byte length and the
 //! lower-cased tokens joined by single spaces. Look-ups go through an open-addressing table built
-//! at load time (one or two cache lines per feature).
+//! at load time whose slots carry the key's high half, so a feature the model does not know
+//! (most of a document's) costs one probe, and a known one reads its key and weights side by
+//! side.
 
 use super::features::{finish, Gazetteer, Tagger, N_TAGS};
 
@@ -13,14 +15,25 @@ const MAGIC: &[u8; 8] = b"SLNER001";
 /// Weights and gazetteer of a trained tagger.
 #[derive(Debug, Default)]
 pub struct Model {
-    keys: Vec<u64>,
-    weights: Vec<i16>,
-    /// Open-addressing slots: row index + 1, 0 = empty.
-    slots: Vec<u32>,
+    rows: Vec<Row>,
+    /// Open-addressing slots: (row index + 1, the key's high 32 bits); row 0 = empty.
+    slots: Vec<(u32, u32)>,
     mask: usize,
     /// Names from the training data (plus the built-in lexicon, added at load).
     pub gazetteer: Gazetteer,
     names: Vec<(u8, String)>,
+}
+
+/// One feature's key and weights, side by side.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    key: u64,
+    weights: [i16; N_TAGS],
+}
+
+/// The high half of a feature key, kept in its slot.
+fn tag_of(key: u64) -> u32 {
+    (key >> 32) as u32
 }
 
 /// A malformed model file.
@@ -56,18 +69,13 @@ impl<'a> Reader<'a> {
 impl Model {
     /// Whether the model has no weights (an untrained or unreadable model tags nothing).
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.rows.is_empty()
     }
 
     /// Builds a model from learned rows and training names.
     pub fn new(rows: Vec<(u64, [i16; N_TAGS])>, names: Vec<(u8, String)>) -> Model {
-        let mut keys = Vec::with_capacity(rows.len());
-        let mut weights = Vec::with_capacity(rows.len() * N_TAGS);
-        for (k, w) in rows {
-            keys.push(k);
-            weights.extend_from_slice(&w);
-        }
-        let mut m = Model { keys, weights, names, ..Model::default() };
+        let rows = rows.into_iter().map(|(key, weights)| Row { key, weights }).collect();
+        let mut m = Model { rows, names, ..Model::default() };
         m.index();
         m
     }
@@ -84,10 +92,17 @@ impl Model {
             .chunks_exact(8)
             .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
             .collect();
-        let weights: Vec<i16> = r
+        let rows: Vec<Row> = r
             .take(n * N_TAGS * 2)?
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .chunks_exact(N_TAGS * 2)
+            .zip(keys)
+            .map(|(w, key)| {
+                let mut weights = [0i16; N_TAGS];
+                for (x, c) in weights.iter_mut().zip(w.chunks_exact(2)) {
+                    *x = i16::from_le_bytes([c[0], c[1]]);
+                }
+                Row { key, weights }
+            })
             .collect();
         let n_names = r.u32()? as usize;
         let mut names = Vec::with_capacity(n_names);
@@ -99,20 +114,20 @@ impl Model {
                 .map_err(|_| ModelError("name is not UTF-8".into()))?;
             names.push((ty, s.to_string()));
         }
-        let mut m = Model { keys, weights, names, ..Model::default() };
+        let mut m = Model { rows, names, ..Model::default() };
         m.index();
         Ok(m)
     }
 
     /// Serialises the model (see the module doc for the layout).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(12 + self.keys.len() * (8 + 2 * N_TAGS));
+        let mut out = Vec::with_capacity(12 + self.rows.len() * (8 + 2 * N_TAGS));
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&(self.keys.len() as u32).to_le_bytes());
-        for k in &self.keys {
-            out.extend_from_slice(&k.to_le_bytes());
+        out.extend_from_slice(&(self.rows.len() as u32).to_le_bytes());
+        for r in &self.rows {
+            out.extend_from_slice(&r.key.to_le_bytes());
         }
-        for w in &self.weights {
+        for w in self.rows.iter().flat_map(|r| r.weights) {
             out.extend_from_slice(&w.to_le_bytes());
         }
         out.extend_from_slice(&(self.names.len() as u32).to_le_bytes());
@@ -126,32 +141,36 @@ impl Model {
 
     /// Number of features with weights.
     pub fn n_features(&self) -> usize {
-        self.keys.len()
+        self.rows.len()
     }
 
     fn index(&mut self) {
-        let cap = (self.keys.len() * 2).next_power_of_two().max(16);
+        let cap = (self.rows.len() * 2).next_power_of_two().max(16);
         self.mask = cap - 1;
-        self.slots = vec![0; cap];
-        for (i, &k) in self.keys.iter().enumerate() {
-            let mut p = finish(k) as usize & self.mask;
-            while self.slots[p] != 0 {
+        self.slots = vec![(0, 0); cap];
+        for (i, r) in self.rows.iter().enumerate() {
+            let mut p = finish(r.key) as usize & self.mask;
+            while self.slots[p].0 != 0 {
                 p = (p + 1) & self.mask;
             }
-            self.slots[p] = i as u32 + 1;
+            self.slots[p] = (i as u32 + 1, tag_of(r.key));
         }
         self.gazetteer = Gazetteer::of_names(&self.names);
     }
 
-    fn row(&self, k: u64) -> Option<&[i16]> {
+    fn row(&self, k: u64) -> Option<&[i16; N_TAGS]> {
+        let tag = tag_of(k);
         let mut p = finish(k) as usize & self.mask;
         loop {
-            let s = self.slots[p] as usize;
+            let (s, t) = self.slots[p];
             if s == 0 {
                 return None;
             }
-            if self.keys[s - 1] == k {
-                return Some(&self.weights[(s - 1) * N_TAGS..s * N_TAGS]);
+            if t == tag {
+                let row = &self.rows[s as usize - 1];
+                if row.key == k {
+                    return Some(&row.weights);
+                }
             }
             p = (p + 1) & self.mask;
         }

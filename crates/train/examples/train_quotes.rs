@@ -29,13 +29,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use storyline_analyze::quotes::speaker::{self, Example, Model, Thresholds};
+use storyline_analyze::quotes::speaker::{Model, Thresholds};
 use storyline_analyze::quotes::RuleFrame;
 use storyline_analyze::{entities, quotes};
 use storyline_eval::metrics::{overlap, Counts};
 use storyline_eval::quotes::{discover, parse_ann, Attribution, Tally};
 use storyline_model::Span;
 use storyline_text::sentences;
+use storyline_train::quote_speaker::{self as speaker, Example};
 
 use storyline_train::cli;
 

@@ -3,6 +3,7 @@
 //! formats and their decoders stay with the stage that uses them).
 //!
 //! - [`ner`]: training of the entity tagger (`storyline_analyze::ner`) on CoNLL-2003.
+//! - [`quote_speaker`]: training of the quote speaker ranker (`storyline_analyze::quotes::speaker`).
 //! - [`logistic`]: the ridge logistic regression the grouping join rule is fitted with.
 //! - [`cli`]: the small command line every tool shares.
 //!
@@ -26,3 +27,4 @@
 pub mod cli;
 pub mod logistic;
 pub mod ner;
+pub mod quote_speaker;

@@ -136,8 +136,20 @@ pub fn article_id(title: Option<&str>, source: Option<&str>, text: &str) -> Arti
     ArticleId::new(digest.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>())
 }
 
-/// ISO 639-1 code of the text's language, when whatlang is confident (None for short text).
+/// Bytes of a text that language detection reads. Detection is linear in its input and a few
+/// paragraphs settle it: on Reuters-21578 (19,043 articles) and the Timeline17 documents (1,123,
+/// 820 of them longer than this) the first 2,048 bytes give the same language as the whole text
+/// for every article (and the first 4,096 too).
+const LANGUAGE_SAMPLE: usize = 2048;
+
+/// ISO 639-1 code of the text's language, when whatlang is confident (None for short text). Reads
+/// the first [`LANGUAGE_SAMPLE`] bytes (cut at a character boundary).
 pub fn detect_language(text: &str) -> Option<String> {
+    let mut end = text.len().min(LANGUAGE_SAMPLE);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &text[..end];
     if text.chars().filter(|c| c.is_alphabetic()).count() < 40 {
         return None;
     }

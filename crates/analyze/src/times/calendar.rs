@@ -178,6 +178,8 @@ const FUTURE: &[&str] = &[
     "planned",
     "planning",
     "scheduled",
+    "slated",
+    "supposed",
     "expected",
     "expects",
     "expect",
@@ -284,6 +286,32 @@ fn word_direction(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<boo
     None
 }
 
+/// How many words before a mention may give it its tense.
+const CUE_WORDS: usize = 8;
+/// How many words before a mention are read: a few more than [`CUE_WORDS`], so that the cue
+/// of the farthest ones can be read in its own context ("could be heard … on Friday").
+const CONTEXT_WORDS: usize = 12;
+
+/// Whether `recent[i]` (the words before a mention, nearest first) is a plan after a past "was"
+/// or "were" ("was due to", "were scheduled for", "was supposed to") with no verb of saying
+/// before it in the words read.
+fn plan_told_in_the_past(recent: &[&str], i: usize) -> bool {
+    let is = |j: usize, words: &[&str]| {
+        recent.get(j).is_some_and(|w| words.contains(&lower(w).as_str()))
+    };
+    const PLANS: &[&str] = &["due", "scheduled", "supposed", "set", "planned", "slated"];
+    // The plan itself, or the verb of its infinitive ("was due to start on Friday").
+    let plan = if is(i, PLANS) {
+        i
+    } else if is(i + 1, &["to"]) && is(i + 2, PLANS) {
+        i + 2
+    } else {
+        return false;
+    };
+    let reported = recent[plan + 1..].iter().any(|w| crate::lexicon::is_speech_verb(&lower(w)));
+    is(plan + 1, &["was", "were"]) && !reported
+}
+
 /// Tense of the words around a mention: `Some(true)` forward, `Some(false)` back, `None` when
 /// nothing nearby says.
 pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
@@ -296,7 +324,7 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
         .collect();
-    let recent: Vec<&str> = words_before.iter().rev().take(8).copied().collect();
+    let recent: Vec<&str> = words_before.iter().rev().take(CONTEXT_WORDS).copied().collect();
     let words_after: Vec<&str> = sentence_after
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
@@ -307,9 +335,14 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
     if until && words_after.iter().any(|w| lower(w) == "had") {
         return Some(false);
     }
-    for (i, w) in recent.iter().enumerate() {
+    for (i, w) in recent.iter().enumerate().take(CUE_WORDS) {
         let prev = recent.get(i + 1).copied();
         let next = i.checked_sub(1).map(|j| recent[j]);
+        // "the truce, which was due to start on Friday": a plan told in the past is over,
+        // unless a verb of saying put it in the past ("officials said talks were due to begin").
+        if plan_told_in_the_past(&recent, i) {
+            return Some(false);
+        }
         // "could be heard on Friday", "could not be reached Friday": what was possible then.
         if could_of_past_ability(&recent, i) {
             return Some(false);

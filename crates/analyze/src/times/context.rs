@@ -2,6 +2,8 @@
 //! date, learned models, and the log of learned decisions), helpers for looking at the words
 //! around a match, and the [`Candidate`]s the rules propose with their pending values ([`Val`]).
 
+use std::sync::LazyLock;
+
 use jiff::civil::Date;
 use storyline_model::offsets::CharIndex;
 use storyline_model::{Span, TimeType};
@@ -251,4 +253,42 @@ pub(super) fn capitalised_possessive_before(text: &str, s: usize) -> bool {
         .rfind(|c: char| !c.is_alphabetic())
         .map_or(0, |i| i + h[i..].chars().next().map_or(1, char::len_utf8));
     h[start..].starts_with(char::is_uppercase)
+}
+
+/// Names ending in a weekday word that date nothing ("Good Friday", "Super Tuesday", "the Mail
+/// on Sunday"); see the file.
+static WEEKDAY_NAMES: &str = include_str!("../../words/weekday_names.txt");
+static WEEKDAY_NAME_LIST: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    WEEKDAY_NAMES.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+});
+
+/// Whether the weekday word at `s..e` ends one of the listed names, capitals and all.
+pub(super) fn ends_weekday_name(text: &str, s: usize, e: usize) -> bool {
+    let word = &text[s..e];
+    WEEKDAY_NAME_LIST.iter().any(|name| {
+        let Some(head) = name.strip_suffix(word) else { return false };
+        let before = window_before(text, s, head.len() + 1);
+        before.ends_with(head)
+            && (before.len() == head.len()
+                || !before[..before.len() - head.len()].ends_with(char::is_alphanumeric))
+    })
+}
+
+/// Whether the word right before byte `s` (one space away) is a capitalised word that can be
+/// part of a name: not a function word, month or weekday, and not opening its sentence ("the
+/// Good Friday Agreement"; not "On Friday Kessler", not "Talks. Friday Kessler").
+pub(super) fn name_word_before(text: &str, s: usize) -> bool {
+    let head = window_before(text, s, 40);
+    let Some(h) = head.strip_suffix(' ') else { return false };
+    let Some((i, c)) = h.char_indices().rev().find(|(_, c)| !c.is_alphabetic()) else {
+        return false; // the text's first word, or a word longer than the window
+    };
+    let (w, rest) = (&h[i + c.len_utf8()..], h[..i + c.len_utf8()].trim_end());
+    let opens_sentence =
+        rest.is_empty() || rest.ends_with(['.', '!', '?', '"', '“', '\'', '‘', '(', ':', ';']);
+    w.chars().count() > 1
+        && w.starts_with(char::is_uppercase)
+        && w.chars().any(char::is_lowercase)
+        && !lexicon::is_stop_cap(w)
+        && !opens_sentence
 }

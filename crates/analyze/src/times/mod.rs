@@ -761,6 +761,50 @@ mod tests {
         assert_eq!(val(&v, "March"), Some("2025-03".into()));
     }
 
+    /// Issue 15, dates: a named day ("Good Friday", "Super Tuesday"), a title read "X on
+    /// Sunday" and a weekday inside a run of capitalised words are not the weekday of a date.
+    #[test]
+    fn named_days_and_titles_with_weekdays_are_not_dates() {
+        let v = times("Editors of the Mail on Sunday said the Velmar story was sound.", SUN);
+        assert!(v.is_empty(), "{v:?}");
+        let v =
+            times("Negotiators revisited the Good Friday accord, and Super Tuesday loomed.", SUN);
+        assert!(v.is_empty(), "{v:?}");
+        let v = times("Delegates of the Harbour Friday Forum met in Osk.", SUN);
+        assert!(v.is_empty(), "{v:?}");
+        // A name before the weekday and a verb after it: a date.
+        let v = times("Mayor Ilse Varga Friday opened the Osk bridge.", SUN);
+        assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+        let v = times("Dalia Ostrova on Sunday said Kessler would run.", SUN);
+        assert_eq!(val(&v, "Sunday"), Some("2025-06-15".into()));
+        // A sentence that opens with a capitalised word is no name run.
+        let v = times("Officials met. Tuesday Kessler spoke again.", SUN);
+        assert_eq!(val(&v, "Tuesday"), Some("2025-06-10".into()));
+    }
+
+    /// Issue 15, dates: a plan told in the past ("was due to start on Friday") is over, and a
+    /// "could" of past ability a few words away still reads as one.
+    #[test]
+    fn plans_told_in_the_past_point_back() {
+        const SAT: Option<&str> = Some("2025-06-14"); // a Saturday
+        let v = times("The truce in Ostrel, which was due to start on Friday, collapsed.", SAT);
+        assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+        let v = times("The envoy was supposed to land in Osk on Wednesday.", SAT);
+        assert_eq!(val(&v, "Wednesday"), Some("2025-06-11".into()));
+        let v = times("The Varrow vote was scheduled for Thursday but was postponed.", SAT);
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-12".into()));
+        // Reported plans keep pointing forward, as do plans in the present.
+        let v = times("Aides said the talks were due to begin on Monday.", SAT);
+        assert_eq!(val(&v, "Monday"), Some("2025-06-16".into()));
+        let v = times("The talks are due to begin on Monday.", SAT);
+        assert_eq!(val(&v, "Monday"), Some("2025-06-16".into()));
+        let v = times(
+            "Residents said blasts could be heard as far away as the Ostrel dam on Friday.",
+            SAT,
+        );
+        assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+    }
+
     /// Issue 15, dates: "early", "late", "mid" belong to the expression (TimeML extents).
     #[test]
     fn modifiers_are_inside_the_extent() {

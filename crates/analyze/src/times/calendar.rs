@@ -250,12 +250,44 @@ static FUTURATE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     FUTURATE_VERBS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 });
 
-/// Whether `w` (lower case) followed by `next` is a present simple telling a scheduled change:
-/// "rises", "reopens", "takes effect", "goes into effect", "comes into force".
-fn futurate_present(w: &str, next: Option<&str>) -> bool {
+/// Whether `w` (lower case), between `prev` and `next`, is a present simple telling a scheduled
+/// change: "rises", "fares rise", "reopens", "takes effect", "go into effect", "comes into
+/// force", "goes up"; a plural form not after a determiner, a past auxiliary or a negation ("the
+/// rise", "were open", "did not close").
+fn futurate_present(w: &str, prev: Option<&str>, next: Option<&str>) -> bool {
+    let plural = !w.ends_with('s');
+    let blocked = prev.is_some_and(|p| {
+        matches!(
+            p,
+            "the"
+                | "a"
+                | "an"
+                | "its"
+                | "his"
+                | "her"
+                | "their"
+                | "our"
+                | "this"
+                | "that"
+                | "was"
+                | "were"
+                | "had"
+                | "did"
+                | "didn't"
+                | "not"
+                | "never"
+                | "n't"
+                | "to"
+        )
+    });
+    if plural && blocked {
+        return false;
+    }
     FUTURATE.contains(w)
-        || matches!(w, "takes" | "goes" | "comes")
+        || matches!(w, "takes" | "goes" | "comes" | "take" | "go" | "come")
             && next.is_some_and(|n| matches!(n, "effect" | "into" | "force"))
+        || matches!(w, "goes" | "go") && next.is_some_and(|n| matches!(n, "up" | "down"))
+        || matches!(w, "kicks" | "kick") && next == Some("in")
 }
 
 /// A word's direction, given the words before and after it in the text: `Some(true)` forward,
@@ -277,7 +309,9 @@ fn word_direction(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<boo
     if w == "set" {
         return next.as_deref().is_some_and(|n| n == "to" || n == "for").then_some(true);
     }
-    if FUTURE.contains(&w.as_str()) || !capitalised && futurate_present(&w, next.as_deref()) {
+    if FUTURE.contains(&w.as_str())
+        || !capitalised && futurate_present(&w, prev.as_deref(), next.as_deref())
+    {
         return Some(true);
     }
     if PAST.contains(&w.as_str()) || !capitalised && looks_past_tense(&w) {
@@ -392,6 +426,34 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         }
     }
     None
+}
+
+/// The words of a stretch of text (letters, digits and apostrophes).
+fn words_of(s: &str) -> impl DoubleEndedIterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty())
+}
+
+/// The tense of a date inside a clause reported after "that" ("the ministry announced that from
+/// October 1, fares would rise"): the clause's own, read after the date, rather than the verb
+/// of saying's. `None` when the date is not in such a clause or the clause says nothing.
+pub fn reported_clause_tense(sentence_before: &str, sentence_after: &str) -> Option<bool> {
+    let recent: Vec<&str> = words_of(sentence_before).rev().take(CUE_WORDS).collect();
+    let k = recent.iter().position(|w| lower(w) == "that")?;
+    let speech =
+        |j: usize| recent.get(j).is_some_and(|w| crate::lexicon::is_speech_verb(&lower(w)));
+    if !(speech(k + 1) || speech(k + 2)) {
+        return None;
+    }
+    let direction = |ws: &[&str], j: usize| {
+        word_direction(ws[j], j.checked_sub(1).map(|i| ws[i]), ws.get(j + 1).copied())
+    };
+    // A cue between "that" and the date is the clause's own and decides as usual.
+    let between: Vec<&str> = recent[..k].iter().rev().copied().collect();
+    if (0..between.len()).any(|j| direction(&between, j).is_some()) {
+        return None;
+    }
+    let after: Vec<&str> = words_of(sentence_after).take(6).collect();
+    (0..after.len()).find_map(|j| direction(&after, j))
 }
 
 /// Whether `recent[i]` (the words before a mention, nearest first) is the "to" of an

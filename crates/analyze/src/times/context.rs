@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use storyline_model::offsets::CharIndex;
 use storyline_model::{Span, TimeType};
 
-use super::calendar::{forward_anchor, tense_cue};
+use super::calendar::{forward_anchor, reported_clause_tense, tense_cue};
 use super::learned::{context_features, Decision, DecisionKind, TimeModels};
 use crate::lexicon;
 use crate::text::{lower, range_of, spans_to_bytes};
@@ -79,13 +79,15 @@ impl<'a> Context<'a> {
     }
 
     /// The tense of a date without a year: forward after "payable", "effective", "extended
-    /// to"…, else by the sentence's tense.
+    /// to"…; in a clause reported after "that", the clause's own; else by the sentence's tense.
     pub fn tense_of_date(&self, s: usize, e: usize) -> Option<bool> {
         if forward_anchor(window_before(self.text, s, 40)) {
-            Some(true)
-        } else {
-            self.tense_at(s, e)
+            return Some(true);
         }
+        let (_, se) = self.sentence_of(s);
+        let from = self.look_behind_start(s);
+        reported_clause_tense(&self.text[from..s], &self.text[e..se.max(e)])
+            .or_else(|| self.tense_at(s, e))
     }
 
     /// The publication's year shifted by `offset`, as a value.

@@ -398,7 +398,8 @@ mod tests {
         assert_eq!(val(&v, "this morning"), Some("2025-06-15TMO".into()));
         assert_eq!(val(&v, "last night"), Some("2025-06-14TNI".into()));
         assert_eq!(val(&v, "the weekend"), Some("2025-W24-WE".into()));
-        assert_eq!(val(&v, "10 p.m. Tuesday"), Some("2025-06-10T22:00".into()));
+        // "the polls close … Tuesday": a schedule in the present points forward.
+        assert_eq!(val(&v, "10 p.m. Tuesday"), Some("2025-06-17T22:00".into()));
         assert_eq!(val(&v, "Friday night"), Some("2025-06-13".into()));
         assert_eq!(val(&v, "The future"), Some("FUTURE_REF".into()));
     }
@@ -803,6 +804,32 @@ mod tests {
             SAT,
         );
         assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+    }
+
+    /// Issue 15, dates: a coming change told in the present of a report ("the levy goes up on
+    /// October 1", "fares rise", "the rules come into force") or in a clause reported after
+    /// "that" with its own future ("announced that from October 1, fares would rise") is this
+    /// year's, not last year's.
+    #[test]
+    fn reported_coming_changes_keep_their_year() {
+        const JUL: Option<&str> = Some("2025-07-10");
+        for (sentence, date) in [
+            ("The Varrow Courier said the ferry levy goes up on October 1.", "October 1"),
+            ("The ministry announced that from October 1, ferry fares would rise.", "October 1"),
+            ("Under the law passed last week, Ostrel pensions increase on October 1.", "October 1"),
+            ("Officials said the new toll rules come into force on October 1.", "October 1"),
+        ] {
+            let v = times(sentence, JUL);
+            assert_eq!(val(&v, date), Some("2025-10-01".into()), "{sentence}");
+        }
+        // Told as done, or with a past in the reported clause: last year's.
+        let v = times("The Varrow levy was introduced on October 1.", JUL);
+        assert_eq!(val(&v, "October 1"), Some("2024-10-01".into()));
+        let v = times("Officials said that on October 1 the Ostrel plant had closed.", JUL);
+        assert_eq!(val(&v, "October 1"), Some("2024-10-01".into()));
+        // A plural form after a past copula is no scheduled change.
+        let v = times("Shops in Osk were open on Sunday.", JUL);
+        assert_eq!(val(&v, "Sunday"), Some("2025-07-06".into()));
     }
 
     /// Issue 15, dates: "early", "late", "mid" belong to the expression (TimeML extents).

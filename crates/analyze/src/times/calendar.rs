@@ -252,8 +252,8 @@ static FUTURATE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// Whether `w` (lower case), between `prev` and `next`, is a present simple telling a scheduled
 /// change: "rises", "fares rise", "reopens", "takes effect", "go into effect", "comes into
-/// force", "goes up"; a plural form not after a determiner, a past auxiliary or a negation ("the
-/// rise", "were open", "did not close").
+/// force", "goes up", "the leaders meet"; a plural form not after a determiner, a possessive, a
+/// past auxiliary or a negation ("the rise", "Osk's vote", "were open", "did not close").
 fn futurate_present(w: &str, prev: Option<&str>, next: Option<&str>) -> bool {
     let plural = !w.ends_with('s');
     let blocked = prev.is_some_and(|p| {
@@ -278,7 +278,8 @@ fn futurate_present(w: &str, prev: Option<&str>, next: Option<&str>) -> bool {
                 | "never"
                 | "n't"
                 | "to"
-        )
+                | "s"
+        ) || p.ends_with("'s")
     });
     if plural && blocked {
         return false;
@@ -305,9 +306,14 @@ fn word_direction(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<boo
     if determiner && matches!(w.as_str(), "offer" | "offers" | "plan" | "plans" | "set") {
         return None;
     }
-    // "set to expire", "set for Friday" point forward; "a record set on Aug. 6" does not.
+    // "set to expire", "set for Friday" point forward; "a record set on Aug. 6" is a past
+    // participle ("is set on" is rare and left undecided).
     if w == "set" {
-        return next.as_deref().is_some_and(|n| n == "to" || n == "for").then_some(true);
+        return match next.as_deref() {
+            Some("to" | "for") => Some(true),
+            Some("on" | "in") if !matches!(prev.as_deref(), Some("is" | "are")) => Some(false),
+            _ => None,
+        };
     }
     if FUTURE.contains(&w.as_str())
         || !capitalised && futurate_present(&w, prev.as_deref(), next.as_deref())
@@ -328,7 +334,7 @@ const CONTEXT_WORDS: usize = 12;
 
 /// Whether `recent[i]` (the words before a mention, nearest first) is a plan after a past "was"
 /// or "were" ("was due to", "were scheduled for", "was supposed to") with no verb of saying
-/// before it in the words read.
+/// before it in the words read, or after "had been" ("had been scheduled to expire").
 fn plan_told_in_the_past(recent: &[&str], i: usize) -> bool {
     let is = |j: usize, words: &[&str]| {
         recent.get(j).is_some_and(|w| words.contains(&lower(w).as_str()))
@@ -343,7 +349,8 @@ fn plan_told_in_the_past(recent: &[&str], i: usize) -> bool {
         return false;
     };
     let reported = recent[plan + 1..].iter().any(|w| crate::lexicon::is_speech_verb(&lower(w)));
-    is(plan + 1, &["was", "were"]) && !reported
+    let perfect = is(plan + 1, &["been"]) && is(plan + 2, &["had"]);
+    perfect || is(plan + 1, &["was", "were"]) && !reported
 }
 
 /// Tense of the words around a mention: `Some(true)` forward, `Some(false)` back, `None` when

@@ -832,6 +832,33 @@ mod tests {
         assert_eq!(val(&v, "Sunday"), Some("2025-07-06".into()));
     }
 
+    /// Two days of a month joined by "and", a record "set on" a day, a year before 1900 after
+    /// a preposition, "hourly", "as long as a month", and a meeting told in the present.
+    #[test]
+    fn day_pairs_old_years_and_scheduled_meetings() {
+        const SAT: Option<&str> = Some("2025-06-14");
+        let v = times("The Osk summit is held on April 24 and 25 in Varrow.", SAT);
+        assert_eq!(val(&v, "April 24"), Some("2025-04-24".into()));
+        assert_eq!(val(&v, "25"), Some("2025-04-25".into()));
+        let v = times("Prices since April 24 and 25 people have left.", SAT);
+        assert!(v.iter().all(|x| x.0 != "25"), "{v:?}");
+        let v = times("The index is near the record high set on Aug. 6.", Some("2025-02-06"));
+        assert_eq!(val(&v, "Aug. 6"), Some("2024-08-06".into()));
+        let v = times("Osk won its freedom in 1898. Varrow sent 1500 troops in 1500 boats.", SAT);
+        assert_eq!(val(&v, "1898"), Some("1898".into()));
+        assert!(v.iter().all(|x| x.0 != "1500"), "{v:?}");
+        let v = times(
+            "Hourly wages rose; average hourly pay too. It could take as long as a month.",
+            SAT,
+        );
+        assert_eq!(val(&v, "hourly"), Some("PT1H".into()));
+        assert_eq!(val(&v, "a month"), Some("P1M".into()));
+        let v = times("The two envoys meet separately Monday with Kessler.", SAT);
+        assert_eq!(val(&v, "Monday"), Some("2025-06-16".into()));
+        let v = times("The tender had been scheduled to expire at midnight Friday.", SAT);
+        assert_eq!(val(&v, "midnight Friday"), Some("2025-06-13T24:00".into()));
+    }
+
     /// Issue 15, dates: "early", "late", "mid" belong to the expression (TimeML extents).
     #[test]
     fn modifiers_are_inside_the_extent() {

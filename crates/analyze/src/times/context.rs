@@ -150,6 +150,9 @@ pub(super) enum Val {
     /// The day of the last dated expression before, shifted ("earlier that day", "the
     /// following day").
     RefDay(i64),
+    /// The month of the last dated expression before, shifted ("the following month", "later
+    /// that month").
+    RefMonth(i64),
 }
 
 /// One expression a candidate yields: byte range, type and pending value.

@@ -70,6 +70,16 @@ pub(super) fn counted_durations(cx: &mut Context, out: &mut Vec<Candidate>) {
                 continue;
             }
         }
+        // "it will one day be": some day to come, not a day's length.
+        let modal = matches!(
+            lower(window_before(text, m.start(), 8).trim_end()).rsplit(' ').next(),
+            Some("will" | "would" | "could" | "might" | "may" | "can" | "should" | "shall")
+        );
+        if modal && num.eq_ignore_ascii_case("one") && unit == "day" && c.get(1).is_none() {
+            let v = Some("FUTURE_REF".to_string());
+            out.push(Candidate::known(m.start(), m.end(), TimeType::Date, v));
+            continue;
+        }
         let v = duration_value(num_word(num), half, &unit);
         out.push(Candidate::known(m.start(), m.end(), TimeType::Duration, Some(v)));
     }

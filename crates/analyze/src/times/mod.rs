@@ -23,7 +23,8 @@
 //! [fiscal|full] year" (the publication's year, `P1Y` before "ended" or after "throughout");
 //! "current"/"then current"/"the past"/"the near future" (PRESENT_REF, PAST_REF, FUTURE_REF);
 //! public holidays ("Thanksgiving Day", "last Christmas"); centuries ("the 20th century" → `19`);
-//! "later that year", "earlier that day" (the last year or day named before). Overlaps:
+//! "later that year", "the following month", "earlier that day" (the last year, month or day
+//! named before); "will one day" (FUTURE_REF). Overlaps:
 //! earliest, then longest wins. Without a publication date, values that need one are `None`
 //! (month-day without a year → `XXXX-MM-DD`). A quarter still running at publication and not
 //! told in the past tense is a forecast, not the quarter under discussion; "a year earlier" in a
@@ -857,6 +858,26 @@ mod tests {
         assert_eq!(val(&v, "Monday"), Some("2025-06-16".into()));
         let v = times("The tender had been scheduled to expire at midnight Friday.", SAT);
         assert_eq!(val(&v, "midnight Friday"), Some("2025-06-13T24:00".into()));
+    }
+
+    /// "the following month" refers to the month named before; "the past decade" is ten years
+    /// up to now; "will one day" is some day to come.
+    #[test]
+    fn following_months_past_decades_and_one_day() {
+        let v = times(
+            "Ostrel Mills hired advisers in March 2024. The following month it put itself up \
+             for sale, and later that month it fired them.",
+            SUN,
+        );
+        assert_eq!(val(&v, "The following month"), Some("2024-04".into()));
+        assert_eq!(val(&v, "later that month"), Some("2024-04".into()));
+        let v = times("Rents rose over the past decade. Varrow will one day be a city.", SUN);
+        assert_eq!(val(&v, "the past decade"), Some("P10Y".into()));
+        assert_eq!(val(&v, "one day"), Some("FUTURE_REF".into()));
+        let v = times("The strike lasted one day.", SUN);
+        assert_eq!(val(&v, "one day"), Some("P1D".into()));
+        let v = times("Traders were busy that month.", SUN);
+        assert!(v.is_empty(), "nothing to refer to: {v:?}");
     }
 
     /// Issue 15, dates: "early", "late", "mid" belong to the expression (TimeML extents).

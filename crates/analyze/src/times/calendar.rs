@@ -215,6 +215,30 @@ static PAST_ABILITY: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Whether a word (lower case) is an adverb that can stand between a modal and its verb ("could
+/// still be heard", "could also see").
+fn is_modal_adverb(w: &str) -> bool {
+    matches!(
+        w,
+        "still"
+            | "clearly"
+            | "already"
+            | "only"
+            | "barely"
+            | "easily"
+            | "also"
+            | "even"
+            | "just"
+            | "often"
+            | "sometimes"
+            | "faintly"
+            | "distinctly"
+            | "plainly"
+            | "hardly"
+            | "scarcely"
+    )
+}
+
 /// Whether `recent[i]` (the words before a mention, nearest first) is a "could" that tells what
 /// was possible at the time rather than what may happen: negated ("could not be reached", "couldn't
 /// say": news reports a future inability with "will not be able to") or followed by a verb of
@@ -234,8 +258,7 @@ fn could_of_past_ability(recent: &[&str], i: usize) -> bool {
     if matches!(v.as_deref(), Some("not" | "never" | "n't")) {
         return true;
     }
-    if matches!(v.as_deref(), Some("still" | "clearly" | "already" | "only" | "barely" | "easily"))
-    {
+    while v.as_deref().is_some_and(is_modal_adverb) {
         v = next.next();
     }
     if v.as_deref() == Some("be") {
@@ -393,18 +416,8 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         // belongs to a modal or "to" construction, which points forward — unless the modal is a
         // "could" of past ability ("could be heard"), which the next word decides.
         let modal = (i + 2..recent.len().min(i + 5)).find(|&j| {
-            !matches!(
-                lower(recent[j]).as_str(),
-                "not"
-                    | "never"
-                    | "n't"
-                    | "still"
-                    | "clearly"
-                    | "already"
-                    | "only"
-                    | "barely"
-                    | "easily"
-            )
+            let w = lower(recent[j]);
+            !matches!(w.as_str(), "not" | "never" | "n't") && !is_modal_adverb(&w)
         });
         let past_could = modal.is_some_and(|j| could_of_past_ability(&recent, j));
         if prev.is_some_and(|b| lower(b) == "be") && cue == Some(false) && !past_could {

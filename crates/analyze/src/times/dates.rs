@@ -178,7 +178,7 @@ pub(super) fn months(cx: &mut Context, out: &mut Vec<Candidate>) {
                     .ok()
                     .map(fmt_month)
             }
-            _ => month_value(month, cx.tense_at(mm.start(), mm.end()), published),
+            _ => month_value(month, cx.tense_of_date(mm.start(), mm.end()), published),
         };
         let s = if matches!(prep.as_deref(), Some("last" | "next" | "this")) {
             c.get(0).unwrap().start()

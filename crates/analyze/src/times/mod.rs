@@ -805,6 +805,8 @@ mod tests {
             SAT,
         );
         assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+        let v = times("Shelling could also be heard late on Friday near Osk.", SAT);
+        assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
     }
 
     /// Issue 15, dates: a coming change told in the present of a report ("the levy goes up on
@@ -823,6 +825,9 @@ mod tests {
             let v = times(sentence, JUL);
             assert_eq!(val(&v, date), Some("2025-10-01".into()), "{sentence}");
         }
+        // A month alone in a reported clause too.
+        let v = times("The Ostrel regulator announced that from October, tolls would fall.", JUL);
+        assert_eq!(val(&v, "October"), Some("2025-10".into()));
         // Told as done, or with a past in the reported clause: last year's.
         let v = times("The Varrow levy was introduced on October 1.", JUL);
         assert_eq!(val(&v, "October 1"), Some("2024-10-01".into()));

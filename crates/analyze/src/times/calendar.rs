@@ -178,6 +178,8 @@ const FUTURE: &[&str] = &[
     "planned",
     "planning",
     "scheduled",
+    "slated",
+    "supposed",
     "expected",
     "expects",
     "expect",
@@ -213,6 +215,30 @@ static PAST_ABILITY: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Whether a word (lower case) is an adverb that can stand between a modal and its verb ("could
+/// still be heard", "could also see").
+fn is_modal_adverb(w: &str) -> bool {
+    matches!(
+        w,
+        "still"
+            | "clearly"
+            | "already"
+            | "only"
+            | "barely"
+            | "easily"
+            | "also"
+            | "even"
+            | "just"
+            | "often"
+            | "sometimes"
+            | "faintly"
+            | "distinctly"
+            | "plainly"
+            | "hardly"
+            | "scarcely"
+    )
+}
+
 /// Whether `recent[i]` (the words before a mention, nearest first) is a "could" that tells what
 /// was possible at the time rather than what may happen: negated ("could not be reached", "couldn't
 /// say": news reports a future inability with "will not be able to") or followed by a verb of
@@ -232,8 +258,7 @@ fn could_of_past_ability(recent: &[&str], i: usize) -> bool {
     if matches!(v.as_deref(), Some("not" | "never" | "n't")) {
         return true;
     }
-    if matches!(v.as_deref(), Some("still" | "clearly" | "already" | "only" | "barely" | "easily"))
-    {
+    while v.as_deref().is_some_and(is_modal_adverb) {
         v = next.next();
     }
     if v.as_deref() == Some("be") {
@@ -248,12 +273,45 @@ static FUTURATE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     FUTURATE_VERBS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 });
 
-/// Whether `w` (lower case) followed by `next` is a present simple telling a scheduled change:
-/// "rises", "reopens", "takes effect", "goes into effect", "comes into force".
-fn futurate_present(w: &str, next: Option<&str>) -> bool {
+/// Whether `w` (lower case), between `prev` and `next`, is a present simple telling a scheduled
+/// change: "rises", "fares rise", "reopens", "takes effect", "go into effect", "comes into
+/// force", "goes up", "the leaders meet"; a plural form not after a determiner, a possessive, a
+/// past auxiliary or a negation ("the rise", "Osk's vote", "were open", "did not close").
+fn futurate_present(w: &str, prev: Option<&str>, next: Option<&str>) -> bool {
+    let plural = !w.ends_with('s');
+    let blocked = prev.is_some_and(|p| {
+        matches!(
+            p,
+            "the"
+                | "a"
+                | "an"
+                | "its"
+                | "his"
+                | "her"
+                | "their"
+                | "our"
+                | "this"
+                | "that"
+                | "was"
+                | "were"
+                | "had"
+                | "did"
+                | "didn't"
+                | "not"
+                | "never"
+                | "n't"
+                | "to"
+                | "s"
+        ) || p.ends_with("'s")
+    });
+    if plural && blocked {
+        return false;
+    }
     FUTURATE.contains(w)
-        || matches!(w, "takes" | "goes" | "comes")
+        || matches!(w, "takes" | "goes" | "comes" | "take" | "go" | "come")
             && next.is_some_and(|n| matches!(n, "effect" | "into" | "force"))
+        || matches!(w, "goes" | "go") && next.is_some_and(|n| matches!(n, "up" | "down"))
+        || matches!(w, "kicks" | "kick") && next == Some("in")
 }
 
 /// A word's direction, given the words before and after it in the text: `Some(true)` forward,
@@ -271,17 +329,51 @@ fn word_direction(w: &str, prev: Option<&str>, next: Option<&str>) -> Option<boo
     if determiner && matches!(w.as_str(), "offer" | "offers" | "plan" | "plans" | "set") {
         return None;
     }
-    // "set to expire", "set for Friday" point forward; "a record set on Aug. 6" does not.
+    // "set to expire", "set for Friday" point forward; "a record set on Aug. 6" is a past
+    // participle ("is set on" is rare and left undecided).
     if w == "set" {
-        return next.as_deref().is_some_and(|n| n == "to" || n == "for").then_some(true);
+        return match next.as_deref() {
+            Some("to" | "for") => Some(true),
+            Some("on" | "in") if !matches!(prev.as_deref(), Some("is" | "are")) => Some(false),
+            _ => None,
+        };
     }
-    if FUTURE.contains(&w.as_str()) || !capitalised && futurate_present(&w, next.as_deref()) {
+    if FUTURE.contains(&w.as_str())
+        || !capitalised && futurate_present(&w, prev.as_deref(), next.as_deref())
+    {
         return Some(true);
     }
     if PAST.contains(&w.as_str()) || !capitalised && looks_past_tense(&w) {
         return Some(false);
     }
     None
+}
+
+/// How many words before a mention may give it its tense.
+const CUE_WORDS: usize = 8;
+/// How many words before a mention are read: a few more than [`CUE_WORDS`], so that the cue
+/// of the farthest ones can be read in its own context ("could be heard … on Friday").
+const CONTEXT_WORDS: usize = 12;
+
+/// Whether `recent[i]` (the words before a mention, nearest first) is a plan after a past "was"
+/// or "were" ("was due to", "were scheduled for", "was supposed to") with no verb of saying
+/// before it in the words read, or after "had been" ("had been scheduled to expire").
+fn plan_told_in_the_past(recent: &[&str], i: usize) -> bool {
+    let is = |j: usize, words: &[&str]| {
+        recent.get(j).is_some_and(|w| words.contains(&lower(w).as_str()))
+    };
+    const PLANS: &[&str] = &["due", "scheduled", "supposed", "set", "planned", "slated"];
+    // The plan itself, or the verb of its infinitive ("was due to start on Friday").
+    let plan = if is(i, PLANS) {
+        i
+    } else if is(i + 1, &["to"]) && is(i + 2, PLANS) {
+        i + 2
+    } else {
+        return false;
+    };
+    let reported = recent[plan + 1..].iter().any(|w| crate::lexicon::is_speech_verb(&lower(w)));
+    let perfect = is(plan + 1, &["been"]) && is(plan + 2, &["had"]);
+    perfect || is(plan + 1, &["was", "were"]) && !reported
 }
 
 /// Tense of the words around a mention: `Some(true)` forward, `Some(false)` back, `None` when
@@ -296,7 +388,7 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
         .collect();
-    let recent: Vec<&str> = words_before.iter().rev().take(8).copied().collect();
+    let recent: Vec<&str> = words_before.iter().rev().take(CONTEXT_WORDS).copied().collect();
     let words_after: Vec<&str> = sentence_after
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
@@ -307,9 +399,14 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
     if until && words_after.iter().any(|w| lower(w) == "had") {
         return Some(false);
     }
-    for (i, w) in recent.iter().enumerate() {
+    for (i, w) in recent.iter().enumerate().take(CUE_WORDS) {
         let prev = recent.get(i + 1).copied();
         let next = i.checked_sub(1).map(|j| recent[j]);
+        // "the truce, which was due to start on Friday": a plan told in the past is over,
+        // unless a verb of saying put it in the past ("officials said talks were due to begin").
+        if plan_told_in_the_past(&recent, i) {
+            return Some(false);
+        }
         // "could be heard on Friday", "could not be reached Friday": what was possible then.
         if could_of_past_ability(&recent, i) {
             return Some(false);
@@ -319,18 +416,8 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         // belongs to a modal or "to" construction, which points forward — unless the modal is a
         // "could" of past ability ("could be heard"), which the next word decides.
         let modal = (i + 2..recent.len().min(i + 5)).find(|&j| {
-            !matches!(
-                lower(recent[j]).as_str(),
-                "not"
-                    | "never"
-                    | "n't"
-                    | "still"
-                    | "clearly"
-                    | "already"
-                    | "only"
-                    | "barely"
-                    | "easily"
-            )
+            let w = lower(recent[j]);
+            !matches!(w.as_str(), "not" | "never" | "n't") && !is_modal_adverb(&w)
         });
         let past_could = modal.is_some_and(|j| could_of_past_ability(&recent, j));
         if prev.is_some_and(|b| lower(b) == "be") && cue == Some(false) && !past_could {
@@ -359,6 +446,34 @@ pub fn tense_cue(sentence_before: &str, sentence_after: &str) -> Option<bool> {
         }
     }
     None
+}
+
+/// The words of a stretch of text (letters, digits and apostrophes).
+fn words_of(s: &str) -> impl DoubleEndedIterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty())
+}
+
+/// The tense of a date inside a clause reported after "that" ("the ministry announced that from
+/// October 1, fares would rise"): the clause's own, read after the date, rather than the verb
+/// of saying's. `None` when the date is not in such a clause or the clause says nothing.
+pub fn reported_clause_tense(sentence_before: &str, sentence_after: &str) -> Option<bool> {
+    let recent: Vec<&str> = words_of(sentence_before).rev().take(CUE_WORDS).collect();
+    let k = recent.iter().position(|w| lower(w) == "that")?;
+    let speech =
+        |j: usize| recent.get(j).is_some_and(|w| crate::lexicon::is_speech_verb(&lower(w)));
+    if !(speech(k + 1) || speech(k + 2)) {
+        return None;
+    }
+    let direction = |ws: &[&str], j: usize| {
+        word_direction(ws[j], j.checked_sub(1).map(|i| ws[i]), ws.get(j + 1).copied())
+    };
+    // A cue between "that" and the date is the clause's own and decides as usual.
+    let between: Vec<&str> = recent[..k].iter().rev().copied().collect();
+    if (0..between.len()).any(|j| direction(&between, j).is_some()) {
+        return None;
+    }
+    let after: Vec<&str> = words_of(sentence_after).take(6).collect();
+    (0..after.len()).find_map(|j| direction(&after, j))
 }
 
 /// Whether `recent[i]` (the words before a mention, nearest first) is the "to" of an

@@ -2,11 +2,13 @@
 //! date, learned models, and the log of learned decisions), helpers for looking at the words
 //! around a match, and the [`Candidate`]s the rules propose with their pending values ([`Val`]).
 
+use std::sync::LazyLock;
+
 use jiff::civil::Date;
 use storyline_model::offsets::CharIndex;
 use storyline_model::{Span, TimeType};
 
-use super::calendar::{forward_anchor, tense_cue};
+use super::calendar::{forward_anchor, reported_clause_tense, tense_cue};
 use super::learned::{context_features, Decision, DecisionKind, TimeModels};
 use crate::lexicon;
 use crate::text::{lower, range_of, spans_to_bytes};
@@ -77,13 +79,15 @@ impl<'a> Context<'a> {
     }
 
     /// The tense of a date without a year: forward after "payable", "effective", "extended
-    /// to"…, else by the sentence's tense.
+    /// to"…; in a clause reported after "that", the clause's own; else by the sentence's tense.
     pub fn tense_of_date(&self, s: usize, e: usize) -> Option<bool> {
         if forward_anchor(window_before(self.text, s, 40)) {
-            Some(true)
-        } else {
-            self.tense_at(s, e)
+            return Some(true);
         }
+        let (_, se) = self.sentence_of(s);
+        let from = self.look_behind_start(s);
+        reported_clause_tense(&self.text[from..s], &self.text[e..se.max(e)])
+            .or_else(|| self.tense_at(s, e))
     }
 
     /// The publication's year shifted by `offset`, as a value.
@@ -146,6 +150,9 @@ pub(super) enum Val {
     /// The day of the last dated expression before, shifted ("earlier that day", "the
     /// following day").
     RefDay(i64),
+    /// The month of the last dated expression before, shifted ("the following month", "later
+    /// that month").
+    RefMonth(i64),
 }
 
 /// One expression a candidate yields: byte range, type and pending value.
@@ -251,4 +258,42 @@ pub(super) fn capitalised_possessive_before(text: &str, s: usize) -> bool {
         .rfind(|c: char| !c.is_alphabetic())
         .map_or(0, |i| i + h[i..].chars().next().map_or(1, char::len_utf8));
     h[start..].starts_with(char::is_uppercase)
+}
+
+/// Names ending in a weekday word that date nothing ("Good Friday", "Super Tuesday", "the Mail
+/// on Sunday"); see the file.
+static WEEKDAY_NAMES: &str = include_str!("../../words/weekday_names.txt");
+static WEEKDAY_NAME_LIST: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    WEEKDAY_NAMES.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+});
+
+/// Whether the weekday word at `s..e` ends one of the listed names, capitals and all.
+pub(super) fn ends_weekday_name(text: &str, s: usize, e: usize) -> bool {
+    let word = &text[s..e];
+    WEEKDAY_NAME_LIST.iter().any(|name| {
+        let Some(head) = name.strip_suffix(word) else { return false };
+        let before = window_before(text, s, head.len() + 1);
+        before.ends_with(head)
+            && (before.len() == head.len()
+                || !before[..before.len() - head.len()].ends_with(char::is_alphanumeric))
+    })
+}
+
+/// Whether the word right before byte `s` (one space away) is a capitalised word that can be
+/// part of a name: not a function word, month or weekday, and not opening its sentence ("the
+/// Good Friday Agreement"; not "On Friday Kessler", not "Talks. Friday Kessler").
+pub(super) fn name_word_before(text: &str, s: usize) -> bool {
+    let head = window_before(text, s, 40);
+    let Some(h) = head.strip_suffix(' ') else { return false };
+    let Some((i, c)) = h.char_indices().rev().find(|(_, c)| !c.is_alphabetic()) else {
+        return false; // the text's first word, or a word longer than the window
+    };
+    let (w, rest) = (&h[i + c.len_utf8()..], h[..i + c.len_utf8()].trim_end());
+    let opens_sentence =
+        rest.is_empty() || rest.ends_with(['.', '!', '?', '"', '“', '\'', '‘', '(', ':', ';']);
+    w.chars().count() > 1
+        && w.starts_with(char::is_uppercase)
+        && w.chars().any(char::is_lowercase)
+        && !lexicon::is_stop_cap(w)
+        && !opens_sentence
 }

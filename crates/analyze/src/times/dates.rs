@@ -11,8 +11,8 @@ use storyline_model::TimeType;
 
 use super::calendar::*;
 use super::context::{
-    capitalised_possessive_before, name_continues_after, next_word_back, window_before, Candidate,
-    Context, Val,
+    capitalised_possessive_before, name_continues_after, next_word, next_word_back, window_before,
+    Candidate, Context, Val,
 };
 use super::lex::*;
 use super::re;
@@ -21,7 +21,7 @@ use crate::text::lower;
 static RE_ISO: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{4})-(\d{2})-(\d{2})\b"));
 static RE_MDY: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"\b(?:(?i:(midnight|noon))\s+(?:on\s+)?)?(?:{WEEKDAY},?\s+)?{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?(?:(\s*(?:-|–|to|through|until)\s*)(\d{{1,2}})(?:st|nd|rd|th)?\b)?"
+        r"\b(?:(?i:(midnight|noon))\s+(?:on\s+)?)?(?:{WEEKDAY},?\s+)?{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?(?:(\s*(?:-|–|to|through|until|and)\s*)(\d{{1,2}})(?:st|nd|rd|th)?\b)?"
     ))
 });
 static RE_DMY: LazyLock<Regex> = LazyLock::new(|| {
@@ -80,7 +80,12 @@ pub(super) fn month_day_year(cx: &mut Context, out: &mut Vec<Candidate>) {
             Some(t) => (TimeType::Time, format!("{v}{t}")),
             None => (TimeType::Date, v.clone()),
         };
-        match (c.get(6), c.get(7)) {
+        // "April 24 and 25" is two days; "May 3 and 40 others" is not.
+        let second_day = c.get(7).filter(|d2| {
+            let and = c.get(6).is_some_and(|s| s.as_str().trim() == "and");
+            !and || second_day_of_a_pair(text, day, d2.as_str(), d2.end())
+        });
+        match (c.get(6), second_day) {
             (Some(sep), Some(d2)) => {
                 let day2: u32 = d2.as_str().parse().unwrap_or(0);
                 let v2 = date_value(month, day2, year, tense, published).map(|x| match clock {
@@ -96,9 +101,22 @@ pub(super) fn month_day_year(cx: &mut Context, out: &mut Vec<Candidate>) {
                     ],
                 });
             }
+            (Some(sep), None) => {
+                out.push(Candidate::known(m.start(), sep.start(), kind, Some(val)));
+            }
             _ => out.push(Candidate::known(m.start(), m.end(), kind, Some(val))),
         }
     }
+}
+
+/// Whether `d2`, ending at byte `e` after "Month D and", is a second day of the month: a later
+/// day followed by punctuation or a function word, not by a word that makes it a count ("April
+/// 24 and 25 in Osk", not "April 24 and 25 people").
+fn second_day_of_a_pair(text: &str, day: u32, d2: &str, e: usize) -> bool {
+    const THEN: &[&str] = &["", "in", "at", "on", "and", "when", "as", "with", "for", "to"];
+    let later = d2.parse::<u32>().is_ok_and(|d| d > day && d <= 31);
+    let next = text[e..].strip_prefix(' ').map(next_word);
+    later && next.is_none_or(|w| THEN.contains(&w.as_str()))
 }
 
 /// "20 June", "3 July 2024", "the 4th of July".
@@ -160,7 +178,7 @@ pub(super) fn months(cx: &mut Context, out: &mut Vec<Candidate>) {
                     .ok()
                     .map(fmt_month)
             }
-            _ => month_value(month, cx.tense_at(mm.start(), mm.end()), published),
+            _ => month_value(month, cx.tense_of_date(mm.start(), mm.end()), published),
         };
         let s = if matches!(prep.as_deref(), Some("last" | "next" | "this")) {
             c.get(0).unwrap().start()

@@ -1,6 +1,7 @@
 //! Rules for days and times of day: weekdays (past week by default, the next occurrence after a
 //! future cue or by the learned model where no cue is near; "Friday evening" → `…TEV`; "every
-//! Monday" → a set), parts of named days ("yesterday morning" → `…TMO`), and clock times alone
+//! Monday" → a set; none inside a name: "the Sunday Clarion", "the Good Friday accord", the
+//! named days and titles of `words/weekday_names.txt`), parts of named days ("yesterday morning" → `…TMO`), and clock times alone
 //! or with their weekday or date ("10 p.m. Wednesday", "5 p.m. EST, Nov. 6", "midday").
 
 use std::sync::LazyLock;
@@ -11,7 +12,8 @@ use storyline_model::TimeType;
 
 use super::calendar::*;
 use super::context::{
-    capitalised_possessive_before, name_continues_after, word_right_before_is, Candidate, Context,
+    capitalised_possessive_before, ends_weekday_name, name_continues_after, name_word_before,
+    word_right_before_is, Candidate, Context,
 };
 use super::learned::{context_features, DecisionKind};
 use super::lex::*;
@@ -44,12 +46,15 @@ pub(super) fn weekdays(cx: &mut Context, out: &mut Vec<Candidate>) {
         let plural = !c[3].is_empty();
         let start =
             if matches!(modifier.as_deref(), Some("on")) { wd_m.start() } else { m.start() };
-        // "the Sunday Clarion", "The Friday Review": a weekday opening a name after "the".
+        // "the Sunday Clarion", "The Friday Review": a weekday opening a name after "the"; "the
+        // Good Friday Accord": a weekday inside a run of capitalised words; "Super Tuesday",
+        // "the Mail on Sunday": a listed name.
         let named = modifier.is_none()
             && name_continues_after(text, wd_m.end())
             && (word_right_before_is(text, wd_m.start(), "the")
-                || capitalised_possessive_before(text, wd_m.start()));
-        if named {
+                || capitalised_possessive_before(text, wd_m.start())
+                || name_word_before(text, wd_m.start()));
+        if named || ends_weekday_name(text, wd_m.start(), wd_m.end()) {
             continue;
         }
         let wd = weekday_of(wd_m.as_str());

@@ -27,17 +27,18 @@ static RE_ORDYEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RE_SET: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)\b(?:(?:every|each)\s+(day|week|month|year|morning|night)|(weekly|monthly|annually|yearly)|(?:every|each)\s+((?-i:{MONTH})))\b"
+        r"(?i)\b(?:(?:every|each)\s+(day|week|month|year|morning|night)|(hourly|weekly|monthly|annually|yearly)|(?:every|each)\s+((?-i:{MONTH})))\b"
     ))
 });
 /// Vague plural durations after a preposition: "for years", "within weeks".
 static RE_VAGUE_PLURAL: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?:for|within|in|over|after)\s+(years|months|weeks|days)\b"));
 
-/// Words before "a day", "an hour" that make them durations ("for a week", "about a month").
-const SINGLE_UNIT_CUES: [&str; 15] = [
+/// Words before "a day", "an hour" that make them durations ("for a week", "about a month", "as
+/// long as a month").
+const SINGLE_UNIT_CUES: [&str; 16] = [
     "for", "about", "nearly", "over", "than", "within", "almost", "least", "another", "barely",
-    "only", "just", "some", "around", "roughly",
+    "only", "just", "some", "around", "roughly", "as",
 ];
 
 /// "30-day", "two weeks", "the past two months", "2 1/2 years", "a couple of days".
@@ -68,6 +69,16 @@ pub(super) fn counted_durations(cx: &mut Context, out: &mut Vec<Candidate>) {
             if !SINGLE_UNIT_CUES.iter().any(|w| before.ends_with(&format!(" {w}"))) {
                 continue;
             }
+        }
+        // "it will one day be": some day to come, not a day's length.
+        let modal = matches!(
+            lower(window_before(text, m.start(), 8).trim_end()).rsplit(' ').next(),
+            Some("will" | "would" | "could" | "might" | "may" | "can" | "should" | "shall")
+        );
+        if modal && num.eq_ignore_ascii_case("one") && unit == "day" && c.get(1).is_none() {
+            let v = Some("FUTURE_REF".to_string());
+            out.push(Candidate::known(m.start(), m.end(), TimeType::Date, v));
+            continue;
         }
         let v = duration_value(num_word(num), half, &unit);
         out.push(Candidate::known(m.start(), m.end(), TimeType::Duration, Some(v)));
@@ -125,7 +136,7 @@ pub(super) fn ordinal_periods(cx: &mut Context, out: &mut Vec<Candidate>) {
     }
 }
 
-/// "every week" → `P1W`, "monthly" → `P1M`, "each morning" → `TMO`, "each July" → `XXXX-07`.
+/// "every week" → `P1W`, "monthly" → `P1M`, "hourly" → `PT1H`, "each morning" → `TMO`, "each July" → `XXXX-07`.
 pub(super) fn sets(cx: &mut Context, out: &mut Vec<Candidate>) {
     for c in RE_SET.captures_iter(cx.text) {
         let m = c.get(0).unwrap();
@@ -139,6 +150,7 @@ pub(super) fn sets(cx: &mut Context, out: &mut Vec<Candidate>) {
             "day" => "P1D",
             "week" | "weekly" => "P1W",
             "month" | "monthly" => "P1M",
+            "hourly" => "PT1H",
             "morning" => "TMO",
             "night" => "TNI",
             _ => "P1Y",

@@ -23,7 +23,8 @@
 //! [fiscal|full] year" (the publication's year, `P1Y` before "ended" or after "throughout");
 //! "current"/"then current"/"the past"/"the near future" (PRESENT_REF, PAST_REF, FUTURE_REF);
 //! public holidays ("Thanksgiving Day", "last Christmas"); centuries ("the 20th century" → `19`);
-//! "later that year", "earlier that day" (the last year or day named before). Overlaps:
+//! "later that year", "the following month", "earlier that day" (the last year, month or day
+//! named before); "will one day" (FUTURE_REF). Overlaps:
 //! earliest, then longest wins. Without a publication date, values that need one are `None`
 //! (month-day without a year → `XXXX-MM-DD`). A quarter still running at publication and not
 //! told in the past tense is a forecast, not the quarter under discussion; "a year earlier" in a
@@ -398,7 +399,8 @@ mod tests {
         assert_eq!(val(&v, "this morning"), Some("2025-06-15TMO".into()));
         assert_eq!(val(&v, "last night"), Some("2025-06-14TNI".into()));
         assert_eq!(val(&v, "the weekend"), Some("2025-W24-WE".into()));
-        assert_eq!(val(&v, "10 p.m. Tuesday"), Some("2025-06-10T22:00".into()));
+        // "the polls close … Tuesday": a schedule in the present points forward.
+        assert_eq!(val(&v, "10 p.m. Tuesday"), Some("2025-06-17T22:00".into()));
         assert_eq!(val(&v, "Friday night"), Some("2025-06-13".into()));
         assert_eq!(val(&v, "The future"), Some("FUTURE_REF".into()));
     }
@@ -759,6 +761,128 @@ mod tests {
         let v = times("Shares of Varen fell in April. March sales rose.", SUN);
         assert_eq!(val(&v, "April"), Some("2025-04".into()));
         assert_eq!(val(&v, "March"), Some("2025-03".into()));
+    }
+
+    /// Issue 15, dates: a named day ("Good Friday", "Super Tuesday"), a title read "X on
+    /// Sunday" and a weekday inside a run of capitalised words are not the weekday of a date.
+    #[test]
+    fn named_days_and_titles_with_weekdays_are_not_dates() {
+        let v = times("Editors of the Mail on Sunday said the Velmar story was sound.", SUN);
+        assert!(v.is_empty(), "{v:?}");
+        let v =
+            times("Negotiators revisited the Good Friday accord, and Super Tuesday loomed.", SUN);
+        assert!(v.is_empty(), "{v:?}");
+        let v = times("Delegates of the Harbour Friday Forum met in Osk.", SUN);
+        assert!(v.is_empty(), "{v:?}");
+        // A name before the weekday and a verb after it: a date.
+        let v = times("Mayor Ilse Varga Friday opened the Osk bridge.", SUN);
+        assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+        let v = times("Dalia Ostrova on Sunday said Kessler would run.", SUN);
+        assert_eq!(val(&v, "Sunday"), Some("2025-06-15".into()));
+        // A sentence that opens with a capitalised word is no name run.
+        let v = times("Officials met. Tuesday Kessler spoke again.", SUN);
+        assert_eq!(val(&v, "Tuesday"), Some("2025-06-10".into()));
+    }
+
+    /// Issue 15, dates: a plan told in the past ("was due to start on Friday") is over, and a
+    /// "could" of past ability a few words away still reads as one.
+    #[test]
+    fn plans_told_in_the_past_point_back() {
+        const SAT: Option<&str> = Some("2025-06-14"); // a Saturday
+        let v = times("The truce in Ostrel, which was due to start on Friday, collapsed.", SAT);
+        assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+        let v = times("The envoy was supposed to land in Osk on Wednesday.", SAT);
+        assert_eq!(val(&v, "Wednesday"), Some("2025-06-11".into()));
+        let v = times("The Varrow vote was scheduled for Thursday but was postponed.", SAT);
+        assert_eq!(val(&v, "Thursday"), Some("2025-06-12".into()));
+        // Reported plans keep pointing forward, as do plans in the present.
+        let v = times("Aides said the talks were due to begin on Monday.", SAT);
+        assert_eq!(val(&v, "Monday"), Some("2025-06-16".into()));
+        let v = times("The talks are due to begin on Monday.", SAT);
+        assert_eq!(val(&v, "Monday"), Some("2025-06-16".into()));
+        let v = times(
+            "Residents said blasts could be heard as far away as the Ostrel dam on Friday.",
+            SAT,
+        );
+        assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+        let v = times("Shelling could also be heard late on Friday near Osk.", SAT);
+        assert_eq!(val(&v, "Friday"), Some("2025-06-13".into()));
+    }
+
+    /// Issue 15, dates: a coming change told in the present of a report ("the levy goes up on
+    /// October 1", "fares rise", "the rules come into force") or in a clause reported after
+    /// "that" with its own future ("announced that from October 1, fares would rise") is this
+    /// year's, not last year's.
+    #[test]
+    fn reported_coming_changes_keep_their_year() {
+        const JUL: Option<&str> = Some("2025-07-10");
+        for (sentence, date) in [
+            ("The Varrow Courier said the ferry levy goes up on October 1.", "October 1"),
+            ("The ministry announced that from October 1, ferry fares would rise.", "October 1"),
+            ("Under the law passed last week, Ostrel pensions increase on October 1.", "October 1"),
+            ("Officials said the new toll rules come into force on October 1.", "October 1"),
+        ] {
+            let v = times(sentence, JUL);
+            assert_eq!(val(&v, date), Some("2025-10-01".into()), "{sentence}");
+        }
+        // A month alone in a reported clause too.
+        let v = times("The Ostrel regulator announced that from October, tolls would fall.", JUL);
+        assert_eq!(val(&v, "October"), Some("2025-10".into()));
+        // Told as done, or with a past in the reported clause: last year's.
+        let v = times("The Varrow levy was introduced on October 1.", JUL);
+        assert_eq!(val(&v, "October 1"), Some("2024-10-01".into()));
+        let v = times("Officials said that on October 1 the Ostrel plant had closed.", JUL);
+        assert_eq!(val(&v, "October 1"), Some("2024-10-01".into()));
+        // A plural form after a past copula is no scheduled change.
+        let v = times("Shops in Osk were open on Sunday.", JUL);
+        assert_eq!(val(&v, "Sunday"), Some("2025-07-06".into()));
+    }
+
+    /// Two days of a month joined by "and", a record "set on" a day, a year before 1900 after
+    /// a preposition, "hourly", "as long as a month", and a meeting told in the present.
+    #[test]
+    fn day_pairs_old_years_and_scheduled_meetings() {
+        const SAT: Option<&str> = Some("2025-06-14");
+        let v = times("The Osk summit is held on April 24 and 25 in Varrow.", SAT);
+        assert_eq!(val(&v, "April 24"), Some("2025-04-24".into()));
+        assert_eq!(val(&v, "25"), Some("2025-04-25".into()));
+        let v = times("Prices since April 24 and 25 people have left.", SAT);
+        assert!(v.iter().all(|x| x.0 != "25"), "{v:?}");
+        let v = times("The index is near the record high set on Aug. 6.", Some("2025-02-06"));
+        assert_eq!(val(&v, "Aug. 6"), Some("2024-08-06".into()));
+        let v = times("Osk won its freedom in 1898. Varrow sent 1500 troops in 1500 boats.", SAT);
+        assert_eq!(val(&v, "1898"), Some("1898".into()));
+        assert!(v.iter().all(|x| x.0 != "1500"), "{v:?}");
+        let v = times(
+            "Hourly wages rose; average hourly pay too. It could take as long as a month.",
+            SAT,
+        );
+        assert_eq!(val(&v, "hourly"), Some("PT1H".into()));
+        assert_eq!(val(&v, "a month"), Some("P1M".into()));
+        let v = times("The two envoys meet separately Monday with Kessler.", SAT);
+        assert_eq!(val(&v, "Monday"), Some("2025-06-16".into()));
+        let v = times("The tender had been scheduled to expire at midnight Friday.", SAT);
+        assert_eq!(val(&v, "midnight Friday"), Some("2025-06-13T24:00".into()));
+    }
+
+    /// "the following month" refers to the month named before; "the past decade" is ten years
+    /// up to now; "will one day" is some day to come.
+    #[test]
+    fn following_months_past_decades_and_one_day() {
+        let v = times(
+            "Ostrel Mills hired advisers in March 2024. The following month it put itself up \
+             for sale, and later that month it fired them.",
+            SUN,
+        );
+        assert_eq!(val(&v, "The following month"), Some("2024-04".into()));
+        assert_eq!(val(&v, "later that month"), Some("2024-04".into()));
+        let v = times("Rents rose over the past decade. Varrow will one day be a city.", SUN);
+        assert_eq!(val(&v, "the past decade"), Some("P10Y".into()));
+        assert_eq!(val(&v, "one day"), Some("FUTURE_REF".into()));
+        let v = times("The strike lasted one day.", SUN);
+        assert_eq!(val(&v, "one day"), Some("P1D".into()));
+        let v = times("Traders were busy that month.", SUN);
+        assert!(v.is_empty(), "nothing to refer to: {v:?}");
     }
 
     /// Issue 15, dates: "early", "late", "mid" belong to the expression (TimeML extents).

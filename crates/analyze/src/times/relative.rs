@@ -19,7 +19,7 @@ use crate::text::lower;
 
 static RE_REL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(today|tonight|tomorrow|yesterday|now|currently|recently|nowadays|(?:earlier|later)\s+this\s+(?:week|month|year)|(?:this|next|last|past|coming)\s+(?:week|month|year|weekend)|the\s+(?:weekend|future)|these\s+days|coming\s+(?:days|weeks|months|years|quarters)|(?:in\s+)?the\s+coming\s+(?:days|weeks|months|years)|(?:in\s+)?recent\s+(?:years|months|weeks|days)|(?:in\s+)?past\s+years|the\s+past\s+year)\b",
+        r"(?i)\b(today|tonight|tomorrow|yesterday|now|currently|recently|nowadays|(?:earlier|later)\s+this\s+(?:week|month|year)|(?:this|next|last|past|coming)\s+(?:week|month|year|weekend)|(?:the\s+)?(?:past|last)\s+decade|the\s+(?:weekend|future)|these\s+days|coming\s+(?:days|weeks|months|years|quarters)|(?:in\s+)?the\s+coming\s+(?:days|weeks|months|years)|(?:in\s+)?recent\s+(?:years|months|weeks|days)|(?:in\s+)?past\s+years|the\s+past\s+year)\b",
     )
 });
 static RE_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -40,7 +40,7 @@ static RE_REF_WORD: LazyLock<Regex> = LazyLock::new(|| {
 /// following year", "earlier that day", "the previous day".
 static RE_ANAPHOR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:(?:later|earlier)\s+)?(that|the\s+following|the\s+previous|the\s+prior|that\s+same)\s+(year|day)\b",
+        r"(?i)\b(?:(?:later|earlier)\s+)?(that|the\s+following|the\s+previous|the\s+prior|that\s+same)\s+(year|month|day)\b",
     )
 });
 
@@ -164,7 +164,8 @@ pub(super) fn reference_words(cx: &mut Context, out: &mut Vec<Candidate>) {
     }
 }
 
-/// "later that year", "the following day": pending on the last year or day named before.
+/// "later that year", "the following month", "the following day": pending on the last year,
+/// month or day named before.
 pub(super) fn anaphors(cx: &mut Context, out: &mut Vec<Candidate>) {
     let text = cx.text;
     for c in RE_ANAPHOR.captures_iter(text) {
@@ -177,10 +178,10 @@ pub(super) fn anaphors(cx: &mut Context, out: &mut Vec<Candidate>) {
             Some("previous" | "prior") => -1,
             _ => 0,
         };
-        let v = if c[2].eq_ignore_ascii_case("year") {
-            Val::RefYear(shift)
-        } else {
-            Val::RefDay(shift)
+        let v = match lower(&c[2]).as_str() {
+            "year" => Val::RefYear(shift),
+            "month" => Val::RefMonth(shift),
+            _ => Val::RefDay(shift),
         };
         out.push(Candidate::pending(m.start(), m.end(), TimeType::Date, v));
     }
@@ -195,6 +196,10 @@ fn rel_value(words: &[&str], published: Option<Date>) -> (TimeType, Option<Strin
         "now" | "currently" | "nowadays" => return (Date, Some("PRESENT_REF".into())),
         "recently" => return (Date, Some("PAST_REF".into())),
         _ => {}
+    }
+    // "the past decade", "over the last decade": a span of ten years up to now.
+    if last == "decade" {
+        return (Duration, Some("P10Y".into()));
     }
     if last == "future" {
         return (Date, Some("FUTURE_REF".into()));

@@ -31,7 +31,7 @@ pub(super) fn resolve(cx: &Context, kept: Vec<Expr>) -> Vec<TimeExpr> {
     let mut out = Vec::with_capacity(kept.len());
     for (s, e, kind, val) in kept {
         // "that day" with no day named before it refers to nothing we can date.
-        let anaphoric = matches!(val, Val::RefYear(_) | Val::RefDay(_));
+        let anaphoric = matches!(val, Val::RefYear(_) | Val::RefMonth(_) | Val::RefDay(_));
         let value = discourse.value(cx, (s, e), val);
         if anaphoric && value.is_none() {
             continue;
@@ -62,6 +62,8 @@ struct Discourse {
     /// The last year and day named (for "that year", "that day").
     last_year: Option<i64>,
     last_day: Option<Date>,
+    /// The last month named, as `(year, month)` (a day names its month).
+    last_month: Option<(i64, i64)>,
 }
 
 impl Discourse {
@@ -74,6 +76,7 @@ impl Discourse {
             current_is_fiscal: false,
             last_year: None,
             last_day: None,
+            last_month: None,
         }
     }
 
@@ -86,6 +89,14 @@ impl Discourse {
             }
             Val::RefYear(shift) => self.last_year.map(|y| format!("{:04}", y + shift)),
             Val::RefDay(shift) => self.last_day.map(|d| fmt_date(add_days(d, shift))),
+            Val::RefMonth(shift) => {
+                let (y, m) = self.last_month?;
+                let i = y * 12 + (m - 1) + shift;
+                let month = (i.div_euclid(12), i.rem_euclid(12) + 1);
+                // "the following month … later that month": the month just named.
+                self.last_month = Some(month);
+                Some(format!("{:04}-{:02}", month.0, month.1))
+            }
             Val::YearAgo if self.quarters_discussed => {
                 self.current_quarter.map(|(y, q)| format!("{:04}-Q{q}", y - 1))
             }
@@ -137,6 +148,9 @@ impl Discourse {
                 self.last_day = Some(d);
             }
         }
+        if let Some(m) = v.and_then(parse_month) {
+            self.last_month = Some(m);
+        }
     }
 
     /// "the quarter ended Sept. 30" (calendar quarter `cal` of year `y`), numbered by the
@@ -153,6 +167,15 @@ impl Discourse {
         self.quarters_discussed = true;
         format!("{y:04}-Q{n}")
     }
+}
+
+/// `(year, month)` of a value like `1998-07` or `1998-07-14…`.
+fn parse_month(v: &str) -> Option<(i64, i64)> {
+    let (y, rest) = v.split_once('-')?;
+    let m = rest.get(..2)?;
+    let ok = y.len() == 4 && (rest.len() == 2 || rest[2..].starts_with('-'));
+    let (y, m): (i64, i64) = (y.parse().ok()?, m.parse().ok()?);
+    (ok && (1..=12).contains(&m)).then_some((y, m))
 }
 
 /// `(year, quarter)` of a value like `1998-Q3`.

@@ -1,5 +1,5 @@
-//! Rules for years and longer periods: years ("1998", "fiscal 1989", "mid-1996"; not amounts or
-//! percentages), decades ("the 1990s" → `199`, "the nineties"), seasons, years said in words
+//! Rules for years and longer periods: years ("1998", "fiscal 1989", "mid-1996", "in 1898"; not
+//! amounts or percentages), decades ("the 1990s" → `199`, "the nineties"), seasons, years said in words
 //! ("nineteen ninety-six", "the year two thousand"), "the [fiscal|full] year" (the
 //! publication's year, `P1Y` before "ended" or after "throughout"), and centuries ("the 20th
 //! century" → `19`).
@@ -43,9 +43,28 @@ static RE_THE_YEAR: LazyLock<Regex> =
 static RE_CENTURY: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"));
 
-/// "1998", "fiscal 1989", "mid-1996", "post-1959".
+/// A year before 1900 after a preposition ("in 1898", "since 1815"); alone, or before a noun
+/// ("in 1500 homes"), such a number is more often a count.
+static RE_OLD_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?i:in|since|until|before|after)\s+(1[5-8]\d{2})\b"));
+
+/// "1998", "fiscal 1989", "mid-1996", "post-1959"; "in 1898".
 pub(super) fn years(cx: &mut Context, out: &mut Vec<Candidate>) {
     let text = cx.text;
+    for c in RE_OLD_YEAR.captures_iter(text) {
+        let y = c.get(1).unwrap();
+        let noun_after = text[y.end()..].strip_prefix(' ').is_some_and(|r| {
+            r.starts_with(|ch: char| ch.is_ascii_lowercase())
+                && !matches!(
+                    next_word(r).as_str(),
+                    "and" | "when" | "as" | "to" | "in" | "at" | "on" | "after" | "by"
+                )
+        });
+        if !not_a_year(text, y.start(), y.end()) && !noun_after {
+            let v = Some(y.as_str().to_string());
+            out.push(Candidate::known(y.start(), y.end(), TimeType::Date, v));
+        }
+    }
     for c in RE_YEAR.captures_iter(text) {
         let y = c.get(2).unwrap();
         let m = c.get(0).unwrap();

@@ -84,8 +84,8 @@ fn train(ex: &[&(Examples, Examples)], epochs: usize) -> TimeModels {
     let weekday: Examples = ex.iter().flat_map(|e| e.0.iter().cloned()).collect();
     let reference: Examples = ex.iter().flat_map(|e| e.1.iter().cloned()).collect();
     TimeModels {
-        weekday: Some(Linear::train(&weekday, epochs)),
-        reference: Some(Linear::train(&reference, epochs)),
+        weekday: Some(storyline_train::time_models::train(&weekday, epochs)),
+        reference: Some(storyline_train::time_models::train(&reference, epochs)),
     }
 }
 

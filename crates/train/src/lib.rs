@@ -4,6 +4,7 @@
 //!
 //! - [`ner`]: training of the entity tagger (`storyline_analyze::ner`) on CoNLL-2003.
 //! - [`quote_speaker`]: training of the quote speaker ranker (`storyline_analyze::quotes::speaker`).
+//! - [`time_models`]: training of the time tagger's classifiers (`storyline_analyze::times::learned`).
 //! - [`logistic`]: the ridge logistic regression the grouping join rule is fitted with.
 //! - [`cli`]: the small command line every tool shares.
 //!
@@ -28,3 +29,4 @@ pub mod cli;
 pub mod logistic;
 pub mod ner;
 pub mod quote_speaker;
+pub mod time_models;

@@ -344,7 +344,8 @@ fn decode_entities(s: &str, out: &mut String) {
     while let Some(p) = rest.find('&') {
         out.push_str(&rest[..p]);
         rest = &rest[p..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // A byte search: slicing `rest` at 12 bytes could cut a character in two.
+        let end = rest.as_bytes().iter().take(12).position(|&b| b == b';');
         let decoded = end.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {
@@ -485,5 +486,31 @@ mod tests {
         let (title, text) = plain_text(page);
         assert_eq!(title.as_deref(), Some("Pier & harbour"));
         assert_eq!(text, "The pier reopened on Friday.\n\nBoats moor “again”.\n\nFish &amp chips");
+    }
+
+    /// Cut and odd markup never panics: an `&` before multi-byte characters, unclosed comments,
+    /// tags, quotes and raw-text elements, numbers that are no character.
+    #[test]
+    fn plain_text_takes_any_string() {
+        for page in [
+            "&ééééééé;",
+            "&#x110000; &#99999999999; &#; &;",
+            "<!--",
+            "<!-- <div>",
+            "<div title=\"a>b",
+            "<script>never closed <div>",
+            "<title/>x<script>y</script>",
+            "</",
+            "<",
+            "<ü>",
+            "a < b > c",
+            "<textarea>kept <b>",
+        ] {
+            let (_, text) = plain_text(page);
+            let _ = max_depth(page, 3);
+            assert!(!text.contains("<div>"), "{page}: {text}");
+        }
+        assert_eq!(plain_text("<title/>x<script>y</script>").1, "x");
+        assert_eq!(plain_text("&ééé;").1, "&ééé;");
     }
 }

@@ -21,7 +21,7 @@ trap 'rm -rf "$WORK"' EXIT
 # run LABEL ARGS… : one ingest into a fresh store; prints seconds, peak MB, exit status, summary.
 run() {
     local label="$1"; shift
-    rm -f "$WORK/s.db"*
+    rm -rf "$WORK/s.db"*
     /usr/bin/time -f "%e %M" -o "$WORK/time" timeout "$TIMEOUT" \
         "$BIN" --db "$WORK/s.db" ingest "$@" >/dev/null 2>"$WORK/err"
     local code=$?

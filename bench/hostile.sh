@@ -7,7 +7,9 @@
 #                                     default target/release/storyline, built when missing)
 #
 # Every run is bounded by `timeout` (TIMEOUT seconds, default 120), so a regression shows as a
-# time-out row, not a hung script. Needs python3 and GNU time (/usr/bin/time).
+# time-out row, not a hung script. Needs python3 and GNU time (/usr/bin/time). Then the analysis
+# rows of bench/analysis.sh (ANALYSIS_ROWS, default all), so every row of the issue's table
+# prints its growth at 1×, 2×, 4× and 8×.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN="${STORYLINE:-target/release/storyline}"
@@ -19,7 +21,7 @@ trap 'rm -rf "$WORK"' EXIT
 # run LABEL ARGS… : one ingest into a fresh store; prints seconds, peak MB, exit status, summary.
 run() {
     local label="$1"; shift
-    rm -f "$WORK/s.db"*
+    rm -rf "$WORK/s.db"*
     /usr/bin/time -f "%e %M" -o "$WORK/time" timeout "$TIMEOUT" \
         "$BIN" --db "$WORK/s.db" ingest "$@" >/dev/null 2>"$WORK/err"
     local code=$?
@@ -105,5 +107,22 @@ body = "The harbour council of Velmora voted on Tuesday to close the old ferry t
 print(json.dumps({"title": title, "text": body + "a" * n + title + "The Daily CourierMaria Lopez"}))
 PY
 }
+nested_divs() {
+    python3 - "$1" <<'PY'
+import sys
+depth = 12_500 * int(sys.argv[1])
+body = "".join(f"<p>The harbour council of Velmora voted on Tuesday to close the old ferry terminal number {i}.</p>" for i in range(5))
+print(f"<html><head><title>Ferry terminal to close</title></head><body>{'<div>' * depth}{body}{'</div>' * depth}</body></html>")
+PY
+}
+scale "nested <div>s (12,500 deep each)" nested_divs
 scale "feed of link-only entries (12,500 each)" feed_links
 scale "title of 5,000 chars, trailer line" long_title
+
+# The analysis rows (quotations, nested <div>s, one endless sentence, stray quote marks,
+# news-like articles up to 16 MB) with memory per input byte: bench/analysis.sh, same growth
+# table. ANALYSIS_ROWS picks rows ("" skips them).
+echo "== analysis rows (bench/analysis.sh)"
+ANALYSIS_ROWS="${ANALYSIS_ROWS-quotes divs sentence stray article}"
+# shellcheck disable=SC2086
+[ -n "$ANALYSIS_ROWS" ] && TIMEOUT="$TIMEOUT" bench/analysis.sh $ANALYSIS_ROWS

@@ -23,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::dates::parse_date;
+use crate::nesting;
 use dom_query::{Document, NodeRef, Selection};
 use jiff::civil::Date;
 use regex::Regex;
@@ -171,9 +172,74 @@ const JUNK_TAGS: &str = "script, style, noscript, template, iframe, svg, canvas,
      select, input, textarea, nav, footer, aside, menu, dialog, object, embed, video, audio, \
      picture, img, map, link, meta, head, figure, figcaption";
 
-/// Paragraph text under a node (characters).
-fn paragraph_chars(node: &NodeRef) -> usize {
-    Selection::from(*node).select("p").nodes().iter().map(|p| p.text().len()).sum()
+#[cfg(test)]
+thread_local! {
+    /// Nodes visited by this module's own DOM walks (tests assert it grows linearly with the
+    /// page).
+    pub(crate) static VISITS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn count_visits(_n: usize) {
+    #[cfg(test)]
+    VISITS.with(|v| v.set(v.get() + _n));
+}
+
+/// The elements under `root` in document order, by an explicit stack (no recursion, and no
+/// descendant selector: matching `body *` walks every element's ancestors, quadratic in the
+/// depth).
+fn descendants<'a>(root: &NodeRef<'a>) -> Vec<NodeRef<'a>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<NodeRef<'a>> = root.element_children();
+    stack.reverse();
+    while let Some(node) = stack.pop() {
+        let at = stack.len();
+        stack.extend(node.element_children());
+        stack[at..].reverse();
+        out.push(node);
+    }
+    count_visits(out.len());
+    out
+}
+
+/// Paragraph text (bytes of `<p>` text, a `<p>` inside another counted in both) under every
+/// element of `elements` (`root`'s descendants in document order, from [`descendants`]), and
+/// under `root` itself: one pass from the leaves up, each text node read once.
+fn paragraph_bytes(
+    root: &NodeRef,
+    elements: &[NodeRef],
+) -> (HashMap<dom_query::NodeId, usize>, usize) {
+    // Own text (text-node children) of each element, then totals bottom-up: a node's subtree
+    // text is its own plus its element children's; its paragraph bytes are its element
+    // children's paragraph bytes plus the subtree text of those children that are <p>s.
+    let mut text: HashMap<dom_query::NodeId, usize> = HashMap::with_capacity(elements.len());
+    let mut para: HashMap<dom_query::NodeId, usize> = HashMap::with_capacity(elements.len());
+    let fold = |node: &NodeRef, text: &mut HashMap<_, usize>, para: &mut HashMap<_, usize>| {
+        let (mut t, mut p) = (0usize, 0usize);
+        for child in node.children_it(false) {
+            count_visits(1);
+            if child.is_text() {
+                t += child.text().len();
+            } else if child.is_element() {
+                let ct = text.get(&child.id).copied().unwrap_or(0);
+                t += ct;
+                p += para.get(&child.id).copied().unwrap_or(0);
+                if child.node_name().is_some_and(|n| n.as_ref() == "p") {
+                    p += ct;
+                }
+            } else {
+                // Other nodes (comments…) hold no text of `text()`'s.
+            }
+        }
+        text.insert(node.id, t);
+        para.insert(node.id, p);
+    };
+    // Document order reversed: every element comes after its descendants.
+    for node in elements.iter().rev() {
+        fold(node, &mut text, &mut para);
+    }
+    fold(root, &mut text, &mut para);
+    let total = para[&root.id];
+    (para, total)
 }
 
 /// Removes junk tags, hidden elements and class/id boilerplate from the body.
@@ -183,9 +249,12 @@ const PROTECTED_SHARE: f64 = 0.3;
 
 fn remove_boilerplate(doc: &Document) {
     doc.select(JUNK_TAGS).remove();
-    let total = doc.select("body").nodes().first().map_or(0, paragraph_chars) as f64;
+    let Some(body) = doc.select("body").nodes().first().copied() else { return };
+    let elements = descendants(&body);
+    let (paragraph, total) = paragraph_bytes(&body, &elements);
+    let total = total as f64;
     let mut doomed = Vec::new();
-    for node in doc.select("body *").nodes() {
+    for node in &elements {
         let suspect = is_hidden(node)
             || is_boilerplate_attr(node)
             || node.node_name().is_some_and(|n| n.as_ref() == "form")
@@ -201,7 +270,7 @@ fn remove_boilerplate(doc: &Document) {
                         | "alert"
                 )
             });
-        if suspect && (paragraph_chars(node) as f64) <= total * PROTECTED_SHARE {
+        if suspect && (paragraph[&node.id] as f64) <= total * PROTECTED_SHARE {
             doomed.push(*node);
         }
     }
@@ -285,6 +354,7 @@ fn walk(
     out: &mut Vec<Block>,
 ) {
     for child in node.children_it(false) {
+        count_visits(1);
         if child.is_text() {
             let t = child.text();
             if in_link {
@@ -394,6 +464,7 @@ pub fn density_text(doc: &Document) -> String {
         let weight = (n as f64).min(600.0) + 10.0 * commas.min(10) as f64;
         let weight = if name == "li" || name == "td" { weight * 0.5 } else { weight };
         for (depth, a) in p.ancestors_it(Some(4)).enumerate() {
+            count_visits(1);
             let share = [1.0, 0.6, 0.35, 0.2][depth.min(3)];
             *score.entry(a.id).or_insert(0.0) += weight * share;
             nodes.entry(a.id).or_insert(a);
@@ -727,8 +798,14 @@ fn clean_author(a: &str) -> Option<String> {
     (!a.is_empty() && !a.starts_with("http") && a.chars().count() <= 120).then_some(a)
 }
 
-/// Extracts main text and metadata from an HTML page.
+/// Extracts main text and metadata from an HTML page. A page nested deeper than
+/// [`nesting::MAX_PARSE_DEPTH`] is not parsed (the parser's time grows with the depth): its
+/// title and text are read from its tags ([`nesting::plain_text`]).
 pub fn extract(html: &str) -> HtmlDoc {
+    if nesting::too_deep(html) {
+        let (title, text) = nesting::plain_text(html);
+        return HtmlDoc { text, title, ..Default::default() };
+    }
     let doc = Document::from(html);
     let ld = json_ld(&doc);
     let site = meta(
@@ -857,6 +934,9 @@ pub fn extract(html: &str) -> HtmlDoc {
 /// The two main-text candidates of a page, (readability, density), before [`choose`] (for error
 /// analysis: `cargo run --example html_candidates -- page.html`).
 pub fn candidates(html: &str) -> (String, String) {
+    if nesting::too_deep(html) {
+        return (String::new(), nesting::plain_text(html).1);
+    }
     let doc = Document::from(html);
     let density = density_text(&doc.clone());
     let (readable, _) = readability_text(doc);
@@ -942,6 +1022,33 @@ mod tests {
         for junk in ["cookies", "Share on", "Another story", "Great article", "Copyright", "Home"] {
             assert!(!d.text.contains(junk), "{junk} in {}", d.text);
         }
+    }
+
+    /// Issue 14: the density reader's own walks visit each node a bounded number of times: the
+    /// work grows with the page, not with its depth times its size. (Its boilerplate pass matched
+    /// `body *`, which walks every element's ancestors, and read the paragraphs under every
+    /// suspect element again: 16,000 nested `<div class="share">`s were quadratic.)
+    #[test]
+    fn density_walks_grow_linearly_with_the_depth() {
+        let para = "<p>The council of Orla approved a new library on Thursday, the mayor said, \
+                    and building starts in spring.</p>";
+        let page = |depth: usize| {
+            format!(
+                "<html><body>{}{}{}</body></html>",
+                "<div class=\"share\"><div>".repeat(depth / 2),
+                para.repeat(5),
+                "</div></div>".repeat(depth / 2)
+            )
+        };
+        let visits = |depth: usize| {
+            let doc = Document::from(page(depth).as_str());
+            VISITS.with(|v| v.set(0));
+            let text = density_text(&doc);
+            assert!(text.contains("Orla approved"), "{text}");
+            VISITS.with(|v| v.get())
+        };
+        let (small, large) = (visits(100), visits(400));
+        assert!(large <= small * 5, "{small} visits at depth 100, {large} at 400");
     }
 
     #[test]

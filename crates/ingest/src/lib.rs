@@ -13,6 +13,7 @@ pub mod dates;
 pub mod decode;
 pub mod feed;
 pub mod html;
+pub mod nesting;
 pub mod notices;
 pub mod record;
 pub mod sniff;

@@ -872,3 +872,32 @@ fn a_page_nested_thousands_deep_still_gives_its_text() {
     assert!(article.text.contains("The council of Orla approved a new library"), "{article:?}");
     assert!(!article.text.contains("<div>"));
 }
+
+#[test]
+fn a_page_nested_past_the_parse_bound_is_read_from_its_tags() {
+    // 100,000 nested <div>s (1.1 MB): never given to the HTML parser, whose time grows with the
+    // depth; the title and text come from the tags, in one linear pass.
+    let page = |depth: usize| {
+        format!(
+            "<html><head><title>Orla votes for a library</title><script>var x = \"<div>\";\
+             </script></head><body>{}<p>The council of Orla approved a new library on Thursday, \
+             the mayor said.</p><p>Building starts in spring, council officials said.</p>{}\
+             </body></html>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        )
+    };
+    assert!(!nesting::too_deep(&page(nesting::MAX_PARSE_DEPTH)));
+    let deep = page(100_000);
+    assert!(nesting::too_deep(&deep));
+    html::VISITS.with(|v| v.set(0));
+    let article = one("deep.html", deep);
+    assert_eq!(html::VISITS.with(|v| v.get()), 0, "no DOM walked");
+    assert_eq!(article.title.as_deref(), Some("Orla votes for a library"));
+    assert!(article.text.contains("The council of Orla approved a new library"), "{article:?}");
+    assert!(article.text.contains("Building starts in spring"), "{article:?}");
+    assert!(!article.text.contains("var x"), "{article:?}");
+    // At the bound the page is parsed and read as before.
+    let article = one("bound.html", page(nesting::MAX_PARSE_DEPTH));
+    assert!(article.text.contains("The council of Orla approved a new library"), "{article:?}");
+}

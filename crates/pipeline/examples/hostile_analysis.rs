@@ -14,8 +14,10 @@
 //! of `key=value` fields: input bytes, parse and per-step seconds (`t_…`), the counts of
 //! the analysis and `peak_mb` (the most memory resident at once during the analysis, above what
 //! was resident before it: VmHWM reset through /proc/self/clear_refs) with `bytes_per_byte`, that
-//! peak per input byte. `bench/analysis.sh` runs it over sizes and prints the growth. Inputs are
-//! invented: words, names and places are drawn from small made-up lists.
+//! peak per input byte. `bench/analysis.sh` runs it over sizes and prints the growth. A third
+//! argument, a path, writes the input there instead (`hostile_analysis article 52000 big.txt`,
+//! then `storyline ingest big.txt`). Inputs are invented: words, names and places are drawn from
+//! small made-up lists.
 
 use std::time::Instant;
 
@@ -308,6 +310,11 @@ fn main() {
         "article" => ("article.txt", article(size)),
         other => panic!("unknown KIND {other}"),
     };
+    if let Some(path) = args.next() {
+        // A third argument: write the input there instead (for `storyline ingest` or `analyze`).
+        std::fs::write(&path, &bytes).expect("write the input");
+        return;
+    }
     let input = storyline_ingest::Input { name: name.into(), bytes: bytes.into_bytes() };
     let n_bytes = input.bytes.len();
     let t = Instant::now();

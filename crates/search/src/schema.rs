@@ -110,9 +110,12 @@ impl Fields {
 /// The article's distinct canonical entity names, in the order first mentioned.
 fn entity_names(stored: &StoredArticle) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
+    // A set of the names seen: searching `names` for each mention was quadratic (a 52 MB article
+    // names 1.37 M mentions).
+    let mut seen = std::collections::HashSet::new();
     for e in &stored.article.analysis.entities {
         let name = e.canonical.trim();
-        if !name.is_empty() && !names.contains(&name) {
+        if !name.is_empty() && seen.insert(name) {
             names.push(name);
         }
     }

@@ -75,6 +75,9 @@ pub fn entity_id(kind: EntityType, name: &str) -> String {
 /// canonical name counts under its text; an empty one is skipped).
 pub fn entity_rows(entities: &[Entity]) -> Vec<EntityRow> {
     let mut rows: Vec<EntityRow> = Vec::new();
+    // The ids seen (a set: searching the rows for each mention was quadratic, 19 % of a 13 MB
+    // article's ingest).
+    let mut seen = std::collections::HashSet::new();
     for e in entities {
         let name = if e.canonical.trim().is_empty() { e.text.trim() } else { e.canonical.trim() };
         let folded = fold(name);
@@ -82,7 +85,7 @@ pub fn entity_rows(entities: &[Entity]) -> Vec<EntityRow> {
             continue;
         }
         let id = entity_id(e.kind, name);
-        if rows.iter().any(|r| r.id == id) {
+        if !seen.insert(id.clone()) {
             continue;
         }
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -127,5 +130,19 @@ mod tests {
         assert_eq!(names, ["Ilse Brandt", "Port Varnholm", "the port"]);
         assert_eq!(rows[0].folded, "ilse brandt");
         assert_eq!(kind_from_str(rows[1].kind.as_str()), Some(EntityType::Location));
+    }
+
+    /// Issue 14: tens of thousands of mentions of thousands of entities (a 52 MB article names
+    /// 1.37 M): each distinct once, in order of first mention, found by a set (the rows were
+    /// searched for every mention before).
+    #[test]
+    fn many_mentions_give_each_entity_once_in_order() {
+        let names: Vec<String> = (0..5_000).map(|i| format!("Harbour Office {i}")).collect();
+        let mentions: Vec<Entity> = (0..4)
+            .flat_map(|_| names.iter().map(|n| mention(n, EntityType::Organisation, n)))
+            .collect();
+        let rows = entity_rows(&mentions);
+        assert_eq!(rows.len(), names.len());
+        assert!(rows.iter().zip(&names).all(|(r, n)| &r.name == n));
     }
 }

@@ -17,8 +17,9 @@ use std::path::Path;
 use storyline_model::{Date, TimeExpr, TimeType};
 
 use crate::metrics::{match_one_to_one, overlap, ratio, Counts};
-use crate::util::{self, decode_entity, parse_tag};
+use crate::util::{self, parse_tag};
 use crate::{EvalError, Metric, Row, Scores};
+use storyline_text::references::reference;
 
 /// A gold TIMEX3.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +89,7 @@ pub fn parse(xml: &str, path: &Path) -> Result<TimeMl, EvalError> {
             }
             i += end + 1;
         } else if rest.starts_with('&') {
-            match decode_entity(rest) {
+            match reference(rest, false) {
                 Some((c, len)) => {
                     text.push(c);
                     i += len;

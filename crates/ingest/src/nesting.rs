@@ -17,6 +17,11 @@
 
 use std::collections::HashMap;
 
+use storyline_text::references::decode_into;
+
+/// Character references are read as a browser reads the common ones (`&nbsp;` a space).
+const HTML: bool = true;
+
 /// Pages whose elements are estimated to nest deeper than this are not parsed into a DOM (real
 /// pages nest a few dozen deep; html5ever's cost per start tag grows with the depth).
 pub const MAX_PARSE_DEPTH: usize = 512;
@@ -337,48 +342,6 @@ pub fn too_deep(html: &str) -> bool {
     max_depth(html, MAX_PARSE_DEPTH) > MAX_PARSE_DEPTH
 }
 
-/// Decodes the common character references (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`,
-/// `&nbsp;` and numeric ones); any other `&` stays as written.
-fn decode_entities(s: &str, out: &mut String) {
-    let mut rest = s;
-    while let Some(p) = rest.find('&') {
-        out.push_str(&rest[..p]);
-        rest = &rest[p..];
-        // A byte search: slicing `rest` at 12 bytes could cut a character in two.
-        let end = rest.as_bytes().iter().take(12).position(|&b| b == b';');
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => name.strip_prefix('#').and_then(|n| {
-                    let v = match n.strip_prefix(['x', 'X']) {
-                        Some(h) => u32::from_str_radix(h, 16).ok(),
-                        None => n.parse().ok(),
-                    };
-                    v.and_then(char::from_u32)
-                }),
-            };
-            c.map(|c| (c, e + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-}
-
 /// A page's title (its first `<title>`) and text, read from its tags in one pass: the text of
 /// every element but scripts, styles and the head, block elements ending paragraphs (joined by
 /// blank lines), whitespace collapsed within a paragraph.
@@ -414,17 +377,17 @@ pub fn plain_text(html: &str) -> (Option<String>, String) {
                 if in_title {
                     if title.is_none() {
                         let mut t = String::new();
-                        decode_entities(raw, &mut t);
+                        decode_into(raw, HTML, &mut t);
                         let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
                         title = (!t.is_empty()).then_some(t);
                     }
                 } else if !skip_raw {
-                    decode_entities(raw, &mut cur);
+                    decode_into(raw, HTML, &mut cur);
                 }
                 in_title = false;
                 skip_raw = false;
             }
-            Token::Text(text) => decode_entities(text, &mut cur),
+            Token::Text(text) => decode_into(text, HTML, &mut cur),
         }
     }
     flush(&mut cur, &mut paragraphs);

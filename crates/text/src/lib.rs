@@ -7,6 +7,7 @@
 //! - [`stem`]: the stemmers (a light suffix stripper, Porter's, Snowball English).
 //! - [`calendar`] and [`numbers`]: month, weekday and number words.
 //! - [`names`]: person-name folding and matching.
+//! - [`references`]: character references in markup (`&amp;`, `&#233;`).
 //!
 //! Invariants: every function is pure and deterministic (no hashing with random seeds, no
 //! locale); offsets are character offsets into the text given unless a function says bytes; word
@@ -18,6 +19,7 @@ pub mod calendar;
 pub mod names;
 pub mod normalise;
 pub mod numbers;
+pub mod references;
 pub mod sentences;
 pub mod stem;
 pub mod stop;

@@ -13,6 +13,9 @@ Reproduce the shipped model (Python 3.11 + numpy only; the teacher is the PyPI w
 (About 15 minutes on 2 shared cores, most of it the teacher encoding 20,000 sentences; --cache
 and --tune-cache keep the teacher's outputs between runs.)
 
+Another teacher over the BERT uncased vocabulary (a BERT with mean or CLS pooling, or MPNet such
+as all-mpnet-base-v2) is given the same way: minilm.py reads its config; see its docstring.
+
 Steps: every vocabulary token alone ([CLS] tok [SEP]) through the teacher, mean-pooled over the
 three positions as the teacher pools; PCA to --dim; each row scaled by its token weight (SIF
 a / (a + p) with p the token's frequency in --freq-corpus, Reuters-21578 by default; Model2Vec's
@@ -50,7 +53,8 @@ VERSION = 1
 
 
 def token_vectors(model, batch=2048):
-    """[V, 384] raw mean-pooled teacher output of every token alone."""
+    """[V, H] raw teacher output of every token alone, pooled as the teacher pools (mean of the
+    three positions, or [CLS])."""
     V = len(model.tok.itos)
     out = np.zeros((V, model.w["embeddings.word_embeddings.weight"].shape[1]), np.float32)
     cls, sep = model.tok.cls, model.tok.sep
@@ -58,7 +62,7 @@ def token_vectors(model, batch=2048):
         ids = np.arange(b0, min(V, b0 + batch))
         seq = np.stack([np.full_like(ids, cls), ids, np.full_like(ids, sep)], 1)
         h = model.forward(seq, np.ones_like(seq))
-        out[b0 : b0 + len(ids)] = h.mean(1)
+        out[b0 : b0 + len(ids)] = h[:, 0] if model.pooling == "cls" else h.mean(1)
     return out
 
 

@@ -7,8 +7,9 @@
 Positive pairs: two sentences of one agreed claim, in two different articles of an event.
 Negative pairs: sentences of two different articles of the same event that share no agreed or
 conflict claim (noise sentences left out). Prints ROC-AUC and the best-threshold F1 for the
-teacher (MiniLM, numpy forward), each student table given (Python mirror of the Rust runtime:
-sum of int8 rows, L2-normalised) and a word-overlap Jaccard baseline. The Rust example
+teacher (any encoder minilm.py loads: BERT with mean or CLS pooling, MPNet; numpy forward), each
+student table given (Python mirror of the Rust runtime: sum of int8 rows, L2-normalised) and a
+word-overlap Jaccard baseline. The Rust example
 crates/embed/examples/eval_pairs.rs scores the shipped table through the real runtime.
 """
 
@@ -144,7 +145,7 @@ def student_vectors(table_path, sents):
 
 def report(name, scores, labels):
     f1, thr = best_f1(scores, labels)
-    print(f"{name:<28} AUC {auc(scores, labels):.3f}  best F1 {f1:.3f} (threshold {thr:.3f})")
+    print(f"{name:<44} AUC {auc(scores, labels):.3f}  best F1 {f1:.3f} (threshold {thr:.3f})")
 
 
 def main():
@@ -161,7 +162,7 @@ def main():
     if args.teacher:
         m = minilm.MiniLM(args.teacher)
         v = m.encode(sents)
-        report("teacher all-MiniLM-L6-v2", (v[U] * v[W]).sum(1), labels)
+        report(f"teacher {m.kind}, {m.layers} layers, {v.shape[1]}-d, {m.pooling}", (v[U] * v[W]).sum(1), labels)
     for t in args.table:
         v = student_vectors(t, sents)
         report(f"student {Path(t).name}", (v[U] * v[W]).sum(1), labels)

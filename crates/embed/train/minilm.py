@@ -1,6 +1,13 @@
 """All-MiniLM-L6-v2 (BERT, 6 layers, 384-d) in plain numpy: a hand-written safetensors reader,
 the BERT uncased tokenizer (basic + WordPiece) and the forward pass with mean pooling.
 
+Other sentence encoders over the same BERT uncased vocabulary load too (the teacher's
+config.json and 1_Pooling/config.json are read when present): BERT models of any depth and
+width with mean or CLS pooling (bge-small-en-v1.5 style), and MPNet (all-mpnet-base-v2), whose
+vocab.txt is BERT's with <s> <pad> </s> <unk> before and <mask> after: its tokenizer is given in
+BERT ids and the forward pass maps them to the teacher's ids, so a distilled table keeps the
+BERT vocabulary that crates/embed reads.
+
 Shared by distill.py (the teacher of the static table) and eval_pairs.py (teacher figures).
 Python 3.11 + numpy only.
 """
@@ -91,11 +98,16 @@ def basic_tokenize(text):
     return words
 
 
+def read_vocab(vocab_path):
+    itos = Path(vocab_path).read_text(encoding="utf-8").split("\n")
+    if itos and itos[-1] == "":
+        itos.pop()
+    return itos
+
+
 class WordPiece:
-    def __init__(self, vocab_path):
-        self.itos = Path(vocab_path).read_text(encoding="utf-8").split("\n")
-        if self.itos and self.itos[-1] == "":
-            self.itos.pop()
+    def __init__(self, vocab_path=None, itos=None):
+        self.itos = list(itos) if itos is not None else read_vocab(vocab_path)
         self.stoi = {t: i for i, t in enumerate(self.itos)}
         self.unk = self.stoi["[UNK]"]
         self.cls = self.stoi["[CLS]"]
@@ -147,29 +159,79 @@ def gelu(x):
     return 0.5 * x * (1.0 + _erf(x * np.float32(1.0 / math.sqrt(2.0))))
 
 
+def relative_buckets(T, num_buckets=32, max_distance=128):
+    """MPNet's (T5-style, bidirectional) relative position bucket of key j for query i: [T, T]."""
+    rel = np.arange(T)[None, :] - np.arange(T)[:, None]
+    n = -rel
+    half = num_buckets // 2
+    ret = (n < 0).astype(np.int64) * half
+    n = np.abs(n)
+    exact = half // 2
+    with np.errstate(divide="ignore"):
+        large = exact + (np.log(np.maximum(n, 1) / exact) / math.log(max_distance / exact) * (half - exact)).astype(np.int64)
+    large = np.minimum(large, half - 1)
+    return ret + np.where(n < exact, n, large)
+
+
 def layernorm(x, w, b, eps=1e-12):
     mu = x.mean(-1, keepdims=True)
     var = ((x - mu) ** 2).mean(-1, keepdims=True)
     return (x - mu) / np.sqrt(var + np.float32(eps)) * w + b
 
 
+# RoBERTa-style specials that MPNet's vocab.txt adds around BERT's
+MPNET_EXTRA = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
+
+
 class MiniLM:
     def __init__(self, model_dir):
         model_dir = Path(model_dir)
         self.w = read_safetensors(model_dir / "model.safetensors")
-        self.tok = WordPiece(model_dir / "vocab.txt")
+        cfg_path, pool_path = model_dir / "config.json", model_dir / "1_Pooling" / "config.json"
+        cfg = json.loads(cfg_path.read_text()) if cfg_path.exists() else {}
+        pool = json.loads(pool_path.read_text()) if pool_path.exists() else {}
+        self.kind = cfg.get("model_type", "bert")
+        self.eps = float(cfg.get("layer_norm_eps", 1e-12))
+        self.heads = int(cfg.get("num_attention_heads", 12))
+        self.pooling = "cls" if pool.get("pooling_mode_cls_token") else "mean"
+        itos = read_vocab(model_dir / "vocab.txt")
+        self.id_map = None  # tokenizer id -> teacher id, where they differ
+        if self.kind == "mpnet":
+            keep = [i for i, t in enumerate(itos) if t not in MPNET_EXTRA]
+            self.tok = WordPiece(itos=[itos[i] for i in keep])
+            self.id_map = np.array(keep, np.int64)
+            self.id_map[self.tok.cls] = itos.index("<s>")
+            self.id_map[self.tok.sep] = itos.index("</s>")
+        else:
+            self.tok = WordPiece(itos=itos)
         self.layers = 1 + max(int(k.split(".")[2]) for k in self.w if k.startswith("encoder.layer."))
-        self.heads = 12
 
     def forward(self, ids, mask):
         """ids, mask: [B, T] int arrays -> last hidden states [B, T, H] float32."""
-        w = self.w
+        w, eps = self.w, self.eps
         B, T = ids.shape
-        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:T][None] + w["embeddings.token_type_embeddings.weight"][0][None, None]
-        x = layernorm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        mpnet = self.kind == "mpnet"
+        if self.id_map is not None:
+            ids = self.id_map[ids]
+        if mpnet:
+            # positions count from padding_idx + 1 = 2 over the real tokens; no token types
+            pos = np.cumsum(mask, 1) * mask + 1
+            x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][pos]
+        else:
+            x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:T][None] + w["embeddings.token_type_embeddings.weight"][0][None, None]
+        x = layernorm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
         H = x.shape[-1]
         nh, hd = self.heads, H // self.heads
         bias = ((1.0 - mask[:, None, None, :].astype(np.float32)) * -1e9).astype(np.float32)
+        if mpnet:
+            # one relative-position bias [heads, T, T] shared by all layers
+            rel = w["encoder.relative_attention_bias.weight"][relative_buckets(T)].transpose(2, 0, 1)
+            bias = bias + rel[None].astype(np.float32)
+        names = (
+            ("attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o", "attention.LayerNorm")
+            if mpnet
+            else ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense", "attention.output.LayerNorm")
+        )
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
 
@@ -179,21 +241,22 @@ class MiniLM:
                 y = h.reshape(-1, h.shape[-1]) @ wt.T + w[p + name + ".bias"]
                 return y.reshape(*h.shape[:-1], wt.shape[0])
 
-            q = lin(x, "attention.self.query").reshape(B, T, nh, hd).transpose(0, 2, 1, 3)
-            k = lin(x, "attention.self.key").reshape(B, T, nh, hd).transpose(0, 2, 3, 1)
-            v = lin(x, "attention.self.value").reshape(B, T, nh, hd).transpose(0, 2, 1, 3)
+            q = lin(x, names[0]).reshape(B, T, nh, hd).transpose(0, 2, 1, 3)
+            k = lin(x, names[1]).reshape(B, T, nh, hd).transpose(0, 2, 3, 1)
+            v = lin(x, names[2]).reshape(B, T, nh, hd).transpose(0, 2, 1, 3)
             s = (q @ k) * np.float32(1.0 / math.sqrt(hd)) + bias
             s = s - s.max(-1, keepdims=True)
             e = np.exp(s)
             a = e / e.sum(-1, keepdims=True)
             c = (a @ v).transpose(0, 2, 1, 3).reshape(B, T, H)
-            x = layernorm(lin(c, "attention.output.dense") + x, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
+            x = layernorm(lin(c, names[3]) + x, w[p + names[4] + ".weight"], w[p + names[4] + ".bias"], eps)
             h = gelu(lin(x, "intermediate.dense"))
-            x = layernorm(lin(h, "output.dense") + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+            x = layernorm(lin(h, "output.dense") + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], eps)
         return x
 
     def encode_ids(self, seqs, batch=64):
-        """Mean-pooled (over the attention mask), L2-normalised vectors of token-id sequences."""
+        """Pooled (mean over the attention mask, or the [CLS] position, as the teacher pools),
+        L2-normalised vectors of token-id sequences."""
         out = np.zeros((len(seqs), self.w["embeddings.word_embeddings.weight"].shape[1]), np.float32)
         order = np.argsort([len(s) for s in seqs])
         for b0 in range(0, len(seqs), batch):
@@ -205,9 +268,11 @@ class MiniLM:
                 ids[r, : len(seqs[i])] = seqs[i]
                 mask[r, : len(seqs[i])] = 1
             h = self.forward(ids, mask)
-            m = mask[:, :, None].astype(np.float32)
-            pooled = (h * m).sum(1) / np.maximum(m.sum(1), 1e-9)
-            out[idx] = pooled
+            if self.pooling == "cls":
+                out[idx] = h[:, 0]
+            else:
+                m = mask[:, :, None].astype(np.float32)
+                out[idx] = (h * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         n = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(n, 1e-12)
 

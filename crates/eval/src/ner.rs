@@ -272,8 +272,32 @@ fn looks_like_conll(p: &Path) -> bool {
     seen > 0
 }
 
+/// The surface forms of chunks of a document: their tokens joined by single spaces.
+fn surfaces(doc: &Document, chunks: &[Chunk]) -> Vec<String> {
+    let words: Vec<&str> = doc.sentences.iter().flatten().map(|t| t.word.as_str()).collect();
+    chunks.iter().map(|c| words[c.start..c.end].join(" ")).collect()
+}
+
+/// The surface forms of the names of the training file `eng.train` beside the first scored file,
+/// when it exists and is not scored itself: recall on names outside it is what generalises.
+fn training_names(
+    files: &[PathBuf],
+) -> Result<Option<std::collections::HashSet<String>>, EvalError> {
+    let Some(train) = files.first().and_then(|f| f.parent()).map(|d| d.join("eng.train")) else {
+        return Ok(None);
+    };
+    if !train.is_file() || files.iter().any(|f| f == &train) {
+        return Ok(None);
+    }
+    let docs = parse(&util::read(&train)?, &train)?;
+    Ok(Some(docs.iter().flat_map(|d| surfaces(d, &gold_chunks(d))).collect()))
+}
+
 pub fn run(data: &Path) -> Result<Scores, EvalError> {
     let files = discover(data)?;
+    let seen_names = training_names(&files)?;
+    // Recall of gold names by whether their surface form is a name of the training file.
+    let (mut seen, mut unseen) = (Counts::default(), Counts::default());
     let mut per_type: BTreeMap<String, Counts> = BTreeMap::new();
     let (mut n_sent, mut n_tok, mut n_doc, mut secs) = (0, 0, 0, 0.0);
     let mut panics = util::Panics::default();
@@ -287,9 +311,23 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
                 score_doc(d, &format!("{} document {}", file_name(f), di + 1), &mut panics);
             secs += s;
             count(&g, &p, &mut per_type);
+            if let Some(names) = &seen_names {
+                let predicted: std::collections::HashSet<&Chunk> = p.iter().collect();
+                for (c, name) in g.iter().zip(surfaces(d, &g)) {
+                    let side = if names.contains(&name) { &mut seen } else { &mut unseen };
+                    side.gold += 1;
+                    side.tp += usize::from(predicted.contains(c));
+                }
+            }
         }
     }
     let mut s = scores(data, &files, per_type, n_sent, n_doc, n_tok, secs);
+    if seen_names.is_some() {
+        s.extra.push(Metric::count("gold names seen in eng.train", seen.gold));
+        s.extra.push(Metric::new("recall on seen names", seen.recall()));
+        s.extra.push(Metric::count("gold names not in eng.train", unseen.gold));
+        s.extra.push(Metric::new("recall on unseen names", unseen.recall()));
+    }
     panics.report(&mut s.extra, &mut s.notes);
     Ok(s)
 }
@@ -429,6 +467,23 @@ day NN I-NP O\n";
         assert_eq!(o.get("R"), Some(2.0 / 6.0));
         assert!((s.headline.value - 0.4).abs() < 1e-9);
         assert!(s.render().ends_with("overall F1 0.400"));
+    }
+
+    #[test]
+    fn recall_is_split_by_names_seen_in_training() {
+        let dir = tempfile::tempdir().unwrap();
+        let train = "-DOCSTART- -X- O O\n\nMaria NNP I-NP I-PER\nOlsen NNP I-NP I-PER\nwon VBD I-VP O\n. . O O\n";
+        std::fs::write(dir.path().join("eng.train"), train).unwrap();
+        std::fs::write(dir.path().join("eng.testa"), SAMPLE).unwrap();
+        let s = run(&dir.path().join("eng.testa")).unwrap();
+        let extra = |name: &str| s.extra.iter().find(|m| m.name == name).map(|m| m.value);
+        // SAMPLE names "Maria Olsen" once (seen) and five other names.
+        assert_eq!(extra("gold names seen in eng.train"), Some(1.0));
+        assert_eq!(extra("gold names not in eng.train"), Some(5.0));
+        assert!(extra("recall on unseen names").is_some());
+        // Scoring the training file itself splits nothing.
+        let t = run(&dir.path().join("eng.train")).unwrap();
+        assert!(t.extra.iter().all(|m| !m.name.contains("unseen")));
     }
 
     #[test]

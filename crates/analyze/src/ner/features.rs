@@ -123,6 +123,7 @@ const T_SHAPE_RIGHT_WORD: u64 = 26;
 const T_WORD_LEFT: u64 = 27;
 const T_WORD_RIGHT: u64 = 28;
 const T_TABLE: u64 = 29;
+const T_CLUSTER_AT: [u64; 3] = [30, 31, 32]; // -1, 0, +1
 const T_PREV_TAG: u64 = 40;
 const T_PREV_TAGS: u64 = 41;
 const T_PREV_TAG_WORD: u64 = 42;
@@ -313,6 +314,8 @@ struct TokInfo {
     shape: u64,
     short: u64,
     upper: bool,
+    /// Word cluster ids ([`super::clusters`]), when the word is in the table.
+    cluster: Option<[u16; super::clusters::LEVELS]>,
 }
 
 fn is_opening_token(w: &str) -> bool {
@@ -414,8 +417,10 @@ impl<'a> DocContext<'a> {
                 lower_into(w, &mut lower);
                 shapes_into(w, &mut shape, &mut short);
                 let (affixes, n_affixes) = affixes(&lower);
+                let word = hash_str(w);
                 TokInfo {
-                    word: hash_str(w),
+                    word,
+                    cluster: super::clusters::of_word(w, word),
                     lower: self.lower[first + i],
                     affixes,
                     n_affixes,
@@ -474,6 +479,16 @@ impl<'a> DocContext<'a> {
             f.push(feat(T_SHAPE_RIGHT_WORD, mix(t.short, lower_at(ii + 1))));
             f.push(feat(T_WORD_LEFT, if i > 0 { info[i - 1].word } else { sentinel_left }));
             f.push(feat(T_WORD_RIGHT, info.get(i + 1).map_or(sentinel_right, |x| x.word)));
+            for (k, d) in [-1isize, 0, 1].into_iter().enumerate() {
+                let at = ii + d;
+                let cluster =
+                    if at < 0 { None } else { info.get(at as usize).and_then(|x| x.cluster) };
+                if let Some(ids) = cluster {
+                    for (level, &id) in ids.iter().enumerate() {
+                        f.push(feat(T_CLUSTER_AT[k], mix(level as u64, u64::from(id))));
+                    }
+                }
+            }
             if self.table[si] {
                 f.push(feat(T_TABLE, t.short));
             }

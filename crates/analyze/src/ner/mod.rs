@@ -3,18 +3,25 @@
 //! for PER / ORG / LOC / MISC, trained on CoNLL-2003 `eng.train` by `storyline_train::ner`.
 //!
 //! Why this design: a linear model over rich indicator features (word, shape, affixes, ±2 window,
-//! gazetteers, document-level case and prediction-history features) is the classic CoNLL recipe
-//! (0.87–0.91 F1 on the development set), needs no new dependency, trains in a minute on one
+//! gazetteers, word clusters ([`clusters`]), document-level case and prediction-history features)
+//! is the classic CoNLL recipe (0.87–0.91 F1 on the development set), needs no new dependency, trains in a minute on one
 //! core, tags hundreds of thousands of tokens per second and fits in a file small enough to embed.
 //! Greedy decoding with transition constraints instead of Viterbi keeps the history features
 //! simple (Ratinov & Roth 2009 found greedy as accurate for NER).
 //!
 //! The model (`crates/analyze/models/ner.bin`) is embedded with `include_bytes!` and decoded once
 //! on first use. It is rebuilt, deterministically, by
-//! `cargo run --release -p storyline-train --example train_ner -- ../shared/data/ner/conll2003/eng.train crates/analyze/models/ner.bin`.
+//! `cargo run --release -p storyline-train --example train_ner -- ../shared/data/ner/conll2003/eng.train crates/analyze/models/ner.bin`
+//! (with the committed word clusters; rebuild it after changing them).
+//!
+//! Word clusters (eng.testa, `storyline eval ner`; recall on gold names whose surface form is no
+//! name of eng.train): F1 0.902 → 0.912, recall on unseen names 0.743 → 0.775, on seen names
+//! 0.972 → 0.973. Pairs of neighbouring clusters as features, or clusters from skip-gram
+//! windows of 2 instead of 5, scored the same or lower (0.909–0.911).
 
 use std::sync::LazyLock;
 
+pub mod clusters;
 pub mod features;
 pub mod model;
 pub mod tokenize;

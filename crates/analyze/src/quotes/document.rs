@@ -50,21 +50,36 @@ impl<'a> Document<'a> {
         &self.ents[lo..hi.max(lo)]
     }
 
-    /// First PER of the same sentence before `pos`, else of the nearest earlier sentence with one.
+    /// First PER of the same sentence before `pos` that is not the object of a preposition
+    /// ("Posting on Chirp, she said": not Chirp), else the first PER of the nearest earlier
+    /// sentence with one.
     pub fn resolve_pronoun(&self, pos: usize) -> Option<String> {
         let si = range_of(&self.sents, pos)?;
-        let per_in = |s: usize, e: usize| {
+        let per_in = |s: usize, e: usize, same_sentence: bool| {
             let from = self.ents.partition_point(|x| x.0 < s);
             self.ents[from..]
                 .iter()
                 .take_while(|x| x.0 <= e)
+                .filter(|x| !(same_sentence && self.after_preposition(x.0)))
                 .find(|x| x.1 <= e && x.2.kind == EntityType::Person)
                 .map(|x| x.2.canonical.clone())
         };
-        if let Some(c) = per_in(self.sents[si].0, pos) {
+        if let Some(c) = per_in(self.sents[si].0, pos, true) {
             return Some(c);
         }
-        (0..si).rev().take(4).find_map(|j| per_in(self.sents[j].0, self.sents[j].1))
+        (0..si).rev().take(4).find_map(|j| per_in(self.sents[j].0, self.sents[j].1, false))
+    }
+
+    /// Whether the word right before byte `pos` is a preposition.
+    fn after_preposition(&self, pos: usize) -> bool {
+        let mut from = pos.saturating_sub(16);
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        self.text[from..pos]
+            .split_whitespace()
+            .next_back()
+            .is_some_and(|w| PREPOSITIONS.contains(&lower(w).as_str()))
     }
 
     /// A PER introduced with a role word ("Spokesperson Dmitry X" ← "the spokesperson"): the
@@ -193,6 +208,10 @@ impl<'a> Document<'a> {
         Speaker { start: s, end: e, text: self.text[s..e].to_string(), canonical }
     }
 }
+
+/// Prepositions whose object is not the antecedent of a later pronoun of its sentence.
+const PREPOSITIONS: &[&str] =
+    &["on", "to", "with", "at", "from", "by", "for", "against", "about", "into", "onto", "via"];
 
 /// Words that open a noun phrase naming someone ("the", "a", "another", "one", "his" …).
 const DETERMINERS: &[&str] = &[

@@ -10,6 +10,22 @@
 //! → RETREAT; accept, allow, lift, ease → CONCEDE; protest, rally → PROTEST; mobilise, deploy →
 //! MOBILIZE; investigate → INVESTIGATE; cooperate → COOPERATE; aid, donate → AID.
 //! Actor = nearest PER/ORG/LOC before the trigger (passive "by X" swaps), target = first after it.
+//!
+//! Two sources of triggers: the hand lists below (`VERBS`, `EXTRA`, `multiword`), and a learned
+//! lexicon, `crates/analyze/models/event_lexicon.tsv`, learned from data that is not the PLOVER
+//! development split: the head verbs and light-verb objects of the CAMEO → PLOVER table's
+//! descriptions, expanded through WordNet 3.0 synonyms and derived forms (see
+//! `storyline_train::event_lexicon`). It is regenerated, never edited, with
+//!
+//! ```sh
+//! apt-get install wordnet-base
+//! cargo run --release -p storyline-train --example train_events -- \
+//!     ../shared/data/events/plover/CAMEO2PLOVER-2021.txt --senses 3
+//! ```
+//!
+//! (`--senses 3` chosen by 5-fold cross-validation over the development records.) A word the
+//! hand lists know keeps their type, and a trigger only the lexicon knows ranks after the listed
+//! triggers of its sentence when the main event is chosen: the lexicon fills gaps.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -177,7 +193,8 @@ const EXTRA: &[(&str, EventType)] = &[
     ("given", EventType::Aid),
 ];
 
-fn inflect(base: &str) -> Vec<String> {
+/// The base form and its regular inflections ("ban" → "bans", "banned", "banning").
+pub fn inflect(base: &str) -> Vec<String> {
     let mut v = vec![base.to_string()];
     let stem_e = base.strip_suffix('e');
     if base.ends_with('y') && !base.ends_with("ay") && !base.ends_with("ey") {
@@ -204,6 +221,37 @@ fn inflect(base: &str) -> Vec<String> {
     v
 }
 
+/// The learned trigger lexicon (`form<TAB>TYPE<TAB>weight<TAB>lemma`), written by
+/// `storyline_train::event_lexicon` from the CAMEO → PLOVER table and WordNet.
+static LEARNED: &str = include_str!("../models/event_lexicon.tsv");
+
+/// The learned lexicon's entries: form, type, weight.
+fn learned() -> impl Iterator<Item = (&'static str, EventType, f64)> {
+    LEARNED.lines().filter(|l| !l.starts_with('#')).filter_map(|l| {
+        let mut f = l.split('\t');
+        let form = f.next()?;
+        let kind = f.next()?.parse().ok()?;
+        let weight = f.next()?.parse().ok()?;
+        Some((form, kind, weight))
+    })
+}
+
+/// Forms that only the learned lexicon knows (a hand-listed trigger outranks them).
+static BACKOFF: LazyLock<std::collections::HashSet<String>> = LazyLock::new(|| {
+    let mut hand = HashMap::new();
+    for (kind, verbs) in VERBS {
+        for v in *verbs {
+            for f in inflect(v) {
+                hand.insert(f, *kind);
+            }
+        }
+    }
+    for (w, k) in EXTRA {
+        hand.insert(w.to_string(), *k);
+    }
+    learned().map(|(f, _, _)| f.to_string()).filter(|f| !hand.contains_key(f)).collect()
+});
+
 static TRIGGERS: LazyLock<HashMap<String, EventType>> = LazyLock::new(|| {
     let mut m = HashMap::new();
     for (kind, verbs) in VERBS {
@@ -215,6 +263,10 @@ static TRIGGERS: LazyLock<HashMap<String, EventType>> = LazyLock::new(|| {
     }
     for (w, k) in EXTRA {
         m.insert(w.to_string(), *k);
+    }
+    // The learned lexicon fills in the words the lists above do not know.
+    for (form, kind, _) in learned() {
+        m.entry(form.to_string()).or_insert(kind);
     }
     // Nouns / ambiguous words that are not events on their own.
     for w in [
@@ -440,8 +492,9 @@ pub fn extract(text: &str, a: &Analysis) -> Vec<Event> {
                 typed[k].0 = true;
             }
         }
-        // Main event first: the first trigger outside a purpose, complement or relative clause.
-        typed.sort_by_key(|&(sub, i, _, _)| (sub, i));
+        // Main event first: the first trigger outside a purpose, complement or relative clause;
+        // a trigger only the learned lexicon knows after the listed ones.
+        typed.sort_by_key(|&(sub, i, len, _)| (sub, len == 1 && BACKOFF.contains(&words[i]), i));
         for (_, i, len, kind) in typed {
             let (ts, te) = (toks[i].s, toks[i + len - 1].e);
             let (tcs, tce) = (idx.char_of(ts), idx.char_of(te));
@@ -568,5 +621,33 @@ mod tests {
         for (t, kind) in cases {
             assert_eq!(main_kind(t), kind, "{t}");
         }
+    }
+
+    /// Words only the learned lexicon knows are typed by it; a listed trigger outranks them.
+    #[test]
+    fn learned_lexicon() {
+        for (form, kind) in [
+            ("hijacked", "ASSAULT"),
+            ("impounded", "COERCE"),
+            ("ratified", "SUPPORT"),
+            ("demobilized", "RETREAT"),
+            ("extradited", "COERCE"),
+        ] {
+            assert!(!BACKOFF.is_empty() && BACKOFF.contains(form), "{form} is not listed by hand");
+            assert_eq!(TRIGGERS.get(form).map(|k| k.as_str()), Some(kind), "{form}");
+        }
+        let cases = [
+            ("Gunmen hijacked a ferry off the northern coast.", "ASSAULT"),
+            ("Customs officers impounded three trucks at the crossing.", "COERCE"),
+            ("The parliament ratified the border treaty with Moldova.", "SUPPORT"),
+            // "demobilized" (learned, RETREAT) comes first; "sanctioned" is listed.
+            ("Poland demobilized its reserves and sanctioned Moldova.", "SANCTION"),
+        ];
+        for (t, kind) in cases {
+            assert_eq!(main_kind(t), kind, "{t}");
+        }
+        // Every entry of the file is read: a form, a known type and a weight on each line.
+        let n = LEARNED.lines().filter(|l| !l.starts_with('#')).count();
+        assert_eq!(learned().count(), n);
     }
 }

@@ -26,6 +26,13 @@
 //! (`--senses 3` chosen by 5-fold cross-validation over the development records.) A word the
 //! hand lists know keeps their type, and a trigger only the lexicon knows ranks after the listed
 //! triggers of its sentence when the main event is chosen: the lexicon fills gaps.
+//!
+//! Modality and intention frames are typed by what they propose or demand, as the CAMEO → PLOVER
+//! table does ("Express intent to …" AGREE, "Threaten to …", "Demand …"): the trigger in the
+//! complement of "will", "is ready / willing / prepared to", "vowed to" is AGREE when it is
+//! cooperative, THREATEN when it is force or pressure, REJECT when the intention is negated;
+//! after "must" it is DEMAND. Where the complement holds no trigger ("is willing to consider",
+//! "must hold a vote"), the frame is the event itself (AGREE, DEMAND).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -318,6 +325,11 @@ fn multiword(words: &[String], i: usize) -> Option<(EventType, usize)> {
         "declare" | "declares" | "declared" | "declaring" | "announce" | "announced" => {
             within(4, &["ceasefire", "truce", "armistice"]).map(|_| (EventType::Retreat, 1))
         }
+        // Frames that are events of their own when what they propose or demand is not a
+        // trigger: "is ready to consider" → AGREE, "must hold a vote" → DEMAND (a trigger in
+        // the complement takes over; see `in_context`).
+        "ready" | "willing" | "prepared" if next(1) == "to" => Some((EventType::Agree, 1)),
+        "must" => Some((EventType::Demand, 1)),
         "hunger" | "general" if matches!(next(1), "strike" | "strikes") => {
             Some((EventType::Protest, 2))
         }
@@ -389,7 +401,9 @@ fn in_context(words: &[String], i: usize, len: usize, kind: EventType) -> (Event
     let modal = window.iter().any(|w| matches!(*w, "will" | "would" | "shall" | "'ll"));
     let after_to = back(1) == "to" || (back(1) == "not" && back(2) == "to");
     let to_idx = if back(1) == "to" { 1 } else { 2 };
-    let intent = after_to && (1..=3).any(|k| INTENT.contains(&back(to_idx + k)));
+    // "ready to resume attacks": an intention's complement may put one verb before the trigger.
+    let intent = (after_to && (1..=3).any(|k| INTENT.contains(&back(to_idx + k))))
+        || (back(2) == "to" && INTENT.contains(&back(3)));
     let unless = words[i + len..].iter().any(|w| w == "unless" || w == "or");
     let relative = (1..=2).any(|k| matches!(back(k), "who" | "which" | "whose"));
     let kind = if must && kind != EventType::Demand {
@@ -487,7 +501,7 @@ pub fn extract(text: &str, a: &Analysis) -> Vec<Event> {
             let next_i = typed[k + 1].1;
             if kind == EventType::Agree
                 && words.get(i + len).is_some_and(|w| w == "to")
-                && next_i == i + len + 1
+                && (i + len + 1..=i + len + 2).contains(&next_i)
             {
                 typed[k].0 = true;
             }
@@ -649,5 +663,25 @@ mod tests {
         // Every entry of the file is read: a form, a known type and a weight on each line.
         let n = LEARNED.lines().filter(|l| !l.starts_with('#')).count();
         assert_eq!(learned().count(), n);
+    }
+
+    /// Modality and intention frames are typed by what they propose or demand.
+    #[test]
+    fn modality_frames() {
+        let cases = [
+            // A frame whose complement is no trigger is the event itself.
+            ("Poland is willing to consider the offer from Moldova.", "AGREE"),
+            ("Poland said it was ready to review the quota.", "AGREE"),
+            ("Moldova said Poland must hold a referendum on the border.", "DEMAND"),
+            // A trigger in the complement types the frame: cooperative → AGREE, force → THREATEN.
+            ("Poland is ready to withdraw its troops from the border.", "AGREE"),
+            ("Rebels are prepared to resume attacks on the capital.", "THREATEN"),
+            ("Poland is willing to meet Moldova in Vienna.", "AGREE"),
+            ("Poland said Moldova must release the detained sailors.", "DEMAND"),
+            ("Poland said it was not willing to withdraw its troops.", "REJECT"),
+        ];
+        for (t, kind) in cases {
+            assert_eq!(main_kind(t), kind, "{t}");
+        }
     }
 }

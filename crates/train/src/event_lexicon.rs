@@ -440,7 +440,7 @@ mod tests {
         let mut wn = WordNet::default();
         wn.add_index(
             Pos::Verb,
-            "laud v 1 1 @ 1 0 00000001\nacclaim v 1 1 @ 1 0 00000001\n\
+            "laud v 1 1 @ 1 0 00000001\nacclaim v 1 1 @ 1 0 00000001\npraise v 1 1 @ 1 0 00000010\n\
              hail v 2 1 @ 2 0 00000009 00000001\nprobe v 1 1 @ 1 0 00000002\n\
              scold v 1 1 @ 1 0 00000003\nmaul v 1 1 @ 1 0 00000004\n\
              fight v 1 1 @ 1 0 00000005\nconduct v 1 1 @ 1 0 00000006\n\

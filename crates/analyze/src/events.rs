@@ -24,8 +24,10 @@
 //! ```
 //!
 //! (`--senses 3` chosen by 5-fold cross-validation over the development records.) A word the
-//! hand lists know keeps their type, and a trigger only the lexicon knows ranks after the listed
-//! triggers of its sentence when the main event is chosen: the lexicon fills gaps.
+//! hand lists know keeps their type. A word only the lexicon knows is a trigger only inside a
+//! modality or intention frame ("would hijack", "is ready to ratify", "must extradite"), where it
+//! says what is proposed or demanded, and ranks after the listed triggers of its sentence: the
+//! lexicon holds common words ("found", "back") that name no event in running text.
 //!
 //! Modality and intention frames are typed by what they propose or demand, as the CAMEO → PLOVER
 //! table does ("Express intent to …" AGREE, "Threaten to …", "Demand …"): the trigger in the
@@ -393,17 +395,42 @@ const INTENT: &[&str] = &[
 /// intention's complement) rather than being the sentence's main event. PLOVER codes intentions:
 /// "will withdraw" → AGREE, "will not accept" → REJECT, "will blockade" / "… unless" → THREATEN,
 /// "must return" → DEMAND.
+/// The modality of the word at `words[i]`: after "must" / "should", after "will" / "would",
+/// in an intention's "to"-complement; whether it follows a "to", and whether it is negated.
+struct Modality {
+    must: bool,
+    modal: bool,
+    intent: bool,
+    after_to: bool,
+    negated: bool,
+}
+
+impl Modality {
+    fn at(words: &[String], i: usize) -> Modality {
+        let back = |k: usize| i.checked_sub(k).map(|j| words[j].as_str()).unwrap_or("");
+        let window: Vec<&str> = (1..=3).map(back).collect();
+        let negated =
+            window.iter().any(|w| matches!(*w, "not" | "never" | "n't" | "won't" | "cannot"));
+        let must = window[..2].iter().any(|w| matches!(*w, "must" | "should"));
+        let modal = window.iter().any(|w| matches!(*w, "will" | "would" | "shall" | "'ll"));
+        let after_to = back(1) == "to" || (back(1) == "not" && back(2) == "to");
+        let to_idx = if back(1) == "to" { 1 } else { 2 };
+        // "ready to resume attacks": an intention's complement may put one verb before the
+        // trigger.
+        let intent = (after_to && (1..=3).any(|k| INTENT.contains(&back(to_idx + k))))
+            || (back(2) == "to" && INTENT.contains(&back(3)));
+        Modality { must, modal, intent, after_to, negated }
+    }
+
+    /// Inside a frame that proposes, promises, threatens or demands.
+    fn framed(&self) -> bool {
+        self.must || self.modal || self.intent
+    }
+}
+
 fn in_context(words: &[String], i: usize, len: usize, kind: EventType) -> (EventType, bool) {
     let back = |k: usize| i.checked_sub(k).map(|j| words[j].as_str()).unwrap_or("");
-    let window: Vec<&str> = (1..=3).map(back).collect();
-    let negated = window.iter().any(|w| matches!(*w, "not" | "never" | "n't" | "won't" | "cannot"));
-    let must = window[..2].iter().any(|w| matches!(*w, "must" | "should"));
-    let modal = window.iter().any(|w| matches!(*w, "will" | "would" | "shall" | "'ll"));
-    let after_to = back(1) == "to" || (back(1) == "not" && back(2) == "to");
-    let to_idx = if back(1) == "to" { 1 } else { 2 };
-    // "ready to resume attacks": an intention's complement may put one verb before the trigger.
-    let intent = (after_to && (1..=3).any(|k| INTENT.contains(&back(to_idx + k))))
-        || (back(2) == "to" && INTENT.contains(&back(3)));
+    let Modality { must, modal, intent, after_to, negated } = Modality::at(words, i);
     let unless = words[i + len..].iter().any(|w| w == "unless" || w == "or");
     let relative = (1..=2).any(|k| matches!(back(k), "who" | "which" | "whose"));
     let kind = if must && kind != EventType::Demand {
@@ -474,8 +501,13 @@ pub fn extract(text: &str, a: &Analysis) -> Vec<Event> {
             let (kind, len) = match multiword(&words, i) {
                 Some(x) => x,
                 None => match TRIGGERS.get(&words[i]) {
-                    Some(k) => (*k, 1),
-                    None => {
+                    // A word only the learned lexicon knows is an event inside a frame alone:
+                    // it types what is proposed or demanded ("is ready to ratify"), and common
+                    // words of the lexicon ("found", "back") name no event in running text.
+                    Some(k) if !BACKOFF.contains(&words[i]) || Modality::at(&words, i).framed() => {
+                        (*k, 1)
+                    }
+                    _ => {
                         i += 1;
                         continue;
                     }
@@ -637,7 +669,8 @@ mod tests {
         }
     }
 
-    /// Words only the learned lexicon knows are typed by it; a listed trigger outranks them.
+    /// Words only the learned lexicon knows are typed by it inside a frame, and are no event
+    /// outside one.
     #[test]
     fn learned_lexicon() {
         for (form, kind) in [
@@ -651,10 +684,14 @@ mod tests {
             assert_eq!(TRIGGERS.get(form).map(|k| k.as_str()), Some(kind), "{form}");
         }
         let cases = [
-            ("Gunmen hijacked a ferry off the northern coast.", "ASSAULT"),
-            ("Customs officers impounded three trucks at the crossing.", "COERCE"),
-            ("The parliament ratified the border treaty with Moldova.", "SUPPORT"),
-            // "demobilized" (learned, RETREAT) comes first; "sanctioned" is listed.
+            // Inside a frame, the learned type says what is proposed or demanded.
+            ("The rebels said they would hijack more ferries.", "THREATEN"),
+            ("Poland is ready to ratify the border treaty.", "AGREE"),
+            ("Moldova said Poland must extradite the two suspects.", "DEMAND"),
+            // Outside one, a word only the lexicon knows is no event.
+            ("Customs officers impounded three trucks at the crossing.", "NONE"),
+            ("Police found the trucks back at the depot.", "NONE"),
+            // A listed trigger is typed as before.
             ("Poland demobilized its reserves and sanctioned Moldova.", "SANCTION"),
         ];
         for (t, kind) in cases {

@@ -10,6 +10,31 @@
 //! → RETREAT; accept, allow, lift, ease → CONCEDE; protest, rally → PROTEST; mobilise, deploy →
 //! MOBILIZE; investigate → INVESTIGATE; cooperate → COOPERATE; aid, donate → AID.
 //! Actor = nearest PER/ORG/LOC before the trigger (passive "by X" swaps), target = first after it.
+//!
+//! Two sources of triggers: the hand lists below (`VERBS`, `EXTRA`, `multiword`), and a learned
+//! lexicon, `crates/analyze/models/event_lexicon.tsv`, learned from data that is not the PLOVER
+//! development split: the head verbs and light-verb objects of the CAMEO → PLOVER table's
+//! descriptions, expanded through WordNet 3.0 synonyms and derived forms (see
+//! `storyline_train::event_lexicon`). It is regenerated, never edited, with
+//!
+//! ```sh
+//! apt-get install wordnet-base
+//! cargo run --release -p storyline-train --example train_events -- \
+//!     ../shared/data/events/plover/CAMEO2PLOVER-2021.txt --senses 3
+//! ```
+//!
+//! (`--senses 3` chosen by 5-fold cross-validation over the development records.) A word the
+//! hand lists know keeps their type. A word only the lexicon knows is a trigger only inside a
+//! modality or intention frame ("would hijack", "is ready to ratify", "must extradite"), where it
+//! says what is proposed or demanded, and ranks after the listed triggers of its sentence: the
+//! lexicon holds common words ("found", "back") that name no event in running text.
+//!
+//! Modality and intention frames are typed by what they propose or demand, as the CAMEO → PLOVER
+//! table does ("Express intent to …" AGREE, "Threaten to …", "Demand …"): the trigger in the
+//! complement of "will", "is ready / willing / prepared to", "vowed to" is AGREE when it is
+//! cooperative, THREATEN when it is force or pressure, REJECT when the intention is negated;
+//! after "must" it is DEMAND. Where the complement holds no trigger ("is willing to consider",
+//! "must hold a vote"), the frame is the event itself (AGREE, DEMAND).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -177,7 +202,8 @@ const EXTRA: &[(&str, EventType)] = &[
     ("given", EventType::Aid),
 ];
 
-fn inflect(base: &str) -> Vec<String> {
+/// The base form and its regular inflections ("ban" → "bans", "banned", "banning").
+pub fn inflect(base: &str) -> Vec<String> {
     let mut v = vec![base.to_string()];
     let stem_e = base.strip_suffix('e');
     if base.ends_with('y') && !base.ends_with("ay") && !base.ends_with("ey") {
@@ -204,6 +230,37 @@ fn inflect(base: &str) -> Vec<String> {
     v
 }
 
+/// The learned trigger lexicon (`form<TAB>TYPE<TAB>weight<TAB>lemma`), written by
+/// `storyline_train::event_lexicon` from the CAMEO → PLOVER table and WordNet.
+static LEARNED: &str = include_str!("../models/event_lexicon.tsv");
+
+/// The learned lexicon's entries: form, type, weight.
+fn learned() -> impl Iterator<Item = (&'static str, EventType, f64)> {
+    LEARNED.lines().filter(|l| !l.starts_with('#')).filter_map(|l| {
+        let mut f = l.split('\t');
+        let form = f.next()?;
+        let kind = f.next()?.parse().ok()?;
+        let weight = f.next()?.parse().ok()?;
+        Some((form, kind, weight))
+    })
+}
+
+/// Forms that only the learned lexicon knows (a hand-listed trigger outranks them).
+static BACKOFF: LazyLock<std::collections::HashSet<String>> = LazyLock::new(|| {
+    let mut hand = HashMap::new();
+    for (kind, verbs) in VERBS {
+        for v in *verbs {
+            for f in inflect(v) {
+                hand.insert(f, *kind);
+            }
+        }
+    }
+    for (w, k) in EXTRA {
+        hand.insert(w.to_string(), *k);
+    }
+    learned().map(|(f, _, _)| f.to_string()).filter(|f| !hand.contains_key(f)).collect()
+});
+
 static TRIGGERS: LazyLock<HashMap<String, EventType>> = LazyLock::new(|| {
     let mut m = HashMap::new();
     for (kind, verbs) in VERBS {
@@ -215,6 +272,10 @@ static TRIGGERS: LazyLock<HashMap<String, EventType>> = LazyLock::new(|| {
     }
     for (w, k) in EXTRA {
         m.insert(w.to_string(), *k);
+    }
+    // The learned lexicon fills in the words the lists above do not know.
+    for (form, kind, _) in learned() {
+        m.entry(form.to_string()).or_insert(kind);
     }
     // Nouns / ambiguous words that are not events on their own.
     for w in [
@@ -266,6 +327,11 @@ fn multiword(words: &[String], i: usize) -> Option<(EventType, usize)> {
         "declare" | "declares" | "declared" | "declaring" | "announce" | "announced" => {
             within(4, &["ceasefire", "truce", "armistice"]).map(|_| (EventType::Retreat, 1))
         }
+        // Frames that are events of their own when what they propose or demand is not a
+        // trigger: "is ready to consider" → AGREE, "must hold a vote" → DEMAND (a trigger in
+        // the complement takes over; see `in_context`).
+        "ready" | "willing" | "prepared" if next(1) == "to" => Some((EventType::Agree, 1)),
+        "must" => Some((EventType::Demand, 1)),
         "hunger" | "general" if matches!(next(1), "strike" | "strikes") => {
             Some((EventType::Protest, 2))
         }
@@ -329,15 +395,42 @@ const INTENT: &[&str] = &[
 /// intention's complement) rather than being the sentence's main event. PLOVER codes intentions:
 /// "will withdraw" → AGREE, "will not accept" → REJECT, "will blockade" / "… unless" → THREATEN,
 /// "must return" → DEMAND.
+/// The modality of the word at `words[i]`: after "must" / "should", after "will" / "would",
+/// in an intention's "to"-complement; whether it follows a "to", and whether it is negated.
+struct Modality {
+    must: bool,
+    modal: bool,
+    intent: bool,
+    after_to: bool,
+    negated: bool,
+}
+
+impl Modality {
+    fn at(words: &[String], i: usize) -> Modality {
+        let back = |k: usize| i.checked_sub(k).map(|j| words[j].as_str()).unwrap_or("");
+        let window: Vec<&str> = (1..=3).map(back).collect();
+        let negated =
+            window.iter().any(|w| matches!(*w, "not" | "never" | "n't" | "won't" | "cannot"));
+        let must = window[..2].iter().any(|w| matches!(*w, "must" | "should"));
+        let modal = window.iter().any(|w| matches!(*w, "will" | "would" | "shall" | "'ll"));
+        let after_to = back(1) == "to" || (back(1) == "not" && back(2) == "to");
+        let to_idx = if back(1) == "to" { 1 } else { 2 };
+        // "ready to resume attacks": an intention's complement may put one verb before the
+        // trigger.
+        let intent = (after_to && (1..=3).any(|k| INTENT.contains(&back(to_idx + k))))
+            || (back(2) == "to" && INTENT.contains(&back(3)));
+        Modality { must, modal, intent, after_to, negated }
+    }
+
+    /// Inside a frame that proposes, promises, threatens or demands.
+    fn framed(&self) -> bool {
+        self.must || self.modal || self.intent
+    }
+}
+
 fn in_context(words: &[String], i: usize, len: usize, kind: EventType) -> (EventType, bool) {
     let back = |k: usize| i.checked_sub(k).map(|j| words[j].as_str()).unwrap_or("");
-    let window: Vec<&str> = (1..=3).map(back).collect();
-    let negated = window.iter().any(|w| matches!(*w, "not" | "never" | "n't" | "won't" | "cannot"));
-    let must = window[..2].iter().any(|w| matches!(*w, "must" | "should"));
-    let modal = window.iter().any(|w| matches!(*w, "will" | "would" | "shall" | "'ll"));
-    let after_to = back(1) == "to" || (back(1) == "not" && back(2) == "to");
-    let to_idx = if back(1) == "to" { 1 } else { 2 };
-    let intent = after_to && (1..=3).any(|k| INTENT.contains(&back(to_idx + k)));
+    let Modality { must, modal, intent, after_to, negated } = Modality::at(words, i);
     let unless = words[i + len..].iter().any(|w| w == "unless" || w == "or");
     let relative = (1..=2).any(|k| matches!(back(k), "who" | "which" | "whose"));
     let kind = if must && kind != EventType::Demand {
@@ -408,8 +501,13 @@ pub fn extract(text: &str, a: &Analysis) -> Vec<Event> {
             let (kind, len) = match multiword(&words, i) {
                 Some(x) => x,
                 None => match TRIGGERS.get(&words[i]) {
-                    Some(k) => (*k, 1),
-                    None => {
+                    // A word only the learned lexicon knows is an event inside a frame alone:
+                    // it types what is proposed or demanded ("is ready to ratify"), and common
+                    // words of the lexicon ("found", "back") name no event in running text.
+                    Some(k) if !BACKOFF.contains(&words[i]) || Modality::at(&words, i).framed() => {
+                        (*k, 1)
+                    }
+                    _ => {
                         i += 1;
                         continue;
                     }
@@ -435,13 +533,14 @@ pub fn extract(text: &str, a: &Analysis) -> Vec<Event> {
             let next_i = typed[k + 1].1;
             if kind == EventType::Agree
                 && words.get(i + len).is_some_and(|w| w == "to")
-                && next_i == i + len + 1
+                && (i + len + 1..=i + len + 2).contains(&next_i)
             {
                 typed[k].0 = true;
             }
         }
-        // Main event first: the first trigger outside a purpose, complement or relative clause.
-        typed.sort_by_key(|&(sub, i, _, _)| (sub, i));
+        // Main event first: the first trigger outside a purpose, complement or relative clause;
+        // a trigger only the learned lexicon knows after the listed ones.
+        typed.sort_by_key(|&(sub, i, len, _)| (sub, len == 1 && BACKOFF.contains(&words[i]), i));
         for (_, i, len, kind) in typed {
             let (ts, te) = (toks[i].s, toks[i + len - 1].e);
             let (tcs, tce) = (idx.char_of(ts), idx.char_of(te));
@@ -564,6 +663,59 @@ mod tests {
             ("Poland announced a suspension of flights to Moldova.", "SANCTION"),
             ("Police opened fire on the crowd in the square.", "FIGHT"),
             ("The two sides failed to reach a deal on the border.", "REJECT"),
+        ];
+        for (t, kind) in cases {
+            assert_eq!(main_kind(t), kind, "{t}");
+        }
+    }
+
+    /// Words only the learned lexicon knows are typed by it inside a frame, and are no event
+    /// outside one.
+    #[test]
+    fn learned_lexicon() {
+        for (form, kind) in [
+            ("hijacked", "ASSAULT"),
+            ("impounded", "COERCE"),
+            ("ratified", "SUPPORT"),
+            ("demobilized", "RETREAT"),
+            ("extradited", "COERCE"),
+        ] {
+            assert!(!BACKOFF.is_empty() && BACKOFF.contains(form), "{form} is not listed by hand");
+            assert_eq!(TRIGGERS.get(form).map(|k| k.as_str()), Some(kind), "{form}");
+        }
+        let cases = [
+            // Inside a frame, the learned type says what is proposed or demanded.
+            ("The rebels said they would hijack more ferries.", "THREATEN"),
+            ("Poland is ready to ratify the border treaty.", "AGREE"),
+            ("Moldova said Poland must extradite the two suspects.", "DEMAND"),
+            // Outside one, a word only the lexicon knows is no event.
+            ("Customs officers impounded three trucks at the crossing.", "NONE"),
+            ("Police found the trucks back at the depot.", "NONE"),
+            // A listed trigger is typed as before.
+            ("Poland demobilized its reserves and sanctioned Moldova.", "SANCTION"),
+        ];
+        for (t, kind) in cases {
+            assert_eq!(main_kind(t), kind, "{t}");
+        }
+        // Every entry of the file is read: a form, a known type and a weight on each line.
+        let n = LEARNED.lines().filter(|l| !l.starts_with('#')).count();
+        assert_eq!(learned().count(), n);
+    }
+
+    /// Modality and intention frames are typed by what they propose or demand.
+    #[test]
+    fn modality_frames() {
+        let cases = [
+            // A frame whose complement is no trigger is the event itself.
+            ("Poland is willing to consider the offer from Moldova.", "AGREE"),
+            ("Poland said it was ready to review the quota.", "AGREE"),
+            ("Moldova said Poland must hold a referendum on the border.", "DEMAND"),
+            // A trigger in the complement types the frame: cooperative → AGREE, force → THREATEN.
+            ("Poland is ready to withdraw its troops from the border.", "AGREE"),
+            ("Rebels are prepared to resume attacks on the capital.", "THREATEN"),
+            ("Poland is willing to meet Moldova in Vienna.", "AGREE"),
+            ("Poland said Moldova must release the detained sailors.", "DEMAND"),
+            ("Poland said it was not willing to withdraw its troops.", "REJECT"),
         ];
         for (t, kind) in cases {
             assert_eq!(main_kind(t), kind, "{t}");

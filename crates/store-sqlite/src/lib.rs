@@ -1293,7 +1293,12 @@ mod tests {
             })
             .collect();
         let small = new_article(2, "small", "small", 4, "Quay Courier");
-        let articles = vec![big.clone(), small.clone()];
+        // Text just under the bound, document over it: stored in `articles`, read by the search
+        // index in a stream from there.
+        let mut middle = new_article(3, "middle", "middle", 4, "Quay Courier");
+        middle.article.text = "a".repeat(STREAMED_TEXT - 1);
+        middle.article.analysis.entities = big.article.analysis.entities.clone();
+        let articles = vec![big.clone(), small.clone(), middle.clone()];
         s.save_batch(&Batch { articles, stories: vec![], cursor: None }).unwrap();
 
         let raw = |sql: &str| -> (String, Vec<u8>) {
@@ -1317,6 +1322,10 @@ mod tests {
         let count: i64 =
             s.conn().query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0)).unwrap();
         assert_eq!(count, 1, "only the big article's document is apart");
+        assert_eq!(
+            raw("SELECT document FROM articles WHERE seq = 3"),
+            ("Text".into(), json(&middle.article))
+        );
 
         assert_eq!(s.article("big").unwrap().unwrap().article, big.article);
         assert_eq!(s.article("small").unwrap().unwrap().article, small.article);
@@ -1326,12 +1335,14 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        let expected: Vec<SearchableArticle> = ["big", "small"]
+        let expected: Vec<SearchableArticle> = ["big", "small", "middle"]
             .iter()
             .map(|id| SearchableArticle::from(s.article(id).unwrap().unwrap()))
             .collect();
         assert_eq!(searchable, expected);
         assert_eq!(searchable[0].names, ["Mara Velkort", "Velkort"]);
+        assert_eq!(searchable[2].names, ["Mara Velkort", "Velkort"]);
+        assert_eq!(s.article("middle").unwrap().unwrap().article, middle.article);
         let found = s.entity(&entity_id(EntityType::Person, "Mara Velkort")).unwrap();
         assert!(found.is_some(), "the entity index names the big article's people");
     }

@@ -1,8 +1,9 @@
 //! The index's schema: one tantivy document per stored article, and how an article becomes one.
 //!
-//! Searched text (English stemming, positions for phrase queries): `title` (boosted), `text` and
-//! `entities` (the canonical names the analysis found, so "Zelensky" finds "Zelenskyy"). Stored
-//! for showing a hit: `id`, `seq`, `title`, `text` (snippets are cut from it), `outlet`, `day`.
+//! Searched text (English stemming, positions for phrase queries): `title` (boosted), `text` (its
+//! first [`MAX_TEXT`] bytes) and `entities` (the canonical names the analysis found, so
+//! "Zelensky" finds "Zelenskyy"). Stored for showing a hit: `id`, `seq`, `title`, `text`
+//! (snippets are cut from it), `outlet`, `day`.
 //! Filters: `outlet` (the exact name, untokenised) and `day` (`YYYYMMDD` as a number, so a date
 //! range is a numeric range). Facets: one facet field with `/outlet/NAME`, `/day/YYYY-MM-DD` and
 //! `/entity/NAME`. `seq` is a fast field: the tie-breaker that makes the ranking independent of

@@ -270,7 +270,7 @@ impl<'s> Ingestor<'s> {
             self.next_seq += 1;
             articles.push(new);
         }
-        let stories = self.touched_summaries(&articles)?;
+        let stories = self.touched_summaries(&mut articles)?;
         self.report.stories.extend(stories.iter().map(|s| s.id.clone()));
         let cursor = self.cursor.take();
         let position = cursor.as_ref().map(|c| c.position);
@@ -281,27 +281,39 @@ impl<'s> Ingestor<'s> {
         Ok(())
     }
 
-    /// The summaries of the stories `articles` join, with their stored members.
+    /// The summaries of the stories `articles` join, with their stored members. The new
+    /// articles are lent to the summaries and given back, never copied (a big article and its
+    /// analysis are hundreds of MB).
     fn touched_summaries(
         &self,
-        articles: &[NewArticle],
+        articles: &mut [NewArticle],
     ) -> Result<Vec<storyline_model::StorySummary>, StoreError> {
         let story_of = |n: &NewArticle| {
             n.grouping.story.clone().unwrap_or_else(|| StoryId::started_by(&n.article.id))
         };
         let mut by_story: BTreeMap<StoryId, Vec<(Article, Grouping)>> = BTreeMap::new();
-        for new in articles {
+        for new in articles.iter() {
             by_story.entry(story_of(new)).or_default();
         }
         for (story, members) in by_story.iter_mut() {
             let stored = self.store.story_articles(story)?;
             members.extend(stored.into_iter().map(|s| (s.article, s.grouping)));
         }
-        for new in articles {
-            let members = by_story.get_mut(&story_of(new)).expect("an entry per story");
-            members.push((new.article.clone(), new.grouping.clone()));
+        // Where each new article went: its story and its place among the members.
+        let mut lent = Vec::with_capacity(articles.len());
+        for new in articles.iter_mut() {
+            let story = story_of(new);
+            let members = by_story.get_mut(&story).expect("an entry per story");
+            lent.push((story, members.len()));
+            members
+                .push((std::mem::replace(&mut new.article, placeholder()), new.grouping.clone()));
         }
-        Ok(by_story.iter().map(|(id, members)| summarise(id, members)).collect())
+        let summaries = by_story.iter().map(|(id, members)| summarise(id, members)).collect();
+        for (new, (story, at)) in articles.iter_mut().zip(lent) {
+            let members = by_story.get_mut(&story).expect("an entry per story");
+            new.article = std::mem::replace(&mut members[at].0, placeholder());
+        }
+        Ok(summaries)
     }
 
     /// The sequence number of the last article this ingestor committed or restored: when the
@@ -538,6 +550,25 @@ impl<'a, 's> Feed<'a, 's> {
         let failure = Failure::from(e);
         self.progress.failed(&failure);
         self.ingestor.fail(failure);
+    }
+}
+
+/// An empty article, standing in for one lent out.
+fn placeholder() -> Article {
+    Article {
+        id: ArticleId::from(String::new()),
+        input_id: None,
+        url: None,
+        title: None,
+        title_origin: Default::default(),
+        published: None,
+        published_origin: None,
+        source: None,
+        author: None,
+        language: None,
+        text: String::new(),
+        removed: Vec::new(),
+        analysis: Default::default(),
     }
 }
 

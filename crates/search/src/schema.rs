@@ -1,8 +1,9 @@
 //! The index's schema: one tantivy document per stored article, and how an article becomes one.
 //!
-//! Searched text (English stemming, positions for phrase queries): `title` (boosted), `text` and
-//! `entities` (the canonical names the analysis found, so "Zelensky" finds "Zelenskyy"). Stored
-//! for showing a hit: `id`, `seq`, `title`, `text` (snippets are cut from it), `outlet`, `day`.
+//! Searched text (English stemming, positions for phrase queries): `title` (boosted), `text` (its
+//! first [`MAX_TEXT`] bytes) and `entities` (the canonical names the analysis found, so
+//! "Zelensky" finds "Zelenskyy"). Stored for showing a hit: `id`, `seq`, `title`, `text`
+//! (snippets are cut from it), `outlet`, `day`.
 //! Filters: `outlet` (the exact name, untokenised) and `day` (`YYYYMMDD` as a number, so a date
 //! range is a numeric range). Facets: one facet field with `/outlet/NAME`, `/day/YYYY-MM-DD` and
 //! `/entity/NAME`. `seq` is a fast field: the tie-breaker that makes the ranking independent of
@@ -12,7 +13,7 @@
 //! between stories without changing them, so a hit's story is read from the store at query time.
 
 use storyline_model::{Date, UNATTRIBUTED};
-use storyline_store::StoredArticle;
+use storyline_store::SearchableArticle;
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
     TextOptions, STORED, STRING,
@@ -82,16 +83,15 @@ impl Fields {
         })
     }
 
-    /// The document of one stored article.
-    pub fn document(&self, stored: &StoredArticle) -> TantivyDocument {
-        let a = &stored.article;
+    /// The document of one stored article (its first [`MAX_TEXT`] bytes of text).
+    pub fn document(&self, a: &SearchableArticle) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &a.id);
-        doc.add_u64(self.seq, stored.seq);
+        doc.add_u64(self.seq, a.seq);
         if let Some(title) = &a.title {
             doc.add_text(self.title, title);
         }
-        doc.add_text(self.text, &a.text);
+        doc.add_text(self.text, indexed_text(&a.text));
         let outlet = a.source.as_deref().unwrap_or(UNATTRIBUTED);
         doc.add_text(self.outlet, outlet);
         doc.add_facet(self.facets, Facet::from_path([OUTLET_FACET, outlet]));
@@ -99,7 +99,7 @@ impl Fields {
             doc.add_u64(self.day, day_number(day));
             doc.add_facet(self.facets, Facet::from_path([DAY_FACET, &day.to_string()]));
         }
-        for name in entity_names(stored) {
+        for name in entity_names(a) {
             doc.add_text(self.entities, name);
             doc.add_facet(self.facets, Facet::from_path([ENTITY_FACET, name]));
         }
@@ -107,14 +107,31 @@ impl Fields {
     }
 }
 
-/// The article's distinct canonical entity names, in the order first mentioned.
-fn entity_names(stored: &StoredArticle) -> Vec<&str> {
+/// The most text of one article the index takes: its first 4 MiB (cut at a character boundary).
+/// Ordinary articles are a hundred times shorter; one of 50 MB would take the index writer
+/// several hundred MB at once, and its hits show a snippet of the beginning anyway. What lies
+/// beyond is not found by a search (the entity names of the whole article still are).
+pub const MAX_TEXT: usize = 4 << 20;
+
+/// The part of `text` the index takes ([`MAX_TEXT`]).
+pub fn indexed_text(text: &str) -> &str {
+    if text.len() <= MAX_TEXT {
+        return text;
+    }
+    let mut end = MAX_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The article's distinct canonical entity names (trimmed), in the order first mentioned.
+fn entity_names(a: &SearchableArticle) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
-    // A set of the names seen: searching `names` for each mention was quadratic (a 52 MB article
-    // names 1.37 M mentions).
+    // A set of the names seen: searching `names` for each name was quadratic.
     let mut seen = std::collections::HashSet::new();
-    for e in &stored.article.analysis.entities {
-        let name = e.canonical.trim();
+    for name in &a.names {
+        let name = name.trim();
         if !name.is_empty() && seen.insert(name) {
             names.push(name);
         }
@@ -146,6 +163,16 @@ mod tests {
         assert!(day_number(a) < day_number(b));
         assert_eq!(day_of_number(20260407), Some(a));
         assert_eq!(day_of_number(20261399), None);
+    }
+
+    #[test]
+    fn the_index_takes_at_most_max_text_of_an_article_cut_at_a_character() {
+        assert_eq!(indexed_text("short"), "short");
+        let long = format!("{}é and more", "a".repeat(MAX_TEXT - 1));
+        let cut = indexed_text(&long);
+        assert_eq!(cut.len(), MAX_TEXT - 1, "é straddles the bound: cut before it");
+        assert!(long.starts_with(cut));
+        assert_eq!(indexed_text(&"b".repeat(MAX_TEXT + 9)).len(), MAX_TEXT);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! article indexed and that article's id. The payload is written in the same commit as the
 //! documents, so the index always holds exactly the stored articles up to `mark.seq` — whatever
 //! moment a process is killed at. Catching up indexes every stored article with a larger seq
-//! ([`Store::for_each_article_after`]), committing every [`COMMIT_EVERY`] articles; a crash
+//! ([`Store::for_each_searchable_after`]: metadata, text and entity names), committing every [`COMMIT_EVERY`] articles; a crash
 //! between a store commit and the index commit therefore heals on the next catch-up.
 //!
 //! The mark's article id ties the index to its store: when the store no longer has that article
@@ -83,10 +83,10 @@ pub fn index_after(
     }
     let mut done = CatchUp { rebuilt: rebuild, ..CatchUp::default() };
     let mut failure: Option<SearchError> = None;
-    let walked = store.for_each_article_after(mark.seq, &mut |stored| {
+    let walked = store.for_each_searchable_after(mark.seq, &mut |stored| {
         let added = writer.add_document(fields.document(&stored));
         let committed = added.map_err(SearchError::from).and_then(|_| {
-            mark = Mark { version: VERSION, seq: stored.seq, id: stored.article.id.clone() };
+            mark = Mark { version: VERSION, seq: stored.seq, id: stored.id.clone() };
             done.indexed += 1;
             if done.indexed.is_multiple_of(COMMIT_EVERY) {
                 commit(&mut writer, &mark)?;

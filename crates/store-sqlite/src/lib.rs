@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use readers::Readers;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use storyline_model::{
     Article, ArticleId, Date, Entity, Grouping, StoryId, StoryReport, StorySummary,
@@ -28,8 +29,8 @@ use storyline_model::{
 use storyline_store::entities::{entity_rows, fold, kind_from_str};
 use storyline_store::{
     Batch, CachedReport, EntityPage, EntityQuery, EntitySummary, ErrorKind, FetchState,
-    GroupingRecord, Result, Store, StoreError, StoredArticle, StoryOrder, StoryPage, StoryQuery,
-    StorylineOf, WriterLock,
+    GroupingRecord, Names, Result, SearchableArticle, Store, StoreError, StoredArticle, StoryOrder,
+    StoryPage, StoryQuery, StorylineOf, WriterLock,
 };
 
 /// Forward-only migrations; migration `i` brings the schema to version `i + 1`.
@@ -107,6 +108,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX stories_storyline ON stories(storyline);",
     // v6: the articles of a range of days (what a late article is grouped among).
     "CREATE INDEX articles_published ON articles(published, seq);",
+    // v7: the documents of big articles, written in a stream (see `STREAMED_TEXT`); such an
+    // article's `articles.document` is empty.
+    "CREATE TABLE documents (
+        seq      INTEGER PRIMARY KEY,
+        document BLOB NOT NULL
+    );",
 ];
 
 /// Indexes that only speed reads up, made when missing each time a store is opened, outside the
@@ -153,6 +160,9 @@ impl std::ops::Deref for Read<'_> {
 
 /// Rows read per query by [`Store::for_each_article`].
 const PAGE: i64 = 256;
+/// The text a page of [`Store::for_each_searchable_after`] stops at (a page of big articles
+/// would otherwise hold 256 of them).
+const PAGE_TEXT: usize = 64 << 20;
 
 impl SqliteStore {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
@@ -289,18 +299,71 @@ impl SqliteStore {
     ) -> Result<Vec<StoredArticle>> {
         let conn = self.read()?;
         let mut stmt = conn.prepare_cached(sql).map_err(|e| self.e(e))?;
-        let rows = stmt
-            .query_map(params, |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, grouping(r, 3)?))
-            })
-            .map_err(|e| self.e(e))?;
+        let mut rows = stmt.query(params).map_err(|e| self.e(e))?;
         let mut out = Vec::new();
-        for row in rows {
-            let (seq, id, document, grouping): (i64, String, String, Grouping) =
-                row.map_err(|e| self.e(e))?;
-            let article: Article =
-                serde_json::from_str(&document).map_err(|e| StoreError::corrupt(&id, e))?;
+        while let Some(r) = rows.next().map_err(|e| self.e(e))? {
+            let read = || Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, grouping(r, 3)?));
+            let (seq, id, grouping): (i64, String, Grouping) = read().map_err(|e| self.e(e))?;
+            let article: Article = match r.get_ref(2).map_err(|e| self.e(e))? {
+                ValueRef::Text(b"") => {
+                    let document = streamed_document(&conn, seq).map_err(|e| self.e(e))?;
+                    serde_json::from_slice(&document)
+                }
+                ValueRef::Text(document) => serde_json::from_slice(document),
+                other => {
+                    let kind = other.data_type();
+                    return Err(StoreError::corrupt(&id, format!("a document of type {kind}")));
+                }
+            }
+            .map_err(|e| StoreError::corrupt(&id, e))?;
             out.push(StoredArticle { seq: seq as u64, article, grouping });
+        }
+        Ok(out)
+    }
+
+    /// What the search index reads of the next articles after seq `after`: at most [`PAGE`]
+    /// articles, and no more once their texts reach [`PAGE_TEXT`]. A document of
+    /// [`STREAMED_TEXT`] bytes or more (or in `documents`) is read in a stream, only its
+    /// metadata, text and entity names kept ([`SearchableDocument`]): never the whole
+    /// document, nor its analysis.
+    fn searchable_page(&self, after: i64) -> Result<Vec<SearchableArticle>> {
+        let read = self.read()?;
+        // One snapshot for the page and the documents read in a stream.
+        let conn = read.unchecked_transaction().map_err(|e| self.e(e))?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT seq, id, CASE WHEN octet_length(document) BETWEEN 1 AND ?3
+                    THEN document END, octet_length(document)
+                 FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )
+            .map_err(|e| self.e(e))?;
+        let mut rows =
+            stmt.query(params![after, PAGE, clamp(STREAMED_TEXT)]).map_err(|e| self.e(e))?;
+        let (mut out, mut text) = (Vec::new(), 0);
+        while let Some(r) = rows.next().map_err(|e| self.e(e))? {
+            let row = || Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(3)?));
+            let (seq, id, len) = row().map_err(|e| self.e(e))?;
+            let document: SearchableDocument = match r.get_ref(2).map_err(|e| self.e(e))? {
+                ValueRef::Text(document) => serde_json::from_slice(document),
+                ValueRef::Null => {
+                    let (table, column) =
+                        if len == 0 { ("documents", "document") } else { ("articles", "document") };
+                    let blob = conn
+                        .blob_open(rusqlite::MAIN_DB, table, column, seq, true)
+                        .map_err(|e| self.e(e))?;
+                    serde_json::from_reader(std::io::BufReader::with_capacity(1 << 20, blob))
+                }
+                other => {
+                    let kind = other.data_type();
+                    return Err(StoreError::corrupt(&id, format!("a document of type {kind}")));
+                }
+            }
+            .map_err(|e| StoreError::corrupt(&id, e))?;
+            text += document.text.len();
+            out.push(document.into_searchable(seq as u64, id));
+            if text >= PAGE_TEXT {
+                break;
+            }
         }
         Ok(out)
     }
@@ -367,6 +430,123 @@ fn backfill_entities(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
         }
         after = last;
     }
+}
+
+/// The length of text from which an article's JSON document is written into the store in a
+/// stream instead of built whole first: ≈ 6 bytes of JSON per byte of news-like text, so a 50 MB
+/// article's document is ≈ 320 MB, which SQLite's bind and its record copied twice more. Such a
+/// document goes, as a BLOB of the same UTF-8 JSON bytes, into a table of its own,
+/// `documents` — SQLite streams only into a BLOB it was given the length of, and keeps that
+/// BLOB zeroed instead of materialising it only when it ends its row — and its
+/// `articles.document` is left empty. An ordinary article's document is TEXT in `articles`.
+pub const STREAMED_TEXT: usize = 4 << 20;
+
+/// The length of `a`'s JSON document, counted by serialising it into nothing.
+fn document_len(a: &Article) -> u64 {
+    struct Count(u64);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len() as u64;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, a).expect("an Article always serialises");
+    count.0
+}
+
+/// Writes `a`'s JSON document as the row `seq` of `documents`: a zeroed BLOB of its length
+/// (counted first), then filled through SQLite's incremental BLOB I/O a buffer at a time.
+fn write_document(tx: &rusqlite::Transaction<'_>, seq: i64, a: &Article) -> rusqlite::Result<()> {
+    use std::io::{Seek, Write};
+    let io = |e: std::io::Error| rusqlite::Error::ToSqlConversionFailure(Box::new(e));
+    let len = document_len(a);
+    if i32::try_from(len).is_err() {
+        return Err(io(std::io::Error::other(format!(
+            "an article document of {len} bytes is longer than SQLite can store"
+        ))));
+    }
+    tx.prepare_cached("INSERT INTO documents (seq, document) VALUES (?1, ?2)")?
+        .execute(params![seq, ToSqlOutput::ZeroBlob(len)])?;
+    let blob = tx.blob_open(rusqlite::MAIN_DB, "documents", "document", seq, false)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, blob);
+    serde_json::to_writer(&mut out, a).map_err(|e| io(e.into()))?;
+    out.flush().map_err(io)?;
+    let mut blob = out.into_inner().map_err(|e| io(e.into_error()))?;
+    let written = blob.stream_position().map_err(io)?;
+    if written != len {
+        return Err(io(std::io::Error::other(format!(
+            "article document: {written} bytes written of {len}"
+        ))));
+    }
+    blob.close()
+}
+
+/// What [`Store::for_each_searchable_after`] reads of a stored document (the other fields,
+/// the analysis above all, are skipped as they are read).
+#[derive(serde::Deserialize)]
+struct SearchableDocument {
+    title: Option<String>,
+    source: Option<String>,
+    published: Option<Date>,
+    text: String,
+    #[serde(default)]
+    entities: MentionNames,
+}
+
+impl SearchableDocument {
+    fn into_searchable(self, seq: u64, id: String) -> SearchableArticle {
+        SearchableArticle {
+            seq,
+            id: ArticleId::from(id),
+            title: self.title,
+            source: self.source,
+            published: self.published,
+            text: self.text,
+            names: self.entities.0,
+        }
+    }
+}
+
+/// The distinct canonical names of a list of entity mentions, read one mention at a time.
+#[derive(Default)]
+struct MentionNames(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for MentionNames {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Mention {
+            canonical: String,
+        }
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MentionNames;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of entity mentions")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<MentionNames, A::Error> {
+                let mut names = Names::default();
+                while let Some(mention) = seq.next_element::<Mention>()? {
+                    names.add(mention.canonical);
+                }
+                Ok(MentionNames(names.into_vec()))
+            }
+        }
+        d.deserialize_seq(Visitor)
+    }
+}
+
+/// A stored document's bytes when `articles.document` is empty: its row of `documents`
+/// ([`STREAMED_TEXT`]).
+fn streamed_document(conn: &Connection, seq: i64) -> rusqlite::Result<Vec<u8>> {
+    conn.prepare_cached("SELECT document FROM documents WHERE seq = ?1")?
+        .query_row([seq], |r| r.get::<_, Vec<u8>>(0))
 }
 
 /// An article's stored JSON document, written into a buffer reserved up front (about 6 bytes
@@ -593,7 +773,10 @@ impl Store for SqliteStore {
             for new in &batch.articles {
                 let a = &new.article;
                 let g = &new.grouping;
-                let document = article_json(a);
+                // A big article's document goes to `documents`, written in a stream after its
+                // row (see `STREAMED_TEXT`); its `articles.document` is empty.
+                let streamed = a.text.len() >= STREAMED_TEXT;
+                let document = if streamed { String::new() } else { article_json(a) };
                 let inserted = insert.execute(params![
                     clamp(new.seq as usize),
                     a.id.as_str(),
@@ -612,6 +795,9 @@ impl Store for SqliteStore {
                     g.storyline.as_deref(),
                 ])?;
                 if inserted == 1 {
+                    if streamed {
+                        write_document(tx, clamp(new.seq as usize), a)?;
+                    }
                     index_entities(tx, clamp(new.seq as usize), &a.analysis.entities)?;
                 }
             }
@@ -799,6 +985,15 @@ impl Store for SqliteStore {
         let sql =
             format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2");
         let page = |after: u64| self.query_articles(&sql, params![clamp(after as usize), PAGE]);
+        storyline_store::for_each_in_pages(after, page, |a| a.seq, each)
+    }
+
+    fn for_each_searchable_after(
+        &self,
+        after: u64,
+        each: &mut dyn FnMut(SearchableArticle) -> Result<()>,
+    ) -> Result<()> {
+        let page = |after: u64| self.searchable_page(clamp(after as usize));
         storyline_store::for_each_in_pages(after, page, |a| a.seq, each)
     }
 
@@ -1075,6 +1270,81 @@ mod tests {
         let r = s.save_batch(&one_story(2, "b1"));
         assert_eq!(r.unwrap_err().kind, ErrorKind::Unavailable);
         assert_eq!(s.count().unwrap(), 1, "the article half of the failed batch was rolled back");
+    }
+
+    /// A big article's document is written in a stream into `documents`, byte for byte the
+    /// JSON an ordinary article's `articles.document` holds, and reads back the same; an
+    /// ordinary article beside it is stored as before.
+    #[test]
+    fn a_big_article_is_streamed_into_its_own_table_and_reads_back_the_same() {
+        use storyline_model::{Entity, EntityType};
+        use storyline_store::entity_id;
+        let (_dir, s) = fresh();
+        let mut big = new_article(1, "big", "big", 4, "Quay Courier");
+        let sentence = "The ferry “Velmora” left the harbour at dawn, Mara Velkort said. ";
+        big.article.text = sentence.repeat(STREAMED_TEXT / sentence.len() + 1);
+        big.article.analysis.entities = (0..3)
+            .map(|i| Entity {
+                start: 45 + i * 66,
+                end: 57 + i * 66,
+                text: "Mara Velkort".into(),
+                kind: EntityType::Person,
+                canonical: if i == 1 { "Velkort".into() } else { "Mara Velkort".into() },
+            })
+            .collect();
+        let small = new_article(2, "small", "small", 4, "Quay Courier");
+        // Text just under the bound, document over it: stored in `articles`, read by the search
+        // index in a stream from there.
+        let mut middle = new_article(3, "middle", "middle", 4, "Quay Courier");
+        middle.article.text = "a".repeat(STREAMED_TEXT - 1);
+        middle.article.analysis.entities = big.article.analysis.entities.clone();
+        let articles = vec![big.clone(), small.clone(), middle.clone()];
+        s.save_batch(&Batch { articles, stories: vec![], cursor: None }).unwrap();
+
+        let raw = |sql: &str| -> (String, Vec<u8>) {
+            s.conn()
+                .query_row(sql, [], |r| {
+                    let value = r.get_ref(0)?;
+                    Ok((value.data_type().to_string(), value.as_bytes().unwrap().to_vec()))
+                })
+                .unwrap()
+        };
+        let json = |a: &Article| serde_json::to_vec(a).unwrap();
+        assert_eq!(raw("SELECT document FROM articles WHERE seq = 1"), ("Text".into(), vec![]));
+        assert_eq!(
+            raw("SELECT document FROM documents WHERE seq = 1"),
+            ("Blob".into(), json(&big.article))
+        );
+        assert_eq!(
+            raw("SELECT document FROM articles WHERE seq = 2"),
+            ("Text".into(), json(&small.article))
+        );
+        let count: i64 =
+            s.conn().query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0)).unwrap();
+        assert_eq!(count, 1, "only the big article's document is apart");
+        assert_eq!(
+            raw("SELECT document FROM articles WHERE seq = 3"),
+            ("Text".into(), json(&middle.article))
+        );
+
+        assert_eq!(s.article("big").unwrap().unwrap().article, big.article);
+        assert_eq!(s.article("small").unwrap().unwrap().article, small.article);
+        let mut searchable = Vec::new();
+        s.for_each_searchable_after(0, &mut |a| {
+            searchable.push(a);
+            Ok(())
+        })
+        .unwrap();
+        let expected: Vec<SearchableArticle> = ["big", "small", "middle"]
+            .iter()
+            .map(|id| SearchableArticle::from(s.article(id).unwrap().unwrap()))
+            .collect();
+        assert_eq!(searchable, expected);
+        assert_eq!(searchable[0].names, ["Mara Velkort", "Velkort"]);
+        assert_eq!(searchable[2].names, ["Mara Velkort", "Velkort"]);
+        assert_eq!(s.article("middle").unwrap().unwrap().article, middle.article);
+        let found = s.entity(&entity_id(EntityType::Person, "Mara Velkort")).unwrap();
+        assert!(found.is_some(), "the entity index names the big article's people");
     }
 
     #[test]

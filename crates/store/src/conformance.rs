@@ -342,7 +342,14 @@ pub fn fetch_state_and_revisions_round_trip(store: &dyn Store) {
 }
 
 pub fn for_each_article_streams_in_order_and_stops_on_error(store: &dyn Store) {
-    let articles = (1..=3).map(|i| new_article(i, &format!("x{i}"), "x1", 3, "Quay Courier"));
+    let named = [
+        (EntityType::Person, "Mara Velkort"),
+        (EntityType::Location, "Velmora"),
+        (EntityType::Person, "Mara Velkort"),
+        (EntityType::Location, " Velmora "),
+    ];
+    let articles =
+        (1..=3).map(|i| naming(new_article(i, &format!("x{i}"), "x1", 3, "Quay Courier"), &named));
     store
         .save_batch(&Batch {
             articles: articles.collect(),
@@ -358,6 +365,20 @@ pub fn for_each_article_streams_in_order_and_stops_on_error(store: &dyn Store) {
         })
         .unwrap();
     assert_eq!(seen, [(1, "x1".into()), (2, "x2".into()), (3, "x3".into())]);
+    // What a search index reads: the stored article's metadata, text and distinct names.
+    let mut searchable = Vec::new();
+    store
+        .for_each_searchable_after(1, &mut |a| {
+            searchable.push(a);
+            Ok(())
+        })
+        .unwrap();
+    let expected: Vec<crate::SearchableArticle> = ["x2", "x3"]
+        .iter()
+        .map(|id| crate::SearchableArticle::from(store.article(id).unwrap().unwrap()))
+        .collect();
+    assert_eq!(searchable, expected);
+    assert_eq!(searchable[0].names, ["Mara Velkort", "Velmora", " Velmora "]);
     let mut after = Vec::new();
     store
         .for_each_article_after(1, &mut |a| {

@@ -121,6 +121,63 @@ pub struct StoredArticle {
     pub grouping: Grouping,
 }
 
+/// What a search index reads of one stored article: its metadata, its text and the names its
+/// analysis found — not the rest of the analysis, which for a big article is many times its text
+/// ([`Store::for_each_searchable_after`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchableArticle {
+    pub seq: u64,
+    pub id: ArticleId,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<Date>,
+    pub text: String,
+    /// The distinct canonical names of the article's entity mentions, as stored (untrimmed), in
+    /// the order first mentioned.
+    pub names: Vec<String>,
+}
+
+impl From<StoredArticle> for SearchableArticle {
+    fn from(stored: StoredArticle) -> Self {
+        let a = stored.article;
+        let mut names = Names::default();
+        for e in a.analysis.entities {
+            names.add(e.canonical);
+        }
+        SearchableArticle {
+            seq: stored.seq,
+            id: a.id,
+            title: a.title,
+            source: a.source,
+            published: a.published,
+            text: a.text,
+            names: names.into_vec(),
+        }
+    }
+}
+
+/// Distinct names in the order first added (a set beside the list: a big article names over a
+/// million mentions).
+#[derive(Debug, Default)]
+pub struct Names {
+    list: Vec<String>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Names {
+    /// Adds `name` unless it was added before.
+    pub fn add(&mut self, name: String) {
+        if !self.seen.contains(&name) {
+            self.seen.insert(name.clone());
+            self.list.push(name);
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<String> {
+        self.list
+    }
+}
+
 /// A new article to store, with the grouping features (opaque JSON owned by the group stage).
 #[derive(Debug, Clone)]
 pub struct NewArticle {
@@ -334,6 +391,17 @@ pub trait Store: Send + Sync {
         after: u64,
         each: &mut dyn FnMut(StoredArticle) -> Result<()>,
     ) -> Result<()>;
+    /// Like [`Store::for_each_article_after`], but only what a search index reads of each
+    /// article ([`SearchableArticle`]). The default reads each article whole; a backend that can
+    /// read the stored document in a stream overrides it, so a big article's analysis is never
+    /// held (a 50 MB article's is over 300 MB of JSON).
+    fn for_each_searchable_after(
+        &self,
+        after: u64,
+        each: &mut dyn FnMut(SearchableArticle) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_article_after(after, &mut |stored| each(SearchableArticle::from(stored)))
+    }
     /// Number of stored articles.
     fn count(&self) -> Result<usize>;
     /// What was remembered about `url` by the last fetch, if it was ever fetched.

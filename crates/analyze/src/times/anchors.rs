@@ -158,7 +158,7 @@ static ANCHORS: LazyLock<Anchors> = LazyLock::new(|| {
 
 /// The families that can match somewhere in `text` (a bit set of the constants above).
 pub(super) fn families(text: &str) -> u32 {
-    if text.contains(['\u{212A}', '\u{17F}']) {
+    if !text.is_ascii() && (text.contains('\u{212A}') || text.contains('\u{17F}')) {
         return ALL;
     }
     let anchors = &*ANCHORS;
@@ -196,7 +196,7 @@ mod tests {
             f & (WEEKDAY | QUARTER | QUARTER_REF | DURATION),
             WEEKDAY | QUARTER | QUARTER_REF | DURATION
         );
-        assert_eq!(f & (MONTH | AGO | CLOCK | ORDINAL_PERIOD), 0);
+        assert_eq!(f & (MONTH | AGO | CLOCK | SEASON), 0);
         // "may" the modal is no month; "dividend" holds no anchor of a period end.
         let f = families("Shares may rise, and the dividend was paid at 10 a.m.");
         assert_eq!(f & (MONTH | PERIOD_END), 0);

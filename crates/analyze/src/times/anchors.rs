@@ -7,7 +7,8 @@
 //! The words are a necessary condition only: a word found may stand in another word ("dividend",
 //! "known"), and then the rule's regex runs as before. Case-insensitive regexes fold two
 //! non-ASCII letters onto ASCII ones (K KELVIN SIGN onto k, ſ LONG S onto s), which an ASCII
-//! case-insensitive search cannot see: a text holding either runs every rule.
+//! case-insensitive search cannot see: a text holding either (or a dotless ı, whose upper case
+//! is I) runs every rule.
 
 use std::sync::LazyLock;
 
@@ -158,7 +159,8 @@ static ANCHORS: LazyLock<Anchors> = LazyLock::new(|| {
 
 /// The families that can match somewhere in `text` (a bit set of the constants above).
 pub(super) fn families(text: &str) -> u32 {
-    if !text.is_ascii() && (text.contains('\u{212A}') || text.contains('\u{17F}')) {
+    // ı (dotless i) upper-cases to I though case folding leaves it apart; counted too, to be safe.
+    if !text.is_ascii() && text.contains(['\u{212A}', '\u{17F}', '\u{131}']) {
         return ALL;
     }
     let anchors = &*ANCHORS;
@@ -205,6 +207,8 @@ mod tests {
         assert_eq!(families("I am here") & CLOCK, 0);
         // A Kelvin sign folds onto k under a case-insensitive regex ("wee\u{212A}").
         assert_eq!(families("two wee\u{212A}s"), ALL);
+        assert_eq!(families("\u{17F}even days"), ALL);
+        assert_eq!(families("d\u{131}d"), ALL);
     }
 
     /// Each rule's words are a necessary condition: on texts built to match each rule, the

@@ -53,10 +53,17 @@ pub fn split(text: &str) -> Vec<Span> {
 /// Byte-offset sentence ranges.
 fn split_bytes(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    let mut chars = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let line_end = line_start + line.len();
-        split_line(text, line_start, line_end, &mut out);
+        // A line without a terminator (no '.', '!', '?', nor a byte 0xE2 that could lead '…')
+        // is one piece: nothing to decode.
+        if line.bytes().any(|b| matches!(b, b'.' | b'!' | b'?' | 0xE2)) {
+            split_line(text, line_start, line_end, &mut chars, &mut out);
+        } else {
+            push_trimmed(text, line_start, line_end, &mut out);
+        }
         line_start = line_end;
     }
     out
@@ -79,9 +86,18 @@ fn is_closer(c: char) -> bool {
     matches!(c, '”' | '"' | '’' | '\'' | ')' | ']' | '»')
 }
 
-fn split_line(text: &str, ls: usize, le: usize, out: &mut Vec<(usize, usize)>) {
+/// Splits the line `ls..le`; `chars` is a buffer the lines share (its contents are replaced).
+fn split_line(
+    text: &str,
+    ls: usize,
+    le: usize,
+    chars: &mut Vec<(usize, char)>,
+    out: &mut Vec<(usize, usize)>,
+) {
     let line = &text[ls..le];
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    chars.clear();
+    chars.extend(line.char_indices());
+    let chars = &chars[..];
     let mut sent_start = 0usize; // relative byte offset
     let mut open_quote: Option<usize> = None; // relative byte offset of the opening mark
     let mut i = 0;
@@ -132,7 +148,7 @@ fn split_line(text: &str, ls: usize, le: usize, out: &mut Vec<(usize, usize)>) {
                 || matches!(n, '“' | '"' | '‘' | '\'' | '(' | '[' | '«' | '—' | '–')
         };
         let mut split_here = next_ok && !at_line_end;
-        if split_here && run_single_dot && !dot_ends_sentence(line, &chars, i, k) {
+        if split_here && run_single_dot && !dot_ends_sentence(line, chars, i, k) {
             split_here = false;
         }
         if split_here {

@@ -129,7 +129,7 @@ fn single_pairs(line: &str, dq: &[Pair]) -> Vec<Pair> {
     };
     let mut pairs = Vec::new();
     let mut sopen: Option<(usize, char)> = None;
-    for (b, c, prev, next) in with_neighbours(line) {
+    for (b, c, prev, next) in mark_candidates(line) {
         let opener = matches!(c, '‘' | '\'')
             && prev.is_none_or(|p| !p.is_alphanumeric() && p != '\'')
             && next.is_some_and(char::is_alphanumeric);
@@ -151,27 +151,29 @@ fn single_pairs(line: &str, dq: &[Pair]) -> Vec<Pair> {
     pairs
 }
 
-/// Each character of `line` with its byte offset and the characters before and after it (the
-/// line is read once, never copied into a vector of characters).
-fn with_neighbours(
+/// The characters of `line` that can be quotation marks (`"`, `'` and the characters whose
+/// first byte is 0xC2 or 0xE2: « » ‘ ’ “ ”…), each with its byte offset and the characters
+/// before and after it. Every other character is read past as bytes, never decoded: the rules
+/// below act on marks only.
+fn mark_candidates(
     line: &str,
 ) -> impl Iterator<Item = (usize, char, Option<char>, Option<char>)> + '_ {
-    let mut it = line.char_indices().peekable();
-    let mut prev: Option<char> = None;
-    std::iter::from_fn(move || {
-        let (b, c) = it.next()?;
-        let next = it.peek().map(|&(_, n)| n);
-        let out = (b, c, prev, next);
-        prev = Some(c);
-        Some(out)
-    })
+    line.bytes().enumerate().filter(|&(_, b)| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2)).map(
+        move |(b, _)| {
+            // A lead byte or an ASCII byte: `b` starts a character.
+            let c = line[b..].chars().next().unwrap_or_default();
+            let prev = line[..b].chars().next_back();
+            let next = line[b + c.len_utf8()..].chars().next();
+            (b, c, prev, next)
+        },
+    )
 }
 
 /// Double quotation marks of one line: (byte offset in the line, byte length, role).
 fn double_marks(line: &str) -> Vec<(usize, usize, Role)> {
     let mut out = Vec::new();
     let mut skip = false;
-    for (b, c, prev, next) in with_neighbours(line) {
+    for (b, c, prev, next) in mark_candidates(line) {
         if std::mem::take(&mut skip) {
             continue;
         }

@@ -205,20 +205,35 @@ fn mention_at(
     if in_entity(t) || inside(t.s, t.e) {
         return None;
     }
-    let w = lower(t.text(text));
-    let kind = match w.as_str() {
+    // The word lower-cased: on the stack for a short ASCII word (most words, none of them a
+    // mention), else as `lower` gives it.
+    let word = t.text(text);
+    let mut buf = [0u8; 24];
+    let owned;
+    let w: &str = match buf.get_mut(..word.len()) {
+        Some(b) if word.is_ascii() => {
+            b.copy_from_slice(word.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).unwrap_or_default()
+        }
+        _ => {
+            owned = lower(word);
+            &owned
+        }
+    };
+    let kind = match w {
         "he" | "she" => "he",
         "they" => "they",
         "it" => "it",
         "who" | "which" => "wh",
         "his" | "her" | "their" | "its" => "poss",
-        _ if lexicon::is_role_noun(&w) => "role",
-        _ if DOC_NOUNS.contains(&w.as_str()) => "doc",
+        _ if lexicon::is_role_noun(w) => "role",
+        _ if DOC_NOUNS.contains(&w) => "doc",
         _ => return None,
     };
     let (mut s, canonical) = match kind {
         "he" => (t.s, cx.resolve_pronoun(t.s)),
-        "role" => (t.s, cx.resolve_role(&w)),
+        "role" => (t.s, cx.resolve_role(w)),
         _ => (t.s, None),
     };
     if matches!(kind, "role" | "doc") {
@@ -235,7 +250,7 @@ fn mention_at(
             }
         }
     }
-    let antecedent = if kind == "wh" { relative_antecedent(cx, t.s, &w) } else { None };
+    let antecedent = if kind == "wh" { relative_antecedent(cx, t.s, w) } else { None };
     Some(Mention { s, e: t.e, kind, canonical, antecedent })
 }
 

@@ -36,8 +36,10 @@
 //! proposes candidates from one regex family per rule, reading the shared `context::Context`;
 //! `RULES` runs them in a fixed order (ties go to the earlier rule); `resolve` keeps the
 //! non-overlapping candidates and resolves the values that depend on the document so far.
-//! `calendar` and `lex` are the date arithmetic and the words the rules share.
+//! `calendar` and `lex` are the date arithmetic and the words the rules share; `anchors` is the
+//! first pass that skips the rules whose words the text does not hold.
 
+mod anchors;
 mod calendar;
 mod context;
 mod dates;
@@ -67,38 +69,43 @@ fn re(p: &str) -> Regex {
 type Rule = fn(&mut Context, &mut Vec<Candidate>);
 
 /// The rules, in the order they propose: of two candidates over the same span, the earlier
-/// rule's wins, and learned decisions are logged in this order.
-const RULES: [Rule; 29] = [
-    dates::iso_dates,
-    dates::month_day_year,
-    dates::day_month_year,
-    dates::month_year,
-    dates::months,
-    days::weekdays,
-    relative::relative_to_publication,
-    days::parts_of_days,
-    years::year_ranges,
-    years::years,
-    years::decades,
-    quarters::named_quarters,
-    quarters::quarter_references,
-    quarters::year_ago,
-    years::seasons,
-    relative::period_ends,
-    relative::ago,
-    durations::counted_durations,
-    durations::ordinal_periods,
-    durations::sets,
-    days::clock_times,
-    years::spoken_years,
-    years::decades_in_words,
-    years::the_year,
-    relative::reference_words,
-    dates::holidays,
-    durations::vague_plurals,
-    relative::anaphors,
-    years::centuries,
+/// rule's wins, and learned decisions are logged in this order. Each goes with the family of
+/// words ([`anchors`]) one of which every match of its regex holds; a rule whose words the text
+/// does not hold cannot match and is skipped ([`ALWAYS`]: no such words, always run).
+const RULES: [(Rule, u32); 29] = [
+    (dates::iso_dates, ALWAYS),
+    (dates::month_day_year, anchors::MONTH),
+    (dates::day_month_year, anchors::MONTH),
+    (dates::month_year, anchors::MONTH),
+    (dates::months, anchors::MONTH),
+    (days::weekdays, anchors::WEEKDAY),
+    (relative::relative_to_publication, anchors::RELATIVE),
+    (days::parts_of_days, anchors::DAYPART),
+    (years::year_ranges, ALWAYS),
+    (years::years, ALWAYS),
+    (years::decades, anchors::DECADE),
+    (quarters::named_quarters, anchors::QUARTER),
+    (quarters::quarter_references, anchors::QUARTER_REF),
+    (quarters::year_ago, anchors::YEAR),
+    (years::seasons, anchors::SEASON),
+    (relative::period_ends, anchors::PERIOD_END),
+    (relative::ago, anchors::AGO),
+    (durations::counted_durations, anchors::DURATION),
+    (durations::ordinal_periods, anchors::ORDINAL_PERIOD),
+    (durations::sets, anchors::SET),
+    (days::clock_times, anchors::CLOCK),
+    (years::spoken_years, anchors::SPOKEN_YEAR),
+    (years::decades_in_words, anchors::DECADE_WORD),
+    (years::the_year, anchors::YEAR),
+    (relative::reference_words, anchors::REFERENCE),
+    (dates::holidays, anchors::HOLIDAY),
+    (durations::vague_plurals, anchors::VAGUE_PLURAL),
+    (relative::anaphors, anchors::ANAPHOR),
+    (years::centuries, anchors::CENTURY),
 ];
+
+/// A rule that runs whatever words the text holds.
+const ALWAYS: u32 = 0;
 
 /// Extracts time expressions (character offsets, in text order), with the compiled-in models.
 pub fn extract(text: &str, sentences: &[Span], published: Option<Date>) -> Vec<TimeExpr> {
@@ -131,8 +138,11 @@ fn run(
 ) -> (Vec<TimeExpr>, Vec<Decision>) {
     let mut cx = Context::new(text, sentences, published, models);
     let mut cands = Vec::new();
-    for rule in RULES {
-        rule(&mut cx, &mut cands);
+    let families = anchors::families(text);
+    for (rule, words) in RULES {
+        if words == ALWAYS || families & words != 0 {
+            rule(&mut cx, &mut cands);
+        }
     }
     for c in &mut cands {
         with_modifier(text, c);

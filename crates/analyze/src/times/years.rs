@@ -204,23 +204,16 @@ pub(super) fn spoken_years(cx: &mut Context, out: &mut Vec<Candidate>) {
     }
 }
 
+/// The decades in words, from the twenties on.
+pub(super) const DECADE_WORDS: [&str; 8] =
+    ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"];
+
 /// "the nineties" → `199`.
 pub(super) fn decades_in_words(cx: &mut Context, out: &mut Vec<Candidate>) {
     for c in RE_DECADE_WORD.captures_iter(cx.text) {
         let m = c.get(0).unwrap();
-        let tens = [
-            "twenties",
-            "thirties",
-            "forties",
-            "fifties",
-            "sixties",
-            "seventies",
-            "eighties",
-            "nineties",
-        ]
-        .iter()
-        .position(|d| c[1].eq_ignore_ascii_case(d))
-        .map_or(0, |i| i + 2);
+        let tens =
+            DECADE_WORDS.iter().position(|d| c[1].eq_ignore_ascii_case(d)).map_or(0, |i| i + 2);
         out.push(Candidate::known(m.start(), m.end(), TimeType::Date, Some(format!("19{tens}"))));
     }
 }

@@ -390,11 +390,6 @@ const INTENT: &[&str] = &[
     "wants", "want", "seeks", "sought", "expected", "set", "going",
 ];
 
-/// The type of the trigger at `words[i..i + len]` in its context, and whether it sits in a
-/// subordinate position (a purpose or complement clause after "to", a relative clause, an
-/// intention's complement) rather than being the sentence's main event. PLOVER codes intentions:
-/// "will withdraw" → AGREE, "will not accept" → REJECT, "will blockade" / "… unless" → THREATEN,
-/// "must return" → DEMAND.
 /// The modality of the word at `words[i]`: after "must" / "should", after "will" / "would",
 /// in an intention's "to"-complement; whether it follows a "to", and whether it is negated.
 struct Modality {
@@ -428,6 +423,11 @@ impl Modality {
     }
 }
 
+/// The type of the trigger at `words[i..i + len]` in its context, and whether it sits in a
+/// subordinate position (a purpose or complement clause after "to", a relative clause, an
+/// intention's complement) rather than being the sentence's main event. PLOVER codes intentions:
+/// "will withdraw" → AGREE, "will not accept" → REJECT, "will blockade" / "… unless" → THREATEN,
+/// "must return" → DEMAND.
 fn in_context(words: &[String], i: usize, len: usize, kind: EventType) -> (EventType, bool) {
     let back = |k: usize| i.checked_sub(k).map(|j| words[j].as_str()).unwrap_or("");
     let Modality { must, modal, intent, after_to, negated } = Modality::at(words, i);

@@ -88,11 +88,16 @@ pub fn tag(
                 1 => {}
                 2 => {
                     if let Some((a, oty)) = open.take() {
+                        // A name does not end in a word in lower case ("Port Varnholm went").
+                        let mut end = i + 1;
+                        while end - a > 1 && starts_lower(&words[si][end - 1 - sb]) {
+                            end -= 1;
+                        }
                         if oty == ty {
                             spans.push(TaggedSpan {
                                 sentence: si,
                                 start: a - sb,
-                                end: i + 1 - sb,
+                                end: end - sb,
                                 ty,
                             });
                         }
@@ -104,6 +109,10 @@ pub fn tag(
         sb = se;
     }
     (toks, spans)
+}
+
+fn starts_lower(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_lowercase)
 }
 
 #[cfg(test)]

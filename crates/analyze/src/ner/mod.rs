@@ -90,7 +90,7 @@ pub fn tag(
                     if let Some((a, oty)) = open.take() {
                         // A name does not end in a word in lower case ("Port Varnholm went").
                         let mut end = i + 1;
-                        while end - a > 1 && starts_lower(&words[si][end - 1 - sb]) {
+                        while end - a > 1 && starts_lower(words[si][end - 1 - sb]) {
                             end -= 1;
                         }
                         if oty == ty {

@@ -273,6 +273,19 @@ fn looks_like_conll(p: &Path) -> bool {
 }
 
 /// The surface forms of chunks of a document: their tokens joined by single spaces.
+/// One missed gold name for the notes: `[name] TYPE | predicted overlapping spans`.
+fn missed_name(doc: &Document, gold: &Chunk, name: &str, predicted: &[Chunk]) -> String {
+    let words: Vec<&str> = doc.sentences.iter().flatten().map(|t| t.word.as_str()).collect();
+    let overlapping: Vec<String> = predicted
+        .iter()
+        .filter(|p| p.start < gold.end && gold.start < p.end)
+        .map(|p| format!("[{}] {}", words[p.start..p.end].join(" "), p.kind))
+        .collect();
+    let context = words[gold.start.saturating_sub(4)..(gold.end + 4).min(words.len())].join(" ");
+    let found = if overlapping.is_empty() { "nothing".to_string() } else { overlapping.join(", ") };
+    format!("  [{name}] {} | predicted {found} | … {context} …", gold.kind)
+}
+
 fn surfaces(doc: &Document, chunks: &[Chunk]) -> Vec<String> {
     let words: Vec<&str> = doc.sentences.iter().flatten().map(|t| t.word.as_str()).collect();
     chunks.iter().map(|c| words[c.start..c.end].join(" ")).collect()
@@ -301,6 +314,11 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
     let mut per_type: BTreeMap<String, Counts> = BTreeMap::new();
     let (mut n_sent, mut n_tok, mut n_doc, mut secs) = (0, 0, 0, 0.0);
     let mut panics = util::Panics::default();
+    let examples_wanted = std::env::var("STORYLINE_EVAL_EXAMPLES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut unseen_missed: Vec<String> = Vec::new();
     for f in &files {
         let docs = parse(&util::read(f)?, f)?;
         for (di, d) in docs.iter().enumerate() {
@@ -317,6 +335,12 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
                     let side = if names.contains(&name) { &mut seen } else { &mut unseen };
                     side.gold += 1;
                     side.tp += usize::from(predicted.contains(c));
+                    if !names.contains(&name)
+                        && !predicted.contains(c)
+                        && unseen_missed.len() < examples_wanted
+                    {
+                        unseen_missed.push(missed_name(d, c, &name, &p));
+                    }
                 }
             }
         }
@@ -327,6 +351,10 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
         s.extra.push(Metric::new("recall on seen names", seen.recall()));
         s.extra.push(Metric::count("gold names not in eng.train", unseen.gold));
         s.extra.push(Metric::new("recall on unseen names", unseen.recall()));
+        if !unseen_missed.is_empty() {
+            s.notes.push(format!("missed unseen names (first {}):", unseen_missed.len()));
+            s.notes.extend(unseen_missed);
+        }
     }
     panics.report(&mut s.extra, &mut s.notes);
     Ok(s)

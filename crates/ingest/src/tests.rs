@@ -901,3 +901,30 @@ fn a_page_nested_past_the_parse_bound_is_read_from_its_tags() {
     let article = one("bound.html", page(nesting::MAX_PARSE_DEPTH));
     assert!(article.text.contains("The council of Orla approved a new library"), "{article:?}");
 }
+
+#[test]
+fn language_is_english_by_function_words_and_others_by_whatlang() {
+    // Invented reports: English plain enough to skip the trigram detector, and four other
+    // languages that must still reach it (none of their common words is on the English list).
+    let english = "The harbour authority of Port Veldra said on Monday that it had closed the \
+        northern quay after a crane collapsed, and that the ferries to the islands would sail \
+        from the old pier until the inquiry was over. Two workers were taken to hospital.";
+    let german = "Die Hafenbehörde von Port Veldra hat am Montag den nördlichen Kai geschlossen, \
+        nachdem ein Kran eingestürzt war. Die Fähren zu den Inseln fahren bis zum Ende der \
+        Untersuchung vom alten Pier ab. Zwei Arbeiter wurden ins Krankenhaus gebracht.";
+    let french = "L'autorité portuaire de Port Veldra a fermé lundi le quai nord après \
+        l'effondrement d'une grue. Les ferries vers les îles partiront du vieux quai jusqu'à la \
+        fin de l'enquête. Deux ouvriers ont été transportés à l'hôpital.";
+    let spanish = "La autoridad portuaria de Port Veldra cerró el lunes el muelle norte después \
+        de que se derrumbara una grúa. Los transbordadores a las islas saldrán del muelle viejo \
+        hasta que termine la investigación. Dos trabajadores fueron llevados al hospital.";
+    let dutch = "De havenautoriteit van Port Veldra heeft maandag de noordelijke kade gesloten \
+        nadat een kraan was ingestort. De veerboten naar de eilanden vertrekken tot het einde \
+        van het onderzoek vanaf de oude pier. Twee arbeiders zijn naar het ziekenhuis gebracht.";
+    assert!(super::plainly_english(english));
+    assert_eq!(detect_language(english).as_deref(), Some("en"));
+    for (text, code) in [(german, "de"), (french, "fr"), (spanish, "es"), (dutch, "nl")] {
+        assert!(!super::plainly_english(text), "{code} is not plainly English");
+        assert_eq!(detect_language(text).as_deref(), Some(code));
+    }
+}

@@ -24,4 +24,4 @@ pub mod sentences;
 pub mod stem;
 pub mod stop;
 pub mod tokens;
-mod word_list;
+pub mod word_list;

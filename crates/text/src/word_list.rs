@@ -3,12 +3,12 @@
 use std::collections::HashSet;
 
 /// The entries of a word-list file's contents.
-pub(crate) fn entries(data: &'static str) -> impl Iterator<Item = &'static str> {
+pub fn entries(data: &'static str) -> impl Iterator<Item = &'static str> {
     data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// The entries of a word-list file as a set.
-pub(crate) fn set(data: &'static str) -> HashSet<&'static str> {
+pub fn set(data: &'static str) -> HashSet<&'static str> {
     entries(data).collect()
 }
 

@@ -3,20 +3,13 @@
 //! verbs. All hand-written, one entry a line in `crates/analyze/words/*.txt` (`#` starts a
 //! comment line), compiled in; extend freely.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use storyline_model::EntityType;
 use storyline_text::calendar;
 
-/// The entries of a word list file, in order: its lines without comment and blank lines.
-fn entries(list: &'static str) -> impl Iterator<Item = &'static str> {
-    list.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
-
-fn set(list: &'static str) -> HashSet<&'static str> {
-    entries(list).collect()
-}
+use storyline_text::word_list::{entries, set, WordSet};
 
 /// Capitalised words that are never (part of) a name on their own, and abbreviations.
 static STOP_CAPS: &str = include_str!("../words/stop_caps.txt");
@@ -41,14 +34,14 @@ static SPEECH_VERBS: &str = include_str!("../words/speech_verbs.txt");
 /// Common English words that, capitalised in a Title-Case headline, are not names.
 static COMMON_WORDS: &str = include_str!("../words/common_words.txt");
 
-static STOP_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(STOP_CAPS));
+static STOP_SET: LazyLock<WordSet> = LazyLock::new(|| set(STOP_CAPS));
 /// Capitalised function words, months and weekdays: never an entity token.
 pub fn is_stop_cap(w: &str) -> bool {
     STOP_SET.contains(w) || calendar::is_capitalised_month_or_weekday(w)
 }
 
-static ROLE_HEAD_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(ROLE_HEADS));
-static ROLE_MOD_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(ROLE_MODS));
+static ROLE_HEAD_SET: LazyLock<WordSet> = LazyLock::new(|| set(ROLE_HEADS));
+static ROLE_MOD_SET: LazyLock<WordSet> = LazyLock::new(|| set(ROLE_MODS));
 pub fn is_role_head(w: &str) -> bool {
     ROLE_HEAD_SET.contains(w)
 }
@@ -56,22 +49,22 @@ pub fn is_role_mod(w: &str) -> bool {
     ROLE_MOD_SET.contains(w)
 }
 
-static ROLE_NOUN_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(ROLE_NOUNS));
+static ROLE_NOUN_SET: LazyLock<WordSet> = LazyLock::new(|| set(ROLE_NOUNS));
 pub fn is_role_noun(w: &str) -> bool {
     ROLE_NOUN_SET.contains(w)
 }
 
-static ORG_SUFFIX_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(ORG_SUFFIXES));
+static ORG_SUFFIX_SET: LazyLock<WordSet> = LazyLock::new(|| set(ORG_SUFFIXES));
 pub fn is_org_suffix(w: &str) -> bool {
     ORG_SUFFIX_SET.contains(w)
 }
 
-static PLACE_SUFFIX_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(PLACE_SUFFIXES));
+static PLACE_SUFFIX_SET: LazyLock<WordSet> = LazyLock::new(|| set(PLACE_SUFFIXES));
 pub fn is_place_suffix(w: &str) -> bool {
     PLACE_SUFFIX_SET.contains(w)
 }
 
-static OF_HEAD_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(OF_HEADS));
+static OF_HEAD_SET: LazyLock<WordSet> = LazyLock::new(|| set(OF_HEADS));
 /// Heads that may take "of …" inside a name ("Bank of England", "Gulf of Mexico").
 pub fn takes_of(w: &str) -> bool {
     is_org_suffix(w) || is_place_suffix(w) || is_role_head(w) || OF_HEAD_SET.contains(w)
@@ -96,19 +89,19 @@ pub fn gazetteer(name: &str) -> Option<EntityType> {
     GAZETTEER.get(name).copied()
 }
 
-static SPEECH_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(SPEECH_VERBS));
+static SPEECH_SET: LazyLock<WordSet> = LazyLock::new(|| set(SPEECH_VERBS));
 pub fn is_speech_verb(lower_word: &str) -> bool {
     SPEECH_SET.contains(lower_word)
 }
 
-static COMMON_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(COMMON_WORDS));
+static COMMON_SET: LazyLock<WordSet> = LazyLock::new(|| set(COMMON_WORDS));
 pub fn is_common_word(lower_word: &str) -> bool {
     COMMON_SET.contains(lower_word)
 }
 
 /// Words that open a photo or image credit line (lower case).
 static CREDIT_WORDS: &str = include_str!("../words/credit_words.txt");
-static CREDIT_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(CREDIT_WORDS));
+static CREDIT_SET: LazyLock<WordSet> = LazyLock::new(|| set(CREDIT_WORDS));
 pub fn is_credit_word(lower_word: &str) -> bool {
     CREDIT_SET.contains(lower_word)
 }

@@ -22,7 +22,6 @@ pub mod walk;
 pub mod warc;
 
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -177,7 +176,7 @@ pub fn complete_language(article: &mut Article) {
 
 /// English function words that no other Latin-script news language uses often
 /// (`words/english_function_words.txt`).
-static ENGLISH_FUNCTION_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static ENGLISH_FUNCTION_WORDS: LazyLock<storyline_text::word_list::WordSet> = LazyLock::new(|| {
     storyline_text::word_list::set(include_str!("../words/english_function_words.txt"))
 });
 

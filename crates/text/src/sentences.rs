@@ -12,16 +12,15 @@
 use storyline_model::offsets::CharIndex;
 use storyline_model::Span;
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::word_list;
+use crate::word_list::{self, WordSet};
 
-static ABBREVIATIONS: LazyLock<HashSet<&str>> =
+static ABBREVIATIONS: LazyLock<WordSet> =
     LazyLock::new(|| word_list::set(include_str!("../words/abbreviations.txt")));
-static AMBIGUOUS_ABBREVIATIONS: LazyLock<HashSet<&str>> =
+static AMBIGUOUS_ABBREVIATIONS: LazyLock<WordSet> =
     LazyLock::new(|| word_list::set(include_str!("../words/ambiguous_abbreviations.txt")));
-static STARTERS: LazyLock<HashSet<&str>> =
+static STARTERS: LazyLock<WordSet> =
     LazyLock::new(|| word_list::set(include_str!("../words/sentence_starters.txt")));
 
 /// Whether `word` (without its dot, as written) is an abbreviation that takes a period without

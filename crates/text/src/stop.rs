@@ -1,15 +1,14 @@
 //! Stop lists, each named by what it is for (lower-case words; the lists are `words/stop_*.txt`).
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::word_list;
+use crate::word_list::{self, WordSet};
 
-static CONTENT: LazyLock<HashSet<&str>> =
+static CONTENT: LazyLock<WordSet> =
     LazyLock::new(|| word_list::set(include_str!("../words/stop_content.txt")));
-static ROUGE: LazyLock<HashSet<&str>> =
+static ROUGE: LazyLock<WordSet> =
     LazyLock::new(|| word_list::set(include_str!("../words/stop_rouge.txt")));
-static EVENT: LazyLock<HashSet<&str>> =
+static EVENT: LazyLock<WordSet> =
     LazyLock::new(|| word_list::set(include_str!("../words/stop_event.txt")));
 
 /// Whether a lower-case word carries no content of a claim: a function word, a reporting verb

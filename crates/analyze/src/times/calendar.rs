@@ -3,8 +3,8 @@
 //! "effective", "extended to"), the day a bare weekday names (past week by default, forward
 //! after a future cue), and the days of public holidays.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
+use storyline_text::word_list::{self, WordSet};
 
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
@@ -207,13 +207,7 @@ const PAST: &[&str] = &[
 
 /// Verbs after which "could" is a past ability ("could be heard", "could see"); see the file.
 static PAST_ABILITY_VERBS: &str = include_str!("../../words/past_ability_verbs.txt");
-static PAST_ABILITY: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    PAST_ABILITY_VERBS
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
-});
+static PAST_ABILITY: LazyLock<WordSet> = LazyLock::new(|| word_list::set(PAST_ABILITY_VERBS));
 
 /// Whether a word (lower case) is an adverb that can stand between a modal and its verb ("could
 /// still be heard", "could also see").
@@ -269,9 +263,7 @@ fn could_of_past_ability(recent: &[&str], i: usize) -> bool {
 
 /// Present-simple verbs of a scheduled change ("the levy rises on October 1"); see the file.
 static FUTURATE_VERBS: &str = include_str!("../../words/futurate_verbs.txt");
-static FUTURATE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    FUTURATE_VERBS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
-});
+static FUTURATE: LazyLock<WordSet> = LazyLock::new(|| word_list::set(FUTURATE_VERBS));
 
 /// Whether `w` (lower case), between `prev` and `next`, is a present simple telling a scheduled
 /// change: "rises", "fares rise", "reopens", "takes effect", "go into effect", "comes into

@@ -32,7 +32,10 @@ use storyline_model::{
 
 pub use align::{FEATURE_NAMES, N_FEATURES};
 pub use summary::summary_of;
-pub use timeline::{timeline_of, DatedSummary, TimelineOptions};
+pub use timeline::{
+    candidate_days, timeline_of, timeline_with, CandidateDay, DateRanker, DatedSummary,
+    TimelineOptions, DATE_FEATURE_NAMES, DATE_RANKER, N_DATE_FEATURES,
+};
 
 /// How much of a report a reader is shown at once, in the terminal and on the web page: a
 /// 50-article story agrees on hundreds of facts, and the page must stay something a person reads.

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use storyline_compare::{timeline_of, DatedSummary, TimelineOptions};
+use storyline_compare::{candidate_days, timeline_of, DatedSummary, TimelineOptions};
 use storyline_model::{Article, Date};
 
 use crate::rouge::{content_tokens, Prf};
@@ -73,7 +73,7 @@ pub fn detokenise(line: &str) -> String {
 }
 
 /// One topic's articles, analysed (publication date from the `InputDocs/<date>/` folder).
-fn read_articles(dir: &Path, panics: &mut util::Panics) -> Result<Vec<Article>, EvalError> {
+pub fn read_articles(dir: &Path, panics: &mut util::Panics) -> Result<Vec<Article>, EvalError> {
     let mut out = Vec::new();
     for day_dir in util::list_dir(&dir.join("InputDocs"))? {
         let Ok(day) = util::file_name(&day_dir).parse::<Date>() else { continue };
@@ -181,7 +181,8 @@ pub fn date_f1(pred: &Timeline, gold: &Timeline) -> Prf {
     Prf::new(hits as f64, pred.len() as f64, gold.len() as f64)
 }
 
-fn topics(data: &Path) -> Result<Vec<PathBuf>, EvalError> {
+/// The topic folders of a Timeline17 layout (`data` itself when it is one topic).
+pub fn topics(data: &Path) -> Result<Vec<PathBuf>, EvalError> {
     if data.join("InputDocs").is_dir() {
         return Ok(vec![data.to_path_buf()]);
     }
@@ -198,11 +199,41 @@ fn topics(data: &Path) -> Result<Vec<PathBuf>, EvalError> {
     Ok(dirs)
 }
 
-fn keywords(dir: &Path) -> Vec<String> {
+/// The topic's query words (`keywords.json`), lowercase.
+pub fn keywords(dir: &Path) -> Vec<String> {
     let Ok(raw) = std::fs::read_to_string(dir.join("keywords.json")) else { return vec![] };
     serde_json::from_str::<Vec<String>>(&raw)
         .map(|v| v.into_iter().map(|k| k.to_lowercase()).collect())
         .unwrap_or_default()
+}
+
+/// The options `eval timelines` builds a timeline with for one gold timeline: as many dates as
+/// the gold one, its mean number of sentences per date, its span of days.
+pub fn options_for(gold: &Timeline, keywords: &[String]) -> Option<TimelineOptions> {
+    let (start, end) = (gold.keys().next()?, gold.keys().last()?);
+    let sents: usize = gold.values().map(Vec::len).sum();
+    Some(TimelineOptions {
+        dates: gold.len(),
+        sentences_per_date: ((sents as f64 / gold.len() as f64).round() as usize).max(1),
+        start: Some(*start),
+        end: Some(*end),
+        keywords: keywords.to_vec(),
+    })
+}
+
+/// The harder subset of a set of timelines: those whose number of candidate days per gold date
+/// is above the median of the set (the median of an even count is the mean of the middle two).
+/// `ratios[i]` is timeline `i`'s ratio; returns the median and the mask.
+pub fn harder_subset(ratios: &[f64]) -> (f64, Vec<bool>) {
+    let mut sorted = ratios.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let median = match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => sorted[n / 2],
+        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    };
+    (median, ratios.iter().map(|&r| r > median).collect())
 }
 
 pub fn run(data: &Path) -> Result<Scores, EvalError> {
@@ -211,6 +242,7 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
     let mut rows = Vec::new();
     let (mut sum_date, mut sum_ar1, mut n) = (Prf::default(), Prf::default(), 0usize);
     let mut notes = Vec::new();
+    let mut per_timeline: Vec<(f64, Prf, Prf)> = Vec::new();
     let mut articles_total = 0;
     let mut report_secs: f64 = 0.0;
     for dir in topics(data)? {
@@ -237,17 +269,8 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
                 continue;
             }
             let gold = read_timeline(&file)?;
-            let (Some(start), Some(end)) = (gold.keys().next(), gold.keys().last()) else {
-                continue;
-            };
-            let sents: usize = gold.values().map(Vec::len).sum();
-            let opts = TimelineOptions {
-                dates: gold.len(),
-                sentences_per_date: ((sents as f64 / gold.len() as f64).round() as usize).max(1),
-                start: Some(*start),
-                end: Some(*end),
-                keywords: kw.clone(),
-            };
+            let Some(opts) = options_for(&gold, &kw) else { continue };
+            let ratio = candidate_days(&articles, &opts).len() as f64 / gold.len() as f64;
             let pred: Timeline = timeline_of(&articles, &opts)
                 .into_iter()
                 .map(|DatedSummary { date, sentences }| (date, sentences))
@@ -267,7 +290,7 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
                 .map(|p| p.to_string())
                 .collect();
             notes.push(format!(
-                "{label}: {} gold dates; missed e.g. {}; extra e.g. {}",
+                "{label}: {} gold dates, {ratio:.1} candidate days per gold date; missed e.g. {}; extra e.g. {}",
                 gold.len(),
                 missed.join(" "),
                 wrong.join(" ")
@@ -283,6 +306,7 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
                     Metric::new("AR-1 F1", a.f1),
                 ],
             ));
+            per_timeline.push((ratio, d, a));
             for (s, x) in [(&mut sum_date, d), (&mut sum_ar1, a)] {
                 s.precision += x.precision;
                 s.recall += x.recall;
@@ -303,9 +327,29 @@ pub fn run(data: &Path) -> Result<Scores, EvalError> {
             Metric::new("AR-1 F1", sum_ar1.f1 / m),
         ],
     ));
+    let (median, hard) = harder_subset(&per_timeline.iter().map(|t| t.0).collect::<Vec<_>>());
+    let hard: Vec<&(f64, Prf, Prf)> =
+        per_timeline.iter().zip(&hard).filter(|(_, h)| **h).map(|(t, _)| t).collect();
+    let k = hard.len().max(1) as f64;
+    let mean = |f: &dyn Fn(&(f64, Prf, Prf)) -> f64| hard.iter().map(|t| f(t)).sum::<f64>() / k;
+    rows.push(Row::new(
+        format!("harder subset ({} timelines)", hard.len()),
+        vec![
+            Metric::new("date P", mean(&|t| t.1.precision)),
+            Metric::new("date R", mean(&|t| t.1.recall)),
+            Metric::new("date F1", mean(&|t| t.1.f1)),
+            Metric::new("AR-1 P", mean(&|t| t.2.precision)),
+            Metric::new("AR-1 R", mean(&|t| t.2.recall)),
+            Metric::new("AR-1 F1", mean(&|t| t.2.f1)),
+        ],
+    ));
+    notes.push(format!(
+        "harder subset: the timelines with more than {median:.1} candidate days per gold date (the median)"
+    ));
     notes.push("anchor DATEWISE (Timeline17): date F1 0.544, AR-1 F1 0.120".into());
     let mut extra = vec![
         Metric::new("date F1", sum_date.f1 / m),
+        Metric::new("harder subset date F1", mean(&|t| t.1.f1)),
         Metric::count("articles", articles_total),
         Metric::new("slowest story report, 50 articles (s)", report_secs),
         Metric::new("seconds", t0.elapsed().as_secs_f64()),
@@ -345,6 +389,17 @@ mod tests {
         let a = align_rouge1(&shifted, &gold);
         assert!(a.precision > 0.0 && a.precision < 1.0, "{a:?}");
         assert_eq!(date_f1(&shifted, &gold).f1, 0.0);
+    }
+
+    #[test]
+    fn harder_subset_is_above_the_median_ratio() {
+        let (median, hard) = harder_subset(&[1.2, 5.0, 1.1, 1.5]);
+        assert!((median - 1.35).abs() < 1e-9, "{median}");
+        assert_eq!(hard, [false, true, false, true]);
+        let (median, hard) = harder_subset(&[2.0, 1.0, 3.0]);
+        assert_eq!(median, 2.0);
+        assert_eq!(hard, [false, false, true]);
+        assert!(harder_subset(&[]).1.is_empty());
     }
 
     #[test]

@@ -493,10 +493,22 @@ fn show_article(store: &dyn Store, id: &str, json: bool) -> Result<ExitCode> {
     let stored = storyline_pipeline::find_article(store, id)
         .map_err(|e| hint(e, "see `storyline export`"))?;
     if json {
-        let mut doc = with_schema(&stored.article)?;
-        doc["story"] = json!(stored.grouping.story);
-        doc["duplicate_of"] = json!(stored.grouping.duplicate_of);
-        print_json(&doc)?;
+        /// The article with `schema` first and its grouping last: what `with_schema` and two
+        /// more fields gave, serialised straight to the output.
+        #[derive(serde::Serialize)]
+        struct Document<'a> {
+            schema: u32,
+            #[serde(flatten)]
+            article: &'a storyline_model::Article,
+            story: &'a Option<storyline_model::StoryId>,
+            duplicate_of: &'a Option<storyline_model::ArticleId>,
+        }
+        print_json_streamed(&Document {
+            schema: SCHEMA_VERSION,
+            article: &stored.article,
+            story: &stored.grouping.story,
+            duplicate_of: &stored.grouping.duplicate_of,
+        })?;
     } else {
         write_out(&render::article(&stored))?;
     }
@@ -819,7 +831,14 @@ fn analyze(
         article.source = source;
     }
     article.analysis = storyline_analyze::analyze(&article.text, article.published);
-    print_json(&with_schema(&article)?)?;
+    /// The article with `schema` first, as `with_schema` gave it.
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        schema: u32,
+        #[serde(flatten)]
+        article: &'a storyline_model::Article,
+    }
+    print_json_streamed(&Document { schema: SCHEMA_VERSION, article: &article })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -867,5 +886,19 @@ fn print_json(value: &serde_json::Value) -> Result<()> {
     let text = serde_json::to_string_pretty(value)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", render::json_safe(&text))?;
+    Ok(())
+}
+
+/// [`print_json`] of `value`'s JSON, written as it is serialised: no JSON value tree nor string
+/// of the whole document (an article's analysis can be hundreds of MB of JSON; its value tree
+/// several GB). The same bytes as `print_json` for a type whose JSON has no floats (a value
+/// tree holds an `f32` as an `f64`).
+fn print_json_streamed<T: serde::Serialize>(value: &T) -> Result<()> {
+    let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut safe = render::JsonSafeWriter::new(out);
+    serde_json::to_writer_pretty(&mut safe, value)?;
+    let mut out = safe.into_inner()?;
+    writeln!(out)?;
+    out.flush()?;
     Ok(())
 }

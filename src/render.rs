@@ -465,6 +465,78 @@ pub fn json_safe(json: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A writer that passes JSON text on as [`json_safe`] would rewrite it, as it is written: for a
+/// document serialised straight to the output, never held whole (an article's JSON can be
+/// hundreds of MB). A character split across two writes is held back until it is whole.
+pub struct JsonSafeWriter<W: std::io::Write> {
+    out: W,
+    /// The start of a character whose other bytes have not been written yet.
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> JsonSafeWriter<W> {
+    pub fn new(out: W) -> Self {
+        JsonSafeWriter { out, pending: Vec::new() }
+    }
+
+    /// The inner writer, once every character written is whole (an error otherwise).
+    pub fn into_inner(self) -> std::io::Result<W> {
+        if self.pending.is_empty() {
+            Ok(self.out)
+        } else {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "JSON ends inside a character",
+            ))
+        }
+    }
+
+    /// Writes whole, valid UTF-8 text, each unsafe character as its escape.
+    fn write_text(&mut self, text: &str) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            if is_unsafe_for_terminal(c) {
+                self.out.write_all(&text.as_bytes()[start..i])?;
+                write!(self.out, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        self.out.write_all(&text.as_bytes()[start..])
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for JsonSafeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let joined;
+        let bytes = if self.pending.is_empty() {
+            buf
+        } else {
+            self.pending.extend_from_slice(buf);
+            joined = std::mem::take(&mut self.pending);
+            &joined[..]
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.write_text(text)?,
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                // Checked by `from_utf8` up to `valid_up_to`.
+                self.write_text(std::str::from_utf8(valid).unwrap_or_default())?;
+                match e.error_len() {
+                    // A character cut at the end: wait for the rest of it.
+                    None => self.pending = rest.to_vec(),
+                    // Not UTF-8 (serde_json writes only UTF-8): passed on unchanged.
+                    Some(_) => self.out.write_all(rest)?,
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Whether `c` steers a terminal instead of showing: see [`terminal_safe`].
 fn is_unsafe_for_terminal(c: char) -> bool {
     match c {
@@ -507,6 +579,33 @@ mod tests {
         assert!(!safe.chars().any(super::is_unsafe_for_terminal));
         assert!(safe.contains("\\u009b") && safe.contains("\\u202e") && safe.contains("\\u007f"));
         assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), v);
+    }
+
+    /// The streaming writer writes what `json_safe` gives for the whole text, however the text
+    /// is cut into writes (here: in two at every byte, inside characters too).
+    #[test]
+    fn json_safe_writer_matches_json_safe() {
+        use std::io::Write;
+        let v =
+            serde_json::json!({"t": "Zürich\u{1b}[2J — 東京\u{202e}txt\u{85}😀 «q»", "n": [1, 2]});
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let expected = super::json_safe(&text).into_owned();
+        assert_ne!(expected, text);
+        for cut in 0..=text.len() {
+            let mut w = super::JsonSafeWriter::new(Vec::new());
+            w.write_all(&text.as_bytes()[..cut]).unwrap();
+            w.write_all(&text.as_bytes()[cut..]).unwrap();
+            let out = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            assert_eq!(out, expected, "cut at byte {cut}");
+        }
+        // Serialised straight into it: the same text.
+        let mut w = super::JsonSafeWriter::new(Vec::new());
+        serde_json::to_writer_pretty(&mut w, &v).unwrap();
+        assert_eq!(String::from_utf8(w.into_inner().unwrap()).unwrap(), expected);
+        // A text cut inside its last character is not whole.
+        let mut w = super::JsonSafeWriter::new(Vec::new());
+        w.write_all(&"é".as_bytes()[..1]).unwrap();
+        assert!(w.into_inner().is_err());
     }
 }
 

@@ -16,6 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
+mod article_de;
 mod ids;
 mod kinds;
 mod timex;
@@ -74,7 +75,9 @@ impl TextSpan {
 
 /// One news article after ingest: cleaned text plus recovered metadata, and (after the analyze
 /// stage) its annotations. Serialises to the contract's `analyze` shape (without `schema`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `Deserialize` is written by hand (`article_de.rs`): the derived one buffers the flattened
+/// analysis whole before reading it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Article {
     /// Content address of this input: same input, same id (idempotent ingest).
@@ -653,5 +656,108 @@ mod tests {
         assert_eq!(v["entities"][0]["type"], "PER");
         let back: Article = serde_json::from_value(v).unwrap();
         assert_eq!(back, a);
+    }
+
+    /// The `Article` of before issue 14's read-path fix: the derived `Deserialize` with the
+    /// analysis flattened. The hand-written one must accept and refuse the same documents.
+    #[derive(Debug, Deserialize)]
+    struct DerivedArticle {
+        id: ArticleId,
+        input_id: Option<String>,
+        url: Option<String>,
+        title: Option<String>,
+        title_origin: TitleOrigin,
+        published: Option<Date>,
+        published_origin: Option<DateOrigin>,
+        source: Option<String>,
+        author: Option<String>,
+        language: Option<String>,
+        text: String,
+        #[serde(default)]
+        removed: Vec<Removed>,
+        #[serde(flatten)]
+        analysis: Analysis,
+    }
+
+    impl From<DerivedArticle> for Article {
+        fn from(d: DerivedArticle) -> Article {
+            Article {
+                id: d.id,
+                input_id: d.input_id,
+                url: d.url,
+                title: d.title,
+                title_origin: d.title_origin,
+                published: d.published,
+                published_origin: d.published_origin,
+                source: d.source,
+                author: d.author,
+                language: d.language,
+                text: d.text,
+                removed: d.removed,
+                analysis: d.analysis,
+            }
+        }
+    }
+
+    /// Issue 14: reading an article back no longer buffers its analysis (the derived
+    /// `Deserialize` of the flattened struct held a whole 50 MB article's document as a generic
+    /// tree, ≈ 4 GB); the documents it reads are the ones the derived impl read, field for field,
+    /// and the ones it refuses are the ones the derived impl refused.
+    #[test]
+    fn article_reads_as_the_derived_flatten_did() {
+        let full = r#"{"id":"a1b2","input_id":"wire/7.txt","url":"https://example.invalid/7",
+            "title":"Lock gates fail","title_origin":"detected","published":"2030-02-03",
+            "published_origin":"record","source":"Canal Gazette","author":"Rhea Stone",
+            "language":"en","text":"Lock gates failed at Ferrow on Monday.",
+            "removed":[{"kind":"teaser","text":"Read more"}],
+            "sentences":[{"start":0,"end":38}],
+            "entities":[{"start":20,"end":26,"text":"Ferrow","type":"LOC","canonical":"Ferrow"}],
+            "times":[{"start":30,"end":37,"text":"Monday","type":"DATE","value":"2030-02-03"}],
+            "quotes":[],"events":[],"limits":["quotes: the first 1 of 2 kept"]}"#;
+        let documents = [
+            full.to_string(),
+            // Only the required fields: every option None, every list empty.
+            r#"{"id":"x","title_origin":"none","text":""}"#.into(),
+            // Nulls for options, unknown fields (a scalar, an object, an array) ignored,
+            // fields in any order, an escaped key.
+            r#"{"extra":1,"text":"T","analysis":{"sentences":[1]},"title":null,
+                "title_origin":"given","id":"y","published":null,"more":[{"a":[]}],
+                "sentences":[{"start":0,"end":1}]}"#
+                .into(),
+            // Missing required fields, wrong types, repeated fields: refused by both.
+            r#"{"title_origin":"none","text":""}"#.into(),
+            r#"{"id":"x","text":""}"#.into(),
+            r#"{"id":"x","title_origin":"none"}"#.into(),
+            r#"{"id":"x","title_origin":"sideways","text":""}"#.into(),
+            r#"{"id":"x","title_origin":"none","text":"","sentences":null}"#.into(),
+            r#"{"id":"x","title_origin":"none","text":"","removed":null}"#.into(),
+            r#"{"id":"x","title_origin":"none","text":"","published":"2030-13-01"}"#.into(),
+            r#"{"id":"x","id":"y","title_origin":"none","text":""}"#.into(),
+            r#"{"id":"x","title_origin":"none","text":"","sentences":[],"sentences":[]}"#.into(),
+            r#"["x","none",""]"#.into(),
+            r#""x""#.into(),
+            r#"{"id":"x","title_origin":"none","text":"""#.into(),
+        ];
+        let mut read = 0;
+        for doc in &documents {
+            let ours = serde_json::from_str::<Article>(doc);
+            let derived = serde_json::from_str::<DerivedArticle>(doc).map(Article::from);
+            match (ours, derived) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a, b, "{doc}");
+                    read += 1;
+                }
+                (Err(_), Err(_)) => {}
+                (a, b) => panic!("{doc}: hand-written {a:?}, derived {b:?}"),
+            }
+        }
+        assert_eq!(read, 3, "the first three documents are articles");
+        let a: Article = serde_json::from_str(full).unwrap();
+        assert_eq!(a.analysis.entities[0].canonical, "Ferrow");
+        assert_eq!(a.analysis.limits.len(), 1);
+        assert_eq!(a.removed[0].kind, RemovedKind::Teaser);
+        // And what it writes it reads back unchanged.
+        let again: Article = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(again, a);
     }
 }

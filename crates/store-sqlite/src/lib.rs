@@ -306,8 +306,12 @@ impl SqliteStore {
             let (seq, id, grouping): (i64, String, Grouping) = read().map_err(|e| self.e(e))?;
             let article: Article = match r.get_ref(2).map_err(|e| self.e(e))? {
                 ValueRef::Text(b"") => {
-                    let document = streamed_document(&conn, seq).map_err(|e| self.e(e))?;
-                    serde_json::from_slice(&document)
+                    // A document written in a stream (`documents`) is read in one: its bytes
+                    // (≈ 320 MB for a 50 MB article) are never held beside the article.
+                    let blob = conn
+                        .blob_open(rusqlite::MAIN_DB, "documents", "document", seq, true)
+                        .map_err(|e| self.e(e))?;
+                    serde_json::from_reader(std::io::BufReader::with_capacity(1 << 20, blob))
                 }
                 ValueRef::Text(document) => serde_json::from_slice(document),
                 other => {
@@ -540,13 +544,6 @@ impl<'de> serde::Deserialize<'de> for MentionNames {
         }
         d.deserialize_seq(Visitor)
     }
-}
-
-/// A stored document's bytes when `articles.document` is empty: its row of `documents`
-/// ([`STREAMED_TEXT`]).
-fn streamed_document(conn: &Connection, seq: i64) -> rusqlite::Result<Vec<u8>> {
-    conn.prepare_cached("SELECT document FROM documents WHERE seq = ?1")?
-        .query_row([seq], |r| r.get::<_, Vec<u8>>(0))
 }
 
 /// An article's stored JSON document, written into a buffer reserved up front (about 6 bytes

@@ -46,7 +46,7 @@ pub struct HtmlDoc {
 }
 
 /// The compiled CSS selector `$sel`, compiled once per process: compiling costs more than
-/// matching on a small page (the thirty-odd selectors of [`extract`] were about a fifth of the
+/// matching on a small page (compiling each selector as it was matched was about a fifth of the
 /// time it took to read a short page).
 macro_rules! css {
     ($sel:expr) => {{
